@@ -1,0 +1,84 @@
+# Apus build. `make` builds build/apus.elf; `make help` lists the rest.
+# The kernel is four Swift modules linked with assembly, layered so that
+# imports only point down:  ABI <- Lib <- Core (arch/x86_64, the only unsafe
+# code) <- Kernel (init, kernel, mm, drivers, fs).
+
+SWIFT_BIN ?= $(dir $(shell command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))
+SWIFTC    := $(SWIFT_BIN)swiftc
+CLANG     := $(SWIFT_BIN)clang
+LLD       := $(SWIFT_BIN)ld.lld
+NM        := $(SWIFT_BIN)llvm-nm
+QEMU      ?= qemu-system-x86_64
+
+B := build
+ARCH := arch/x86_64
+
+EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
+  -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
+  -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
+  -I $(B)/modules -I $(ARCH)/include
+SAFE_FLAGS := -strict-memory-safety -warnings-as-errors
+
+ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
+LIB_SRC    := $(sort $(shell find lib -name '*.swift'))
+CORE_SRC   := $(sort $(shell find $(ARCH) -name '*.swift'))
+KERNEL_SRC := $(sort $(shell find init kernel mm drivers fs tests/kernel -name '*.swift'))
+ASM_SRC    := $(sort $(shell find $(ARCH) -name '*.S' ! -name '*.lds.S'))
+ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
+ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h)
+
+.PHONY: all run test debug iso clean help deps check-host test-host test-kernel bench
+all: $(B)/apus.elf
+
+help:
+	@echo "make            build build/apus.elf"
+	@echo "make run        boot Apus in QEMU on this terminal (Ctrl-A X quits)"
+	@echo "make test       host unit tests + in-kernel self-tests + boot checks"
+	@echo "make debug      boot halted with QEMU's gdb stub"
+	@echo "make iso        GRUB (Multiboot2) image build/apus.iso"
+	@echo "make bench      time from QEMU start to the first kernel line"
+
+# One Swift module: $(call swift_module,Name,sources,extra flags)
+define swift_module
+$(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modules
+	$(SWIFTC) $(EMBEDDED_FLAGS) $(4) -module-name $(1) \
+	  -emit-module -emit-module-path $(B)/modules/$(1).swiftmodule -c $(2) -o $(B)/obj/$(1).o
+endef
+$(eval $(call swift_module,ABI,$(ABI_SRC),,$(SAFE_FLAGS)))
+$(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,$(SAFE_FLAGS)))
+$(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),))
+$(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(SAFE_FLAGS)))
+
+$(B)/obj $(B)/modules:
+	mkdir -p $@
+
+$(B)/obj/%.o: %.S $(ARCH_HDR)
+	@mkdir -p $(dir $@)
+	$(CLANG) -target x86_64-unknown-none-elf -I $(ARCH) -c $< -o $@
+
+$(B)/vmlinux.lds: $(ARCH)/kernel/vmlinux.lds.S $(ARCH)/boot/layout.h
+	@mkdir -p $(B)
+	$(CLANG) -E -P -x c -I $(ARCH) $< -o $@
+
+SWIFT_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o
+# String's Unicode tables (normalisation, grapheme breaks) come from the toolchain.
+UNICODE_TABLES := $(SWIFT_BIN)../lib/swift/embedded/x86_64-unknown-none-elf/libswiftUnicodeDataTables.a
+LINK = $(LLD) -nostdlib -static -z max-page-size=4096 --no-dynamic-linker -T $(B)/vmlinux.lds
+
+# Two links, as Linux's kallsyms does: the first image's symbols are encoded
+# into a section placed after all code, and the second link fills it in.
+$(B)/apus.elf: $(SWIFT_OBJ) $(ASM_OBJ) $(B)/vmlinux.lds $(B)/kallsyms-tool tools/kallsyms.sh tools/check-image.sh
+	$(CLANG) -target x86_64-unknown-none-elf -c -x assembler /dev/null -o $(B)/obj/kallsyms-empty.o
+	$(LINK) $(SWIFT_OBJ) $(ASM_OBJ) $(B)/obj/kallsyms-empty.o $(UNICODE_TABLES) -o $(B)/apus.pass1.elf
+	tools/kallsyms.sh $(B)/apus.pass1.elf $(B)/kallsyms-tool $(B)/kallsyms.bin
+	$(CLANG) -target x86_64-unknown-none-elf -c tools/kallsyms-section.S -DKALLSYMS_BIN='"$(B)/kallsyms.bin"' -o $(B)/obj/kallsyms.o
+	$(LINK) $(SWIFT_OBJ) $(ASM_OBJ) $(B)/obj/kallsyms.o $(UNICODE_TABLES) -o $@
+	tools/check-image.sh $(B)/apus.pass1.elf $@
+
+# A host program that encodes the symbol table with the kernel's own Lib code.
+$(B)/kallsyms-tool: tools/kallsyms/main.swift lib/Kallsyms.swift lib/IntegerFormatting.swift
+	@mkdir -p $(B)
+	$(SWIFTC) -O $^ -o $@
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,95 @@
+/*
+ * Single-instruction helpers for Swift (Linux: arch/x86/include/asm/io.h,
+ * msr.h, special_insns.h, processor.h). Only arch/x86_64 (module Core) imports
+ * this header; the rest of the kernel goes through Core's typed API.
+ */
+#ifndef APUS_X86ASM_H
+#define APUS_X86ASM_H
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+static inline uint64_t rdmsr(uint32_t msr) {
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v) {
+    __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+static inline uint64_t rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf) {
+    struct cpuid_regs r;
+    __asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
+#define CONTROL_REGISTER(n) \
+    static inline uint64_t read_cr##n(void) { uint64_t v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
+    static inline void write_cr##n(uint64_t v) { __asm__ volatile("mov %0, %%cr" #n :: "r"(v) : "memory"); }
+CONTROL_REGISTER(0)
+CONTROL_REGISTER(2)
+CONTROL_REGISTER(3)
+CONTROL_REGISTER(4)
+
+static inline void invlpg(uint64_t address) { __asm__ volatile("invlpg (%0)" :: "r"(address) : "memory"); }
+static inline uint64_t read_rflags(void) { uint64_t f; __asm__ volatile("pushfq; popq %0" : "=r"(f)); return f; }
+static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void write_rflags(uint64_t f) { __asm__ volatile("pushq %0; popfq" :: "r"(f) : "memory", "cc"); }
+/* sti;hlt is atomic: an interrupt arriving between them still wakes the hlt. */
+static inline void safe_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
+static inline void __asm_int3(void) { __asm__ volatile("int3" ::: "memory"); }
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+static inline uint64_t read_frame_pointer(void) { uint64_t v; __asm__ volatile("mov %%rbp, %0" : "=r"(v)); return v; }
+static inline void compiler_barrier(void) { __asm__ volatile("" ::: "memory"); }
+
+/* Device registers: volatile so every access reaches the device, in order. */
+static inline uint32_t mmio_read32(uint64_t address) { return *(volatile uint32_t *)address; }
+static inline void mmio_write32(uint64_t address, uint32_t value) { *(volatile uint32_t *)address = value; }
+
+/* Descriptor-table registers take a packed {limit, base} in memory. */
+struct __attribute__((packed)) descriptor_table_pointer { uint16_t limit; uint64_t base; };
+static inline void lgdt(uint64_t base, uint16_t limit) {
+    struct descriptor_table_pointer d = { limit, base };
+    __asm__ volatile("lgdt %0" :: "m"(d) : "memory");
+}
+static inline void lidt(uint64_t base, uint16_t limit) {
+    struct descriptor_table_pointer d = { limit, base };
+    __asm__ volatile("lidt %0" :: "m"(d) : "memory");
+}
+static inline void ltr(uint16_t selector) { __asm__ volatile("ltr %0" :: "r"(selector) : "memory"); }
+
+/* In entry.S: reload CS, DS, ES, SS after lgdt. */
+void reload_segments(uint64_t code_selector, uint64_t data_selector);
+
+/* Addresses of linker-script symbols (arch/x86_64/kernel/vmlinux.lds.S). */
+#define LINKER_SYMBOL(name) \
+    static inline uint64_t linker_##name(void) { extern char name[]; return (uint64_t)name; }
+LINKER_SYMBOL(__text_start)
+LINKER_SYMBOL(__text_end)
+LINKER_SYMBOL(__rodata_start)
+LINKER_SYMBOL(__data_start)
+LINKER_SYMBOL(__kallsyms_start)
+LINKER_SYMBOL(__kallsyms_end)
+LINKER_SYMBOL(__bss_start)
+LINKER_SYMBOL(__brk_base)
+LINKER_SYMBOL(__brk_limit)
+LINKER_SYMBOL(__image_end)
+LINKER_SYMBOL(init_stack_bottom)
+LINKER_SYMBOL(init_stack_top)
+LINKER_SYMBOL(interrupt_stubs)
+
+#endif

@@ -1,0 +1,85 @@
+import X86Asm
+
+/// The processor's own state and features (Linux: arch/x86/kernel/cpu/common.c,
+/// struct cpuinfo_x86, irqflags.h).
+public enum CPU {
+    /// Features the kernel asks about, read once from CPUID (Linux: X86_FEATURE_*).
+    public struct Features: Sendable {
+        public var vendor: String
+        public var family: UInt32, model: UInt32, stepping: UInt32
+        public var hasNX, hasSyscall, hasPGE, hasAPIC, hasTSC, hasInvariantTSC: Bool
+        public var hasFXSR, hasXSAVE, hasSMEP, hasSMAP, hasRDRAND, hasX2APIC, hasGBPages: Bool
+        public var maxPhysicalAddressBits: UInt32
+    }
+
+    public static func probeFeatures() -> Features {
+        let leaf0 = cpuid(0, 0)
+        var vendorBytes: [UInt8] = []
+        for word in [leaf0.ebx, leaf0.edx, leaf0.ecx] {
+            for shift in stride(from: 0, to: 32, by: 8) { vendorBytes.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        let leaf1 = cpuid(1, 0)
+        let leaf7 = leaf0.eax >= 7 ? cpuid(7, 0) : cpuid_regs(eax: 0, ebx: 0, ecx: 0, edx: 0)
+        let maxExtended = cpuid(0x8000_0000, 0).eax
+        let ext1 = maxExtended >= 0x8000_0001 ? cpuid(0x8000_0001, 0) : cpuid_regs(eax: 0, ebx: 0, ecx: 0, edx: 0)
+        let ext7 = maxExtended >= 0x8000_0007 ? cpuid(0x8000_0007, 0) : cpuid_regs(eax: 0, ebx: 0, ecx: 0, edx: 0)
+        let ext8 = maxExtended >= 0x8000_0008 ? cpuid(0x8000_0008, 0) : cpuid_regs(eax: 36, ebx: 0, ecx: 0, edx: 0)
+        var family = (leaf1.eax >> 8) & 0xF
+        var model = (leaf1.eax >> 4) & 0xF
+        if family == 0xF { family += (leaf1.eax >> 20) & 0xFF }
+        if family >= 6 { model |= ((leaf1.eax >> 16) & 0xF) << 4 }
+        return Features(
+            vendor: String(decoding: vendorBytes, as: UTF8.self),
+            family: family, model: model, stepping: leaf1.eax & 0xF,
+            hasNX: ext1.edx & (1 << 20) != 0, hasSyscall: ext1.edx & (1 << 11) != 0,
+            hasPGE: leaf1.edx & (1 << 13) != 0, hasAPIC: leaf1.edx & (1 << 9) != 0,
+            hasTSC: leaf1.edx & (1 << 4) != 0, hasInvariantTSC: ext7.edx & (1 << 8) != 0,
+            hasFXSR: leaf1.edx & (1 << 24) != 0, hasXSAVE: leaf1.ecx & (1 << 26) != 0,
+            hasSMEP: leaf7.ebx & (1 << 7) != 0, hasSMAP: leaf7.ebx & (1 << 20) != 0,
+            hasRDRAND: leaf1.ecx & (1 << 30) != 0, hasX2APIC: leaf1.ecx & (1 << 21) != 0,
+            hasGBPages: ext1.edx & (1 << 26) != 0,
+            maxPhysicalAddressBits: ext8.eax & 0xFF)
+    }
+
+    /// Turns on what the kernel relies on: no-execute pages and global pages.
+    public static func enableFeatures(_ features: Features) {
+        if features.hasNX {
+            wrmsr(MSR.efer, rdmsr(MSR.efer) | (1 << 11))
+            PageTable.supportsNoExecute = true
+        }
+        if features.hasPGE { write_cr4(read_cr4() | (1 << 7)) }
+    }
+
+    public enum MSR {
+        public static let efer: UInt32 = 0xC000_0080
+        public static let apicBase: UInt32 = 0x1B
+    }
+
+    // Interrupt flag (Linux: local_irq_save/restore).
+    public static func disableInterrupts() { local_irq_disable() }
+    public static func enableInterrupts() { local_irq_enable() }
+    public static var interruptsEnabled: Bool { read_rflags() & (1 << 9) != 0 }
+    /// Disables interrupts and says whether they were on, for a matching restore.
+    public static func saveAndDisableInterrupts() -> Bool {
+        let wasEnabled = interruptsEnabled
+        local_irq_disable()
+        return wasEnabled
+    }
+    public static func restoreInterrupts(_ wasEnabled: Bool) { if wasEnabled { local_irq_enable() } }
+
+    /// Sleeps until the next interrupt with interrupts enabled (Linux: safe_halt).
+    public static func idle() { safe_halt() }
+    /// Stops this CPU for good (Linux: the end of panic()).
+    public static func haltForever() -> Never {
+        while true { local_irq_disable(); halt() }
+    }
+    public static func relax() { cpu_relax() }
+
+    /// The address a page fault was about (CR2).
+    public static var faultAddress: UInt64 { read_cr2() }
+    public static var controlRegisters: (cr0: UInt64, cr2: UInt64, cr3: UInt64, cr4: UInt64) {
+        (read_cr0(), read_cr2(), read_cr3(), read_cr4())
+    }
+    public static func timestampCounter() -> UInt64 { rdtsc() }
+    public static var framePointer: UInt64 { read_frame_pointer() }
+}

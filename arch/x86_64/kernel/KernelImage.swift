@@ -1,0 +1,22 @@
+import X86Asm
+
+/// Where the linker put the parts of the kernel image (vmlinux.lds.S symbols).
+public enum KernelImage {
+    public static var text: Range<UInt64> { linker___text_start()..<linker___text_end() }
+    public static var readOnlyData: Range<UInt64> { linker___rodata_start()..<linker___data_start() }
+    public static var writableData: Range<UInt64> { linker___data_start()..<linker___image_end() }
+    public static var kallsyms: Range<UInt64> { linker___kallsyms_start()..<linker___kallsyms_end() }
+    /// A copy of the symbol table the build embedded (tools/kallsyms.sh).
+    public static func kallsymsBytes() -> [UInt8] {
+        let range = kallsyms
+        let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: UInt(range.lowerBound)), count: Int(range.upperBound - range.lowerBound))
+        return Array(bytes)
+    }
+    /// The early heap inside .bss (Linux: the brk area, RESERVE_BRK/extend_brk).
+    public static var brk: Range<UInt64> { linker___brk_base()..<linker___brk_limit() }
+    public static var initStack: Range<UInt64> { linker_init_stack_bottom()..<linker_init_stack_top() }
+    /// Physical extent of the whole loaded image, from its first byte to the end of .bss.
+    public static var physicalRange: Range<UInt64> {
+        0x100000..<(linker___image_end() - MemoryLayout64.kernelImageBase)
+    }
+}

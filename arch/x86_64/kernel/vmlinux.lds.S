@@ -1,0 +1,82 @@
+/*
+ * Link map of the kernel image (Linux: arch/x86/kernel/vmlinux.lds.S).
+ * The boot code runs at its physical address; everything else runs in the
+ * high mapping at KERNEL_IMAGE_BASE + physical. The file must be laid out
+ * linearly (file offset - physical address constant) because Multiboot's a.out
+ * kludge copies it byte for byte; tools/check-image.sh verifies that.
+ */
+#include "boot/layout.h"
+
+ENTRY(multiboot_entry)
+
+SECTIONS
+{
+    . = KERNEL_PHYS_LOAD;
+    __image_phys_start = .;
+
+    .boot : {
+        KEEP(*(.boot.header))
+        *(.boot.text)
+        . = ALIGN(4096);
+        *(.boot.data)
+    }
+    .note.Xen : { KEEP(*(.note.Xen)) }
+
+    . = ALIGN(4096);
+    . += KERNEL_IMAGE_BASE;
+
+    .text : AT(ADDR(.text) - KERNEL_IMAGE_BASE) {
+        __text_start = .;
+        *(.text.entry)
+        *(.text .text.*)
+        __text_end = .;
+    }
+
+    . = ALIGN(4096);
+    .rodata : AT(ADDR(.rodata) - KERNEL_IMAGE_BASE) {
+        __rodata_start = .;
+        *(.rodata .rodata.*)
+        *(.eh_frame*)
+        *(swift5_*)
+        *(.swift_*)
+    }
+
+    . = ALIGN(4096);
+    .data : AT(ADDR(.data) - KERNEL_IMAGE_BASE) {
+        __data_start = .;
+        *(.data .data.*)
+        *(.got .got.*)
+        *(.init_array*)
+    }
+
+    /*
+     * The symbol table comes last among the loaded sections so that filling it
+     * in (second link) moves no function: see tools/kallsyms.sh.
+     */
+    .kallsyms : AT(ADDR(.kallsyms) - KERNEL_IMAGE_BASE) {
+        __kallsyms_start = .;
+        KEEP(*(.kallsyms))
+        __kallsyms_end = .;
+    }
+    __image_phys_load_end = . - KERNEL_IMAGE_BASE;
+
+    . = ALIGN(4096);
+    .bss (NOLOAD) : AT(ADDR(.bss) - KERNEL_IMAGE_BASE) {
+        __bss_start = .;
+        *(.bss.init_stack)
+        *(.bss .bss.*)
+        *(COMMON)
+        . = ALIGN(4096);
+        __brk_base = .;             /* early heap, before the page allocator exists */
+        . += 2 * 1024 * 1024;
+        __brk_limit = .;
+    }
+    . = ALIGN(4096);
+    __image_end = .;
+    __image_phys_end = . - KERNEL_IMAGE_BASE;
+
+    /DISCARD/ : {
+        *(.comment) *(.note.GNU-stack) *(.swift_modhash) *(.swift1_autolink_entries)
+        *(.linker-options) *(.llvm_addrsig)
+    }
+}

@@ -1,0 +1,180 @@
+import X86Asm
+
+/// Bits of a page-table entry (Linux: arch/x86/include/asm/pgtable_types.h _PAGE_*).
+public struct PageFlags: OptionSet, Sendable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public static let present = PageFlags(rawValue: 1 << 0)
+    public static let writable = PageFlags(rawValue: 1 << 1)
+    public static let user = PageFlags(rawValue: 1 << 2)
+    public static let writeThrough = PageFlags(rawValue: 1 << 3)
+    public static let cacheDisabled = PageFlags(rawValue: 1 << 4)
+    public static let accessed = PageFlags(rawValue: 1 << 5)
+    public static let dirty = PageFlags(rawValue: 1 << 6)
+    public static let huge = PageFlags(rawValue: 1 << 7)
+    public static let global = PageFlags(rawValue: 1 << 8)
+    public static let noExecute = PageFlags(rawValue: 1 << 63)
+
+    /// Linux's PAGE_KERNEL, PAGE_KERNEL_RO, PAGE_KERNEL_EXEC, PAGE_KERNEL_IO.
+    public static let kernelData: PageFlags = [.present, .writable, .global, .noExecute]
+    public static let kernelReadOnly: PageFlags = [.present, .global, .noExecute]
+    public static let kernelText: PageFlags = [.present, .global]
+    public static let kernelIO: PageFlags = [.present, .writable, .global, .noExecute, .cacheDisabled, .writeThrough]
+}
+
+public enum PageSize: Sendable {
+    case small   // 4 KiB, a PTE
+    case large   // 2 MiB, a PMD with PS set
+    var bytes: UInt64 { self == .small ? 4096 : 2 << 20 }
+    /// The level whose entry maps a page of this size: 1 = PTE, 2 = PMD.
+    var level: Int { self == .small ? 1 : 2 }
+}
+
+public enum PageTableError: Error {
+    case outOfMemory
+    case alreadyMapped
+    case notMapped
+    case misaligned
+    /// The range is covered by a 2 MiB mapping where a 4 KiB one was asked for.
+    case insideLargePage
+}
+
+/// A four-level x86-64 page table (Linux: pgd/pud/pmd/pte, arch/x86/mm/pgtable.c).
+/// Tables are physical frames reached through the direct map; the caller
+/// supplies frames for new tables, so this type works before the page
+/// allocator exists (with memblock) and after (with the buddy allocator).
+public struct PageTable: Sendable {
+    /// Physical address of the top-level table (what CR3 holds).
+    public let root: PhysAddr
+    private static let addressMask: UInt64 = 0x000F_FFFF_FFFF_F000
+    /// Intermediate tables get every permission; leaves decide (as Linux's _KERNPG_TABLE/_PAGE_TABLE).
+    private static let tableFlags: PageFlags = [.present, .writable, .user]
+
+    public init(root: PhysAddr) { self.root = root }
+
+    /// Without EFER.NXE bit 63 is reserved and would fault, so leaves drop it (set by CPU.enableFeatures).
+    nonisolated(unsafe) static var supportsNoExecute = false
+
+    /// The table currently in CR3.
+    public static var active: PageTable { PageTable(root: PhysAddr(read_cr3() & addressMask)) }
+
+    private static func index(_ address: VirtAddr, level: Int) -> UInt64 {
+        (address.value >> (12 + 9 * UInt64(level - 1))) & 511
+    }
+
+    private static func entryAddress(table: PhysAddr, index: UInt64) -> PhysAddr { table + index * 8 }
+
+    /// The physical address of the entry for `address` at `level` (4 = PML4 ... 1 = PTE),
+    /// creating missing tables with `allocateTable` when it is given.
+    private func entry(for address: VirtAddr, level target: Int, allocateTable: () -> PhysAddr? = { nil }) throws(PageTableError) -> PhysAddr {
+        var table = root
+        var level = 4
+        while true {
+            let slot = PageTable.entryAddress(table: table, index: PageTable.index(address, level: level))
+            if level == target { return slot }
+            let value = PhysicalMemory.read64(slot)
+            if value & PageFlags.present.rawValue == 0 {
+                // Without an allocator this is a lookup, and the hole means "not mapped".
+                guard let frame = allocateTable() else { throw .notMapped }
+                PhysicalMemory.zeroPage(frame)
+                PhysicalMemory.write64(slot, frame.value | PageTable.tableFlags.rawValue)
+                table = frame
+            } else if value & PageFlags.huge.rawValue != 0 {
+                throw .insideLargePage
+            } else {
+                table = PhysAddr(value & PageTable.addressMask)
+            }
+            level -= 1
+        }
+    }
+
+    /// Maps one page. Fails rather than silently replacing an existing mapping.
+    public func map(_ virtual: VirtAddr, to physical: PhysAddr, size: PageSize = .small, flags: PageFlags,
+                    allocateTable: () -> PhysAddr?) throws(PageTableError) {
+        guard virtual.value % size.bytes == 0, physical.value % size.bytes == 0 else { throw .misaligned }
+        let slot = try entry(for: virtual, level: size.level) { () -> PhysAddr? in allocateTable() }
+        guard PhysicalMemory.read64(slot) & PageFlags.present.rawValue == 0 else { throw .alreadyMapped }
+        var leaf = size == .large ? flags.union(.huge) : flags.subtracting(.huge)
+        if !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+        PhysicalMemory.write64(slot, physical.value | leaf.union(.present).rawValue)
+    }
+
+    /// Removes a 4 KiB mapping and returns the frame it pointed at.
+    @discardableResult
+    public func unmap(_ virtual: VirtAddr) throws(PageTableError) -> PhysAddr {
+        let slot = try entry(for: virtual, level: 1)
+        let value = PhysicalMemory.read64(slot)
+        guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
+        PhysicalMemory.write64(slot, 0)
+        flush(virtual)
+        return PhysAddr(value & PageTable.addressMask)
+    }
+
+    /// Changes the permissions of a 4 KiB mapping, keeping its frame.
+    public func protect(_ virtual: VirtAddr, flags: PageFlags) throws(PageTableError) {
+        let slot = try entry(for: virtual, level: 1)
+        let value = PhysicalMemory.read64(slot)
+        guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
+        var leaf = flags.union(.present)
+        if !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+        PhysicalMemory.write64(slot, (value & PageTable.addressMask) | leaf.rawValue)
+        flush(virtual)
+    }
+
+    /// Where `virtual` leads, and with which leaf flags (Linux: a page walk, follow_pte).
+    public func translate(_ virtual: VirtAddr) -> (physical: PhysAddr, flags: PageFlags)? {
+        var table = root
+        var level = 4
+        while level >= 1 {
+            let value = PhysicalMemory.read64(PageTable.entryAddress(table: table, index: PageTable.index(virtual, level: level)))
+            guard value & PageFlags.present.rawValue != 0 else { return nil }
+            let isLeaf = level == 1 || (level <= 3 && value & PageFlags.huge.rawValue != 0)
+            if isLeaf {
+                let pageBytes: UInt64 = 1 << (12 + 9 * UInt64(level - 1))
+                let frame = value & PageTable.addressMask & ~(pageBytes - 1)
+                let flagBits = value & ~PageTable.addressMask
+                return (PhysAddr(frame + virtual.value % pageBytes), PageFlags(rawValue: flagBits))
+            }
+            table = PhysAddr(value & PageTable.addressMask)
+            level -= 1
+        }
+        return nil
+    }
+
+    /// Copies the top-level entries for kernel space from another table, so
+    /// every address space shares the kernel's lower-level tables (Linux: pgd_alloc's clone_pgd_range).
+    public func shareKernelEntries(from other: PageTable) {
+        let first = PageTable.index(VirtAddr(MemoryLayout64.pageOffset), level: 4)
+        for index in first..<512 {
+            PhysicalMemory.write64(PageTable.entryAddress(table: root, index: index),
+                                   PhysicalMemory.read64(PageTable.entryAddress(table: other.root, index: index)))
+        }
+    }
+
+    public var isActive: Bool { read_cr3() & PageTable.addressMask == root.value }
+
+    /// Loads this table into CR3 (flushing non-global TLB entries).
+    public func activate() { write_cr3(root.value) }
+
+    private func flush(_ virtual: VirtAddr) {
+        // Kernel mappings are global and shared by every table, so flush even when another table is active.
+        invlpg(virtual.value)
+    }
+}
+
+/// A window onto device registers (Linux: the __iomem pointer ioremap returns).
+/// Accesses are bounds-checked against the mapped size.
+public struct MMIORegion: Sendable {
+    public let base: VirtAddr
+    public let size: UInt64
+    public init(base: VirtAddr, size: UInt64) { self.base = base; self.size = size }
+
+    public func read32(_ offset: UInt64) -> UInt32 {
+        precondition(offset + 4 <= size, "MMIO read outside the region")
+        return mmio_read32(base.value + offset)
+    }
+    public func write32(_ offset: UInt64, _ value: UInt32) {
+        precondition(offset + 4 <= size, "MMIO write outside the region")
+        mmio_write32(base.value + offset, value)
+    }
+}

@@ -1,0 +1,53 @@
+import Core
+import Lib
+
+/// The first Swift code to run (Linux: init/main.c start_kernel). head.S calls
+/// it on the boot stack, in long mode, with the boot protocol and the physical
+/// address of the loader's info block. The order matters: each step uses only
+/// what the steps before it set up.
+@c(start_kernel)
+func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
+    Printk.register(console: SerialConsole(port: .com1))
+    Printk.initialize()
+    pr_notice("Apus version 0.1 (Embedded Swift, x86_64) — a Linux-architecture kernel")
+    guard let boot = BootParams(protocol: bootProtocol, info: bootInfo) else {
+        panic("unknown boot protocol \(bootProtocol)")
+    }
+    let commandLine = KernelCommandLine(bytes: boot.commandLineBytes())
+    applyEarlyParameters(commandLine)
+    pr_info("Boot protocol: \(boot.bootProtocol.name)")
+    pr_notice("Command line: \(String(decoding: boot.commandLineBytes(), as: UTF8.self))")
+
+    let features = CPU.probeFeatures()
+    CPU.enableFeatures(features)
+    pr_info("CPU: \(features.vendor) family \(hex(UInt64(features.family))) model \(hex(UInt64(features.model))) stepping \(features.stepping)")
+    pr_info("CPU features: NX \(onOff(features.hasNX)), PGE \(onOff(features.hasPGE)), XSAVE \(onOff(features.hasXSAVE)), SMEP \(onOff(features.hasSMEP)), SMAP \(onOff(features.hasSMAP)), x2APIC \(onOff(features.hasX2APIC)), RDRAND \(onOff(features.hasRDRAND))")
+
+    let cpuTables = CPUTables()
+    cpuTables.load()
+    InterruptTable.initialize()
+    Traps.install()
+
+    MemoryInit.initialize(boot: boot)
+    Kallsyms.initialize()
+
+    PIC8259.disable(vectorBase: 0x20)
+    LocalTimer.initialize()
+    IOAPICSetup.initialize()
+    CPU.enableInterrupts()
+
+    Initrd.locate(boot)
+    pr_info("Apus booted.")
+
+    if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
+    // The idle loop (Linux: cpu_idle_loop): sleep until the next interrupt.
+    while true { CPU.idle() }
+}
+
+/// Parameters that take effect before anything else prints (Linux: early_param).
+private func applyEarlyParameters(_ commandLine: KernelCommandLine) {
+    Printk.consoleLogLevel = commandLine.consoleLogLevel
+    Panic.timeoutSeconds = commandLine.panicTimeout
+}
+
+private func onOff(_ flag: Bool) -> String { flag ? "yes" : "no" }

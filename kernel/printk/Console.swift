@@ -1,0 +1,16 @@
+/// A place kernel messages are shown (Linux: struct console, register_console).
+public protocol Console: AnyObject {
+    var name: String { get }
+    func write(_ text: String)
+}
+
+/// The 16550 on COM1 as a console (Linux: the 8250 console, `console=ttyS0`).
+public final class SerialConsole: Console {
+    public let name = "ttyS0"
+    private let port: Serial8250
+    public init(port: Serial8250) {
+        self.port = port
+        port.initialize()
+    }
+    public func write(_ text: String) { port.write(text) }
+}

@@ -1,0 +1,53 @@
+import Core
+import Lib
+
+/// Where Swift's own heap (objects, arrays, strings) comes from: posix_memalign
+/// and free in arch/x86_64/lib/runtime.S forward here. Three phases, as the
+/// kernel's allocators come up:
+/// 1. early: small requests from the brk area in the image's .bss, large ones
+///    (the buddy allocator's per-frame arrays) from memblock;
+/// 2. kmalloc, once the slab allocator runs.
+/// Memory from phase 1 is never given back (as Linux's memblock/brk).
+enum SwiftHeap {
+    nonisolated(unsafe) private static var brkNext: UInt64 = 0
+    private static let largeRequest = 64 * 1024
+
+    static func allocate(size: Int, alignment: Int) -> UInt {
+        let align = max(alignment, 16)
+        if KernelAllocator.kmalloc != nil {
+            return KernelAllocator.allocate(size: size, align: align) ?? 0
+        }
+        if size >= largeRequest, let block = EarlyMemory.allocate(bytes: UInt64(size), align: UInt64(max(align, 4096))) {
+            return UInt(block.directMapped.value)
+        }
+        return allocateFromBrk(size: UInt64(size), align: UInt64(align))
+    }
+
+    private static func allocateFromBrk(size: UInt64, align: UInt64) -> UInt {
+        let area = KernelImage.brk
+        if brkNext == 0 { brkNext = area.lowerBound }
+        let start = (brkNext + align - 1) & ~(align - 1)
+        guard start + size <= area.upperBound else { return 0 }
+        brkNext = start + size
+        return UInt(start)
+    }
+
+    static func free(_ address: UInt) {
+        guard address != 0, !KernelImage.brk.contains(UInt64(address)) else { return }
+        // Early memblock blocks are not buddy-managed; kfree refuses them, and they stay allocated.
+        try? KernelAllocator.free(address)
+    }
+
+    /// Bytes of brk used so far, for the boot summary.
+    static var brkUsed: UInt64 { brkNext == 0 ? 0 : brkNext - KernelImage.brk.lowerBound }
+}
+
+@c(kernel_heap_allocate)
+func kernelHeapAllocate(size: Int, alignment: Int) -> UInt {
+    SwiftHeap.allocate(size: size, alignment: alignment)
+}
+
+@c(kernel_heap_free)
+func kernelHeapFree(address: UInt) {
+    SwiftHeap.free(address)
+}

@@ -1,0 +1,104 @@
+import Core
+import Lib
+
+/// Virtually contiguous kernel memory backed by scattered pages, and device
+/// register mappings (Linux: mm/vmalloc.c vmalloc/vfree, arch/x86/mm/ioremap.c).
+/// Areas are kept sorted by address; each is followed by an unmapped guard
+/// page so an overrun faults instead of corrupting the next area.
+public enum Vmalloc {
+    public struct Area: Sendable {
+        public let start: VirtAddr
+        /// Mapped bytes, without the guard page.
+        public let size: UInt64
+        /// Frames vmalloc allocated (empty for ioremap, whose frames belong to the device).
+        public let ownsFrames: Bool
+        var end: UInt64 { start.value + size + MemoryLayout64.pageSize }
+    }
+
+    nonisolated(unsafe) private static var areas: [Area] = []
+    private static let lock = SpinLock()
+
+    public enum Failure: Error { case outOfVirtualSpace, outOfMemory, notAnArea }
+
+    /// First fit in the vmalloc range (Linux: alloc_vmap_area).
+    private static func reserve(size: UInt64, ownsFrames: Bool) throws(Failure) -> Area {
+        try lock.withLockIrqSave { () throws(Failure) -> Area in
+            var candidate = MemoryLayout64.vmallocStart
+            var index = 0
+            while index < areas.count && areas[index].start.value < candidate + size + MemoryLayout64.pageSize {
+                candidate = max(candidate, areas[index].end)
+                index += 1
+            }
+            guard candidate + size + MemoryLayout64.pageSize <= MemoryLayout64.vmallocEnd else { throw .outOfVirtualSpace }
+            let area = Area(start: VirtAddr(candidate), size: size, ownsFrames: ownsFrames)
+            areas.insert(area, at: index)
+            return area
+        }
+    }
+
+    private static func release(_ start: VirtAddr) throws(Failure) -> Area {
+        try lock.withLockIrqSave { () throws(Failure) -> Area in
+            guard let index = areas.firstIndex(where: { $0.start == start }) else { throw .notAnArea }
+            return areas.remove(at: index)
+        }
+    }
+
+    private static func pageCount(_ bytes: UInt64) -> UInt64 { (bytes + MemoryLayout64.pageSize - 1) / MemoryLayout64.pageSize }
+
+    /// `size` bytes of zeroed, virtually contiguous memory (Linux: vzalloc).
+    public static func allocate(size: UInt64) throws(Failure) -> VirtAddr {
+        let pages = pageCount(size)
+        let area = try reserve(size: pages * MemoryLayout64.pageSize, ownsFrames: true)
+        for page in 0..<pages {
+            let virtual = area.start + page * MemoryLayout64.pageSize
+            guard let frame = PageAllocator.allocateZeroedPage() else {
+                unmap(area, pages: page)
+                _ = try? release(area.start)
+                throw .outOfMemory
+            }
+            do {
+                try KernelPaging.pageTable.map(virtual, to: frame, flags: .kernelData, allocateTable: KernelPaging.allocateTableFrame)
+            } catch {
+                try? PageAllocator.free(frame)
+                unmap(area, pages: page)
+                _ = try? release(area.start)
+                throw .outOfMemory
+            }
+        }
+        return area.start
+    }
+
+    /// Unmaps a vmalloc or ioremap area and frees the pages vmalloc took.
+    public static func free(_ start: VirtAddr) throws(Failure) {
+        let area = try release(start)
+        unmap(area, pages: pageCount(area.size))
+    }
+
+    private static func unmap(_ area: Area, pages: UInt64) {
+        for page in 0..<pages {
+            guard let frame = try? KernelPaging.pageTable.unmap(area.start + page * MemoryLayout64.pageSize) else { continue }
+            if area.ownsFrames { try? PageAllocator.free(frame) }
+        }
+    }
+
+    /// Maps device registers uncached (Linux: ioremap).
+    public static func ioremap(_ physical: PhysAddr, size: UInt64) throws(Failure) -> MMIORegion {
+        let offset = physical.value & (MemoryLayout64.pageSize - 1)
+        let pages = pageCount(size + offset)
+        let area = try reserve(size: pages * MemoryLayout64.pageSize, ownsFrames: false)
+        let base = PhysAddr(physical.value - offset)
+        for page in 0..<pages {
+            do {
+                try KernelPaging.pageTable.map(area.start + page * MemoryLayout64.pageSize, to: base + page * MemoryLayout64.pageSize,
+                                               flags: .kernelIO, allocateTable: KernelPaging.allocateTableFrame)
+            } catch {
+                unmap(area, pages: page)
+                _ = try? release(area.start)
+                throw .outOfMemory
+            }
+        }
+        return MMIORegion(base: area.start + offset, size: size)
+    }
+
+    public static var areaCount: Int { lock.withLockIrqSave { areas.count } }
+}

@@ -1,0 +1,133 @@
+import Core
+import Lib
+
+/// Buddy allocator stress (Linux has similar checks in mm/page_alloc debug
+/// and lib/test_meminit.c): random allocations and frees of orders 0-3, an
+/// ownership bitmap over all frames to catch any block handed out twice, and
+/// the free-page count restored at the end.
+enum PageAllocatorTests {
+    static func stress(_ t: inout TestReporter) {
+        let operations = 100_000
+        var owned = FrameBitmap(frames: KernelPaging.directMapEnd / MemoryLayout64.pageSize)
+        var live: [(PhysAddr, Int)] = []
+        live.reserveCapacity(4096)
+        // The bookkeeping above is allocated first, so the count covers only the test's own pages.
+        KernelAllocator.shrink()
+        let before = PageAllocator.freePages
+        var random = TestRandom(seed: 0xB0DD7)
+        var overlaps = 0, misaligned = 0, failures = 0
+        for _ in 0..<operations {
+            if live.isEmpty || (random.below(100) < 55 && live.count < 4096) {
+                let order = random.below(4)
+                guard let block = PageAllocator.allocate(order: order) else { failures += 1; continue }
+                if block.pageFrameNumber % (1 << UInt64(order)) != 0 { misaligned += 1 }
+                if !owned.claim(block.pageFrameNumber, count: 1 << order) { overlaps += 1 }
+                live.append((block, order))
+            } else {
+                let index = random.below(live.count)
+                let (block, order) = live.swapAt(index)
+                owned.release(block.pageFrameNumber, count: 1 << order)
+                if (try? PageAllocator.free(block, order: order)) == nil { failures += 1 }
+            }
+        }
+        for (block, order) in live { try? PageAllocator.free(block, order: order) }
+        KernelAllocator.shrink()
+        let after = PageAllocator.freePages
+        t.check(overlaps == 0 && misaligned == 0, "buddy: \(operations) random alloc/free of orders 0-3, \(overlaps) overlapping, \(misaligned) misaligned blocks")
+        t.check(failures == 0, "buddy: no allocation or free failed (\(failures) failures)")
+        t.check(before == after, "buddy: every page returned, free pages \(before) before and \(after) after")
+        let doubleFree = PageAllocator.allocate(order: 0)
+        if let page = doubleFree { try? PageAllocator.free(page) }
+        var rejected = false
+        if let page = doubleFree { do { try PageAllocator.free(page) } catch { rejected = true } }
+        t.check(rejected, "buddy: a double free is rejected, not absorbed")
+    }
+}
+
+/// kmalloc/kfree stress over every size class and the page-sized path, with
+/// a pattern written into each object and checked before it is freed, so
+/// overlapping objects or a corrupted freelist show up.
+enum SlabTests {
+    static func stress(_ t: inout TestReporter) {
+        let operations = 100_000
+        let sizes = [8, 16, 24, 32, 64, 96, 128, 192, 256, 500, 1024, 2048, 4096, 8192, 20_000]
+        var live: [(address: UInt, size: Int, tag: UInt64)] = []
+        live.reserveCapacity(2048)
+        KernelAllocator.shrink()
+        let before = PageAllocator.freePages
+        var random = TestRandom(seed: 0x51AB)
+        var corrupted = 0, failures = 0, misaligned = 0
+        for step in 0..<operations {
+            if live.isEmpty || (random.below(100) < 55 && live.count < 2048) {
+                let size = sizes[random.below(sizes.count)]
+                guard let address = KernelAllocator.allocate(size: size) else { failures += 1; continue }
+                if address % 8 != 0 { misaligned += 1 }
+                let tag = UInt64(step) &* 0x9E37_79B9_7F4A_7C15
+                fill(address, size: size, tag: tag)
+                live.append((address, size, tag))
+            } else {
+                let object = live.swapAt(random.below(live.count))
+                if !verify(object.address, size: object.size, tag: object.tag) { corrupted += 1 }
+                if (try? KernelAllocator.free(object.address)) == nil { failures += 1 }
+            }
+        }
+        for object in live {
+            if !verify(object.address, size: object.size, tag: object.tag) { corrupted += 1 }
+            try? KernelAllocator.free(object.address)
+        }
+        KernelAllocator.shrink()
+        let after = PageAllocator.freePages
+        t.check(corrupted == 0 && misaligned == 0, "slab: \(operations) random kmalloc/kfree of 8 B..20 KB, \(corrupted) objects overwritten")
+        t.check(failures == 0, "slab: no kmalloc or kfree failed (\(failures) failures)")
+        t.check(before == after, "slab: every page returned after shrink, free pages \(before) before and \(after) after")
+        var rejected = false
+        do { try KernelAllocator.free(UInt(MemoryLayout64.pageOffset + 0x1234_5678)) } catch { rejected = true }
+        t.check(rejected, "slab: kfree of a pointer kmalloc never returned is rejected")
+    }
+
+    /// The words the pattern covers: the first of every 64 bytes and the
+    /// object's last word — cheap, and enough to catch overlapping objects.
+    private static func patternOffsets(size: Int) -> [Int] {
+        var offsets = Array(stride(from: 0, to: size - 7, by: 64))
+        let last = (size & ~7) - 8
+        if last % 64 != 0 { offsets.append(last) }
+        return offsets
+    }
+    private static func fill(_ address: UInt, size: Int, tag: UInt64) {
+        for offset in patternOffsets(size: size) {
+            KernelMemory.store(tag ^ UInt64(offset), VirtAddr(UInt64(address) + UInt64(offset)))
+        }
+    }
+    private static func verify(_ address: UInt, size: Int, tag: UInt64) -> Bool {
+        patternOffsets(size: size).allSatisfy { offset in
+            KernelMemory.load(VirtAddr(UInt64(address) + UInt64(offset))) == tag ^ UInt64(offset)
+        }
+    }
+}
+
+/// One bit per physical frame: who owns what, for the stress tests.
+struct FrameBitmap {
+    private var words: [UInt64]
+    init(frames: UInt64) { words = Array(repeating: 0, count: Int(frames / 64) + 1) }
+    /// Marks frames as owned; false if any already was.
+    mutating func claim(_ first: UInt64, count: Int) -> Bool {
+        var clean = true
+        for frame in first..<(first + UInt64(count)) {
+            let word = Int(frame / 64), bit = UInt64(1) << (frame % 64)
+            if words[word] & bit != 0 { clean = false }
+            words[word] |= bit
+        }
+        return clean
+    }
+    mutating func release(_ first: UInt64, count: Int) {
+        for frame in first..<(first + UInt64(count)) { words[Int(frame / 64)] &= ~(UInt64(1) << (frame % 64)) }
+    }
+}
+
+extension Array {
+    /// Removes the element at `index` in O(1) by moving the last one into its place.
+    mutating func swapAt(_ index: Int) -> Element {
+        swapAt(index, count - 1)
+        return removeLast()
+    }
+}

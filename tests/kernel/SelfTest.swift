@@ -1,0 +1,63 @@
+import Core
+import Lib
+
+/// In-kernel self-tests, chosen with `apus.selftest=NAME[,NAME...]|all` and
+/// reported as TAP on the console (docs/testing-protocol.md). Each test is a
+/// function that records results through a `TestReporter`.
+public struct TestReporter {
+    public private(set) var passed = 0
+    public private(set) var failed = 0
+
+    /// One TAP result line.
+    public mutating func check(_ condition: Bool, _ description: String) {
+        let number = passed + failed + 1
+        if condition { passed += 1 } else { failed += 1 }
+        pr_info("\(condition ? "ok" : "not ok") \(number) - \(description)")
+    }
+}
+
+public enum SelfTests {
+    public typealias Test = (inout TestReporter) -> Void
+
+    /// Every test, in the order `all` runs them. The oops test is not part of `all`: it ends the boot.
+    static let registry: [(name: String, run: Test)] = [
+        ("buddy", PageAllocatorTests.stress),
+        ("slab", SlabTests.stress),
+        ("vmalloc", VmallocTests.run),
+        ("paging", PagingTests.run),
+        ("timer", TimerTests.run),
+        ("initrd", InitrdTests.run),
+    ]
+
+    /// Runs the requested tests, prints the TAP plan and summary, and powers off
+    /// with status 0 when all passed, 1 otherwise.
+    public static func run(selection: String) -> Never {
+        if selection == "oops" { OopsTest.trigger() }
+        let names = selection == "all" ? registry.map { $0.name } : selection.split(separator: ",").map(String.init)
+        var reporter = TestReporter()
+        pr_info("TAP version 13")
+        for name in names {
+            if let test = registry.first(where: { $0.name == name }) {
+                test.run(&reporter)
+            } else {
+                reporter.check(false, "\(name): no such self-test")
+            }
+        }
+        pr_info("1..\(reporter.passed + reporter.failed)")
+        pr_info("# selftest: \(reporter.passed) passed, \(reporter.failed) failed")
+        Machine.powerOff(code: reporter.failed == 0 ? 0 : 1)
+    }
+}
+
+/// A small deterministic generator for stress tests (xorshift64*).
+struct TestRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
+    }
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}

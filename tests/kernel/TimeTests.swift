@@ -1,0 +1,39 @@
+import Core
+import Lib
+
+enum TimerTests {
+    static func run(_ t: inout TestReporter) {
+        let startJiffies = Jiffies.value
+        let startNanoseconds = Clock.nanosecondsSinceBoot()
+        // 100 ms of wall time by the TSC clock, with interrupts on so ticks arrive.
+        while Clock.nanosecondsSinceBoot() - startNanoseconds < 100_000_000 { CPU.idle() }
+        let ticks = Jiffies.value - startJiffies
+        let expected = Jiffies.hz / 10
+        t.check(ticks > 0, "timer: jiffies advance (\(ticks) ticks in 100 ms, \(expected) expected at HZ=\(Jiffies.hz))")
+        let later = Clock.nanosecondsSinceBoot()
+        t.check(later > startNanoseconds, "timer: the TSC clock is monotonic")
+    }
+}
+
+enum InitrdTests {
+    /// Recomputes the initrd's checksum after the allocator stress tests: the
+    /// allocators must never have handed out its pages.
+    static func run(_ t: inout TestReporter) {
+        guard let initrd = Initrd.location else {
+            t.check(true, "initrd: none given, nothing to check")
+            return
+        }
+        let now = PhysicalMemory.adler32(at: initrd.start, count: Int(initrd.size))
+        t.check(now == Initrd.bootChecksum, "initrd: still intact (adler32 0x\(hex(UInt64(now), width: 8)))")
+    }
+}
+
+enum OopsTest {
+    /// Writes through a pointer into unmapped memory: the page-fault handler must oops.
+    @inline(never)
+    static func trigger() -> Never {
+        pr_info("selftest oops: writing to an unmapped address")
+        KernelMemory.store(0x0BAD, VirtAddr(0x0000_0BAD_BEEF_0000))
+        panic("selftest oops: the write did not fault")
+    }
+}

@@ -1,0 +1,4 @@
+/* The encoded symbol table, placed in .kallsyms by the second link. */
+    .section .kallsyms, "a"
+    .balign 8
+    .incbin KALLSYMS_BIN
