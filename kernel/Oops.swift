@@ -20,7 +20,8 @@ public enum Oops {
         pr_emerg(" <TASK>")
         let stackBase = frame.rsp & ~(threadSize - 1)
         let stack = stackBase..<(stackBase + threadSize)
-        for address in StackTrace.returnAddresses(framePointer: frame.rbp, stack: stack) {
+        // The chain ends in head.S, below kernel text: the trace stops there.
+        for address in StackTrace.returnAddresses(framePointer: frame.rbp, stack: stack) where KernelImage.text.contains(address) {
             // A return address points after the call; name the call's own byte.
             pr_emerg(" " + Kallsyms.describe(address - 1))
         }
