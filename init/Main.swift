@@ -31,17 +31,38 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     MemoryInit.initialize(boot: boot)
     Kallsyms.initialize()
 
+    Scheduler.initialize()
+    IrqFlow.install()
+    TaskletQueue.initialize()
+    RCU.initialize()
+    KernelTimers.initialize()
     PIC8259.disable(vectorBase: 0x20)
     LocalTimer.initialize()
     IOAPICSetup.initialize()
-    CPU.enableInterrupts()
-
     Initrd.locate(boot)
-    pr_info("Apus booted.")
+    CPU.enableInterrupts()
+    restInit(commandLine)
+}
 
+/// Linux's rest_init: pid 1 finishes booting in a thread of its own (it may
+/// sleep), kthreadd becomes pid 2, and the boot code becomes the idle task.
+private func restInit(_ commandLine: KernelCommandLine) -> Never {
+    let initTask = KThreads.create(name: "init") {
+        kernelInit(commandLine)
+    }
+    KThreads.startDaemon()
+    Scheduler.wakeUpNewTask(initTask)
+    Idle.loop()
+}
+
+/// Linux's kernel_init: the rest of boot, as pid 1.
+private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
+    Ksoftirqd.start()
+    Workqueues.initialize()
+    pr_info("Apus booted.")
     if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
-    // The idle loop (Linux: cpu_idle_loop): sleep until the next interrupt.
-    while true { CPU.idle() }
+    // No user space yet: pid 1 has nothing more to do.
+    while true { Scheduler.sleepForever() }
 }
 
 /// Parameters that take effect before anything else prints (Linux: early_param).

@@ -6,26 +6,14 @@ import Lib
 /// page_fault_oops), then panics.
 public enum Oops {
     nonisolated(unsafe) private static var count = 0
-    /// Kernel stacks are THREAD_SIZE bytes and THREAD_SIZE-aligned, so the
-    /// stack under any kernel RSP is known without a lookup.
-    public static let threadSize: UInt64 = 16 * 1024
 
     public static func die(_ title: String, frame: TrapFrame) -> Never {
         Printk.oopsInProgress = true
         count += 1
         pr_emerg("\(title): \(hex(frame.errorCode & 0xFFFF, width: 4)) [#\(count)]")
-        pr_emerg("CPU: 0 PID: 0 Comm: swapper/0 Not tainted Apus")
+        pr_emerg("CPU: 0 PID: \(Scheduler.isRunning ? Scheduler.current.pid : 0) Comm: \(Scheduler.isRunning ? Scheduler.current.comm : "swapper/0") Not tainted Apus")
         showRegisters(frame)
-        pr_emerg("Call Trace:")
-        pr_emerg(" <TASK>")
-        let stackBase = frame.rsp & ~(threadSize - 1)
-        let stack = stackBase..<(stackBase + threadSize)
-        // The chain ends in head.S, below kernel text: the trace stops there.
-        for address in StackTrace.returnAddresses(framePointer: frame.rbp, stack: stack) where KernelImage.text.contains(address) {
-            // A return address points after the call; name the call's own byte.
-            pr_emerg(" " + Kallsyms.describe(address - 1))
-        }
-        pr_emerg(" </TASK>")
+        Backtrace.dump(framePointer: frame.rbp)
         panic("Fatal exception")
     }
 

@@ -10,15 +10,16 @@
 /// its equals, as with Linux's `rb_add_cached`. CFS relies on this so tasks
 /// with the same vruntime run first-come, first-served.
 ///
-/// The tree is a class because its nodes point back into it; copying a
-/// struct would produce two roots sharing (and corrupting) the same nodes.
-/// Removing a node unlinks it completely, and a dropped tree unlinks all of
-/// its nodes, so the parent/child references never outlive membership.
+/// The tree is a class because a copied struct would be a second root over
+/// the same nodes, and the two would corrupt each other. Parent and child
+/// links are strong references and so form cycles: removing a node clears
+/// its links, and a dropped tree clears all of them, which is what lets
+/// nodes be freed.
 public final class RBTree<Node: RBNode> {
     var root: Node?
 
-    /// The smallest node, kept up to date on every insert and remove so the
-    /// scheduler's "pick next task" is O(1).
+    /// The smallest node (`rb_first_cached`), kept up to date on every insert
+    /// and remove so the scheduler's "pick next task" is O(1).
     public private(set) var leftmost: Node?
 
     public private(set) var count = 0
@@ -37,13 +38,13 @@ public final class RBTree<Node: RBNode> {
         node.rbLinks.owner == ObjectIdentifier(self)
     }
 
-    /// The node after `node` in order, or nil for the rightmost.
+    /// The node after `node` in order (`rb_next`), or nil for the rightmost.
     public func successor(of node: Node) -> Node? {
         precondition(contains(node), "RBTree: node is not in this tree")
         return node.neighbor(.right)
     }
 
-    /// The node before `node` in order, or nil for the leftmost.
+    /// The node before `node` in order (`rb_prev`), or nil for the leftmost.
     public func predecessor(of node: Node) -> Node? {
         precondition(contains(node), "RBTree: node is not in this tree")
         return node.neighbor(.left)
@@ -86,7 +87,8 @@ public final class RBTree<Node: RBNode> {
 
     // MARK: Insertion
 
-    /// Links `node` in after any nodes equal to it. Never allocates.
+    /// Links `node` in after any nodes equal to it (`rb_add_cached`). O(log n);
+    /// never allocates.
     public func insert(_ node: Node) {
         precondition(node.rbLinks.owner == nil, "RBTree: node is already in a tree")
         var parent: Node?
@@ -145,8 +147,9 @@ public final class RBTree<Node: RBNode> {
 
     // MARK: Removal
 
-    /// Unlinks `node`, which must be in this tree. O(log n), no search, no
-    /// allocation; afterwards the node may be inserted again (into any tree).
+    /// Unlinks `node`, which must be in this tree (`rb_erase_cached`). O(log n),
+    /// no search, no allocation; afterwards the node may be inserted again,
+    /// into any tree.
     public func remove(_ node: Node) {
         precondition(contains(node), "RBTree: node is not in this tree")
         // The leftmost has no left child, so its successor is its right child

@@ -16,24 +16,32 @@ public struct SpinLock: ~Copyable, Sendable {
     public init() {}
 
     public borrowing func lock() {
+        preemptDisable()
         let ticket = nextTicket.wrappingAdd(1, ordering: .relaxed).oldValue
         while nowServing.load(ordering: .acquiring) != ticket { CPU.relax() }
     }
 
     public borrowing func unlock() {
         nowServing.wrappingAdd(1, ordering: .releasing)
+        preemptEnable()
     }
 
     /// Takes the lock only if nobody holds it (Linux: spin_trylock).
     public borrowing func tryLock() -> Bool {
+        preemptDisable()
         let serving = nowServing.load(ordering: .relaxed)
-        return nextTicket.compareExchange(expected: serving, desired: serving &+ 1, ordering: .acquiring).exchanged
+        if nextTicket.compareExchange(expected: serving, desired: serving &+ 1, ordering: .acquiring).exchanged { return true }
+        preemptEnable()
+        return false
     }
 
     public var isLocked: Bool {
         nextTicket.load(ordering: .relaxed) != nowServing.load(ordering: .relaxed)
     }
 
+    /// Like Linux's spin_lock, holding the lock disables preemption: the holder
+    /// must not be switched away from while others spin on it.
+    ///
     /// Runs `body` with the lock held and local interrupts off, restoring
     /// the previous interrupt state afterwards (Linux: spin_lock_irqsave).
     public borrowing func withLockIrqSave<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {

@@ -13,8 +13,6 @@ public enum LocalTimer {
 
     nonisolated(unsafe) public private(set) static var apic: LocalAPIC? = nil
     nonisolated(unsafe) public private(set) static var apicTimerFrequency: UInt64 = 0
-    /// Per-tick work other subsystems add (the scheduler tick, timers).
-    nonisolated(unsafe) public static var tickHandlers: [() -> Void] = []
 
     public static func initialize() {
         guard let registers = try? Vmalloc.ioremap(LocalAPIC.physicalBase, size: LocalAPIC.registerSpace) else {
@@ -39,9 +37,8 @@ public enum LocalTimer {
         pr_info("APIC timer calibrated: \(decimal(apicTimerFrequency)) Hz, \(decimal(apicTimerFrequency / Jiffies.hz)) counts per tick")
 
         InterruptTable.setHandler(vector: Int(timerVector)) { _ in
-            Jiffies.tick()
-            for handler in tickHandlers { handler() }
             apic.endOfInterrupt()
+            HRTimers.interrupt()
         }
         InterruptTable.setHandler(vector: Int(errorVector)) { _ in
             pr_err("APIC error interrupt")
@@ -49,7 +46,24 @@ public enum LocalTimer {
         }
         // A spurious interrupt needs no EOI (Intel SDM 10.9).
         InterruptTable.setHandler(vector: Int(spuriousVector)) { _ in }
-        apic.startPeriodicTimer(vector: timerVector, ticks: UInt32(apicTimerFrequency / Jiffies.hz))
-        pr_info("clockevents: local APIC timer periodic, HZ=\(Jiffies.hz)")
+        HRTimers.initialize(program: { deadline in program(apic, deadline: deadline) }, tick: tick)
+        pr_info("clockevents: local APIC timer one-shot, hrtimer tick at HZ=\(Jiffies.hz)")
+    }
+
+    /// Arms the one-shot timer for `deadline` (ns since boot); a deadline
+    /// already past fires at once (Linux: clockevents_program_event).
+    private static func program(_ apic: LocalAPIC, deadline: UInt64) {
+        let now = Clock.nanosecondsSinceBoot()
+        let delta = deadline > now ? deadline - now : 0
+        let product = delta.multipliedFullWidth(by: apicTimerFrequency)
+        let ticks = product.high == 0 ? product.low / 1_000_000_000 : UInt64(UInt32.max)
+        apic.startOneShotTimer(vector: timerVector, ticks: UInt32(min(ticks, UInt64(UInt32.max))))
+    }
+
+    /// The periodic tick (Linux: tick_sched_timer → tick_sched_handle).
+    private static func tick() {
+        Jiffies.tick()
+        Scheduler.tick()
+        KernelTimers.tick(jiffies: Jiffies.value)
     }
 }

@@ -191,7 +191,7 @@ public final class BuddyAllocator {
         let zone = ZoneType(pfn: pfn)
         var head = pfn
         var order = order
-        while order < Self.maxOrder - 1 {
+        while order < Self.maxOrder {
             let buddy = head ^ (1 << PFN(order))
             guard let buddyIndex = index(of: buddy),
                   frames[buddyIndex].state == .free(order: UInt8(order))

@@ -75,6 +75,9 @@ static inline void ltr(uint16_t selector) { __asm__ volatile("ltr %0" :: "r"(sel
 /* In entry.S: reload CS, DS, ES, SS after lgdt. */
 void reload_segments(uint64_t code_selector, uint64_t data_selector);
 
+/* In switch.S. */
+void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);
+
 /* Addresses of linker-script symbols (arch/x86_64/kernel/vmlinux.lds.S). */
 #define LINKER_SYMBOL(name) \
     static inline uint64_t linker_##name(void) { extern char name[]; return (uint64_t)name; }
@@ -91,5 +94,6 @@ LINKER_SYMBOL(__image_end)
 LINKER_SYMBOL(init_stack_bottom)
 LINKER_SYMBOL(init_stack_top)
 LINKER_SYMBOL(interrupt_stubs)
+LINKER_SYMBOL(ret_from_kernel_thread)
 
 #endif

@@ -18,6 +18,9 @@ public enum InterruptTable {
     nonisolated(unsafe) private static var handlers: [InterruptHandler?] = []
     /// Runs for vectors without a handler of their own.
     nonisolated(unsafe) public static var unhandled: InterruptHandler = { _ in }
+    /// What happens around every handler: the kernel installs its irq_enter /
+    /// irq_exit flow here (softirqs and preemption on the way out).
+    nonisolated(unsafe) public static var flow: InterruptHandler = { runHandler(&$0) }
 
     /// Builds the IDT: all 256 gates point at their stubs, as interrupt gates
     /// (IF cleared on entry) for ring 0, with the IST stacks for #DF, NMI and #MC.
@@ -52,7 +55,8 @@ public enum InterruptTable {
         table[vector * 2] |= 3 << 45
     }
 
-    static func dispatch(_ frame: inout TrapFrame) {
+    /// Runs the handler registered for the frame's vector.
+    public static func runHandler(_ frame: inout TrapFrame) {
         let vector = Int(frame.vector)
         if let handler = handlers[vector] { handler(&frame) } else { unhandled(&frame) }
     }
@@ -60,5 +64,5 @@ public enum InterruptTable {
 
 @c(do_interrupt)
 func doInterrupt(_ frame: UnsafeMutableRawPointer) {
-    InterruptTable.dispatch(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
+    InterruptTable.flow(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
 }

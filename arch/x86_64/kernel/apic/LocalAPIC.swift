@@ -62,6 +62,12 @@ public struct LocalAPIC: Sendable {
         write(.timerVector, (1 << 17) | UInt32(vector))
         write(.timerInitialCount, ticks)
     }
+    /// Interrupts on `vector` once, after `ticks` timer ticks (Linux: the oneshot clockevent mode).
+    public func startOneShotTimer(vector: UInt8, ticks: UInt32) {
+        write(.timerDivide, LocalAPIC.divideBy16)
+        write(.timerVector, UInt32(vector))
+        write(.timerInitialCount, max(ticks, 1))
+    }
     public func stopTimer() {
         write(.timerVector, LocalAPIC.masked)
         write(.timerInitialCount, 0)

@@ -1,0 +1,39 @@
+import X86Asm
+
+/// The CPU state of a task that is not running: its saved kernel stack
+/// pointer, under which switch_stacks (switch.S) left the callee-saved
+/// registers (Linux: struct thread_struct's sp, struct inactive_task_frame).
+public final class ThreadContext {
+    /// A heap cell, so switch_stacks gets a stable address to store into.
+    private let savedStackPointer: UnsafeMutablePointer<UInt64>
+
+    /// The context of code already running on its own stack (the boot CPU's idle task).
+    public init() {
+        savedStackPointer = .allocate(capacity: 1)
+        savedStackPointer.initialize(to: 0)
+    }
+
+    /// A new kernel thread on the stack ending at `stackTop`: the first switch
+    /// to it pops zeroed registers and "returns" into ret_from_kernel_thread,
+    /// which calls the kernel's `kernel_thread_start`.
+    public init(stackTop: VirtAddr) {
+        precondition(stackTop.value % 16 == 0, "kernel stacks are 16-byte aligned")
+        savedStackPointer = .allocate(capacity: 1)
+        // From the saved SP upwards: r15 r14 r13 r12 rbx rbp, return address, then
+        // two words of padding so ret_from_kernel_thread's call sees an aligned stack.
+        let frame = UnsafeMutablePointer<UInt64>(bitPattern: UInt(stackTop.value - 9 * 8))!
+        for slot in 0..<6 { frame[slot] = 0 }
+        frame[6] = linker_ret_from_kernel_thread()
+        frame[7] = 0
+        frame[8] = 0
+        savedStackPointer.initialize(to: stackTop.value - 9 * 8)
+    }
+
+    deinit { savedStackPointer.deallocate() }
+
+    /// Saves the running code's state in `current` and resumes `next`. Returns
+    /// when some later switch resumes `current`. Interrupts must be off.
+    public static func switchFrom(_ current: ThreadContext, to next: ThreadContext) {
+        switch_stacks(current.savedStackPointer, next.savedStackPointer.pointee)
+    }
+}

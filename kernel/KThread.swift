@@ -1,0 +1,64 @@
+/// Kernel threads (Linux: kernel/kthread.c). A kernel thread is a task with
+/// no user space that runs one function. Threads are created stopped, started
+/// with `wakeUp` (kthread_run does both), and asked to finish with `stop`,
+/// which waits for the function to notice `shouldStop` and return.
+public final class KThread {
+    public let task: Task
+    fileprivate var stopRequested = false
+    fileprivate let exited = Completion()
+    fileprivate var exitCode: Int32 = 0
+
+    fileprivate init(task: Task) { self.task = task }
+}
+
+public enum KThreads {
+    /// pid 2, parent of every kernel thread (Linux: kthreadd).
+    nonisolated(unsafe) public private(set) static var daemon: Task? = nil
+
+    /// Starts kthreadd (pid 2, after init's pid 1, as in Linux's rest_init).
+    static func startDaemon() {
+        daemon = create(name: "kthreadd") {
+            // Linux's kthreadd forks new threads on request; here creation is
+            // direct, so kthreadd only parents them and sleeps.
+            while true { Scheduler.sleepForever() }
+        }
+        if let daemon { Scheduler.wakeUpNewTask(daemon) }
+    }
+
+    /// A new kernel thread that will run `function` once woken (Linux:
+    /// kthread_create). Its `comm` is `name`; ps shows it in brackets.
+    public static func create(name: String, _ function: @escaping () -> Int32) -> Task {
+        let task = Task.kernelThread(name: name, parent: daemon)
+        let thread = KThread(task: task)
+        task.kthread = thread
+        task.entry = {
+            let code = function()
+            thread.exitCode = code
+            thread.exited.completeAll()
+            Scheduler.exitCurrent()
+        }
+        return task
+    }
+
+    /// kthread_run: create and start.
+    @discardableResult
+    public static func run(name: String, _ function: @escaping () -> Int32) -> Task {
+        let task = create(name: name, function)
+        Scheduler.wakeUpNewTask(task)
+        return task
+    }
+
+    /// Asks the thread to finish and waits until it has (Linux: kthread_stop);
+    /// returns what its function returned.
+    @discardableResult
+    public static func stop(_ task: Task) -> Int32 {
+        guard let thread = task.kthread else { return -1 }
+        thread.stopRequested = true
+        if task.state.contains(.new) { Scheduler.wakeUpNewTask(task) } else { _ = Scheduler.wakeUp(task, states: .normal) }
+        thread.exited.wait()
+        return thread.exitCode
+    }
+
+    /// Whether someone called `stop` on the running kernel thread (Linux: kthread_should_stop).
+    public static var shouldStop: Bool { Scheduler.current.kthread?.stopRequested ?? false }
+}

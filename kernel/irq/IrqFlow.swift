@@ -1,0 +1,32 @@
+import Core
+
+/// What surrounds every interrupt handler (Linux: kernel/softirq.c
+/// irq_enter/irq_exit and the arch's irqentry_exit). Device interrupts count
+/// as hard-interrupt context while their handler runs; on the way out pending
+/// softirqs run, and if the tick or a wakeup asked for a reschedule and the
+/// interrupted code may be preempted, the scheduler switches tasks right here.
+public enum IrqFlow {
+    /// Interrupts taken per vector (/proc/interrupts).
+    nonisolated(unsafe) public private(set) static var counts: [UInt64] = Array(repeating: 0, count: InterruptTable.vectorCount)
+
+    public static func install() {
+        InterruptTable.flow = { frame in
+            let vector = Int(frame.vector)
+            counts[vector] += 1
+            guard vector >= InterruptTable.firstExternalVector else {
+                InterruptTable.runHandler(&frame)   // exceptions are not interrupts
+                return
+            }
+            PreemptCount.add(PreemptCount.hardirqOffset)
+            InterruptTable.runHandler(&frame)
+            PreemptCount.subtract(PreemptCount.hardirqOffset)
+            if !PreemptCount.inInterrupt && Softirq.hasPending { Softirq.run() }
+            // Kernel preemption (CONFIG_PREEMPT): only where the interrupted
+            // code had interrupts on and held no lock.
+            let interruptedWithInterruptsOn = frame.rflags & (1 << 9) != 0
+            if Scheduler.needsReschedule && PreemptCount.value == 0 && interruptedWithInterruptsOn {
+                Scheduler.schedule()
+            }
+        }
+    }
+}

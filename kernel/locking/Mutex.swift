@@ -1,0 +1,61 @@
+import Core
+
+/// A sleeping lock with an owner (Linux: kernel/locking/mutex.c). Only the
+/// task that locked it may unlock it, and it is not recursive: both mistakes
+/// are reported (Linux's CONFIG_DEBUG_MUTEXES checks), because either one
+/// means the code's idea of who holds what is wrong. May not be used from
+/// interrupt context; waiters sleep instead of spinning.
+public final class Mutex {
+    private let stateLock = SpinLock()
+    public private(set) var owner: Task? = nil
+    private let waiters = WaitQueue()
+    /// Misuses detected (tests read it).
+    nonisolated(unsafe) public private(set) static var debugWarnings = 0
+
+    public init() {}
+
+    public func lock() {
+        mightSleep("mutex_lock")
+        if owner === Scheduler.current {
+            Mutex.warn("possible recursive locking detected: \(Scheduler.current.comm) already holds this mutex")
+        }
+        // Exclusive waiters: an unlock wakes one, which retries the acquisition.
+        waiters.wait(exclusive: true) { tryLock() }
+    }
+
+    public func tryLock() -> Bool {
+        stateLock.withLockIrqSave {
+            guard owner == nil else { return false }
+            owner = Scheduler.current
+            return true
+        }
+    }
+
+    public func unlock() {
+        let released = stateLock.withLockIrqSave { () -> Bool in
+            guard owner === Scheduler.current else { return false }
+            owner = nil
+            return true
+        }
+        guard released else {
+            Mutex.warn("DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current): \(Scheduler.current.comm) unlocks a mutex held by \(owner?.comm ?? "nobody")")
+            return
+        }
+        waiters.wakeUp(exclusiveCount: 1)
+    }
+
+    public var isLocked: Bool { stateLock.withLockIrqSave { owner != nil } }
+
+    /// Runs `body` with the mutex held.
+    public func withLock<T>(_ body: () -> T) -> T {
+        lock()
+        defer { unlock() }
+        return body()
+    }
+
+    private static func warn(_ message: String) {
+        debugWarnings += 1
+        pr_warn("WARNING: \(message)")
+        Backtrace.dump(framePointer: CPU.framePointer)
+    }
+}

@@ -1,0 +1,129 @@
+import Core
+
+/// Read-copy-update (Linux: kernel/rcu/tree.c and tree_plugin.h, preemptible
+/// RCU as configured with CONFIG_PREEMPT). Readers pay almost nothing: a
+/// per-task nesting count. An updater publishes a new version, then waits a
+/// *grace period* — until every reader that might still see the old version
+/// has finished — before freeing it.
+///
+/// A grace period ends when (1) every CPU has passed a quiescent state (a
+/// context switch, or a tick that finds the running task outside any read
+/// section) and (2) every reader that was preempted inside its read section
+/// before the grace period began has left it. Written for SMP: the CPU set is
+/// a bitmask; one CPU is online for now.
+public enum RCU {
+    nonisolated(unsafe) private static var completedGracePeriods: UInt64 = 0
+    nonisolated(unsafe) private static var gracePeriodActive = false
+    /// CPUs that still owe a quiescent state for the active grace period.
+    nonisolated(unsafe) private static var cpusPending: UInt64 = 0
+    static let onlineCPUs: UInt64 = 1
+    /// Readers preempted inside a read section, with the grace period they block.
+    nonisolated(unsafe) private static var blockedReaders: [(task: Task, blocks: UInt64)] = []
+    /// call_rcu callbacks waiting for the grace period number they need.
+    nonisolated(unsafe) private static var callbacks: [(after: UInt64, run: () -> Void)] = []
+    private static let lock = SpinLock()
+
+    public static func initialize() {
+        Softirq.open(.rcu) { invokeReadyCallbacks() }
+    }
+
+    // MARK: Readers
+
+    public static func readLock() {
+        Scheduler.current.rcuReadNesting += 1
+    }
+
+    public static func readUnlock() {
+        let task = Scheduler.current
+        task.rcuReadNesting -= 1
+        if task.rcuReadNesting == 0 && task.rcuBlocked {
+            lock.withLockIrqSave {
+                task.rcuBlocked = false
+                blockedReaders.removeAll { $0.task === task }
+                checkGracePeriodEnd()
+            }
+        }
+    }
+
+    public static func withReadLock<T>(_ body: () -> T) -> T {
+        readLock()
+        defer { readUnlock() }
+        return body()
+    }
+
+    // MARK: Updaters
+
+    /// Runs `callback` after a grace period, from the RCU softirq (Linux: call_rcu).
+    public static func call(_ callback: @escaping () -> Void) {
+        lock.withLockIrqSave {
+            // A grace period already running may have begun before the caller's update: wait for the next one.
+            let needed = completedGracePeriods + (gracePeriodActive ? 2 : 1)
+            callbacks.append((needed, callback))
+            if !gracePeriodActive { startGracePeriod() }
+        }
+    }
+
+    /// Sleeps until every pre-existing reader has finished (Linux: synchronize_rcu).
+    public static func synchronize() {
+        mightSleep("synchronize_rcu")
+        let done = Completion()
+        call { done.complete() }
+        done.wait()
+    }
+
+    // MARK: Quiescent states, reported by the scheduler
+
+    /// A context switch is a quiescent state for the CPU; a reader switched
+    /// out inside its read section keeps the grace period open until it leaves.
+    static func noteContextSwitch(from previous: Task) {
+        lock.withLockIrqSave {
+            if previous.rcuReadNesting > 0 && !previous.rcuBlocked {
+                previous.rcuBlocked = true
+                // Blocking before this CPU reported for the current grace period holds that one; later, the next.
+                let current = completedGracePeriods + 1
+                let blocks = gracePeriodActive && cpusPending & 1 != 0 ? current : current + 1
+                blockedReaders.append((previous, blocks))
+            }
+            reportQuiescentState()
+        }
+    }
+
+    /// From the scheduler tick: the running task outside a read section is quiescent.
+    static func tick(current: Task) {
+        lock.withLockIrqSave {
+            if current.rcuReadNesting == 0 { reportQuiescentState() }
+            if !gracePeriodActive && !callbacks.isEmpty { startGracePeriod() }
+        }
+    }
+
+    private static func startGracePeriod() {
+        gracePeriodActive = true
+        cpusPending = onlineCPUs
+    }
+
+    private static func reportQuiescentState() {
+        guard gracePeriodActive else { return }
+        cpusPending &= ~1
+        checkGracePeriodEnd()
+    }
+
+    private static func checkGracePeriodEnd() {
+        let number = completedGracePeriods + 1
+        guard gracePeriodActive, cpusPending == 0, !blockedReaders.contains(where: { $0.blocks <= number }) else { return }
+        completedGracePeriods = number
+        gracePeriodActive = false
+        if callbacks.contains(where: { $0.after <= completedGracePeriods }) { Softirq.raise(.rcu) }
+        if callbacks.contains(where: { $0.after > completedGracePeriods }) { startGracePeriod() }
+    }
+
+    private static func invokeReadyCallbacks() {
+        let ready = lock.withLockIrqSave { () -> [() -> Void] in
+            let done = callbacks.filter { $0.after <= completedGracePeriods }.map { $0.run }
+            callbacks.removeAll { $0.after <= completedGracePeriods }
+            return done
+        }
+        for callback in ready { callback() }
+    }
+
+    public static var gracePeriodsCompleted: UInt64 { lock.withLockIrqSave { completedGracePeriods } }
+}

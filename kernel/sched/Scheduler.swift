@@ -1,0 +1,193 @@
+import ABI
+import Core
+import Lib
+
+/// The core scheduler (Linux: kernel/sched/core.c): the run queue of each CPU,
+/// `schedule()`, wakeups and the tick. What runs next is decided by the
+/// scheduling classes in lib/sched (real-time, CFS, idle); this file moves
+/// tasks between "running", "runnable" and "sleeping" and switches stacks.
+///
+/// Locking follows Linux: the run-queue lock is held, with interrupts off,
+/// across the stack switch. The task that resumes — or a new task starting —
+/// releases it (finish_task_switch), so the lock is never held by two
+/// tasks' frames at once and preempt_count stays balanced.
+public enum Scheduler {
+    nonisolated(unsafe) private static var runQueue: RunQueue<Task>? = nil
+    private static let lock = SpinLock()
+    /// The task that switched away last; the resumed side finishes its switch.
+    nonisolated(unsafe) private static var previous: Task? = nil
+
+    public static var isRunning: Bool { runQueue != nil }
+    /// The running task (Linux: `current`).
+    public static var current: Task { runQueue!.current }
+    public static var needsReschedule: Bool { runQueue?.needsReschedule ?? false }
+    public static var contextSwitches: UInt64 { runQueue?.switchCount ?? 0 }
+    public static var runnableCount: Int { lock.withLockIrqSave { runQueue?.nrRunning ?? 0 } }
+
+    private static func now() -> UInt64 { Clock.nanosecondsSinceBoot() }
+
+    /// Turns the boot code into the idle task (pid 0) and starts the run queue (Linux: sched_init).
+    static func initialize() {
+        PidAllocation.initialize()
+        let idle = Task.bootIdle()
+        idle.state = .running
+        runQueue = RunQueue(idle: idle)
+        pr_info("sched: CFS with real-time and idle classes, run queue for CPU 0")
+    }
+
+    // MARK: Switching
+
+    /// Picks the next task and switches to it (Linux: __schedule). A task
+    /// that set itself to a sleeping state before calling this is taken off
+    /// the run queue — unless a wakeup already made it runnable again.
+    public static func schedule() {
+        guard let queue = runQueue else { return }
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        lock.lock()
+        let prev = queue.current
+        let time = now()
+        if prev.state != .running && prev !== queue.idle && prev.sched.onRunQueue {
+            queue.dequeue(prev, flags: .sleep, now: time)
+        }
+        let next = queue.pickNext(now: time)
+        if next !== prev {
+            RCU.noteContextSwitch(from: prev)
+            previous = prev
+            ThreadContext.switchFrom(prev.context, to: next.context)
+            // Running again as `prev`, switched back to by some later schedule().
+            finishTaskSwitch()
+        } else {
+            lock.unlock()
+        }
+        CPU.restoreInterrupts(interruptsWereOn)
+    }
+
+    /// The second half of every switch, on the incoming task's stack: drop the
+    /// run-queue lock and bury the outgoing task if it was exiting.
+    fileprivate static func finishTaskSwitch() {
+        let outgoing = previous
+        previous = nil
+        lock.unlock()
+        if let outgoing, outgoing.state.contains(.dead) { outgoing.release() }
+    }
+
+    // MARK: Sleeping and waking
+
+    /// Sets the running task's state before it sleeps (Linux: set_current_state).
+    public static func setCurrentState(_ state: TaskState) {
+        guard let queue = runQueue else { return }
+        queue.current.state = state
+    }
+
+    /// Makes `task` runnable if it sleeps in one of `states` (Linux:
+    /// try_to_wake_up). Returns whether it was woken; sets need-resched when
+    /// the woken task should preempt the running one.
+    @discardableResult
+    public static func wakeUp(_ task: Task, states: TaskState = .normal) -> Bool {
+        guard let queue = runQueue else { return false }
+        return lock.withLockIrqSave { () -> Bool in
+            guard task.state != .running, !task.state.isDisjoint(with: states) else { return false }
+            task.state = .running
+            if !task.sched.onRunQueue && task !== queue.current {
+                let time = now()
+                queue.enqueue(task, flags: .wakeup, now: time)
+                queue.checkPreemptWakeup(task, now: time)
+            }
+            return true
+        }
+    }
+
+    /// Lets a new task run for the first time (Linux: wake_up_new_task),
+    /// placed by CFS at the current minimum vruntime plus its slice.
+    public static func wakeUpNewTask(_ task: Task) {
+        guard let queue = runQueue else { return }
+        lock.withLockIrqSave {
+            guard task.state.contains(.new) else { return }
+            task.state = .running
+            let time = now()
+            queue.enqueue(task, flags: .new, now: time)
+            queue.checkPreemptWakeup(task, now: time)
+        }
+    }
+
+    /// Sleeps up to `timeout` jiffies, or until woken (Linux: schedule_timeout).
+    /// The caller sets its state first. Returns the jiffies left (0: timed out).
+    public static func sleep(timeout: UInt64) -> UInt64 {
+        let task = current
+        let expires = Jiffies.value + timeout
+        let timer = WheelTimer { _ in Scheduler.wakeUp(task, states: [.interruptible, .uninterruptible]) }
+        KernelTimers.add(timer, expires: expires)
+        schedule()
+        KernelTimers.remove(timer)
+        let now = Jiffies.value
+        return now >= expires ? 0 : expires - now
+    }
+
+    /// Sleeps until woken, with no timeout (kthreadd's idle wait).
+    public static func sleepForever() {
+        setCurrentState(.interruptible)
+        schedule()
+    }
+
+    /// Gives the CPU to others of equal claim (Linux: sched_yield).
+    public static func yield() {
+        guard let queue = runQueue else { return }
+        lock.withLockIrqSave { queue.yieldCurrent(now: now()) }
+        schedule()
+    }
+
+    /// Switches only if the tick or a wakeup asked for it (Linux: cond_resched).
+    public static func yieldIfNeeded() {
+        if needsReschedule && !PreemptCount.inAtomic { schedule() }
+    }
+
+    /// Ends the running task (Linux: do_exit for a kernel thread). The task
+    /// becomes dead, switches away for the last time, and the next task frees
+    /// its stack and pid.
+    public static func exitCurrent() -> Never {
+        let task = current
+        task.flags.insert(.exiting)
+        for child in task.children { child.parent = KThreads.daemon }
+        setCurrentState(.dead)
+        schedule()
+        panic("a dead task was scheduled again")
+    }
+
+    // MARK: The tick
+
+    /// Called from the timer interrupt (Linux: scheduler_tick).
+    static func tick() {
+        guard let queue = runQueue else { return }
+        lock.lock()
+        queue.tick(now: now())
+        let running = queue.current
+        lock.unlock()
+        RCU.tick(current: running)
+    }
+
+    // MARK: Policy changes
+
+    /// nice(2) / setpriority(2) for a task (Linux: set_user_nice).
+    public static func setNice(_ task: Task, _ nice: Int) {
+        guard let queue = runQueue else { return }
+        lock.withLockIrqSave { queue.setNice(task, to: nice, now: now()) }
+    }
+
+    /// sched_setscheduler(2) for a task.
+    public static func setScheduler(_ task: Task, policy: SchedPolicy, priority: Int) throws(Errno) {
+        guard let queue = runQueue else { return }
+        try lock.withLockIrqSave { () throws(Errno) in
+            try queue.setScheduler(task, policy: policy, priority: priority, now: now())
+        }
+    }
+}
+
+/// Where a new kernel thread starts (switch.S's ret_from_kernel_thread):
+/// finish the switch that brought it here, then run its function.
+@c(kernel_thread_start)
+func kernelThreadStart() -> Never {
+    Scheduler.finishTaskSwitch()
+    CPU.enableInterrupts()
+    Scheduler.current.entry?()
+    Scheduler.exitCurrent()
+}

@@ -1,0 +1,98 @@
+import Core
+import Lib
+
+/// A thread of execution (Linux: struct task_struct, include/linux/sched.h).
+/// The task is its own scheduling entity — Linux embeds sched_entity in
+/// task_struct; here Task conforms to the scheduler's entity protocol. The
+/// memory map, open files, signal handlers and credentials join it with user
+/// space (their Linux fields: mm, files, sighand, cred).
+public final class Task: SchedulableEntity {
+    /// TASK_COMM_LEN: the name is cut to 15 bytes, as `ps` shows it.
+    public static let commLength = 16
+
+    public let pid: Int32
+    /// The thread-group id: equal to pid for a single-threaded process and for kernel threads.
+    public let tgid: Int32
+    public internal(set) var state: TaskState
+    public private(set) var comm: String
+    public internal(set) var flags: TaskFlags
+
+    // Scheduling (the sched_entity and rt_entity parts).
+    public var sched = SchedState<Task>()
+    public var rbLinks = RBLinks<Task>()
+
+    // The family tree (Linux: real_parent, children, sibling).
+    public internal(set) var parent: Task?
+    public internal(set) var children: [Task] = []
+
+    /// The kernel stack: THREAD_SIZE bytes, THREAD_SIZE-aligned (so an oops
+    /// finds it from RSP). nil for the idle task, which runs on the boot stack.
+    let stack: PhysAddr?
+    let context: ThreadContext
+    /// What a new kernel thread runs (Linux passes it in kthread_create_info).
+    var entry: (() -> Void)? = nil
+    var kthread: KThread? = nil
+
+    // Preemptible RCU's per-task state (Linux: rcu_read_lock_nesting, rcu_read_unlock_special).
+    var rcuReadNesting = 0
+    var rcuBlocked = false
+
+    static let stackOrder = 2   // 16 KiB
+
+    init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext) {
+        self.pid = pid
+        self.tgid = pid
+        self.comm = Task.truncated(name)
+        self.flags = flags
+        self.parent = parent
+        self.stack = stack
+        self.context = context
+        self.state = .new
+    }
+
+    /// The boot CPU's idle task, pid 0, which the boot code has been all along (Linux: init_task).
+    static func bootIdle() -> Task {
+        Task(pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext())
+    }
+
+    /// A new kernel thread with its own stack, parented to `parent` (kthreadd).
+    static func kernelThread(name: String, parent: Task?) -> Task {
+        guard let stack = PageAllocator.allocate(order: stackOrder) else { panic("out of memory for a kernel stack") }
+        guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
+        let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
+        let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack, context: ThreadContext(stackTop: top))
+        parent?.children.append(task)
+        return task
+    }
+
+    /// Gives back what only a dead task held: its stack and its pid. Runs on
+    /// another task's stack, after the final switch away (Linux: put_task_stack
+    /// in finish_task_switch, release_task).
+    func release() {
+        if let stack { try? PageAllocator.free(stack, order: Task.stackOrder) }
+        PidAllocation.free(pid)
+        parent?.children.removeAll { $0 === self }
+        parent = nil
+        entry = nil
+        kthread = nil
+    }
+
+    public func setName(_ name: String) { comm = Task.truncated(name) }
+
+    private static func truncated(_ name: String) -> String {
+        let bytes = Array(name.utf8.prefix(commLength - 1))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// How `ps` shows the name: kernel threads in brackets.
+    public var displayName: String { flags.contains(.kernelThread) ? "[\(comm)]" : comm }
+}
+
+/// Per-task flags (Linux: PF_* in include/linux/sched.h).
+public struct TaskFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let idle = TaskFlags(rawValue: 0x0000_0002)          // PF_IDLE
+    public static let exiting = TaskFlags(rawValue: 0x0000_0004)       // PF_EXITING
+    public static let kernelThread = TaskFlags(rawValue: 0x0020_0000)  // PF_KTHREAD
+}

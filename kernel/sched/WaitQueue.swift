@@ -1,0 +1,101 @@
+import Core
+
+/// One sleeper on a wait queue (Linux: struct wait_queue_entry).
+public final class WaitQueueEntry {
+    public let task: Task
+    /// Exclusive waiters are woken one at a time (Linux: WQ_FLAG_EXCLUSIVE),
+    /// which avoids a thundering herd when only one of them can proceed.
+    public fileprivate(set) var isExclusive = false
+    fileprivate var isQueued = false
+
+    public init(task: Task = Scheduler.current) { self.task = task }
+}
+
+/// A list of tasks sleeping until something happens (Linux:
+/// kernel/sched/wait.c, include/linux/wait.h). The waiter's protocol avoids
+/// lost wakeups: queue yourself and set your state first, then test the
+/// condition, then sleep — a wake_up that lands between the test and the
+/// sleep has already made the task runnable again, so schedule() returns.
+public final class WaitQueue {
+    private let lock = SpinLock()
+    /// Non-exclusive waiters first, exclusive ones after, as Linux's add_wait_queue_exclusive keeps them.
+    private var entries: [WaitQueueEntry] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { lock.withLockIrqSave { entries.isEmpty } }
+
+    /// Linux's prepare_to_wait / prepare_to_wait_exclusive.
+    public func prepareToWait(_ entry: WaitQueueEntry, state: TaskState, exclusive: Bool = false) {
+        lock.withLockIrqSave {
+            if !entry.isQueued {
+                entry.isExclusive = exclusive
+                entry.isQueued = true
+                if exclusive { entries.append(entry) } else { entries.insert(entry, at: 0) }
+            }
+            Scheduler.setCurrentState(state)
+        }
+    }
+
+    /// Linux's finish_wait: running again, and off the queue.
+    public func finishWait(_ entry: WaitQueueEntry) {
+        Scheduler.setCurrentState(.running)
+        lock.withLockIrqSave {
+            if entry.isQueued { remove(entry) }
+        }
+    }
+
+    private func remove(_ entry: WaitQueueEntry) {
+        if let index = entries.firstIndex(where: { $0 === entry }) { entries.remove(at: index) }
+        entry.isQueued = false
+    }
+
+    /// Wakes every non-exclusive waiter and up to `exclusiveCount` exclusive
+    /// ones (Linux: __wake_up_common). Woken entries are dequeued here
+    /// (autoremove_wake_function), so a waker never wakes the same entry twice.
+    public func wakeUp(exclusiveCount: Int = 1, states: TaskState = .normal) {
+        lock.withLockIrqSave {
+            var remainingExclusive = exclusiveCount
+            var index = 0
+            while index < entries.count {
+                let entry = entries[index]
+                if entry.isExclusive && remainingExclusive == 0 { break }
+                if Scheduler.wakeUp(entry.task, states: states) {
+                    if entry.isExclusive { remainingExclusive -= 1 }
+                    remove(entry)
+                } else {
+                    index += 1
+                }
+            }
+        }
+    }
+
+    public func wakeUpAll() { wakeUp(exclusiveCount: Int.max) }
+
+    /// Sleeps until `condition` holds (Linux: wait_event). `timeout` in
+    /// jiffies (nil: forever) returns false if it ran out first. The
+    /// condition is evaluated exactly once per wakeup, so it may also claim
+    /// what it found (as a completion or a semaphore does).
+    @discardableResult
+    public func wait(state: TaskState = .uninterruptible, exclusive: Bool = false, timeout: UInt64? = nil,
+                     until condition: () -> Bool) -> Bool {
+        if condition() { return true }
+        mightSleep("wait_event")
+        let entry = WaitQueueEntry()
+        var remaining = timeout
+        var satisfied = false
+        while true {
+            prepareToWait(entry, state: state, exclusive: exclusive)
+            satisfied = condition()
+            if satisfied { break }
+            if let left = remaining {
+                if left == 0 { break }
+                remaining = Scheduler.sleep(timeout: left)
+            } else {
+                Scheduler.schedule()
+            }
+        }
+        finishWait(entry)
+        return satisfied
+    }
+}

@@ -1,0 +1,70 @@
+import Core
+import Lib
+
+/// Nanosecond-resolution timers (Linux: kernel/time/hrtimer.c in high-
+/// resolution mode). The local APIC timer runs one-shot: after each
+/// interrupt it is programmed for the earliest pending hrtimer. The periodic
+/// tick is itself an hrtimer (Linux: tick_sched_timer), so jiffies, the
+/// scheduler tick and the timer wheel run at HZ while a sub-tick sleep gets
+/// an interrupt exactly when it is due.
+public enum HRTimers {
+    nonisolated(unsafe) private static var queue: HRTimerQueue? = nil
+    nonisolated(unsafe) private static var program: (UInt64) -> Void = { _ in }
+    public static let tickPeriod: UInt64 = 1_000_000_000 / Jiffies.hz
+
+    /// `program(deadline)` arms the clock event device for a deadline in ns since boot.
+    static func initialize(program: @escaping (UInt64) -> Void, tick: @escaping () -> Void) {
+        queue = HRTimerQueue()
+        self.program = program
+        let tickTimer = HRTimer { timer in
+            tick()
+            _ = timer.forward(now: Clock.nanosecondsSinceBoot(), interval: tickPeriod)
+            return .restart
+        }
+        start(tickTimer, expires: Clock.nanosecondsSinceBoot() + tickPeriod)
+    }
+
+    public static func start(_ timer: HRTimer, expires: UInt64) {
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        queue?.start(timer, expires: expires)
+        reprogram()
+        CPU.restoreInterrupts(interruptsWereOn)
+    }
+
+    @discardableResult
+    public static func cancel(_ timer: HRTimer) -> Bool {
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        defer { CPU.restoreInterrupts(interruptsWereOn) }
+        return queue?.cancel(timer) ?? false
+    }
+
+    /// The clock event interrupt (Linux: hrtimer_interrupt): run what is due, re-arm for the rest.
+    static func interrupt() {
+        queue?.runExpired(now: Clock.nanosecondsSinceBoot())
+        reprogram()
+    }
+
+    private static func reprogram() {
+        if let next = queue?.nextExpiry { program(next) }
+    }
+
+    /// Sleeps `nanoseconds` with hrtimer precision (Linux: hrtimer_nanosleep's sleeper).
+    public static func sleep(nanoseconds: UInt64) {
+        let task = Scheduler.current
+        let deadline = Clock.nanosecondsSinceBoot() + nanoseconds
+        var expired = false
+        let timer = HRTimer { _ in
+            expired = true
+            Scheduler.wakeUp(task)
+            return .noRestart
+        }
+        start(timer, expires: deadline)
+        while true {
+            Scheduler.setCurrentState(.uninterruptible)
+            if expired { break }
+            Scheduler.schedule()
+        }
+        Scheduler.setCurrentState(.running)
+        cancel(timer)
+    }
+}
