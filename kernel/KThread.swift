@@ -28,7 +28,8 @@ public enum KThreads {
     /// A new kernel thread that will run `function` once woken (Linux:
     /// kthread_create). Its `comm` is `name`; ps shows it in brackets.
     public static func create(name: String, _ function: @escaping () -> Int32) -> Task {
-        let task = Task.kernelThread(name: name, parent: daemon)
+        // Threads made before kthreadd exists (init, kthreadd itself) are children of the idle task.
+        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask)
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = {

@@ -75,36 +75,37 @@ public enum RCU {
 
     /// A context switch is a quiescent state for the CPU; a reader switched
     /// out inside its read section keeps the grace period open until it leaves.
+    /// Called from schedule() with the run-queue lock held, so it only
+    /// records: ending the grace period may wake ksoftirqd, which needs that
+    /// lock; the next tick ends it (Linux: rcu_note_context_switch).
     static func noteContextSwitch(from previous: Task) {
         lock.withLockIrqSave {
             if previous.rcuReadNesting > 0 && !previous.rcuBlocked {
                 previous.rcuBlocked = true
-                // Blocking before this CPU reported for the current grace period holds that one; later, the next.
-                let current = completedGracePeriods + 1
-                let blocks = gracePeriodActive && cpusPending & 1 != 0 ? current : current + 1
+                // It holds the grace period that has not yet seen this CPU's
+                // quiescent state: the active one if this CPU still owes it,
+                // else the next one to start.
+                let next = completedGracePeriods + 1
+                let owesActive = gracePeriodActive && cpusPending & 1 != 0
+                let blocks = !gracePeriodActive || owesActive ? next : next + 1
                 blockedReaders.append((previous, blocks))
             }
-            reportQuiescentState()
+            if gracePeriodActive { cpusPending &= ~1 }
         }
     }
 
     /// From the scheduler tick: the running task outside a read section is quiescent.
     static func tick(current: Task) {
         lock.withLockIrqSave {
-            if current.rcuReadNesting == 0 { reportQuiescentState() }
-            if !gracePeriodActive && !callbacks.isEmpty { startGracePeriod() }
+            if current.rcuReadNesting == 0 && gracePeriodActive { cpusPending &= ~1 }
+            checkGracePeriodEnd()
+            if !gracePeriodActive && callbacks.contains(where: { $0.after > completedGracePeriods }) { startGracePeriod() }
         }
     }
 
     private static func startGracePeriod() {
         gracePeriodActive = true
         cpusPending = onlineCPUs
-    }
-
-    private static func reportQuiescentState() {
-        guard gracePeriodActive else { return }
-        cpusPending &= ~1
-        checkGracePeriodEnd()
     }
 
     private static func checkGracePeriodEnd() {

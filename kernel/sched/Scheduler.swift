@@ -18,6 +18,8 @@ public enum Scheduler {
     nonisolated(unsafe) private static var previous: Task? = nil
 
     public static var isRunning: Bool { runQueue != nil }
+    /// pid 0, the boot CPU's idle task.
+    public static var idleTask: Task? { runQueue?.idle }
     /// The running task (Linux: `current`).
     public static var current: Task { runQueue!.current }
     public static var needsReschedule: Bool { runQueue?.needsReschedule ?? false }
@@ -121,6 +123,28 @@ public enum Scheduler {
         KernelTimers.remove(timer)
         let now = Jiffies.value
         return now >= expires ? 0 : expires - now
+    }
+
+    /// Sleeps at least `milliseconds` (Linux: msleep — whole jiffies, plus one
+    /// so a sleep that starts just before a tick is not cut short).
+    public static func msleep(_ milliseconds: UInt64) {
+        var remaining = Jiffies.fromMilliseconds(milliseconds) + 1
+        while remaining > 0 {
+            setCurrentState(.uninterruptible)
+            remaining = sleep(timeout: remaining)
+        }
+    }
+
+    /// Every task, for dumps and (later) /proc (Linux: for_each_process_thread).
+    public static var allTasks: [Task] {
+        guard let queue = runQueue else { return [] }
+        var tasks: [Task] = [queue.idle]
+        var index = 0
+        while index < tasks.count {
+            tasks.append(contentsOf: tasks[index].children)
+            index += 1
+        }
+        return tasks
     }
 
     /// Sleeps until woken, with no timeout (kthreadd's idle wait).

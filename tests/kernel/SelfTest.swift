@@ -27,6 +27,17 @@ public enum SelfTests {
         ("paging", PagingTests.run),
         ("timer", TimerTests.run),
         ("initrd", InitrdTests.run),
+        ("kthread", SchedulerTests.kthreads),
+        ("cfs", SchedulerTests.fairness),
+        ("wakeup", SchedulerTests.wakeupLatency),
+        ("rt", SchedulerTests.realTime),
+        ("mutex", LockingTests.mutex),
+        ("locks", LockingTests.semaphores),
+        ("waitqueue", LockingTests.producerConsumer),
+        ("rcu", LockingTests.rcu),
+        ("sleep", DeferredWorkTests.sleeping),
+        ("deferred", DeferredWorkTests.deferred),
+        ("sched", SchedulerTests.dump),
     ]
 
     /// Runs the requested tests, prints the TAP plan and summary, and powers off
@@ -60,4 +71,15 @@ struct TestRandom {
         return state &* 0x2545_F491_4F6C_DD1D
     }
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
+
+/// A value shared between test threads, behind a spinlock.
+final class Locked<Value> {
+    private let lock = SpinLock()
+    private var storage: Value
+    init(_ value: Value) { storage = value }
+    var value: Value { lock.withLockIrqSave { storage } }
+    func read<T>(_ body: (Value) -> T) -> T { lock.withLockIrqSave { body(storage) } }
+    @discardableResult
+    func update<T>(_ body: (inout Value) -> T) -> T { lock.withLockIrqSave { body(&storage) } }
 }
