@@ -27,8 +27,11 @@ ASM_SRC    := $(sort $(shell find $(ARCH) -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
 ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h)
 
-.PHONY: all run test debug iso clean help deps check-host test-host test-kernel bench
+.PHONY: all run test debug iso clean help deps test-host test-kernel bench
 all: $(B)/apus.elf
+
+# run, test, debug, iso, bench and deps live in tools/test.mk.
+include tools/test.mk
 
 help:
 	@echo "make            build build/apus.elf"

@@ -8,9 +8,10 @@
 /// found by flipping bit `order` of the PFN) for as long as that buddy is
 /// free too. This keeps fragmentation in check at O(maxOrder) per call.
 ///
-/// All state lives in arrays made once by `init`, so `allocate` and `free`
-/// never touch the heap: the kernel calls them with a spinlock held, even
-/// from interrupt handlers.
+/// All state lives in arrays made once by `init` and never shared (so
+/// their copy-on-write path never runs): `allocate` and `free` never touch
+/// the heap. The kernel calls them with a spinlock held, even from
+/// interrupt handlers.
 public final class BuddyAllocator {
     /// The largest block order: 2^10 frames = 4 MiB (Linux: MAX_PAGE_ORDER).
     public static let maxOrder = 10
@@ -58,8 +59,8 @@ public final class BuddyAllocator {
             throw .pfnOutOfRange
         }
         let indices = startIndex..<(startIndex + count)
-        for index in indices where frames[index].state != .reserved {
-            throw .notReserved
+        for index in indices {
+            guard frames[index].state == .reserved else { throw .notReserved }
         }
         // Every frame becomes part of some block; `insertCoalescing` marks the heads.
         for index in indices { frames[index].state = .tail }

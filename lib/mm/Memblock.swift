@@ -85,8 +85,9 @@ public struct Memblock: Sendable {
     /// Calls `body` for every free range (in `memory`, not in `reserved`),
     /// in ascending order (Linux: for_each_free_mem_range).
     public func forEachFreeRange<E: Error>(_ body: (MemblockRegion) throws(E) -> Void) throws(E) {
-        // Both tables are sorted: walk them together. `firstReserved` only
-        // moves forward; a reservation may span several memory regions.
+        // Both tables are sorted: walk them together. `firstReserved`, the
+        // first reservation ending above the current region, only moves
+        // forward; a reservation may span several memory regions.
         var firstReserved = 0
         for region in memory {
             while firstReserved < reserved.count && reserved[firstReserved].end <= region.base {
@@ -99,7 +100,7 @@ public struct Memblock: Sendable {
                 if hole.base > freeStart {
                     try body(MemblockRegion(base: freeStart, end: hole.base))
                 }
-                freeStart = max(freeStart, hole.end)
+                freeStart = hole.end
                 next += 1
             }
             if freeStart < region.end {

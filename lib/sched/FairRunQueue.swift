@@ -25,9 +25,10 @@ public final class FairRunQueue<Entity: SchedulableEntity> {
     /// `current` after it is dequeued, until `putPrevious`.
     public private(set) var current: Entity?
 
-    /// A lower bound on the queued vruntimes that only moves forward. It
-    /// starts 2^20 ns before the UInt64 wrap, as in Linux, so that wrapping
-    /// bugs show up at once rather than after centuries (min_vruntime).
+    /// The queue's reference point: the least vruntime among its runnable
+    /// entities, except that it never moves back (min_vruntime). It starts
+    /// 2^20 ns before the UInt64 wrap, as in Linux, so that wrapping bugs
+    /// show up at once rather than after centuries.
     public private(set) var minVruntime: UInt64 = 0 &- (1 << 20)
 
     /// Sum of the weights of all queued entities, `current` included if

@@ -1,5 +1,6 @@
 /// One CPU's real-time run queue: Linux's `struct rt_rq` with the
-/// SCHED_FIFO / SCHED_RR class of kernel/sched/rt.c, for one CPU.
+/// SCHED_FIFO / SCHED_RR class of kernel/sched/rt.c, without the pushing
+/// and pulling of tasks between CPUs.
 ///
 /// Strict priority: the strongest runnable entity runs, and among equals the
 /// one at the head of their list. Unlike CFS, the running entity stays in

@@ -114,8 +114,9 @@ private func freeBlockCounts(_ buddy: BuddyAllocator) -> [[Int]] {
     ZoneType.allCases.map { zone in orders.map { buddy.freeBlocks(in: zone, order: $0) } }
 }
 
-/// Checks the allocator's internal structure and statistics against the model.
-private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
+/// Checks the allocator's internal structure and statistics against the
+/// model; stops at the first broken invariant.
+private func verify(_ buddy: BuddyAllocator, against model: FrameModel) throws {
     // Free lists: correctly linked, holding free heads of their zone and order.
     for zone in ZoneType.allCases {
         var listedFrames = 0
@@ -126,49 +127,45 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
             while block != PageFrame.noLink && length <= buddy.frameCount {
                 let frame = buddy.frames[Int(block)]
                 let pfn = buddy.firstPFN + PFN(block)
-                #expect(frame.state == .free(order: UInt8(order)))
-                #expect(frame.previous == previous)
-                #expect(ZoneType(pfn: pfn) == zone && pfn % (1 << order) == 0)
+                try #require(frame.state == .free(order: UInt8(order)))
+                try #require(frame.previous == previous)
+                try #require(ZoneType(pfn: pfn) == zone && pfn % (1 << order) == 0)
                 previous = block
                 block = frame.next
                 length += 1
             }
-            #expect(length == buddy.freeBlocks(in: zone, order: order))
+            try #require(length == buddy.freeBlocks(in: zone, order: order))
             listedFrames += length << order
         }
-        #expect(listedFrames == buddy.freeFrames(in: zone))
-        #expect(listedFrames == model.freeFrames(in: zone))
+        try #require(listedFrames == buddy.freeFrames(in: zone))
+        try #require(listedFrames == model.freeFrames(in: zone))
     }
-    #expect(buddy.totalFreeFrames == ZoneType.allCases.reduce(0) { $0 + model.freeFrames(in: $1) })
-    #expect(freeBlockCounts(buddy) == model.maximalFreeBlocks())
+    try #require(buddy.totalFreeFrames == ZoneType.allCases.reduce(0) { $0 + model.freeFrames(in: $1) })
+    try #require(freeBlockCounts(buddy) == model.maximalFreeBlocks())
 
     // Frames: each managed range is tiled by blocks whose free/used status
     // matches the model, and is bounded by reserved frames.
     let frames = buddy.frames
     for range in model.ranges {
         if range.lowerBound > buddy.firstPFN {
-            #expect(frames[Int(range.lowerBound - 1 - buddy.firstPFN)].state == .reserved)
+            try #require(frames[Int(range.lowerBound - 1 - buddy.firstPFN)].state == .reserved)
         }
         if range.upperBound < buddy.firstPFN + PFN(buddy.frameCount) {
-            #expect(frames[Int(range.upperBound - buddy.firstPFN)].state == .reserved)
+            try #require(frames[Int(range.upperBound - buddy.firstPFN)].state == .reserved)
         }
         var pfn = range.lowerBound
         while pfn < range.upperBound {
             let index = Int(pfn - buddy.firstPFN)
-            let size: PFN
-            switch frames[index].state {
-            case .free(let order):
-                size = 1 << order
-                #expect(model.isFree(pfn), "frame \(pfn)")
-            case .allocated(let order):
-                size = 1 << order
-                #expect(!model.isFree(pfn), "frame \(pfn)")
-            case .reserved, .tail:
-                Issue.record("frame \(pfn) is managed but not a block head: \(frames[index].state)")
-                size = 1
+            let head: (order: UInt8, isFree: Bool)? = switch frames[index].state {
+            case .free(let order): (order, true)
+            case .allocated(let order): (order, false)
+            case .reserved, .tail: nil
             }
-            #expect(pfn % size == 0 && pfn + size <= range.upperBound)
-            for tail in (index + 1)..<(index + Int(size)) { #expect(frames[tail].state == .tail) }
+            let block = try #require(head, "frame \(pfn) is managed but not a block head")
+            try #require(block.isFree == model.isFree(pfn), "frame \(pfn)")
+            let size = PFN(1) << block.order
+            try #require(pfn % size == 0 && pfn + size <= range.upperBound)
+            for tail in (index + 1)..<(index + Int(size)) { try #require(frames[tail].state == .tail) }
             pfn += size
         }
     }
@@ -183,7 +180,7 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
         let buddy = BuddyAllocator(firstPFN: 0x2000, frameCount: 0x1000)
         try buddy.addFreeRange(pfn: 0x2003, count: 0xffa)  // 0x2003 ..< 0x2ffd
         let model = FrameModel(firstPFN: 0x2000, frameCount: 0x1000, ranges: [0x2003..<0x2ffd])
-        verify(buddy, against: model)
+        try verify(buddy, against: model)
         // Up from 0x2003: 1, 4, 8, ..., 512 frames to reach 0x2400; two 1024-frame
         // blocks; then 512, 256, ..., 4, 1 frames down to 0x2ffd.
         #expect(orders.map { buddy.freeBlocks(in: .dma32, order: $0) } == [2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2])
@@ -199,7 +196,7 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
             try pieces.addFreeRange(pfn: piece.lowerBound, count: piece.count)
         }
         #expect(freeBlockCounts(pieces) == freeBlockCounts(whole))
-        verify(pieces, against: FrameModel(firstPFN: 0, frameCount: 5000, ranges: [7..<4007]))
+        try verify(pieces, against: FrameModel(firstPFN: 0, frameCount: 5000, ranges: [7..<4007]))
     }
 
     @Test func blocksNeverStraddleZonesOrHoles() throws {
@@ -208,7 +205,7 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
         let ranges: [Range<PFN>] = [(dmaEnd - 1023)..<(dmaEnd + 1029), (dma32End - 2047)..<(dma32End + 3001)]
         let buddy = BuddyAllocator(firstPFN: first, frameCount: Int(dma32End + 4000 - first))
         for range in ranges { try buddy.addFreeRange(pfn: range.lowerBound, count: range.count) }
-        verify(buddy, against: FrameModel(firstPFN: first, frameCount: buddy.frameCount, ranges: ranges))
+        try verify(buddy, against: FrameModel(firstPFN: first, frameCount: buddy.frameCount, ranges: ranges))
         #expect(buddy.managedFrames(in: .dma) == 1023)
         #expect(buddy.managedFrames(in: .dma32) == 1029 + 2047)
         #expect(buddy.managedFrames(in: .normal) == 3001)
@@ -268,7 +265,7 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
 
         try buddy.free(pfn: block, order: 2)
         #expect(throws: BuddyError.doubleFree) { try buddy.free(pfn: block, order: 2) }
-        verify(buddy, against: FrameModel(firstPFN: 100, frameCount: 200, ranges: [128..<192]))
+        try verify(buddy, against: FrameModel(firstPFN: 100, frameCount: 200, ranges: [128..<192]))
     }
 
     @Test func tagsBelongToTheAllocatedBlock() throws {
@@ -279,7 +276,8 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
         try buddy.setTag(pfn: block, 0x51ab)
         for pfn in block..<(block + 8) {
             #expect(buddy.tag(pfn: pfn) == 0x51ab)
-            #expect(buddy.allocatedBlock(containing: pfn)! == (block, 3))
+            let containing = try #require(buddy.allocatedBlock(containing: pfn))
+            #expect(containing == (block, 3))
         }
         #expect(buddy.tag(pfn: block + 8) == nil)  // free
         #expect(buddy.tag(pfn: 5000) == nil)  // out of range
@@ -302,7 +300,7 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
         }
         try buddy.addFreeRange(pfn: ranges[1].lowerBound, count: ranges[1].count)
         var model = FrameModel(firstPFN: first, frameCount: buddy.frameCount, ranges: ranges)
-        verify(buddy, against: model)
+        try verify(buddy, against: model)
         let initialBlocks = freeBlockCounts(buddy)
         let initialFree = buddy.totalFreeFrames
 
@@ -314,24 +312,24 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
                 let order = orderChoices.randomElement(using: &random)!
                 let maxZone = ZoneType.allCases.randomElement(using: &random)!
                 let allowed = ZoneType.allCases.filter { $0.rawValue <= maxZone.rawValue }
-                do throws(BuddyError) {
-                    let pfn = try buddy.allocate(order: order, maxZone: maxZone)
+                switch Result(catching: { () throws(BuddyError) in try buddy.allocate(order: order, maxZone: maxZone) }) {
+                case .success(let pfn):
                     let block = pfn..<(pfn + (1 << order))
-                    #expect(pfn % (1 << order) == 0)
-                    #expect(model.isFree(block), "block \(block) overlaps a live one or a hole")
+                    try #require(pfn % (1 << order) == 0)
+                    try #require(model.isFree(block), "block \(block) overlaps a live one or a hole")
                     let zone = ZoneType(pfn: pfn)
-                    #expect(zone.rawValue <= maxZone.rawValue && ZoneType(pfn: block.upperBound - 1) == zone)
+                    try #require(zone.rawValue <= maxZone.rawValue && ZoneType(pfn: block.upperBound - 1) == zone)
                     // Zonelist order: every higher allowed zone had nothing to give.
                     for higher in allowed where higher.rawValue > zone.rawValue {
-                        #expect(!model.hasFreeBlock(order: order, in: higher))
+                        try #require(!model.hasFreeBlock(order: order, in: higher))
                     }
                     model.setUsed(block, true)
                     let tag = UInt16(truncatingIfNeeded: random.next())
                     try buddy.setTag(pfn: pfn, tag)
                     live.append((pfn, order, tag))
-                } catch {
-                    #expect(error == .outOfMemory)
-                    for zone in allowed { #expect(!model.hasFreeBlock(order: order, in: zone)) }
+                case .failure(let error):
+                    try #require(error == .outOfMemory)
+                    for zone in allowed { try #require(!model.hasFreeBlock(order: order, in: zone)) }
                 }
             } else {
                 live.swapAt(Int(random.next(upperBound: UInt64(live.count))), live.count - 1)
@@ -346,24 +344,25 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) {
                     }
                 }
                 let probe = victim.pfn + random.next(upperBound: PFN(1) << victim.order)
-                #expect(buddy.tag(pfn: probe) == victim.tag)
-                #expect(buddy.allocatedBlock(containing: probe)! == (victim.pfn, victim.order))
+                try #require(buddy.tag(pfn: probe) == victim.tag)
+                let containing = try #require(buddy.allocatedBlock(containing: probe))
+                try #require(containing == (victim.pfn, victim.order))
                 try buddy.free(pfn: victim.pfn, order: victim.order)
                 model.setUsed(victim.pfn..<(victim.pfn + (1 << victim.order)), false)
-                #expect(buddy.tag(pfn: probe) == nil)
+                try #require(buddy.tag(pfn: probe) == nil)
                 if roll >= 97 {
                     // Once merged with its buddy, the block's first frame may be a tail.
                     let error = #expect(throws: BuddyError.self) { try buddy.free(pfn: victim.pfn, order: victim.order) }
                     #expect(error == .doubleFree || error == .notAllocated)
                 }
             }
-            if step % 10_000 == 0 { verify(buddy, against: model) }
+            if step % 10_000 == 0 { try verify(buddy, against: model) }
         }
 
         live.shuffle(using: &random)
         for block in live { try buddy.free(pfn: block.pfn, order: block.order) }
         model = FrameModel(firstPFN: first, frameCount: buddy.frameCount, ranges: ranges)
-        verify(buddy, against: model)
+        try verify(buddy, against: model)
         #expect(buddy.totalFreeFrames == initialFree)
         #expect(freeBlockCounts(buddy) == initialBlocks)
     }

@@ -180,20 +180,22 @@ private struct PageModel {
                     let align = UInt64(1) << random.next(upperBound: UInt64(17))
                     let limit = random.next(upperBound: (pages + 8) * pageSize)
                     let expected = model.highestFit(pageCount: pageCount, align: max(align, pageSize), limit: limit)
-                    do throws(MemblockError) {
-                        let base = try memblock.allocate(size: size, align: align, limit: limit)
-                        #expect(base == expected)
+                    switch Result(catching: { () throws(MemblockError) in
+                        try memblock.allocate(size: size, align: align, limit: limit)
+                    }) {
+                    case .success(let base):
+                        try #require(base == expected)
                         let first = Int(base / pageSize)
                         for page in first..<(first + pageCount) { model.reserved[page] = true }
-                    } catch {
-                        #expect(error == .outOfMemory && expected == nil)
+                    case .failure(let error):
+                        try #require(error == .outOfMemory && expected == nil)
                     }
                 }
-                #expect(spans(memblock.memory) == model.runs { model.memory[$0] })
-                #expect(spans(memblock.reserved) == model.runs { model.reserved[$0] })
-                #expect(freeSpans(memblock) == model.runs(where: model.isFree))
-                #expect(memblock.totalMemory == UInt64(model.memory.count { $0 }) * pageSize)
-                #expect(memblock.totalReserved == UInt64(model.reserved.count { $0 }) * pageSize)
+                try #require(spans(memblock.memory) == model.runs { model.memory[$0] })
+                try #require(spans(memblock.reserved) == model.runs { model.reserved[$0] })
+                try #require(freeSpans(memblock) == model.runs(where: model.isFree))
+                try #require(memblock.totalMemory == UInt64(model.memory.count { $0 }) * pageSize)
+                try #require(memblock.totalReserved == UInt64(model.reserved.count { $0 }) * pageSize)
             }
         }
     }
