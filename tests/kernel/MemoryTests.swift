@@ -12,8 +12,12 @@ enum PageAllocatorTests {
         var live: [(PhysAddr, Int)] = []
         live.reserveCapacity(4096)
         // The bookkeeping above is allocated first, so the count covers only the test's own pages.
+        // Both snapshots are allocated now, so taking them allocates nothing.
+        var blocksBefore = Array(repeating: 0, count: ZoneType.allCases.count * (BuddyAllocator.maxOrder + 1))
+        var blocksAfter = Array(repeating: 0, count: blocksBefore.count)
         KernelAllocator.shrink()
         let before = PageAllocator.freePages
+        countFreeBlocks(into: &blocksBefore)
         var random = TestRandom(seed: 0xB0DD7)
         var overlaps = 0, misaligned = 0, failures = 0
         // Hold at most half of free memory, so a 32 MiB machine runs the same test without running dry.
@@ -38,14 +42,26 @@ enum PageAllocatorTests {
         for (block, order) in live { try? PageAllocator.free(block, order: order) }
         KernelAllocator.shrink()
         let after = PageAllocator.freePages
+        countFreeBlocks(into: &blocksAfter)
         t.check(overlaps == 0 && misaligned == 0, "buddy: \(operations) random alloc/free of orders 0-3, \(overlaps) overlapping, \(misaligned) misaligned blocks")
         t.check(failures == 0, "buddy: no allocation or free failed (\(failures) failures)")
         t.check(before == after, "buddy: every page returned, free pages \(before) before and \(after) after")
+        // Coalescing: freed buddies merge back, so the free blocks per order are what they were.
+        t.check(blocksAfter == blocksBefore, "buddy: free blocks per zone and order are back to their starting counts (buddies coalesced)")
         let doubleFree = PageAllocator.allocate(order: 0)
         if let page = doubleFree { try? PageAllocator.free(page) }
         var rejected = false
         if let page = doubleFree { do { try PageAllocator.free(page) } catch { rejected = true } }
         t.check(rejected, "buddy: a double free is rejected, not absorbed")
+    }
+}
+
+/// Free blocks of every zone and order, as /proc/buddyinfo lists them.
+private func countFreeBlocks(into counts: inout [Int]) {
+    for zone in ZoneType.allCases {
+        for order in 0...BuddyAllocator.maxOrder {
+            counts[zone.rawValue * (BuddyAllocator.maxOrder + 1) + order] = PageAllocator.freeBlocks(in: zone, order: order)
+        }
     }
 }
 
