@@ -36,12 +36,10 @@ public func preemptEnable() {
 }
 
 /// Linux's might_sleep(): a sleeping call from atomic context is a bug that
-/// would deadlock or corrupt, so it is reported loudly (once per call site
-/// would be nicer; once per boot keeps the log readable).
+/// would deadlock or corrupt, so every one is reported loudly.
 public func mightSleep(_ what: String) {
     guard PreemptCount.inAtomic || !CPU.interruptsEnabled, Scheduler.isRunning else { return }
     MightSleep.violations += 1
-    guard MightSleep.violations == 1 else { return }
     pr_err("BUG: sleeping function called from invalid context: \(what)")
     pr_err("in_atomic(): \(PreemptCount.inAtomic ? 1 : 0), irqs_disabled(): \(CPU.interruptsEnabled ? 0 : 1), preempt_count: \(hex(UInt64(PreemptCount.value))) pid: \(Scheduler.current.pid), name: \(Scheduler.current.comm)")
     Backtrace.dump(framePointer: CPU.framePointer)

@@ -75,9 +75,11 @@ enum LockingTests {
 
         let violationsBefore = MightSleep.violations
         let spin = SpinLock()
+        pr_info("# selftest: expected report begins")
         spin.lock()
         mightSleep("selftest: sleeping call under a spinlock")
         spin.unlock()
+        pr_info("# selftest: expected report ends")
         t.check(MightSleep.violations == violationsBefore + 1, "might_sleep: a sleeping call while holding a spinlock is reported")
     }
 

@@ -75,6 +75,16 @@ static inline void ltr(uint16_t selector) { __asm__ volatile("ltr %0" :: "r"(sel
 /* In entry.S: reload CS, DS, ES, SS after lgdt. */
 void reload_segments(uint64_t code_selector, uint64_t data_selector);
 
+/* FPU/SSE state of user code (the kernel itself never touches it). */
+static inline void fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
+static inline void fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
+static inline void write_gs_base_kernel(uint64_t v) { wrmsr(0xC0000101, v); }
+
+/* In syscall_64.S. */
+void entry_SYSCALL_64(void);
+static inline uint64_t entry_syscall_address(void) { return (uint64_t)&entry_SYSCALL_64; }
+void return_to_user_mode(void *frame) __attribute__((noreturn));
+
 /* In switch.S. */
 void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);
 

@@ -3,6 +3,7 @@ import X86Asm
 /// Where the linker put the parts of the kernel image (vmlinux.lds.S symbols).
 public enum KernelImage {
     public static var text: Range<UInt64> { linker___text_start()..<linker___text_end() }
+    /// Constants and the symbol table, up to the writable data.
     public static var readOnlyData: Range<UInt64> { linker___rodata_start()..<linker___data_start() }
     public static var writableData: Range<UInt64> { linker___data_start()..<linker___image_end() }
     public static var kallsyms: Range<UInt64> { linker___kallsyms_start()..<linker___kallsyms_end() }

@@ -25,7 +25,11 @@ interrupt_stubs:
     .endr
 
 common_interrupt:
-    pushq %rdi
+    /* From user mode, GS still holds the user's base: take the kernel's per-CPU area. */
+    testb $3, 24(%rsp)                  /* CS, above vector and error code */
+    jz 1f
+    swapgs
+1:  pushq %rdi
     pushq %rsi
     pushq %rdx
     pushq %rcx
@@ -48,7 +52,11 @@ common_interrupt:
     movq %rsp, %rbp
     call do_interrupt
     addq $16, %rsp
-    popq %r15
+    testb $3, 18*8(%rsp)                /* returning to user mode? */
+    jz 2f
+    movq %rsp, %rdi
+    jmp return_to_user_mode
+2:  popq %r15
     popq %r14
     popq %r13
     popq %r12

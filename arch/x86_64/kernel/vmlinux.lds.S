@@ -41,6 +41,21 @@ SECTIONS
         *(.swift_*)
     }
 
+    /*
+     * The symbol table comes after all code, so filling it in (second link)
+     * moves no function: see tools/kallsyms.sh.
+     */
+    .kallsyms : AT(ADDR(.kallsyms) - KERNEL_IMAGE_BASE) {
+        __kallsyms_start = .;
+        KEEP(*(.kallsyms))
+        __kallsyms_end = .;
+    }
+
+    /*
+     * .data and .bss share one segment (file size < memory size), the shape
+     * every ELF loader reserves in full; GRUB placed a module inside a .bss
+     * that had a segment of its own with no file bytes.
+     */
     . = ALIGN(4096);
     .data : AT(ADDR(.data) - KERNEL_IMAGE_BASE) {
         __data_start = .;
@@ -48,19 +63,8 @@ SECTIONS
         *(.got .got.*)
         *(.init_array*)
     }
-
-    /*
-     * The symbol table comes last among the loaded sections so that filling it
-     * in (second link) moves no function: see tools/kallsyms.sh.
-     */
-    .kallsyms : AT(ADDR(.kallsyms) - KERNEL_IMAGE_BASE) {
-        __kallsyms_start = .;
-        KEEP(*(.kallsyms))
-        __kallsyms_end = .;
-    }
     __image_phys_load_end = . - KERNEL_IMAGE_BASE;
 
-    . = ALIGN(4096);
     .bss (NOLOAD) : AT(ADDR(.bss) - KERNEL_IMAGE_BASE) {
         __bss_start = .;
         *(.bss.init_stack)

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""Boot build/apus.elf under QEMU in several configurations and check the serial logs.
+
+    tools/test/run-kernel-tests.sh              all runs
+    tools/test/run-kernel-tests.sh --list       the run names
+    tools/test/run-kernel-tests.sh boot oops    only these runs
+    tools/test/run-kernel-tests.sh -j1          one QEMU at a time
+
+Environment: QEMU (default qemu-system-x86_64), APUS_KERNEL (default build/apus.elf),
+APUS_TEST_TIMEOUT (seconds per boot, default 120; the -m 4G run gets twice that),
+APUS_TEST_JOBS (QEMUs in parallel, default: number of CPUs, at most 4).
+
+Prints one `PASS name` / `FAIL name: reason` line per check; logs go to build/test-logs/
+(<run>.log is the serial output, <run>.cmd the exact QEMU command, <run>.stderr QEMU's own
+messages). Exits 1 if anything failed.
+"""
+import argparse
+import concurrent.futures
+import os
+import random
+import shlex
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+
+sys.dont_write_bytecode = True        # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serial_log as sl  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+BUILD = os.environ.get('B', 'build')
+LOGS = os.path.join(BUILD, 'test-logs')
+QEMU = os.environ.get('QEMU', 'qemu-system-x86_64')
+KERNEL = os.environ.get('APUS_KERNEL', os.path.join(BUILD, 'apus.elf'))
+BASE_TIMEOUT = int(os.environ.get('APUS_TEST_TIMEOUT', '120'))
+INITRD = os.path.join(BUILD, 'test-initrd.bin')
+INITRD_SIZE = 16 * 1024 * 1024
+PVH_KERNEL = os.path.join(LOGS, 'apus-pvh.elf')
+TEST_ISO = os.path.join(LOGS, 'apus-selftest.iso')
+
+MULTIBOOT1_MAGIC = 0x1BADB002
+
+
+class PrepError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Artefacts some runs need
+
+def make_initrd():
+    """16 MiB of reproducible pseudo-random bytes (made once), and their Adler-32."""
+    if not (os.path.exists(INITRD) and os.path.getsize(INITRD) == INITRD_SIZE):
+        data = random.Random(0xA905).randbytes(INITRD_SIZE)
+        tmp = INITRD + '.tmp'
+        with open(tmp, 'wb') as f:
+            f.write(data)
+        os.replace(tmp, INITRD)
+    with open(INITRD, 'rb') as f:
+        data = f.read()
+    return len(data), zlib.adler32(data) & 0xffffffff
+
+
+def find_multiboot1_header(image):
+    """Offset of a valid Multiboot v1 header (magic, flags, checksum summing to 0) in the
+    first 8 KiB, 4-byte aligned, or None."""
+    for off in range(0, min(len(image), 8192) - 11, 4):
+        magic, flags, checksum = struct.unpack_from('<III', image, off)
+        if magic == MULTIBOOT1_MAGIC and (magic + flags + checksum) & 0xffffffff == 0:
+            return off
+    return None
+
+
+def has_pvh_note(image):
+    """Does the ELF64 image carry a Xen ELF note of type 18 (XEN_ELFNOTE_PHYS32_ENTRY)?"""
+    if image[:4] != b'\x7fELF' or image[4] != 2:
+        return False
+    e_phoff, = struct.unpack_from('<Q', image, 0x20)
+    e_shoff, = struct.unpack_from('<Q', image, 0x28)
+    e_phentsize, e_phnum, e_shentsize, e_shnum = struct.unpack_from('<HHHH', image, 0x36)
+    areas = []
+    for i in range(e_phnum):
+        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from('<IIQQQQ', image,
+                                                                 e_phoff + i * e_phentsize)
+        if p_type == 4:                               # PT_NOTE
+            areas.append((p_offset, p_filesz))
+    for i in range(e_shnum):
+        base = e_shoff + i * e_shentsize
+        if base + 0x28 > len(image):
+            break
+        sh_type, = struct.unpack_from('<I', image, base + 4)
+        sh_offset, sh_size = struct.unpack_from('<QQ', image, base + 0x18)
+        if sh_type == 7:                              # SHT_NOTE
+            areas.append((sh_offset, sh_size))
+    for off, size in areas:
+        pos, end = off, min(off + size, len(image))
+        while pos + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from('<III', image, pos)
+            name = image[pos + 12:pos + 12 + namesz].rstrip(b'\0')
+            if name == b'Xen' and ntype == 18:
+                return True
+            pos += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
+    return False
+
+
+def make_pvh_copy():
+    """A copy of the kernel whose Multiboot v1 magic is zeroed, so QEMU falls back to PVH."""
+    with open(KERNEL, 'rb') as f:
+        image = bytearray(f.read())
+    if not has_pvh_note(image):
+        raise PrepError('%s has no PVH ELF note (Xen note type 18, XEN_ELFNOTE_PHYS32_ENTRY)'
+                        % KERNEL)
+    off = find_multiboot1_header(image)
+    if off is None:
+        raise PrepError('no Multiboot v1 header (0x1BADB002 with a valid checksum) in the '
+                        'first 8 KiB of %s' % KERNEL)
+    image[off:off + 4] = b'\0\0\0\0'
+    if find_multiboot1_header(image) is not None:
+        raise PrepError('%s has a second Multiboot v1 header' % KERNEL)
+    with open(PVH_KERNEL, 'wb') as f:
+        f.write(image)
+
+
+def make_test_iso():
+    if shutil.which('grub-file'):
+        r = subprocess.run(['grub-file', '--is-x86-multiboot2', KERNEL])
+        if r.returncode != 0:
+            raise PrepError('%s has no Multiboot2 header (grub-file --is-x86-multiboot2)' % KERNEL)
+    r = subprocess.run(['tools/make-iso.sh', '-o', TEST_ISO, '-k', KERNEL, '-i', INITRD,
+                        '-c', 'console=ttyS0 apus.selftest=all'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise PrepError('tools/make-iso.sh failed: ' + r.stdout.strip().replace('\n', ' | ')[-300:])
+
+
+# ---------------------------------------------------------------------------------------------
+# The runs
+
+class Run:
+    def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
+                 kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None):
+        self.name = name
+        self.label = '(' + label + ')'
+        self.kind = kind
+        self.mem = mem
+        self.append = append
+        self.timeout = int(BASE_TIMEOUT * timeout_factor)
+        self.initrd = initrd
+        self.kernel = kernel
+        self.cdrom = cdrom
+        self.protocol = protocol
+        self.prepare = prepare
+        self.arg = arg
+
+    def command(self):
+        cmd = ['timeout', '-k', '10', str(self.timeout), QEMU]
+        if self.cdrom:
+            cmd += ['-cdrom', self.cdrom]
+        else:
+            cmd += ['-kernel', self.kernel or KERNEL]
+        cmd += ['-m', self.mem, '-display', 'none', '-monitor', 'none',
+                '-serial', 'file:' + self.log, '-no-reboot',
+                '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
+        if self.append is not None:
+            cmd += ['-append', self.append]
+        if self.initrd and not self.cdrom:      # an ISO carries it as a Multiboot2 module
+            cmd += ['-initrd', INITRD]
+        return cmd
+
+    @property
+    def log(self):
+        return os.path.join(LOGS, self.name + '.log')
+
+
+RUNS = [
+    # 32 MiB carries the 16 MiB initrd too: the tightest machine. (Without it, at exactly
+    # -m 32M, QEMU's TCG runs the allocator stress ~100x slower: its softmmu flushes the
+    # whole TLB around code pages the firmware left inside a 2 MiB mapping. docs/memory.md.)
+    Run('selftest-32M', '-m 32M, initrd', 'selftest', '32M', 'console=ttyS0 apus.selftest=all',
+        initrd=True),
+    Run('selftest-4G', '-m 4G', 'selftest', '4G', 'console=ttyS0 apus.selftest=all',
+        timeout_factor=2),
+    Run('selftest-initrd', '-m 256M, initrd', 'selftest', '256M',
+        'console=ttyS0 apus.selftest=all', initrd=True),
+    Run('selftest-pvh', 'PVH, -m 128M', 'selftest', '128M', 'console=ttyS0 apus.selftest=all',
+        kernel=PVH_KERNEL, protocol='PVH', prepare=make_pvh_copy),
+    Run('selftest-unknown', '-m 32M', 'unknown', '32M',
+        'console=ttyS0 apus.selftest=no_such_test', arg='no_such_test'),
+    Run('boot', '-m 256M', 'boot', '256M', 'console=ttyS0'),
+    Run('oops', '-m 64M', 'oops', '64M', 'console=ttyS0 apus.selftest=oops panic=-1'),
+    Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
+        initrd=True, protocol='Multiboot2', prepare=make_test_iso),
+]
+
+BOOTED = 'Apus booted.'
+PANIC = 'Kernel panic - not syncing'
+
+
+def execute(run):
+    """Boot once; returns (status, seconds, stderr text). status is QEMU's exit status
+    (124/137 = timed out) or 'stopped' when the harness ended it."""
+    for path in (run.log, run.log.replace('.log', '.stderr')):
+        if os.path.exists(path):
+            os.remove(path)
+    cmd = run.command()
+    with open(os.path.join(LOGS, run.name + '.cmd'), 'w') as f:
+        f.write(shlex.join(cmd) + '\n')
+    stderr_path = os.path.join(LOGS, run.name + '.stderr')
+    start = time.monotonic()
+    with open(stderr_path, 'wb') as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT)
+        stop_at = None
+        stop_status = None
+        status = None
+        while True:
+            try:
+                status = proc.wait(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if stop_at is None:
+                try:
+                    with open(run.log, 'rb') as f:
+                        seen = f.read()
+                except FileNotFoundError:
+                    seen = b''
+                # A plain boot idles after `Apus booted.`: stop it once it has had a moment
+                # to print anything that follows. A panic without panic=-1 halts forever:
+                # stop it too instead of waiting for the timeout.
+                if PANIC.encode() in seen:
+                    stop_at, stop_status = now + 3.0, 'stopped-panic'
+                elif run.kind == 'boot' and BOOTED.encode() in seen:
+                    stop_at, stop_status = now + 1.0, 'stopped'
+            elif now >= stop_at:
+                proc.terminate()          # timeout(1) passes SIGTERM on to QEMU
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                status = stop_status
+                break
+            if now - start > run.timeout + 30:     # timeout(1) itself misbehaving
+                proc.kill()
+                proc.wait()
+                status = 124
+                break
+    elapsed = time.monotonic() - start
+    with open(stderr_path, 'rb') as f:
+        stderr = f.read().decode('utf-8', errors='replace')
+    return status, elapsed, stderr
+
+
+def check_run(run, status, initrd_info):
+    try:
+        log = sl.SerialLog.read(run.log)
+    except FileNotFoundError:
+        log = sl.SerialLog(b'')
+    if run.kind == 'selftest':
+        results = sl.check_selftest_run(log, status, run.label, run.protocol, run.timeout)
+        if run.initrd:
+            results.append(sl.check_initrd(log, initrd_info[0], initrd_info[1], run.label))
+    elif run.kind == 'unknown':
+        results = sl.check_unknown_selftest(log, status, run.arg, run.label, run.timeout)
+    elif run.kind == 'boot':
+        results = sl.check_boot_run(log, status, sl.parse_size(run.mem), run.label,
+                                    run.protocol, run.timeout)
+    else:
+        results = sl.check_oops_run(log, status, run.label, run.timeout)
+    return log, results
+
+
+def do_run(run, initrd_info, lock):
+    """Prepare, boot and check one run; returns the lines to print and the results."""
+    if run.prepare:
+        try:
+            with lock:            # artefacts are shared; build them one at a time
+                run.prepare()
+        except PrepError as e:
+            r = sl.Result(False, 'kernel boot %s %s' % (run.name, run.label), str(e))
+            return r.lines(), [r]
+    if not (run.cdrom or os.path.exists(run.kernel or KERNEL)):
+        r = sl.Result(False, 'kernel boot %s %s' % (run.name, run.label),
+                      '%s does not exist (run make)' % (run.kernel or KERNEL))
+        return r.lines(), [r]
+    status, elapsed, stderr = execute(run)
+    log, results = check_run(run, status, initrd_info)
+    lines = []
+    for r in results:
+        lines += r.lines()
+    shown = status if isinstance(status, str) else 'status %s' % status
+    lines.append('  -- %s: %.1f s, %s, log %s' % (run.name, elapsed, shown, run.log))
+    if not all(r.passed for r in results if not r.tap):
+        # Something beyond a `not ok` line went wrong: show how to rerun it and the log's end.
+        lines.append('     command: %s' % shlex.join(run.command()))
+        qemu_msgs = [l for l in stderr.splitlines()
+                     if l.strip() and 'terminating on signal' not in l]
+        for l in qemu_msgs[-10:]:
+            lines.append('     qemu: ' + l)
+        tail = log.tail(30)
+        lines.append('     --- last %d lines of %s ---' % (len(tail), run.log))
+        lines += ['     | ' + l for l in tail]
+    return lines, results
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('runs', nargs='*', help='run names (default: all)')
+    ap.add_argument('--list', action='store_true', help='list the runs and exit')
+    default_jobs = int(os.environ.get('APUS_TEST_JOBS', min(4, os.cpu_count() or 1)))
+    ap.add_argument('-j', '--jobs', type=int, default=default_jobs)
+    args = ap.parse_args()
+    os.chdir(ROOT)
+
+    if args.list:
+        for run in RUNS:
+            print('%-18s %-22s %s' % (run.name, run.label, shlex.join(run.command()[4:])))
+        return 0
+    unknown = [n for n in args.runs if n not in {r.name for r in RUNS}]
+    if unknown:
+        print('unknown run(s): %s (see --list)' % ' '.join(unknown), file=sys.stderr)
+        return 2
+    runs = [r for r in RUNS if not args.runs or r.name in args.runs]
+
+    os.makedirs(LOGS, exist_ok=True)
+    if not os.path.exists(KERNEL):
+        print(sl.Result(False, 'kernel image', '%s does not exist (run make)' % KERNEL))
+        return 1
+    initrd_info = make_initrd() if any(r.initrd for r in runs) else None
+
+    lock = threading.Lock()
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(do_run, run, initrd_info, lock) for run in runs]
+        for fut in futures:
+            lines, results = fut.result()
+            print('\n'.join(lines), flush=True)
+            failed += sum(1 for r in results if not r.passed)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,94 @@
+#!/bin/bash
+# `make test`: every test tier, then exactly one tally line `N passed, N failed`.
+#
+#   tools/test/run-all.sh                  all tiers: harness, host, kernel
+#   tools/test/run-all.sh host             only `swift test`
+#   tools/test/run-all.sh kernel [RUN...]  only the QEMU boots (names: run-kernel-tests.sh --list)
+#
+# Tiers:
+#   harness  the harness's own parsers against hand-made logs (tools/test/test_serial_log.py)
+#   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
+#   kernel   build/apus.elf under QEMU: in-kernel self-tests (TAP), boot log, oops, PVH, ISO
+# Every result is a line `PASS name` or `FAIL name: reason`; the tally counts them.
+# Logs: build/test-logs/ (host.log, build.log, <run>.log, results.txt).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+B=${B:-build}
+LOGS=$B/test-logs
+MAKE=${MAKE:-make}
+SWIFT=${SWIFT:-$(command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)}
+SWIFT_SCRATCH=${SWIFT_SCRATCH:-.build-harness}
+mkdir -p "$LOGS"
+RESULTS=$LOGS/results.txt
+: > "$RESULTS"
+
+tiers=()
+kernel_runs=()
+for arg in "$@"; do
+    case "$arg" in
+        harness|host|kernel) tiers+=("$arg") ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) kernel_runs+=("$arg") ;;
+    esac
+done
+[ ${#tiers[@]} -eq 0 ] && tiers=(harness host kernel)
+
+result() { # result PASS|FAIL text...: record one result line
+    echo "$*" | tee -a "$RESULTS"
+}
+
+# run_tier NAME COMMAND...: stream the command's PASS/FAIL lines; a non-zero exit with no FAIL
+# line (a crash) becomes a FAIL itself.
+run_tier() {
+    local name=$1; shift
+    local before after status
+    before=$(grep -c '^FAIL ' "$RESULTS")
+    "$@" 2>&1 | tee -a "$RESULTS"
+    status=${PIPESTATUS[0]}
+    after=$(grep -c '^FAIL ' "$RESULTS")
+    if [ "$status" -ne 0 ] && [ "$after" -eq "$before" ]; then
+        result "FAIL $name tier: exited with status $status"
+    fi
+}
+
+tier_harness() {
+    local out
+    if out=$(python3 -W ignore tools/test/test_serial_log.py 2>&1); then
+        result "PASS harness parser self-check ($(echo "$out" | sed -n 's/^Ran \([0-9]*\) tests.*/\1/p') cases)"
+    else
+        result "FAIL harness parser self-check: python3 tools/test/test_serial_log.py"
+        echo "$out" | tail -n 30 | sed 's/^/    /'
+    fi
+}
+
+tier_host() {
+    echo "== host: swift test --scratch-path $SWIFT_SCRATCH (log: $LOGS/host.log)"
+    SWIFT="$SWIFT" SWIFT_SCRATCH="$SWIFT_SCRATCH" run_tier host python3 tools/test/host_tests.py "$LOGS/host.log"
+}
+
+tier_kernel() {
+    echo "== kernel: $MAKE $B/apus.elf (log: $LOGS/build.log)"
+    if ! $MAKE -s "$B/apus.elf" > "$LOGS/build.log" 2>&1; then
+        result "FAIL kernel build: $MAKE $B/apus.elf failed"
+        tail -n 30 "$LOGS/build.log" | sed 's/^/    /'
+        return
+    fi
+    echo "== kernel: QEMU boots (logs: $LOGS/<run>.log)"
+    run_tier kernel tools/test/run-kernel-tests.sh "${kernel_runs[@]}"
+}
+
+for tier in "${tiers[@]}"; do
+    start=$(date +%s)
+    "tier_$tier"
+    echo "== $tier: $(( $(date +%s) - start )) s"
+done
+
+passed=$(grep -c '^PASS ' "$RESULTS")
+failed=$(grep -c '^FAIL ' "$RESULTS")
+if [ "$failed" -gt 0 ]; then
+    echo "== failures:"
+    grep "^FAIL " "$RESULTS" | sed "s/^/  /"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
