@@ -7,7 +7,7 @@ import Core
 public enum Backtrace {
     /// Kernel stacks are THREAD_SIZE bytes and THREAD_SIZE-aligned, so the
     /// stack under any kernel address on it is known without a lookup.
-    public static let threadSize: UInt64 = 16 * 1024
+    public static let threadSize: UInt64 = 32 * 1024
 
     public static func dump(framePointer: UInt64) {
         pr_emerg("Call Trace:")

@@ -36,7 +36,7 @@ public enum KernelPaging {
         // The image: code executable and read-only, constants read-only, data writable.
         mapImage(table, KernelImage.text, flags: .kernelText)
         mapImage(table, KernelImage.readOnlyData, flags: .kernelReadOnly)
-        mapImage(table, KernelImage.writableData, flags: .kernelData)
+        mapImage(table, KernelImage.writableData, flags: .kernelData, except: KernelImage.initStackGuard)
 
         table.activate()
         pageTable = table
@@ -60,9 +60,13 @@ public enum KernelPaging {
         }
     }
 
-    private static func mapImage(_ table: PageTable, _ range: Range<UInt64>, flags: PageFlags) {
+    private static func mapImage(_ table: PageTable, _ range: Range<UInt64>, flags: PageFlags, except hole: UInt64? = nil) {
         var virtual = range.lowerBound & ~(MemoryLayout64.pageSize - 1)
         while virtual < range.upperBound {
+            if virtual == hole {
+                virtual += MemoryLayout64.pageSize
+                continue
+            }
             let physical = PhysAddr(virtual - MemoryLayout64.kernelImageBase)
             do {
                 try table.map(VirtAddr(virtual), to: physical, flags: flags, allocateTable: allocateTableFrame)

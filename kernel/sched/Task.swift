@@ -37,7 +37,8 @@ public final class Task: SchedulableEntity {
     var rcuReadNesting = 0
     var rcuBlocked = false
 
-    static let stackOrder = 2   // 16 KiB
+    /// THREAD_SIZE, 32 KiB (arch/x86_64/boot/layout.h), naturally aligned by the buddy allocator.
+    static let stackOrder = 3
 
     init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext) {
         self.pid = pid

@@ -172,7 +172,7 @@ boot_pd:         .skip 4096
 
 /* The boot CPU's first kernel stack; it becomes the idle task's stack. */
     .section .bss.init_stack, "aw", @nobits
-    .balign 16384
+    .balign THREAD_SIZE
     .global init_stack_bottom, init_stack_top
 init_stack_bottom:
     .skip INIT_STACK_SIZE

@@ -18,4 +18,7 @@
 #define PML4_INDEX_IMAGE 255
 #define PDPT_INDEX_IMAGE 510
 
-#define INIT_STACK_SIZE 16384
+/* THREAD_SIZE: every kernel stack. Swift frames are larger than C's (Linux
+ * doubles its 16 KiB the same way when KASAN grows frames). */
+#define THREAD_SIZE 32768
+#define INIT_STACK_SIZE THREAD_SIZE

@@ -16,6 +16,8 @@ public enum KernelImage {
     /// The early heap inside .bss (Linux: the brk area, RESERVE_BRK/extend_brk).
     public static var brk: Range<UInt64> { linker___brk_base()..<linker___brk_limit() }
     public static var initStack: Range<UInt64> { linker_init_stack_bottom()..<linker_init_stack_top() }
+    /// The page below the boot stack, left unmapped so an overflow faults.
+    public static var initStackGuard: UInt64 { linker___init_stack_guard() }
     /// Physical extent of the whole loaded image, from its first byte to the end of .bss.
     public static var physicalRange: Range<UInt64> {
         0x100000..<(linker___image_end() - MemoryLayout64.kernelImageBase)

@@ -67,9 +67,18 @@ SECTIONS
 
     .bss (NOLOAD) : AT(ADDR(.bss) - KERNEL_IMAGE_BASE) {
         __bss_start = .;
-        *(.bss.init_stack)
         *(.bss .bss.*)
         *(COMMON)
+        /*
+         * The boot stack, with an unmapped guard page right below it: an
+         * overflow faults (and the #DF handler reports it on its IST stack)
+         * instead of silently overwriting .bss or .data.
+         */
+        . = ALIGN(THREAD_SIZE);
+        . += THREAD_SIZE - 4096;
+        __init_stack_guard = .;
+        . += 4096;
+        *(.bss.init_stack)
         . = ALIGN(4096);
         __brk_base = .;             /* early heap, before the page allocator exists */
         . += 2 * 1024 * 1024;
