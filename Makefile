@@ -16,14 +16,14 @@ ARCH := arch/x86_64
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
   -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
   -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
-  -I $(B)/modules -I $(ARCH)/include
+  -I $(B)/modules -I $(ARCH)/include -I tests/kernel
 SAFE_FLAGS := -strict-memory-safety -warnings-as-errors
 
 ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
 LIB_SRC    := $(sort $(shell find lib -name '*.swift'))
 CORE_SRC   := $(sort $(shell find $(ARCH) -name '*.swift'))
 KERNEL_SRC := $(sort $(shell find init kernel mm drivers fs tests/kernel -name '*.swift'))
-ASM_SRC    := $(sort $(shell find $(ARCH) -name '*.S' ! -name '*.lds.S'))
+ASM_SRC    := $(sort $(shell find $(ARCH) tests/kernel -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
 ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h)
 

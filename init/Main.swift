@@ -25,8 +25,11 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 
     let cpuTables = CPUTables()
     cpuTables.load()
+    PerCPU.initialize(tables: cpuTables)
     InterruptTable.initialize()
     Traps.install()
+    SyscallEntry.enable()
+    SyscallTable.install()
 
     MemoryInit.initialize(boot: boot)
     Kallsyms.initialize()

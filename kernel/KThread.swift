@@ -5,8 +5,6 @@
 public final class KThread {
     public let task: Task
     fileprivate var stopRequested = false
-    fileprivate let exited = Completion()
-    fileprivate var exitCode: Int32 = 0
 
     fileprivate init(task: Task) { self.task = task }
 }
@@ -33,10 +31,7 @@ public enum KThreads {
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = {
-            let code = function()
-            thread.exitCode = code
-            thread.exited.completeAll()
-            Scheduler.exitCurrent()
+            Scheduler.exitCurrent(status: function())
         }
         return task
     }
@@ -56,8 +51,8 @@ public enum KThreads {
         guard let thread = task.kthread else { return -1 }
         thread.stopRequested = true
         if task.state.contains(.new) { Scheduler.wakeUpNewTask(task) } else { _ = Scheduler.wakeUp(task, states: .normal) }
-        thread.exited.wait()
-        return thread.exitCode
+        task.exited.wait()
+        return task.exitStatus
     }
 
     /// Whether someone called `stop` on the running kernel thread (Linux: kthread_should_stop).

@@ -1,3 +1,4 @@
+import ABI
 import Core
 import Lib
 
@@ -19,7 +20,15 @@ public enum Traps {
     public static func install() {
         for vector in 0..<InterruptTable.firstExternalVector {
             InterruptTable.setHandler(vector: vector) { frame in
-                if Int(frame.vector) == pageFault { pageFaultOops(frame) }
+                if frame.isUserMode { userException(frame) }
+                if Int(frame.vector) == pageFault {
+                    // A guarded copy from or to user memory: resume at its fixup (EFAULT).
+                    if let fixup = UserAccess.fixup(forFaultAt: frame.rip) {
+                        frame.rip = fixup
+                        return
+                    }
+                    pageFaultOops(frame)
+                }
                 Oops.die(names[Int(frame.vector)], frame: frame)
             }
         }
@@ -28,6 +37,31 @@ public enum Traps {
             LocalTimer.apic?.endOfInterrupt()
         }
     }
+
+    /// A fault in user code kills only that task, with the line Linux prints
+    /// (arch/x86/mm/fault.c show_signal_msg, arch/x86/kernel/traps.c). Signal
+    /// delivery to user handlers comes with the user-space work; until then
+    /// the default action — termination — applies.
+    private static func userException(_ frame: TrapFrame) -> Never {
+        let task = Scheduler.current
+        let vector = Int(frame.vector)
+        let signal: Signal
+        switch vector {
+        case 0, 16, 19: signal = .SIGFPE
+        case 6: signal = .SIGILL
+        case 1, 3: signal = .SIGTRAP
+        case 17: signal = .SIGBUS
+        default: signal = .SIGSEGV
+        }
+        if vector == pageFault {
+            pr_info("\(task.comm)[\(task.pid)]: segfault at \(hexDigits(CPU.faultAddress)) ip \(hex(frame.rip, width: 16)) sp \(hex(frame.rsp, width: 16)) error \(hexDigits(frame.errorCode))")
+        } else {
+            pr_info("traps: \(task.comm)[\(task.pid)] \(names[vector]) ip:\(hexDigits(frame.rip)) sp:\(hexDigits(frame.rsp)) error:\(hexDigits(frame.errorCode))")
+        }
+        Scheduler.exitCurrent(status: WaitStatus.signaled(by: signal, coreDumped: false))
+    }
+
+    private static func hexDigits(_ value: UInt64) -> String { String(hex(value).dropFirst(2)) }
 
     /// The page-fault preamble Linux prints before the oops (page_fault_oops, show_fault_oops).
     private static func pageFaultOops(_ frame: TrapFrame) -> Never {

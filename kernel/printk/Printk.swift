@@ -23,6 +23,10 @@ public enum Printk {
         consoles.append(console)
     }
 
+    public static func forEachConsole(_ body: (any Console) -> Void) {
+        for console in consoles { body(console) }
+    }
+
     public static func emit(_ level: LogLevel, _ text: String) {
         let timestamp = Clock.nanosecondsSinceBoot()
         let interruptsWereOn = CPU.saveAndDisableInterrupts()

@@ -55,6 +55,7 @@ public enum Scheduler {
         if next !== prev {
             RCU.noteContextSwitch(from: prev)
             previous = prev
+            switchArchitectureState(from: prev, to: next)
             ThreadContext.switchFrom(prev.context, to: next.context)
             // Running again as `prev`, switched back to by some later schedule().
             finishTaskSwitch()
@@ -62,6 +63,17 @@ public enum Scheduler {
             lock.unlock()
         }
         CPU.restoreInterrupts(interruptsWereOn)
+    }
+
+    /// What a switch changes besides the stack (Linux: switch_mm and
+    /// __switch_to): user FPU registers, the page table of a task with user
+    /// space, and the stack entries from user mode will use. Kernel threads
+    /// keep the loaded page table (Linux's lazy TLB): the kernel half is the same in all.
+    private static func switchArchitectureState(from prev: Task, to next: Task) {
+        prev.fpu?.save()
+        next.fpu?.restore()
+        if let space = next.mm, !space.pageTable.isActive { space.pageTable.activate() }
+        if let top = next.kernelStackTop { PerCPU.setKernelStack(top: top) }
     }
 
     /// The second half of every switch, on the incoming task's stack: drop the
@@ -165,12 +177,14 @@ public enum Scheduler {
         if needsReschedule && !PreemptCount.inAtomic { schedule() }
     }
 
-    /// Ends the running task (Linux: do_exit for a kernel thread). The task
-    /// becomes dead, switches away for the last time, and the next task frees
-    /// its stack and pid.
-    public static func exitCurrent() -> Never {
+    /// Ends the running task with a wait(2) status (Linux: do_exit). The
+    /// task becomes dead, switches away for the last time, and the next task
+    /// frees its stack, address space and pid.
+    public static func exitCurrent(status: Int32 = 0) -> Never {
         let task = current
         task.flags.insert(.exiting)
+        task.exitStatus = status
+        task.exited.completeAll()
         for child in task.children { child.parent = KThreads.daemon }
         setCurrentState(.dead)
         schedule()

@@ -33,6 +33,18 @@ public final class Task: SchedulableEntity {
     var entry: (() -> Void)? = nil
     var kthread: KThread? = nil
 
+    /// The user address space (Linux: mm); nil for kernel threads, which run
+    /// in whatever page table is loaded, since the kernel half is in all of them.
+    public internal(set) var mm: AddressSpace? = nil
+    /// User FPU/SSE registers, for tasks that run user code.
+    public internal(set) var fpu: FPUState? = nil
+
+    /// How the task ended (Linux: exit_code): the wait(2) status for user
+    /// tasks; for kernel threads, the function's result, which kthread_stop returns.
+    public internal(set) var exitStatus: Int32 = 0
+    /// Completed when the task has exited (for kthread_stop and, later, wait4).
+    public let exited = Completion()
+
     // Preemptible RCU's per-task state (Linux: rcu_read_lock_nesting, rcu_read_unlock_special).
     var rcuReadNesting = 0
     var rcuBlocked = false
@@ -71,6 +83,8 @@ public final class Task: SchedulableEntity {
     /// in finish_task_switch, release_task).
     func release() {
         if let stack { try? PageAllocator.free(stack, order: Task.stackOrder) }
+        mm?.release()
+        mm = nil
         PidAllocation.free(pid)
         parent?.children.removeAll { $0 === self }
         parent = nil
@@ -79,6 +93,20 @@ public final class Task: SchedulableEntity {
     }
 
     public func setName(_ name: String) { comm = Task.truncated(name) }
+
+    /// Gives this kernel thread a user address space and FPU state before it
+    /// enters ring 3 for good (what Linux's exec does to kernel_init).
+    func becomeUserProcess(_ space: AddressSpace) {
+        mm = space
+        fpu = FPUState()
+        flags.remove(.kernelThread)
+        space.pageTable.activate()
+    }
+
+    /// The top of the kernel stack: where entries from user mode start.
+    var kernelStackTop: UInt64? {
+        stack.map { $0.directMapped.value + (MemoryLayout64.pageSize << UInt64(Task.stackOrder)) }
+    }
 
     private static func truncated(_ name: String) -> String {
         let bytes = Array(name.utf8.prefix(commLength - 1))

@@ -85,6 +85,10 @@ void entry_SYSCALL_64(void);
 static inline uint64_t entry_syscall_address(void) { return (uint64_t)&entry_SYSCALL_64; }
 void return_to_user_mode(void *frame) __attribute__((noreturn));
 
+/* In usercopy.S. */
+uint64_t copy_user_raw(void *dst, const void *src, uint64_t n);
+int64_t copy_string_from_user_raw(char *dst, const char *src, uint64_t max);
+
 /* In switch.S. */
 void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);
 
@@ -103,6 +107,8 @@ LINKER_SYMBOL(__brk_limit)
 LINKER_SYMBOL(__image_end)
 LINKER_SYMBOL(init_stack_bottom)
 LINKER_SYMBOL(__init_stack_guard)
+LINKER_SYMBOL(__ex_table_start)
+LINKER_SYMBOL(__ex_table_end)
 LINKER_SYMBOL(init_stack_top)
 LINKER_SYMBOL(interrupt_stubs)
 LINKER_SYMBOL(ret_from_kernel_thread)

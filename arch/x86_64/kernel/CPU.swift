@@ -48,6 +48,12 @@ public enum CPU {
             PageTable.supportsNoExecute = true
         }
         if features.hasPGE { write_cr4(read_cr4() | (1 << 7)) }
+        // User programs use SSE: FXSAVE/FXRSTOR and SSE exceptions on (CR4.OSFXSR,
+        // OSXMMEXCPT), x87 emulation off and WAIT honouring TS (CR0.EM clear, MP set).
+        if features.hasFXSR {
+            write_cr4(read_cr4() | (1 << 9) | (1 << 10))
+            write_cr0((read_cr0() & ~(1 << 2)) | (1 << 1))
+        }
     }
 
     public enum MSR {

@@ -8,8 +8,11 @@ public enum KernelImage {
     public static var writableData: Range<UInt64> { linker___data_start()..<linker___image_end() }
     public static var kallsyms: Range<UInt64> { linker___kallsyms_start()..<linker___kallsyms_end() }
     /// A copy of the symbol table the build embedded (tools/kallsyms.sh).
-    public static func kallsymsBytes() -> [UInt8] {
-        let range = kallsyms
+    public static func kallsymsBytes() -> [UInt8] { bytes(kallsyms) }
+
+    /// A copy of bytes the image carries between two of its addresses.
+    public static func bytes(_ range: Range<UInt64>) -> [UInt8] {
+        precondition(range.lowerBound >= MemoryLayout64.kernelImageBase, "not an image address")
         let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: UInt(range.lowerBound)), count: Int(range.upperBound - range.lowerBound))
         return Array(bytes)
     }

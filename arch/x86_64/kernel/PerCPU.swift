@@ -10,9 +10,11 @@ public enum PerCPU {
     /// 2: the top of the running task's kernel stack.
     private static let slots = 4
     nonisolated(unsafe) private static var area: UnsafeMutablePointer<UInt64>? = nil
+    nonisolated(unsafe) private static var tables: CPUTables? = nil
 
     /// Sets up the boot CPU's area and points the kernel GS base at it.
-    public static func initialize() {
+    public static func initialize(tables cpuTables: CPUTables) {
+        tables = cpuTables
         let block = UnsafeMutablePointer<UInt64>.allocate(capacity: slots)
         block.initialize(repeating: 0, count: slots)
         block[0] = UInt64(UInt(bitPattern: block))
@@ -23,6 +25,7 @@ public enum PerCPU {
     /// Where SYSCALL switches stacks to, and where the TSS sends interrupts from ring 3.
     public static func setKernelStack(top: UInt64) {
         area?[2] = top
+        tables?.setKernelStack(top: top)
     }
 }
 

@@ -36,6 +36,10 @@ SECTIONS
     .rodata : AT(ADDR(.rodata) - KERNEL_IMAGE_BASE) {
         __rodata_start = .;
         *(.rodata .rodata.*)
+        . = ALIGN(8);
+        __ex_table_start = .;
+        KEEP(*(__ex_table))
+        __ex_table_end = .;
         *(.eh_frame*)
         *(swift5_*)
         *(.swift_*)

@@ -37,6 +37,8 @@ public enum PageTableError: Error {
     case misaligned
     /// The range is covered by a 2 MiB mapping where a 4 KiB one was asked for.
     case insideLargePage
+    /// A user mapping was asked for above TASK_SIZE, where the tables are the kernel's, shared by all.
+    case notUserSpace
 }
 
 /// A four-level x86-64 page table (Linux: pgd/pud/pmd/pte, arch/x86/mm/pgtable.c).
@@ -149,6 +151,30 @@ public struct PageTable: Sendable {
             PhysicalMemory.write64(PageTable.entryAddress(table: root, index: index),
                                    PhysicalMemory.read64(PageTable.entryAddress(table: other.root, index: index)))
         }
+    }
+
+    /// Unmaps all of user space, handing every mapped frame and every page of
+    /// intermediate tables to `free` (Linux: exit_mmap → free_pgtables).
+    /// Large pages never appear in user space, so leaves are 4 KiB.
+    public func releaseUserHalf(free: (PhysAddr) -> Void) {
+        let userSlots = PageTable.index(VirtAddr(MemoryLayout64.pageOffset), level: 4)
+        for slot in 0..<userSlots {
+            let entry = PageTable.entryAddress(table: root, index: slot)
+            let value = PhysicalMemory.read64(entry)
+            guard value & PageFlags.present.rawValue != 0 else { continue }
+            releaseTable(PhysAddr(value & PageTable.addressMask), level: 3, free: free)
+            PhysicalMemory.write64(entry, 0)
+        }
+    }
+
+    private func releaseTable(_ table: PhysAddr, level: Int, free: (PhysAddr) -> Void) {
+        for index in 0..<UInt64(512) {
+            let value = PhysicalMemory.read64(PageTable.entryAddress(table: table, index: index))
+            guard value & PageFlags.present.rawValue != 0 else { continue }
+            let target = PhysAddr(value & PageTable.addressMask)
+            if level == 1 { free(target) } else { releaseTable(target, level: level - 1, free: free) }
+        }
+        free(table)
     }
 
     public var isActive: Bool { read_cr3() & PageTable.addressMask == root.value }

@@ -30,6 +30,12 @@ public enum PhysicalMemory {
         return length
     }
 
+    public static func copy(_ bytes: [UInt8], to address: PhysAddr) {
+        bytes.withUnsafeBytes { source in
+            UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).copyMemory(from: source.baseAddress!, byteCount: source.count)
+        }
+    }
+
     public static func fill(_ address: PhysAddr, count: Int, with byte: UInt8) {
         UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).initializeMemory(as: UInt8.self, repeating: byte, count: count)
     }

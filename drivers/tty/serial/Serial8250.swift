@@ -30,8 +30,10 @@ public struct Serial8250: Sendable {
     }
 
     /// Writes text, turning "\n" into "\r\n" as a terminal expects.
-    public func write(_ text: String) {
-        for byte in text.utf8 {
+    public func write(_ text: String) { write(bytes: text.utf8) }
+
+    public func write(bytes: some Sequence<UInt8>) {
+        for byte in bytes {
             if byte == UInt8(ascii: "\n") { write(byte: UInt8(ascii: "\r")) }
             write(byte: byte)
         }

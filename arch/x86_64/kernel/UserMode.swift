@@ -1,0 +1,39 @@
+import X86Asm
+
+/// A user task's x87/SSE registers (Linux: struct fpu with the FXSAVE
+/// layout). The kernel is built without SSE and never touches them, so they
+/// stay live in the CPU until the scheduler switches to another user task.
+public final class FPUState {
+    private let area: UnsafeMutableRawPointer
+    private static let size = 512
+
+    /// The state a new program starts with: x87 control word 0x37F, MXCSR 0x1F80 (Linux: fpstate_init).
+    public init() {
+        area = .allocate(byteCount: FPUState.size, alignment: 16)
+        area.initializeMemory(as: UInt8.self, repeating: 0, count: FPUState.size)
+        area.storeBytes(of: UInt16(0x037F), toByteOffset: 0, as: UInt16.self)
+        area.storeBytes(of: UInt32(0x1F80), toByteOffset: 24, as: UInt32.self)
+    }
+
+    deinit { area.deallocate() }
+
+    public func save() { fxsave(area) }
+    public func restore() { fxrstor(area) }
+}
+
+/// Entering ring 3 (Linux: start_thread plus the return-to-user path).
+public enum UserMode {
+    /// Starts user code at `rip` with stack `rsp`, all other registers zero,
+    /// interrupts on. The frame is built at the top of the kernel stack, where
+    /// system calls and interrupts from this task will build theirs.
+    public static func enter(rip: UInt64, rsp: UInt64, kernelStackTop: UInt64) -> Never {
+        PerCPU.setKernelStack(top: kernelStackTop)
+        let frameSize = MemoryLayout<TrapFrame>.size
+        let frame = UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(kernelStackTop) - UInt(frameSize))!
+        frame.initialize(to: TrapFrame(
+            r15: 0, r14: 0, r13: 0, r12: 0, rbp: 0, rbx: 0, r11: 0, r10: 0, r9: 0, r8: 0,
+            rax: 0, rcx: 0, rdx: 0, rsi: 0, rdi: 0, vector: 0, errorCode: 0,
+            rip: rip, cs: UInt64(Selector.userCode), rflags: 0x202, rsp: rsp, ss: UInt64(Selector.userData)))
+        return_to_user_mode(frame)
+    }
+}

@@ -1,0 +1,43 @@
+/*
+ * Copies between kernel and user memory that survive a bad user pointer
+ * (Linux: arch/x86/lib/copy_user_64.S, strncpy_from_user, the exception
+ * table). Each instruction that may touch user memory has an __ex_table entry
+ * naming where to continue if it faults; the page-fault handler looks the
+ * faulting RIP up there and resumes at the fixup instead of oopsing.
+ */
+    .text
+    .global copy_user_raw, copy_string_from_user_raw
+
+/* uint64_t copy_user_raw(void *dst, const void *src, uint64_t n): returns the bytes NOT copied. */
+copy_user_raw:
+    movq %rdx, %rcx
+1:  rep movsb
+    xorl %eax, %eax
+    ret
+2:  movq %rcx, %rax
+    ret
+    .section __ex_table, "a"
+    .balign 8
+    .quad 1b, 2b
+    .text
+
+/*
+ * int64_t copy_string_from_user_raw(char *dst, const char *src, uint64_t max):
+ * copies up to and including a NUL; returns the length without the NUL,
+ * `max` if none was found in `max` bytes, or -1 on a fault.
+ */
+copy_string_from_user_raw:
+    xorl %eax, %eax
+3:  cmpq %rdx, %rax
+    je 5f
+4:  movb (%rsi, %rax), %cl
+    movb %cl, (%rdi, %rax)
+    testb %cl, %cl
+    jz 5f
+    incq %rax
+    jmp 3b
+5:  ret
+6:  movq $-1, %rax
+    ret
+    .section __ex_table, "a"
+    .quad 4b, 6b

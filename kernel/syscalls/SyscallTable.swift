@@ -1,0 +1,73 @@
+import ABI
+import Core
+import Lib
+
+/// The six argument registers of a system call, in the x86-64 order
+/// (RDI, RSI, RDX, R10, R8, R9; Linux: struct pt_regs as syscall args).
+public struct SyscallArguments {
+    public let a0, a1, a2, a3, a4, a5: UInt64
+    init(_ frame: TrapFrame) {
+        a0 = frame.rdi; a1 = frame.rsi; a2 = frame.rdx; a3 = frame.r10; a4 = frame.r8; a5 = frame.r9
+    }
+}
+
+/// A system call's implementation: a result, or an Errno the dispatcher
+/// turns into -errno (the only place that happens).
+public typealias SyscallHandler = (SyscallArguments) throws(Errno) -> Int64
+
+/// The one table from system-call numbers to handlers (Linux: sys_call_table
+/// from arch/x86/entry/syscalls/syscall_64.tbl). Numbers and names come from
+/// ABI.SyscallNumber; each family of handlers lives in its own file in this
+/// folder and registers here. docs/syscalls.md is generated from this table.
+public enum SyscallTable {
+    /// The implemented calls, by family (the files in kernel/syscalls/).
+    static let families: [[(SyscallNumber, SyscallHandler)]] = [
+        ReadWriteSyscalls.table,
+        ExitSyscalls.table,
+        ProcessIdentitySyscalls.table,
+    ]
+
+    nonisolated(unsafe) private static var handlers: [SyscallHandler?] = []
+    /// Unimplemented numbers already logged, so each is reported once.
+    nonisolated(unsafe) private static var reported: [Bool] = []
+
+    public static func install() {
+        let size = (SyscallNumber.allCases.map { $0.rawValue }.max() ?? 0) + 1
+        handlers = Array(repeating: nil, count: size)
+        reported = Array(repeating: false, count: size)
+        for family in families {
+            for (number, handler) in family { handlers[number.rawValue] = handler }
+        }
+        SyscallEntry.handler = { frame in frame.rax = UInt64(bitPattern: dispatch(frame)) }
+    }
+
+    /// Runs the call in RAX (saved in the frame's error-code slot, Linux's
+    /// orig_ax) and returns the value for RAX: a result or -errno.
+    static func dispatch(_ frame: TrapFrame) -> Int64 {
+        let number = Int(frame.errorCode)
+        guard number >= 0, number < handlers.count, let handler = handlers[number] else {
+            reportUnimplemented(number)
+            return -Int64(Errno.ENOSYS.rawValue)
+        }
+        do {
+            return try handler(SyscallArguments(frame))
+        } catch {
+            return -Int64(error.rawValue)
+        }
+    }
+
+    /// The log line that tells which calls real programs still need.
+    private static func reportUnimplemented(_ number: Int) {
+        if number >= 0 && number < reported.count {
+            if reported[number] { return }
+            reported[number] = true
+        }
+        let name = SyscallNumber(rawValue: number)?.name ?? "unknown"
+        let task = Scheduler.current
+        pr_warn("\(task.comm)[\(task.pid)]: unimplemented syscall \(name) (\(number)), returning -ENOSYS")
+    }
+
+    public static func isImplemented(_ number: SyscallNumber) -> Bool {
+        number.rawValue < handlers.count && handlers[number.rawValue] != nil
+    }
+}

@@ -1,0 +1,57 @@
+import ABI
+import Core
+import Lib
+import UserTestPrograms
+
+/// Ring 3 end to end: SYSCALL/SYSRET, the system call table, EFAULT from
+/// bad user pointers, user SSE state, and a user fault killing only its task.
+enum UserModeTests {
+    static let codeAddress = VirtAddr(0x40_0000)
+    /// Just below TASK_SIZE, where Linux puts a process's stack.
+    static let stackTop = VirtAddr(MemoryLayout64.taskSize & ~0xFFFF)
+    static let stackPages = 4
+
+    static func run(_ t: inout TestReporter) {
+        let before = PageAllocator.freePages
+        let hello = runProgram("user-hello", user_hello_start_address()..<user_hello_end_address())
+        t.check(hello == WaitStatus.exited(code: 42),
+                "user: ring-3 program made system calls (write, EFAULT for bad pointers, ENOSYS, getpid, SSE) and exited 42 (status 0x\(hexWord(hello)))")
+        let segfault = runProgram("user-segv", user_segfault_start_address()..<user_segfault_end_address())
+        t.check(segfault == WaitStatus.signaled(by: .SIGSEGV, coreDumped: false),
+                "user: a NULL dereference kills only that task, with SIGSEGV (status 0x\(hexWord(segfault)))")
+        let kernelJump = runProgram("user-kjump", user_kernel_jump_start_address()..<user_kernel_jump_end_address())
+        t.check(kernelJump == WaitStatus.signaled(by: .SIGSEGV, coreDumped: false),
+                "user: a jump into kernel memory kills only that task, with SIGSEGV (status 0x\(hexWord(kernelJump)))")
+        msleep(10)   // let the dead tasks' stacks and address spaces be released
+        KernelAllocator.shrink()
+        t.check(PageAllocator.freePages == before, "user: exited processes gave back every page (\(before) before, \(PageAllocator.freePages) after)")
+    }
+
+    /// Runs `code` as a user program in a new address space and returns its wait status.
+    static func runProgram(_ name: String, _ code: Range<UInt64>) -> Int32 {
+        let bytes = KernelImage.bytes(code)
+        let task = KThreads.create(name: name) {
+            let task = Scheduler.current
+            guard let space = AddressSpace() else {
+                pr_err("user: no memory for an address space")
+                return -1
+            }
+            do throws(PageTableError) {
+                try space.mapZeroed(at: codeAddress, pages: 1, flags: [.present])
+                try space.mapZeroed(at: VirtAddr(stackTop.value - UInt64(stackPages) * MemoryLayout64.pageSize),
+                                    pages: stackPages, flags: [.present, .writable, .noExecute])
+            } catch {
+                pr_err("user: cannot build the address space for \(name): \(error)")
+                return -1
+            }
+            space.write(bytes, at: codeAddress)
+            task.becomeUserProcess(space)
+            UserMode.enter(rip: codeAddress.value, rsp: stackTop.value, kernelStackTop: task.kernelStackTop!)
+        }
+        Scheduler.wakeUpNewTask(task)
+        task.exited.wait()
+        return task.exitStatus
+    }
+
+    private static func hexWord(_ value: Int32) -> String { hex(UInt64(UInt32(bitPattern: value)), width: 4) }
+}

@@ -1,0 +1,8 @@
+/* Where user_programs.S put its programs, as addresses in the kernel image. */
+#include <stdint.h>
+#define USER_PROGRAM(name) \
+    static inline uint64_t name##_start_address(void) { extern char name##_start[]; return (uint64_t)name##_start; } \
+    static inline uint64_t name##_end_address(void) { extern char name##_end[]; return (uint64_t)name##_end; }
+USER_PROGRAM(user_hello)
+USER_PROGRAM(user_segfault)
+USER_PROGRAM(user_kernel_jump)
