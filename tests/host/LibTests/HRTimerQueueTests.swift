@@ -238,8 +238,10 @@ private struct HRTimerModel {
         var random = MMTestRandom(seed: seed)
         let timerCount = 60
         // Every third timer is periodic, with its own period.
-        let periods = (0..<timerCount).map { index -> UInt64? in
-            index % 3 == 0 ? UInt64(700 + 13 * index) : nil
+        var periods: [UInt64?] = []
+        for index in 0..<timerCount {
+            let period: UInt64? = index % 3 == 0 ? UInt64(700 + 13 * index) : nil
+            periods.append(period)
         }
         var model = HRTimerModel(periods: periods)
         let queue = HRTimerQueue()

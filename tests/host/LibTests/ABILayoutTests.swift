@@ -1,0 +1,325 @@
+import Testing
+@testable import ABI
+
+/// Reads `width` bytes least significant first, independently of the
+/// module's own loadLittleEndian, so the layouts are checked against a
+/// second implementation.
+private func field(_ bytes: [UInt8], _ offset: Int, width: Int) -> UInt64 {
+    var value: UInt64 = 0
+    for index in (0..<width).reversed() { value = value << 8 | UInt64(bytes[offset + index]) }
+    return value
+}
+
+/// Writes `value` over a buffer full of 0xAA, so padding the writer forgot
+/// to zero shows up as 0xAA.
+private func writtenOverGarbage<T: ByteLayout>(_ value: T) -> [UInt8] {
+    var buffer = [UInt8](repeating: 0xAA, count: T.size)
+    value.write(into: &buffer, at: 0)
+    return buffer
+}
+
+private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+    bytes[range].allSatisfy { $0 == 0 }
+}
+
+/// Sizes and field offsets of every structure, against Linux's x86-64 layout
+/// (each offset as `offsetof` gives it for the header named).
+@Suite struct ABILayoutTests {
+    // MARK: Little-endian primitives
+
+    @Test func storesLeastSignificantByteFirst() {
+        var bytes = [UInt8](repeating: 0, count: 12)
+        bytes.storeLittleEndian(UInt32(0x1122_3344), at: 0)
+        bytes.storeLittleEndian(Int64(-2), at: 4)
+        #expect(bytes == [0x44, 0x33, 0x22, 0x11, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+        #expect(bytes.loadLittleEndian(UInt32.self, at: 0) == 0x1122_3344)
+        #expect(bytes.loadLittleEndian(Int64.self, at: 4) == -2)
+        #expect(bytes.loadLittleEndian(UInt16.self, at: 1) == 0x2233)
+    }
+
+    @Test func cStringsAreCutAndPadded() {
+        var bytes = [UInt8](repeating: 0xAA, count: 6)
+        bytes.storeCString("abcdefgh", at: 0, capacity: 6)
+        #expect(bytes == Array("abcde".utf8) + [0])
+        bytes.storeCString("hi", at: 1, capacity: 4)
+        #expect(bytes == [UInt8(ascii: "a"), UInt8(ascii: "h"), UInt8(ascii: "i"), 0, 0, 0])
+    }
+
+    // MARK: struct stat (arch/x86/include/uapi/asm/stat.h)
+
+    @Test func statLayout() {
+        var stat = Stat()
+        stat.st_dev = 0x0102_0304_0506_0708
+        stat.st_ino = 0x1111
+        stat.st_nlink = 3
+        stat.st_mode = FileMode.S_IFREG | 0o644
+        stat.st_uid = 1000
+        stat.st_gid = 100
+        stat.st_rdev = 0x501
+        stat.st_size = 123_456
+        stat.st_blksize = 4096
+        stat.st_blocks = 248
+        stat.st_atim = Timespec(tv_sec: 10, tv_nsec: 11)
+        stat.st_mtim = Timespec(tv_sec: 20, tv_nsec: 21)
+        stat.st_ctim = Timespec(tv_sec: 30, tv_nsec: 31)
+        let bytes = writtenOverGarbage(stat)
+
+        #expect(Stat.size == 144 && bytes.count == 144)
+        #expect(field(bytes, 0, width: 8) == 0x0102_0304_0506_0708)
+        #expect(field(bytes, 8, width: 8) == 0x1111)
+        #expect(field(bytes, 16, width: 8) == 3)
+        #expect(field(bytes, 24, width: 4) == 0o100644)
+        #expect(field(bytes, 28, width: 4) == 1000)
+        #expect(field(bytes, 32, width: 4) == 100)
+        #expect(isZero(bytes, 36..<40))  // __pad0
+        #expect(field(bytes, 40, width: 8) == 0x501)
+        #expect(field(bytes, 48, width: 8) == 123_456)
+        #expect(field(bytes, 56, width: 8) == 4096)
+        #expect(field(bytes, 64, width: 8) == 248)
+        #expect(field(bytes, 72, width: 8) == 10 && field(bytes, 80, width: 8) == 11)
+        #expect(field(bytes, 88, width: 8) == 20 && field(bytes, 96, width: 8) == 21)
+        #expect(field(bytes, 104, width: 8) == 30 && field(bytes, 112, width: 8) == 31)
+        #expect(isZero(bytes, 120..<144))  // __unused[3]
+    }
+
+    @Test func deviceNumbersUseNewEncodeDev() {
+        // include/linux/kdev_t.h: minor's low byte, major from bit 8, the
+        // rest of minor from bit 20.
+        #expect(DeviceNumber.encode(major: 5, minor: 1) == 0x501)
+        #expect(DeviceNumber.encode(major: 1, minor: 256) == 0x10_0100)
+        #expect(DeviceNumber.encode(major: 259, minor: 0) == 0x1_0300)
+    }
+
+    // MARK: struct statx (include/uapi/linux/stat.h)
+
+    @Test func statxLayout() {
+        var statx = Statx()
+        statx.stx_mask = StatxMask.STATX_BASIC_STATS.rawValue
+        statx.stx_blksize = 4096
+        statx.stx_attributes = 0x20
+        statx.stx_nlink = 2
+        statx.stx_uid = 1000
+        statx.stx_gid = 100
+        statx.stx_mode = UInt16(FileMode.S_IFDIR | 0o755)
+        statx.stx_ino = 77
+        statx.stx_size = 4096
+        statx.stx_blocks = 8
+        statx.stx_attributes_mask = 0x30
+        statx.stx_atime = StatxTimestamp(tv_sec: -1, tv_nsec: 999_999_999)
+        statx.stx_btime = StatxTimestamp(tv_sec: 2, tv_nsec: 3)
+        statx.stx_ctime = StatxTimestamp(tv_sec: 4, tv_nsec: 5)
+        statx.stx_mtime = StatxTimestamp(tv_sec: 6, tv_nsec: 7)
+        statx.stx_rdev_major = 4
+        statx.stx_rdev_minor = 64
+        statx.stx_dev_major = 8
+        statx.stx_dev_minor = 1
+        statx.stx_mnt_id = 0x99
+        statx.stx_dio_mem_align = 512
+        statx.stx_dio_offset_align = 4096
+        statx.stx_subvol = 0xabcd
+        statx.stx_atomic_write_unit_min = 0x11
+        statx.stx_atomic_write_unit_max = 0x12
+        statx.stx_atomic_write_segments_max = 0x13
+        statx.stx_dio_read_offset_align = 0x14
+        statx.stx_atomic_write_unit_max_opt = 0x15
+        let bytes = writtenOverGarbage(statx)
+
+        #expect(Statx.size == 256 && bytes.count == 256)
+        #expect(field(bytes, 0, width: 4) == 0x7ff)
+        #expect(field(bytes, 4, width: 4) == 4096)
+        #expect(field(bytes, 8, width: 8) == 0x20)
+        #expect(field(bytes, 16, width: 4) == 2)
+        #expect(field(bytes, 20, width: 4) == 1000)
+        #expect(field(bytes, 24, width: 4) == 100)
+        #expect(field(bytes, 28, width: 2) == 0o40755)
+        #expect(isZero(bytes, 30..<32))  // __spare0
+        #expect(field(bytes, 32, width: 8) == 77)
+        #expect(field(bytes, 40, width: 8) == 4096)
+        #expect(field(bytes, 48, width: 8) == 8)
+        #expect(field(bytes, 56, width: 8) == 0x30)
+        #expect(field(bytes, 64, width: 8) == UInt64.max)  // tv_sec -1
+        #expect(field(bytes, 72, width: 4) == 999_999_999)
+        #expect(isZero(bytes, 76..<80))  // statx_timestamp.__reserved
+        #expect(field(bytes, 80, width: 8) == 2 && field(bytes, 88, width: 4) == 3)
+        #expect(field(bytes, 96, width: 8) == 4 && field(bytes, 104, width: 4) == 5)
+        #expect(field(bytes, 112, width: 8) == 6 && field(bytes, 120, width: 4) == 7)
+        #expect(field(bytes, 128, width: 4) == 4)
+        #expect(field(bytes, 132, width: 4) == 64)
+        #expect(field(bytes, 136, width: 4) == 8)
+        #expect(field(bytes, 140, width: 4) == 1)
+        #expect(field(bytes, 0x90, width: 8) == 0x99)
+        #expect(field(bytes, 0x98, width: 4) == 512)
+        #expect(field(bytes, 0x9c, width: 4) == 4096)
+        #expect(field(bytes, 0xa0, width: 8) == 0xabcd)
+        #expect(field(bytes, 0xa8, width: 4) == 0x11)
+        #expect(field(bytes, 0xac, width: 4) == 0x12)
+        #expect(field(bytes, 0xb0, width: 4) == 0x13)
+        #expect(field(bytes, 0xb4, width: 4) == 0x14)
+        #expect(field(bytes, 0xb8, width: 4) == 0x15)
+        #expect(isZero(bytes, 0xbc..<0x100))  // __spare2, __spare3[8]
+    }
+
+    // MARK: struct linux_dirent64 (include/linux/dirent.h, fs/readdir.c)
+
+    @Test func direntRecordsArePaddedToEightBytes() {
+        // reclen = ALIGN(offsetof(d_name) + namelen + 1, 8), offsetof(d_name) = 19
+        let dot = Dirent64(d_ino: 1, d_off: 1, d_type: Dirent64.DT_DIR, d_name: Array(".".utf8))
+        #expect(dot.d_reclen == 24)
+        let four = Dirent64(d_ino: 1, d_off: 1, d_type: Dirent64.DT_REG, d_name: Array("abcd".utf8))
+        #expect(four.d_reclen == 24)
+        let five = Dirent64(d_ino: 1, d_off: 1, d_type: Dirent64.DT_REG, d_name: Array("abcde".utf8))
+        #expect(five.d_reclen == 32)
+    }
+
+    @Test func direntLayout() {
+        let entry = Dirent64(d_ino: 0x1234, d_off: 7, d_type: Dirent64.DT_LNK, d_name: Array("hello".utf8))
+        var buffer = [UInt8](repeating: 0xAA, count: 40)
+        entry.write(into: &buffer, at: 8)
+        #expect(buffer[0..<8].allSatisfy { $0 == 0xAA })  // before the record: untouched
+        #expect(field(buffer, 8, width: 8) == 0x1234)
+        #expect(field(buffer, 16, width: 8) == 7)
+        #expect(field(buffer, 24, width: 2) == 32)
+        #expect(buffer[26] == 10)
+        #expect(Array(buffer[27..<32]) == Array("hello".utf8))
+        #expect(isZero(buffer, 32..<40))  // NUL and padding
+    }
+
+    // MARK: Time and system information
+
+    @Test func timespecTimevalAndRlimitAreTwoWords() {
+        let time = Timespec(tv_sec: 0x1_0000_0000, tv_nsec: 500)
+        #expect(Timespec.size == 16)
+        #expect(field(time.bytes(), 0, width: 8) == 0x1_0000_0000)
+        #expect(field(time.bytes(), 8, width: 8) == 500)
+        #expect(Timespec(from: time.bytes(), at: 0) == time)
+
+        let tv = Timeval(tv_sec: 3, tv_usec: 4)
+        #expect(Timeval.size == 16)
+        #expect(field(tv.bytes(), 8, width: 8) == 4)
+        #expect(Timeval(from: tv.bytes(), at: 0) == tv)
+
+        let limit = Rlimit(rlim_cur: 8 << 20, rlim_max: Rlimit.RLIM_INFINITY)
+        #expect(Rlimit.size == 16)
+        #expect(field(limit.bytes(), 0, width: 8) == 8 << 20)
+        #expect(field(limit.bytes(), 8, width: 8) == UInt64.max)
+        #expect(Rlimit(from: limit.bytes(), at: 0) == limit)
+    }
+
+    @Test func utsnameIsSixFieldsOf65Bytes() {
+        // include/uapi/linux/utsname.h: struct new_utsname, __NEW_UTS_LEN 64
+        let long = String(repeating: "x", count: 80)
+        let uts = Utsname(sysname: "Linux", nodename: long, release: "6.1.0",
+                          version: "#1", machine: "x86_64", domainname: "(none)")
+        let bytes = writtenOverGarbage(uts)
+        #expect(Utsname.size == 390 && bytes.count == 390)
+        #expect(Array(bytes[0..<6]) == Array("Linux".utf8) + [0])
+        #expect(isZero(bytes, 6..<65))
+        #expect(Array(bytes[65..<129]) == Array(repeating: UInt8(ascii: "x"), count: 64))
+        #expect(bytes[129] == 0)  // the 65th byte stays the terminator
+        #expect(Array(bytes[130..<135]) == Array("6.1.0".utf8))
+        #expect(Array(bytes[195..<197]) == Array("#1".utf8))
+        #expect(Array(bytes[260..<266]) == Array("x86_64".utf8))
+        #expect(Array(bytes[325..<331]) == Array("(none)".utf8))
+    }
+
+    @Test func sysinfoLayout() {
+        // include/uapi/linux/sysinfo.h on x86-64
+        var info = Sysinfo()
+        info.uptime = 42
+        info.loads = (1 << 16, 2 << 16, 3 << 16)
+        info.totalram = 0x100
+        info.freeram = 0x80
+        info.sharedram = 1
+        info.bufferram = 2
+        info.totalswap = 3
+        info.freeswap = 4
+        info.procs = 7
+        info.totalhigh = 5
+        info.freehigh = 6
+        info.mem_unit = 4096
+        let bytes = writtenOverGarbage(info)
+        #expect(Sysinfo.size == 112 && bytes.count == 112)
+        #expect(field(bytes, 0, width: 8) == 42)
+        #expect(field(bytes, 8, width: 8) == 1 << 16)
+        #expect(field(bytes, 16, width: 8) == 2 << 16)
+        #expect(field(bytes, 24, width: 8) == 3 << 16)
+        #expect(field(bytes, 32, width: 8) == 0x100)
+        #expect(field(bytes, 40, width: 8) == 0x80)
+        #expect(field(bytes, 48, width: 8) == 1)
+        #expect(field(bytes, 56, width: 8) == 2)
+        #expect(field(bytes, 64, width: 8) == 3)
+        #expect(field(bytes, 72, width: 8) == 4)
+        #expect(field(bytes, 80, width: 2) == 7)
+        #expect(isZero(bytes, 82..<88))  // pad and the alignment hole
+        #expect(field(bytes, 88, width: 8) == 5)
+        #expect(field(bytes, 96, width: 8) == 6)
+        #expect(field(bytes, 104, width: 4) == 4096)
+        #expect(isZero(bytes, 108..<112))  // tail padding
+    }
+
+    @Test func rusageLayout() {
+        // include/uapi/linux/resource.h: two timevals, then fourteen longs
+        var usage = Rusage()
+        usage.ru_utime = Timeval(tv_sec: 1, tv_usec: 2)
+        usage.ru_stime = Timeval(tv_sec: 3, tv_usec: 4)
+        usage.ru_maxrss = 5
+        usage.ru_minflt = 6
+        usage.ru_majflt = 7
+        usage.ru_nvcsw = 8
+        usage.ru_nivcsw = 9
+        let bytes = writtenOverGarbage(usage)
+        #expect(Rusage.size == 144 && bytes.count == 144)
+        #expect(field(bytes, 0, width: 8) == 1 && field(bytes, 8, width: 8) == 2)
+        #expect(field(bytes, 16, width: 8) == 3 && field(bytes, 24, width: 8) == 4)
+        #expect(field(bytes, 32, width: 8) == 5)
+        #expect(field(bytes, 64, width: 8) == 6)
+        #expect(field(bytes, 72, width: 8) == 7)
+        #expect(field(bytes, 128, width: 8) == 8)
+        #expect(field(bytes, 136, width: 8) == 9)
+        #expect(isZero(bytes, 40..<64) && isZero(bytes, 80..<128))
+    }
+
+    // MARK: Signals (arch/x86/include/uapi/asm/signal.h)
+
+    @Test func kernelSigactionIsFourWordsMaskLast() {
+        var mask = SignalSet()
+        mask.insert(.SIGINT)
+        let action = KernelSigaction(sa_handler: 0x40_1000,
+                                     sa_flags: [.SA_SIGINFO, .SA_RESTORER, .SA_RESTART],
+                                     sa_restorer: 0x40_2000, sa_mask: mask)
+        let bytes = action.bytes()
+        #expect(KernelSigaction.size == 32 && bytes.count == 32)
+        #expect(field(bytes, 0, width: 8) == 0x40_1000)
+        #expect(field(bytes, 8, width: 8) == 0x1400_0004)
+        #expect(field(bytes, 16, width: 8) == 0x40_2000)
+        #expect(field(bytes, 24, width: 8) == 0b10)  // SIGINT (2) is bit 1
+        #expect(KernelSigaction(from: bytes, at: 0) == action)
+    }
+
+    // MARK: Terminals (include/uapi/asm-generic/termbits.h, termios.h)
+
+    @Test func termiosLayoutAndLinuxDefaults() {
+        let standard = Termios.standard
+        let bytes = standard.bytes()
+        #expect(Termios.size == 36 && bytes.count == 36)
+        // tty_std_termios (drivers/tty/tty_io.c) as the raw words `stty -g` prints.
+        #expect(field(bytes, 0, width: 4) == 0x500)   // ICRNL | IXON
+        #expect(field(bytes, 4, width: 4) == 0x5)     // OPOST | ONLCR
+        #expect(field(bytes, 8, width: 4) == 0x4bf)   // B38400 | CS8 | CREAD | HUPCL
+        #expect(field(bytes, 12, width: 4) == 0x8a3b) // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
+        #expect(bytes[16] == 0)                       // N_TTY
+        // INIT_C_CC as Linux once spelled it, one octal escape per index:
+        // "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027\026\0", then zeros.
+        let initCC: [UInt8] = [0o3, 0o34, 0o177, 0o25, 0o4, 0, 1, 0, 0o21, 0o23, 0o32, 0,
+                               0o22, 0o17, 0o27, 0o26, 0, 0, 0]
+        #expect(Array(bytes[17..<36]) == initCC)
+        #expect(Termios(from: bytes, at: 0) == standard)
+    }
+
+    @Test func winsizeIsFourShorts() {
+        let size = Winsize(ws_row: 25, ws_col: 80, ws_xpixel: 640, ws_ypixel: 400)
+        let bytes = size.bytes()
+        #expect(Winsize.size == 8 && bytes == [25, 0, 80, 0, 0x80, 2, 0x90, 1])
+        #expect(Winsize(from: bytes, at: 0) == size)
+    }
+}
