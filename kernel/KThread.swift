@@ -30,9 +30,7 @@ public enum KThreads {
         let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask)
         let thread = KThread(task: task)
         task.kthread = thread
-        task.entry = {
-            Scheduler.exitCurrent(status: function())
-        }
+        task.entry = function
         return task
     }
 

@@ -20,6 +20,9 @@ public enum Traps {
     public static func install() {
         for vector in 0..<InterruptTable.firstExternalVector {
             InterruptTable.setHandler(vector: vector) { frame in
+                // A fault on a user address, from user code or a kernel copy, that the
+                // VMAs allow: map the page and retry the instruction.
+                if Int(frame.vector) == pageFault && resolveUserFault(frame) { return }
                 if frame.isUserMode { userException(frame) }
                 if Int(frame.vector) == pageFault {
                     // A guarded copy from or to user memory: resume at its fixup (EFAULT).
@@ -38,11 +41,27 @@ public enum Traps {
         }
     }
 
+    /// Demand paging and stack growth (Linux: do_user_addr_fault). Kernel
+    /// faults on user addresses reach here too: copy_to_user into a page not
+    /// yet touched is normal; only an access no VMA allows becomes EFAULT.
+    private static func resolveUserFault(_ frame: TrapFrame) -> Bool {
+        let address = CPU.faultAddress
+        guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else { return false }
+        // A protection fault on a present page is not a missing page (copy-on-write comes with fork).
+        guard frame.errorCode & 1 == 0 else { return false }
+        return space.handleFault(at: address, write: frame.errorCode & 2 != 0, instructionFetch: frame.errorCode & 16 != 0)
+    }
+
     /// A fault in user code kills only that task, with the line Linux prints
     /// (arch/x86/mm/fault.c show_signal_msg, arch/x86/kernel/traps.c). Signal
     /// delivery to user handlers comes with the user-space work; until then
     /// the default action — termination — applies.
     private static func userException(_ frame: TrapFrame) -> Never {
+        Scheduler.exitCurrent(status: reportUserException(frame))
+    }
+
+    /// Logs the fault and picks the signal; returns the wait status.
+    private static func reportUserException(_ frame: TrapFrame) -> Int32 {
         let task = Scheduler.current
         let vector = Int(frame.vector)
         let signal: Signal
@@ -58,7 +77,7 @@ public enum Traps {
         } else {
             pr_info("traps: \(task.comm)[\(task.pid)] \(names[vector]) ip:\(hexDigits(frame.rip)) sp:\(hexDigits(frame.rsp)) error:\(hexDigits(frame.errorCode))")
         }
-        Scheduler.exitCurrent(status: WaitStatus.signaled(by: signal, coreDumped: false))
+        return WaitStatus.signaled(by: signal, coreDumped: false)
     }
 
     private static func hexDigits(_ value: UInt64) -> String { String(hex(value).dropFirst(2)) }

@@ -51,5 +51,7 @@ debug: deps $(B)/apus.elf
 iso: deps $(B)/apus.elf
 	tools/make-iso.sh -o $(B)/apus.iso -k $(B)/apus.elf
 
+syscall-docs: ; python3 tools/gen-syscall-docs.py
+
 bench: deps $(B)/apus.elf
 	@QEMU="$(QEMU)" tools/bench/boot-time.sh $(B)/apus.elf

@@ -179,16 +179,48 @@ public enum Scheduler {
 
     /// Ends the running task with a wait(2) status (Linux: do_exit). The
     /// task becomes dead, switches away for the last time, and the next task
-    /// frees its stack, address space and pid.
+    /// frees its stack, address space and pid. This frame never returns, so it
+    /// holds no object references: everything is done in `prepareExit`, and
+    /// the final switch takes only the next task's saved stack pointer.
     public static func exitCurrent(status: Int32 = 0) -> Never {
+        ThreadContext.resume(stackPointer: prepareExit(status: status))
+    }
+
+    /// Everything an exit does before its last switch; returns the stack
+    /// pointer to resume, with the run-queue lock held and interrupts off
+    /// for the incoming task's finishTaskSwitch to release.
+    private static func prepareExit(status: Int32) -> UInt64 {
         let task = current
         task.flags.insert(.exiting)
         task.exitStatus = status
-        task.exited.completeAll()
         for child in task.children { child.parent = KThreads.daemon }
-        setCurrentState(.dead)
-        schedule()
-        panic("a dead task was scheduled again")
+        task.exited.completeAll()
+        _ = CPU.saveAndDisableInterrupts()
+        lock.lock()
+        let queue = runQueue!
+        task.state = .dead
+        if task.sched.onRunQueue { queue.dequeue(task, flags: .sleep, now: now()) }
+        let next = queue.pickNext(now: now())
+        RCU.noteContextSwitch(from: task)
+        previous = task
+        switchArchitectureState(from: task, to: next)
+        return next.context.savedStackPointer
+    }
+
+    /// Runs the current task's function, then drops it (and all it captured).
+    fileprivate static func runEntryOfCurrentTask() -> Int32 {
+        let task = current
+        let entry = task.entry
+        task.entry = nil
+        return entry?() ?? 0
+    }
+
+    /// Where a task that became a user process starts in ring 3.
+    fileprivate static func takeUserEntry() -> (rip: UInt64, rsp: UInt64, kernelStackTop: UInt64)? {
+        let task = current
+        guard let start = task.userEntry, let top = task.kernelStackTop else { return nil }
+        task.userEntry = nil
+        return (start.rip, start.rsp, top)
     }
 
     // MARK: The tick
@@ -226,6 +258,12 @@ public enum Scheduler {
 func kernelThreadStart() -> Never {
     Scheduler.finishTaskSwitch()
     CPU.enableInterrupts()
-    Scheduler.current.entry?()
-    Scheduler.exitCurrent()
+    let status = Scheduler.runEntryOfCurrentTask()
+    // A thread that became a user process returns here with its start
+    // address, as Linux's kernel_init returns through ret_from_fork after
+    // exec: only numbers cross into the frame that never returns.
+    if let start = Scheduler.takeUserEntry() {
+        UserMode.enter(rip: start.rip, rsp: start.rsp, kernelStackTop: start.kernelStackTop)
+    }
+    Scheduler.exitCurrent(status: status)
 }

@@ -29,8 +29,12 @@ public final class Task: SchedulableEntity {
     /// finds it from RSP). nil for the idle task, which runs on the boot stack.
     let stack: PhysAddr?
     let context: ThreadContext
-    /// What a new kernel thread runs (Linux passes it in kthread_create_info).
-    var entry: (() -> Void)? = nil
+    /// What a new kernel thread runs (Linux passes it in kthread_create_info);
+    /// its result is the thread's exit status.
+    var entry: (() -> Int32)? = nil
+    /// Set when the thread's function has turned it into a user process:
+    /// where ring 3 starts once the function has returned.
+    var userEntry: (rip: UInt64, rsp: UInt64)? = nil
     var kthread: KThread? = nil
 
     /// The user address space (Linux: mm); nil for kernel threads, which run
@@ -96,11 +100,13 @@ public final class Task: SchedulableEntity {
 
     /// Gives this kernel thread a user address space and FPU state before it
     /// enters ring 3 for good (what Linux's exec does to kernel_init).
-    func becomeUserProcess(_ space: AddressSpace) {
+    /// It starts at `rip` with stack `rsp` when its thread function returns.
+    func becomeUserProcess(_ space: AddressSpace, rip: UInt64, rsp: UInt64) {
         mm = space
         fpu = FPUState()
         flags.remove(.kernelThread)
         space.pageTable.activate()
+        userEntry = (rip, rsp)
     }
 
     /// The top of the kernel stack: where entries from user mode start.

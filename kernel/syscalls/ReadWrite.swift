@@ -6,7 +6,7 @@ import Core
 /// is open.
 enum ReadWriteSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.write, write),
+        (.write, write),  // partial: descriptors 1 and 2 (the console) only, until the VFS and file table
     ]
 
     /// Bytes longer than this are written in pieces (Linux caps a single

@@ -25,6 +25,8 @@ public enum SyscallTable {
         ReadWriteSyscalls.table,
         ExitSyscalls.table,
         ProcessIdentitySyscalls.table,
+        MemorySyscalls.table,
+        RandomSyscalls.table,
     ]
 
     nonisolated(unsafe) private static var handlers: [SyscallHandler?] = []

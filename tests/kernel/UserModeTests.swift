@@ -22,9 +22,18 @@ enum UserModeTests {
         let kernelJump = runProgram("user-kjump", user_kernel_jump_start_address()..<user_kernel_jump_end_address())
         t.check(kernelJump == WaitStatus.signaled(by: .SIGSEGV, coreDumped: false),
                 "user: a jump into kernel memory kills only that task, with SIGSEGV (status 0x\(hexWord(kernelJump)))")
+        let memory = runProgram("user-memory", user_memory_start_address()..<user_memory_end_address())
+        t.check(memory == WaitStatus.exited(code: 42),
+                "user: brk grows the heap, mmap/munmap/mprotect, getrandom into an untouched page, stack growth (status 0x\(hexWord(memory)))")
+        let readOnly = runProgram("user-mprotect", user_mprotect_start_address()..<user_mprotect_end_address())
+        t.check(readOnly == WaitStatus.signaled(by: .SIGSEGV, coreDumped: false),
+                "user: writing a page made read-only by mprotect is SIGSEGV (status 0x\(hexWord(readOnly)))")
         msleep(10)   // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
-        t.check(PageAllocator.freePages == before, "user: exited processes gave back every page (\(before) before, \(PageAllocator.freePages) after)")
+        // Other tasks may free memory meanwhile (an earlier dead task's stack), so the
+        // check is that nothing was lost: an exit that leaked would leave fewer.
+        let after = PageAllocator.freePages
+        t.check(after >= before, "user: exited processes gave back every page (\(before) free before, \(after) after)")
     }
 
     /// Runs `code` as a user program in a new address space and returns its wait status.
@@ -36,17 +45,20 @@ enum UserModeTests {
                 pr_err("user: no memory for an address space")
                 return -1
             }
-            do throws(PageTableError) {
-                try space.mapZeroed(at: codeAddress, pages: 1, flags: [.present])
-                try space.mapZeroed(at: VirtAddr(stackTop.value - UInt64(stackPages) * MemoryLayout64.pageSize),
-                                    pages: stackPages, flags: [.present, .writable, .noExecute])
+            do throws(Errno) {
+                let codeSize = UInt64(bytes.count)
+                try space.mapAnonymous(at: codeAddress.value, length: codeSize, protection: [.read, .exec], fixed: true)
+                try space.write(bytes, at: codeAddress)
+                space.setHeapStart(codeAddress.value + codeSize)
+                try space.mapAnonymous(at: stackTop.value - UInt64(stackPages) * MemoryLayout64.pageSize,
+                                       length: UInt64(stackPages) * MemoryLayout64.pageSize,
+                                       protection: [.read, .write], fixed: true, growsDown: true, label: .stack)
             } catch {
-                pr_err("user: cannot build the address space for \(name): \(error)")
+                pr_err("user: cannot build the address space for \(name): errno \(error.rawValue)")
                 return -1
             }
-            space.write(bytes, at: codeAddress)
-            task.becomeUserProcess(space)
-            UserMode.enter(rip: codeAddress.value, rsp: stackTop.value, kernelStackTop: task.kernelStackTop!)
+            task.becomeUserProcess(space, rip: codeAddress.value, rsp: stackTop.value)
+            return 0
         }
         Scheduler.wakeUpNewTask(task)
         task.exited.wait()

@@ -4,6 +4,15 @@
  * space and runs them in ring 3. Each exit code names the check that failed.
  */
 #define SYS_write 1
+#define SYS_mmap 9
+#define SYS_mprotect 10
+#define SYS_munmap 11
+#define SYS_brk 12
+#define SYS_getrandom 318
+#define ENOMEM 12
+#define PROT_READ 1
+#define PROT_RW 3
+#define MAP_PRIVATE_ANONYMOUS 0x22
 #define SYS_getpid 39
 #define SYS_exit 60
 #define EFAULT 14
@@ -13,6 +22,8 @@
     .global user_hello_start, user_hello_end
     .global user_segfault_start, user_segfault_end
     .global user_kernel_jump_start, user_kernel_jump_end
+    .global user_memory_start, user_memory_end
+    .global user_mprotect_start, user_mprotect_end
 
 user_hello_start:
     /* write(1, message, length) returns length */
@@ -83,3 +94,91 @@ user_kernel_jump_start:
     movabsq $0x00007fff80107000, %rax   /* kernel text: supervisor-only */
     jmp *%rax
 user_kernel_jump_end:
+
+/* Process memory: brk, mmap, getrandom into a fresh page, munmap, mprotect, stack growth. */
+user_memory_start:
+    movl $SYS_brk, %eax
+    xorl %edi, %edi
+    syscall
+    movq %rax, %r12                     /* the initial break */
+    leaq 0x3000(%r12), %rdi
+    movl $SYS_brk, %eax
+    syscall
+    movl $1, %edi
+    leaq 0x3000(%r12), %rcx
+    cmpq %rcx, %rax
+    jne 9f
+    movq $0x1234, (%r12)                /* heap pages appear on first touch */
+    movq $0x5678, 0x2ff8(%r12)
+    movl $2, %edi
+    cmpq $0x1234, (%r12)
+    jne 9f
+    movl $SYS_mmap, %eax
+    xorl %edi, %edi
+    movl $0x4000, %esi
+    movl $PROT_RW, %edx
+    movl $MAP_PRIVATE_ANONYMOUS, %r10d
+    movq $-1, %r8
+    xorl %r9d, %r9d
+    syscall
+    movl $3, %edi
+    cmpq $-4096, %rax
+    jae 9f
+    movq %rax, %r13
+    movl $SYS_getrandom, %eax           /* the kernel's copy_to_user faults the page in */
+    movq %r13, %rdi
+    movl $16, %esi
+    xorl %edx, %edx
+    syscall
+    movl $4, %edi
+    cmpq $16, %rax
+    jne 9f
+    movq $7, 0x3000(%r13)
+    movl $5, %edi
+    cmpq $7, 0x3000(%r13)
+    jne 9f
+    movl $SYS_munmap, %eax
+    movq %r13, %rdi
+    movl $0x4000, %esi
+    syscall
+    movl $6, %edi
+    testq %rax, %rax
+    jne 9f
+    movl $SYS_mprotect, %eax            /* nothing mapped there any more */
+    movq %r13, %rdi
+    movl $0x1000, %esi
+    movl $PROT_READ, %edx
+    syscall
+    movl $7, %edi
+    cmpq $-ENOMEM, %rax
+    jne 9f
+    movq $1, -0x10000(%rsp)             /* 64 KiB below: the stack grows */
+    movl $42, %edi
+9:  movl $SYS_exit, %eax
+    syscall
+    ud2
+user_memory_end:
+
+/* A page made read-only by mprotect: reading works, writing is SIGSEGV. */
+user_mprotect_start:
+    movl $SYS_mmap, %eax
+    xorl %edi, %edi
+    movl $0x1000, %esi
+    movl $PROT_RW, %edx
+    movl $MAP_PRIVATE_ANONYMOUS, %r10d
+    movq $-1, %r8
+    xorl %r9d, %r9d
+    syscall
+    movq %rax, %r13
+    movq $1, (%r13)
+    movl $SYS_mprotect, %eax
+    movq %r13, %rdi
+    movl $0x1000, %esi
+    movl $PROT_READ, %edx
+    syscall
+    movq (%r13), %rax
+    movq $2, (%r13)
+    movl $SYS_exit, %eax
+    xorl %edi, %edi
+    syscall
+user_mprotect_end:

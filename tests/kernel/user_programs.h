@@ -6,3 +6,5 @@
 USER_PROGRAM(user_hello)
 USER_PROGRAM(user_segfault)
 USER_PROGRAM(user_kernel_jump)
+USER_PROGRAM(user_memory)
+USER_PROGRAM(user_mprotect)

@@ -6,7 +6,8 @@
 #   tools/test/run-all.sh kernel [RUN...]  only the QEMU boots (names: run-kernel-tests.sh --list)
 #
 # Tiers:
-#   harness  the harness's own parsers against hand-made logs (tools/test/test_serial_log.py)
+#   harness  the harness's own parsers against hand-made logs (tools/test/test_serial_log.py);
+#            docs/syscalls.md matches tools/gen-syscall-docs.py (tools/test/test_syscall_docs.py)
 #   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
 #   kernel   build/apus.elf under QEMU: in-kernel self-tests (TAP), boot log, oops, PVH, ISO
 # Every result is a line `PASS name` or `FAIL name: reason`; the tally counts them.
@@ -28,7 +29,7 @@ kernel_runs=()
 for arg in "$@"; do
     case "$arg" in
         harness|host|kernel) tiers+=("$arg") ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) kernel_runs+=("$arg") ;;
     esac
 done
@@ -60,6 +61,7 @@ tier_harness() {
         result "FAIL harness parser self-check: python3 tools/test/test_serial_log.py"
         echo "$out" | tail -n 30 | sed 's/^/    /'
     fi
+    run_tier harness python3 -W ignore tools/test/test_syscall_docs.py
 }
 
 tier_host() {

@@ -91,6 +91,7 @@ int64_t copy_string_from_user_raw(char *dst, const char *src, uint64_t max);
 
 /* In switch.S. */
 void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);
+void resume_stack(uint64_t next_sp) __attribute__((noreturn));
 
 /* Addresses of linker-script symbols (arch/x86_64/kernel/vmlinux.lds.S). */
 #define LINKER_SYMBOL(name) \

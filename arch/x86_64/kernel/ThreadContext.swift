@@ -5,12 +5,12 @@ import X86Asm
 /// registers (Linux: struct thread_struct's sp, struct inactive_task_frame).
 public final class ThreadContext {
     /// A heap cell, so switch_stacks gets a stable address to store into.
-    private let savedStackPointer: UnsafeMutablePointer<UInt64>
+    private let savedStackPointerCell: UnsafeMutablePointer<UInt64>
 
     /// The context of code already running on its own stack (the boot CPU's idle task).
     public init() {
-        savedStackPointer = .allocate(capacity: 1)
-        savedStackPointer.initialize(to: 0)
+        savedStackPointerCell = .allocate(capacity: 1)
+        savedStackPointerCell.initialize(to: 0)
     }
 
     /// A new kernel thread on the stack ending at `stackTop`: the first switch
@@ -18,7 +18,7 @@ public final class ThreadContext {
     /// which calls the kernel's `kernel_thread_start`.
     public init(stackTop: VirtAddr) {
         precondition(stackTop.value % 16 == 0, "kernel stacks are 16-byte aligned")
-        savedStackPointer = .allocate(capacity: 1)
+        savedStackPointerCell = .allocate(capacity: 1)
         // From the saved SP upwards: r15 r14 r13 r12 rbx rbp, return address, then
         // two words of padding so ret_from_kernel_thread's call sees an aligned stack.
         let frame = UnsafeMutablePointer<UInt64>(bitPattern: UInt(stackTop.value - 9 * 8))!
@@ -26,14 +26,24 @@ public final class ThreadContext {
         frame[6] = linker_ret_from_kernel_thread()
         frame[7] = 0
         frame[8] = 0
-        savedStackPointer.initialize(to: stackTop.value - 9 * 8)
+        savedStackPointerCell.initialize(to: stackTop.value - 9 * 8)
     }
 
-    deinit { savedStackPointer.deallocate() }
+    deinit { savedStackPointerCell.deallocate() }
+
+    /// The saved stack pointer, for a switch that needs no object references (`resume`).
+    public var savedStackPointer: UInt64 { savedStackPointerCell.pointee }
+
+    /// Resumes the task whose saved stack pointer is `stackPointer`, saving
+    /// nothing: the final switch of an exiting task. It takes a number, not a
+    /// context, so the dying task's frame holds no reference it would never release.
+    public static func resume(stackPointer: UInt64) -> Never {
+        resume_stack(stackPointer)
+    }
 
     /// Saves the running code's state in `current` and resumes `next`. Returns
     /// when some later switch resumes `current`. Interrupts must be off.
     public static func switchFrom(_ current: ThreadContext, to next: ThreadContext) {
-        switch_stacks(current.savedStackPointer, next.savedStackPointer.pointee)
+        switch_stacks(current.savedStackPointerCell, next.savedStackPointerCell.pointee)
     }
 }

@@ -19,7 +19,13 @@ switch_stacks:
     pushq %r15
     movq %rsp, (%rdi)
     movq %rsi, %rsp
-    popq %r15
+    jmp 1f
+
+/* void resume_stack(uint64_t next_sp): the last switch of a task that is exiting — nothing to save. */
+    .global resume_stack
+resume_stack:
+    movq %rdi, %rsp
+1:  popq %r15
     popq %r14
     popq %r13
     popq %r12

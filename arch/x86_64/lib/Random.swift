@@ -23,3 +23,19 @@ enum EarlyRandom {
         return mixed ^ (mixed >> 31)
     }
 }
+
+/// Random bytes for the kernel (getrandom(2) for now; Linux: get_random_bytes).
+public enum Entropy {
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            var word = EarlyRandom.next()
+            for _ in 0..<min(8, count - result.count) {
+                result.append(UInt8(truncatingIfNeeded: word))
+                word >>= 8
+            }
+        }
+        return result
+    }
+}
