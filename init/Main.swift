@@ -53,6 +53,7 @@ private func restInit(_ commandLine: KernelCommandLine) -> Never {
     let initTask = KThreads.create(name: "init") {
         kernelInit(commandLine)
     }
+    Scheduler.childReaper = initTask
     KThreads.startDaemon()
     Scheduler.wakeUpNewTask(initTask)
     Idle.loop()
@@ -62,6 +63,7 @@ private func restInit(_ commandLine: KernelCommandLine) -> Never {
 private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Ksoftirqd.start()
     Workqueues.initialize()
+    Initramfs.populateRootfs()
     pr_info("Apus booted.")
     if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
     // No user space yet: pid 1 has nothing more to do.

@@ -47,9 +47,8 @@ public enum Traps {
     private static func resolveUserFault(_ frame: TrapFrame) -> Bool {
         let address = CPU.faultAddress
         guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else { return false }
-        // A protection fault on a present page is not a missing page (copy-on-write comes with fork).
-        guard frame.errorCode & 1 == 0 else { return false }
-        return space.handleFault(at: address, write: frame.errorCode & 2 != 0, instructionFetch: frame.errorCode & 16 != 0)
+        return space.handleFault(at: address, write: frame.errorCode & 2 != 0, instructionFetch: frame.errorCode & 16 != 0,
+                                 present: frame.errorCode & 1 != 0)
     }
 
     /// A fault in user code kills only that task, with the line Linux prints

@@ -9,7 +9,7 @@ import Lib
 /// only caches what the VMAs allow.
 public final class AddressSpace {
     public let pageTable: PageTable
-    public let areas = VMATree()
+    public private(set) var areas = VMATree()
     /// The heap (Linux: start_brk and brk); the break itself is byte-exact,
     /// its VMA ends at the break rounded up to a page.
     public private(set) var heapStart: UInt64 = 0
@@ -112,7 +112,7 @@ public final class AddressSpace {
     /// anonymous area becomes a zeroed page; a fault just below a stack
     /// grows it. Returns false for an access no area allows: the caller then
     /// delivers SIGSEGV, or EFAULT for a kernel copy.
-    public func handleFault(at address: UInt64, write: Bool, instructionFetch: Bool) -> Bool {
+    public func handleFault(at address: UInt64, write: Bool, instructionFetch: Bool, present: Bool = false) -> Bool {
         guard address < MemoryLayout64.taskSize, var area = areas.find(address) else { return false }
         if !area.contains(address) {
             // A stack grows to a fault below it, within RLIMIT_STACK (Linux: acct_stack_growth).
@@ -125,17 +125,66 @@ public final class AddressSpace {
         if instructionFetch && !area.protection.contains(.exec) { return false }
         if !write && !instructionFetch && area.protection.isEmpty { return false }
         let page = VirtAddr(address).pageAlignedDown
-        // Present already (e.g. a race with another thread's fault): nothing to do.
-        if pageTable.translate(page) != nil { return !write || pageTable.translate(page)!.flags.contains(.writable) }
-        guard let frame = PageAllocator.allocateZeroedPage() else { return false }
+        if let mapping = pageTable.translate(page) {
+            // A write to a page the VMA allows but the entry does not: copy-on-write after fork.
+            guard write, !mapping.flags.contains(.writable) else { return !present }
+            return breakCopyOnWrite(page, frame: mapping.physical, protection: area.protection)
+        }
+        guard let frame = UserFrames.allocateZeroed() else { return false }
         do {
             try pageTable.map(page, to: frame, flags: AddressSpace.pageFlags(area.protection),
                               allocateTable: PageAllocator.allocateZeroedPage)
         } catch {
-            try? PageAllocator.free(frame)
+            UserFrames.release(frame)
             return false
         }
         return true
+    }
+
+    /// Gives this address space its own copy of a shared page — or, if no one
+    /// else maps it any more, simply makes it writable again (Linux: do_wp_page).
+    private func breakCopyOnWrite(_ page: VirtAddr, frame: PhysAddr, protection: VMAProtection) -> Bool {
+        let flags = AddressSpace.pageFlags(protection)
+        guard UserFrames.isShared(frame) else {
+            return (try? pageTable.replace(page, with: frame, flags: flags)) != nil
+        }
+        guard let copy = UserFrames.allocateZeroed() else { return false }
+        PhysicalMemory.copyPage(from: frame, to: copy)
+        guard (try? pageTable.replace(page, with: copy, flags: flags)) != nil else {
+            UserFrames.release(copy)
+            return false
+        }
+        UserFrames.release(frame)
+        return true
+    }
+
+    /// The child's address space for fork (Linux: dup_mm → dup_mmap,
+    /// copy_page_range): the same areas, and every present page shared with
+    /// the parent, read-only in both, to be copied by whichever writes first.
+    public func fork() throws(Errno) -> AddressSpace {
+        guard let child = AddressSpace() else { throw .ENOMEM }
+        child.areas = areas.copy()
+        child.heapStart = heapStart
+        child.programBreak = programBreak
+        child.mmapBase = mmapBase
+        child.stackLimit = stackLimit
+        var failed = false
+        pageTable.forEachUserPage { address, frame, flags in
+            let shared = flags.subtracting(.writable)
+            do throws(PageTableError) {
+                try child.pageTable.map(address, to: frame, flags: shared, allocateTable: PageAllocator.allocateZeroedPage)
+                UserFrames.share(frame)
+            } catch {
+                failed = true
+            }
+            return shared
+        }
+        pageTable.flushUserMappings()
+        guard !failed else {
+            child.release()
+            throw .ENOMEM
+        }
+        return child
     }
 
     /// Copies `bytes` into the address space, faulting pages in as needed
@@ -154,19 +203,20 @@ public final class AddressSpace {
         }
     }
 
-    /// Frees the present pages of `range`.
+    /// Drops the present pages of `range`.
     private func releasePages(_ range: Range<UInt64>) {
         var address = range.lowerBound
         while address < range.upperBound {
-            if let frame = try? pageTable.unmap(VirtAddr(address)) { try? PageAllocator.free(frame) }
+            if let frame = try? pageTable.unmap(VirtAddr(address)) { UserFrames.release(frame) }
             address += MemoryLayout64.pageSize
         }
     }
 
-    /// Frees every user page and page table (Linux: exit_mmap), then the root.
+    /// Drops every user page (shared ones stay with their other users), frees
+    /// the page tables (Linux: exit_mmap), then the root.
     func release() {
         if pageTable.isActive { KernelPaging.pageTable.activate() }
-        pageTable.releaseUserHalf { frame in try? PageAllocator.free(frame) }
+        pageTable.releaseUserHalf(leaf: { UserFrames.release($0) }, table: { try? PageAllocator.free($0) })
         try? PageAllocator.free(pageTable.root)
     }
 }

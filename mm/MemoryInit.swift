@@ -30,6 +30,7 @@ public enum MemoryInit {
         }
         let totalRAM = EarlyMemory.memblock.totalMemory
         PageAllocator.initialize(endPFN: endPFN)
+        UserFrames.initialize(frameCount: Int(endPFN))
         KernelAllocator.initialize()
 
         let free = UInt64(PageAllocator.freePages)

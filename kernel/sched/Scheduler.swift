@@ -18,6 +18,9 @@ public enum Scheduler {
     nonisolated(unsafe) private static var previous: Task? = nil
 
     public static var isRunning: Bool { runQueue != nil }
+    /// Adopts orphaned processes (Linux: the child reaper, pid 1).
+    nonisolated(unsafe) public static var childReaper: Task? = nil
+
     /// pid 0, the boot CPU's idle task.
     public static var idleTask: Task? { runQueue?.idle }
     /// The running task (Linux: `current`).
@@ -78,11 +81,15 @@ public enum Scheduler {
 
     /// The second half of every switch, on the incoming task's stack: drop the
     /// run-queue lock and bury the outgoing task if it was exiting.
-    fileprivate static func finishTaskSwitch() {
+    static func finishTaskSwitch() {
         let outgoing = previous
         previous = nil
         lock.unlock()
-        if let outgoing, outgoing.state.contains(.dead) { outgoing.release() }
+        if let outgoing, !outgoing.state.isDisjoint(with: [.dead, .exitZombie]) {
+            outgoing.releaseResources()
+            // A kernel thread has nobody to wait for it; a zombie waits for its parent's wait4.
+            if outgoing.state.contains(.dead) { outgoing.reap() }
+        }
     }
 
     // MARK: Sleeping and waking
@@ -193,12 +200,20 @@ public enum Scheduler {
         let task = current
         task.flags.insert(.exiting)
         task.exitStatus = status
-        for child in task.children { child.parent = KThreads.daemon }
-        task.exited.completeAll()
+        // Orphans go to init (Linux: forget_original_parent), kernel threads to kthreadd.
+        for child in task.children {
+            let adopter = child.isProcess ? childReaper : KThreads.daemon
+            child.parent = adopter
+            adopter?.children.append(child)
+        }
+        task.children.removeAll()
+        // From here the task must not be preempted: once it is a zombie, nothing would run it again.
         _ = CPU.saveAndDisableInterrupts()
+        task.state = task.isProcess && task.parent != nil ? .exitZombie : .dead
+        task.exited.completeAll()
+        task.parent?.childExited.wakeUpAll()
         lock.lock()
         let queue = runQueue!
-        task.state = .dead
         if task.sched.onRunQueue { queue.dequeue(task, flags: .sleep, now: now()) }
         let next = queue.pickNext(now: now())
         RCU.noteContextSwitch(from: task)

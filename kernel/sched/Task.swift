@@ -46,8 +46,14 @@ public final class Task: SchedulableEntity {
     /// How the task ended (Linux: exit_code): the wait(2) status for user
     /// tasks; for kernel threads, the function's result, which kthread_stop returns.
     public internal(set) var exitStatus: Int32 = 0
-    /// Completed when the task has exited (for kthread_stop and, later, wait4).
+    /// Completed when the task has exited (kthread_stop waits on it).
     public let exited = Completion()
+    /// Where wait4 sleeps until one of this task's children exits (Linux: signal->wait_chldexit).
+    let childExited = WaitQueue()
+
+    /// A process (as opposed to a kernel thread) stays a zombie after exit
+    /// until its parent collects the status with wait4.
+    var isProcess: Bool { !flags.contains(.kernelThread) }
 
     // Preemptible RCU's per-task state (Linux: rcu_read_lock_nesting, rcu_read_unlock_special).
     var rcuReadNesting = 0
@@ -80,20 +86,6 @@ public final class Task: SchedulableEntity {
         let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack, context: ThreadContext(stackTop: top))
         parent?.children.append(task)
         return task
-    }
-
-    /// Gives back what only a dead task held: its stack and its pid. Runs on
-    /// another task's stack, after the final switch away (Linux: put_task_stack
-    /// in finish_task_switch, release_task).
-    func release() {
-        if let stack { try? PageAllocator.free(stack, order: Task.stackOrder) }
-        mm?.release()
-        mm = nil
-        PidAllocation.free(pid)
-        parent?.children.removeAll { $0 === self }
-        parent = nil
-        entry = nil
-        kthread = nil
     }
 
     public func setName(_ name: String) { comm = Task.truncated(name) }

@@ -6,8 +6,11 @@ import Lib
 /// (RDI, RSI, RDX, R10, R8, R9; Linux: struct pt_regs as syscall args).
 public struct SyscallArguments {
     public let a0, a1, a2, a3, a4, a5: UInt64
+    /// All user registers at the call, for the calls that copy them (fork, clone).
+    public let registers: TrapFrame
     init(_ frame: TrapFrame) {
         a0 = frame.rdi; a1 = frame.rsi; a2 = frame.rdx; a3 = frame.r10; a4 = frame.r8; a5 = frame.r9
+        registers = frame
     }
 }
 
@@ -27,6 +30,8 @@ public enum SyscallTable {
         ProcessIdentitySyscalls.table,
         MemorySyscalls.table,
         RandomSyscalls.table,
+        ForkSyscalls.table,
+        WaitSyscalls.table,
     ]
 
     nonisolated(unsafe) private static var handlers: [SyscallHandler?] = []

@@ -28,6 +28,9 @@ enum UserModeTests {
         let readOnly = runProgram("user-mprotect", user_mprotect_start_address()..<user_mprotect_end_address())
         t.check(readOnly == WaitStatus.signaled(by: .SIGSEGV, coreDumped: false),
                 "user: writing a page made read-only by mprotect is SIGSEGV (status 0x\(hexWord(readOnly)))")
+        let forked = runProgram("user-fork", user_fork_start_address()..<user_fork_end_address())
+        t.check(forked == WaitStatus.exited(code: 42),
+                "user: fork with copy-on-write (the child's write stays its own), wait4 status 0x0700, then ECHILD (status 0x\(hexWord(forked)))")
         msleep(10)   // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
         // Other tasks may free memory meanwhile (an earlier dead task's stack), so the

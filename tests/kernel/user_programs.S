@@ -9,6 +9,9 @@
 #define SYS_munmap 11
 #define SYS_brk 12
 #define SYS_getrandom 318
+#define SYS_fork 57
+#define SYS_wait4 61
+#define ECHILD 10
 #define ENOMEM 12
 #define PROT_READ 1
 #define PROT_RW 3
@@ -24,6 +27,7 @@
     .global user_kernel_jump_start, user_kernel_jump_end
     .global user_memory_start, user_memory_end
     .global user_mprotect_start, user_mprotect_end
+    .global user_fork_start, user_fork_end
 
 user_hello_start:
     /* write(1, message, length) returns length */
@@ -182,3 +186,53 @@ user_mprotect_start:
     xorl %edi, %edi
     syscall
 user_mprotect_end:
+
+/* fork: the child changes a heap word and exits 7; the parent still sees its own value (copy-on-write), collects status 0x0700 with wait4, then gets ECHILD. */
+user_fork_start:
+    movl $SYS_brk, %eax
+    xorl %edi, %edi
+    syscall
+    movq %rax, %r12
+    leaq 0x1000(%r12), %rdi
+    movl $SYS_brk, %eax
+    syscall
+    movq $100, (%r12)
+    movl $SYS_fork, %eax
+    syscall
+    movl $1, %edi
+    testq %rax, %rax
+    js 9f
+    jnz 1f
+    movq $200, (%r12)                   /* the child */
+    movl $7, %edi
+    jmp 9f
+1:  movq %rax, %r13                     /* the parent */
+    subq $16, %rsp
+    movl $SYS_wait4, %eax
+    movq %r13, %rdi
+    movq %rsp, %rsi
+    xorl %edx, %edx
+    xorl %r10d, %r10d
+    syscall
+    movl $2, %edi
+    cmpq %r13, %rax
+    jne 9f
+    movl $3, %edi
+    cmpl $0x0700, (%rsp)
+    jne 9f
+    movl $4, %edi
+    cmpq $100, (%r12)
+    jne 9f
+    movl $SYS_wait4, %eax
+    movq $-1, %rdi
+    xorl %esi, %esi
+    xorl %edx, %edx
+    xorl %r10d, %r10d
+    syscall
+    movl $5, %edi
+    cmpq $-ECHILD, %rax
+    jne 9f
+    movl $42, %edi
+9:  movl $SYS_exit, %eax
+    syscall
+user_fork_end:

@@ -113,5 +113,6 @@ LINKER_SYMBOL(__ex_table_end)
 LINKER_SYMBOL(init_stack_top)
 LINKER_SYMBOL(interrupt_stubs)
 LINKER_SYMBOL(ret_from_kernel_thread)
+LINKER_SYMBOL(ret_from_fork)
 
 #endif

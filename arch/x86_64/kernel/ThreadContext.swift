@@ -29,6 +29,23 @@ public final class ThreadContext {
         savedStackPointerCell.initialize(to: stackTop.value - 9 * 8)
     }
 
+    /// A forked child on the stack ending at `stackTop`: `frame` (the
+    /// parent's registers, RAX already 0) sits at the top of the stack, and
+    /// the first switch returns into ret_from_fork with R12 pointing at it.
+    public init(stackTop: VirtAddr, forkedFrame frame: TrapFrame) {
+        precondition(stackTop.value % 16 == 0, "kernel stacks are 16-byte aligned")
+        savedStackPointerCell = .allocate(capacity: 1)
+        let frameAddress = stackTop.value - UInt64(MemoryLayout<TrapFrame>.size)
+        UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(frameAddress))!.initialize(to: frame)
+        // Below the frame, the switch record as for a kernel thread: r15 r14 r13
+        // r12 rbx rbp, the return address, two words so the call in ret_from_fork is aligned.
+        let record = UnsafeMutablePointer<UInt64>(bitPattern: UInt(frameAddress - 9 * 8))!
+        for slot in 0..<9 { record[slot] = 0 }
+        record[3] = frameAddress            // r12
+        record[6] = linker_ret_from_fork()
+        savedStackPointerCell.initialize(to: frameAddress - 9 * 8)
+    }
+
     deinit { savedStackPointerCell.deallocate() }
 
     /// The saved stack pointer, for a switch that needs no object references (`resume`).

@@ -17,6 +17,12 @@ public final class FPUState {
 
     deinit { area.deallocate() }
 
+    /// A copy of another task's state, for fork.
+    public init(copying other: FPUState) {
+        area = .allocate(byteCount: FPUState.size, alignment: 16)
+        area.copyMemory(from: other.area, byteCount: FPUState.size)
+    }
+
     public func save() { fxsave(area) }
     public func restore() { fxrstor(area) }
 }

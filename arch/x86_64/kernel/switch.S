@@ -41,3 +41,15 @@ ret_from_kernel_thread:
     xorl %ebp, %ebp
     call kernel_thread_start
     ud2
+
+/*
+ * A forked child's first instructions: finish the switch that brought it
+ * here, then leave for user space through the copy of its parent's frame,
+ * whose address ThreadContext left in R12 (Linux: ret_from_fork).
+ */
+    .global ret_from_fork
+ret_from_fork:
+    xorl %ebp, %ebp
+    call schedule_tail
+    movq %r12, %rdi
+    jmp return_to_user_mode

@@ -153,28 +153,72 @@ public struct PageTable: Sendable {
         }
     }
 
-    /// Unmaps all of user space, handing every mapped frame and every page of
-    /// intermediate tables to `free` (Linux: exit_mmap → free_pgtables).
-    /// Large pages never appear in user space, so leaves are 4 KiB.
-    public func releaseUserHalf(free: (PhysAddr) -> Void) {
+    /// Calls `body` for every present 4 KiB page of user space, in address
+    /// order, with its frame and flags; `body` may return new flags for the
+    /// entry (fork uses this to make shared pages read-only). Linux: copy_page_range's walk.
+    public func forEachUserPage(_ body: (VirtAddr, PhysAddr, PageFlags) -> PageFlags?) {
+        let userSlots = PageTable.index(VirtAddr(MemoryLayout64.pageOffset), level: 4)
+        walk(root, level: 4, base: 0, slots: 0..<userSlots, body)
+    }
+
+    private func walk(_ table: PhysAddr, level: Int, base: UInt64, slots: Range<UInt64>,
+                      _ body: (VirtAddr, PhysAddr, PageFlags) -> PageFlags?) {
+        for index in slots {
+            let entry = PageTable.entryAddress(table: table, index: index)
+            let value = PhysicalMemory.read64(entry)
+            guard value & PageFlags.present.rawValue != 0 else { continue }
+            let address = base | index << (12 + 9 * UInt64(level - 1))
+            let target = PhysAddr(value & PageTable.addressMask)
+            if level == 1 {
+                let flags = PageFlags(rawValue: value & ~PageTable.addressMask)
+                if let replacement = body(VirtAddr(address), target, flags) {
+                    PhysicalMemory.write64(entry, target.value | replacement.union(.present).rawValue)
+                }
+            } else {
+                walk(target, level: level - 1, base: address, slots: 0..<512, body)
+            }
+        }
+    }
+
+    /// Points an existing 4 KiB mapping at another frame (copy-on-write's
+    /// break), returning the old frame.
+    @discardableResult
+    public func replace(_ virtual: VirtAddr, with frame: PhysAddr, flags: PageFlags) throws(PageTableError) -> PhysAddr {
+        let slot = try entry(for: virtual, level: 1)
+        let value = PhysicalMemory.read64(slot)
+        guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
+        var leaf = flags.union(.present)
+        if !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+        PhysicalMemory.write64(slot, frame.value | leaf.rawValue)
+        flush(virtual)
+        return PhysAddr(value & PageTable.addressMask)
+    }
+
+    /// Flushes every non-global TLB entry (after changing many user mappings at once).
+    public func flushUserMappings() { if isActive { activate() } }
+
+    /// Unmaps all of user space, handing every mapped frame to `leaf` and
+    /// every page of intermediate tables to `table` (Linux: exit_mmap →
+    /// unmap_vmas, free_pgtables). Large pages never appear in user space.
+    public func releaseUserHalf(leaf: (PhysAddr) -> Void, table: (PhysAddr) -> Void) {
         let userSlots = PageTable.index(VirtAddr(MemoryLayout64.pageOffset), level: 4)
         for slot in 0..<userSlots {
             let entry = PageTable.entryAddress(table: root, index: slot)
             let value = PhysicalMemory.read64(entry)
             guard value & PageFlags.present.rawValue != 0 else { continue }
-            releaseTable(PhysAddr(value & PageTable.addressMask), level: 3, free: free)
+            releaseTable(PhysAddr(value & PageTable.addressMask), level: 3, leaf: leaf, table: table)
             PhysicalMemory.write64(entry, 0)
         }
     }
 
-    private func releaseTable(_ table: PhysAddr, level: Int, free: (PhysAddr) -> Void) {
+    private func releaseTable(_ page: PhysAddr, level: Int, leaf: (PhysAddr) -> Void, table: (PhysAddr) -> Void) {
         for index in 0..<UInt64(512) {
-            let value = PhysicalMemory.read64(PageTable.entryAddress(table: table, index: index))
+            let value = PhysicalMemory.read64(PageTable.entryAddress(table: page, index: index))
             guard value & PageFlags.present.rawValue != 0 else { continue }
             let target = PhysAddr(value & PageTable.addressMask)
-            if level == 1 { free(target) } else { releaseTable(target, level: level - 1, free: free) }
+            if level == 1 { leaf(target) } else { releaseTable(target, level: level - 1, leaf: leaf, table: table) }
         }
-        free(table)
+        table(page)
     }
 
     public var isActive: Bool { read_cr3() & PageTable.addressMask == root.value }

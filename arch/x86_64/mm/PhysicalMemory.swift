@@ -40,6 +40,12 @@ public enum PhysicalMemory {
         UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).initializeMemory(as: UInt8.self, repeating: byte, count: count)
     }
 
+    /// Copies one 4 KiB frame (Linux: copy_page).
+    public static func copyPage(from source: PhysAddr, to destination: PhysAddr) {
+        UnsafeMutableRawPointer(pointer(destination, as: UInt8.self))
+            .copyMemory(from: UnsafeRawPointer(pointer(source, as: UInt8.self)), byteCount: Int(MemoryLayout64.pageSize))
+    }
+
     /// Zeroes one 4 KiB frame (Linux: clear_page).
     public static func zeroPage(_ address: PhysAddr) {
         fill(address, count: Int(MemoryLayout64.pageSize), with: 0)

@@ -1,0 +1,45 @@
+import Core
+import Lib
+
+/// Reference counts of the frames behind user pages (Linux: the page
+/// refcount / mapcount in struct page). fork shares every page between
+/// parent and child read-only; a write to a shared page copies it first
+/// (copy-on-write), and a frame returns to the page allocator when its last
+/// mapping goes.
+enum UserFrames {
+    nonisolated(unsafe) private static var counts: [UInt16] = []
+    private static let lock = SpinLock()
+
+    static func initialize(frameCount: Int) {
+        counts = Array(repeating: 0, count: frameCount)
+    }
+
+    private static func index(_ frame: PhysAddr) -> Int { Int(frame.pageFrameNumber) }
+
+    /// A new zeroed page with one user.
+    static func allocateZeroed() -> PhysAddr? {
+        guard let frame = PageAllocator.allocateZeroedPage() else { return nil }
+        lock.withLockIrqSave { counts[index(frame)] = 1 }
+        return frame
+    }
+
+    /// One more mapping of `frame`.
+    static func share(_ frame: PhysAddr) {
+        lock.withLockIrqSave { counts[index(frame)] += 1 }
+    }
+
+    static func isShared(_ frame: PhysAddr) -> Bool {
+        lock.withLockIrqSave { counts[index(frame)] > 1 }
+    }
+
+    /// One mapping fewer; the last one frees the frame.
+    static func release(_ frame: PhysAddr) {
+        let last = lock.withLockIrqSave { () -> Bool in
+            let slot = index(frame)
+            guard counts[slot] > 0 else { return false }
+            counts[slot] -= 1
+            return counts[slot] == 0
+        }
+        if last { try? PageAllocator.free(frame) }
+    }
+}
