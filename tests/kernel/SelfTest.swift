@@ -37,6 +37,7 @@ public enum SelfTests {
         ("rcu", LockingTests.rcu),
         ("sleep", DeferredWorkTests.sleeping),
         ("deferred", DeferredWorkTests.deferred),
+        ("vfs", VFSTests.run),
         ("user", UserModeTests.run),
         ("sched", SchedulerTests.dump),
     ]

@@ -1,0 +1,59 @@
+import ABI
+
+/// The in-memory filesystem (Linux: fs/ramfs/inode.c, and tmpfs without
+/// swap): the dentry cache is its directory tree, regular files keep their
+/// bytes in page-sized pieces, and nothing is ever written anywhere. It is
+/// the root filesystem the initramfs unpacks into.
+public enum Ramfs {
+    public static let typeName = "ramfs"
+
+    /// A new, empty instance with a root directory of mode 0755 (Linux:
+    /// ramfs_fill_super). Mount it with `VFS.mountRoot` or `VFS.mount`.
+    public static func makeSuperBlock() -> SuperBlock {
+        let superBlock = SuperBlock(typeName: typeName)
+        let root = makeInode(superBlock, mode: FileMode.S_IFDIR | 0o755)
+        superBlock.makeRoot(root)
+        return superBlock
+    }
+
+    /// An inode of the kind `mode` names with ramfs's operations for it
+    /// (Linux: ramfs_get_inode).
+    static func makeInode(_ superBlock: SuperBlock, mode: UInt32, symlinkTarget: [UInt8] = []) -> Inode {
+        switch FileMode.fileType(mode) {
+        case FileMode.S_IFDIR:
+            return Inode(
+                superBlock: superBlock, mode: mode, operations: RamfsDirectoryOperations.shared,
+                fileOperations: DirectoryFileOperations.shared)
+        case FileMode.S_IFREG:
+            return Inode(
+                superBlock: superBlock, mode: mode, operations: RamfsPlainOperations.shared,
+                fileOperations: RamfsRegularFile())
+        case FileMode.S_IFLNK:
+            let inode = Inode(
+                superBlock: superBlock, mode: mode, operations: RamfsSymlink(target: symlinkTarget),
+                fileOperations: NoFileOperations.shared)
+            inode.size = Int64(symlinkTarget.count)
+            return inode
+        default:
+            return Inode(
+                superBlock: superBlock, mode: mode, operations: RamfsPlainOperations.shared,
+                fileOperations: NoFileOperations.shared)
+        }
+    }
+}
+
+/// The inode operations of everything that is neither a directory nor a
+/// symlink: none (Linux: simple inodes with the default i_op).
+final class RamfsPlainOperations: InodeOperations {
+    static let shared = RamfsPlainOperations()
+}
+
+/// A symlink's inode operations, holding its body (Linux: ramfs uses
+/// page_symlink_inode_operations; the body here is simply kept in memory).
+final class RamfsSymlink: InodeOperations {
+    private let target: [UInt8]
+
+    init(target: [UInt8]) { self.target = target }
+
+    func readlink(_ inode: Inode) throws(Errno) -> [UInt8] { target }
+}

@@ -1,0 +1,48 @@
+import ABI
+import Lib
+
+/// A change of an inode's attributes: each field set is applied, the
+/// others left alone (Linux: struct iattr, fs/attr.c). chmod, chown and
+/// utimensat will build these; the initramfs restores archived ones.
+public struct AttributeChange {
+    /// Permission bits; the file type is kept.
+    public var mode: UInt32? = nil
+    public var uid: UInt32? = nil
+    public var gid: UInt32? = nil
+    public var atime: Int64? = nil
+    public var mtime: Int64? = nil
+
+    public init(mode: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil, atime: Int64? = nil, mtime: Int64? = nil) {
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.atime = atime
+        self.mtime = mtime
+    }
+
+    /// Applies the change and stamps ctime (Linux: simple_setattr's
+    /// setattr_copy).
+    func apply(to inode: Inode) {
+        if let mode { inode.mode = FileMode.fileType(inode.mode) | (mode & 0o7777) }
+        if let uid { inode.uid = uid }
+        if let gid { inode.gid = gid }
+        if let atime { inode.atime = atime }
+        if let mtime { inode.mtime = mtime }
+        inode.touchChanged()
+    }
+}
+
+extension VFS {
+    /// Changes the attributes of what `path` names, a final symlink itself
+    /// unless `follow` (Linux: notify_change, behind chmod, chown, utimes).
+    public static func setAttributes(
+        _ path: [UInt8], follow: Bool, _ change: AttributeChange, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        try locked { () throws(Errno) in
+            let walker = try walker(root: root)
+            let place = try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
+            guard let inode = place.inode else { throw .ENOENT }
+            change.apply(to: inode)
+        }
+    }
+}

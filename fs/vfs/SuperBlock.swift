@@ -1,0 +1,41 @@
+import ABI
+
+/// One mounted instance of a filesystem (Linux: struct super_block,
+/// fs/super.c): its root dentry, its device number and the inode numbers
+/// it hands out. Mounting the same instance twice shares the superblock;
+/// mounting the filesystem again makes a new one.
+public final class SuperBlock {
+    /// The filesystem's name as /proc/mounts and statfs users know it
+    /// (Linux: s_type->name), such as "ramfs".
+    public let typeName: String
+    /// st_dev of every inode: an anonymous device, major 0, as Linux gives
+    /// filesystems without a block device (get_anon_bdev).
+    public let deviceNumber: UInt64
+    /// Set once by the filesystem when it has made its root inode.
+    public private(set) var root: Dentry?
+    private var lastInodeNumber: UInt64 = 0
+
+    nonisolated(unsafe) private static var lastAnonymousMinor: UInt32 = 0
+    /// Filesystems are made outside VFS.lock, so the counter has its own.
+    private static let anonymousMinorLock = SpinLock()
+
+    public init(typeName: String) {
+        self.typeName = typeName
+        let minor = Self.anonymousMinorLock.withLockIrqSave { () -> UInt32 in
+            Self.lastAnonymousMinor += 1
+            return Self.lastAnonymousMinor
+        }
+        deviceNumber = DeviceNumber.encode(major: 0, minor: minor)
+    }
+
+    /// A fresh inode number (Linux: get_next_ino).
+    func nextInodeNumber() -> UInt64 {
+        lastInodeNumber += 1
+        return lastInodeNumber
+    }
+
+    /// Gives the filesystem its root (Linux: d_make_root into s_root).
+    public func makeRoot(_ inode: Inode) {
+        root = Dentry(root: inode)
+    }
+}

@@ -1,0 +1,382 @@
+import ABI
+import Lib
+
+/// The filesystem calls as the system call layer will use them (Linux:
+/// fs/namei.c, fs/open.c, fs/stat.c, fs/namespace.c). Paths are bytes, as
+/// user space passes them. A relative path starts at `relativeTo` (the
+/// working directory or a dirfd), an absolute one at `root`; both default
+/// to the root of the namespace until tasks carry their own (Linux:
+/// fs_struct's root and pwd).
+///
+/// One mutex serialises every operation on the tree and on open files
+/// (Linux splits this into i_rwsem per inode, rename_lock and the dcache's
+/// RCU walk; one lock is correct and enough for now). It sleeps, so the
+/// VFS is for task context only.
+public enum VFS {
+    static let lock = Mutex()
+    static let mountTable = MountTable()
+
+    // MARK: - Mounts
+
+    /// Makes `superBlock` the root filesystem (Linux: init_mount_tree).
+    public static func mountRoot(_ superBlock: SuperBlock) {
+        lockedNonThrowing { _ = mountTable.mountRoot(superBlock) }
+    }
+
+    /// Mounts `superBlock` on the directory `path` (Linux: path_mount
+    /// for a new mount). The path is followed to the end.
+    @discardableResult
+    public static func mount(
+        _ superBlock: SuperBlock, at path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) -> Mount {
+        try locked { () throws(Errno) -> Mount in
+            let walker = try walker(root: root)
+            let place = try walker.lookup(path, from: start ?? walker.root)
+            return try mountTable.mount(superBlock, at: place)
+        }
+    }
+
+    /// The root of the namespace; nil before `mountRoot`.
+    public static var rootPath: Path? {
+        lockedNonThrowing {
+            mountTable.rootMount.map { Path(mount: $0, dentry: $0.root) }
+        }
+    }
+
+    // MARK: - Looking up
+
+    /// The place `path` names (Linux: user_path_at), following a final
+    /// symlink if `follow`.
+    public static func lookup(
+        _ path: [UInt8], follow: Bool = true, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) -> Path {
+        try locked { () throws(Errno) -> Path in
+            let walker = try walker(root: root)
+            return try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
+        }
+    }
+
+    /// stat(2) and lstat(2) (Linux: vfs_statx).
+    public static func stat(
+        _ path: [UInt8], follow: Bool = true, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) -> Stat {
+        try locked { () throws(Errno) -> Stat in
+            let walker = try walker(root: root)
+            let place = try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
+            guard let inode = place.inode else { throw .ENOENT }
+            return inode.stat()
+        }
+    }
+
+    /// readlink(2): a symlink's body; EINVAL for anything else (Linux:
+    /// do_readlinkat). The final link is of course not followed.
+    public static func readlink(
+        _ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) -> [UInt8] {
+        try locked { () throws(Errno) -> [UInt8] in
+            let walker = try walker(root: root)
+            let place = try walker.lookup(path, from: start ?? walker.root, options: [])
+            guard let inode = place.inode, inode.isSymlink else { throw .EINVAL }
+            inode.atime = VFSClock.now()
+            return try inode.operations.readlink(inode)
+        }
+    }
+
+    // MARK: - Opening
+
+    /// open(2) (Linux: do_filp_open: path_openat, open_last_lookups,
+    /// do_open). O_CREAT makes a regular file with `mode`'s permission bits
+    /// if the name is free; with O_EXCL an existing name, even a dangling
+    /// symlink, is EEXIST. O_NOFOLLOW refuses a final symlink (ELOOP),
+    /// O_DIRECTORY anything but a directory (ENOTDIR), O_TRUNC empties a
+    /// regular file. Directories open only for reading (EISDIR), device
+    /// nodes, FIFOs and sockets not at all yet (ENXIO).
+    public static func open(
+        _ path: [UInt8], flags: OpenFlags, mode: UInt32 = 0, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) -> File {
+        try locked { () throws(Errno) -> File in
+            let walker = try walker(root: root)
+            let from = start ?? walker.root
+            let place: Path
+            var created = false
+            if flags.contains(.O_CREAT) {
+                // Linux 6.4 made this combination an error: it used to
+                // create a regular file and then fail with ENOTDIR.
+                guard !flags.contains(.O_DIRECTORY) else { throw .EINVAL }
+                let follow = !flags.contains(.O_EXCL) && !flags.contains(.O_NOFOLLOW)
+                switch try walker.lookupForCreate(path, from: from, followFinalSymlink: follow) {
+                case .existing(let existing):
+                    guard !flags.contains(.O_EXCL) else { throw .EEXIST }
+                    guard !(existing.inode?.isDirectory ?? false) else { throw .EISDIR }
+                    place = existing
+                case .missing(let directory, let name):
+                    let permissions = mode & 0o7777
+                    place = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+                        try parent.operations.create(name, in: parent, mode: FileMode.S_IFREG | permissions)
+                    }
+                    created = true
+                }
+            } else {
+                var options: PathLookupOptions = []
+                if !flags.contains(.O_NOFOLLOW) { options.insert(.followFinalSymlink) }
+                if flags.contains(.O_DIRECTORY) { options.insert(.requireDirectory) }
+                place = try walker.lookup(path, from: from, options: options)
+            }
+            guard let inode = place.inode else { throw .ENOENT }
+            let writes = flags.accessMode != .O_RDONLY || flags.contains(.O_TRUNC)
+            switch inode.fileType {
+            case FileMode.S_IFLNK: throw .ELOOP  // only reached with O_NOFOLLOW
+            case FileMode.S_IFDIR: if writes { throw .EISDIR }
+            case FileMode.S_IFREG:
+                if flags.contains(.O_TRUNC) && !created && inode.size != 0 {
+                    try inode.fileOperations.truncate(inode, to: 0)
+                }
+            default: throw .ENXIO
+            }
+            return File(path: place, inode: inode, flags: flags)
+        }
+    }
+
+    // MARK: - Creating names
+
+    /// mkdir(2) (Linux: do_mkdirat). A trailing slash is allowed.
+    public static func mkdir(
+        _ path: [UInt8], mode: UInt32, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        try locked { () throws(Errno) in
+            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: true)
+            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+                try parent.operations.mkdir(name, in: parent, mode: FileMode.S_IFDIR | (mode & 0o7777))
+            }
+        }
+    }
+
+    /// mknod(2) (Linux: do_mknodat): a regular file (type 0 or S_IFREG), a
+    /// device node with `rdev`, a FIFO or a socket. Directories are made
+    /// by mkdir (EPERM); any other type is EINVAL.
+    public static func mknod(
+        _ path: [UInt8], mode: UInt32, rdev: UInt64 = 0, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        try locked { () throws(Errno) in
+            let type = FileMode.fileType(mode)
+            let permissions = mode & 0o7777
+            switch type {
+            case 0, FileMode.S_IFREG, FileMode.S_IFCHR, FileMode.S_IFBLK, FileMode.S_IFIFO, FileMode.S_IFSOCK: break
+            case FileMode.S_IFDIR: throw .EPERM
+            default: throw .EINVAL
+            }
+            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
+            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+                if type == 0 || type == FileMode.S_IFREG {
+                    return try parent.operations.create(name, in: parent, mode: FileMode.S_IFREG | permissions)
+                }
+                return try parent.operations.mknod(name, in: parent, mode: type | permissions, rdev: rdev)
+            }
+        }
+    }
+
+    /// symlink(2) (Linux: do_symlinkat). The target is stored as given,
+    /// not resolved; an empty one is ENOENT.
+    public static func symlink(
+        _ target: [UInt8], at path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        try locked { () throws(Errno) in
+            guard !target.isEmpty else { throw .ENOENT }
+            guard target.count < PathLimits.pathMax else { throw .ENAMETOOLONG }
+            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
+            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+                try parent.operations.symlink(name, in: parent, target: target)
+            }
+        }
+    }
+
+    /// link(2) (Linux: do_linkat without AT_SYMLINK_FOLLOW): a new name for
+    /// the file `existing` names, a final symlink not followed. Not for
+    /// directories (EPERM) nor across mounts (EXDEV).
+    public static func link(
+        _ existing: [UInt8], to path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        try locked { () throws(Errno) in
+            let walker = try walker(root: root)
+            let old = try walker.lookup(existing, from: start ?? walker.root, options: [])
+            guard let inode = old.inode else { throw .ENOENT }
+            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
+            guard directory.mount === old.mount else { throw .EXDEV }
+            guard !inode.isDirectory else { throw .EPERM }
+            guard inode.nlink > 0 else { throw .ENOENT }
+            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+                try parent.operations.link(inode, as: name, in: parent)
+                return inode
+            }
+        }
+    }
+
+    // MARK: - Removing names
+
+    /// unlink(2) (Linux: do_unlinkat). Directories are EISDIR, as is a
+    /// path ending in ".", ".." or "/"; "file/" is ENOTDIR.
+    public static func unlink(_ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil) throws(Errno) {
+        try locked { () throws(Errno) in
+            let (directory, victim) = try existingChild(path, start: start, root: root, nonNameError: .EISDIR)
+            guard let inode = victim.inode, let directoryInode = directory.inode else { throw .ENOENT }
+            guard !inode.isDirectory else { throw .EISDIR }
+            try directoryInode.operations.unlink(inode, from: directoryInode)
+            victim.dentry.delete()
+        }
+    }
+
+    /// rmdir(2) (Linux: do_rmdir): only an empty directory (ENOTEMPTY),
+    /// never "." (EINVAL), ".." (ENOTEMPTY), a root or a mount point (EBUSY).
+    public static func rmdir(_ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil) throws(Errno) {
+        try locked { () throws(Errno) in
+            let walker = try walker(root: root)
+            let parent = try walker.lookupParent(path, from: start ?? walker.root)
+            switch parent.last {
+            case .dot: throw .EINVAL
+            case .dotDot: throw .ENOTEMPTY
+            case .root: throw .EBUSY
+            case .name(let name):
+                let victim = try DentryWalk(mounts: mountTable).lookup(name, in: parent.directory)
+                guard let inode = victim.inode, let directoryInode = parent.directory.inode else { throw .ENOENT }
+                guard inode.isDirectory else { throw .ENOTDIR }
+                guard !mountTable.isBusy(victim) else { throw .EBUSY }
+                guard victim.dentry.children.isEmpty else { throw .ENOTEMPTY }
+                try directoryInode.operations.rmdir(inode, from: directoryInode)
+                victim.dentry.delete()
+            }
+        }
+    }
+
+    /// rename(2) (Linux: do_renameat2 + vfs_rename). An existing target is
+    /// replaced: a file only by a file (EISDIR), a directory only by a
+    /// directory (ENOTDIR) and only if empty (ENOTEMPTY). Both names must
+    /// be on one mount (EXDEV); a directory cannot move into itself
+    /// (EINVAL); ".", ".." and mount points are EBUSY. Renaming a file to
+    /// another of its own names does nothing, as POSIX says.
+    public static func rename(
+        _ oldPath: [UInt8], to newPath: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        try locked { () throws(Errno) in
+            let walker = try walker(root: root)
+            let from = start ?? walker.root
+            let oldParent = try walker.lookupParent(oldPath, from: from)
+            let newParent = try walker.lookupParent(newPath, from: from)
+            guard case .name(let oldName) = oldParent.last, case .name(let newName) = newParent.last else {
+                throw .EBUSY
+            }
+            guard oldParent.directory.mount === newParent.directory.mount else { throw .EXDEV }
+            let tree = DentryWalk(mounts: mountTable)
+            let source = try tree.lookup(oldName, in: oldParent.directory)
+            guard let inode = source.inode,
+                  let oldDirectory = oldParent.directory.inode,
+                  let newDirectory = newParent.directory.inode else { throw .ENOENT }
+            if !inode.isDirectory && (oldParent.hasTrailingSlash || newParent.hasTrailingSlash) {
+                throw .ENOTDIR
+            }
+            // The source must not be an ancestor of the target's directory.
+            var ancestor: Dentry? = newParent.directory.dentry
+            while let dentry = ancestor {
+                if dentry === source.dentry { throw .EINVAL }
+                ancestor = dentry.parent
+            }
+            var target: Path? = nil
+            do throws(Errno) {
+                target = try tree.lookup(newName, in: newParent.directory)
+            } catch {
+                guard error == .ENOENT else { throw error }
+            }
+            if let target, let replaced = target.inode {
+                if replaced === inode { return }
+                // The target must not be an ancestor of the source.
+                var up: Dentry? = source.dentry.parent
+                while let dentry = up {
+                    if dentry === target.dentry { throw .ENOTEMPTY }
+                    up = dentry.parent
+                }
+                if inode.isDirectory {
+                    guard replaced.isDirectory else { throw .ENOTDIR }
+                    guard target.dentry.children.isEmpty else { throw .ENOTEMPTY }
+                } else if replaced.isDirectory {
+                    throw .EISDIR
+                }
+                guard !mountTable.isBusy(source), !mountTable.isBusy(target) else { throw .EBUSY }
+                try oldDirectory.operations.rename(inode, from: oldDirectory, to: newDirectory, replacing: replaced)
+                target.dentry.delete()
+            } else {
+                guard !mountTable.isBusy(source) else { throw .EBUSY }
+                try oldDirectory.operations.rename(inode, from: oldDirectory, to: newDirectory, replacing: nil)
+            }
+            source.dentry.move(to: newParent.directory.dentry, as: newName)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `body` with the VFS lock held.
+    static func locked<T>(_ body: () throws(Errno) -> T) throws(Errno) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    static func lockedNonThrowing<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    /// A walker whose "/" is `root`, or the namespace's root.
+    static func walker(root: Path?) throws(Errno) -> PathWalker<DentryWalk> {
+        let tree = DentryWalk(mounts: mountTable)
+        if let root { return PathWalker(filesystem: tree, root: root) }
+        guard let mount = mountTable.rootMount else { throw .ENOENT }
+        return PathWalker(filesystem: tree, root: Path(mount: mount, dentry: mount.root))
+    }
+
+    /// The directory and free name for mkdir, mknod, symlink and link
+    /// (Linux: filename_create): EEXIST if the name is taken or is ".",
+    /// ".." or "/"; a trailing slash only for mkdir (else ENOENT, as Linux
+    /// answers "file/" for a name that would not be a directory).
+    private static func parentForCreate(
+        _ path: [UInt8], start: Path?, root: Path?, allowTrailingSlash: Bool
+    ) throws(Errno) -> (Path, [UInt8]) {
+        let walker = try walker(root: root)
+        let parent = try walker.lookupParent(path, from: start ?? walker.root)
+        guard case .name(let name) = parent.last else { throw .EEXIST }
+        do throws(Errno) {
+            _ = try DentryWalk(mounts: mountTable).lookup(name, in: parent.directory)
+        } catch {
+            guard error == .ENOENT else { throw error }
+            if parent.hasTrailingSlash && !allowTrailingSlash { throw .ENOENT }
+            return (parent.directory, name)
+        }
+        throw .EEXIST
+    }
+
+    /// The existing last component of `path` and its directory, for
+    /// unlink; `nonNameError` for a path ending in ".", ".." or "/".
+    private static func existingChild(
+        _ path: [UInt8], start: Path?, root: Path?, nonNameError: Errno
+    ) throws(Errno) -> (directory: Path, child: Path) {
+        let walker = try walker(root: root)
+        let parent = try walker.lookupParent(path, from: start ?? walker.root)
+        guard case .name(let name) = parent.last else { throw nonNameError }
+        // A mount point is a directory and so is its mounted root: either
+        // way unlink's answer is EISDIR.
+        let child = try DentryWalk(mounts: mountTable).lookup(name, in: parent.directory)
+        if parent.hasTrailingSlash {
+            throw (child.inode?.isDirectory ?? false) ? .EISDIR : .ENOTDIR
+        }
+        return (parent.directory, child)
+    }
+
+    /// Has the filesystem make an inode for `name` in `directory` and
+    /// caches it (Linux: vfs_create/vfs_mkdir/... then d_instantiate).
+    private static func createChild(
+        _ name: [UInt8], in directory: Path, _ make: (Inode) throws(Errno) -> Inode
+    ) throws(Errno) -> Path {
+        guard let parent = directory.inode, parent.nlink > 0 else { throw .ENOENT }
+        let inode = try make(parent)
+        return Path(mount: directory.mount, dentry: directory.dentry.addChild(name, inode: inode))
+    }
+}
