@@ -25,7 +25,7 @@ CORE_SRC   := $(sort $(shell find $(ARCH) -name '*.swift'))
 KERNEL_SRC := $(sort $(shell find init kernel mm drivers fs tests/kernel -name '*.swift'))
 ASM_SRC    := $(sort $(shell find $(ARCH) tests/kernel -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
-ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h)
+ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h $(ARCH)/kernel/*.h)
 
 .PHONY: all run test debug iso clean help deps test-host test-kernel bench
 all: $(B)/apus.elf

@@ -5,6 +5,7 @@
  * common_interrupt, which saves the registers in pt_regs order (TrapFrame.swift)
  * and calls the Swift dispatcher with a pointer to that frame.
  */
+#include "kernel/calling.h"
     .section .text.entry, "ax"
 
 /* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
@@ -29,21 +30,7 @@ common_interrupt:
     testb $3, 24(%rsp)                  /* CS, above vector and error code */
     jz 1f
     swapgs
-1:  pushq %rdi
-    pushq %rsi
-    pushq %rdx
-    pushq %rcx
-    pushq %rax
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  PUSH_REGS
     cld
     movq %rsp, %rdi
     /* A frame record so backtraces walk from the handler into the interrupted code. */
@@ -56,21 +43,7 @@ common_interrupt:
     jz 2f
     movq %rsp, %rdi
     jmp return_to_user_mode
-2:  popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rax
-    popq %rcx
-    popq %rdx
-    popq %rsi
-    popq %rdi
+2:  POP_REGS
     addq $16, %rsp                  /* vector and error code */
     iretq
 

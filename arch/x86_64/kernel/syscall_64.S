@@ -9,6 +9,7 @@
  * code then builds the same pt_regs frame the interrupt stubs build, so one
  * TrapFrame type describes both, and calls the Swift dispatcher.
  */
+#include "kernel/calling.h"
 #define PERCPU_USER_RSP 8
 #define PERCPU_KERNEL_STACK 16
 #define USER_DS (0x28 | 3)
@@ -28,21 +29,7 @@ entry_SYSCALL_64:
     pushq %rcx                          /* rip */
     pushq %rax                          /* error-code slot: the system call number (Linux: orig_ax) */
     pushq $-1                           /* vector slot: -1 marks a system call frame */
-    pushq %rdi
-    pushq %rsi
-    pushq %rdx
-    pushq %rcx
-    pushq %rax
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_REGS
     xorl %ebp, %ebp                     /* backtraces end at the user boundary */
     movq %rsp, %rdi
     sti
@@ -58,21 +45,7 @@ entry_SYSCALL_64:
  */
 return_to_user_mode:
     movq %rdi, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rax
-    popq %rcx
-    popq %rdx
-    popq %rsi
-    popq %rdi
+    POP_REGS
     addq $16, %rsp                      /* vector and error code */
     swapgs
     iretq

@@ -1,21 +1,6 @@
 import Testing
 @testable import Lib
 
-/// SplitMix64: a seeded generator, so that failures reproduce.
-struct MMTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 private let orders = 0...BuddyAllocator.maxOrder
 private let dmaEnd = ZoneType.dma.endPFN
 private let dma32End = ZoneType.dma32.endPFN
@@ -290,7 +275,7 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) throws {
 
     /// Random allocations and frees against the frame model, across all three zones.
     @Test func agreesWithTheFrameModel() throws {
-        var random = MMTestRandom(seed: 0x6275_6464_79)
+        var random = TestRandom(seed: 0x6275_6464_79)
         let first = dmaEnd - 1100
         let ranges: [Range<PFN>] = [(dmaEnd - 1095)..<(dmaEnd + 1500), (dma32End - 1700)..<(dma32End + 1300)]
         let buddy = BuddyAllocator(firstPFN: first, frameCount: Int(dma32End + 1400 - first))

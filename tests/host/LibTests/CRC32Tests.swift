@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func updatingPieceByPieceEqualsOneChecksum() {
-        var random = CompressTestRandom(seed: 32)
+        var random = TestRandom(seed: 32)
         let bytes = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &random) }
         let whole = CRC32.checksum(bytes)
         for split in [0, 1, 7, 2500, 4999, 5000] {

@@ -295,7 +295,7 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
     /// error or finish, and everything it returned must be consistent.
     @Test(arguments: [11, 12, 13])
     func survivesRandomCorruption(seed: UInt64) {
-        var random = FormatTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         let original = testArchive(Self.kinds) + [0, 0, 0, 0] + testArchive([Self.kinds[1]])
         let hexDigits = Array("0123456789abcdefF".utf8)
         for _ in 0 ..< 4000 {

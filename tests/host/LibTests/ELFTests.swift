@@ -323,7 +323,7 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
     /// throw, and whatever parses must plan into sane mappings or throw.
     @Test(arguments: [1, 2, 3, 4])
     func survivesRandomCorruption(seed: UInt64) {
-        var random = FormatTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         let originals = [TestELF(), TestELF(type: 3, base: 0, programHeaderSegment: false),
                          TestELF(type: 3, base: 0, interpreter: "/lib/ld.so")].map { $0.bytes() }
         let interesting: [UInt64] = [0, 1, 0xFFF, 0x1000, 0x1001, 0x7FFF_FFFF_F000, 1 << 63,
@@ -584,7 +584,7 @@ private func parseAndCompareWithReadelf(_ bytes: [UInt8], path: String) throws -
         #expect(source.bytesRead == 64 + executable.programHeaders.count * ELFProgramHeader.size)
         // Truncated anywhere inside its segments, it is refused.
         let fileEnd = executable.loadSegments.map { Int($0.fileOffset + $0.fileSize) }.max()!
-        var random = FormatTestRandom(seed: 7)
+        var random = TestRandom(seed: 7)
         for _ in 0 ..< 200 {
             let length = Int.random(in: 0 ..< fileEnd, using: &random)
             #expect(throws: ELFError.self) { try ELF64Executable(parsing: Array(source.bytes[..<length])) }

@@ -2,21 +2,6 @@ import ABI
 import Foundation
 @testable import Lib
 
-/// SplitMix64: a seeded generator, so a failing fuzz case reproduces.
-struct FormatTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// Programs on the host that produce real inputs for the parsers: compilers,
 /// readelf, cpio. Tests that need a missing one are disabled, with a reason.
 enum HostTool {

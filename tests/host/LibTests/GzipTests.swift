@@ -207,7 +207,7 @@ import Testing
     @Test func catchesFlippedBitsInALargeFile() throws {
         let data = CompressTestData.text(count: 40_000, seed: 27) + CompressTestData.random(count: 5000, seed: 27)
         let member = try HostGzip.compress(data, level: 6)
-        var random = CompressTestRandom(seed: 27)
+        var random = TestRandom(seed: 27)
         for index in stride(from: 10, to: member.count - 9, by: 53) {
             var corrupted = member
             corrupted[index] ^= 1 << Int.random(in: 0..<8, using: &random)

@@ -235,7 +235,7 @@ private struct HRTimerModel {
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomOperationsMatchTheModel(seed: UInt64) throws {
-        var random = MMTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         let timerCount = 60
         // Every third timer is periodic, with its own period.
         var periods: [UInt64?] = []

@@ -294,7 +294,7 @@ import Testing
     }
 
     @Test func survivesRandomAndMutatedInput() throws {
-        var random = CompressTestRandom(seed: 99)
+        var random = TestRandom(seed: 99)
         for _ in 0..<2000 {
             let garbage = CompressTestData.random(count: Int.random(in: 0...300, using: &random), seed: random.next())
             _ = try? Inflate.decompress(garbage, maxOutputSize: 1 << 20)
@@ -313,26 +313,11 @@ import Testing
 
 // MARK: - Test support shared by the compression tests
 
-/// SplitMix64: a seeded generator, so that failures reproduce.
-struct CompressTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// Inputs that make gzip use each of its strategies.
 enum CompressTestData {
     /// Incompressible: gzip stores it.
     static func random(count: Int, seed: UInt64) -> [UInt8] {
-        var random = CompressTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count + 8)
         while bytes.count < count {
@@ -347,7 +332,7 @@ enum CompressTestData {
     static func text(count: Int, seed: UInt64) -> [UInt8] {
         let words = ["the", "kernel", "unpacks", "an", "initramfs", "into", "rootfs", "before", "init", "runs",
                      "Swift", "page", "frame", "zone", "slab", "of", "and", "a", "to", "in", "\n"]
-        var random = CompressTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         var bytes: [UInt8] = []
         while bytes.count < count {
             // Squaring favours the first words.

@@ -86,7 +86,7 @@ import Testing
     }
 
     /// Random size: mostly small, some mid-sized, a few page-sized or larger.
-    private func randomRequest(_ rng: inout SlabTestRandom) -> (size: Int, align: Int) {
+    private func randomRequest(_ rng: inout TestRandom) -> (size: Int, align: Int) {
         let size: Int
         switch Int.random(in: 0..<100, using: &rng) {
         case 0..<2: size = 0
@@ -113,7 +113,7 @@ import Testing
         let ram = SlabSimulatedMemory(pages: 4096)
         let pagesBefore = ram.freePages
         let kmalloc = Kmalloc(memory: ram)
-        var rng = SlabTestRandom(seed: 2024)
+        var rng = TestRandom(seed: 2024)
         var live: [Allocation] = []
         // Live ranges [start, start + usable), sorted by start, to find
         // overlaps by binary search.

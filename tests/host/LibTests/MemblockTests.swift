@@ -154,7 +154,7 @@ private struct PageModel {
 
     /// Random operations against a model that tracks every page.
     @Test func agreesWithAPageModel() throws {
-        var random = MMTestRandom(seed: 0x6d656d626c6f636b)
+        var random = TestRandom(seed: 0x6d656d626c6f636b)
         let pages = UInt64(PageModel.pages)
         for _ in 0..<20 {
             var memblock = Memblock()

@@ -136,7 +136,7 @@ private struct PidModel {
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomAllocationAndFreeMatchTheModel(seed: UInt64) throws {
-        var random = MMTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         let capacity = 3000
         let pids = PidAllocator(pidMax: 1000, capacity: capacity)
         var model = PidModel(pidMax: 1000, capacity: capacity)

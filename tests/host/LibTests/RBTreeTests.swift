@@ -3,21 +3,6 @@ import Testing
 
 // MARK: Fixtures
 
-/// A deterministic PRNG (SplitMix64) so a failing seed reproduces exactly.
-private struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 /// A node ordered by `key`; `serial` identifies it in failure messages.
 private final class Item: RBNode {
     var key: Int
@@ -75,7 +60,7 @@ private func makeTree(keys: [Int]) -> (RBTree<Item>, [Item]) {
 
 @Test(arguments: [1, 2, 3, 0xDEAD_BEEF] as [UInt64])
 func rbTreeRandomOperationsMatchSortedArrayModel(seed: UInt64) throws {
-    var random = SplitMix64(state: seed)
+    var random = TestRandom(seed: seed)
     let tree = RBTree<Item>()
     var model = SortedArrayModel()
     var detached: [Item] = []
@@ -184,7 +169,7 @@ func rbTreeRandomOperationsMatchSortedArrayModel(seed: UInt64) throws {
     try expectMatches(tree, model)
     #expect(serials(tree) == Array(0..<200))
 
-    var random = SplitMix64(state: 42)
+    var random = TestRandom(seed: 42)
     for _ in 0..<150 {
         let item = model.items[random.below(model.items.count)]
         tree.remove(item)

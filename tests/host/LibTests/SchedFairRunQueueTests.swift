@@ -1,21 +1,6 @@
 import Testing
 @testable import Lib
 
-/// A deterministic PRNG (SplitMix64) so a failing seed reproduces exactly.
-private struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 private let ms = SchedSimulator.millisecond
 
 /// A CFS queue whose one running entity has been charged up to `now`.
@@ -44,7 +29,7 @@ private func isClose(_ a: UInt64, _ b: UInt64, within tolerance: UInt64 = 100) -
     /// sorted. Relative vruntimes span 2^21 ns from a minVruntime 2^20 ns
     /// before the wrap, so the order must hold across the wrap.
     @Test func pickOrderMatchesSortedVruntimeThenArrival() throws {
-        var random = SplitMix64(state: 42)
+        var random = TestRandom(seed: 42)
         let fair = FairRunQueue<SimTask>(tunables: SchedTunables())
         let base = fair.minVruntime
         var model: [(task: SimTask, key: Int64, arrival: Int)] = []

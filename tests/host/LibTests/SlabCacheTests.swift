@@ -173,7 +173,7 @@ import Testing
         for _ in 0..<2000 { objects.append(try #require(cache.allocate())) }
         let slabs = cache.statistics.totalSlabs
         #expect(slabs > 3)
-        var rng = SlabTestRandom(seed: 7)
+        var rng = TestRandom(seed: 7)
         objects.shuffle(using: &rng)
         for object in objects {
             try cache.free(object)
@@ -235,7 +235,7 @@ import Testing
     @Test func randomOperationsMatchAModel() throws {
         let ram = SlabSimulatedMemory(pages: 512)
         let cache = try makeCache(ram, size: 40, align: 16)
-        var rng = SlabTestRandom(seed: 42)
+        var rng = TestRandom(seed: 42)
         var live: [UInt] = []
         var liveSet: Set<UInt> = []
         for step in 0..<20_000 {

@@ -83,7 +83,7 @@ private struct WheelHarness {
 }
 
 /// A delay spread over every level of the wheel, sometimes negative (due already).
-private func randomTimeout(_ random: inout MMTestRandom) -> Int64 {
+private func randomTimeout(_ random: inout TestRandom) -> Int64 {
     let level = Int.random(in: 0..<TimerWheel.levelCount, using: &random)
     let span = Int64(64) << (3 * level)
     return Int64.random(in: -5..<span, using: &random)
@@ -117,7 +117,7 @@ private func offset(_ jiffies: UInt64, by delta: Int64) -> UInt64 {
     }
 
     @Test func neverFiresEarlyAndAtMostAnEighthLate() {
-        var random = MMTestRandom(seed: 7)
+        var random = TestRandom(seed: 7)
         var timeouts = Array(Int64(-5)...2000)
         for _ in 0..<3000 {
             timeouts.append(Int64.random(in: 0..<Int64(TimerWheel.timeoutCutoff) - 1, using: &random))
@@ -162,7 +162,7 @@ private func offset(_ jiffies: UInt64, by delta: Int64) -> UInt64 {
 
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func randomOperationsMatchTheModel(seed: UInt64) {
-        var random = MMTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         var harness = WheelHarness(jiffies: 1_000_000 * seed, timerCount: 150)
         for _ in 0..<4000 {
             let index = Int.random(in: 0..<harness.timers.count, using: &random)

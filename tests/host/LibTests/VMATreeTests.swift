@@ -4,21 +4,6 @@ import Testing
 
 // MARK: Fixtures
 
-/// SplitMix64: a seeded generator, so that failures reproduce.
-private struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 /// A mapped file, told apart by `id`.
 private final class TestFile: VMABacking {
     let id: Int
@@ -157,7 +142,7 @@ private func expectMatches(_ tree: VMATree, _ model: PageModel, _ context: Strin
 @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
 func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
     let pageCount: UInt64 = 48
-    var random = SplitMix64(state: seed)
+    var random = TestRandom(seed: seed)
     let tree = VMATree()
     var model = PageModel(pageCount: Int(pageCount))
     let files = [TestFile(id: 1), TestFile(id: 2)]
