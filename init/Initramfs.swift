@@ -75,12 +75,16 @@ private struct Unpacker {
     mutating func unpackAll<Source: ByteSource>(_ source: Source) -> String? {
         var offset = 0
         while offset < source.count {
-            guard let byte = try? source.read(at: offset, count: 1).first else { return "read error" }
-            if byte == 0 {
-                offset += 1
+            // Padding is skipped a piece at a time, not byte by byte.
+            guard let piece = try? source.read(at: offset, count: min(512, source.count - offset)) else {
+                return "read error"
+            }
+            guard let nonZero = piece.firstIndex(where: { $0 != 0 }) else {
+                offset += piece.count
                 continue
             }
-            if byte == UInt8(ascii: "0") && offset % 4 == 0 {
+            offset += nonZero
+            if piece[nonZero] == UInt8(ascii: "0") && offset % 4 == 0 {
                 switch unpackArchives(ByteWindow(base: source, start: offset)) {
                 case .finished: return nil
                 case .failed(let reason): return reason

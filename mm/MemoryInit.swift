@@ -29,8 +29,9 @@ public enum MemoryInit {
             }
         }
         let totalRAM = EarlyMemory.memblock.totalMemory
-        PageAllocator.initialize(endPFN: endPFN)
+        // Per-frame arrays come from memblock while it still hands out memory.
         UserFrames.initialize(frameCount: Int(endPFN))
+        PageAllocator.initialize(endPFN: endPFN)
         KernelAllocator.initialize()
 
         let free = UInt64(PageAllocator.freePages)
