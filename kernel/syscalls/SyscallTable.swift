@@ -45,7 +45,12 @@ public enum SyscallTable {
         for family in families {
             for (number, handler) in family { handlers[number.rawValue] = handler }
         }
-        SyscallEntry.handler = { frame in frame.rax = UInt64(bitPattern: dispatch(frame)) }
+        SyscallEntry.handler = { frame in
+            frame.rax = UInt64(bitPattern: dispatch(frame))
+            // On the way back to user mode (Linux: exit_to_user_mode_loop): a
+            // wakeup during the call may have asked for another task to run.
+            Scheduler.yieldIfNeeded()
+        }
     }
 
     /// Runs the call in RAX (saved in the frame's error-code slot, Linux's
