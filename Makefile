@@ -46,6 +46,8 @@ define swift_module
 $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modules
 	$(SWIFTC) $(EMBEDDED_FLAGS) $(4) -module-name $(1) \
 	  -emit-module -emit-module-path $(B)/modules/$(1).swiftmodule -c $(2) -o $(B)/obj/$(1).o
+	@# swiftc leaves an output's timestamp alone when its bytes are unchanged.
+	@touch $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule
 endef
 $(eval $(call swift_module,ABI,$(ABI_SRC),,$(SAFE_FLAGS)))
 $(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,$(SAFE_FLAGS)))
