@@ -327,3 +327,131 @@ public enum SchedPolicyNumber {
     /// policy nor a negative nice value.
     public static let SCHED_RESET_ON_FORK: Int32 = 0x4000_0000
 }
+
+/// The futex word's bits that the kernel itself interprets: at thread exit
+/// (robust lists) and in the priority-inheritance operations.
+/// Linux: include/uapi/linux/futex.h.
+public enum FutexWord {
+    /// Someone sleeps on the futex: the owner must FUTEX_WAKE when releasing it.
+    public static let FUTEX_WAITERS: UInt32 = 0x8000_0000
+    /// The owner died holding the lock; set by the kernel for robust mutexes.
+    public static let FUTEX_OWNER_DIED: UInt32 = 0x4000_0000
+    /// The owner's thread ID.
+    public static let FUTEX_TID_MASK: UInt32 = 0x3fff_ffff
+    /// How many robust-list entries the kernel follows at exit, so a
+    /// corrupted or circular list cannot keep it busy (ROBUST_LIST_LIMIT).
+    public static let ROBUST_LIST_LIMIT = 2048
+}
+
+/// The head of a thread's robust-futex list, which set_robust_list
+/// registers: the list itself (a pointer to the first entry, or to the head
+/// when empty), the offset from an entry to its futex word, and the entry
+/// being added or removed right now. Linux: struct robust_list_head in
+/// include/uapi/linux/futex.h. 24 bytes.
+public struct RobustListHead: ByteLayoutDecodable, Equatable, Sendable {
+    public static let size = 24
+
+    public var next: UInt64
+    public var futexOffset: Int64
+    public var listOpPending: UInt64
+
+    public init(next: UInt64, futexOffset: Int64, listOpPending: UInt64) {
+        self.next = next
+        self.futexOffset = futexOffset
+        self.listOpPending = listOpPending
+    }
+
+    public init(from buffer: [UInt8], at offset: Int) {
+        next = buffer.loadLittleEndian(UInt64.self, at: offset)
+        futexOffset = buffer.loadLittleEndian(Int64.self, at: offset + 8)
+        listOpPending = buffer.loadLittleEndian(UInt64.self, at: offset + 16)
+    }
+
+    public func write(into buffer: inout [UInt8], at offset: Int) {
+        buffer.storeLittleEndian(next, at: offset)
+        buffer.storeLittleEndian(futexOffset, at: offset + 8)
+        buffer.storeLittleEndian(listOpPending, at: offset + 16)
+    }
+}
+
+/// What times(2) reports: the CPU time of the process and of its waited-for
+/// children, in clock ticks of USER_HZ. Linux: include/uapi/linux/times.h.
+/// 32 bytes: four clock_t (long).
+public struct Tms: ByteLayout, Equatable, Sendable {
+    public static let size = 32
+    /// The tick user space counts clock_t in (Linux: USER_HZ; also AT_CLKTCK).
+    public static let USER_HZ: UInt64 = 100
+
+    public var tms_utime: Int64 = 0
+    public var tms_stime: Int64 = 0
+    public var tms_cutime: Int64 = 0
+    public var tms_cstime: Int64 = 0
+
+    public init() {}
+
+    public func write(into buffer: inout [UInt8], at offset: Int) {
+        buffer.storeLittleEndian(tms_utime, at: offset)
+        buffer.storeLittleEndian(tms_stime, at: offset + 8)
+        buffer.storeLittleEndian(tms_cutime, at: offset + 16)
+        buffer.storeLittleEndian(tms_cstime, at: offset + 24)
+    }
+}
+
+/// The arguments of reboot(2): two magic numbers that make an accidental
+/// call unlikely, and the command. Linux: include/uapi/linux/reboot.h.
+public enum RebootCommand {
+    public static let LINUX_REBOOT_MAGIC1: UInt32 = 0xfee1_dead
+    /// Any of these is accepted as the second magic (Linus's and his
+    /// daughters' birthdays, in hexadecimal).
+    public static let LINUX_REBOOT_MAGIC2: UInt32 = 672_274_793
+    public static let LINUX_REBOOT_MAGIC2A: UInt32 = 85_072_278
+    public static let LINUX_REBOOT_MAGIC2B: UInt32 = 369_367_448
+    public static let LINUX_REBOOT_MAGIC2C: UInt32 = 537_993_216
+
+    /// Restart the machine.
+    public static let LINUX_REBOOT_CMD_RESTART: UInt32 = 0x0123_4567
+    /// Stop the machine (and leave it on).
+    public static let LINUX_REBOOT_CMD_HALT: UInt32 = 0xcdef_0123
+    /// Ctrl-Alt-Del restarts at once / sends SIGINT to init.
+    public static let LINUX_REBOOT_CMD_CAD_ON: UInt32 = 0x89ab_cdef
+    public static let LINUX_REBOOT_CMD_CAD_OFF: UInt32 = 0x0000_0000
+    /// Stop the machine and switch it off: busybox `poweroff -f`.
+    public static let LINUX_REBOOT_CMD_POWER_OFF: UInt32 = 0x4321_fedc
+    /// Restart with a command string for the firmware.
+    public static let LINUX_REBOOT_CMD_RESTART2: UInt32 = 0xa1b2_c3d4
+    public static let LINUX_REBOOT_CMD_SW_SUSPEND: UInt32 = 0xd000_fce2
+    public static let LINUX_REBOOT_CMD_KEXEC: UInt32 = 0x4558_4543
+}
+
+/// The options of prctl(2) that Apus knows. Linux: include/uapi/linux/prctl.h.
+public enum PrctlOption {
+    /// Set the calling thread's name (`comm`), at most 15 bytes and a NUL.
+    public static let PR_SET_NAME: Int32 = 15
+    /// Read it into a 16-byte buffer.
+    public static let PR_GET_NAME: Int32 = 16
+}
+
+/// getpriority/setpriority's `which`. Linux: include/uapi/linux/resource.h.
+public enum PriorityWhich {
+    public static let PRIO_PROCESS: Int32 = 0
+    public static let PRIO_PGRP: Int32 = 1
+    public static let PRIO_USER: Int32 = 2
+}
+
+/// The clock IDs of other processes' and threads' CPU clocks, which
+/// clock_getcpuclockid and pthread_getcpuclockid compute: ~pid << 3, a
+/// per-thread bit and a clock type. Linux: include/linux/posix-timers_types.h
+/// (the encoding is ABI: the C libraries build these numbers themselves).
+public enum CPUClockID {
+    public static let CPUCLOCK_PROF: Int32 = 0
+    public static let CPUCLOCK_VIRT: Int32 = 1
+    public static let CPUCLOCK_SCHED: Int32 = 2
+    /// The low two bits at 3: not a CPU clock but a file-descriptor clock.
+    public static let CLOCKFD: Int32 = 3
+    public static let CPUCLOCK_PERTHREAD_MASK: Int32 = 4
+
+    /// The process or thread ID a CPU clock ID names (0: the caller).
+    public static func pid(of clock: Int32) -> Int32 { ~(clock >> 3) }
+    public static func isPerThread(_ clock: Int32) -> Bool { clock & CPUCLOCK_PERTHREAD_MASK != 0 }
+    public static func type(of clock: Int32) -> Int32 { clock & 3 }
+}

@@ -212,3 +212,106 @@ public struct KernelSigaction: ByteLayoutDecodable, Equatable, Sendable {
         buffer.storeLittleEndian(sa_mask.rawValue, at: offset + 24)
     }
 }
+
+extension SigactionFlags {
+    /// The flags rt_sigaction keeps; it clears every other bit of a new or
+    /// returned action, so a program can test for support (SA_UNSUPPORTED).
+    /// Linux: UAPI_SA_FLAGS in include/linux/signal_types.h, with x86's SA_RESTORER.
+    public static let UAPI_SA_FLAGS: SigactionFlags = [
+        .SA_NOCLDSTOP, .SA_NOCLDWAIT, .SA_SIGINFO, .SA_ONSTACK, .SA_RESTART, .SA_NODEFER,
+        .SA_RESETHAND, .SA_EXPOSE_TAGBITS, .SA_RESTORER,
+    ]
+}
+
+/// `si_code` values: why a signal was sent. Linux: include/uapi/asm-generic/siginfo.h.
+public enum SignalCode {
+    /// Sent by kill(2).
+    public static let SI_USER: Int32 = 0
+    /// Sent by the kernel.
+    public static let SI_KERNEL: Int32 = 0x80
+    /// Sent by tkill(2) or tgkill(2).
+    public static let SI_TKILL: Int32 = -6
+
+    // SIGCHLD's codes: what happened to the child.
+    public static let CLD_EXITED: Int32 = 1
+    public static let CLD_KILLED: Int32 = 2
+    public static let CLD_DUMPED: Int32 = 3
+    public static let CLD_TRAPPED: Int32 = 4
+    public static let CLD_STOPPED: Int32 = 5
+    public static let CLD_CONTINUED: Int32 = 6
+}
+
+/// siginfo_t as the kernel writes it: three ints, then a union whose
+/// members depend on the signal. This type carries the members of the kill
+/// and SIGCHLD forms (pid, uid, then status and CPU times), which is what
+/// waitid(2) fills in; all other bytes are zero.
+/// Linux: include/uapi/asm-generic/siginfo.h. 128 bytes; the union starts
+/// at offset 16 (8-byte aligned after three ints).
+public struct Siginfo: ByteLayout, Equatable, Sendable {
+    public static let size = 128
+
+    public var si_signo: Int32 = 0
+    public var si_errno: Int32 = 0
+    public var si_code: Int32 = 0
+    public var si_pid: Int32 = 0
+    public var si_uid: UInt32 = 0
+    /// SIGCHLD: the exit code, or the signal that ended or stopped the child.
+    public var si_status: Int32 = 0
+    /// SIGCHLD: the child's CPU time, in clock ticks.
+    public var si_utime: Int64 = 0
+    public var si_stime: Int64 = 0
+
+    public init() {}
+
+    public func write(into buffer: inout [UInt8], at offset: Int) {
+        buffer.storeZeros(count: Self.size, at: offset)
+        buffer.storeLittleEndian(si_signo, at: offset)
+        buffer.storeLittleEndian(si_errno, at: offset + 4)
+        buffer.storeLittleEndian(si_code, at: offset + 8)
+        buffer.storeLittleEndian(si_pid, at: offset + 16)
+        buffer.storeLittleEndian(si_uid, at: offset + 20)
+        buffer.storeLittleEndian(si_status, at: offset + 24)
+        buffer.storeLittleEndian(si_utime, at: offset + 32)
+        buffer.storeLittleEndian(si_stime, at: offset + 40)
+    }
+}
+
+/// The alternate signal stack of sigaltstack(2): where handlers with
+/// SA_ONSTACK run, so a thread can handle a stack overflow.
+/// Linux: stack_t in include/uapi/asm-generic/signal.h (x86 uses the
+/// generic one). 24 bytes: pointer, int (then 4 bytes of padding), size_t.
+public struct StackT: ByteLayoutDecodable, Equatable, Sendable {
+    public static let size = 24
+
+    /// ss_flags: the thread is running on the alternate stack now (only read back).
+    public static let SS_ONSTACK: Int32 = 1
+    /// ss_flags: no alternate stack.
+    public static let SS_DISABLE: Int32 = 2
+    /// ss_flags, OR'd in: clear the stack settings while a handler runs on it.
+    public static let SS_AUTODISARM = Int32(bitPattern: 0x8000_0000)
+    /// The smallest stack sigaltstack accepts (Linux: MINSIGSTKSZ, x86-64's uapi value).
+    public static let MINSIGSTKSZ: UInt64 = 2048
+
+    public var ss_sp: UInt64
+    public var ss_flags: Int32
+    public var ss_size: UInt64
+
+    public init(ss_sp: UInt64 = 0, ss_flags: Int32 = 0, ss_size: UInt64 = 0) {
+        self.ss_sp = ss_sp
+        self.ss_flags = ss_flags
+        self.ss_size = ss_size
+    }
+
+    public init(from buffer: [UInt8], at offset: Int) {
+        ss_sp = buffer.loadLittleEndian(UInt64.self, at: offset)
+        ss_flags = buffer.loadLittleEndian(Int32.self, at: offset + 8)
+        ss_size = buffer.loadLittleEndian(UInt64.self, at: offset + 16)
+    }
+
+    public func write(into buffer: inout [UInt8], at offset: Int) {
+        buffer.storeZeros(count: Self.size, at: offset)
+        buffer.storeLittleEndian(ss_sp, at: offset)
+        buffer.storeLittleEndian(ss_flags, at: offset + 8)
+        buffer.storeLittleEndian(ss_size, at: offset + 16)
+    }
+}

@@ -209,3 +209,30 @@ public struct Rlimit: ByteLayoutDecodable, Equatable, Sendable {
         buffer.storeLittleEndian(rlim_max, at: offset + 8)
     }
 }
+
+/// The time zone gettimeofday and settimeofday carry, a relic nothing but
+/// the kernel's FAT and RTC code uses. Linux: struct timezone in
+/// include/uapi/linux/time.h. 8 bytes.
+public struct Timezone: ByteLayoutDecodable, Equatable, Sendable {
+    public static let size = 8
+
+    /// Minutes west of Greenwich.
+    public var tz_minuteswest: Int32
+    /// Type of daylight-saving correction.
+    public var tz_dsttime: Int32
+
+    public init(tz_minuteswest: Int32 = 0, tz_dsttime: Int32 = 0) {
+        self.tz_minuteswest = tz_minuteswest
+        self.tz_dsttime = tz_dsttime
+    }
+
+    public init(from buffer: [UInt8], at offset: Int) {
+        tz_minuteswest = buffer.loadLittleEndian(Int32.self, at: offset)
+        tz_dsttime = buffer.loadLittleEndian(Int32.self, at: offset + 4)
+    }
+
+    public func write(into buffer: inout [UInt8], at offset: Int) {
+        buffer.storeLittleEndian(tz_minuteswest, at: offset)
+        buffer.storeLittleEndian(tz_dsttime, at: offset + 4)
+    }
+}

@@ -172,6 +172,23 @@ import Lib
         #expect(Rlimit.RLIM_INFINITY == UInt64.max)
     }
 
+    @Test func rebootPrctlPriorityAndCPUClocks() {
+        #expect(RebootCommand.LINUX_REBOOT_MAGIC1 == 0xfee1dead)
+        #expect(RebootCommand.LINUX_REBOOT_MAGIC2 == 0x2812_1969)
+        #expect(RebootCommand.LINUX_REBOOT_MAGIC2C == 0x2011_2000)
+        #expect(RebootCommand.LINUX_REBOOT_CMD_POWER_OFF == 0x4321fedc)
+        #expect(PrctlOption.PR_SET_NAME == 15 && PrctlOption.PR_GET_NAME == 16)
+        #expect(PriorityWhich.PRIO_USER == 2)
+        // glibc's clock_getcpuclockid(pid 42): MAKE_PROCESS_CPUCLOCK(42, CPUCLOCK_SCHED)
+        let clock = (~Int32(42) << 3) | CPUClockID.CPUCLOCK_SCHED
+        #expect(CPUClockID.pid(of: clock) == 42 && !CPUClockID.isPerThread(clock))
+        #expect(CPUClockID.type(of: clock) == CPUClockID.CPUCLOCK_SCHED)
+        // CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID are the caller's own clocks.
+        #expect(CPUClockID.pid(of: 2 | ~0 << 3) == 0)
+        #expect(SignalCode.SI_TKILL == -6 && SignalCode.CLD_EXITED == 1 && SignalCode.CLD_CONTINUED == 6)
+        #expect(FutexWord.FUTEX_TID_MASK == 0x3fffffff)
+    }
+
     @Test func schedPolicyNumbersAgreeWithTheScheduler() {
         #expect(SchedPolicyNumber.SCHED_NORMAL == SchedPolicy.normal.rawValue)
         #expect(SchedPolicyNumber.SCHED_FIFO == SchedPolicy.fifo.rawValue)

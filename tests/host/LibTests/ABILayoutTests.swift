@@ -296,6 +296,52 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         #expect(KernelSigaction(from: bytes, at: 0) == action)
     }
 
+    @Test func siginfoChildFormLayout() {
+        // include/uapi/asm-generic/siginfo.h: three ints, the union at 16
+        var info = Siginfo()
+        info.si_signo = 17
+        info.si_code = SignalCode.CLD_KILLED
+        info.si_pid = 1234
+        info.si_uid = 1000
+        info.si_status = 9
+        info.si_utime = 5
+        info.si_stime = 6
+        let bytes = writtenOverGarbage(info)
+        #expect(Siginfo.size == 128 && bytes.count == 128)
+        #expect(field(bytes, 0, width: 4) == 17 && field(bytes, 4, width: 4) == 0 && field(bytes, 8, width: 4) == 2)
+        #expect(isZero(bytes, 12..<16))
+        #expect(field(bytes, 16, width: 4) == 1234 && field(bytes, 20, width: 4) == 1000 && field(bytes, 24, width: 4) == 9)
+        #expect(field(bytes, 32, width: 8) == 5 && field(bytes, 40, width: 8) == 6)
+        #expect(isZero(bytes, 28..<32) && isZero(bytes, 48..<128))
+    }
+
+    @Test func stackTHasAHoleAfterTheFlags() {
+        // include/uapi/asm-generic/signal.h: void *ss_sp; int ss_flags; size_t ss_size
+        let stack = StackT(ss_sp: 0x7000_0000, ss_flags: StackT.SS_DISABLE, ss_size: 8192)
+        let bytes = writtenOverGarbage(stack)
+        #expect(StackT.size == 24)
+        #expect(field(bytes, 0, width: 8) == 0x7000_0000 && field(bytes, 8, width: 4) == 2)
+        #expect(isZero(bytes, 12..<16) && field(bytes, 16, width: 8) == 8192)
+        #expect(StackT(from: bytes, at: 0) == stack)
+    }
+
+    @Test func tmsRobustListHeadAndTimezone() {
+        var times = Tms()
+        times.tms_utime = 1
+        times.tms_stime = 2
+        times.tms_cutime = 3
+        times.tms_cstime = 4
+        let tmsBytes = writtenOverGarbage(times)
+        #expect(Tms.size == 32 && (0..<4).allSatisfy { field(tmsBytes, $0 * 8, width: 8) == UInt64($0 + 1) })
+        let head = RobustListHead(next: 0x1000, futexOffset: -16, listOpPending: 0x2000)
+        #expect(RobustListHead.size == 24)
+        #expect(field(head.bytes(), 8, width: 8) == UInt64(bitPattern: -16))
+        #expect(RobustListHead(from: head.bytes(), at: 0) == head)
+        let zone = Timezone(tz_minuteswest: -60, tz_dsttime: 1)
+        #expect(Timezone.size == 8 && field(zone.bytes(), 0, width: 4) == 0xffff_ffc4)
+        #expect(Timezone(from: zone.bytes(), at: 0) == zone)
+    }
+
     // MARK: Terminals (include/uapi/asm-generic/termbits.h, termios.h)
 
     @Test func termiosLayoutAndLinuxDefaults() {

@@ -1,0 +1,92 @@
+import ABI
+
+/// What each signal does for a process: one sigaction per signal (Linux:
+/// the `action` array of struct sighand_struct, include/linux/sched/signal.h,
+/// with the rules of do_sigaction and flush_signal_handlers in kernel/signal.c).
+public struct SignalActionTable: Equatable, Sendable {
+    private var actions: [KernelSigaction]
+
+    /// Every signal at SIG_DFL.
+    public init() {
+        actions = Array(repeating: KernelSigaction(), count: Int(Signal._NSIG))
+    }
+
+    public subscript(signal: Signal) -> KernelSigaction { actions[Int(signal.rawValue - 1)] }
+
+    /// rt_sigaction: returns the action in force and installs `new` if
+    /// given. SIGKILL's and SIGSTOP's actions cannot be changed (EINVAL),
+    /// though they can be read. Flags the kernel does not know are cleared
+    /// in both directions, and the action's mask never holds SIGKILL or SIGSTOP.
+    @discardableResult
+    public mutating func change(_ signal: Signal, to new: KernelSigaction?) throws(Errno) -> KernelSigaction {
+        if new != nil && signal.isKernelOnly { throw .EINVAL }
+        var old = self[signal]
+        old.sa_flags = old.sa_flags.intersection(.UAPI_SA_FLAGS)
+        if var action = new {
+            action.sa_flags = action.sa_flags.intersection(.UAPI_SA_FLAGS)
+            action.sa_mask = action.sa_mask.removingUnblockable()
+            actions[Int(signal.rawValue - 1)] = action
+        }
+        return old
+    }
+
+    /// What execve does to the actions (Linux: flush_signal_handlers with
+    /// force_default false): a handler address means nothing in the new
+    /// program, so caught signals return to SIG_DFL; ignored ones stay
+    /// ignored. Flags, masks and restorers are cleared.
+    public mutating func resetForExec() {
+        for index in actions.indices {
+            let ignored = actions[index].sa_handler == KernelSigaction.SIG_IGN
+            actions[index] = KernelSigaction(sa_handler: ignored ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL)
+        }
+    }
+
+    /// Whether a sent `signal` would be discarded at once (Linux:
+    /// sig_handler_ignored): ignored explicitly, or by default.
+    public func isIgnored(_ signal: Signal) -> Bool {
+        let handler = self[signal].sa_handler
+        return handler == KernelSigaction.SIG_IGN
+            || (handler == KernelSigaction.SIG_DFL && (signal.defaultAction == .ignore || signal.defaultAction == .continue))
+    }
+
+    /// Whether delivering `signal` ends the process (Linux: sig_fatal): its
+    /// action is SIG_DFL and the default is to terminate, with or without a core.
+    public func isFatal(_ signal: Signal) -> Bool {
+        self[signal].sa_handler == KernelSigaction.SIG_DFL
+            && (signal.defaultAction == .terminate || signal.defaultAction == .coreDump)
+    }
+}
+
+extension SignalSet {
+    /// SIGKILL and SIGSTOP: never blocked, never in a handler's mask.
+    public static let unblockable: SignalSet = {
+        var set = SignalSet()
+        set.insert(.SIGKILL)
+        set.insert(.SIGSTOP)
+        return set
+    }()
+
+    public func removingUnblockable() -> SignalSet { SignalSet(rawValue: rawValue & ~Self.unblockable.rawValue) }
+
+    /// The blocked set after rt_sigprocmask's `how` with `set` (Linux:
+    /// sigprocmask); SIGKILL and SIGSTOP stay unblocked whatever is asked.
+    public func applying(_ how: SigprocmaskHow, _ set: SignalSet) -> SignalSet {
+        let result = switch how {
+        case .SIG_BLOCK: SignalSet(rawValue: rawValue | set.rawValue)
+        case .SIG_UNBLOCK: SignalSet(rawValue: rawValue & ~set.rawValue)
+        case .SIG_SETMASK: set
+        }
+        return result.removingUnblockable()
+    }
+
+    public var isEmpty: Bool { rawValue == 0 }
+
+    /// The lowest-numbered signal in the set (Linux delivers the lowest first).
+    public var first: Signal? {
+        guard rawValue != 0 else { return nil }
+        return Signal(rawValue: Int32(rawValue.trailingZeroBitCount) + 1)
+    }
+
+    public func union(_ other: SignalSet) -> SignalSet { SignalSet(rawValue: rawValue | other.rawValue) }
+    public func subtracting(_ other: SignalSet) -> SignalSet { SignalSet(rawValue: rawValue & ~other.rawValue) }
+}

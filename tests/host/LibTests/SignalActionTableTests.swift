@@ -1,0 +1,66 @@
+import Testing
+import ABI
+@testable import Lib
+
+@Suite struct SignalActionTableTests {
+    @Test func changeReturnsTheOldActionAndCleansTheNewOne() throws {
+        var table = SignalActionTable()
+        #expect(table[.SIGINT] == KernelSigaction())
+        var mask = SignalSet()
+        mask.insert(.SIGKILL)
+        mask.insert(.SIGUSR1)
+        mask.insert(.SIGSTOP)
+        let handler = KernelSigaction(sa_handler: 0x40_1000, sa_flags: [.SA_RESTORER, .SA_SIGINFO, .SA_UNSUPPORTED],
+                                      sa_restorer: 0x40_2000, sa_mask: mask)
+        let old = try table.change(.SIGINT, to: handler)
+        #expect(old == KernelSigaction())
+        let installed = table[.SIGINT]
+        #expect(installed.sa_flags == [.SA_RESTORER, .SA_SIGINFO])   // SA_UNSUPPORTED cleared
+        #expect(installed.sa_mask.contains(.SIGUSR1) && !installed.sa_mask.contains(.SIGKILL) && !installed.sa_mask.contains(.SIGSTOP))
+        #expect(try table.change(.SIGINT, to: nil) == installed)
+    }
+
+    @Test func sigkillAndSigstopCanBeReadButNotChanged() throws {
+        var table = SignalActionTable()
+        #expect(throws: Errno.EINVAL) { try table.change(.SIGKILL, to: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN)) }
+        #expect(throws: Errno.EINVAL) { try table.change(.SIGSTOP, to: KernelSigaction()) }
+        #expect(try table.change(.SIGKILL, to: nil) == KernelSigaction())
+    }
+
+    @Test func execKeepsIgnoredSignalsAndResetsHandlers() throws {
+        var table = SignalActionTable()
+        try table.change(.SIGPIPE, to: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN, sa_flags: [.SA_RESTART]))
+        try table.change(.SIGTERM, to: KernelSigaction(sa_handler: 0x40_1000, sa_flags: [.SA_RESTORER], sa_restorer: 0x40_2000))
+        table.resetForExec()
+        #expect(table[.SIGPIPE] == KernelSigaction(sa_handler: KernelSigaction.SIG_IGN))
+        #expect(table[.SIGTERM] == KernelSigaction())
+    }
+
+    @Test func ignoredAndFatalFollowTheHandlerAndTheDefault() throws {
+        var table = SignalActionTable()
+        #expect(table.isIgnored(.SIGCHLD) && table.isIgnored(.SIGWINCH) && table.isIgnored(.SIGCONT))
+        #expect(!table.isIgnored(.SIGTERM) && table.isFatal(.SIGTERM) && table.isFatal(.SIGSEGV))
+        #expect(table.isFatal(Signal(rawValue: 40)!))
+        #expect(!table.isFatal(.SIGCHLD) && !table.isFatal(.SIGSTOP))
+        try table.change(.SIGTERM, to: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN))
+        #expect(table.isIgnored(.SIGTERM) && !table.isFatal(.SIGTERM))
+        try table.change(.SIGCHLD, to: KernelSigaction(sa_handler: 0x40_1000))
+        #expect(!table.isIgnored(.SIGCHLD))
+    }
+
+    @Test func sigprocmaskNeverBlocksKillOrStop() {
+        var set = SignalSet()
+        set.insert(.SIGKILL)
+        set.insert(.SIGINT)
+        set.insert(.SIGSTOP)
+        let blocked = SignalSet().applying(.SIG_BLOCK, set)
+        #expect(blocked.contains(.SIGINT) && !blocked.contains(.SIGKILL) && !blocked.contains(.SIGSTOP))
+        var usr = SignalSet()
+        usr.insert(.SIGUSR1)
+        let both = blocked.applying(.SIG_BLOCK, usr)
+        #expect(both.contains(.SIGUSR1) && both.contains(.SIGINT))
+        #expect(both.applying(.SIG_UNBLOCK, set) == usr)
+        #expect(both.applying(.SIG_SETMASK, SignalSet(rawValue: .max)) == SignalSet(rawValue: .max).removingUnblockable())
+        #expect(both.first == .SIGINT && SignalSet().first == nil)
+    }
+}
