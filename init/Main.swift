@@ -41,6 +41,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     KernelTimers.initialize()
     PIC8259.disable(vectorBase: 0x20)
     LocalTimer.initialize()
+    Timekeeping.initialize()
     IOAPICSetup.initialize()
     Initrd.locate(boot)
     CPU.enableInterrupts()

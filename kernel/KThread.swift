@@ -20,6 +20,7 @@ public enum KThreads {
             // direct, so kthreadd only parents them and sleeps.
             while true { Scheduler.sleepForever() }
         }
+        daemon?.sighand = .kernelThreads
         if let daemon { Scheduler.wakeUpNewTask(daemon) }
     }
 
@@ -27,7 +28,8 @@ public enum KThreads {
     /// kthread_create). Its `comm` is `name`; ps shows it in brackets.
     public static func create(name: String, _ function: @escaping () -> Int32) -> Task {
         // Threads made before kthreadd exists (init, kthreadd itself) are children of the idle task.
-        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask)
+        // kthreadd's children ignore all signals as it does; init, made before it, keeps the defaults.
+        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, sighand: daemon?.sighand)
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = function

@@ -51,12 +51,12 @@ public enum Traps {
                                  present: frame.errorCode & 1 != 0)
     }
 
-    /// A fault in user code kills only that task, with the line Linux prints
+    /// A fault in user code kills its process, with the line Linux prints
     /// (arch/x86/mm/fault.c show_signal_msg, arch/x86/kernel/traps.c). Signal
-    /// delivery to user handlers comes with the user-space work; until then
-    /// the default action — termination — applies.
+    /// delivery to user handlers comes with the signals work; until then
+    /// the default action — termination of every thread — applies.
     private static func userException(_ frame: TrapFrame) -> Never {
-        Scheduler.exitCurrent(status: reportUserException(frame))
+        Scheduler.exitGroup(status: reportUserException(frame))
     }
 
     /// Logs the fault and picks the signal; returns the wait status.

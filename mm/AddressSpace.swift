@@ -21,10 +21,40 @@ public final class AddressSpace {
     /// Nothing is mapped below this (Linux: mmap_min_addr), so NULL stays a fault.
     public static let lowestAddress: UInt64 = 0x10000
 
+    /// A number no other address space has had, for keys that must not
+    /// outlive it (futexes); an object's address could be reused.
+    public let id: UInt64
+    nonisolated(unsafe) private static var lastID: UInt64 = 0
+    private static let idLock = SpinLock()
+    /// Tasks using this address space: the threads of a process, and a
+    /// vfork child until it execs (Linux: mm_users). The last one out
+    /// frees it.
+    public private(set) var users = 1
+    private let usersLock = SpinLock()
+
     public init?() {
         guard let root = PageAllocator.allocateZeroedPage() else { return nil }
         pageTable = PageTable(root: root)
         pageTable.shareKernelEntries(from: KernelPaging.pageTable)
+        id = AddressSpace.idLock.withLockIrqSave { () -> UInt64 in
+            AddressSpace.lastID += 1
+            return AddressSpace.lastID
+        }
+    }
+
+    /// One more task uses this address space (Linux: mmget, for CLONE_VM).
+    public func addUser() {
+        usersLock.withLockIrqSave { users += 1 }
+    }
+
+    /// A task stops using it (Linux: mmput): at exit, at exec, or when a
+    /// fork fails. The last user frees the memory, the page tables and the root.
+    public func dropUser() {
+        let last = usersLock.withLockIrqSave { () -> Bool in
+            users -= 1
+            return users == 0
+        }
+        if last { release() }
     }
 
     private static func pageAlignUp(_ value: UInt64) -> UInt64 {
@@ -181,7 +211,7 @@ public final class AddressSpace {
         }
         pageTable.flushUserMappings()
         guard !failed else {
-            child.release()
+            child.dropUser()
             throw .ENOMEM
         }
         return child
@@ -214,7 +244,7 @@ public final class AddressSpace {
 
     /// Drops every user page (shared ones stay with their other users), frees
     /// the page tables (Linux: exit_mmap), then the root.
-    func release() {
+    private func release() {
         if pageTable.isActive { KernelPaging.pageTable.activate() }
         pageTable.releaseUserHalf(leaf: { UserFrames.release($0) }, table: { try? PageAllocator.free($0) })
         try? PageAllocator.free(pageTable.root)

@@ -1,9 +1,8 @@
 import ABI
 
-/// The time stamped on inodes. Until the kernel keeps a wall clock it is
-/// the time since boot (Linux stamps current_time(), CLOCK_REALTIME).
+/// The time stamped on inodes: CLOCK_REALTIME (Linux: current_time()).
 enum VFSClock {
-    static func now() -> Int64 { Int64(Clock.nanosecondsSinceBoot()) }
+    static func now() -> Int64 { Timekeeping.realtime }
 
     static func timespec(_ nanoseconds: Int64) -> Timespec {
         Timespec(tv_sec: nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)

@@ -27,6 +27,8 @@ public enum IrqFlow {
             if Scheduler.needsReschedule && PreemptCount.value == 0 && interruptedWithInterruptsOn {
                 Scheduler.schedule()
             }
+            // Back to user mode: a thread killed while it ran (or was preempted) in user code dies here.
+            if frame.isUserMode { Signals.exitToUserMode() }
         }
     }
 }

@@ -1,3 +1,5 @@
+import ABI
+
 /// "This has happened" for other tasks to wait on (Linux:
 /// kernel/sched/completion.c): a count of completions and a wait queue.
 /// Unlike a bare wait queue a completion remembers: complete() before
@@ -26,6 +28,12 @@ public final class Completion {
     @discardableResult
     public func wait(timeout: UInt64? = nil) -> Bool {
         waiters.wait(exclusive: true, timeout: timeout) { self.tryConsume() }
+    }
+
+    /// Sleeps until completed or a fatal signal is pending (Linux:
+    /// wait_for_completion_killable); throws EINTR for the signal.
+    public func waitInterruptible() throws(Errno) {
+        try waiters.waitInterruptible(exclusive: true) { self.tryConsume() }
     }
 
     public var isDone: Bool { lock.withLockIrqSave { done > 0 } }

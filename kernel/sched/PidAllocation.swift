@@ -3,8 +3,12 @@ import Lib
 /// Process IDs (Linux: kernel/pid.c): the idle task is 0, then IDs are
 /// handed out cyclically up to pid_max, so a just-freed ID is not reused at
 /// once — a stale PID in user space is less likely to name a new process.
+/// The table from ID to task is Linux's find_task_by_vpid; a task is in it
+/// from creation until it is reaped, zombies included. It is kept sorted by
+/// pid and searched by bisection (a Dictionary would need floating point).
 enum PidAllocation {
     nonisolated(unsafe) private static var allocator: PidAllocator? = nil
+    nonisolated(unsafe) private static var tasks: [Task] = []
     private static let lock = SpinLock()
 
     static func initialize() {
@@ -20,7 +24,40 @@ enum PidAllocation {
         }
     }
 
-    static func free(_ pid: Int32) {
-        lock.withLockIrqSave { try? allocator?.free(Int(pid)) }
+    /// The index of `pid` in `tasks`, or where it would be inserted.
+    private static func index(of pid: Int32) -> Int {
+        var low = 0
+        var high = tasks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tasks[middle].pid < pid { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
+
+    /// Makes `task` findable by its pid (Linux: attach_pid).
+    static func attach(_ task: Task) {
+        lock.withLockIrqSave { tasks.insert(task, at: index(of: task.pid)) }
+    }
+
+    /// Forgets the task and frees its pid (Linux: detach_pid, free_pid).
+    static func free(_ pid: Int32) {
+        lock.withLockIrqSave {
+            let position = index(of: pid)
+            if position < tasks.count && tasks[position].pid == pid { tasks.remove(at: position) }
+            try? allocator?.free(Int(pid))
+        }
+    }
+
+    /// The task with thread ID `pid`, zombies included (Linux: find_task_by_vpid).
+    static func task(_ pid: Int32) -> Task? {
+        guard pid > 0 else { return nil }
+        return lock.withLockIrqSave { () -> Task? in
+            let position = index(of: pid)
+            return position < tasks.count && tasks[position].pid == pid ? tasks[position] : nil
+        }
+    }
+
+    /// Every task, in pid order (Linux: for_each_process_thread).
+    static var allTasks: [Task] { lock.withLockIrqSave { tasks } }
 }

@@ -34,6 +34,11 @@ public enum Scheduler {
     /// Turns the boot code into the idle task (pid 0) and starts the run queue (Linux: sched_init).
     static func initialize() {
         PidAllocation.initialize()
+        // Linux's fork_init: the thread limit from the memory size, then RLIMIT_NPROC from it.
+        let memory = UInt64(ZoneType.allCases.reduce(0) { $0 + PageAllocator.managedPages(in: $1) }) * MemoryLayout64.pageSize
+        let maxThreads = ResourceLimits.maxThreads(totalMemoryBytes: memory,
+                                                   threadStackBytes: MemoryLayout64.pageSize << UInt64(Task.stackOrder))
+        ThreadGroup.initialLimits = ResourceLimits(maxThreads: maxThreads)
         let idle = Task.bootIdle()
         idle.state = .running
         runQueue = RunQueue(idle: idle)
@@ -154,16 +159,11 @@ public enum Scheduler {
         }
     }
 
-    /// Every task, for dumps and (later) /proc (Linux: for_each_process_thread).
+    /// Every task, threads and zombies included, for dumps and (later)
+    /// /proc (Linux: for_each_process_thread, plus the idle task).
     public static var allTasks: [Task] {
         guard let queue = runQueue else { return [] }
-        var tasks: [Task] = [queue.idle]
-        var index = 0
-        while index < tasks.count {
-            tasks.append(contentsOf: tasks[index].children)
-            index += 1
-        }
-        return tasks
+        return [queue.idle] + PidAllocation.allTasks
     }
 
     /// Sleeps until woken, with no timeout (kthreadd's idle wait).
@@ -185,12 +185,19 @@ public enum Scheduler {
     }
 
     /// Ends the running task with a wait(2) status (Linux: do_exit). The
-    /// task becomes dead, switches away for the last time, and the next task
-    /// frees its stack, address space and pid. This frame never returns, so it
-    /// holds no object references: everything is done in `prepareExit`, and
-    /// the final switch takes only the next task's saved stack pointer.
+    /// task leaves its process (kernel/Exit.swift), switches away for the
+    /// last time, and the next task frees its stack and address space. This
+    /// frame never returns, so it holds no object references: everything is
+    /// done in `prepareExit`, and the final switch takes only the next
+    /// task's saved stack pointer.
     public static func exitCurrent(status: Int32 = 0) -> Never {
         ThreadContext.resume(stackPointer: prepareExit(status: status))
+    }
+
+    /// Ends the whole process: every thread exits with `status`, or with the
+    /// status of a group exit already under way (Linux: do_group_exit).
+    public static func exitGroup(status: Int32) -> Never {
+        exitCurrent(status: current.group.beginExit(status: status, except: current))
     }
 
     /// Everything an exit does before its last switch; returns the stack
@@ -198,20 +205,7 @@ public enum Scheduler {
     /// for the incoming task's finishTaskSwitch to release.
     private static func prepareExit(status: Int32) -> UInt64 {
         let task = current
-        task.flags.insert(.exiting)
-        task.exitStatus = status
-        // Orphans go to init (Linux: forget_original_parent), kernel threads to kthreadd.
-        for child in task.children {
-            let adopter = child.isProcess ? childReaper : KThreads.daemon
-            child.parent = adopter
-            adopter?.children.append(child)
-        }
-        task.children.removeAll()
-        // From here the task must not be preempted: once it is a zombie, nothing would run it again.
-        _ = CPU.saveAndDisableInterrupts()
-        task.state = task.isProcess && task.parent != nil ? .exitZombie : .dead
-        task.exited.completeAll()
-        task.parent?.childExited.wakeUpAll()
+        task.prepareToExit(status: status)
         lock.lock()
         let queue = runQueue!
         if task.sched.onRunQueue { queue.dequeue(task, flags: .sleep, now: now()) }
@@ -220,6 +214,15 @@ public enum Scheduler {
         previous = task
         switchArchitectureState(from: task, to: next)
         return next.context.savedStackPointer
+    }
+
+    /// A task's CPU time so far, ns, including the running stretch if it is
+    /// on the CPU now (Linux: task_sched_runtime).
+    static func runtime(of task: Task) -> UInt64 {
+        let charged = task.sched.sumExecRuntime
+        guard isRunning, task === current else { return charged }
+        let time = now()
+        return time > task.sched.execStart ? charged + (time - task.sched.execStart) : charged
     }
 
     /// Runs the current task's function, then drops it (and all it captured).

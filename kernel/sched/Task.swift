@@ -1,18 +1,18 @@
+import ABI
 import Core
 import Lib
 
 /// A thread of execution (Linux: struct task_struct, include/linux/sched.h).
 /// The task is its own scheduling entity — Linux embeds sched_entity in
-/// task_struct; here Task conforms to the scheduler's entity protocol. The
-/// memory map, open files, signal handlers and credentials join it with user
-/// space (their Linux fields: mm, files, sighand, cred).
+/// task_struct; here Task conforms to the scheduler's entity protocol. A
+/// process is a thread group: its threads share the ThreadGroup (Linux's
+/// signal_struct), and usually the memory map and signal handlers too.
 public final class Task: SchedulableEntity {
     /// TASK_COMM_LEN: the name is cut to 15 bytes, as `ps` shows it.
     public static let commLength = 16
 
+    /// The thread ID; for the first thread of a process also the process ID.
     public let pid: Int32
-    /// The thread-group id: equal to pid for a single-threaded process and for kernel threads.
-    public let tgid: Int32
     public internal(set) var state: TaskState
     public private(set) var comm: String
     public internal(set) var flags: TaskFlags
@@ -21,9 +21,41 @@ public final class Task: SchedulableEntity {
     public var sched = SchedState<Task>()
     public var rbLinks = RBLinks<Task>()
 
-    // The family tree (Linux: real_parent, children, sibling).
+    // The family tree (Linux: real_parent, children, sibling). Only a
+    // group leader has a parent here: the other threads' parent is the
+    // leader's (`realParent`), and they are nobody's children.
     public internal(set) var parent: Task?
     public internal(set) var children: [Task] = []
+
+    /// The process this thread belongs to (Linux: signal, group_leader).
+    public internal(set) var group: ThreadGroup
+    /// Signal actions; threads share them, as do CLONE_SIGHAND clones (Linux: sighand).
+    public internal(set) var sighand: SignalHandlers
+    /// User and group IDs (Linux: cred); copied by clone, per thread as in Linux.
+    public internal(set) var credentials = Credentials.root
+    /// Signals this thread blocks, and those sent to it alone that wait (Linux: blocked, pending).
+    var blockedSignals = SignalSet()
+    var pendingSignals = SignalSet()
+    /// sigaltstack's stack (Linux: sas_ss_sp, sas_ss_size, sas_ss_flags).
+    var alternateSignalStack = StackT()
+    /// The signal the parent gets when this process ends (Linux: exit_signal);
+    /// nil for threads, which notify no one.
+    var exitSignal: Signal? = .SIGCHLD
+
+    // What the C library asked the kernel to do at thread start and exit.
+    /// CLONE_CHILD_SETTID: where the new thread stores its TID first thing (Linux: set_child_tid).
+    var setChildTID: UInt64 = 0
+    /// CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the
+    /// thread exits, which is how pthread_join waits (Linux: clear_child_tid).
+    var clearChildTID: UInt64 = 0
+    /// set_robust_list's head (Linux: robust_list); its futexes are released at exit.
+    var robustListHead: UInt64 = 0
+    /// The user FS base, x86-64's thread pointer (CLONE_SETTLS, arch_prctl
+    /// ARCH_SET_FS; Linux: thread.fsbase). A context switch must load it
+    /// into the FS base MSR for the incoming task.
+    public var fsBase: UInt64 = 0
+    /// A CLONE_VFORK child's parent sleeps on this until the child execs or exits (Linux: vfork_done).
+    var vforkDone: Completion? = nil
 
     /// The kernel stack: THREAD_SIZE bytes, THREAD_SIZE-aligned (so an oops
     /// finds it from RSP). nil for the idle task, which runs on the boot stack.
@@ -48,12 +80,16 @@ public final class Task: SchedulableEntity {
     public internal(set) var exitStatus: Int32 = 0
     /// Completed when the task has exited (kthread_stop waits on it).
     public let exited = Completion()
-    /// Where wait4 sleeps until one of this task's children exits (Linux: signal->wait_chldexit).
-    let childExited = WaitQueue()
 
     /// A process (as opposed to a kernel thread) stays a zombie after exit
     /// until its parent collects the status with wait4.
     var isProcess: Bool { !flags.contains(.kernelThread) }
+
+    /// The process ID (Linux: tgid): the pid of the group's first thread.
+    public var tgid: Int32 { group.tgid }
+    public var isGroupLeader: Bool { pid == group.tgid }
+    /// The parent process, which waits for this one (Linux: real_parent).
+    public var realParent: Task? { isGroupLeader ? parent : group.leader?.parent }
 
     // Preemptible RCU's per-task state (Linux: rcu_read_lock_nesting, rcu_read_unlock_special).
     var rcuReadNesting = 0
@@ -62,15 +98,22 @@ public final class Task: SchedulableEntity {
     /// THREAD_SIZE, 32 KiB (arch/x86_64/boot/layout.h), naturally aligned by the buddy allocator.
     static let stackOrder = 3
 
-    init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext) {
+    /// A task in `group`, or with a group of its own (a new process) when
+    /// `group` is nil; likewise for the signal actions.
+    init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext,
+         group: ThreadGroup? = nil, sighand: SignalHandlers? = nil) {
         self.pid = pid
-        self.tgid = pid
         self.comm = Task.truncated(name)
         self.flags = flags
         self.parent = parent
         self.stack = stack
         self.context = context
         self.state = .new
+        self.group = group ?? ThreadGroup(tgid: pid)
+        self.sighand = sighand ?? SignalHandlers()
+        self.group.threads.append(self)
+        if self.group.leader == nil { self.group.leader = self }
+        if pid > 0 { PidAllocation.attach(self) }
     }
 
     /// The boot CPU's idle task, pid 0, which the boot code has been all along (Linux: init_task).
@@ -79,11 +122,12 @@ public final class Task: SchedulableEntity {
     }
 
     /// A new kernel thread with its own stack, parented to `parent` (kthreadd).
-    static func kernelThread(name: String, parent: Task?) -> Task {
+    static func kernelThread(name: String, parent: Task?, sighand: SignalHandlers?) -> Task {
         guard let stack = PageAllocator.allocate(order: stackOrder) else { panic("out of memory for a kernel stack") }
         guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
-        let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack, context: ThreadContext(stackTop: top))
+        let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
+                        context: ThreadContext(stackTop: top), sighand: sighand)
         parent?.children.append(task)
         return task
     }
@@ -97,6 +141,9 @@ public final class Task: SchedulableEntity {
         mm = space
         fpu = FPUState()
         flags.remove(.kernelThread)
+        // Default actions for the new program, not a kernel thread's "ignore
+        // everything" (Linux: flush_signal_handlers(force_default) in umh).
+        sighand = SignalHandlers()
         space.pageTable.activate()
         userEntry = (rip, rsp)
     }
@@ -121,5 +168,7 @@ public struct TaskFlags: OptionSet, Sendable {
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let idle = TaskFlags(rawValue: 0x0000_0002)          // PF_IDLE
     public static let exiting = TaskFlags(rawValue: 0x0000_0004)       // PF_EXITING
+    /// Forked and has not exec'd yet: setpgid may still move it (PF_FORKNOEXEC; exec clears it).
+    public static let forkNoExec = TaskFlags(rawValue: 0x0000_0040)
     public static let kernelThread = TaskFlags(rawValue: 0x0020_0000)  // PF_KTHREAD
 }

@@ -2,58 +2,153 @@ import ABI
 import Core
 import Lib
 
+/// clone's arguments (Linux: struct kernel_clone_args): the flags, the
+/// signal for the parent at exit (nil: none), the child's stack pointer (0:
+/// the parent's), where to store the new thread ID, and the TLS pointer.
+struct CloneArguments {
+    var flags: CloneFlags
+    var exitSignal: Signal?
+    var stack: UInt64 = 0
+    var parentTID: UInt64 = 0
+    var childTID: UInt64 = 0
+    var tls: UInt64 = 0
+
+    /// What clone accepts. Namespaces (CLONE_NEW*), pidfds and
+    /// CLONE_CLEAR_SIGHAND/INTO_CGROUP do not exist here and are EINVAL, as
+    /// in a Linux built without them; CLONE_PTRACE and CLONE_UNTRACED have
+    /// nothing to do without ptrace, CLONE_DETACHED is ignored by Linux too,
+    /// CLONE_SYSVSEM and CLONE_IO have no undo lists or I/O contexts to share.
+    static let supported: CloneFlags = [
+        .CLONE_VM, .CLONE_FS, .CLONE_FILES, .CLONE_SIGHAND, .CLONE_PTRACE, .CLONE_VFORK, .CLONE_PARENT,
+        .CLONE_THREAD, .CLONE_SYSVSEM, .CLONE_SETTLS, .CLONE_PARENT_SETTID, .CLONE_CHILD_CLEARTID,
+        .CLONE_DETACHED, .CLONE_UNTRACED, .CLONE_CHILD_SETTID, .CLONE_IO,
+    ]
+
+    /// The flag rules of Linux's copy_process.
+    func validate(caller: Task) throws(Errno) {
+        guard flags.isSubset(of: Self.supported) else { throw .EINVAL }
+        // A thread shares the signal actions, and shared actions need shared memory.
+        if flags.contains(.CLONE_THREAD) && !flags.contains(.CLONE_SIGHAND) { throw .EINVAL }
+        if flags.contains(.CLONE_SIGHAND) && !flags.contains(.CLONE_VM) { throw .EINVAL }
+        // init's siblings would be nobody's children (Linux: SIGNAL_UNKILLABLE).
+        if flags.contains(.CLONE_PARENT) && caller.group === Scheduler.childReaper?.group { throw .EINVAL }
+    }
+}
+
 extension Task {
-    /// A copy of the running process (Linux: kernel/fork.c copy_process): a
-    /// new pid and kernel stack, the parent's memory shared copy-on-write,
-    /// its FPU registers, and a first switch that returns to user space from
-    /// the same system call with RAX = 0. The child starts as TASK_NEW.
-    static func fork(of parent: Task, registers: TrapFrame) throws(Errno) -> Task {
+    /// fork, vfork and clone (Linux: kernel/fork.c kernel_clone): makes the
+    /// child, stores its TID for CLONE_PARENT_SETTID, lets it run, and for
+    /// CLONE_VFORK sleeps until it has exec'd or exited. Returns the child's TID.
+    static func kernelClone(_ arguments: CloneArguments, registers: TrapFrame) throws(Errno) -> Int32 {
+        let caller = Scheduler.current
+        let child = try copyProcess(of: caller, registers: registers, arguments)
+        let pid = child.pid
+        if arguments.flags.contains(.CLONE_PARENT_SETTID) { try? UserAccess.put(pid, at: arguments.parentTID) }
+        let vforkDone: Completion? = arguments.flags.contains(.CLONE_VFORK) ? Completion() : nil
+        child.vforkDone = vforkDone
+        Scheduler.wakeUpNewTask(child)
+        // Killable: a fatal signal lets the parent go (it then exits), as in Linux.
+        if let vforkDone { try? vforkDone.waitInterruptible() }
+        return pid
+    }
+
+    /// A new task made from the running one (Linux: copy_process): a new
+    /// pid and kernel stack; the address space shared (CLONE_VM) or copied
+    /// copy-on-write; the signal actions shared (CLONE_SIGHAND) or copied;
+    /// the thread group joined (CLONE_THREAD) or a new process made; a
+    /// first switch that returns to user space from the same system call
+    /// with RAX = 0, on the new stack if one was given. TASK_NEW until woken.
+    static func copyProcess(of parent: Task, registers: TrapFrame, _ arguments: CloneArguments) throws(Errno) -> Task {
+        let flags = arguments.flags
+        try arguments.validate(caller: parent)
         guard let space = parent.mm else { throw .EINVAL }
-        let childSpace = try space.fork()
+        // A clone racing with a group exit would escape the kill (Linux: fatal_signal_pending check).
+        if parent.hasFatalSignalPending { throw .EINTR }
+        let childSpace: AddressSpace
+        if flags.contains(.CLONE_VM) {
+            space.addUser()
+            childSpace = space
+        } else {
+            childSpace = try space.fork()
+        }
         guard let stack = PageAllocator.allocate(order: stackOrder) else {
-            childSpace.release()
+            childSpace.dropUser()
             throw .ENOMEM
         }
         guard let pid = PidAllocation.allocate() else {
             try? PageAllocator.free(stack, order: stackOrder)
-            childSpace.release()
+            childSpace.dropUser()
             throw .EAGAIN
         }
         var frame = registers
         frame.rax = 0
+        if arguments.stack != 0 { frame.rsp = arguments.stack }
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
-        let child = Task(pid: pid, name: parent.comm, flags: [], parent: parent, stack: stack,
-                         context: ThreadContext(stackTop: top, forkedFrame: frame))
+        let isThread = flags.contains(.CLONE_THREAD)
+        let realParent = flags.contains(.CLONE_PARENT) || isThread ? parent.realParent : parent
+        let child = TaskList.lock.withLockIrqSave { () -> Task in
+            let child = Task(pid: pid, name: parent.comm, flags: [.forkNoExec], parent: isThread ? nil : realParent,
+                             stack: stack, context: ThreadContext(stackTop: top, forkedFrame: frame),
+                             group: isThread ? parent.group : ThreadGroup(tgid: pid, forkedFrom: parent.group),
+                             sighand: flags.contains(.CLONE_SIGHAND) ? parent.sighand : parent.sighand.copy())
+            if !isThread { realParent?.children.append(child) }
+            // A group exit that began while this thread was being made still reaches it.
+            if child.group.isExiting { child.pendingSignals.insert(.SIGKILL) }
+            return child
+        }
         child.mm = childSpace
         // The parent's user registers are live in the CPU: save them, then copy.
         parent.fpu?.save()
         child.fpu = parent.fpu.map { FPUState(copying: $0) }
-        parent.children.append(child)
+        child.sched = SchedState(policy: parent.sched.policy, nice: parent.sched.nice,
+                                 realTimePriority: parent.sched.realTimePriority)
+        child.credentials = parent.credentials
+        child.blockedSignals = parent.blockedSignals
+        // A thread with its own stack must not inherit the parent's alternate stack (Linux: sas_ss_reset).
+        if !flags.contains(.CLONE_VM) || flags.contains(.CLONE_VFORK) { child.alternateSignalStack = parent.alternateSignalStack }
+        child.exitSignal = isThread ? nil : (flags.contains(.CLONE_PARENT) ? parent.group.leader?.exitSignal : arguments.exitSignal)
+        child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID : 0
+        child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID : 0
+        child.fsBase = flags.contains(.CLONE_SETTLS) ? arguments.tls : parent.fsBase
         return child
     }
 
+    /// The first thing a new task does in its own context (Linux:
+    /// schedule_tail): store its TID where CLONE_CHILD_SETTID asked.
+    func storeChildTID() {
+        if setChildTID != 0 { try? UserAccess.put(pid, at: setChildTID) }
+    }
+
     /// Frees what a dead or zombie task no longer needs: its kernel stack and
-    /// memory. Runs on the next task's stack after the final switch.
+    /// its use of the address space. Runs on the next task's stack after the final switch.
     func releaseResources() {
         if let stack { try? PageAllocator.free(stack, order: Task.stackOrder) }
-        mm?.release()
+        mm?.dropUser()
         mm = nil
         fpu = nil
         entry = nil
         kthread = nil
     }
 
-    /// Removes a task for good: its pid, and its place among its parent's
-    /// children (Linux: release_task, after wait() or for a kernel thread at once).
+    /// Removes a task for good: its pid, its place among its parent's
+    /// children, and (for a group leader) the group's hold on it (Linux:
+    /// release_task, after wait() or for a thread or kernel thread at once).
     func reap() {
         PidAllocation.free(pid)
-        parent?.children.removeAll { $0 === self }
-        parent = nil
+        TaskList.lock.withLockIrqSave {
+            parent?.children.removeAll { $0 === self }
+            parent = nil
+            if group.leader === self { group.leader = nil }
+        }
     }
 }
 
-/// The first C-level step of a forked child (switch.S's ret_from_fork).
+/// The first C-level step of a forked child (switch.S's ret_from_fork):
+/// finish the switch, store the TID, and, like every return to user mode,
+/// die instead if a fatal signal came first.
 @c(schedule_tail)
 func scheduleTail() {
     Scheduler.finishTaskSwitch()
+    Scheduler.current.storeChildTID()
+    Signals.exitToUserMode()
 }

@@ -1,3 +1,4 @@
+import ABI
 import Core
 
 /// One sleeper on a wait queue (Linux: struct wait_queue_entry).
@@ -79,6 +80,20 @@ public final class WaitQueue {
     @discardableResult
     public func wait(state: TaskState = .uninterruptible, exclusive: Bool = false, timeout: UInt64? = nil,
                      until condition: () -> Bool) -> Bool {
+        wait(state: state, exclusive: exclusive, timeout: timeout, interrupted: { false }, until: condition)
+    }
+
+    /// Sleeps until `condition` holds or a fatal signal is pending (Linux:
+    /// wait_event_interruptible, where only fatal signals interrupt until
+    /// signal delivery exists); throws EINTR for the signal.
+    public func waitInterruptible(exclusive: Bool = false, until condition: () -> Bool) throws(Errno) {
+        let task = Scheduler.current
+        guard wait(state: .interruptible, exclusive: exclusive, timeout: nil,
+                   interrupted: { task.hasFatalSignalPending }, until: condition) else { throw .EINTR }
+    }
+
+    private func wait(state: TaskState, exclusive: Bool, timeout: UInt64?, interrupted: () -> Bool,
+                      until condition: () -> Bool) -> Bool {
         if condition() { return true }
         mightSleep("wait_event")
         let entry = WaitQueueEntry()
@@ -87,7 +102,7 @@ public final class WaitQueue {
         while true {
             prepareToWait(entry, state: state, exclusive: exclusive)
             satisfied = condition()
-            if satisfied { break }
+            if satisfied || interrupted() { break }
             if let left = remaining {
                 if left == 0 { break }
                 remaining = Scheduler.sleep(timeout: left)

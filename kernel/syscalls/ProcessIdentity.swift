@@ -1,11 +1,72 @@
 import ABI
+import Core
+import Lib
 
-/// getpid, gettid, getppid (Linux: kernel/sys.c). A thread-group id equals
-/// the pid until CLONE_THREAD exists.
+/// Process, thread, group and session IDs (Linux: kernel/sys.c). getpid
+/// is the thread group's ID, gettid the thread's own.
 enum ProcessIdentitySyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.getpid, { _ throws(Errno) in Int64(Scheduler.current.tgid) }),
         (.gettid, { _ throws(Errno) in Int64(Scheduler.current.pid) }),
-        (.getppid, { _ throws(Errno) in Int64(Scheduler.current.parent?.tgid ?? 0) }),
+        (.getppid, { _ throws(Errno) in Int64(Scheduler.current.realParent?.tgid ?? 0) }),
+        (.getpgid, { arguments throws(Errno) in Int64(try process(arguments.a0).group.processGroup) }),
+        (.getpgrp, { _ throws(Errno) in Int64(Scheduler.current.group.processGroup) }),
+        (.getsid, { arguments throws(Errno) in Int64(try process(arguments.a0).group.session) }),
+        (.setpgid, setpgid),
+        (.setsid, setsid),
     ]
+
+    /// The task a pid argument names: 0 for the caller (ESRCH if none).
+    private static func process(_ argument: UInt64) throws(Errno) -> Task {
+        let pid = Int32(truncatingIfNeeded: argument)
+        if pid == 0 { return Scheduler.current }
+        guard let task = PidAllocation.task(pid) else { throw .ESRCH }
+        return task
+    }
+
+    /// Whether any process is in process group `id` — within `session`, if given.
+    private static func processGroupExists(_ id: Int32, inSession session: Int32? = nil) -> Bool {
+        PidAllocation.allTasks.contains { task in
+            task.group.processGroup == id && (session.map { task.group.session == $0 } ?? true)
+        }
+    }
+
+    /// setpgid(pid, pgid) with Linux's rules: the caller itself or a child
+    /// that has not exec'd (else EACCES), in the caller's session (EPERM);
+    /// never a session leader (EPERM); and a group other than its own pid
+    /// must already exist in the same session (EPERM).
+    static func setpgid(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let caller = Scheduler.current
+        var pid = Int32(truncatingIfNeeded: arguments.a0)
+        var pgid = Int32(truncatingIfNeeded: arguments.a1)
+        if pid == 0 { pid = caller.tgid }
+        if pgid == 0 { pgid = pid }
+        guard pgid >= 0 else { throw .EINVAL }
+        guard let target = PidAllocation.task(pid) else { throw .ESRCH }
+        guard target.isGroupLeader else { throw .EINVAL }
+        if target.realParent?.group === caller.group {
+            guard target.group.session == caller.group.session else { throw .EPERM }
+            guard target.flags.contains(.forkNoExec) else { throw .EACCES }
+        } else if target.group !== caller.group {
+            throw .ESRCH
+        }
+        guard !target.group.isSessionLeader else { throw .EPERM }
+        if pgid != pid && !processGroupExists(pgid, inSession: caller.group.session) { throw .EPERM }
+        TaskList.lock.withLockIrqSave { target.group.processGroup = pgid }
+        return 0
+    }
+
+    /// setsid(): a new session and process group, both named by the
+    /// caller's pid — unless that pid already names a process group (EPERM),
+    /// which includes being a group leader already.
+    static func setsid(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let group = Scheduler.current.group
+        guard !group.isSessionLeader, !processGroupExists(group.tgid) else { throw .EPERM }
+        TaskList.lock.withLockIrqSave {
+            group.isSessionLeader = true
+            group.session = group.tgid
+            group.processGroup = group.tgid
+        }
+        return Int64(group.tgid)
+    }
 }

@@ -32,6 +32,15 @@ public enum SyscallTable {
         RandomSyscalls.table,
         ForkSyscalls.table,
         WaitSyscalls.table,
+        FutexSyscalls.table,
+        CredentialsSyscalls.table,
+        SignalSyscalls.table,
+        TimeSyscalls.table,
+        ResourceLimitSyscalls.table,
+        SchedSyscalls.table,
+        SystemSyscalls.table,
+        PrctlSyscalls.table,
+        RebootSyscalls.table,
     ]
 
     nonisolated(unsafe) private static var handlers: [SyscallHandler?] = []
@@ -48,8 +57,10 @@ public enum SyscallTable {
         SyscallEntry.handler = { frame in
             frame.rax = UInt64(bitPattern: dispatch(frame))
             // On the way back to user mode (Linux: exit_to_user_mode_loop): a
-            // wakeup during the call may have asked for another task to run.
+            // wakeup during the call may have asked for another task to run,
+            // and a fatal signal may have arrived.
             Scheduler.yieldIfNeeded()
+            Signals.exitToUserMode()
         }
     }
 

@@ -50,21 +50,57 @@ public enum HRTimers {
 
     /// Sleeps `nanoseconds` with hrtimer precision (Linux: hrtimer_nanosleep's sleeper).
     public static func sleep(nanoseconds: UInt64) {
+        _ = sleep(until: Clock.nanosecondsSinceBoot() + nanoseconds, state: .uninterruptible) { false }
+    }
+
+    /// Sleeps until `condition` holds, `deadline` (ns since boot; nil for
+    /// none) passes, or a fatal signal is pending (Linux:
+    /// schedule_hrtimeout in TASK_INTERRUPTIBLE, as nanosleep and futex
+    /// waits use it). The condition is tested after the task's state is set,
+    /// so a wakeup between the test and the switch is not lost.
+    public static func sleepInterruptible(until deadline: UInt64?, wakeWhen condition: () -> Bool) -> SleepOutcome {
+        sleep(until: deadline, state: .interruptible, wakeWhen: condition)
+    }
+
+    private static func sleep(until deadline: UInt64?, state: TaskState, wakeWhen condition: () -> Bool) -> SleepOutcome {
         let task = Scheduler.current
-        let deadline = Clock.nanosecondsSinceBoot() + nanoseconds
         var expired = false
-        let timer = HRTimer { _ in
-            expired = true
-            Scheduler.wakeUp(task)
-            return .noRestart
+        let timer = deadline.map { deadline -> HRTimer in
+            let timer = HRTimer { _ in
+                expired = true
+                Scheduler.wakeUp(task)
+                return .noRestart
+            }
+            start(timer, expires: deadline)
+            return timer
         }
-        start(timer, expires: deadline)
+        let outcome: SleepOutcome
         while true {
-            Scheduler.setCurrentState(.uninterruptible)
-            if expired { break }
+            Scheduler.setCurrentState(state)
+            if condition() {
+                outcome = .woken
+                break
+            }
+            if expired {
+                outcome = .timedOut
+                break
+            }
+            if state.contains(.interruptible) && task.hasFatalSignalPending {
+                outcome = .interrupted
+                break
+            }
             Scheduler.schedule()
         }
         Scheduler.setCurrentState(.running)
-        cancel(timer)
+        if let timer { cancel(timer) }
+        return outcome
     }
+}
+
+/// How an interruptible sleep ended.
+public enum SleepOutcome {
+    case woken
+    case timedOut
+    /// A fatal signal: the caller returns EINTR, and the task exits on its way to user mode.
+    case interrupted
 }

@@ -4,14 +4,22 @@ import ABI
 /// the `action` array of struct sighand_struct, include/linux/sched/signal.h,
 /// with the rules of do_sigaction and flush_signal_handlers in kernel/signal.c).
 public struct SignalActionTable: Equatable, Sendable {
-    private var actions: [KernelSigaction]
+    /// One action per signal, or empty while every action is SIG_DFL — as
+    /// for most processes, which then carry no table at all.
+    private var actions: [KernelSigaction] = []
 
     /// Every signal at SIG_DFL.
-    public init() {
-        actions = Array(repeating: KernelSigaction(), count: Int(Signal._NSIG))
-    }
+    public init() {}
 
-    public subscript(signal: Signal) -> KernelSigaction { actions[Int(signal.rawValue - 1)] }
+    /// Every signal ignored (Linux: ignore_signals, what kernel threads have).
+    public static let ignoringAll = SignalActionTable(
+        actions: Array(repeating: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN), count: Int(Signal._NSIG)))
+
+    private init(actions: [KernelSigaction]) { self.actions = actions }
+
+    public subscript(signal: Signal) -> KernelSigaction {
+        actions.isEmpty ? KernelSigaction() : actions[Int(signal.rawValue - 1)]
+    }
 
     /// rt_sigaction: returns the action in force and installs `new` if
     /// given. SIGKILL's and SIGSTOP's actions cannot be changed (EINVAL),
@@ -25,6 +33,7 @@ public struct SignalActionTable: Equatable, Sendable {
         if var action = new {
             action.sa_flags = action.sa_flags.intersection(.UAPI_SA_FLAGS)
             action.sa_mask = action.sa_mask.removingUnblockable()
+            if actions.isEmpty { actions = Array(repeating: KernelSigaction(), count: Int(Signal._NSIG)) }
             actions[Int(signal.rawValue - 1)] = action
         }
         return old
@@ -35,10 +44,8 @@ public struct SignalActionTable: Equatable, Sendable {
     /// program, so caught signals return to SIG_DFL; ignored ones stay
     /// ignored. Flags, masks and restorers are cleared.
     public mutating func resetForExec() {
-        for index in actions.indices {
-            let ignored = actions[index].sa_handler == KernelSigaction.SIG_IGN
-            actions[index] = KernelSigaction(sa_handler: ignored ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL)
-        }
+        actions = actions.map { KernelSigaction(sa_handler: $0.sa_handler == KernelSigaction.SIG_IGN ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL) }
+        if actions.allSatisfy({ $0 == KernelSigaction() }) { actions = [] }
     }
 
     /// Whether a sent `signal` would be discarded at once (Linux:

@@ -24,6 +24,12 @@ public enum TimeUnits {
         return (seconds, remainder / unit)
     }
 
+    /// a + b, saturating at the ends of Int64 (Linux: ktime_add_safe).
+    public static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
     /// seconds * 10^9 + fraction, saturating at Int64.max (Linux: KTIME_MAX).
     static func combine(seconds: Int64, nanoseconds: Int64) -> Int64 {
         let (product, overflow) = seconds.multipliedReportingOverflow(by: nanosecondsPerSecond)
@@ -57,5 +63,14 @@ extension Timeval {
     public var validNanoseconds: Int64? {
         guard tv_sec >= 0, (0..<1_000_000).contains(tv_usec) else { return nil }
         return TimeUnits.combine(seconds: tv_sec, nanoseconds: tv_usec * TimeUnits.nanosecondsPerMicrosecond)
+    }
+}
+
+extension Rusage {
+    /// A usage record with `cpuTime` ns of CPU time. The scheduler does not
+    /// split user from system time, so all of it is reported as user time.
+    public init(cpuTime: UInt64) {
+        self.init()
+        ru_utime = Timeval(nanoseconds: Int64(clamping: cpuTime))
     }
 }

@@ -1,0 +1,105 @@
+import ABI
+import Core
+import Lib
+
+/// Fast user-space locking (Linux: kernel/futex/). User space takes and
+/// releases locks with atomic instructions on a 32-bit word and enters the
+/// kernel only to sleep until the word changes (FUTEX_WAIT) or to wake
+/// sleepers (FUTEX_WAKE). Sleepers are keyed by (address space, address):
+/// the private-futex key, which is also right for shared futexes while
+/// every mapping is private (MAP_SHARED memory would need keys by page).
+enum Futex {
+    nonisolated(unsafe) private static let table = FutexTable<Task>()
+    /// One lock for the table; the value check and the queueing of a
+    /// waiter happen under it, so a waker that changed the word before
+    /// taking the lock either made the waiter see the change or finds it queued.
+    private static let lock = SpinLock()
+
+    /// The key of the word at `address`, which must be 4-byte aligned (EINVAL).
+    static func key(_ space: AddressSpace, _ address: UInt64) throws(Errno) -> FutexKey {
+        guard address % 4 == 0 else { throw .EINVAL }
+        return FutexKey(space: space.id, address: address)
+    }
+
+    /// FUTEX_WAIT and FUTEX_WAIT_BITSET (Linux: futex_wait): sleep if the
+    /// word still holds `expected` (else EAGAIN), until a matching wake
+    /// (returns), the deadline in ns since boot (ETIMEDOUT) or a fatal
+    /// signal (EINTR). EFAULT if the word cannot be read.
+    static func wait(space: AddressSpace, address: UInt64, expected: UInt32, bitset: UInt32, deadline: UInt64?) throws(Errno) {
+        let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, address), bitset: bitset)
+        try lock.withLockIrqSave { () throws(Errno) in
+            guard try UserAccess.get(UInt32.self, at: address) == expected else { throw .EAGAIN }
+            table.enqueue(waiter)
+        }
+        let outcome = HRTimers.sleepInterruptible(until: deadline) { waiter.isWoken }
+        if outcome == .woken { return }
+        // Not woken yet: leave the queue — unless a waker took us meanwhile, which counts as woken.
+        guard lock.withLockIrqSave({ table.remove(waiter) }) else { return }
+        throw outcome == .timedOut ? .ETIMEDOUT : .EINTR
+    }
+
+    /// FUTEX_WAKE and FUTEX_WAKE_BITSET (Linux: futex_wake): wakes up to
+    /// `count` waiters (at least one) and returns how many it woke.
+    @discardableResult
+    static func wake(space: AddressSpace, address: UInt64, count: Int, bitset: UInt32 = FutexCommand.FUTEX_BITSET_MATCH_ANY) -> Int {
+        guard let key = try? key(space, address) else { return 0 }
+        let woken = lock.withLockIrqSave { table.wake(key, count: count, bitset: bitset) }
+        for waiter in woken { Scheduler.wakeUp(waiter.owner) }
+        return woken.count
+    }
+
+    /// FUTEX_REQUEUE and FUTEX_CMP_REQUEUE (Linux: futex_requeue): wakes
+    /// up to `wakeCount` waiters on the first word and moves up to
+    /// `requeueCount` others to the second; with `expected`, only if the
+    /// first word still holds it (EAGAIN). Returns woken plus moved.
+    static func requeue(space: AddressSpace, from source: UInt64, to target: UInt64, wakeCount: Int, requeueCount: Int,
+                        expected: UInt32?) throws(Errno) -> Int {
+        let from = try key(space, source)
+        let to = try key(space, target)
+        let result = try lock.withLockIrqSave { () throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
+            if let expected, try UserAccess.get(UInt32.self, at: source) != expected { throw .EAGAIN }
+            return table.requeue(from: from, to: to, wakeCount: wakeCount, requeueCount: requeueCount)
+        }
+        for waiter in result.woken { Scheduler.wakeUp(waiter.owner) }
+        return result.woken.count + result.requeued
+    }
+
+    /// Releases the robust futexes a dying thread still holds (Linux:
+    /// exit_robust_list, handle_futex_death): each lock word that names the
+    /// thread as owner gets FUTEX_OWNER_DIED, and a waiter is woken, so a
+    /// robust mutex's next locker learns its owner died. The list lives in
+    /// user memory and may be corrupt: it is followed at most
+    /// ROBUST_LIST_LIMIT steps, and any fault ends the walk.
+    static func releaseRobustList(of task: Task) {
+        let headAddress = task.robustListHead
+        task.robustListHead = 0
+        guard headAddress != 0, let space = task.mm,
+              let head = try? UserAccess.read(RobustListHead.self, at: headAddress) else { return }
+        // The low bit of each link marks a priority-inheritance futex, which is not implemented.
+        let pending = head.listOpPending & ~1
+        var entry = head.next & ~1
+        var steps = 0
+        while entry != headAddress && entry != 0 && steps < FutexWord.ROBUST_LIST_LIMIT {
+            guard let next = try? UserAccess.get(UInt64.self, at: entry) else { return }
+            if entry != pending { releaseFutexOnDeath(space, entry &+ UInt64(bitPattern: head.futexOffset), owner: task.pid, isPending: false) }
+            entry = next & ~1
+            steps += 1
+        }
+        if pending != 0 { releaseFutexOnDeath(space, pending &+ UInt64(bitPattern: head.futexOffset), owner: task.pid, isPending: true) }
+    }
+
+    private static func releaseFutexOnDeath(_ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool) {
+        guard address % 4 == 0 else { return }
+        let mustWake = lock.withLockIrqSave { () -> Bool in
+            guard let value = try? UserAccess.get(UInt32.self, at: address) else { return false }
+            let holder = value & FutexWord.FUTEX_TID_MASK
+            // An unlock that was cut short: the lock is free but a waiter may not have been woken.
+            if isPending && holder == 0 { return true }
+            guard holder == UInt32(bitPattern: owner) else { return false }
+            // User space cannot run while this CPU holds the lock with interrupts off: the update is atomic.
+            try? UserAccess.put((value & FutexWord.FUTEX_WAITERS) | FutexWord.FUTEX_OWNER_DIED, at: address)
+            return value & FutexWord.FUTEX_WAITERS != 0
+        }
+        if mustWake { wake(space: space, address: address, count: 1) }
+    }
+}

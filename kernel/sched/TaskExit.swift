@@ -1,0 +1,145 @@
+import ABI
+import Core
+import Lib
+
+/// The end of a task (Linux: kernel/exit.c do_exit, exit_notify,
+/// forget_original_parent, do_group_exit). The scheduler's `exitCurrent`
+/// runs `prepareToExit` and then switches away for the last time.
+extension Task {
+    /// What an exiting task does while it can still touch user memory and
+    /// sleep, then its departure from the process tree. Returns with
+    /// interrupts off: from the moment it is a zombie nothing would run it again.
+    func prepareToExit(status: Int32) {
+        flags.insert(.exiting)
+        // A thread killed by exit_group or a fatal signal reports the group's status.
+        exitStatus = group.exitStatus ?? status
+        if mm != nil { mmRelease() }
+        _ = CPU.saveAndDisableInterrupts()
+        TaskList.lock.lock()
+        leaveThreadGroup()
+        let notify = exitNotify()
+        TaskList.lock.unlock()
+        exited.completeAll()
+        if let notify { ProcessExit.notifyParent(of: notify) }
+    }
+
+    /// Linux's mm_release: wake whoever waits for this thread to let go of
+    /// its memory — pthread_join through CLONE_CHILD_CLEARTID (the TID word
+    /// is zeroed and futex-woken, if anyone else still sees the memory) and
+    /// a vfork parent — and release the robust futexes it holds. Exit calls
+    /// it; exec must call it too, before it replaces the address space
+    /// (Linux: exec_mm_release).
+    public func mmRelease() {
+        Futex.releaseRobustList(of: self)
+        if clearChildTID != 0, let space = mm, space.users > 1 {
+            try? UserAccess.put(UInt32(0), at: clearChildTID)
+            Futex.wake(space: space, address: clearChildTID, count: 1)
+        }
+        clearChildTID = 0
+        completeVfork()
+    }
+
+    /// Lets a vfork parent run again (Linux: complete_vfork_done).
+    func completeVfork() {
+        vforkDone?.complete()
+        vforkDone = nil
+    }
+
+    /// Takes the thread off its group's list and moves its CPU time to the
+    /// group's total (Linux: __exit_signal), and hands its children to a
+    /// new parent (Linux: forget_original_parent).
+    private func leaveThreadGroup() {
+        group.exitedThreadsRuntime += Scheduler.runtime(of: self)
+        group.threads.removeAll { $0 === self }
+        // Another thread of the process adopts the children; if none is
+        // left, init does, and kthreadd for kernel threads' children.
+        let adopter = group.threads.first ?? (isProcess ? Scheduler.childReaper : KThreads.daemon)
+        for child in children {
+            child.parent = adopter
+            adopter?.children.append(child)
+            // A new parent in another process gets SIGCHLD, whatever the child chose (Linux: reparent_leader).
+            if adopter?.group !== group { child.exitSignal = .SIGCHLD }
+            if let adopter, child.isWaitableZombie { adopter.group.childExited.wakeUpAll() }
+        }
+        children.removeAll()
+    }
+
+    /// The state the task dies in (Linux: exit_notify). Returns the group
+    /// leader whose parent must now hear that the process is gone, if any.
+    private func exitNotify() -> Task? {
+        guard isProcess else {
+            state = .dead
+            return nil
+        }
+        if isGroupLeader {
+            // A leader with live threads waits as a zombie for them to finish.
+            state = parent != nil ? .exitZombie : .dead
+            return state == .exitZombie && group.threads.isEmpty ? self : nil
+        }
+        // Other threads are reaped at once; the last one lets the leader's parent know.
+        state = .dead
+        if group.threads.isEmpty, let leader = group.leader, leader.state.contains(.exitZombie) { return leader }
+        return nil
+    }
+
+    /// A zombie whose whole group is gone: what wait4 can collect (Linux:
+    /// EXIT_ZOMBIE and thread_group_empty, delay_group_leader).
+    var isWaitableZombie: Bool { state.contains(.exitZombie) && group.threads.isEmpty }
+
+    /// The wait status the parent collects: the group's if it ended together.
+    var waitStatus: Int32 { group.exitStatus ?? exitStatus }
+}
+
+extension ThreadGroup {
+    /// exit_group(2) and every fatal signal (Linux: do_group_exit and
+    /// zap_other_threads): the first one sets the status and sends every
+    /// other thread SIGKILL, waking it from any interruptible sleep, so it
+    /// exits on its way back to user mode. Returns the status in force,
+    /// which the caller then exits with.
+    @discardableResult
+    func beginExit(status: Int32, except caller: Task?) -> Int32 {
+        let victims = TaskList.lock.withLockIrqSave { () -> [Task] in
+            guard exitStatus == nil else { return [] }
+            exitStatus = status
+            return threads.filter { $0 !== caller }
+        }
+        for thread in victims {
+            thread.pendingSignals.insert(.SIGKILL)
+            Scheduler.wakeUp(thread, states: .interruptible)
+        }
+        return exitStatus ?? status
+    }
+}
+
+/// Telling a parent about a child's end (Linux: do_notify_parent).
+enum ProcessExit {
+    /// Sends the child's exit signal and wakes the parent's waiters. A
+    /// parent that ignores SIGCHLD (or set SA_NOCLDWAIT) does not get a
+    /// zombie: the child is reaped at once.
+    static func notifyParent(of leader: Task) {
+        guard let parent = leader.parent else { return }
+        let actions = parent.sighand.actions
+        let autoReap = leader.exitSignal == .SIGCHLD
+            && (actions[.SIGCHLD].sa_handler == KernelSigaction.SIG_IGN || actions[.SIGCHLD].sa_flags.contains(.SA_NOCLDWAIT))
+        if let signal = leader.exitSignal { Signals.send(signal, toProcess: parent.group, from: nil) }
+        if autoReap {
+            // Dead rather than a zombie; if it is still on its way out, its
+            // last switch reaps it, otherwise it is reaped here (without
+            // counting towards the parent's children times, as in Linux).
+            TaskList.lock.withLockIrqSave { leader.state = .dead }
+            if leader !== Scheduler.current { leader.reap() }
+        }
+        parent.group.childExited.wakeUpAll()
+    }
+
+    /// Removes a collected zombie for good, adding its CPU time to the
+    /// parent's children total (Linux: release_task after wait_task_zombie).
+    static func reap(_ zombie: Task) {
+        TaskList.lock.withLockIrqSave {
+            if let parent = zombie.parent {
+                parent.group.reapedChildrenRuntime += zombie.group.runtime + zombie.group.reapedChildrenRuntime
+            }
+        }
+        zombie.reap()
+    }
+}

@@ -1,0 +1,49 @@
+import ABI
+import Core
+import Lib
+
+/// reboot(2) (Linux: kernel/reboot.c): privileged (CAP_SYS_BOOT), both
+/// magic numbers right, then restart, halt or power off with Linux's log
+/// lines. busybox's `poweroff -f` ends here. Halting powers off too: under
+/// QEMU a halted machine would only hang its runner.
+enum RebootSyscalls {
+    static let table: [(SyscallNumber, SyscallHandler)] = [
+        (.reboot, reboot),
+    ]
+
+    /// Whether Ctrl-Alt-Del restarts at once (CAD_ON) or is left to init (CAD_OFF, Linux's default).
+    nonisolated(unsafe) static var ctrlAltDelRestarts = false
+
+    static func reboot(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let magic = UInt32(truncatingIfNeeded: arguments.a0)
+        let magic2 = UInt32(truncatingIfNeeded: arguments.a1)
+        let command = UInt32(truncatingIfNeeded: arguments.a2)
+        guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
+        let secondMagics = [RebootCommand.LINUX_REBOOT_MAGIC2, RebootCommand.LINUX_REBOOT_MAGIC2A,
+                            RebootCommand.LINUX_REBOOT_MAGIC2B, RebootCommand.LINUX_REBOOT_MAGIC2C]
+        guard magic == RebootCommand.LINUX_REBOOT_MAGIC1, secondMagics.contains(magic2) else { throw .EINVAL }
+        switch command {
+        case RebootCommand.LINUX_REBOOT_CMD_RESTART:
+            pr_emerg("reboot: Restarting system")
+            Machine.reboot()
+        case RebootCommand.LINUX_REBOOT_CMD_RESTART2:
+            let text = try UserAccess.stringFromUser(arguments.a3, limit: 255)
+            pr_emerg("reboot: Restarting system with command '\(String(decoding: text, as: UTF8.self))'")
+            Machine.reboot()
+        case RebootCommand.LINUX_REBOOT_CMD_HALT:
+            pr_emerg("reboot: System halted")
+            Machine.powerOff(code: 0)
+        case RebootCommand.LINUX_REBOOT_CMD_POWER_OFF:
+            pr_emerg("reboot: Power down")
+            Machine.powerOff(code: 0)
+        case RebootCommand.LINUX_REBOOT_CMD_CAD_ON:
+            ctrlAltDelRestarts = true
+            return 0
+        case RebootCommand.LINUX_REBOOT_CMD_CAD_OFF:
+            ctrlAltDelRestarts = false
+            return 0
+        default:
+            throw .EINVAL
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ABI
+import Core
+import Lib
+
+/// Signal actions, masks and sending (Linux: kernel/signal.c). Actions,
+/// masks, the alternate stack and pending signals are recorded; a signal
+/// whose action is the default "terminate" ends its process. Handlers are
+/// not run yet, and stop/continue have no effect.
+enum SignalSyscalls {
+    static let table: [(SyscallNumber, SyscallHandler)] = [
+        (.rt_sigaction, rtSigaction),
+        (.rt_sigprocmask, rtSigprocmask),
+        (.rt_sigpending, rtSigpending),
+        (.sigaltstack, sigaltstack),
+        (.kill, kill),  // partial: handlers are recorded but not run; stop and continue have no effect
+        (.tkill, tkill),  // partial: handlers are recorded but not run; stop and continue have no effect
+        (.tgkill, tgkill),  // partial: handlers are recorded but not run; stop and continue have no effect
+    ]
+
+    /// sigset_t is 8 bytes on x86-64 (_NSIG / 8).
+    static let signalSetSize: UInt64 = 8
+
+    /// rt_sigaction(signal, act, oldact, sigsetsize).
+    static func rtSigaction(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        guard arguments.a3 == signalSetSize, let signal = Signal(rawValue: Int32(truncatingIfNeeded: arguments.a0)),
+              arguments.a0 >> 32 == 0 else { throw .EINVAL }
+        let task = Scheduler.current
+        let new = arguments.a1 != 0 ? try UserAccess.read(KernelSigaction.self, at: arguments.a1) : nil
+        let old = try task.sighand.change(signal, to: new)
+        // Setting "ignore" discards what is pending (Linux: do_sigaction).
+        if new != nil && task.sighand.actions.isIgnored(signal) { Signals.discardPending(signal, in: task.group) }
+        if arguments.a2 != 0 { try UserAccess.write(old, at: arguments.a2) }
+        return 0
+    }
+
+    /// rt_sigprocmask(how, set, oldset, sigsetsize): the calling thread's
+    /// blocked set; SIGKILL and SIGSTOP are never blocked.
+    static func rtSigprocmask(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        guard arguments.a3 == signalSetSize else { throw .EINVAL }
+        let task = Scheduler.current
+        let old = task.blockedSignals
+        if arguments.a1 != 0 {
+            let set = SignalSet(rawValue: try UserAccess.get(UInt64.self, at: arguments.a1))
+            guard let how = SigprocmaskHow(rawValue: Int32(truncatingIfNeeded: arguments.a0)) else { throw .EINVAL }
+            task.blockedSignals = old.applying(how, set)
+        }
+        if arguments.a2 != 0 { try UserAccess.put(old.rawValue, at: arguments.a2) }
+        return 0
+    }
+
+    /// rt_sigpending(set, sigsetsize): blocked signals waiting for this
+    /// thread or its process. A shorter set is allowed, a longer one not.
+    static func rtSigpending(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        guard arguments.a1 <= signalSetSize else { throw .EINVAL }
+        let task = Scheduler.current
+        let pending = TaskList.lock.withLockIrqSave { task.pendingSignals.union(task.group.sharedPendingSignals) }
+        var bytes = [UInt8](repeating: 0, count: Int(signalSetSize))
+        bytes.storeLittleEndian(pending.rawValue & task.blockedSignals.rawValue, at: 0)
+        try UserAccess.copyToUser(arguments.a0, Array(bytes.prefix(Int(arguments.a1))))
+        return 0
+    }
+
+    /// sigaltstack(ss, old_ss) (Linux: do_sigaltstack): the stack cannot be
+    /// changed while running on it (EPERM); the mode is 0, SS_ONSTACK or
+    /// SS_DISABLE, optionally with SS_AUTODISARM (else EINVAL); a stack
+    /// smaller than MINSIGSTKSZ is ENOMEM.
+    static func sigaltstack(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let task = Scheduler.current
+        let current = task.alternateSignalStack
+        let userStackPointer = arguments.registers.rsp
+        let onStack = userStackPointer > current.ss_sp && userStackPointer - current.ss_sp <= current.ss_size
+        var old = current
+        old.ss_flags = current.ss_flags | (current.ss_size == 0 ? StackT.SS_DISABLE : (onStack ? StackT.SS_ONSTACK : 0))
+        if arguments.a0 != 0 {
+            var new = try UserAccess.read(StackT.self, at: arguments.a0)
+            guard !onStack else { throw .EPERM }
+            let mode = new.ss_flags & ~StackT.SS_AUTODISARM
+            guard mode == 0 || mode == StackT.SS_ONSTACK || mode == StackT.SS_DISABLE else { throw .EINVAL }
+            if mode == StackT.SS_DISABLE {
+                new.ss_sp = 0
+                new.ss_size = 0
+            } else if new.ss_size < StackT.MINSIGSTKSZ {
+                throw .ENOMEM
+            }
+            new.ss_flags &= StackT.SS_AUTODISARM
+            task.alternateSignalStack = new
+        }
+        if arguments.a1 != 0 { try UserAccess.write(old, at: arguments.a1) }
+        return 0
+    }
+
+    /// A signal number argument: 1...64 is a signal, 0 only checks the
+    /// target (nil); anything else is EINVAL.
+    private static func signalNumber(_ argument: UInt64) throws(Errno) -> Signal? {
+        let number = Int32(truncatingIfNeeded: argument)
+        guard number == 0 || Signal(rawValue: number) != nil else { throw .EINVAL }
+        return Signal(rawValue: number)
+    }
+
+    /// Checks permission and sends to one process; the error for this target, if any.
+    private static func sendToProcess(_ signal: Signal?, _ target: Task, from sender: Task) throws(Errno) {
+        guard target.maySignal(signal, from: sender) else { throw .EPERM }
+        if let signal { Signals.send(signal, toProcess: target.group, from: sender) }
+    }
+
+    /// kill(pid, sig): pid > 0 the process containing that thread; 0 the
+    /// caller's process group; -1 every process the caller may signal but
+    /// init and itself; < -1 process group -pid. For several targets it
+    /// succeeds if any succeeded, else fails with the last error.
+    static func kill(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let pid = Int32(truncatingIfNeeded: arguments.a0)
+        let signal = try signalNumber(arguments.a1)
+        let sender = Scheduler.current
+        if pid > 0 {
+            guard let target = PidAllocation.task(pid) else { throw .ESRCH }
+            try sendToProcess(signal, target, from: sender)
+            return 0
+        }
+        guard pid != Int32.min else { throw .ESRCH }
+        let processes = PidAllocation.allTasks.filter { $0.isGroupLeader }
+        let targets = pid == -1
+            ? processes.filter { $0.pid > 1 && $0.group !== sender.group }
+            : processes.filter { $0.group.processGroup == (pid == 0 ? sender.group.processGroup : -pid) }
+        guard !targets.isEmpty else { throw .ESRCH }
+        var lastError: Errno? = nil
+        var anySucceeded = false
+        for target in targets {
+            do throws(Errno) {
+                try sendToProcess(signal, target, from: sender)
+                anySucceeded = true
+            } catch {
+                lastError = error
+            }
+        }
+        if !anySucceeded, let lastError { throw lastError }
+        return 0
+    }
+
+    /// tgkill(tgid, tid, sig): one thread, which must belong to process tgid.
+    static func tgkill(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let tgid = Int32(truncatingIfNeeded: arguments.a0)
+        guard tgid > 0 else { throw .EINVAL }
+        return try sendToThread(Int32(truncatingIfNeeded: arguments.a1), inProcess: tgid, arguments.a2)
+    }
+
+    /// tkill(tid, sig): the obsolete form without the process check.
+    static func tkill(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        try sendToThread(Int32(truncatingIfNeeded: arguments.a0), inProcess: nil, arguments.a1)
+    }
+
+    private static func sendToThread(_ tid: Int32, inProcess tgid: Int32?, _ signalArgument: UInt64) throws(Errno) -> Int64 {
+        guard tid > 0 else { throw .EINVAL }
+        guard let target = PidAllocation.task(tid), tgid.map({ $0 == target.tgid }) ?? true else { throw .ESRCH }
+        let signal = try signalNumber(signalArgument)
+        let sender = Scheduler.current
+        guard target.maySignal(signal, from: sender) else { throw .EPERM }
+        if let signal { Signals.send(signal, toThread: target, from: sender) }
+        return 0
+    }
+}

@@ -1,0 +1,175 @@
+import ABI
+import Core
+import Lib
+
+/// Clocks and sleeping (Linux: kernel/time/posix-timers.c, posix-cpu-timers.c,
+/// time.c, hrtimer.c). The global clocks come from Timekeeping; the CPU-time
+/// clocks from the scheduler's per-task runtime.
+enum TimeSyscalls {
+    static let table: [(SyscallNumber, SyscallHandler)] = [
+        (.clock_gettime, clockGettime),
+        (.clock_getres, clockGetres),
+        (.clock_settime, clockSettime),
+        (.gettimeofday, gettimeofday),
+        (.settimeofday, settimeofday),
+        (.time, time),
+        (.nanosleep, nanosleep),
+        (.clock_nanosleep, clockNanosleep),  // partial: no sleeping on CPU-time clocks (EOPNOTSUPP)
+    ]
+
+    /// What a clock ID names: a global clock, or a process's or thread's CPU time.
+    enum Source {
+        case global(ClockID)
+        case process(ThreadGroup)
+        case thread(Task)
+
+        var nanoseconds: Int64 {
+            switch self {
+            case .global(let clock): Timekeeping.read(clock) ?? 0
+            case .process(let group): Int64(clamping: group.runtime)
+            case .thread(let task): Int64(clamping: Scheduler.runtime(of: task))
+            }
+        }
+    }
+
+    /// Linux's clockid_to_kclock and the CPU-clock lookup (posix-cpu-timers.c
+    /// lookup_task): a negative ID encodes a pid, the caller's own threads
+    /// only for thread clocks, a process's leader for process clocks.
+    static func source(_ argument: UInt64) throws(Errno) -> Source {
+        let id = Int32(truncatingIfNeeded: argument)
+        let caller = Scheduler.current
+        if id >= 0 {
+            switch ClockID(rawValue: id) {
+            case .CLOCK_PROCESS_CPUTIME_ID: return .process(caller.group)
+            case .CLOCK_THREAD_CPUTIME_ID: return .thread(caller)
+            case let clock?: return .global(clock)
+            case nil: throw .EINVAL
+            }
+        }
+        guard CPUClockID.type(of: id) != CPUClockID.CLOCKFD else { throw .EINVAL }
+        let pid = CPUClockID.pid(of: id)
+        let task = pid == 0 ? caller : PidAllocation.task(pid)
+        if CPUClockID.isPerThread(id) {
+            guard let task, task.group === caller.group else { throw .EINVAL }
+            return .thread(task)
+        }
+        guard let task, pid == 0 || task.isGroupLeader else { throw .EINVAL }
+        return .process(task.group)
+    }
+
+    static func clockGettime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        try UserAccess.write(Timespec(nanoseconds: try source(arguments.a0).nanoseconds), at: arguments.a1)
+        return 0
+    }
+
+    /// The coarse clocks tick, and so do the CPU clocks Linux calls PROF and
+    /// VIRT; everything else reads in nanoseconds.
+    static func clockGetres(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let id = Int32(truncatingIfNeeded: arguments.a0)
+        let resolution: Int64
+        switch try source(arguments.a0) {
+        case .global(.CLOCK_REALTIME_COARSE), .global(.CLOCK_MONOTONIC_COARSE): resolution = Timekeeping.coarseResolution
+        case .global: resolution = 1
+        case .process, .thread:
+            resolution = id < 0 && CPUClockID.type(of: id) != CPUClockID.CPUCLOCK_SCHED ? Timekeeping.coarseResolution : 1
+        }
+        if arguments.a1 != 0 { try UserAccess.write(Timespec(nanoseconds: resolution), at: arguments.a1) }
+        return 0
+    }
+
+    /// Only CLOCK_REALTIME can be set, by the privileged; a CPU clock never (EPERM).
+    static func clockSettime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        switch try source(arguments.a0) {
+        case .global(.CLOCK_REALTIME):
+            let time = try UserAccess.read(Timespec.self, at: arguments.a1)
+            try setRealtime(time.validNanoseconds)
+            return 0
+        case .process, .thread: throw .EPERM
+        case .global: throw .EINVAL
+        }
+    }
+
+    /// Linux's do_sys_settimeofday64 for the time part: EINVAL for an invalid
+    /// time, then EPERM without privilege (CAP_SYS_TIME).
+    private static func setRealtime(_ nanoseconds: Int64?) throws(Errno) {
+        guard let nanoseconds else { throw .EINVAL }
+        guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
+        Timekeeping.setRealtime(nanoseconds)
+    }
+
+    static func gettimeofday(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        if arguments.a0 != 0 { try UserAccess.write(Timeval(nanoseconds: Timekeeping.realtime), at: arguments.a0) }
+        if arguments.a1 != 0 { try UserAccess.write(Timekeeping.timezone, at: arguments.a1) }
+        return 0
+    }
+
+    /// settimeofday(tv, tz): either may be NULL; the zone is only recorded.
+    static func settimeofday(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let time = arguments.a0 != 0 ? try UserAccess.read(Timeval.self, at: arguments.a0) : nil
+        if let time, !(0..<1_000_000).contains(time.tv_usec) { throw .EINVAL }
+        let zone = arguments.a1 != 0 ? try UserAccess.read(Timezone.self, at: arguments.a1) : nil
+        if let time, time.validNanoseconds == nil { throw .EINVAL }
+        guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
+        if let zone {
+            guard (-15 * 60...15 * 60).contains(zone.tz_minuteswest) else { throw .EINVAL }
+            Timekeeping.timezone = zone
+        }
+        if let time { try setRealtime(time.validNanoseconds) }
+        return 0
+    }
+
+    static func time(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let seconds = Timekeeping.realtime / TimeUnits.nanosecondsPerSecond
+        if arguments.a0 != 0 { try UserAccess.put(seconds, at: arguments.a0) }
+        return seconds
+    }
+
+    /// nanosleep(req, rem): on CLOCK_MONOTONIC.
+    static func nanosleep(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        try sleep(on: .CLOCK_MONOTONIC, absolute: false, request: arguments.a0, remaining: arguments.a1)
+        return 0
+    }
+
+    /// clock_nanosleep(clock, flags, req, rem): relative, or until an
+    /// absolute time with TIMER_ABSTIME. The alarm clocks need privilege
+    /// (CAP_WAKE_ALARM); the raw and coarse clocks cannot be slept on.
+    static func clockNanosleep(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let clock: ClockID
+        switch try source(arguments.a0) {
+        case .global(let global): clock = global
+        case .thread: throw .EINVAL
+        case .process: throw .EOPNOTSUPP
+        }
+        switch clock {
+        case .CLOCK_REALTIME, .CLOCK_MONOTONIC, .CLOCK_BOOTTIME, .CLOCK_TAI: break
+        case .CLOCK_REALTIME_ALARM, .CLOCK_BOOTTIME_ALARM:
+            guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
+        default: throw .EOPNOTSUPP
+        }
+        let absolute = Int32(truncatingIfNeeded: arguments.a1) & TimerFlags.TIMER_ABSTIME != 0
+        try sleep(on: clock, absolute: absolute, request: arguments.a2, remaining: arguments.a3)
+        return 0
+    }
+
+    /// The sleep of nanosleep and clock_nanosleep (Linux: hrtimer_nanosleep,
+    /// do_nanosleep): until the deadline, or EINTR when a fatal signal comes
+    /// first, with the time left stored for a relative sleep.
+    private static func sleep(on clock: ClockID, absolute: Bool, request: UInt64, remaining: UInt64) throws(Errno) {
+        guard let length = try UserAccess.read(Timespec.self, at: request).validNanoseconds else { throw .EINVAL }
+        let now = Timekeeping.monotonic
+        let deadline: Int64
+        if !absolute {
+            deadline = TimeUnits.saturatingSum(now, length)
+        } else if clock == .CLOCK_REALTIME || clock == .CLOCK_TAI || clock == .CLOCK_REALTIME_ALARM {
+            deadline = Timekeeping.monotonic(fromRealtime: length)
+        } else {
+            deadline = length
+        }
+        guard deadline > now else { return }
+        guard HRTimers.sleepInterruptible(until: UInt64(deadline), wakeWhen: { false }) == .interrupted else { return }
+        if !absolute && remaining != 0 {
+            try UserAccess.write(Timespec(nanoseconds: max(deadline - Timekeeping.monotonic, 0)), at: remaining)
+        }
+        throw .EINTR
+    }
+}
