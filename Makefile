@@ -57,7 +57,7 @@ $(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(
 $(B)/obj $(B)/modules:
 	mkdir -p $@
 
-$(B)/obj/%.o: %.S $(ARCH_HDR)
+$(B)/obj/%.o: %.S $(ARCH_HDR) $(wildcard tests/kernel/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) -target x86_64-unknown-none-elf -I $(ARCH) -c $< -o $@
 

@@ -35,6 +35,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     Kallsyms.initialize()
 
     Scheduler.initialize()
+    Futex.initialize()
     IrqFlow.install()
     TaskletQueue.initialize()
     RCU.initialize()

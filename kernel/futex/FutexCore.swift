@@ -9,11 +9,16 @@ import Lib
 /// the private-futex key, which is also right for shared futexes while
 /// every mapping is private (MAP_SHARED memory would need keys by page).
 enum Futex {
-    nonisolated(unsafe) private static let table = FutexTable<Task>()
+    nonisolated(unsafe) private static var table = FutexTable<Task>(bucketCount: 0)
     /// One lock for the table; the value check and the queueing of a
     /// waiter happen under it, so a waker that changed the word before
     /// taking the lock either made the waiter see the change or finds it queued.
     private static let lock = SpinLock()
+
+    /// Allocates the hash table at boot (Linux: futex_init, 256 buckets per CPU).
+    static func initialize() {
+        table = FutexTable<Task>(bucketCount: 256)
+    }
 
     /// The key of the word at `address`, which must be 4-byte aligned (EINVAL).
     static func key(_ space: AddressSpace, _ address: UInt64) throws(Errno) -> FutexKey {

@@ -73,7 +73,8 @@ public final class FutexTable<Owner: AnyObject> {
     public func remove(_ waiter: FutexWaiter<Owner>) -> Bool {
         guard waiter.isQueued else { return false }
         let index = bucketIndex(waiter.key)
-        buckets[index].removeAll { $0 === waiter }
+        // A new array rather than removeAll: an emptied bucket keeps no storage.
+        buckets[index] = buckets[index].filter { $0 !== waiter }
         waiter.isQueued = false
         count -= 1
         return true

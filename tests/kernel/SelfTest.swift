@@ -39,6 +39,7 @@ public enum SelfTests {
         ("deferred", DeferredWorkTests.deferred),
         ("vfs", VFSTests.run),
         ("user", UserModeTests.run),
+        ("process", ProcessTests.run),
         ("sched", SchedulerTests.dump),
     ]
 

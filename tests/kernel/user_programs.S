@@ -3,23 +3,7 @@
  * (UserModeTests.swift). The kernel copies their bytes into a fresh address
  * space and runs them in ring 3. Each exit code names the check that failed.
  */
-#define SYS_write 1
-#define SYS_mmap 9
-#define SYS_mprotect 10
-#define SYS_munmap 11
-#define SYS_brk 12
-#define SYS_getrandom 318
-#define SYS_fork 57
-#define SYS_wait4 61
-#define ECHILD 10
-#define ENOMEM 12
-#define PROT_READ 1
-#define PROT_RW 3
-#define MAP_PRIVATE_ANONYMOUS 0x22
-#define SYS_getpid 39
-#define SYS_exit 60
-#define EFAULT 14
-#define ENOSYS 38
+#include "user_asm.h"
 
     .section .rodata.user_programs, "a"
     .global user_hello_start, user_hello_end
