@@ -42,6 +42,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     PIC8259.disable(vectorBase: 0x20)
     LocalTimer.initialize()
     IOAPICSetup.initialize()
+    ConsoleInput.initialize(port: .com1)
     Initrd.locate(boot)
     CPU.enableInterrupts()
     restInit(commandLine)

@@ -142,7 +142,8 @@ def make_test_iso():
 
 class Run:
     def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
-                 kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None):
+                 kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None,
+                 typed=None):
         self.name = name
         self.label = '(' + label + ')'
         self.kind = kind
@@ -156,6 +157,7 @@ class Run:
         self.prepare = prepare
         self.arg = arg
         self.cpu = cpu
+        self.typed = typed
 
     def command(self):
         cmd = ['timeout', '-k', '10', str(self.timeout), QEMU]
@@ -166,7 +168,9 @@ class Run:
         else:
             cmd += ['-kernel', self.kernel or KERNEL]
         cmd += ['-m', self.mem, '-display', 'none', '-monitor', 'none',
-                '-serial', 'file:' + self.log, '-no-reboot',
+                # Typed input needs the serial line on stdin/stdout (QEMU 7's file backend is
+                # output only); execute() connects them to the typed bytes and the log.
+                '-serial', 'stdio' if self.typed else 'file:' + self.log, '-no-reboot',
                 '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
         if self.append is not None:
             cmd += ['-append', self.append]
@@ -197,6 +201,8 @@ RUNS = [
         kernel=PVH_KERNEL, protocol='PVH', prepare=make_pvh_copy),
     Run('selftest-unknown', '-m 32M', 'unknown', '32M',
         'console=ttyS0 apus.selftest=no_such_test', arg='no_such_test'),
+    Run('console', 'typed serial input, -m 64M', 'selftest', '64M',
+        'console=ttyS0 apus.selftest=console', typed=b'apus console line\rab\x7fc\rlong\r\x04'),
     Run('boot', '-m 256M', 'boot', '256M', 'console=ttyS0'),
     Run('oops', '-m 64M', 'oops', '64M', 'console=ttyS0 apus.selftest=oops panic=-1'),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
@@ -205,6 +211,7 @@ RUNS = [
 
 BOOTED = 'Apus booted.'
 PANIC = 'Kernel panic - not syncing'
+CONSOLE_LISTENS = 'irq 4: serial'
 
 
 def execute(run):
@@ -218,8 +225,12 @@ def execute(run):
         f.write(shlex.join(cmd) + '\n')
     stderr_path = os.path.join(LOGS, run.name + '.stderr')
     start = time.monotonic()
-    with open(stderr_path, 'wb') as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT)
+    with open(stderr_path, 'wb') as err, open(run.log if run.typed else os.devnull, 'wb') as serial:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if run.typed else subprocess.DEVNULL,
+                                stdout=serial if run.typed else err, stderr=err)
+        # Like a person at a terminal, type only once the console listens: bytes sent
+        # before the UART is set up are lost, as on real hardware.
+        typed_pending = run.typed
         stop_at = None
         stop_status = None
         status = None
@@ -239,6 +250,10 @@ def execute(run):
                 # A plain boot idles after `Apus booted.`: stop it once it has had a moment
                 # to print anything that follows. A panic without panic=-1 halts forever:
                 # stop it too instead of waiting for the timeout.
+                if typed_pending and CONSOLE_LISTENS.encode() in seen:
+                    proc.stdin.write(typed_pending)
+                    proc.stdin.close()
+                    typed_pending = None
                 if PANIC.encode() in seen:
                     stop_at, stop_status = now + 3.0, 'stopped-panic'
                 elif run.kind == 'boot' and BOOTED.encode() in seen:
