@@ -322,4 +322,12 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         #expect(Winsize.size == 8 && bytes == [25, 0, 80, 0, 0x80, 2, 0x90, 1])
         #expect(Winsize(from: bytes, at: 0) == size)
     }
+
+    @Test func pollfdIsAnIntAndTwoShorts() {
+        let entry = PollFd(fd: -2, events: [.POLLIN, .POLLOUT], revents: .POLLHUP)
+        let bytes = entry.bytes()
+        #expect(PollFd.size == 8 && bytes == [0xFE, 0xFF, 0xFF, 0xFF, 5, 0, 0x10, 0])
+        #expect(PollFd(from: bytes, at: 0) == entry)
+        #expect(PollEvents.readSet.rawValue == 0x00D9 && PollEvents.writeSet.rawValue == 0x030C)
+    }
 }
