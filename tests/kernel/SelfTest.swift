@@ -39,6 +39,7 @@ public enum SelfTests {
         ("deferred", DeferredWorkTests.deferred),
         ("vfs", VFSTests.run),
         ("user", UserModeTests.run),
+        ("exec", ExecTests.run),
         ("sched", SchedulerTests.dump),
     ]
 
