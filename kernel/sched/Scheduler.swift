@@ -204,6 +204,10 @@ public enum Scheduler {
     /// for the incoming task's finishTaskSwitch to release.
     private static func prepareExit(status: Int32) -> UInt64 {
         let task = current
+        // Linux: find_child_reaper. Nobody would be left to adopt orphans.
+        if task === childReaper && task.isProcess {
+            panic("Attempted to kill init! exitcode=0x\(hex(UInt64(UInt32(bitPattern: status)), width: 8))")
+        }
         task.flags.insert(.exiting)
         task.exitStatus = status
         // Orphans go to init (Linux: forget_original_parent), kernel threads to kthreadd.
