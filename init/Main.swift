@@ -60,15 +60,17 @@ private func restInit(_ commandLine: KernelCommandLine) -> Never {
     Idle.loop()
 }
 
-/// Linux's kernel_init: the rest of boot, as pid 1.
+/// Linux's kernel_init: the rest of boot, as pid 1, which then becomes
+/// init: when this returns, the thread leaves for the program it loaded.
+/// Self-tests power the machine off instead.
 private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Ksoftirqd.start()
     Workqueues.initialize()
     Initramfs.populateRootfs()
     pr_info("Apus booted.")
     if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
-    // No user space yet: pid 1 has nothing more to do.
-    while true { Scheduler.sleepForever() }
+    InitProcess.start(commandLine)
+    return 0
 }
 
 /// Parameters that take effect before anything else prints (Linux: early_param).

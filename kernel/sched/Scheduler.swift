@@ -73,8 +73,14 @@ public enum Scheduler {
     /// space, and the stack entries from user mode will use. Kernel threads
     /// keep the loaded page table (Linux's lazy TLB): the kernel half is the same in all.
     private static func switchArchitectureState(from prev: Task, to next: Task) {
-        prev.fpu?.save()
-        next.fpu?.restore()
+        if let fpu = prev.fpu {
+            fpu.save()
+            prev.segmentBases = UserSegmentBases.live
+        }
+        if let fpu = next.fpu {
+            fpu.restore()
+            UserSegmentBases.live = next.segmentBases
+        }
         if let space = next.mm, !space.pageTable.isActive { space.pageTable.activate() }
         if let top = next.kernelStackTop { PerCPU.setKernelStack(top: top) }
     }
@@ -198,6 +204,10 @@ public enum Scheduler {
     /// for the incoming task's finishTaskSwitch to release.
     private static func prepareExit(status: Int32) -> UInt64 {
         let task = current
+        // Linux: find_child_reaper. Nobody would be left to adopt orphans.
+        if task === childReaper && task.isProcess {
+            panic("Attempted to kill init! exitcode=0x\(hex(UInt64(UInt32(bitPattern: status)), width: 8))")
+        }
         task.flags.insert(.exiting)
         task.exitStatus = status
         // Orphans go to init (Linux: forget_original_parent), kernel threads to kthreadd.
@@ -230,11 +240,10 @@ public enum Scheduler {
         return entry?() ?? 0
     }
 
-    /// Where a task that became a user process starts in ring 3.
+    /// Where a kernel thread that ran exec starts in ring 3.
     fileprivate static func takeUserEntry() -> (rip: UInt64, rsp: UInt64, kernelStackTop: UInt64)? {
         let task = current
-        guard let start = task.userEntry, let top = task.kernelStackTop else { return nil }
-        task.userEntry = nil
+        guard let top = task.kernelStackTop, let start = task.takeUserEntry() else { return nil }
         return (start.rip, start.rsp, top)
     }
 

@@ -32,9 +32,10 @@ public final class Task: SchedulableEntity {
     /// What a new kernel thread runs (Linux passes it in kthread_create_info);
     /// its result is the thread's exit status.
     var entry: (() -> Int32)? = nil
-    /// Set when the thread's function has turned it into a user process:
-    /// where ring 3 starts once the function has returned.
-    var userEntry: (rip: UInt64, rsp: UInt64)? = nil
+    /// Set by exec: where the new program starts in ring 3. The system-call
+    /// return path (or, for a kernel thread that ran exec, the end of its
+    /// function) takes it and leaves for that address.
+    private var userEntry: (rip: UInt64, rsp: UInt64)? = nil
     var kthread: KThread? = nil
 
     /// The user address space (Linux: mm); nil for kernel threads, which run
@@ -42,6 +43,9 @@ public final class Task: SchedulableEntity {
     public internal(set) var mm: AddressSpace? = nil
     /// User FPU/SSE registers, for tasks that run user code.
     public internal(set) var fpu: FPUState? = nil
+    /// The user FS/GS bases while the task is not running (the CPU holds
+    /// them while it is); kept, like `fpu`, only for tasks that run user code.
+    var segmentBases = UserSegmentBases()
 
     /// How the task ended (Linux: exit_code): the wait(2) status for user
     /// tasks; for kernel threads, the function's result, which kthread_stop returns.
@@ -90,15 +94,33 @@ public final class Task: SchedulableEntity {
 
     public func setName(_ name: String) { comm = Task.truncated(name) }
 
-    /// Gives this kernel thread a user address space and FPU state before it
-    /// enters ring 3 for good (what Linux's exec does to kernel_init).
-    /// It starts at `rip` with stack `rsp` when its thread function returns.
-    func becomeUserProcess(_ space: AddressSpace, rip: UInt64, rsp: UInt64) {
+    /// Replaces the running task's program: `space` becomes its memory (the
+    /// old one is released), the FPU registers start fresh, the FS and GS
+    /// bases are 0, and ring 3 resumes at `rip` with stack `rsp` (Linux:
+    /// exec_mmap, flush_thread and start_thread). A kernel thread becomes a
+    /// user process this way, as Linux's kernel_init does when it runs init.
+    /// Nothing here can fail: exec calls it only once the new program is
+    /// completely built.
+    func startUserProgram(in space: AddressSpace, rip: UInt64, rsp: UInt64) {
+        let oldSpace = mm
+        let freshRegisters = FPUState()
+        // A switch in the middle would save the old program's registers into the new state.
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
         mm = space
-        fpu = FPUState()
-        flags.remove(.kernelThread)
         space.pageTable.activate()
+        fpu = freshRegisters
+        freshRegisters.restore()
+        UserSegmentBases.live = UserSegmentBases()
+        flags.remove(.kernelThread)
+        CPU.restoreInterrupts(interruptsWereOn)
+        oldSpace?.release()
         userEntry = (rip, rsp)
+    }
+
+    /// Where the program exec loaded starts, handed out once.
+    func takeUserEntry() -> (rip: UInt64, rsp: UInt64)? {
+        defer { userEntry = nil }
+        return userEntry
     }
 
     /// The top of the kernel stack: where entries from user mode start.

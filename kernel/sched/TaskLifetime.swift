@@ -28,6 +28,7 @@ extension Task {
         // The parent's user registers are live in the CPU: save them, then copy.
         parent.fpu?.save()
         child.fpu = parent.fpu.map { FPUState(copying: $0) }
+        child.segmentBases = UserSegmentBases.live
         parent.children.append(child)
         return child
     }

@@ -32,6 +32,8 @@ public enum SyscallTable {
         RandomSyscalls.table,
         ForkSyscalls.table,
         WaitSyscalls.table,
+        ExecSyscalls.table,
+        ArchPrctlSyscalls.table,
     ]
 
     nonisolated(unsafe) private static var handlers: [SyscallHandler?] = []
@@ -47,6 +49,11 @@ public enum SyscallTable {
         }
         SyscallEntry.handler = { frame in
             frame.rax = UInt64(bitPattern: dispatch(frame))
+            // After a successful execve none of the old program's registers
+            // go back: the new program starts from its entry (Linux: start_thread).
+            if let start = Scheduler.current.takeUserEntry() {
+                frame = .userEntry(rip: start.rip, rsp: start.rsp)
+            }
             // On the way back to user mode (Linux: exit_to_user_mode_loop): a
             // wakeup during the call may have asked for another task to run.
             Scheduler.yieldIfNeeded()

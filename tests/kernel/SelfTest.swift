@@ -40,6 +40,7 @@ public enum SelfTests {
         ("vfs", VFSTests.run),
         ("mremap", AddressSpaceTests.run),
         ("user", UserModeTests.run),
+        ("exec", ExecTests.run),
         ("sched", SchedulerTests.dump),
     ]
     /// Tests that read what the harness types on the serial line; not in

@@ -60,7 +60,7 @@ enum UserModeTests {
                 pr_err("user: cannot build the address space for \(name): errno \(error.rawValue)")
                 return -1
             }
-            task.becomeUserProcess(space, rip: codeAddress.value, rsp: stackTop.value)
+            task.startUserProgram(in: space, rip: codeAddress.value, rsp: stackTop.value)
             return 0
         }
         Scheduler.wakeUpNewTask(task)

@@ -1,4 +1,4 @@
-/* Where user_programs.S put its programs, as addresses in the kernel image. */
+/* Where user_programs.S and user_elf_images.S put their programs, as addresses in the kernel image. */
 #include <stdint.h>
 #define USER_PROGRAM(name) \
     static inline uint64_t name##_start_address(void) { extern char name##_start[]; return (uint64_t)name##_start; } \
@@ -9,3 +9,5 @@ USER_PROGRAM(user_kernel_jump)
 USER_PROGRAM(user_memory)
 USER_PROGRAM(user_mprotect)
 USER_PROGRAM(user_fork)
+USER_PROGRAM(exec_check)
+USER_PROGRAM(exec_check_pie)

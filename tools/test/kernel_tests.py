@@ -40,6 +40,11 @@ BASE_TIMEOUT = int(os.environ.get('APUS_TEST_TIMEOUT', '120'))
 INITRD = os.path.join(BUILD, 'test-initrd.bin')
 INITRD_SIZE = 16 * 1024 * 1024
 PVH_KERNEL = os.path.join(LOGS, 'apus-pvh.elf')
+# The exec self-test's program (tests/user/exec_check.c), which make builds with the kernel,
+# as /init of two small initramfs archives: one that runs it, one whose /init cannot run.
+EXEC_CHECK = os.path.join(BUILD, 'user', 'exec-check')
+INIT_INITRAMFS = os.path.join(LOGS, 'init-exec-check.cpio')
+BROKEN_INIT_INITRAMFS = os.path.join(LOGS, 'init-broken.cpio')
 TEST_ISO = os.path.join(LOGS, 'apus-selftest.iso')
 
 MULTIBOOT1_MAGIC = 0x1BADB002
@@ -137,13 +142,38 @@ def make_test_iso():
         raise PrepError('tools/make-iso.sh failed: ' + r.stdout.strip().replace('\n', ' | ')[-300:])
 
 
+def newc_archive(entries):
+    """A cpio archive in the newc format `cpio -o -H newc` writes, of (name, mode, data)."""
+    out = bytearray()
+    for ino, (name, mode, data) in enumerate(entries + [('TRAILER!!!', 0, b'')], 1):
+        encoded = name.encode() + b'\0'
+        fields = (ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(encoded), 0)
+        out += b'070701' + ''.join('%08x' % f for f in fields).encode() + encoded
+        out += b'\0' * (-len(out) % 4)
+        out += data
+        out += b'\0' * (-len(out) % 4)
+    return bytes(out)
+
+
+def make_init_initramfs():
+    """/init = exec-check; and an /init script whose interpreter does not exist."""
+    if not os.path.exists(EXEC_CHECK):
+        raise PrepError('%s does not exist (make builds it with the kernel)' % EXEC_CHECK)
+    with open(EXEC_CHECK, 'rb') as f:
+        program = f.read()
+    with open(INIT_INITRAMFS, 'wb') as f:
+        f.write(newc_archive([('init', 0o100755, program)]))
+    with open(BROKEN_INIT_INITRAMFS, 'wb') as f:
+        f.write(newc_archive([('init', 0o100755, b'#!/no/such/interpreter\n')]))
+
+
 # ---------------------------------------------------------------------------------------------
 # The runs
 
 class Run:
     def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
                  kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None,
-                 typed=None):
+                 initrd_file=None, expected=None, typed=None):
         self.name = name
         self.label = '(' + label + ')'
         self.kind = kind
@@ -157,7 +187,9 @@ class Run:
         self.prepare = prepare
         self.arg = arg
         self.cpu = cpu
-        self.typed = typed
+        self.initrd_file = initrd_file      # an -initrd other than the random 16 MiB one
+        self.expected = expected            # 'init' runs: (name, regex) lines in order
+        self.typed = typed                  # bytes typed on the serial line once it listens
 
     def command(self):
         cmd = ['timeout', '-k', '10', str(self.timeout), QEMU]
@@ -176,6 +208,8 @@ class Run:
             cmd += ['-append', self.append]
         if self.initrd and not self.cdrom:      # an ISO carries it as a Multiboot2 module
             cmd += ['-initrd', INITRD]
+        elif self.initrd_file:
+            cmd += ['-initrd', self.initrd_file]
         return cmd
 
     @property
@@ -203,7 +237,29 @@ RUNS = [
         'console=ttyS0 apus.selftest=no_such_test', arg='no_such_test'),
     Run('console', 'typed serial input, -m 64M', 'selftest', '64M',
         'console=ttyS0 apus.selftest=console', typed=b'apus console line\rab\x7fc\rlong\r\x04'),
-    Run('boot', '-m 256M', 'boot', '256M', 'console=ttyS0'),
+    # /init (exec-check) checks what it was given and stays running, so the machine idles.
+    Run('boot', '-m 256M, init', 'boot', '256M', 'console=ttyS0 EXPECT_ARGS=/init',
+        initrd_file=INIT_INITRAMFS, prepare=make_init_initramfs),
+    # Init gets the unknown words of the command line (bare ones and those after `--` as
+    # arguments, name=value ones as environment), then exits, which panics like Linux.
+    Run('init', '-m 64M, init exits', 'init', '64M',
+        'console=ttyS0 panic=-1 apus.unused=1 first EXEC_CHECK_INIT=exit '
+        'EXPECT_ARGS=/init|first|second -- second',
+        initrd_file=INIT_INITRAMFS, prepare=make_init_initramfs,
+        expected=[('runs /init', r'^Run /init as init process$'),
+                  ('checks pass', r'^exec-check: init ok$'),
+                  ('exit panics', r'^Kernel panic - not syncing: Attempted to kill init! '
+                                  r'exitcode=0x00000000$')]),
+    # /init exists but cannot run: the other places are tried, then Linux's panic.
+    Run('no-init', '-m 64M, broken /init', 'init', '64M', 'console=ttyS0 panic=-1',
+        initrd_file=BROKEN_INIT_INITRAMFS, prepare=make_init_initramfs,
+        expected=[('runs /init', r'^Run /init as init process$'),
+                  ('reports the failure', r'^Failed to execute /init \(error -2\)$'),
+                  ('tries /sbin/init', r'^Run /sbin/init as init process$'),
+                  ('tries /bin/sh', r'^Run /bin/sh as init process$'),
+                  ('finds none', r'^Kernel panic - not syncing: No working init found\.  Try '
+                                 r'passing init= option to kernel\. See Linux '
+                                 r'Documentation/admin-guide/init\.rst for guidance\.$')]),
     Run('oops', '-m 64M', 'oops', '64M', 'console=ttyS0 apus.selftest=oops panic=-1'),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
         initrd=True, protocol='Multiboot2', prepare=make_test_iso),
@@ -289,6 +345,8 @@ def check_run(run, status, initrd_info):
             results.append(sl.check_initrd(log, initrd_info[0], initrd_info[1], run.label))
     elif run.kind == 'unknown':
         results = sl.check_unknown_selftest(log, status, run.arg, run.label, run.timeout)
+    elif run.kind == 'init':
+        results = sl.check_init_run(log, status, run.label, run.expected, run.timeout)
     elif run.kind == 'boot':
         results = sl.check_boot_run(log, status, sl.parse_size(run.mem), run.label,
                                     run.protocol, run.timeout)

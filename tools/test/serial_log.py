@@ -654,6 +654,39 @@ def check_oops_run(log, status, label='', timeout=None):
 
 
 # ---------------------------------------------------------------------------------------------
+# Starting init (docs/testing-protocol.md): lines in order, ending with the panic the run ends in
+
+def check_init_run(log, status, label, expected, timeout=None):
+    """`expected` is a list of (name, regex) that must match lines in this order; the last is
+    the `Kernel panic - not syncing: ...` line the run ends with. With panic=-1 the kernel
+    reboots at once and QEMU (-no-reboot) exits with status 0."""
+    results = []
+    pos = 0
+    for name, regex in expected:
+        hit = log.find(regex, pos)
+        result_name = 'init %s %s' % (name, label)
+        if hit is None:
+            anywhere = log.find(regex)
+            reason = 'no line matching %r' % regex
+            if anywhere:
+                reason += ' after the previous one (found at line %d)' % anywhere[1].number
+            results.append(Result(False, result_name, reason))
+        else:
+            results.append(Result(True, result_name, note='(%s)' % hit[1].text.strip()))
+            pos = hit[0] + 1
+    final_panic = re.compile(expected[-1][1])
+    other = [line for line in log.fatal_lines() if not final_panic.search(line.text)]
+    results.append(check('no other oops or panic ' + label,
+                         ['line %d: %s' % (other[0].number, other[0].text.strip())] if other else []))
+    name = 'init panic=-1 reboots (exit status 0) ' + label
+    if status == 0:
+        results.append(Result(True, name))
+    else:
+        results.append(Result(False, name, describe_status(status, timeout)))
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
 
 def main(argv=None):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)     # `| head` is fine

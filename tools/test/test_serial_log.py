@@ -157,6 +157,31 @@ class OopsTests(unittest.TestCase):
         self.assertFalse(any(r.passed for r in results))
 
 
+class InitTests(unittest.TestCase):
+    EXPECTED = [('runs /init', r'^Run /init as init process$'),
+                ('checks pass', r'^exec-check: init ok$'),
+                ('exit panics', r'^Kernel panic - not syncing: Attempted to kill init! '
+                                r'exitcode=0x00000000$')]
+    GOOD = (b'[    0.092803] Apus booted.\n[    0.094030] Run /init as init process\n'
+            b'exec-check: init ok\n'
+            b'[    0.109267] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\n')
+
+    def test_lines_in_order_and_the_expected_panic(self):
+        results = sl.check_init_run(sl.SerialLog(self.GOOD), 0, '(x)', self.EXPECTED)
+        self.assertTrue(all(r.passed for r in results), results)
+        self.assertEqual(len(results), 5)
+
+    def test_other_exit_code_order_and_status(self):
+        log = sl.SerialLog(b'exec-check: init ok\nRun /init as init process\n'
+                           b'Kernel panic - not syncing: Attempted to kill init! exitcode=0x00001b00\n')
+        r = by_name(sl.check_init_run(log, 'stopped-panic', '(x)', self.EXPECTED))
+        self.assertTrue(r['init runs /init (x)'].passed)
+        self.assertIn('after the previous one (found at line 1)', r['init checks pass (x)'].reason)
+        self.assertFalse(r['init exit panics (x)'].passed)
+        self.assertIn('exitcode=0x00001b00', r['no other oops or panic (x)'].reason)
+        self.assertIn('did not reboot', r['init panic=-1 reboots (exit status 0) (x)'].reason)
+
+
 class ImageTests(unittest.TestCase):
     def test_multiboot_header_search(self):
         import struct
