@@ -28,7 +28,7 @@ ASM_SRC    := $(sort $(shell find $(ARCH) tests/kernel -name '*.S' ! -name '*.ld
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
 ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h $(ARCH)/kernel/*.h)
 
-.PHONY: all run test debug iso clean help deps test-host test-kernel bench
+.PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests
 all: $(B)/apus.elf
 
 # run, test, debug, iso, bench and deps live in tools/test.mk.
