@@ -62,21 +62,21 @@ $(B)/obj/%.o: %.S $(ARCH_HDR)
 	@mkdir -p $(dir $@)
 	$(CLANG) -target x86_64-unknown-none-elf -I $(ARCH) -c $< -o $@
 
-# User programs the kernel self-tests exec (tests/user), embedded by
+# User programs the kernel self-tests exec (tests/kernel/user), embedded by
 # tests/kernel/user_elf_images.S: freestanding C, linked static (ET_EXEC) and
 # as a static PIE, which must need no relocation at run time.
-USER_CFLAGS := -target x86_64-unknown-linux-gnu -ffreestanding -fno-builtin -nostdlib \
+FREESTANDING_CFLAGS := -target x86_64-unknown-linux-gnu -ffreestanding -fno-builtin -nostdlib \
   -fno-stack-protector -fno-asynchronous-unwind-tables -O2 -Wall -Werror
 USER_ELF := $(B)/user/exec-check $(B)/user/exec-check-pie
 
-$(B)/user/exec-check: tests/user/exec_check.c
+$(B)/user/exec-check: tests/kernel/user/exec_check.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(USER_CFLAGS) -fno-pic -c $< -o $@.o
+	$(CLANG) $(FREESTANDING_CFLAGS) -fno-pic -c $< -o $@.o
 	$(LLD) -static -e _start $@.o -o $@
 
-$(B)/user/exec-check-pie: tests/user/exec_check.c
+$(B)/user/exec-check-pie: tests/kernel/user/exec_check.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(USER_CFLAGS) -fPIE -c $< -o $@.o
+	$(CLANG) $(FREESTANDING_CFLAGS) -fPIE -c $< -o $@.o
 	$(LLD) -pie --no-dynamic-linker -e _start $@.o -o $@
 	@if $(OBJDUMP) --dynamic-reloc $@ | grep -q R_X86_64; then \
 	  echo "$@ needs run-time relocations; a static PIE here must not"; rm -f $@; exit 1; fi

@@ -3,7 +3,7 @@ import Core
 import Lib
 import UserTestPrograms
 
-/// execve end to end with real ELF programs (tests/user/exec_check.c, as an
+/// execve end to end with real ELF programs (tests/kernel/user/exec_check.c, as an
 /// ET_EXEC and as a static PIE): files in ramfs are exec'd from kernel
 /// threads (as init is) and from user space, and the program checks from
 /// the inside what exec gave it (registers, stack, auxv, segments, TLS).

@@ -1,6 +1,6 @@
 /*
  * Complete ELF programs for the exec self-test (ExecTests.swift): the
- * Makefile links tests/user/exec_check.c as an ET_EXEC and as a static PIE,
+ * Makefile links tests/kernel/user/exec_check.c as an ET_EXEC and as a static PIE,
  * and their files are included here byte for byte. The test writes them
  * into ramfs files and execs those.
  */

@@ -43,7 +43,7 @@ BASE_TIMEOUT = int(os.environ.get('APUS_TEST_TIMEOUT', '120'))
 INITRD = os.path.join(BUILD, 'test-initrd.bin')
 INITRD_SIZE = 16 * 1024 * 1024
 PVH_KERNEL = os.path.join(LOGS, 'apus-pvh.elf')
-# The exec self-test's program (tests/user/exec_check.c), which make builds with the kernel,
+# The exec self-test's program (tests/kernel/user/exec_check.c), which make builds with the kernel,
 # as /init of two small initramfs archives: one that runs it, one whose /init cannot run.
 EXEC_CHECK = os.path.join(BUILD, 'user', 'exec-check')
 INIT_INITRAMFS = os.path.join(LOGS, 'init-exec-check.cpio')
