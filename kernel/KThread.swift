@@ -26,8 +26,20 @@ public enum KThreads {
     /// A new kernel thread that will run `function` once woken (Linux:
     /// kthread_create). Its `comm` is `name`; ps shows it in brackets.
     public static func create(name: String, _ function: @escaping () -> Int32) -> Task {
+        create(name: name, files: FileTable.kernel, function)
+    }
+
+    /// A kernel thread that will become a user process (Linux:
+    /// user_mode_thread): like `create`, but with a copy of the creating
+    /// task's open files instead of the kernel threads' shared table, so
+    /// the descriptors it opens and closes are its own.
+    public static func createUserModeThread(name: String, _ function: @escaping () -> Int32) -> Task {
+        create(name: name, files: Scheduler.current.files.copy(), function)
+    }
+
+    private static func create(name: String, files: FileTable, _ function: @escaping () -> Int32) -> Task {
         // Threads made before kthreadd exists (init, kthreadd itself) are children of the idle task.
-        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask)
+        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, files: files)
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = function

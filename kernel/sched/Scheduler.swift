@@ -209,6 +209,7 @@ public enum Scheduler {
         let task = current
         task.flags.insert(.exiting)
         task.exitStatus = status
+        task.exitFiles()
         // Orphans go to init (Linux: forget_original_parent), kernel threads to kthreadd.
         for child in task.children {
             let adopter = child.isProcess ? childReaper : KThreads.daemon

@@ -39,10 +39,12 @@ enum UserModeTests {
         t.check(after >= before, "user: exited processes gave back every page (\(before) free before, \(after) after)")
     }
 
-    /// Runs `code` as a user program in a new address space and returns its wait status.
+    /// Runs `code` as a user program in a new address space and returns its
+    /// wait status. It inherits this task's open files: init's console as
+    /// descriptors 0, 1 and 2.
     static func runProgram(_ name: String, _ code: Range<UInt64>) -> Int32 {
         let bytes = KernelImage.bytes(code)
-        let task = KThreads.create(name: name) {
+        let task = KThreads.createUserModeThread(name: name) {
             let task = Scheduler.current
             guard let space = AddressSpace() else {
                 pr_err("user: no memory for an address space")
