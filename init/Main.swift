@@ -52,7 +52,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 /// sleep), kthreadd becomes pid 2, and the boot code becomes the idle task.
 private func restInit(_ commandLine: KernelCommandLine) -> Never {
     // init is to become a user process: its open files are its own.
-    let initTask = KThreads.createUserModeThread(name: "init") {
+    let initTask = KThreads.createUserModeThread(name: "init", sharesFS: true) {
         kernelInit(commandLine)
     }
     Scheduler.childReaper = initTask

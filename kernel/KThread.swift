@@ -30,16 +30,24 @@ public enum KThreads {
     }
 
     /// A kernel thread that will become a user process (Linux:
-    /// user_mode_thread): like `create`, but with a copy of the creating
-    /// task's open files instead of the kernel threads' shared table, so
-    /// the descriptors it opens and closes are its own.
-    public static func createUserModeThread(name: String, _ function: @escaping () -> Int32) -> Task {
-        create(name: name, files: Scheduler.current.files.copy(), function)
+    /// user_mode_thread): like `create`, but with copies of the creating
+    /// task's open files and fs context, so the descriptors it opens and
+    /// the directory it changes to are its own. init keeps sharing the
+    /// kernel's fs context (`sharesFS`), as Linux's kernel_init does with
+    /// CLONE_FS: its root and working directory are what mounting the root
+    /// filesystem sets.
+    public static func createUserModeThread(
+        name: String, sharesFS: Bool = false, _ function: @escaping () -> Int32
+    ) -> Task {
+        let current = Scheduler.current
+        return create(name: name, files: current.files.copy(), fs: sharesFS ? current.fs : current.fs.copy(), function)
     }
 
-    private static func create(name: String, files: FileTable, _ function: @escaping () -> Int32) -> Task {
+    private static func create(
+        name: String, files: FileTable, fs: FSContext = FSContext.kernel, _ function: @escaping () -> Int32
+    ) -> Task {
         // Threads made before kthreadd exists (init, kthreadd itself) are children of the idle task.
-        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, files: files)
+        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, files: files, fs: fs)
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = function

@@ -90,14 +90,16 @@ public final class Task: SchedulableEntity {
 
     /// A new kernel thread with its own stack, parented to `parent` (kthreadd).
     /// It shares the kernel's files and fs context, or, for a thread that
-    /// will become a user process, gets `files` of its own (Linux:
-    /// user_mode_thread, which does not pass CLONE_FILES).
-    static func kernelThread(name: String, parent: Task?, files: FileTable = FileTable.kernel) -> Task {
+    /// will become a user process, gets `files` and `fs` of its own (Linux:
+    /// user_mode_thread, without CLONE_FILES and, but for init, CLONE_FS).
+    static func kernelThread(
+        name: String, parent: Task?, files: FileTable = FileTable.kernel, fs: FSContext = FSContext.kernel
+    ) -> Task {
         guard let stack = PageAllocator.allocate(order: stackOrder) else { panic("out of memory for a kernel stack") }
         guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
         let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
-                        context: ThreadContext(stackTop: top), files: files, fs: FSContext.kernel)
+                        context: ThreadContext(stackTop: top), files: files, fs: fs)
         parent?.children.append(task)
         return task
     }

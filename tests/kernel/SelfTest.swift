@@ -38,6 +38,7 @@ public enum SelfTests {
         ("sleep", DeferredWorkTests.sleeping),
         ("deferred", DeferredWorkTests.deferred),
         ("vfs", VFSTests.run),
+        ("files", FileTests.run),
         ("user", UserModeTests.run),
         ("sched", SchedulerTests.dump),
     ]

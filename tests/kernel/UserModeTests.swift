@@ -31,6 +31,9 @@ enum UserModeTests {
         let forked = runProgram("user-fork", user_fork_start_address()..<user_fork_end_address())
         t.check(forked == WaitStatus.exited(code: 42),
                 "user: fork with copy-on-write (the child's write stays its own), wait4 status 0x0700, then ECHILD (status 0x\(hexWord(forked)))")
+        let files = runProgram("user-files", user_files_start_address()..<user_files_end_address())
+        t.check(files == WaitStatus.exited(code: 42),
+                "user: mkdir/chdir/open/write/lseek/read/fstat/close/getcwd/getdents64, a pipe to a forked child with EOF at its exit, EPIPE, dup2/fcntl, unlink (status 0x\(hexWord(files)))")
         msleep(10)   // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
         // Other tasks may free memory meanwhile (an earlier dead task's stack), so the
