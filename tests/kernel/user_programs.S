@@ -15,6 +15,7 @@
 #define SYS_getcwd 79
 #define SYS_chdir 80
 #define SYS_mkdir 83
+#define SYS_rmdir 84
 #define SYS_unlink 87
 #define SYS_getdents64 217
 #define O_WRONLY 1
@@ -265,7 +266,7 @@ user_fork_end:
  * write, lseek, read back, fstat, close (twice: EBADF), getcwd, getdents64
  * finding the file, a pipe to a forked child (its data, then end-of-file
  * once the child has exited), EPIPE without readers, dup2 and fcntl on
- * /dev/null, unlink. Descriptors 0-2 are the console, so the first open
+ * /dev/null, unlink and rmdir. Descriptors 0-2 are the console, so the first open
  * is 3. The buffer is 4 KiB of stack.
  */
 user_files_start:
@@ -497,6 +498,15 @@ user_files_start:
     movl $24, %edi
     cmpq $-ENOENT, %rax
     jne 9f
+    movl $SYS_chdir, %eax               /* leave nothing behind: rmdir from "/" */
+    leaq files_root(%rip), %rdi
+    syscall
+    movl $SYS_rmdir, %eax
+    leaq files_dir(%rip), %rdi
+    syscall
+    movl $25, %edi
+    testq %rax, %rax
+    jnz 9f
     movl $42, %edi
 9:  movl $SYS_exit, %eax
     syscall
@@ -507,6 +517,8 @@ files_name:
     .asciz "file"
 files_dot:
     .asciz "."
+files_root:
+    .asciz "/"
 files_null:
     .asciz "/dev/null"
 files_text:
