@@ -51,7 +51,8 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 /// Linux's rest_init: pid 1 finishes booting in a thread of its own (it may
 /// sleep), kthreadd becomes pid 2, and the boot code becomes the idle task.
 private func restInit(_ commandLine: KernelCommandLine) -> Never {
-    let initTask = KThreads.create(name: "init") {
+    // init is to become a user process: its open files are its own.
+    let initTask = KThreads.createUserModeThread(name: "init", sharesFS: true) {
         kernelInit(commandLine)
     }
     Scheduler.childReaper = initTask
@@ -66,7 +67,11 @@ private func restInit(_ commandLine: KernelCommandLine) -> Never {
 private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Ksoftirqd.start()
     Workqueues.initialize()
+    MemDevices.initialize()
+    ConsoleDevice.initialize()
     Initramfs.populateRootfs()
+    Devtmpfs.mount()
+    consoleOnRootfs()
     pr_info("Apus booted.")
     if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
     InitProcess.start(commandLine)

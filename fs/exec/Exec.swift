@@ -58,17 +58,22 @@ enum Exec {
     static func execveFromUser(directory: Int32, path pathAddress: UInt64, arguments argumentsAddress: UInt64,
                                environment environmentAddress: UInt64, followFinalSymlink: Bool,
                                allowEmptyPath: Bool) throws(Errno) {
-        var path = try UserAccess.stringFromUser(pathAddress, limit: PathLimits.pathMax - 1)
-        if path.first != UInt8(ascii: "/") && directory != AtFlags.AT_FDCWD {
-            // Descriptors arrive with the file table: none is open yet.
-            throw .EBADF
-        }
-        if path.isEmpty && allowEmptyPath { path = Array(".".utf8) }
-        try execute(path, followFinalSymlink: followFinalSymlink) { () throws(Errno) -> ([UInt64], [UInt64]) in
+        let target = try PathArgument(pathAddress, dirfd: directory, allowEmpty: allowEmptyPath)
+        try execute(target, filename: execFilename(target, directory: directory), followFinalSymlink: followFinalSymlink) {
+            () throws(Errno) -> ([UInt64], [UInt64]) in
             (try userPointers(at: argumentsAddress), try userPointers(at: environmentAddress))
         } string: { (pointer: UInt64) throws(Errno) -> [UInt8] in
             try userString(at: pointer)
         }
+    }
+
+    /// The name the new program is given (bprm->filename, AT_EXECFN and
+    /// the script argument): the path, or for a path relative to a
+    /// descriptor, "/dev/fd/N" or "/dev/fd/N/path", as Linux writes it.
+    private static func execFilename(_ target: PathArgument, directory: Int32) -> [UInt8] {
+        guard target.path.first != UInt8(ascii: "/"), directory != AtFlags.AT_FDCWD else { return target.path }
+        let descriptor = Array("/dev/fd/\(directory)".utf8)
+        return target.path.isEmpty ? descriptor : descriptor + [UInt8(ascii: "/")] + target.path
     }
 
     /// Runs a program from the kernel (Linux: kernel_execve): how pid 1
@@ -78,7 +83,8 @@ enum Exec {
         let strings = (arguments + environment).map { Array($0.utf8) }
         let argumentIndices = (0 ..< arguments.count).map(UInt64.init)
         let environmentIndices = (arguments.count ..< strings.count).map(UInt64.init)
-        try execute(Array(path.utf8), followFinalSymlink: true) { () throws(Errno) -> ([UInt64], [UInt64]) in
+        let target = try PathArgument(path: Array(path.utf8), dirfd: AtFlags.AT_FDCWD, allowEmpty: false)
+        try execute(target, filename: target.path, followFinalSymlink: true) { () throws(Errno) -> ([UInt64], [UInt64]) in
             (argumentIndices, environmentIndices)
         } string: { (index: UInt64) throws(Errno) -> [UInt8] in
             strings[Int(index)]
@@ -88,12 +94,12 @@ enum Exec {
     /// Opens a program or interpreter for exec (Linux: do_open_execat):
     /// only a regular file with an execute bit will do (root passes any
     /// other permission check); a directory, device or FIFO is EACCES.
-    static func openExecutable(_ path: [UInt8], followFinalSymlink: Bool = true) throws(Errno) -> File {
-        let place = try VFS.lookup(path, follow: followFinalSymlink)
+    static func openExecutable(_ target: PathArgument, followFinalSymlink: Bool = true) throws(Errno) -> File {
+        let place = try target.lookup(follow: followFinalSymlink)
         guard let inode = place.inode else { throw .ENOENT }
         if inode.isSymlink { throw .ELOOP }
         guard inode.fileType == FileMode.S_IFREG, inode.mode & 0o111 != 0 else { throw .EACCES }
-        return File(path: place, inode: inode, flags: .O_RDONLY)
+        return File(path: place, inode: inode, flags: .O_RDONLY, operations: inode.fileOperations)
     }
 
     // MARK: - The steps
@@ -102,11 +108,11 @@ enum Exec {
     /// and envp as references that `string` turns into strings, so user
     /// and kernel callers share every step.
     private static func execute(
-        _ filename: [UInt8], followFinalSymlink: Bool,
+        _ target: PathArgument, filename: [UInt8], followFinalSymlink: Bool,
         pointers: () throws(Errno) -> ([UInt64], [UInt64]),
         string: (UInt64) throws(Errno) -> [UInt8]
     ) throws(Errno) {
-        let file = try openExecutable(filename, followFinalSymlink: followFinalSymlink)
+        let file = try openExecutable(target, followFinalSymlink: followFinalSymlink)
         let (argv, envp) = try pointers()
         var arguments = try ExecArguments(filename: filename, argumentCount: argv.count,
                                           environmentCount: envp.count)
@@ -160,6 +166,10 @@ enum Exec {
     private static func beginNewProgram(_ program: NewProgram, _ parameters: BinaryParameters) {
         let task = Scheduler.current
         task.startUserProgram(in: program.space, rip: program.entry, rsp: program.stackPointer)
+        // Linux: unshare_files, then do_close_on_exec. Threads sharing the
+        // table keep theirs; this process goes on with its own copy.
+        task.files = task.files.copy()
+        task.files.closeOnExec()
         // Linux: __set_task_comm(kbasename(bprm->filename)).
         let name = parameters.filename.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? []
         task.setName(String(decoding: name, as: UTF8.self))

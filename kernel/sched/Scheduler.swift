@@ -45,13 +45,22 @@ public enum Scheduler {
     /// Picks the next task and switches to it (Linux: __schedule). A task
     /// that set itself to a sleeping state before calling this is taken off
     /// the run queue — unless a wakeup already made it runnable again.
-    public static func schedule() {
+    public static func schedule() { schedule(preempting: false) }
+
+    /// Switches away from a task that did not ask to: the tick or a wakeup
+    /// wants another task to run (Linux: preempt_schedule, __schedule with
+    /// SM_PREEMPT). The task stays on the run queue even if it has already
+    /// set a sleeping state on its way into a wait queue: it may be about
+    /// to find its condition true, and then nobody would wake it.
+    public static func preempt() { schedule(preempting: true) }
+
+    private static func schedule(preempting: Bool) {
         guard let queue = runQueue else { return }
         let interruptsWereOn = CPU.saveAndDisableInterrupts()
         lock.lock()
         let prev = queue.current
         let time = now()
-        if prev.state != .running && prev !== queue.idle && prev.sched.onRunQueue {
+        if !preempting && prev.state != .running && prev !== queue.idle && prev.sched.onRunQueue {
             queue.dequeue(prev, flags: .sleep, now: time)
         }
         let next = queue.pickNext(now: time)
@@ -187,7 +196,7 @@ public enum Scheduler {
 
     /// Switches only if the tick or a wakeup asked for it (Linux: cond_resched).
     public static func yieldIfNeeded() {
-        if needsReschedule && !PreemptCount.inAtomic { schedule() }
+        if needsReschedule && !PreemptCount.inAtomic { preempt() }
     }
 
     /// Ends the running task with a wait(2) status (Linux: do_exit). The
@@ -210,6 +219,7 @@ public enum Scheduler {
         }
         task.flags.insert(.exiting)
         task.exitStatus = status
+        task.exitFiles()
         // Orphans go to init (Linux: forget_original_parent), kernel threads to kthreadd.
         for child in task.children {
             let adopter = child.isProcess ? childReaper : KThreads.daemon

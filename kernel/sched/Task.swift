@@ -47,6 +47,12 @@ public final class Task: SchedulableEntity {
     /// them while it is); kept, like `fpu`, only for tasks that run user code.
     var segmentBases = UserSegmentBases()
 
+    /// The open files (Linux: files), nil once the task has exited.
+    private var openFiles: FileTable?
+    /// Root, working directory and umask (Linux: fs). Kernel threads share
+    /// `FSContext.kernel`.
+    public internal(set) var fs: FSContext
+
     /// How the task ended (Linux: exit_code): the wait(2) status for user
     /// tasks; for kernel threads, the function's result, which kthread_stop returns.
     public internal(set) var exitStatus: Int32 = 0
@@ -66,7 +72,8 @@ public final class Task: SchedulableEntity {
     /// THREAD_SIZE, 32 KiB (arch/x86_64/boot/layout.h), naturally aligned by the buddy allocator.
     static let stackOrder = 3
 
-    init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext) {
+    init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext,
+         files: FileTable, fs: FSContext) {
         self.pid = pid
         self.tgid = pid
         self.comm = Task.truncated(name)
@@ -75,21 +82,49 @@ public final class Task: SchedulableEntity {
         self.stack = stack
         self.context = context
         self.state = .new
+        self.openFiles = files
+        self.fs = fs
     }
 
     /// The boot CPU's idle task, pid 0, which the boot code has been all along (Linux: init_task).
     static func bootIdle() -> Task {
-        Task(pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext())
+        Task(pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext(),
+             files: FileTable.kernel, fs: FSContext.kernel)
     }
 
     /// A new kernel thread with its own stack, parented to `parent` (kthreadd).
-    static func kernelThread(name: String, parent: Task?) -> Task {
+    /// It shares the kernel's files and fs context, or, for a thread that
+    /// will become a user process, gets `files` and `fs` of its own (Linux:
+    /// user_mode_thread, without CLONE_FILES and, but for init, CLONE_FS).
+    static func kernelThread(
+        name: String, parent: Task?, files: FileTable = FileTable.kernel, fs: FSContext = FSContext.kernel
+    ) -> Task {
         guard let stack = PageAllocator.allocate(order: stackOrder) else { panic("out of memory for a kernel stack") }
         guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
-        let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack, context: ThreadContext(stackTop: top))
+        let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
+                        context: ThreadContext(stackTop: top), files: files, fs: fs)
         parent?.children.append(task)
         return task
+    }
+
+    /// The open files (Linux: files). Shared with the tasks of a
+    /// CLONE_FILES group, and among kernel threads (`FileTable.kernel`);
+    /// a forked process has its own copy. Only a running task uses it;
+    /// its exit lets go of the table.
+    public internal(set) var files: FileTable {
+        get {
+            guard let openFiles else { panic("\(comm)[\(pid)]: open files used after exit") }
+            return openFiles
+        }
+        set { openFiles = newValue }
+    }
+
+    /// Lets go of the open files at exit (Linux: exit_files), so that the
+    /// last reference to each closes it now, not when the zombie is reaped:
+    /// a pipe's reader sees end-of-file as soon as its last writer exits.
+    func exitFiles() {
+        openFiles = nil
     }
 
     public func setName(_ name: String) { comm = Task.truncated(name) }

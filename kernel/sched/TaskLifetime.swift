@@ -7,7 +7,11 @@ extension Task {
     /// new pid and kernel stack, the parent's memory shared copy-on-write,
     /// its FPU registers, and a first switch that returns to user space from
     /// the same system call with RAX = 0. The child starts as TASK_NEW.
-    static func fork(of parent: Task, registers: TrapFrame) throws(Errno) -> Task {
+    /// It gets copies of the parent's open files and fs context, or shares
+    /// them (CLONE_FILES, CLONE_FS: the same objects).
+    static func fork(
+        of parent: Task, registers: TrapFrame, sharesFiles: Bool = false, sharesFS: Bool = false
+    ) throws(Errno) -> Task {
         guard let space = parent.mm else { throw .EINVAL }
         let childSpace = try space.fork()
         guard let stack = PageAllocator.allocate(order: stackOrder) else {
@@ -23,7 +27,9 @@ extension Task {
         frame.rax = 0
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
         let child = Task(pid: pid, name: parent.comm, flags: [], parent: parent, stack: stack,
-                         context: ThreadContext(stackTop: top, forkedFrame: frame))
+                         context: ThreadContext(stackTop: top, forkedFrame: frame),
+                         files: sharesFiles ? parent.files : parent.files.copy(),
+                         fs: sharesFS ? parent.fs : parent.fs.copy())
         child.mm = childSpace
         // The parent's user registers are live in the CPU: save them, then copy.
         parent.fpu?.save()

@@ -39,6 +39,7 @@ public enum SelfTests {
         ("deferred", DeferredWorkTests.deferred),
         ("vfs", VFSTests.run),
         ("mremap", AddressSpaceTests.run),
+        ("files", FileTests.run),
         ("user", UserModeTests.run),
         ("exec", ExecTests.run),
         ("sched", SchedulerTests.dump),
