@@ -107,6 +107,26 @@ final class Pipe: FileOperations {
         return 0
     }
 
+    /// Linux: pipe_poll. The read end is ready with data or at end-of-file
+    /// (POLLHUP once the writers are gone); the write end with room for
+    /// PIPE_BUF bytes, or with POLLERR once the readers are gone.
+    func poll(_ file: File, _ table: PollTable?) -> PollEvents {
+        if file.mayRead { table?.wait(on: readWait) }
+        if file.mayWrite { table?.wait(on: writeWait) }
+        lock.lock()
+        defer { lock.unlock() }
+        var events: PollEvents = []
+        if file.mayRead {
+            if !buffer.isEmpty { events.formUnion([.POLLIN, .POLLRDNORM]) }
+            if writers == 0 { events.insert(.POLLHUP) }
+        }
+        if file.mayWrite {
+            if buffer.freeSpace >= PipeLimits.atomicWriteSize { events.formUnion([.POLLOUT, .POLLWRNORM]) }
+            if readers == 0 { events.insert(.POLLERR) }
+        }
+        return events
+    }
+
     /// One end's last reference is gone: the other side may now see
     /// end-of-file or EPIPE (Linux: pipe_release).
     func release(_ file: File) {

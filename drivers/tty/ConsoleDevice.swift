@@ -54,6 +54,14 @@ final class ConsoleDevice: FileOperations {
         return bytes.count
     }
 
+    /// Readable when the line discipline has input; output never blocks.
+    func poll(_ file: File, _ table: PollTable?) -> PollEvents {
+        if let table { ConsoleInput.pollWait(table) }
+        var events: PollEvents = [.POLLOUT, .POLLWRNORM]
+        if ConsoleInput.hasInput { events.formUnion([.POLLIN, .POLLRDNORM]) }
+        return events
+    }
+
     /// The terminal ioctls a shell and its line editor use (Linux:
     /// tty_ioctl, tty_mode_ioctl); anything else is ENOTTY.
     func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 {

@@ -50,6 +50,9 @@ public enum ConsoleInput {
         return result ?? []
     }
 
+    /// Queues a poller on the readers' queue, which every arrival wakes.
+    public static func pollWait(_ table: PollTable) { table.wait(on: readers) }
+
     /// Whether a read would return at once (poll's POLLIN).
     public static var hasInput: Bool { lock.withLockIrqSave { discipline.hasInput } }
 

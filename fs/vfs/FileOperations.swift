@@ -35,6 +35,9 @@ public protocol FileOperations: AnyObject {
     /// A stream has no position: lseek, pread and pwrite are ESPIPE
     /// (Linux: FMODE_STREAM, set by stream_open and nonseekable_open).
     var isStream: Bool { get }
+    /// What a read or write would do without blocking now, and, given a
+    /// table, the wait queues that will say when that changes (Linux: ->poll).
+    func poll(_ file: File, _ table: PollTable?) -> PollEvents
 }
 
 extension FileOperations {
@@ -46,4 +49,8 @@ extension FileOperations {
     public func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 { throw .ENOTTY }
     public func release(_ file: File) {}
     public var isStream: Bool { false }
+    /// Files that never block are always ready (Linux: DEFAULT_POLLMASK).
+    public func poll(_ file: File, _ table: PollTable?) -> PollEvents {
+        [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
+    }
 }

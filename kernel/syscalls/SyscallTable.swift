@@ -37,6 +37,7 @@ public enum SyscallTable {
         FcntlSyscalls.table,
         IoctlSyscalls.table,
         PipeSyscalls.table,
+        PollSyscalls.table,
         SyncSyscalls.table,
         StatfsSyscalls.table,
         ExitSyscalls.table,
