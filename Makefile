@@ -8,6 +8,7 @@ SWIFTC    := $(SWIFT_BIN)swiftc
 CLANG     := $(SWIFT_BIN)clang
 LLD       := $(SWIFT_BIN)ld.lld
 NM        := $(SWIFT_BIN)llvm-nm
+OBJDUMP   := $(SWIFT_BIN)llvm-objdump
 QEMU      ?= qemu-system-x86_64
 
 B := build
@@ -27,7 +28,7 @@ ASM_SRC    := $(sort $(shell find $(ARCH) tests/kernel -name '*.S' ! -name '*.ld
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
 ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h $(ARCH)/kernel/*.h)
 
-.PHONY: all run test debug iso clean help deps test-host test-kernel bench
+.PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests
 all: $(B)/apus.elf
 
 # run, test, debug, iso, bench and deps live in tools/test.mk.
@@ -60,6 +61,30 @@ $(B)/obj $(B)/modules:
 $(B)/obj/%.o: %.S $(ARCH_HDR) $(wildcard tests/kernel/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) -target x86_64-unknown-none-elf -I $(ARCH) -c $< -o $@
+
+# User programs the kernel self-tests exec (tests/kernel/user), embedded by
+# tests/kernel/user_elf_images.S: freestanding C, linked static (ET_EXEC) and
+# as a static PIE, which must need no relocation at run time.
+FREESTANDING_CFLAGS := -target x86_64-unknown-linux-gnu -ffreestanding -fno-builtin -nostdlib \
+  -fno-stack-protector -fno-asynchronous-unwind-tables -O2 -Wall -Werror
+USER_ELF := $(B)/user/exec-check $(B)/user/exec-check-pie
+
+$(B)/user/exec-check: tests/kernel/user/exec_check.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FREESTANDING_CFLAGS) -fno-pic -c $< -o $@.o
+	$(LLD) -static -e _start $@.o -o $@
+
+$(B)/user/exec-check-pie: tests/kernel/user/exec_check.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FREESTANDING_CFLAGS) -fPIE -c $< -o $@.o
+	$(LLD) -pie --no-dynamic-linker -e _start $@.o -o $@
+	@if $(OBJDUMP) --dynamic-reloc $@ | grep -q R_X86_64; then \
+	  echo "$@ needs run-time relocations; a static PIE here must not"; rm -f $@; exit 1; fi
+
+$(B)/obj/tests/kernel/user_elf_images.o: tests/kernel/user_elf_images.S $(USER_ELF)
+	@mkdir -p $(dir $@)
+	$(CLANG) -target x86_64-unknown-none-elf -DEXEC_CHECK='"$(B)/user/exec-check"' \
+	  -DEXEC_CHECK_PIE='"$(B)/user/exec-check-pie"' -c $< -o $@
 
 $(B)/vmlinux.lds: $(ARCH)/kernel/vmlinux.lds.S $(ARCH)/boot/layout.h
 	@mkdir -p $(B)

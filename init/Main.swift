@@ -44,6 +44,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     LocalTimer.initialize()
     Timekeeping.initialize()
     IOAPICSetup.initialize()
+    ConsoleInput.initialize(port: .com1)
     Initrd.locate(boot)
     CPU.enableInterrupts()
     restInit(commandLine)
@@ -52,7 +53,8 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 /// Linux's rest_init: pid 1 finishes booting in a thread of its own (it may
 /// sleep), kthreadd becomes pid 2, and the boot code becomes the idle task.
 private func restInit(_ commandLine: KernelCommandLine) -> Never {
-    let initTask = KThreads.create(name: "init") {
+    // init is to become a user process: its open files are its own.
+    let initTask = KThreads.createUserModeThread(name: "init", sharesFS: true) {
         kernelInit(commandLine)
     }
     Scheduler.childReaper = initTask
@@ -61,15 +63,21 @@ private func restInit(_ commandLine: KernelCommandLine) -> Never {
     Idle.loop()
 }
 
-/// Linux's kernel_init: the rest of boot, as pid 1.
+/// Linux's kernel_init: the rest of boot, as pid 1, which then becomes
+/// init: when this returns, the thread leaves for the program it loaded.
+/// Self-tests power the machine off instead.
 private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Ksoftirqd.start()
     Workqueues.initialize()
+    MemDevices.initialize()
+    ConsoleDevice.initialize()
     Initramfs.populateRootfs()
+    Devtmpfs.mount()
+    consoleOnRootfs()
     pr_info("Apus booted.")
     if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
-    // No user space yet: pid 1 has nothing more to do.
-    while true { Scheduler.sleepForever() }
+    InitProcess.start(commandLine)
+    return 0
 }
 
 /// Parameters that take effect before anything else prints (Linux: early_param).

@@ -27,9 +27,30 @@ public enum KThreads {
     /// A new kernel thread that will run `function` once woken (Linux:
     /// kthread_create). Its `comm` is `name`; ps shows it in brackets.
     public static func create(name: String, _ function: @escaping () -> Int32) -> Task {
+        create(name: name, files: FileTable.kernel, function)
+    }
+
+    /// A kernel thread that will become a user process (Linux:
+    /// user_mode_thread): like `create`, but with copies of the creating
+    /// task's open files and fs context, so the descriptors it opens and
+    /// the directory it changes to are its own. init keeps sharing the
+    /// kernel's fs context (`sharesFS`), as Linux's kernel_init does with
+    /// CLONE_FS: its root and working directory are what mounting the root
+    /// filesystem sets.
+    public static func createUserModeThread(
+        name: String, sharesFS: Bool = false, _ function: @escaping () -> Int32
+    ) -> Task {
+        let current = Scheduler.current
+        return create(name: name, files: current.files.copy(), fs: sharesFS ? current.fs : current.fs.copy(), function)
+    }
+
+    private static func create(
+        name: String, files: FileTable, fs: FSContext = FSContext.kernel, _ function: @escaping () -> Int32
+    ) -> Task {
         // Threads made before kthreadd exists (init, kthreadd itself) are children of the idle task.
         // kthreadd's children ignore all signals as it does; init, made before it, keeps the defaults.
-        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, sighand: daemon?.sighand)
+        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, files: files, fs: fs,
+                                     sighand: daemon?.sighand)
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = function

@@ -57,7 +57,7 @@ public final class AddressSpace {
         if last { release() }
     }
 
-    private static func pageAlignUp(_ value: UInt64) -> UInt64 {
+    static func pageAlignUp(_ value: UInt64) -> UInt64 {
         (value + MemoryLayout64.pageSize - 1) & ~(MemoryLayout64.pageSize - 1)
     }
 
@@ -234,7 +234,7 @@ public final class AddressSpace {
     }
 
     /// Drops the present pages of `range`.
-    private func releasePages(_ range: Range<UInt64>) {
+    func releasePages(_ range: Range<UInt64>) {
         var address = range.lowerBound
         while address < range.upperBound {
             if let frame = try? pageTable.unmap(VirtAddr(address)) { UserFrames.release(frame) }

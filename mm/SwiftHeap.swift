@@ -6,7 +6,9 @@ import Lib
 /// kernel's allocators come up:
 /// 1. early: small requests from the brk area in the image's .bss, large ones
 ///    (the buddy allocator's per-frame arrays) from memblock;
-/// 2. kmalloc, once the slab allocator runs.
+/// 2. kmalloc, once the slab allocator runs; a large block the buddy allocator
+///    cannot give contiguously (beyond its largest order, or fragmented) is
+///    pieced together from single pages by vmalloc (Linux: kvmalloc).
 /// Memory from phase 1 is never given back (as Linux's memblock/brk).
 enum SwiftHeap {
     nonisolated(unsafe) private static var brkNext: UInt64 = 0
@@ -15,7 +17,10 @@ enum SwiftHeap {
     static func allocate(size: Int, alignment: Int) -> UInt {
         let align = max(alignment, 16)
         if KernelAllocator.kmalloc != nil {
-            return KernelAllocator.allocate(size: size, align: align) ?? 0
+            if let address = KernelAllocator.allocate(size: size, align: align) { return address }
+            guard size > Int(MemoryLayout64.pageSize), align <= Int(MemoryLayout64.pageSize),
+                  let area = try? Vmalloc.allocate(size: UInt64(size)) else { return 0 }
+            return UInt(area.value)
         }
         if size >= largeRequest, let block = EarlyMemory.allocate(bytes: UInt64(size), align: UInt64(max(align, 4096))) {
             return UInt(block.directMapped.value)
@@ -34,6 +39,10 @@ enum SwiftHeap {
 
     static func free(_ address: UInt) {
         guard address != 0, !KernelImage.brk.contains(UInt64(address)) else { return }
+        if (MemoryLayout64.vmallocStart..<MemoryLayout64.vmallocEnd).contains(UInt64(address)) {
+            try? Vmalloc.free(VirtAddr(UInt64(address)))
+            return
+        }
         // Early memblock blocks are not buddy-managed; kfree refuses them, and they stay allocated.
         try? KernelAllocator.free(address)
     }

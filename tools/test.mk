@@ -6,20 +6,20 @@
 #   make test-host             only `swift test`
 #   make test-kernel           only the QEMU boots (RUNS="boot oops" picks some; see
 #                              tools/test/run-kernel-tests.sh --list)
-#   make run                   Apus on this terminal (Ctrl-A X quits); RUN_MEM=, RUN_CMDLINE=
+#   make run                   Apus on this terminal (Ctrl-A X quits); RUN_MEM=, RUN_CMDLINE=,
+#                              RUN_INITRD= (default $(B)/initramfs.cpio.gz: busybox, a shell)
 #   make debug                 the same, halted for gdb (prints the gdb command)
 #   make iso                   $(B)/apus.iso (GRUB, Multiboot2)
 #   make bench                 QEMU launch -> first kernel line, median and min
 #   make deps                  check/install the Debian packages and the Swift toolchain
+#   make user-tests            $(B)/user-initramfs.cpio: busybox + tests/user, /init runs them
 
 RUN_MEM     ?= 256M
 RUN_CMDLINE ?= console=ttyS0
 RUNS        ?=
-# The initramfs, when a later build step has made one.
-RUN_INITRD   = $(wildcard $(B)/initramfs.cpio.gz)
+RUN_INITRD  ?= $(B)/initramfs.cpio.gz
 QEMU_RUN_ARGS = -kernel $(B)/apus.elf -m $(RUN_MEM) -display none -no-reboot \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04 -append "$(RUN_CMDLINE)" \
-  $(if $(RUN_INITRD),-initrd $(RUN_INITRD))
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 -append "$(RUN_CMDLINE)" -initrd $(RUN_INITRD)
 TEST_ENV = MAKE="$(MAKE)" B="$(B)" QEMU="$(QEMU)"
 
 deps:
@@ -36,10 +36,10 @@ test-kernel: deps
 
 # QEMU's exit status is reported, not treated as an error: a self-test run ends with status 1
 # (all passed) or 3 (something failed), see docs/testing.md.
-run: deps $(B)/apus.elf
+run: deps $(B)/apus.elf $(RUN_INITRD)
 	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio || echo "QEMU exit status $$?"
 
-debug: deps $(B)/apus.elf
+debug: deps $(B)/apus.elf $(RUN_INITRD)
 	@tools/install-deps.sh --debug
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo ""
@@ -48,10 +48,49 @@ debug: deps $(B)/apus.elf
 	@echo "(then e.g. 'hbreak start_kernel', 'continue'). Ctrl-A X here quits QEMU."
 	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio -s -S || echo "QEMU exit status $$?"
 
-iso: deps $(B)/apus.elf
+iso: deps $(B)/apus.elf $(RUN_INITRD)
 	tools/make-iso.sh -o $(B)/apus.iso -k $(B)/apus.elf
 
 syscall-docs: ; python3 tools/gen-syscall-docs.py
 
 bench: deps $(B)/apus.elf
 	@QEMU="$(QEMU)" tools/bench/boot-time.sh $(B)/apus.elf
+
+# ---- initramfs images: tools/mkinitramfs packs a directory that tools/rootfs/mkrootfs fills
+# with Debian's busybox-static, its applet links, /etc and an /init (docs/testing.md).
+BUSYBOX     ?= /bin/busybox
+ROOTFS_DEPS := tools/mkinitramfs tools/rootfs/mkrootfs $(wildcard $(BUSYBOX))
+
+# `make run`'s: /init prints a banner and runs busybox's shell on the console.
+$(B)/initramfs.cpio.gz: $(ROOTFS_DEPS) tools/rootfs/init
+	BUSYBOX=$(BUSYBOX) tools/rootfs/mkrootfs $(B)/rootfs -o $@
+
+# The user tier's: /init is tests/user/init.sh, which runs the static test programs in /tests
+# (tests/user/*.c built with musl, a few also with glibc) and busybox applets. The staged
+# directory, $(B)/user-root, is what tools/test/user_linux.py runs on the host. Not gzipped:
+# the kernel reads a plain archive in place, and inflating 6 MiB costs 2 s under TCG.
+USER_CC     ?= musl-gcc
+GLIBC_CC    ?= gcc
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -pthread
+USER_PROGRAMS := $(patsubst tests/user/%.c,$(B)/user/%,$(sort $(wildcard tests/user/*.c)))
+# glibc's startup, threads (clone3, rseq) and sbrk differ from musl's; its static libc.a
+# comes with libc6-dev and is optional.
+GLIBC_TESTS := fork_wait exec_args files mm threads
+ifneq ($(filter /%,$(shell $(GLIBC_CC) -print-file-name=libc.a 2>/dev/null)),)
+USER_PROGRAMS += $(GLIBC_TESTS:%=$(B)/user/%-glibc)
+endif
+
+$(B)/user/%-glibc: tests/user/%.c tests/user/tap.h
+	@mkdir -p $(B)/user
+	$(GLIBC_CC) $(USER_CFLAGS) $< -o $@
+
+$(B)/user/%: tests/user/%.c tests/user/tap.h
+	@mkdir -p $(B)/user
+	$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+# tests/user itself: its time changes when a program is added or removed.
+$(B)/user-initramfs.cpio: $(ROOTFS_DEPS) tests/user tests/user/init.sh $(USER_PROGRAMS)
+	BUSYBOX=$(BUSYBOX) tools/rootfs/mkrootfs --init tests/user/init.sh \
+	  $(foreach p,$(USER_PROGRAMS),--add $(p):tests/$(notdir $(p))) $(B)/user-root -o $@
+
+user-tests: $(B)/user-initramfs.cpio

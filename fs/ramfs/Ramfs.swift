@@ -9,8 +9,9 @@ public enum Ramfs {
 
     /// A new, empty instance with a root directory of mode 0755 (Linux:
     /// ramfs_fill_super). Mount it with `VFS.mountRoot` or `VFS.mount`.
-    public static func makeSuperBlock() -> SuperBlock {
-        let superBlock = SuperBlock(typeName: typeName)
+    /// Another name serves filesystems built on ramfs, as devtmpfs is.
+    public static func makeSuperBlock(typeName: String = typeName) -> SuperBlock {
+        let superBlock = SuperBlock(typeName: typeName, magic: FilesystemMagic.RAMFS_MAGIC)
         let root = makeInode(superBlock, mode: FileMode.S_IFDIR | 0o755)
         superBlock.makeRoot(root)
         return superBlock

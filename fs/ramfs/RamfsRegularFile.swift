@@ -10,7 +10,31 @@ final class RamfsRegularFile: FileOperations {
     private static var pageBytes: Int { Int(pageSize) }
     private var pages: [[UInt8]?] = []
 
-    func read(_ inode: Inode, at offset: Int64, count: Int) throws(Errno) -> [UInt8] {
+    /// Contents are filesystem state: reads and writes take the VFS lock,
+    /// which also orders them with truncation and O_APPEND's end.
+    func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
+        let start = offset
+        let bytes = try VFS.locked { () throws(Errno) -> [UInt8] in try readPages(file.inode, at: start, count: count) }
+        offset += Int64(bytes.count)
+        return bytes
+    }
+
+    func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int {
+        let appending = file.flags.contains(.O_APPEND)
+        let requested = offset
+        let end = try VFS.locked { () throws(Errno) -> Int64 in
+            // Appending and finding the end happen under one lock, so two
+            // appenders never overwrite each other (Linux: the O_APPEND
+            // check in generic_write_checks, under i_rwsem).
+            let start = appending ? file.inode.size : requested
+            try writePages(file.inode, at: start, bytes: bytes)
+            return start + Int64(bytes.count)
+        }
+        offset = end
+        return bytes.count
+    }
+
+    private func readPages(_ inode: Inode, at offset: Int64, count: Int) throws(Errno) -> [UInt8] {
         guard offset >= 0 else { throw .EINVAL }
         guard offset < inode.size, count > 0 else { return [] }
         let end = offset + min(Int64(count), inode.size - offset)
@@ -30,9 +54,9 @@ final class RamfsRegularFile: FileOperations {
         return result
     }
 
-    func write(_ inode: Inode, at offset: Int64, bytes: [UInt8]) throws(Errno) -> Int {
+    private func writePages(_ inode: Inode, at offset: Int64, bytes: [UInt8]) throws(Errno) {
         guard offset >= 0 else { throw .EINVAL }
-        guard !bytes.isEmpty else { return 0 }
+        guard !bytes.isEmpty else { return }
         let (end, overflow) = offset.addingReportingOverflow(Int64(bytes.count))
         guard !overflow else { throw .EFBIG }
         var position = offset
@@ -47,7 +71,6 @@ final class RamfsRegularFile: FileOperations {
         }
         inode.size = max(inode.size, end)
         inode.touchModified()
-        return bytes.count
     }
 
     /// Shrinking frees the pages past the end and zeroes the rest of the

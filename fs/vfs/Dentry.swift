@@ -34,6 +34,13 @@ public final class Dentry {
         self.inode = inode
     }
 
+    /// A name outside any directory, for an open file with no place in the
+    /// tree, such as a pipe's "pipe:[ino]" (Linux: d_alloc_pseudo).
+    init(pseudo name: [UInt8], inode: Inode) {
+        self.name = name
+        self.inode = inode
+    }
+
     private init(name: [UInt8], parent: Dentry, inode: Inode) {
         self.name = name
         self.parent = parent

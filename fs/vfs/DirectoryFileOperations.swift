@@ -8,9 +8,14 @@ final class DirectoryFileOperations: FileOperations {
     static let shared = DirectoryFileOperations()
 
     /// read(2) of a directory (Linux: generic_read_dir).
-    func read(_ inode: Inode, at offset: Int64, count: Int) throws(Errno) -> [UInt8] { throw .EISDIR }
+    func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] { throw .EISDIR }
 
+    /// The dentry cache is filesystem state: listed under the VFS lock.
     func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64] {
+        VFS.lockedNonThrowing { entries(of: file, from: position) }
+    }
+
+    private func entries(of file: File, from position: Int64) -> [Dirent64] {
         let dentry = file.path.dentry
         var entries: [Dirent64] = []
         if position <= 0 {
@@ -31,9 +36,10 @@ final class DirectoryFileOperations: FileOperations {
     }
 }
 
-/// Inodes that cannot be opened for I/O here: device nodes (no drivers
-/// yet), FIFOs and sockets. The VFS refuses to open them; this table only
-/// answers stat's st_blocks.
+/// Inodes whose open files do not use the inode's own operations: device
+/// nodes (their driver's come from the character device registry), FIFOs
+/// and sockets (not openable yet), symlinks. This table only answers
+/// stat's st_blocks.
 final class NoFileOperations: FileOperations {
     static let shared = NoFileOperations()
 }

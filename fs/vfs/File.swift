@@ -2,75 +2,140 @@ import ABI
 
 /// An open file (Linux: struct file, fs/file_table.c): where it was
 /// opened, the open flags that still matter, and the position that read,
-/// write and getdents advance. File descriptors will point at these;
-/// dup'd descriptors share one, and with it the position.
+/// write and getdents advance. Descriptors refer to these; dup'd and
+/// inherited descriptors share one, and with it the position and flags.
+///
+/// Swift's reference counting is Linux's f_count: when the last
+/// descriptor and the last system call in progress let go, `deinit` is the
+/// final fput and tells the file operations (a pipe counts its ends so).
 public final class File {
     public let path: Path
     /// The inode, held even if its last name is removed: the file stays
     /// readable and writable until the last reference goes.
     public let inode: Inode
-    /// The open flags without the ones that act only at open time
-    /// (O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC), as Linux's f_flags.
-    public private(set) var flags: OpenFlags
-    public private(set) var position: Int64 = 0
+    /// The inode's file operations, or a device driver's for a device node
+    /// (Linux: f_op, which chrdev_open replaces).
     public let operations: any FileOperations
+    /// f_flags, which F_SETFL changes (Linux: under f_lock).
+    private var statusFlags: OpenFlags
+    private let flagsLock = SpinLock()
+    /// Serialises the users of the position, so a read, write, lseek or
+    /// getdents through one open file sees and leaves a consistent offset
+    /// (Linux: f_pos_lock). Streams have no position and do not take it:
+    /// a reader sleeping on a pipe or the console holds nothing.
+    private let positionLock = Mutex()
+    public private(set) var position: Int64 = 0
 
-    init(path: Path, inode: Inode, flags: OpenFlags) {
+    /// The open flags that act only at open time (Linux drops them from
+    /// f_flags too); O_CLOEXEC belongs to the descriptor.
+    private static let openTimeFlags: OpenFlags = [.O_CREAT, .O_EXCL, .O_NOCTTY, .O_TRUNC, .O_CLOEXEC]
+    /// What F_SETFL may change (Linux: SETFL_MASK, less O_DIRECT and FASYNC,
+    /// which nothing here implements); other bits are ignored, as in Linux.
+    static let settableFlags: OpenFlags = [.O_APPEND, .O_NONBLOCK, .O_NOATIME]
+
+    init(path: Path, inode: Inode, flags: OpenFlags, operations: any FileOperations) {
         self.path = path
         self.inode = inode
-        self.flags = flags.subtracting([.O_CREAT, .O_EXCL, .O_NOCTTY, .O_TRUNC])
-        self.operations = inode.fileOperations
+        self.statusFlags = flags.subtracting(Self.openTimeFlags)
+        self.operations = operations
     }
 
-    private var mayRead: Bool { flags.accessMode == .O_RDONLY || flags.accessMode == .O_RDWR }
-    private var mayWrite: Bool { flags.accessMode == .O_WRONLY || flags.accessMode == .O_RDWR }
+    deinit { operations.release(self) }
 
-    /// Up to `count` bytes from the position, which advances past them
-    /// (Linux: vfs_read). EBADF if not open for reading.
-    public func read(count: Int) throws(Errno) -> [UInt8] {
-        try VFS.locked { () throws(Errno) -> [UInt8] in
-            guard mayRead else { throw .EBADF }
-            guard count >= 0 else { throw .EINVAL }
-            let bytes = try operations.read(inode, at: position, count: count)
-            position += Int64(bytes.count)
-            return bytes
+    public var flags: OpenFlags {
+        flagsLock.lock()
+        defer { flagsLock.unlock() }
+        return statusFlags
+    }
+
+    /// fcntl(F_SETFL): the settable flags from `requested`, the rest kept.
+    public func setFlags(_ requested: OpenFlags) {
+        flagsLock.lock()
+        statusFlags = statusFlags.subtracting(Self.settableFlags).union(requested.intersection(Self.settableFlags))
+        flagsLock.unlock()
+    }
+
+    /// Sets or clears O_NONBLOCK alone (ioctl FIONBIO).
+    public func setNonBlocking(_ nonBlocking: Bool) {
+        flagsLock.lock()
+        if nonBlocking { statusFlags.insert(.O_NONBLOCK) } else { statusFlags.remove(.O_NONBLOCK) }
+        flagsLock.unlock()
+    }
+
+    /// O_PATH: a place in the tree, not open for I/O (Linux: FMODE_PATH).
+    public var isPathOnly: Bool { flags.contains(.O_PATH) }
+    public var isNonBlocking: Bool { flags.contains(.O_NONBLOCK) }
+    public var mayRead: Bool {
+        let flags = flags
+        return !flags.contains(.O_PATH) && (flags.accessMode == .O_RDONLY || flags.accessMode == .O_RDWR)
+    }
+    public var mayWrite: Bool {
+        let flags = flags
+        return !flags.contains(.O_PATH) && (flags.accessMode == .O_WRONLY || flags.accessMode == .O_RDWR)
+    }
+
+    /// Up to `count` bytes from the position, which advances past them, or
+    /// from `offset` without moving it (pread). EBADF if not open for
+    /// reading, ESPIPE for an offset on a stream (Linux: vfs_read).
+    public func read(count: Int, at offset: Int64? = nil) throws(Errno) -> [UInt8] {
+        guard mayRead else { throw .EBADF }
+        guard count >= 0 else { throw .EINVAL }
+        return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> [UInt8] in
+            try operations.read(self, count: count, at: &cursor)
         }
     }
 
-    /// Writes `bytes` at the position, or at the end with O_APPEND, and
-    /// advances past them (Linux: vfs_write). EBADF if not open for writing.
-    public func write(_ bytes: [UInt8]) throws(Errno) -> Int {
-        try VFS.locked { () throws(Errno) -> Int in
-            guard mayWrite else { throw .EBADF }
-            // Appending and moving to the end happen under one lock, so
-            // two appenders never overwrite each other (Linux: the
-            // O_APPEND check in generic_write_checks, under i_rwsem).
-            if flags.contains(.O_APPEND) { position = inode.size }
-            let written = try operations.write(inode, at: position, bytes: bytes)
-            position += Int64(written)
-            return written
+    /// Writes `bytes` at the position, advancing it, or at `offset`
+    /// (pwrite); O_APPEND writes at the end either way, as in Linux. EBADF
+    /// if not open for writing (Linux: vfs_write).
+    public func write(_ bytes: [UInt8], at offset: Int64? = nil) throws(Errno) -> Int {
+        guard mayWrite else { throw .EBADF }
+        return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+            try operations.write(self, bytes, at: &cursor)
         }
+    }
+
+    /// Runs a read or write at an explicit offset, or at the position
+    /// under the position lock, or, for a stream, at no position at all.
+    private func transfer<T>(at offset: Int64?, _ body: (inout Int64) throws(Errno) -> T) throws(Errno) -> T {
+        if let offset {
+            guard !operations.isStream else { throw .ESPIPE }
+            guard offset >= 0 else { throw .EINVAL }
+            var explicit = offset
+            return try body(&explicit)
+        }
+        if operations.isStream {
+            var unused: Int64 = 0
+            return try body(&unused)
+        }
+        positionLock.lock()
+        defer { positionLock.unlock() }
+        var current = position
+        let result = try body(&current)
+        position = current
+        return result
     }
 
     /// Moves the position (Linux: generic_file_llseek; for directories
     /// dcache_dir_lseek, where positions are readdir cookies). Moving past
     /// the end is allowed: a later write leaves a hole. SEEK_DATA and
-    /// SEEK_HOLE are not supported yet (EINVAL).
+    /// SEEK_HOLE are not supported yet (EINVAL); streams are ESPIPE.
     public func seek(to offset: Int64, from whence: SeekWhence) throws(Errno) -> Int64 {
-        try VFS.locked { () throws(Errno) -> Int64 in
-            let base: Int64
-            switch whence {
-            case .SEEK_SET: base = 0
-            case .SEEK_CUR: base = position
-            case .SEEK_END: base = inode.size
-            case .SEEK_DATA, .SEEK_HOLE: throw .EINVAL
-            }
-            let (target, overflow) = base.addingReportingOverflow(offset)
-            guard !overflow else { throw .EOVERFLOW }
-            guard target >= 0 else { throw .EINVAL }
-            position = target
-            return target
+        guard !operations.isStream else { throw .ESPIPE }
+        positionLock.lock()
+        defer { positionLock.unlock() }
+        let base: Int64
+        switch whence {
+        case .SEEK_SET: base = 0
+        case .SEEK_CUR: base = position
+        case .SEEK_END: base = VFS.lockedNonThrowing { inode.size }
+        case .SEEK_DATA, .SEEK_HOLE: throw .EINVAL
         }
+        let (target, overflow) = base.addingReportingOverflow(offset)
+        guard !overflow else { throw .EOVERFLOW }
+        guard target >= 0 else { throw .EINVAL }
+        position = target
+        return target
     }
 
     /// The directory entries from the position that fit in `bufferSize`
@@ -78,24 +143,30 @@ public final class File {
     /// (Linux: iterate_dir + filldir64). EINVAL if not even the first fits;
     /// an empty result means the end of the directory.
     public func readDirectory(fitting bufferSize: Int) throws(Errno) -> [Dirent64] {
-        try VFS.locked { () throws(Errno) -> [Dirent64] in
-            guard inode.isDirectory else { throw .ENOTDIR }
-            let available = try operations.readdir(self, from: position)
-            var taken: [Dirent64] = []
-            var used = 0
-            for entry in available {
-                guard used + entry.d_reclen <= bufferSize else { break }
-                used += entry.d_reclen
-                taken.append(entry)
-            }
-            if taken.isEmpty && !available.isEmpty { throw .EINVAL }
-            if let last = taken.last { position = last.d_off }
-            return taken
+        guard inode.isDirectory else { throw .ENOTDIR }
+        positionLock.lock()
+        defer { positionLock.unlock() }
+        let available = try operations.readdir(self, from: position)
+        var taken: [Dirent64] = []
+        var used = 0
+        for entry in available {
+            guard used + entry.d_reclen <= bufferSize else { break }
+            used += entry.d_reclen
+            taken.append(entry)
         }
+        if taken.isEmpty && !available.isEmpty { throw .EINVAL }
+        if let last = taken.last { position = last.d_off }
+        return taken
+    }
+
+    /// ftruncate(2): EINVAL unless open for writing (Linux: do_ftruncate).
+    public func truncate(to length: Int64) throws(Errno) {
+        guard mayWrite else { throw .EINVAL }
+        try VFS.truncate(inode, to: length)
     }
 
     /// stat(2) of the open file (Linux: vfs_fstat).
     public func stat() -> Stat {
-        VFS.lockedNonThrowing { inode.stat() }
+        VFS.stat(of: inode)
     }
 }

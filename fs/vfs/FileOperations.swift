@@ -1,28 +1,56 @@
 import ABI
 
 /// What an open file of an inode does (Linux: struct file_operations). The
-/// `File` keeps the position and checks the access mode; these work at an
-/// explicit offset, as Linux's ->read_iter/->write_iter do with ki_pos.
-/// Defaults fail as Linux does when f_op lacks the method.
+/// `File` checks the access mode and keeps the position; read and write get
+/// the offset to use and advance it, as Linux's ->read_iter/->write_iter do
+/// with ki_pos. Defaults fail as Linux does when f_op lacks the method.
+///
+/// Locking: the VFS calls these without `VFS.lock`. Each implementation
+/// takes what protects its own state — ramfs the VFS lock for file
+/// contents, a pipe its own lock — so a read that sleeps (a pipe, the
+/// console) never holds up the rest of the filesystem. `truncate` is the
+/// exception: like Linux's ->setattr under i_rwsem, it is called with
+/// `VFS.lock` held.
 public protocol FileOperations: AnyObject {
-    /// Up to `count` bytes at `offset`; fewer at the end of the file.
-    func read(_ inode: Inode, at offset: Int64, count: Int) throws(Errno) -> [UInt8]
-    /// Writes all of `bytes` at `offset`, growing the file; returns the count.
-    func write(_ inode: Inode, at offset: Int64, bytes: [UInt8]) throws(Errno) -> Int
+    /// Up to `count` bytes at `offset`, which advances past them; fewer at
+    /// the end of the file, none at its end.
+    func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8]
+    /// Writes `bytes` at `offset` (or at the end, for O_APPEND), advancing
+    /// it; returns how many were written.
+    func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int
     /// Directory entries whose position is at least `position`, each with
     /// the position after it in d_off (Linux: ->iterate_shared, for getdents64).
     func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64]
     /// Sets a regular file's size, dropping or zero-extending (Linux:
-    /// ->setattr with ATTR_SIZE).
+    /// ->setattr with ATTR_SIZE). Called with VFS.lock held.
     func truncate(_ inode: Inode, to size: Int64) throws(Errno)
     /// Bytes of memory the contents occupy, for st_blocks.
     func allocatedBytes(_ inode: Inode) -> Int64
+    /// A device- or file-specific request (Linux: ->unlocked_ioctl); the
+    /// generic ones (FIONBIO, FIOCLEX, ...) are handled before this.
+    func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64
+    /// The last reference to an open file is gone (Linux: ->release, from
+    /// the final fput): a pipe counts its readers and writers here.
+    func release(_ file: File)
+    /// A stream has no position: lseek, pread and pwrite are ESPIPE
+    /// (Linux: FMODE_STREAM, set by stream_open and nonseekable_open).
+    var isStream: Bool { get }
+    /// What a read or write would do without blocking now, and, given a
+    /// table, the wait queues that will say when that changes (Linux: ->poll).
+    func poll(_ file: File, _ table: PollTable?) -> PollEvents
 }
 
 extension FileOperations {
-    public func read(_ inode: Inode, at offset: Int64, count: Int) throws(Errno) -> [UInt8] { throw .EINVAL }
-    public func write(_ inode: Inode, at offset: Int64, bytes: [UInt8]) throws(Errno) -> Int { throw .EINVAL }
+    public func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] { throw .EINVAL }
+    public func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int { throw .EINVAL }
     public func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64] { throw .ENOTDIR }
     public func truncate(_ inode: Inode, to size: Int64) throws(Errno) { throw .EINVAL }
     public func allocatedBytes(_ inode: Inode) -> Int64 { 0 }
+    public func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 { throw .ENOTTY }
+    public func release(_ file: File) {}
+    public var isStream: Bool { false }
+    /// Files that never block are always ready (Linux: DEFAULT_POLLMASK).
+    public func poll(_ file: File, _ table: PollTable?) -> PollEvents {
+        [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
+    }
 }

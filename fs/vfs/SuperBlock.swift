@@ -1,4 +1,5 @@
 import ABI
+import Lib
 
 /// One mounted instance of a filesystem (Linux: struct super_block,
 /// fs/super.c): its root dentry, its device number and the inode numbers
@@ -8,6 +9,8 @@ public final class SuperBlock {
     /// The filesystem's name as /proc/mounts and statfs users know it
     /// (Linux: s_type->name), such as "ramfs".
     public let typeName: String
+    /// What statfs reports in f_type (Linux: s_magic).
+    public let magic: Int64
     /// st_dev of every inode: an anonymous device, major 0, as Linux gives
     /// filesystems without a block device (get_anon_bdev).
     public let deviceNumber: UInt64
@@ -19,8 +22,9 @@ public final class SuperBlock {
     /// Filesystems are made outside VFS.lock, so the counter has its own.
     private static let anonymousMinorLock = SpinLock()
 
-    public init(typeName: String) {
+    public init(typeName: String, magic: Int64) {
         self.typeName = typeName
+        self.magic = magic
         let minor = Self.anonymousMinorLock.withLockIrqSave { () -> UInt32 in
             Self.lastAnonymousMinor += 1
             return Self.lastAnonymousMinor
@@ -32,6 +36,20 @@ public final class SuperBlock {
     func nextInodeNumber() -> UInt64 {
         lastInodeNumber += 1
         return lastInodeNumber
+    }
+
+    /// statfs(2) of this filesystem (Linux: vfs_statfs over
+    /// simple_statfs): the magic number, the page as block size, NAME_MAX.
+    /// In-memory filesystems report no block or inode totals; f_flags has
+    /// ST_VALID (no mount flags exist yet).
+    public func statistics() -> Statfs {
+        var result = Statfs()
+        result.f_type = magic
+        result.f_bsize = Int64(pageSize)
+        result.f_frsize = Int64(pageSize)
+        result.f_namelen = Int64(PathLimits.nameMax)
+        result.f_flags = Statfs.ST_VALID
+        return result
     }
 
     /// Gives the filesystem its root (Linux: d_make_root into s_root).

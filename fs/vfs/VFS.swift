@@ -18,9 +18,24 @@ public enum VFS {
 
     // MARK: - Mounts
 
-    /// Makes `superBlock` the root filesystem (Linux: init_mount_tree).
+    /// Makes `superBlock` the root filesystem and the root and working
+    /// directory of the kernel's tasks, whose `fs` every process inherits
+    /// (Linux: init_mount_tree's set_fs_root/set_fs_pwd on init_fs).
     public static func mountRoot(_ superBlock: SuperBlock) {
-        lockedNonThrowing { _ = mountTable.mountRoot(superBlock) }
+        let root = lockedNonThrowing { () -> Path in
+            let mount = mountTable.mountRoot(superBlock)
+            return Path(mount: mount, dentry: mount.root)
+        }
+        FSContext.kernel.setRoot(root)
+        FSContext.kernel.setWorkingDirectory(root)
+    }
+
+    /// A mount of `superBlock` outside the tree, for the kernel's own use:
+    /// pipes live in one, devtmpfs fills its nodes through one (Linux:
+    /// kern_mount). Returns the place of its root.
+    public static func kernelMount(_ superBlock: SuperBlock) -> Path {
+        guard let root = superBlock.root else { fatalError("VFS: mounting a superblock without a root") }
+        return Path(mount: Mount(superBlock: superBlock, root: root, parent: nil, mountpoint: nil), dentry: root)
     }
 
     /// Mounts `superBlock` on the directory `path` (Linux: path_mount
@@ -68,35 +83,51 @@ public enum VFS {
         }
     }
 
+    /// The stat(2) view of an inode already found (fstat, fstatat with
+    /// AT_EMPTY_PATH, statx).
+    public static func stat(of inode: Inode) -> Stat {
+        lockedNonThrowing { inode.stat() }
+    }
+
+    /// A symlink's body, EINVAL for any other inode (readlinkat of an
+    /// O_PATH descriptor, or after a lookup).
+    public static func readlink(of inode: Inode) throws(Errno) -> [UInt8] {
+        try locked { () throws(Errno) -> [UInt8] in
+            guard inode.isSymlink else { throw .EINVAL }
+            inode.atime = VFSClock.now()
+            return try inode.operations.readlink(inode)
+        }
+    }
+
     /// readlink(2): a symlink's body; EINVAL for anything else (Linux:
     /// do_readlinkat). The final link is of course not followed.
     public static func readlink(
         _ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> [UInt8] {
-        try locked { () throws(Errno) -> [UInt8] in
-            let walker = try walker(root: root)
-            let place = try walker.lookup(path, from: start ?? walker.root, options: [])
-            guard let inode = place.inode, inode.isSymlink else { throw .EINVAL }
-            inode.atime = VFSClock.now()
-            return try inode.operations.readlink(inode)
-        }
+        guard let inode = try lookup(path, follow: false, relativeTo: start, root: root).inode else { throw .ENOENT }
+        return try readlink(of: inode)
     }
 
     // MARK: - Opening
 
     /// open(2) (Linux: do_filp_open: path_openat, open_last_lookups,
     /// do_open). O_CREAT makes a regular file with `mode`'s permission bits
-    /// if the name is free; with O_EXCL an existing name, even a dangling
-    /// symlink, is EEXIST. O_NOFOLLOW refuses a final symlink (ELOOP),
-    /// O_DIRECTORY anything but a directory (ENOTDIR), O_TRUNC empties a
-    /// regular file. Directories open only for reading (EISDIR), device
-    /// nodes, FIFOs and sockets not at all yet (ENXIO).
+    /// (the caller has applied the umask) if the name is free; with O_EXCL
+    /// an existing name, even a dangling symlink, is EEXIST. O_NOFOLLOW
+    /// refuses a final symlink (ELOOP), O_DIRECTORY anything but a
+    /// directory (ENOTDIR), O_TRUNC empties a regular file. Directories
+    /// open only for reading (EISDIR); a character device opens its
+    /// driver's operations (ENXIO if no driver has its number); block
+    /// devices, FIFOs and sockets cannot be opened yet (ENXIO). O_PATH
+    /// opens a place for fstat, fchdir and *at calls only: a final symlink
+    /// itself with O_NOFOLLOW, and no device is involved (Linux: FMODE_PATH).
     public static func open(
         _ path: [UInt8], flags: OpenFlags, mode: UInt32 = 0, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> File {
         try locked { () throws(Errno) -> File in
             let walker = try walker(root: root)
             let from = start ?? walker.root
+            if flags.contains(.O_PATH) { return try openPath(path, flags: flags, walker: walker, from: from) }
             let place: Path
             var created = false
             if flags.contains(.O_CREAT) {
@@ -117,13 +148,11 @@ public enum VFS {
                     created = true
                 }
             } else {
-                var options: PathLookupOptions = []
-                if !flags.contains(.O_NOFOLLOW) { options.insert(.followFinalSymlink) }
-                if flags.contains(.O_DIRECTORY) { options.insert(.requireDirectory) }
-                place = try walker.lookup(path, from: from, options: options)
+                place = try walker.lookup(path, from: from, options: lookupOptions(flags))
             }
             guard let inode = place.inode else { throw .ENOENT }
             let writes = flags.accessMode != .O_RDONLY || flags.contains(.O_TRUNC)
+            var operations = inode.fileOperations
             switch inode.fileType {
             case FileMode.S_IFLNK: throw .ELOOP  // only reached with O_NOFOLLOW
             case FileMode.S_IFDIR: if writes { throw .EISDIR }
@@ -131,10 +160,33 @@ public enum VFS {
                 if flags.contains(.O_TRUNC) && !created && inode.size != 0 {
                     try inode.fileOperations.truncate(inode, to: 0)
                 }
+            case FileMode.S_IFCHR:
+                // Linux: chrdev_open finds the driver through cdev_map.
+                guard let driver = CharDevices.driver(for: inode.rdev) else { throw .ENXIO }
+                operations = driver
             default: throw .ENXIO
             }
-            return File(path: place, inode: inode, flags: flags)
+            return File(path: place, inode: inode, flags: flags, operations: operations)
         }
+    }
+
+    /// open(O_PATH): only O_DIRECTORY and O_NOFOLLOW matter; the access
+    /// mode is ignored (Linux: the O_PATH branch of build_open_flags).
+    private static func openPath(
+        _ path: [UInt8], flags: OpenFlags, walker: PathWalker<DentryWalk>, from: Path
+    ) throws(Errno) -> File {
+        let place = try walker.lookup(path, from: from, options: lookupOptions(flags))
+        guard let inode = place.inode else { throw .ENOENT }
+        let kept = flags.intersection([.O_PATH, .O_DIRECTORY, .O_NOFOLLOW, .O_CLOEXEC])
+        return File(path: place, inode: inode, flags: kept, operations: NoFileOperations.shared)
+    }
+
+    /// How open's walk treats the last component without O_CREAT.
+    private static func lookupOptions(_ flags: OpenFlags) -> PathLookupOptions {
+        var options: PathLookupOptions = []
+        if !flags.contains(.O_NOFOLLOW) { options.insert(.followFinalSymlink) }
+        if flags.contains(.O_DIRECTORY) { options.insert(.requireDirectory) }
+        return options
     }
 
     // MARK: - Creating names
@@ -190,15 +242,19 @@ public enum VFS {
         }
     }
 
-    /// link(2) (Linux: do_linkat without AT_SYMLINK_FOLLOW): a new name for
-    /// the file `existing` names, a final symlink not followed. Not for
+    /// link(2) and linkat(2) (Linux: do_linkat): a new name for the file
+    /// `existing` names, a final symlink followed only if `followSymlink`
+    /// (AT_SYMLINK_FOLLOW). `existing` starts at `existingStart`, the new
+    /// name at `start` (linkat's two directory descriptors). Not for
     /// directories (EPERM) nor across mounts (EXDEV).
     public static func link(
-        _ existing: [UInt8], to path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+        _ existing: [UInt8], to path: [UInt8], relativeTo start: Path? = nil,
+        existingRelativeTo existingStart: Path? = nil, followSymlink: Bool = false, root: Path? = nil
     ) throws(Errno) {
         try locked { () throws(Errno) in
             let walker = try walker(root: root)
-            let old = try walker.lookup(existing, from: start ?? walker.root, options: [])
+            let old = try walker.lookup(
+                existing, from: existingStart ?? walker.root, options: followSymlink ? .followFinalSymlink : [])
             guard let inode = old.inode else { throw .ENOENT }
             let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
             guard directory.mount === old.mount else { throw .EXDEV }
@@ -247,20 +303,23 @@ public enum VFS {
         }
     }
 
-    /// rename(2) (Linux: do_renameat2 + vfs_rename). An existing target is
-    /// replaced: a file only by a file (EISDIR), a directory only by a
-    /// directory (ENOTDIR) and only if empty (ENOTEMPTY). Both names must
-    /// be on one mount (EXDEV); a directory cannot move into itself
-    /// (EINVAL); ".", ".." and mount points are EBUSY. Renaming a file to
-    /// another of its own names does nothing, as POSIX says.
+    /// rename(2), renameat(2) and renameat2(2) (Linux: do_renameat2 +
+    /// vfs_rename). `oldPath` starts at `oldStart`, `newPath` at `start`.
+    /// An existing target is replaced — unless `noReplace`
+    /// (RENAME_NOREPLACE: EEXIST) — a file only by a file (EISDIR), a
+    /// directory only by a directory (ENOTDIR) and only if empty
+    /// (ENOTEMPTY). Both names must be on one mount (EXDEV); a directory
+    /// cannot move into itself (EINVAL); ".", ".." and mount points are
+    /// EBUSY. Renaming a file to another of its own names does nothing, as
+    /// POSIX says.
     public static func rename(
-        _ oldPath: [UInt8], to newPath: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
+        _ oldPath: [UInt8], to newPath: [UInt8], relativeTo start: Path? = nil,
+        oldRelativeTo oldStart: Path? = nil, noReplace: Bool = false, root: Path? = nil
     ) throws(Errno) {
         try locked { () throws(Errno) in
             let walker = try walker(root: root)
-            let from = start ?? walker.root
-            let oldParent = try walker.lookupParent(oldPath, from: from)
-            let newParent = try walker.lookupParent(newPath, from: from)
+            let oldParent = try walker.lookupParent(oldPath, from: oldStart ?? walker.root)
+            let newParent = try walker.lookupParent(newPath, from: start ?? walker.root)
             guard case .name(let oldName) = oldParent.last, case .name(let newName) = newParent.last else {
                 throw .EBUSY
             }
@@ -286,6 +345,7 @@ public enum VFS {
                 guard error == .ENOENT else { throw error }
             }
             if let target, let replaced = target.inode {
+                guard !noReplace else { throw .EEXIST }
                 if replaced === inode { return }
                 // The target must not be an ancestor of the source.
                 var up: Dentry? = source.dentry.parent

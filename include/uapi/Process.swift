@@ -232,6 +232,19 @@ public enum AuxvType: UInt64, Sendable {
     case AT_MINSIGSTKSZ = 51
 }
 
+/// What execve copies for the new program, and how much of a file it reads
+/// to recognise its format. Linux: include/uapi/linux/binfmts.h.
+public enum ExecLimits {
+    /// MAX_ARG_STRLEN: the longest single argument or environment string,
+    /// its NUL included (32 pages); a longer one is E2BIG.
+    public static let MAX_ARG_STRLEN = 32 * 4096
+    /// MAX_ARG_STRINGS: the most argument or environment pointers counted.
+    public static let MAX_ARG_STRINGS = 0x7FFF_FFFF
+    /// BINPRM_BUF_SIZE: the bytes at the start of a file that exec reads to
+    /// choose its format (and that hold a script's `#!` line).
+    public static let BINPRM_BUF_SIZE = 256
+}
+
 /// The resources of getrlimit, setrlimit and prlimit64.
 /// Linux: include/uapi/asm-generic/resource.h (x86 keeps the generic numbers).
 public enum RlimitResource: Int32, Sendable, CaseIterable {

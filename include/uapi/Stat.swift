@@ -53,6 +53,16 @@ public enum DeviceNumber {
     public static func encode(major: UInt32, minor: UInt32) -> UInt64 {
         UInt64((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12))
     }
+
+    /// The major number of an encoded device (Linux: new_decode_dev).
+    public static func major(_ device: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: (device & 0xfff00) >> 8)
+    }
+
+    /// The minor number of an encoded device.
+    public static func minor(_ device: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: (device & 0xff) | ((device >> 12) & 0xfff00))
+    }
 }
 
 /// `struct stat` for x86-64: the answer to stat, fstat, lstat and newfstatat.

@@ -87,6 +87,13 @@ public enum TimerFlags {
     public static let TIMER_ABSTIME: Int32 = 0x01
 }
 
+/// The tick user space counts in: times(2), clock_t values in /proc, and
+/// AT_CLKTCK. Linux: USER_HZ in include/uapi/asm-generic/param.h, fixed at
+/// 100 whatever the kernel's own HZ.
+public enum UserClock {
+    public static let USER_HZ = 100
+}
+
 /// Flags of getrandom(2). Linux: include/uapi/linux/random.h.
 public struct GetrandomFlags: OptionSet, Sendable {
     public let rawValue: UInt32

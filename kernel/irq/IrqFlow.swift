@@ -25,7 +25,7 @@ public enum IrqFlow {
             // code had interrupts on and held no lock.
             let interruptedWithInterruptsOn = frame.rflags & (1 << 9) != 0
             if Scheduler.needsReschedule && PreemptCount.value == 0 && interruptedWithInterruptsOn {
-                Scheduler.schedule()
+                Scheduler.preempt()
             }
             // Back to user mode: a thread killed while it ran (or was preempted) in user code dies here.
             if frame.isUserMode { Signals.exitToUserMode() }

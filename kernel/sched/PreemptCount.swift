@@ -32,7 +32,7 @@ public func preemptDisable() { PreemptCount.add(PreemptCount.preemptOffset) }
 
 public func preemptEnable() {
     PreemptCount.subtract(PreemptCount.preemptOffset)
-    if PreemptCount.value == 0 && Scheduler.needsReschedule && CPU.interruptsEnabled { Scheduler.schedule() }
+    if PreemptCount.value == 0 && Scheduler.needsReschedule && CPU.interruptsEnabled { Scheduler.preempt() }
 }
 
 /// Linux's might_sleep(): a sleeping call from atomic context is a bug that

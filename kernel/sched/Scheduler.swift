@@ -50,13 +50,22 @@ public enum Scheduler {
     /// Picks the next task and switches to it (Linux: __schedule). A task
     /// that set itself to a sleeping state before calling this is taken off
     /// the run queue — unless a wakeup already made it runnable again.
-    public static func schedule() {
+    public static func schedule() { schedule(preempting: false) }
+
+    /// Switches away from a task that did not ask to: the tick or a wakeup
+    /// wants another task to run (Linux: preempt_schedule, __schedule with
+    /// SM_PREEMPT). The task stays on the run queue even if it has already
+    /// set a sleeping state on its way into a wait queue: it may be about
+    /// to find its condition true, and then nobody would wake it.
+    public static func preempt() { schedule(preempting: true) }
+
+    private static func schedule(preempting: Bool) {
         guard let queue = runQueue else { return }
         let interruptsWereOn = CPU.saveAndDisableInterrupts()
         lock.lock()
         let prev = queue.current
         let time = now()
-        if prev.state != .running && prev !== queue.idle && prev.sched.onRunQueue {
+        if !preempting && prev.state != .running && prev !== queue.idle && prev.sched.onRunQueue {
             queue.dequeue(prev, flags: .sleep, now: time)
         }
         let next = queue.pickNext(now: time)
@@ -78,8 +87,14 @@ public enum Scheduler {
     /// space, and the stack entries from user mode will use. Kernel threads
     /// keep the loaded page table (Linux's lazy TLB): the kernel half is the same in all.
     private static func switchArchitectureState(from prev: Task, to next: Task) {
-        prev.fpu?.save()
-        next.fpu?.restore()
+        if let fpu = prev.fpu {
+            fpu.save()
+            prev.segmentBases = UserSegmentBases.live
+        }
+        if let fpu = next.fpu {
+            fpu.restore()
+            UserSegmentBases.live = next.segmentBases
+        }
         if let space = next.mm, !space.pageTable.isActive { space.pageTable.activate() }
         if let top = next.kernelStackTop { PerCPU.setKernelStack(top: top) }
     }
@@ -181,7 +196,7 @@ public enum Scheduler {
 
     /// Switches only if the tick or a wakeup asked for it (Linux: cond_resched).
     public static func yieldIfNeeded() {
-        if needsReschedule && !PreemptCount.inAtomic { schedule() }
+        if needsReschedule && !PreemptCount.inAtomic { preempt() }
     }
 
     /// Ends the running task with a wait(2) status (Linux: do_exit). The
@@ -233,11 +248,10 @@ public enum Scheduler {
         return entry?() ?? 0
     }
 
-    /// Where a task that became a user process starts in ring 3.
+    /// Where a kernel thread that ran exec starts in ring 3.
     fileprivate static func takeUserEntry() -> (rip: UInt64, rsp: UInt64, kernelStackTop: UInt64)? {
         let task = current
-        guard let start = task.userEntry, let top = task.kernelStackTop else { return nil }
-        task.userEntry = nil
+        guard let top = task.kernelStackTop, let start = task.takeUserEntry() else { return nil }
         return (start.rip, start.rsp, top)
     }
 

@@ -50,10 +50,6 @@ public final class Task: SchedulableEntity {
     var clearChildTID: UInt64 = 0
     /// set_robust_list's head (Linux: robust_list); its futexes are released at exit.
     var robustListHead: UInt64 = 0
-    /// The user FS base, x86-64's thread pointer (CLONE_SETTLS, arch_prctl
-    /// ARCH_SET_FS; Linux: thread.fsbase). A context switch must load it
-    /// into the FS base MSR for the incoming task.
-    public var fsBase: UInt64 = 0
     /// A CLONE_VFORK child's parent sleeps on this until the child execs or exits (Linux: vfork_done).
     var vforkDone: Completion? = nil
 
@@ -64,9 +60,10 @@ public final class Task: SchedulableEntity {
     /// What a new kernel thread runs (Linux passes it in kthread_create_info);
     /// its result is the thread's exit status.
     var entry: (() -> Int32)? = nil
-    /// Set when the thread's function has turned it into a user process:
-    /// where ring 3 starts once the function has returned.
-    var userEntry: (rip: UInt64, rsp: UInt64)? = nil
+    /// Set by exec: where the new program starts in ring 3. The system-call
+    /// return path (or, for a kernel thread that ran exec, the end of its
+    /// function) takes it and leaves for that address.
+    private var userEntry: (rip: UInt64, rsp: UInt64)? = nil
     var kthread: KThread? = nil
 
     /// The user address space (Linux: mm); nil for kernel threads, which run
@@ -74,6 +71,15 @@ public final class Task: SchedulableEntity {
     public internal(set) var mm: AddressSpace? = nil
     /// User FPU/SSE registers, for tasks that run user code.
     public internal(set) var fpu: FPUState? = nil
+    /// The user FS/GS bases while the task is not running (the CPU holds
+    /// them while it is); kept, like `fpu`, only for tasks that run user code.
+    var segmentBases = UserSegmentBases()
+
+    /// The open files (Linux: files), nil once the task has exited.
+    private var openFiles: FileTable?
+    /// Root, working directory and umask (Linux: fs). Kernel threads share
+    /// `FSContext.kernel`.
+    public internal(set) var fs: FSContext
 
     /// How the task ended (Linux: exit_code): the wait(2) status for user
     /// tasks; for kernel threads, the function's result, which kthread_stop returns.
@@ -101,7 +107,7 @@ public final class Task: SchedulableEntity {
     /// A task in `group`, or with a group of its own (a new process) when
     /// `group` is nil; likewise for the signal actions.
     init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext,
-         group: ThreadGroup? = nil, sighand: SignalHandlers? = nil) {
+         files: FileTable, fs: FSContext, group: ThreadGroup? = nil, sighand: SignalHandlers? = nil) {
         self.pid = pid
         self.comm = Task.truncated(name)
         self.flags = flags
@@ -109,6 +115,8 @@ public final class Task: SchedulableEntity {
         self.stack = stack
         self.context = context
         self.state = .new
+        self.openFiles = files
+        self.fs = fs
         self.group = group ?? ThreadGroup(tgid: pid)
         self.sighand = sighand ?? SignalHandlers()
         self.group.threads.append(self)
@@ -118,34 +126,99 @@ public final class Task: SchedulableEntity {
 
     /// The boot CPU's idle task, pid 0, which the boot code has been all along (Linux: init_task).
     static func bootIdle() -> Task {
-        Task(pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext())
+        Task(pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext(),
+             files: FileTable.kernel, fs: FSContext.kernel)
     }
 
     /// A new kernel thread with its own stack, parented to `parent` (kthreadd).
-    static func kernelThread(name: String, parent: Task?, sighand: SignalHandlers?) -> Task {
+    /// It shares the kernel's files and fs context, or, for a thread that
+    /// will become a user process, gets `files` and `fs` of its own (Linux:
+    /// user_mode_thread, without CLONE_FILES and, but for init, CLONE_FS).
+    static func kernelThread(
+        name: String, parent: Task?, files: FileTable = FileTable.kernel, fs: FSContext = FSContext.kernel,
+        sighand: SignalHandlers?
+    ) -> Task {
         guard let stack = PageAllocator.allocate(order: stackOrder) else { panic("out of memory for a kernel stack") }
         guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
         let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
-                        context: ThreadContext(stackTop: top), sighand: sighand)
+                        context: ThreadContext(stackTop: top), files: files, fs: fs, sighand: sighand)
         parent?.children.append(task)
         return task
     }
 
+    /// The open files (Linux: files). Shared with the tasks of a
+    /// CLONE_FILES group, and among kernel threads (`FileTable.kernel`);
+    /// a forked process has its own copy. Only a running task uses it;
+    /// its exit lets go of the table.
+    public internal(set) var files: FileTable {
+        get {
+            guard let openFiles else { panic("\(comm)[\(pid)]: open files used after exit") }
+            return openFiles
+        }
+        set { openFiles = newValue }
+    }
+
+    /// Lets go of the open files at exit (Linux: exit_files), so that the
+    /// last reference to each closes it now, not when the zombie is reaped:
+    /// a pipe's reader sees end-of-file as soon as its last writer exits.
+    func exitFiles() {
+        openFiles = nil
+    }
+
     public func setName(_ name: String) { comm = Task.truncated(name) }
 
-    /// Gives this kernel thread a user address space and FPU state before it
-    /// enters ring 3 for good (what Linux's exec does to kernel_init).
-    /// It starts at `rip` with stack `rsp` when its thread function returns.
-    func becomeUserProcess(_ space: AddressSpace, rip: UInt64, rsp: UInt64) {
+    /// Replaces the running task's program: `space` becomes its memory (the
+    /// old one is released), the FPU registers start fresh, the FS and GS
+    /// bases are 0, and ring 3 resumes at `rip` with stack `rsp` (Linux:
+    /// exec_mmap, flush_thread and start_thread). A kernel thread becomes a
+    /// user process this way, as Linux's kernel_init does when it runs init.
+    /// Nothing here can fail: exec calls it only once the new program is
+    /// completely built, and after `killOtherThreadsForExec`.
+    func startUserProgram(in space: AddressSpace, rip: UInt64, rsp: UInt64) {
+        let oldSpace = mm
+        let wasKernelThread = flags.contains(.kernelThread)
+        // Whoever waits for the old memory to be let go: a vfork parent, a
+        // pthread_join on this thread (Linux: exec_mm_release).
+        if oldSpace != nil { mmRelease() }
+        let freshRegisters = FPUState()
+        // A switch in the middle would save the old program's registers into the new state.
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
         mm = space
-        fpu = FPUState()
-        flags.remove(.kernelThread)
-        // Default actions for the new program, not a kernel thread's "ignore
-        // everything" (Linux: flush_signal_handlers(force_default) in umh).
-        sighand = SignalHandlers()
         space.pageTable.activate()
+        fpu = freshRegisters
+        freshRegisters.restore()
+        UserSegmentBases.live = UserSegmentBases()
+        flags.remove([.kernelThread, .forkNoExec])
+        CPU.restoreInterrupts(interruptsWereOn)
+        // A vfork parent still uses the old memory: only its last user frees it.
+        oldSpace?.dropUser()
+        space.stackLimit = group.limits.current(.RLIMIT_STACK)
+        flushSignalHandlers(forceDefault: wasKernelThread)
+        alternateSignalStack = StackT()
         userEntry = (rip, rsp)
+    }
+
+    /// What exec does to the signal actions (Linux: unshare_sighand, then
+    /// flush_signal_handlers): the new program gets a table of its own, in
+    /// which caught signals are back to SIG_DFL and ignored ones stay
+    /// ignored. A kernel thread starting its first program gets all
+    /// defaults instead (`forceDefault`), not the "ignore everything" of
+    /// kernel threads (Linux: call_usermodehelper's flush_signal_handlers(current, 1)).
+    public func flushSignalHandlers(forceDefault: Bool) {
+        if forceDefault {
+            sighand = SignalHandlers()
+        } else {
+            let own = sighand.copy()
+            own.resetForExec()
+            sighand = own
+        }
+    }
+
+    /// Where the program exec loaded starts, handed out once.
+    func takeUserEntry() -> (rip: UInt64, rsp: UInt64)? {
+        defer { userEntry = nil }
+        return userEntry
     }
 
     /// The top of the kernel stack: where entries from user mode start.

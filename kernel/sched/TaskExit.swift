@@ -14,6 +14,8 @@ extension Task {
         // A thread killed by exit_group or a fatal signal reports the group's status.
         exitStatus = group.exitStatus ?? status
         if mm != nil { mmRelease() }
+        exitFiles()
+        if isProcess && group === Scheduler.childReaper?.group { handOverChildReaper() }
         _ = CPU.saveAndDisableInterrupts()
         TaskList.lock.lock()
         leaveThreadGroup()
@@ -32,11 +34,21 @@ extension Task {
     public func mmRelease() {
         Futex.releaseRobustList(of: self)
         if clearChildTID != 0, let space = mm, space.users > 1 {
-            try? UserAccess.put(UInt32(0), at: clearChildTID)
+            try? UserAccess.putUser(UInt32(0), at: clearChildTID)
             Futex.wake(space: space, address: clearChildTID, count: 1)
         }
         clearChildTID = 0
         completeVfork()
+    }
+
+    /// init's threads may end one by one, another taking over adopting
+    /// orphans; the last one may not (Linux: find_child_reaper): nobody
+    /// would be left to adopt them.
+    private func handOverChildReaper() {
+        guard let heir = TaskList.lock.withLockIrqSave({ group.threads.first { $0 !== self } }) else {
+            panic("Attempted to kill init! exitcode=0x\(hex(UInt64(UInt32(bitPattern: exitStatus)), width: 8))")
+        }
+        if Scheduler.childReaper === self { Scheduler.childReaper = heir }
     }
 
     /// Lets a vfork parent run again (Linux: complete_vfork_done).
@@ -91,11 +103,9 @@ extension Task {
 }
 
 extension ThreadGroup {
-    /// exit_group(2) and every fatal signal (Linux: do_group_exit and
-    /// zap_other_threads): the first one sets the status and sends every
-    /// other thread SIGKILL, waking it from any interruptible sleep, so it
-    /// exits on its way back to user mode. Returns the status in force,
-    /// which the caller then exits with.
+    /// exit_group(2) and every fatal signal (Linux: do_group_exit): the
+    /// first one sets the status and kills every other thread. Returns the
+    /// status in force, which the caller then exits with.
     @discardableResult
     func beginExit(status: Int32, except caller: Task?) -> Int32 {
         let victims = TaskList.lock.withLockIrqSave { () -> [Task] in
@@ -103,11 +113,31 @@ extension ThreadGroup {
             exitStatus = status
             return threads.filter { $0 !== caller }
         }
-        for thread in victims {
+        ThreadGroup.kill(victims)
+        return exitStatus ?? status
+    }
+
+    /// Sends each thread SIGKILL and wakes it from any interruptible sleep,
+    /// so it exits on its way back to user mode (Linux: zap_other_threads).
+    static func kill(_ threads: [Task]) {
+        for thread in threads {
             thread.pendingSignals.insert(.SIGKILL)
             Scheduler.wakeUp(thread, states: .interruptible)
         }
-        return exitStatus ?? status
+    }
+}
+
+extension Task {
+    /// What exec does first to a multi-threaded process (Linux: de_thread):
+    /// every other thread is killed, and exec waits until they are gone. A
+    /// thread other than the leader keeps its own thread ID; Linux would
+    /// give it the leader's, so that the process's pid and its one thread's
+    /// ID agree again.
+    func killOtherThreadsForExec() {
+        let others = TaskList.lock.withLockIrqSave { group.threads.filter { $0 !== self } }
+        guard !others.isEmpty else { return }
+        ThreadGroup.kill(others)
+        for thread in others { thread.exited.wait() }
     }
 }
 

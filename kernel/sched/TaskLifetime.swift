@@ -43,7 +43,7 @@ extension Task {
         let caller = Scheduler.current
         let child = try copyProcess(of: caller, registers: registers, arguments)
         let pid = child.pid
-        if arguments.flags.contains(.CLONE_PARENT_SETTID) { try? UserAccess.put(pid, at: arguments.parentTID) }
+        if arguments.flags.contains(.CLONE_PARENT_SETTID) { try? UserAccess.putUser(pid, at: arguments.parentTID) }
         let vforkDone: Completion? = arguments.flags.contains(.CLONE_VFORK) ? Completion() : nil
         child.vforkDone = vforkDone
         Scheduler.wakeUpNewTask(child)
@@ -55,9 +55,11 @@ extension Task {
     /// A new task made from the running one (Linux: copy_process): a new
     /// pid and kernel stack; the address space shared (CLONE_VM) or copied
     /// copy-on-write; the signal actions shared (CLONE_SIGHAND) or copied;
-    /// the thread group joined (CLONE_THREAD) or a new process made; a
-    /// first switch that returns to user space from the same system call
-    /// with RAX = 0, on the new stack if one was given. TASK_NEW until woken.
+    /// the thread group joined (CLONE_THREAD) or a new process made; the
+    /// open files and the fs context shared (CLONE_FILES, CLONE_FS: the same
+    /// objects) or copied; a first switch that returns to user space from
+    /// the same system call with RAX = 0, on the new stack if one was given.
+    /// TASK_NEW until woken.
     static func copyProcess(of parent: Task, registers: TrapFrame, _ arguments: CloneArguments) throws(Errno) -> Task {
         let flags = arguments.flags
         try arguments.validate(caller: parent)
@@ -89,6 +91,8 @@ extension Task {
         let child = TaskList.lock.withLockIrqSave { () -> Task in
             let child = Task(pid: pid, name: parent.comm, flags: [.forkNoExec], parent: isThread ? nil : realParent,
                              stack: stack, context: ThreadContext(stackTop: top, forkedFrame: frame),
+                             files: flags.contains(.CLONE_FILES) ? parent.files : parent.files.copy(),
+                             fs: flags.contains(.CLONE_FS) ? parent.fs : parent.fs.copy(),
                              group: isThread ? parent.group : ThreadGroup(tgid: pid, forkedFrom: parent.group),
                              sighand: flags.contains(.CLONE_SIGHAND) ? parent.sighand : parent.sighand.copy())
             if !isThread { realParent?.children.append(child) }
@@ -109,14 +113,15 @@ extension Task {
         child.exitSignal = isThread ? nil : (flags.contains(.CLONE_PARENT) ? parent.group.leader?.exitSignal : arguments.exitSignal)
         child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID : 0
         child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID : 0
-        child.fsBase = flags.contains(.CLONE_SETTLS) ? arguments.tls : parent.fsBase
+        child.segmentBases = UserSegmentBases.live
+        if flags.contains(.CLONE_SETTLS) { child.segmentBases.fs = arguments.tls }
         return child
     }
 
     /// The first thing a new task does in its own context (Linux:
     /// schedule_tail): store its TID where CLONE_CHILD_SETTID asked.
     func storeChildTID() {
-        if setChildTID != 0 { try? UserAccess.put(pid, at: setChildTID) }
+        if setChildTID != 0 { try? UserAccess.putUser(pid, at: setChildTID) }
     }
 
     /// Frees what a dead or zombie task no longer needs: its kernel stack and

@@ -7,7 +7,8 @@ public final class WaitQueueEntry {
     /// Exclusive waiters are woken one at a time (Linux: WQ_FLAG_EXCLUSIVE),
     /// which avoids a thundering herd when only one of them can proceed.
     public fileprivate(set) var isExclusive = false
-    fileprivate var isQueued = false
+    /// On a queue and not woken since (a woken entry is taken off).
+    public fileprivate(set) var isQueued = false
 
     public init(task: Task = Scheduler.current) { self.task = task }
 }
@@ -35,6 +36,24 @@ public final class WaitQueue {
                 if exclusive { entries.append(entry) } else { entries.insert(entry, at: 0) }
             }
             Scheduler.setCurrentState(state)
+        }
+    }
+
+    /// Queues `entry` without touching the task's state (Linux:
+    /// add_wait_queue): poll waits on many queues and sets its state once.
+    public func add(_ entry: WaitQueueEntry) {
+        lock.withLockIrqSave {
+            guard !entry.isQueued else { return }
+            entry.isExclusive = false
+            entry.isQueued = true
+            entries.insert(entry, at: 0)
+        }
+    }
+
+    /// Takes `entry` off the queue if it is still there (Linux: remove_wait_queue).
+    public func remove(waiting entry: WaitQueueEntry) {
+        lock.withLockIrqSave {
+            if entry.isQueued { remove(entry) }
         }
     }
 

@@ -84,9 +84,9 @@ enum CredentialsSyscalls {
     private static func getRealEffectiveSaved(_ kind: Kind) -> SyscallHandler {
         { arguments throws(Errno) in
             try update(kind) { (ids, _) throws(Errno) in
-                try UserAccess.put(ids.real, at: arguments.a0)
-                try UserAccess.put(ids.effective, at: arguments.a1)
-                try UserAccess.put(ids.saved, at: arguments.a2)
+                try UserAccess.putUser(ids.real, at: arguments.a0)
+                try UserAccess.putUser(ids.effective, at: arguments.a1)
+                try UserAccess.putUser(ids.saved, at: arguments.a2)
                 return 0
             }
         }

@@ -61,7 +61,7 @@ enum FutexSyscalls {
     /// nanoseconds. Negative deadlines are already past.
     private static func timeout(_ pointer: UInt64, _ deadline: (Int64) -> Int64) throws(Errno) -> UInt64? {
         guard pointer != 0 else { return nil }
-        guard let nanoseconds = try UserAccess.read(Timespec.self, at: pointer).validNanoseconds else { throw .EINVAL }
+        guard let nanoseconds = try UserAccess.copyFromUser(Timespec.self, at: pointer).validNanoseconds else { throw .EINVAL }
         return UInt64(max(deadline(nanoseconds), 0))
     }
 
@@ -89,8 +89,8 @@ enum FutexSyscalls {
         let caller = Scheduler.current
         guard let task = pid == 0 ? caller : PidAllocation.task(pid) else { throw .ESRCH }
         guard task === caller || caller.credentials.maySignal(task.credentials) else { throw .EPERM }
-        try UserAccess.put(task.robustListHead, at: arguments.a1)
-        try UserAccess.put(UInt64(RobustListHead.size), at: arguments.a2)
+        try UserAccess.putUser(task.robustListHead, at: arguments.a1)
+        try UserAccess.putUser(UInt64(RobustListHead.size), at: arguments.a2)
         return 0
     }
 }

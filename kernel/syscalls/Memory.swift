@@ -2,13 +2,16 @@ import ABI
 import Core
 import Lib
 
-/// brk, mmap, munmap, mprotect (Linux: mm/mmap.c, mm/mprotect.c).
+/// brk, mmap, munmap, mprotect, mremap, madvise (Linux: mm/mmap.c,
+/// mm/mprotect.c, mm/mremap.c, mm/madvise.c).
 enum MemorySyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.brk, brk),
         (.mmap, mmap),  // partial: anonymous private mappings; files arrive with the VFS
         (.munmap, munmap),
         (.mprotect, mprotect),
+        (.mremap, mremap),  // partial: no MREMAP_DONTUNMAP, and no old_size 0 duplication (shared mappings)
+        (.madvise, madvise),
     ]
 
     private static func space() throws(Errno) -> AddressSpace {
@@ -60,6 +63,31 @@ enum MemorySyscalls {
 
     static func mprotect(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
         try space().protect(try pageRange(arguments.a0, arguments.a1), to: try protection(arguments.a2))
+        return 0
+    }
+
+    static func mremap(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let flags = MremapFlags(rawValue: Int32(truncatingIfNeeded: arguments.a3))
+        guard arguments.a3 >> 32 == 0, flags.subtracting([.MREMAP_MAYMOVE, .MREMAP_FIXED]).isEmpty,
+              !flags.contains(.MREMAP_FIXED) || flags.contains(.MREMAP_MAYMOVE) else { throw .EINVAL }
+        let old = try pageRange(arguments.a0, arguments.a1)
+        let target = flags.contains(.MREMAP_FIXED) ? arguments.a4 : nil
+        return Int64(try space().remap(old, newLength: arguments.a2, mayMove: flags.contains(.MREMAP_MAYMOVE), target: target))
+    }
+
+    /// Advice is a hint except where Linux makes it a promise: after
+    /// MADV_DONTNEED (and MADV_FREE, which may act the same) private
+    /// anonymous pages read back as zeros.
+    static func madvise(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        guard arguments.a0 % MemoryLayout64.pageSize == 0,
+              let advice = MemoryAdvice(rawValue: Int32(truncatingIfNeeded: arguments.a2)) else { throw .EINVAL }
+        guard arguments.a1 > 0 else { return 0 }
+        let range = try pageRange(arguments.a0, arguments.a1)
+        switch advice {
+        case .MADV_DONTNEED, .MADV_FREE, .MADV_DONTNEED_LOCKED: try space().discardPages(range)
+        case .MADV_REMOVE, .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_COLLAPSE: throw .EINVAL
+        default: break
+        }
         return 0
     }
 }

@@ -23,12 +23,12 @@ enum ResourceLimitSyscalls {
 
     static func getrlimit(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
         let limit = Scheduler.current.group.limits[try resource(arguments.a0)]
-        try UserAccess.write(limit, at: arguments.a1)
+        try UserAccess.copyToUser(arguments.a1, limit)
         return 0
     }
 
     static func setrlimit(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let new = try UserAccess.read(Rlimit.self, at: arguments.a1)
+        let new = try UserAccess.copyFromUser(Rlimit.self, at: arguments.a1)
         try setLimit(of: Scheduler.current, try resource(arguments.a0), to: new)
         return 0
     }
@@ -36,7 +36,7 @@ enum ResourceLimitSyscalls {
     /// prlimit64(pid, resource, new, old): another process's limits need
     /// the same user and group IDs throughout, or privilege (EPERM).
     static func prlimit64(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let new = arguments.a2 != 0 ? try UserAccess.read(Rlimit.self, at: arguments.a2) : nil
+        let new = arguments.a2 != 0 ? try UserAccess.copyFromUser(Rlimit.self, at: arguments.a2) : nil
         let pid = Int32(truncatingIfNeeded: arguments.a0)
         let caller = Scheduler.current
         guard let target = pid == 0 ? caller : PidAllocation.task(pid) else { throw .ESRCH }
@@ -44,7 +44,7 @@ enum ResourceLimitSyscalls {
         let resource = try resource(arguments.a1)
         let old = target.group.limits[resource]
         if let new { try setLimit(of: target, resource, to: new) }
-        if arguments.a3 != 0 { try UserAccess.write(old, at: arguments.a3) }
+        if arguments.a3 != 0 { try UserAccess.copyToUser(arguments.a3, old) }
         return 0
     }
 
@@ -69,7 +69,7 @@ enum ResourceLimitSyscalls {
         case Rusage.RUSAGE_THREAD: Scheduler.runtime(of: task)
         default: throw .EINVAL
         }
-        try UserAccess.write(Rusage(cpuTime: cpuTime), at: arguments.a1)
+        try UserAccess.copyToUser(arguments.a1, Rusage(cpuTime: cpuTime))
         return 0
     }
 
@@ -80,7 +80,7 @@ enum ResourceLimitSyscalls {
             var times = Tms()
             times.tms_utime = TimeUnits.clockTicks(nanoseconds: group.runtime)
             times.tms_cutime = TimeUnits.clockTicks(nanoseconds: group.reapedChildrenRuntime)
-            try UserAccess.write(times, at: arguments.a0)
+            try UserAccess.copyToUser(arguments.a0, times)
         }
         return TimeUnits.clockTicks(nanoseconds: UInt64(Timekeeping.monotonic))
     }

@@ -81,7 +81,7 @@ enum SchedSyscalls {
     /// struct sched_param is one int, the real-time priority.
     static func schedGetparam(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
         guard arguments.a1 != 0 else { throw .EINVAL }
-        try UserAccess.put(Int32(try task(arguments.a0).sched.realTimePriority), at: arguments.a1)
+        try UserAccess.putUser(Int32(try task(arguments.a0).sched.realTimePriority), at: arguments.a1)
         return 0
     }
 
@@ -102,7 +102,7 @@ enum SchedSyscalls {
     /// (CAP_SYS_NICE; RLIMIT_RTPRIO is 0 by default).
     private static func setScheduler(_ pid: UInt64, policy: SchedPolicy?, parameter: UInt64) throws(Errno) {
         guard parameter != 0, Int32(truncatingIfNeeded: pid) >= 0 else { throw .EINVAL }
-        let priority = Int(try UserAccess.get(Int32.self, at: parameter))
+        let priority = Int(try UserAccess.getUser(Int32.self, at: parameter))
         let target = try task(pid)
         let newPolicy = policy ?? target.sched.policy
         guard SchedState<Task>.isValid(policy: newPolicy, realTimePriority: priority) else { throw .EINVAL }
@@ -169,8 +169,8 @@ enum SchedSyscalls {
 
     /// getcpu(cpu, node, cache): CPU 0 on node 0; each pointer may be NULL.
     static func getcpu(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        if arguments.a0 != 0 { try UserAccess.put(UInt32(0), at: arguments.a0) }
-        if arguments.a1 != 0 { try UserAccess.put(UInt32(0), at: arguments.a1) }
+        if arguments.a0 != 0 { try UserAccess.putUser(UInt32(0), at: arguments.a0) }
+        if arguments.a1 != 0 { try UserAccess.putUser(UInt32(0), at: arguments.a1) }
         return 0
     }
 }

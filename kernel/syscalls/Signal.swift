@@ -25,11 +25,11 @@ enum SignalSyscalls {
         guard arguments.a3 == signalSetSize, let signal = Signal(rawValue: Int32(truncatingIfNeeded: arguments.a0)),
               arguments.a0 >> 32 == 0 else { throw .EINVAL }
         let task = Scheduler.current
-        let new = arguments.a1 != 0 ? try UserAccess.read(KernelSigaction.self, at: arguments.a1) : nil
+        let new = arguments.a1 != 0 ? try UserAccess.copyFromUser(KernelSigaction.self, at: arguments.a1) : nil
         let old = try task.sighand.change(signal, to: new)
         // Setting "ignore" discards what is pending (Linux: do_sigaction).
         if new != nil && task.sighand.actions.isIgnored(signal) { Signals.discardPending(signal, in: task.group) }
-        if arguments.a2 != 0 { try UserAccess.write(old, at: arguments.a2) }
+        if arguments.a2 != 0 { try UserAccess.copyToUser(arguments.a2, old) }
         return 0
     }
 
@@ -40,11 +40,11 @@ enum SignalSyscalls {
         let task = Scheduler.current
         let old = task.blockedSignals
         if arguments.a1 != 0 {
-            let set = SignalSet(rawValue: try UserAccess.get(UInt64.self, at: arguments.a1))
+            let set = SignalSet(rawValue: try UserAccess.getUser(UInt64.self, at: arguments.a1))
             guard let how = SigprocmaskHow(rawValue: Int32(truncatingIfNeeded: arguments.a0)) else { throw .EINVAL }
             task.blockedSignals = old.applying(how, set)
         }
-        if arguments.a2 != 0 { try UserAccess.put(old.rawValue, at: arguments.a2) }
+        if arguments.a2 != 0 { try UserAccess.putUser(old.rawValue, at: arguments.a2) }
         return 0
     }
 
@@ -72,7 +72,7 @@ enum SignalSyscalls {
         var old = current
         old.ss_flags = current.ss_flags | (current.ss_size == 0 ? StackT.SS_DISABLE : (onStack ? StackT.SS_ONSTACK : 0))
         if arguments.a0 != 0 {
-            var new = try UserAccess.read(StackT.self, at: arguments.a0)
+            var new = try UserAccess.copyFromUser(StackT.self, at: arguments.a0)
             guard !onStack else { throw .EPERM }
             let mode = new.ss_flags & ~StackT.SS_AUTODISARM
             guard mode == 0 || mode == StackT.SS_ONSTACK || mode == StackT.SS_DISABLE else { throw .EINVAL }
@@ -85,7 +85,7 @@ enum SignalSyscalls {
             new.ss_flags &= StackT.SS_AUTODISARM
             task.alternateSignalStack = new
         }
-        if arguments.a1 != 0 { try UserAccess.write(old, at: arguments.a1) }
+        if arguments.a1 != 0 { try UserAccess.copyToUser(arguments.a1, old) }
         return 0
     }
 

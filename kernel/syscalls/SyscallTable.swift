@@ -26,12 +26,28 @@ public enum SyscallTable {
     /// The implemented calls, by family (the files in kernel/syscalls/).
     static let families: [[(SyscallNumber, SyscallHandler)]] = [
         ReadWriteSyscalls.table,
+        OpenSyscalls.table,
+        StatSyscalls.table,
+        NameiSyscalls.table,
+        AttributeSyscalls.table,
+        UtimesSyscalls.table,
+        WorkingDirectorySyscalls.table,
+        ReaddirSyscalls.table,
+        FileDescriptorSyscalls.table,
+        FcntlSyscalls.table,
+        IoctlSyscalls.table,
+        PipeSyscalls.table,
+        PollSyscalls.table,
+        SyncSyscalls.table,
+        StatfsSyscalls.table,
         ExitSyscalls.table,
         ProcessIdentitySyscalls.table,
         MemorySyscalls.table,
         RandomSyscalls.table,
         ForkSyscalls.table,
         WaitSyscalls.table,
+        ExecSyscalls.table,
+        ArchPrctlSyscalls.table,
         FutexSyscalls.table,
         CredentialsSyscalls.table,
         SignalSyscalls.table,
@@ -56,6 +72,11 @@ public enum SyscallTable {
         }
         SyscallEntry.handler = { frame in
             frame.rax = UInt64(bitPattern: dispatch(frame))
+            // After a successful execve none of the old program's registers
+            // go back: the new program starts from its entry (Linux: start_thread).
+            if let start = Scheduler.current.takeUserEntry() {
+                frame = .userEntry(rip: start.rip, rsp: start.rsp)
+            }
             // On the way back to user mode (Linux: exit_to_user_mode_loop): a
             // wakeup during the call may have asked for another task to run,
             // and a fatal signal may have arrived.

@@ -7,7 +7,7 @@ import Lib
 enum SystemSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.uname, { arguments throws(Errno) in
-            try UserAccess.write(UTSName.current, at: arguments.a0)
+            try UserAccess.copyToUser(arguments.a0, UTSName.current)
             return 0
         }),
         (.sethostname, { arguments throws(Errno) in
@@ -43,7 +43,7 @@ enum SystemSyscalls {
         info.freeram = UInt64(PageAllocator.freePages) * pageSize
         info.procs = UInt16(clamping: PidAllocation.allTasks.count)
         info.mem_unit = 1
-        try UserAccess.write(info, at: arguments.a0)
+        try UserAccess.copyToUser(arguments.a0, info)
         return 0
     }
 }

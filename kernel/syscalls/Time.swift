@@ -58,7 +58,7 @@ enum TimeSyscalls {
     }
 
     static func clockGettime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try UserAccess.write(Timespec(nanoseconds: try source(arguments.a0).nanoseconds), at: arguments.a1)
+        try UserAccess.copyToUser(arguments.a1, Timespec(nanoseconds: try source(arguments.a0).nanoseconds))
         return 0
     }
 
@@ -73,7 +73,7 @@ enum TimeSyscalls {
         case .process, .thread:
             resolution = id < 0 && CPUClockID.type(of: id) != CPUClockID.CPUCLOCK_SCHED ? Timekeeping.coarseResolution : 1
         }
-        if arguments.a1 != 0 { try UserAccess.write(Timespec(nanoseconds: resolution), at: arguments.a1) }
+        if arguments.a1 != 0 { try UserAccess.copyToUser(arguments.a1, Timespec(nanoseconds: resolution)) }
         return 0
     }
 
@@ -81,7 +81,7 @@ enum TimeSyscalls {
     static func clockSettime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
         switch try source(arguments.a0) {
         case .global(.CLOCK_REALTIME):
-            let time = try UserAccess.read(Timespec.self, at: arguments.a1)
+            let time = try UserAccess.copyFromUser(Timespec.self, at: arguments.a1)
             try setRealtime(time.validNanoseconds)
             return 0
         case .process, .thread: throw .EPERM
@@ -98,16 +98,16 @@ enum TimeSyscalls {
     }
 
     static func gettimeofday(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        if arguments.a0 != 0 { try UserAccess.write(Timeval(nanoseconds: Timekeeping.realtime), at: arguments.a0) }
-        if arguments.a1 != 0 { try UserAccess.write(Timekeeping.timezone, at: arguments.a1) }
+        if arguments.a0 != 0 { try UserAccess.copyToUser(arguments.a0, Timeval(nanoseconds: Timekeeping.realtime)) }
+        if arguments.a1 != 0 { try UserAccess.copyToUser(arguments.a1, Timekeeping.timezone) }
         return 0
     }
 
     /// settimeofday(tv, tz): either may be NULL; the zone is only recorded.
     static func settimeofday(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let time = arguments.a0 != 0 ? try UserAccess.read(Timeval.self, at: arguments.a0) : nil
+        let time = arguments.a0 != 0 ? try UserAccess.copyFromUser(Timeval.self, at: arguments.a0) : nil
         if let time, !(0..<1_000_000).contains(time.tv_usec) { throw .EINVAL }
-        let zone = arguments.a1 != 0 ? try UserAccess.read(Timezone.self, at: arguments.a1) : nil
+        let zone = arguments.a1 != 0 ? try UserAccess.copyFromUser(Timezone.self, at: arguments.a1) : nil
         if let time, time.validNanoseconds == nil { throw .EINVAL }
         guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
         if let zone {
@@ -120,7 +120,7 @@ enum TimeSyscalls {
 
     static func time(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
         let seconds = Timekeeping.realtime / TimeUnits.nanosecondsPerSecond
-        if arguments.a0 != 0 { try UserAccess.put(seconds, at: arguments.a0) }
+        if arguments.a0 != 0 { try UserAccess.putUser(seconds, at: arguments.a0) }
         return seconds
     }
 
@@ -155,7 +155,7 @@ enum TimeSyscalls {
     /// do_nanosleep): until the deadline, or EINTR when a fatal signal comes
     /// first, with the time left stored for a relative sleep.
     private static func sleep(on clock: ClockID, absolute: Bool, request: UInt64, remaining: UInt64) throws(Errno) {
-        guard let length = try UserAccess.read(Timespec.self, at: request).validNanoseconds else { throw .EINVAL }
+        guard let length = try UserAccess.copyFromUser(Timespec.self, at: request).validNanoseconds else { throw .EINVAL }
         let now = Timekeeping.monotonic
         let deadline: Int64
         if !absolute {
@@ -168,7 +168,7 @@ enum TimeSyscalls {
         guard deadline > now else { return }
         guard HRTimers.sleepInterruptible(until: UInt64(deadline), wakeWhen: { false }) == .interrupted else { return }
         if !absolute && remaining != 0 {
-            try UserAccess.write(Timespec(nanoseconds: max(deadline - Timekeeping.monotonic, 0)), at: remaining)
+            try UserAccess.copyToUser(remaining, Timespec(nanoseconds: max(deadline - Timekeeping.monotonic, 0)))
         }
         throw .EINTR
     }

@@ -42,8 +42,8 @@ enum WaitSyscalls {
         let (pid, status) = (child.pid, child.waitStatus)
         let usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
         ProcessExit.reap(child)
-        if arguments.a1 != 0 { try UserAccess.put(status, at: arguments.a1) }
-        if arguments.a3 != 0 { try UserAccess.write(usage, at: arguments.a3) }
+        if arguments.a1 != 0 { try UserAccess.putUser(status, at: arguments.a1) }
+        if arguments.a3 != 0 { try UserAccess.copyToUser(arguments.a3, usage) }
         return Int64(pid)
     }
 
@@ -74,8 +74,8 @@ enum WaitSyscalls {
             usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
             if !options.contains(.WNOWAIT) { ProcessExit.reap(child) }
         }
-        if arguments.a2 != 0 { try UserAccess.write(info, at: arguments.a2) }
-        if arguments.a4 != 0 { try UserAccess.write(usage, at: arguments.a4) }
+        if arguments.a2 != 0 { try UserAccess.copyToUser(arguments.a2, info) }
+        if arguments.a4 != 0 { try UserAccess.copyToUser(arguments.a4, usage) }
         return 0
     }
 

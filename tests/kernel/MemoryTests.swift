@@ -104,6 +104,28 @@ enum SlabTests {
         var rejected = false
         do { try KernelAllocator.free(UInt(MemoryLayout64.pageOffset + 0x1234_5678)) } catch { rejected = true }
         t.check(rejected, "slab: kfree of a pointer kmalloc never returned is rejected")
+        largeArray(&t)
+    }
+
+    /// Swift's heap falls back to vmalloc for a block larger than the buddy
+    /// allocator's largest (4 MiB), as Linux's kvmalloc does: inflating a big
+    /// initramfs member needs one such array.
+    private static func largeArray(_ t: inout TestReporter) {
+        let count = 5 << 20
+        _ = sumOfLargeArray(count: count)   // the first one also builds vmalloc's page tables, which stay
+        let before = PageAllocator.freePages
+        let sum = sumOfLargeArray(count: count)
+        let after = PageAllocator.freePages
+        t.check(sum == count + 1, "kvmalloc: a 5 MiB array is allocated and holds what is written (sum \(sum))")
+        t.check(before == after, "kvmalloc: its pages are returned (free pages \(before) before, \(after) after)")
+    }
+
+    private static func sumOfLargeArray(count: Int) -> Int {
+        var bytes = [UInt8](repeating: 1, count: count)
+        bytes[count - 1] = 2
+        var sum = 0
+        for byte in bytes { sum += Int(byte) }
+        return sum
     }
 
     /// The words the pattern covers: the first of every 64 bytes and the

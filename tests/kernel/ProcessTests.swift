@@ -20,7 +20,7 @@ enum ProcessTests {
                 "process: vfork shares memory and the parent sleeps until the child exits (status 0x\(hexWord(vfork)))")
         let identity = UserModeTests.runProgram("user-identity", user_identity_start_address()..<user_identity_end_address())
         t.check(identity == WaitStatus.exited(code: 42),
-                "process: uname, set*uid rules, groups, rlimits, clocks, affinity, prctl name, sigaction/sigprocmask rules, setsid, nice, sysinfo (status 0x\(hexWord(identity)))")
+                "process: uname, set*uid rules, groups, rlimits (NOFILE bounds dup2), clocks, affinity, prctl name, sigaction/sigprocmask rules, setsid, nice, sysinfo (status 0x\(hexWord(identity)))")
         msleep(10)   // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
         let after = PageAllocator.freePages

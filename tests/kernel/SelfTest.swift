@@ -38,9 +38,17 @@ public enum SelfTests {
         ("sleep", DeferredWorkTests.sleeping),
         ("deferred", DeferredWorkTests.deferred),
         ("vfs", VFSTests.run),
+        ("mremap", AddressSpaceTests.run),
+        ("files", FileTests.run),
         ("user", UserModeTests.run),
         ("process", ProcessTests.run),
+        ("exec", ExecTests.run),
         ("sched", SchedulerTests.dump),
+    ]
+    /// Tests that read what the harness types on the serial line; not in
+    /// `all`, whose runs have no input.
+    static let interactive: [(name: String, run: Test)] = [
+        ("console", ConsoleTests.run),
     ]
 
     /// Runs the requested tests, prints the TAP plan and summary, and powers off
@@ -51,7 +59,7 @@ public enum SelfTests {
         var reporter = TestReporter()
         pr_info("TAP version 13")
         for name in names {
-            if let test = registry.first(where: { $0.name == name }) {
+            if let test = (registry + interactive).first(where: { $0.name == name }) {
                 test.run(&reporter)
             } else {
                 reporter.check(false, "\(name): no such self-test")

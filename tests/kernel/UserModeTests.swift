@@ -31,6 +31,9 @@ enum UserModeTests {
         let forked = runProgram("user-fork", user_fork_start_address()..<user_fork_end_address())
         t.check(forked == WaitStatus.exited(code: 42),
                 "user: fork with copy-on-write (the child's write stays its own), wait4 status 0x0700, then ECHILD (status 0x\(hexWord(forked)))")
+        let files = runProgram("user-files", user_files_start_address()..<user_files_end_address())
+        t.check(files == WaitStatus.exited(code: 42),
+                "user: mkdir/chdir/open/write/lseek/read/fstat/close/getcwd/getdents64, a pipe to a forked child with EOF at its exit, EPIPE, dup2/fcntl, unlink (status 0x\(hexWord(files)))")
         msleep(10)   // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
         // Other tasks may free memory meanwhile (an earlier dead task's stack), so the
@@ -39,10 +42,12 @@ enum UserModeTests {
         t.check(after >= before, "user: exited processes gave back every page (\(before) free before, \(after) after)")
     }
 
-    /// Runs `code` as a user program in a new address space and returns its wait status.
+    /// Runs `code` as a user program in a new address space and returns its
+    /// wait status. It inherits this task's open files: init's console as
+    /// descriptors 0, 1 and 2.
     static func runProgram(_ name: String, _ code: Range<UInt64>) -> Int32 {
         let bytes = KernelImage.bytes(code)
-        let task = KThreads.create(name: name) {
+        let task = KThreads.createUserModeThread(name: name) {
             let task = Scheduler.current
             guard let space = AddressSpace() else {
                 pr_err("user: no memory for an address space")
@@ -60,7 +65,7 @@ enum UserModeTests {
                 pr_err("user: cannot build the address space for \(name): errno \(error.rawValue)")
                 return -1
             }
-            task.becomeUserProcess(space, rip: codeAddress.value, rsp: stackTop.value)
+            task.startUserProgram(in: space, rip: codeAddress.value, rsp: stackTop.value)
             return 0
         }
         Scheduler.wakeUpNewTask(task)

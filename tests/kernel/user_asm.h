@@ -2,13 +2,20 @@
  * Linux's numbers and two macros for the assembly user programs of the
  * user-mode self-tests (user_programs.S, user_thread_programs.S).
  */
+#define SYS_read 0
 #define SYS_write 1
+#define SYS_open 2
+#define SYS_close 3
+#define SYS_fstat 5
+#define SYS_lseek 8
 #define SYS_mmap 9
 #define SYS_mprotect 10
 #define SYS_munmap 11
 #define SYS_brk 12
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigprocmask 14
+#define SYS_pipe 22
+#define SYS_dup2 33
 #define SYS_nanosleep 35
 #define SYS_getpid 39
 #define SYS_clone 56
@@ -18,6 +25,12 @@
 #define SYS_wait4 61
 #define SYS_kill 62
 #define SYS_uname 63
+#define SYS_fcntl 72
+#define SYS_getcwd 79
+#define SYS_chdir 80
+#define SYS_mkdir 83
+#define SYS_rmdir 84
+#define SYS_unlink 87
 #define SYS_getrlimit 97
 #define SYS_sysinfo 99
 #define SYS_getuid 102
@@ -39,6 +52,7 @@
 #define SYS_sethostname 170
 #define SYS_gettid 186
 #define SYS_futex 202
+#define SYS_getdents64 217
 #define SYS_sched_getaffinity 204
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
@@ -48,14 +62,24 @@
 #define SYS_getrandom 318
 
 #define EPERM 1
+#define ENOENT 2
 #define ESRCH 3
+#define EBADF 9
 #define ECHILD 10
 #define EAGAIN 11
 #define ENOMEM 12
 #define EFAULT 14
 #define EINVAL 22
+#define EPIPE 32
 #define ENOSYS 38
 #define ETIMEDOUT 110
+
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_CREAT 0x40
+#define O_TRUNC 0x200
+#define O_DIRECTORY 0x10000
+#define F_GETFD 1
 
 #define PROT_READ 1
 #define PROT_RW 3

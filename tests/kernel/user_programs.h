@@ -1,4 +1,4 @@
-/* Where user_programs.S put its programs, as addresses in the kernel image. */
+/* Where user_programs.S and user_elf_images.S put their programs, as addresses in the kernel image. */
 #include <stdint.h>
 #define USER_PROGRAM(name) \
     static inline uint64_t name##_start_address(void) { extern char name##_start[]; return (uint64_t)name##_start; } \
@@ -13,3 +13,6 @@ USER_PROGRAM(user_threads)
 USER_PROGRAM(user_group_exit)
 USER_PROGRAM(user_vfork)
 USER_PROGRAM(user_identity)
+USER_PROGRAM(exec_check)
+USER_PROGRAM(exec_check_pie)
+USER_PROGRAM(user_files)

@@ -428,6 +428,14 @@ user_identity_start:
     leaq BUFFER(%r12), %rsi
     DO_SYSCALL SYS_setrlimit
     EXPECT 0, 11
+    movl $1, %edi                               /* descriptors stay below RLIMIT_NOFILE */
+    movl $9, %esi
+    DO_SYSCALL SYS_dup2
+    EXPECT 9, 60
+    movl $1, %edi
+    movl $10, %esi
+    DO_SYSCALL SYS_dup2
+    EXPECT -EBADF, 61
     movq $30, BUFFER(%r12)                      /* soft above hard */
     movl $RLIMIT_NOFILE, %edi
     leaq BUFFER(%r12), %rsi

@@ -3,7 +3,8 @@
 
     tools/test/run-kernel-tests.sh              all runs
     tools/test/run-kernel-tests.sh --list       the run names
-    tools/test/run-kernel-tests.sh boot oops    only these runs
+    tools/test/run-kernel-tests.sh boot oops    only these runs (`user` runs only when named,
+                                                until USER_RUN_BY_DEFAULT below is True)
     tools/test/run-kernel-tests.sh -j1          one QEMU at a time
 
 Environment: QEMU (default qemu-system-x86_64), APUS_KERNEL (default build/apus.elf),
@@ -16,6 +17,7 @@ messages). Exits 1 if anything failed.
 """
 import argparse
 import concurrent.futures
+import gzip
 import os
 import random
 import shlex
@@ -23,6 +25,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -40,7 +43,21 @@ BASE_TIMEOUT = int(os.environ.get('APUS_TEST_TIMEOUT', '120'))
 INITRD = os.path.join(BUILD, 'test-initrd.bin')
 INITRD_SIZE = 16 * 1024 * 1024
 PVH_KERNEL = os.path.join(LOGS, 'apus-pvh.elf')
+# The exec self-test's program (tests/kernel/user/exec_check.c), which make builds with the kernel,
+# as /init of two small initramfs archives: one that runs it, one whose /init cannot run.
+EXEC_CHECK = os.path.join(BUILD, 'user', 'exec-check')
+INIT_INITRAMFS = os.path.join(LOGS, 'init-exec-check.cpio')
+BROKEN_INIT_INITRAMFS = os.path.join(LOGS, 'init-broken.cpio')
 TEST_ISO = os.path.join(LOGS, 'apus-selftest.iso')
+
+RUN_INITRAMFS = os.path.join(BUILD, 'initramfs.cpio.gz')
+USER_INITRAMFS = os.path.join(BUILD, 'user-initramfs.cpio')
+
+# The `user` run boots busybox with tests/user/init.sh as /init. It needs execve, file
+# descriptors, /dev/console, threads and reboot(2) in the kernel; until all of them are on
+# main it can only fail, so it runs only when named (`make test-kernel RUNS=user`).
+# Switch it on here, for `make test`, once they have landed.
+USER_RUN_BY_DEFAULT = False
 
 MULTIBOOT1_MAGIC = 0x1BADB002
 
@@ -137,12 +154,78 @@ def make_test_iso():
         raise PrepError('tools/make-iso.sh failed: ' + r.stdout.strip().replace('\n', ' | ')[-300:])
 
 
+def make_init_initramfs():
+    """/init = exec-check; and an /init script whose interpreter does not exist. Both made
+    by tools/mkinitramfs, the tool every initramfs of the project comes from."""
+    if not os.path.exists(EXEC_CHECK):
+        raise PrepError('%s does not exist (make builds it with the kernel)' % EXEC_CHECK)
+    for archive, init in ((INIT_INITRAMFS, None), (BROKEN_INIT_INITRAMFS, b'#!/no/such/interpreter\n')):
+        with tempfile.TemporaryDirectory() as root:
+            target = os.path.join(root, 'init')
+            if init is None:
+                shutil.copyfile(EXEC_CHECK, target)
+            else:
+                with open(target, 'wb') as f:
+                    f.write(init)
+            os.chmod(target, 0o755)
+            r = subprocess.run(['tools/mkinitramfs', root, '-o', archive],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode != 0:
+                raise PrepError('tools/mkinitramfs failed: ' + r.stdout.strip()[-300:])
+
+
+def made_by_make(target):
+    """A prepare step that brings `target` up to date with make (the initramfs images)."""
+    def prepare():
+        make = shlex.split(os.environ.get('MAKE', 'make'))
+        r = subprocess.run(make + ['-s', 'B=' + BUILD, target],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise PrepError('%s %s failed: %s' % (' '.join(make), target,
+                                                   r.stdout.strip().replace('\n', ' | ')[-300:]))
+    return prepare
+
+
+def initramfs_counts(path):
+    """What the kernel's `Unpacked initramfs:` line must say for this archive (newc, maybe
+    gzipped): entries other than directories and symbolic links, directories, symbolic
+    links, and the bytes of the regular files' data."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if data[:2] == b'\x1f\x8b':
+        data = gzip.decompress(data)
+    files = directories = symlinks = size = 0
+    pos = 0
+    while True:
+        while pos < len(data) and data[pos] == 0:         # padding between archives
+            pos += 1
+        if data[pos:pos + 6] not in (b'070701', b'070702'):
+            break
+        mode, filesize = int(data[pos + 14:pos + 22], 16), int(data[pos + 54:pos + 62], 16)
+        namesize = int(data[pos + 94:pos + 102], 16)
+        name = data[pos + 110:pos + 109 + namesize]
+        start = (pos + 110 + namesize + 3) & ~3
+        pos = (start + filesize + 3) & ~3
+        kind = mode & 0o170000
+        if name == b'TRAILER!!!':
+            continue
+        if kind == 0o040000:
+            directories += 1
+        elif kind == 0o120000:
+            symlinks += 1
+        else:
+            files += 1
+            size += filesize if kind == 0o100000 else 0
+    return files, directories, symlinks, size
+
+
 # ---------------------------------------------------------------------------------------------
 # The runs
 
 class Run:
     def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
-                 kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None):
+                 kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None,
+                 initramfs=None, by_default=True, quiet_limit=None, expected=None, typed=None):
         self.name = name
         self.label = '(' + label + ')'
         self.kind = kind
@@ -156,6 +239,11 @@ class Run:
         self.prepare = prepare
         self.arg = arg
         self.cpu = cpu
+        self.initramfs = initramfs    # an -initrd other than the random INITRD
+        self.by_default = by_default  # part of a run without names
+        self.quiet_limit = quiet_limit  # seconds without output after which it is stopped
+        self.expected = expected            # 'init' runs: (name, regex) lines in order
+        self.typed = typed                  # bytes typed on the serial line once it listens
 
     def command(self):
         cmd = ['timeout', '-k', '10', str(self.timeout), QEMU]
@@ -166,12 +254,16 @@ class Run:
         else:
             cmd += ['-kernel', self.kernel or KERNEL]
         cmd += ['-m', self.mem, '-display', 'none', '-monitor', 'none',
-                '-serial', 'file:' + self.log, '-no-reboot',
+                # Typed input needs the serial line on stdin/stdout (QEMU 7's file backend is
+                # output only); execute() connects them to the typed bytes and the log.
+                '-serial', 'stdio' if self.typed else 'file:' + self.log, '-no-reboot',
                 '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
         if self.append is not None:
             cmd += ['-append', self.append]
         if self.initrd and not self.cdrom:      # an ISO carries it as a Multiboot2 module
             cmd += ['-initrd', INITRD]
+        elif self.initramfs:
+            cmd += ['-initrd', self.initramfs]
         return cmd
 
     @property
@@ -197,14 +289,47 @@ RUNS = [
         kernel=PVH_KERNEL, protocol='PVH', prepare=make_pvh_copy),
     Run('selftest-unknown', '-m 32M', 'unknown', '32M',
         'console=ttyS0 apus.selftest=no_such_test', arg='no_such_test'),
-    Run('boot', '-m 256M', 'boot', '256M', 'console=ttyS0'),
+    Run('console', 'typed serial input, -m 64M', 'selftest', '64M',
+        'console=ttyS0 apus.selftest=console', typed=b'apus console line\rab\x7fc\rlong\r\x04'),
+    # /init (exec-check) checks what it was given and stays running, so the machine idles.
+    Run('boot', '-m 256M, init', 'boot', '256M', 'console=ttyS0 EXPECT_ARGS=/init',
+        initramfs=INIT_INITRAMFS, prepare=make_init_initramfs),
+    # Init gets the unknown words of the command line (bare ones and those after `--` as
+    # arguments, name=value ones as environment), then exits, which panics like Linux.
+    Run('init', '-m 64M, init exits', 'init', '64M',
+        'console=ttyS0 panic=-1 apus.unused=1 first EXEC_CHECK_INIT=exit '
+        'EXPECT_ARGS=/init|first|second -- second',
+        initramfs=INIT_INITRAMFS, prepare=make_init_initramfs,
+        expected=[('runs /init', r'^Run /init as init process$'),
+                  ('checks pass', r'^exec-check: init ok$'),
+                  ('exit panics', r'^Kernel panic - not syncing: Attempted to kill init! '
+                                  r'exitcode=0x00000000$')]),
+    # /init exists but cannot run: the other places are tried, then Linux's panic.
+    Run('no-init', '-m 64M, broken /init', 'init', '64M', 'console=ttyS0 panic=-1',
+        initramfs=BROKEN_INIT_INITRAMFS, prepare=make_init_initramfs,
+        expected=[('runs /init', r'^Run /init as init process$'),
+                  ('reports the failure', r'^Failed to execute /init \(error -2\)$'),
+                  ('tries /sbin/init', r'^Run /sbin/init as init process$'),
+                  ('tries /bin/sh', r'^Run /bin/sh as init process$'),
+                  ('finds none', r'^Kernel panic - not syncing: No working init found\.  Try '
+                                 r'passing init= option to kernel\. See Linux '
+                                 r'Documentation/admin-guide/init\.rst for guidance\.$')]),
     Run('oops', '-m 64M', 'oops', '64M', 'console=ttyS0 apus.selftest=oops panic=-1'),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
         initrd=True, protocol='Multiboot2', prepare=make_test_iso),
+    # `make run`'s initramfs, unpacked by the kernel and checked by the vfs self-test.
+    Run('initramfs', "make run's initramfs, -m 128M", 'selftest', '128M',
+        'console=ttyS0 apus.selftest=vfs', initramfs=RUN_INITRAMFS,
+        prepare=made_by_make(RUN_INITRAMFS)),
+    # The tests print at least every few seconds; 60 s of silence is a hang.
+    Run('user', 'busybox, -m 256M', 'user', '256M', 'console=ttyS0', timeout_factor=3,
+        initramfs=USER_INITRAMFS, prepare=made_by_make(USER_INITRAMFS),
+        by_default=USER_RUN_BY_DEFAULT, quiet_limit=60),
 ]
 
 BOOTED = 'Apus booted.'
 PANIC = 'Kernel panic - not syncing'
+CONSOLE_LISTENS = 'irq 4: serial'
 
 
 def execute(run):
@@ -218,9 +343,14 @@ def execute(run):
         f.write(shlex.join(cmd) + '\n')
     stderr_path = os.path.join(LOGS, run.name + '.stderr')
     start = time.monotonic()
-    with open(stderr_path, 'wb') as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT)
+    with open(stderr_path, 'wb') as err, open(run.log if run.typed else os.devnull, 'wb') as serial:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if run.typed else subprocess.DEVNULL,
+                                stdout=serial if run.typed else err, stderr=err)
+        # Like a person at a terminal, type only once the console listens: bytes sent
+        # before the UART is set up are lost, as on real hardware.
+        typed_pending = run.typed
         stop_at = None
+        seen_size, last_output = 0, start
         stop_status = None
         status = None
         while True:
@@ -239,10 +369,19 @@ def execute(run):
                 # A plain boot idles after `Apus booted.`: stop it once it has had a moment
                 # to print anything that follows. A panic without panic=-1 halts forever:
                 # stop it too instead of waiting for the timeout.
+                if typed_pending and CONSOLE_LISTENS.encode() in seen:
+                    proc.stdin.write(typed_pending)
+                    proc.stdin.close()
+                    typed_pending = None
+                if len(seen) != seen_size:
+                    seen_size, last_output = len(seen), now
                 if PANIC.encode() in seen:
                     stop_at, stop_status = now + 3.0, 'stopped-panic'
                 elif run.kind == 'boot' and BOOTED.encode() in seen:
                     stop_at, stop_status = now + 1.0, 'stopped'
+                elif run.quiet_limit and now - last_output > run.quiet_limit:
+                    # A program that hangs, or a kernel that never starts /init.
+                    stop_at, stop_status = now, 'stopped-quiet'
             elif now >= stop_at:
                 proc.terminate()          # timeout(1) passes SIGTERM on to QEMU
                 try:
@@ -274,11 +413,17 @@ def check_run(run, status, initrd_info):
             results.append(sl.check_initrd(log, initrd_info[0], initrd_info[1], run.label))
     elif run.kind == 'unknown':
         results = sl.check_unknown_selftest(log, status, run.arg, run.label, run.timeout)
+    elif run.kind == 'init':
+        results = sl.check_init_run(log, status, run.label, run.expected, run.timeout)
+    elif run.kind == 'user':
+        results = sl.check_user_run(log, status, run.label, run.timeout)
     elif run.kind == 'boot':
         results = sl.check_boot_run(log, status, sl.parse_size(run.mem), run.label,
                                     run.protocol, run.timeout)
     else:
         results = sl.check_oops_run(log, status, run.label, run.timeout)
+    if run.initramfs:
+        results.append(sl.check_unpacked(log, initramfs_counts(run.initramfs), run.label))
     return log, results
 
 
@@ -327,13 +472,14 @@ def main():
 
     if args.list:
         for run in RUNS:
-            print('%-18s %-22s %s' % (run.name, run.label, shlex.join(run.command()[4:])))
+            print('%-18s %-22s %s%s' % (run.name, run.label, shlex.join(run.command()[4:]),
+                                        '' if run.by_default else '   (only when named)'))
         return 0
     unknown = [n for n in args.runs if n not in {r.name for r in RUNS}]
     if unknown:
         print('unknown run(s): %s (see --list)' % ' '.join(unknown), file=sys.stderr)
         return 2
-    runs = [r for r in RUNS if not args.runs or r.name in args.runs]
+    runs = [r for r in RUNS if r.name in args.runs or (not args.runs and r.by_default)]
 
     os.makedirs(LOGS, exist_ok=True)
     if not os.path.exists(KERNEL):

@@ -7,9 +7,12 @@
 #
 # Tiers:
 #   harness  the harness's own parsers against hand-made logs (tools/test/test_serial_log.py);
-#            docs/syscalls.md matches tools/gen-syscall-docs.py (tools/test/test_syscall_docs.py)
+#            tools/mkinitramfs (tools/test/test_mkinitramfs.py); docs/syscalls.md matches
+#            tools/gen-syscall-docs.py (tools/test/test_syscall_docs.py); tests/user passes on
+#            the host's Linux (tools/test/user_linux.py)
 #   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
-#   kernel   build/apus.elf under QEMU: in-kernel self-tests (TAP), boot log, oops, PVH, ISO
+#   kernel   build/apus.elf under QEMU: in-kernel self-tests (TAP), boot log, oops, PVH, ISO;
+#            `user` (busybox and tests/user as /init) only when named: kernel user
 # Every result is a line `PASS name` or `FAIL name: reason`; the tally counts them.
 # Logs: build/test-logs/ (host.log, build.log, <run>.log, results.txt).
 set -u
@@ -18,6 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 B=${B:-build}
 LOGS=$B/test-logs
 MAKE=${MAKE:-make}
+export B MAKE          # for the tools below that build with make
 SWIFT=${SWIFT:-$(command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)}
 SWIFT_SCRATCH=${SWIFT_SCRATCH:-.build-harness}
 mkdir -p "$LOGS"
@@ -29,7 +33,7 @@ kernel_runs=()
 for arg in "$@"; do
     case "$arg" in
         harness|host|kernel) tiers+=("$arg") ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) kernel_runs+=("$arg") ;;
     esac
 done
@@ -53,15 +57,22 @@ run_tier() {
     fi
 }
 
-tier_harness() {
-    local out
-    if out=$(python3 -W ignore tools/test/test_serial_log.py 2>&1); then
-        result "PASS harness parser self-check ($(echo "$out" | sed -n 's/^Ran \([0-9]*\) tests.*/\1/p') cases)"
+# unittest_result NAME FILE: one result for all the cases of a Python unittest file.
+unittest_result() {
+    local name=$1 file=$2 out
+    if out=$(python3 -W ignore "$file" 2>&1); then
+        result "PASS $name ($(echo "$out" | sed -n 's/^Ran \([0-9]*\) tests.*/\1/p') cases)"
     else
-        result "FAIL harness parser self-check: python3 tools/test/test_serial_log.py"
+        result "FAIL $name: python3 $file"
         echo "$out" | tail -n 30 | sed 's/^/    /'
     fi
+}
+
+tier_harness() {
+    unittest_result "harness parser self-check" tools/test/test_serial_log.py
+    unittest_result "mkinitramfs self-check" tools/test/test_mkinitramfs.py
     run_tier harness python3 -W ignore tools/test/test_syscall_docs.py
+    run_tier harness python3 tools/test/user_linux.py
 }
 
 tier_host() {

@@ -6,6 +6,7 @@ Used by kernel_tests.py; also runnable by hand on a saved log:
     python3 tools/test/serial_log.py selftest build/test-logs/selftest-32M.log --status 1
     python3 tools/test/serial_log.py boot     build/test-logs/boot.log --mem 256M
     python3 tools/test/serial_log.py oops     build/test-logs/oops.log --status 0
+    python3 tools/test/serial_log.py user     build/test-logs/user.log --status 1
 
 Each check yields a Result: a PASS or FAIL line for the tally, with an optional reason and
 detail lines. Exits 0 when every check passed, 1 otherwise.
@@ -159,12 +160,13 @@ def check_boot_protocol(log, expected, label):
 
 
 # ---------------------------------------------------------------------------------------------
-# TAP (version 13) from `apus.selftest=...`
+# TAP (version 13) from `apus.selftest=...` and from the user tier's /init (tests/user/init.sh)
 
 TAP_RESULT = re.compile(r'^(not ok|ok) (\d+)\b\s*(?:-\s*)?(.*)$')
 TAP_BAIL_OUT = re.compile(r'^Bail out!\s*(.*)$')
 TAP_PLAN = re.compile(r'^1\.\.(\d+)\s*(?:#.*)?$')
-TAP_SUMMARY = re.compile(r'^#\s*selftest:\s*(\d+) passed, (\d+) failed')
+# `# selftest: 5 passed, 1 failed`; the user tier's says `# user: ...`.
+TAP_SUMMARY = r'^#\s*%s:\s*(\d+) passed, (\d+) failed'
 TAP_DIRECTIVE = re.compile(r'\s#\s*(SKIP|TODO)\b\s*(.*)$', re.IGNORECASE)
 
 
@@ -194,7 +196,9 @@ class TapTest:
 
 
 class Tap:
-    def __init__(self, log):
+    def __init__(self, log, tag='selftest'):
+        self.tag = tag            # the word in the summary line
+        summary_line = re.compile(TAP_SUMMARY % re.escape(tag))
         self.version_line = None
         self.plans = []           # (line, N)
         self.tests = []
@@ -222,7 +226,7 @@ class Tap:
                 self.bail_out = line
                 current = None
                 continue
-            m = TAP_SUMMARY.match(text)
+            m = summary_line.match(text)
             if m:
                 self.summary = (int(m.group(1)), int(m.group(2)), line)
                 current = None
@@ -239,11 +243,11 @@ class Tap:
         return [t for t in self.tests if not t.ok]
 
 
-def tap_results(tap, label):
-    """One PASS/FAIL per TAP result line."""
+def tap_results(tap, label, prefix='kernel selftest'):
+    """One PASS/FAIL per TAP result line, named `PREFIX SHORT_NAME #N LABEL`."""
     out = []
     for t in tap.tests:
-        name = 'kernel selftest %s #%s %s' % (t.short_name, t.number, label)
+        name = '%s %s #%s %s' % (prefix, t.short_name, t.number, label)
         if t.ok:
             note = ''
             if t.directive:
@@ -256,9 +260,9 @@ def tap_results(tap, label):
     return out
 
 
-def check_tap_complete(tap, label, expected_plan=None):
-    """The plan was printed once, before the results, and every test in it was reported,
-    numbered 1..N, and the `# selftest:` summary agrees."""
+def check_tap_complete(tap, label, expected_plan=None, prefix='kernel selftest'):
+    """The plan was printed once, before or after the results, and every test in it was
+    reported, numbered 1..N, and the `# selftest:` (`# user:`) summary agrees."""
     problems = []
     if tap.version_line is None:
         problems.append("no 'TAP version 13' line")
@@ -289,7 +293,7 @@ def check_tap_complete(tap, label, expected_plan=None):
                 tap.tests[0].line.number < tap.plans[0][0].number < tap.tests[-1].line.number:
             problems.append('plan printed between results')
     if tap.summary is None:
-        problems.append("no '# selftest: N passed, M failed' line")
+        problems.append("no '# %s: N passed, M failed' line" % tap.tag)
     else:
         passed = sum(1 for t in tap.tests if t.ok)
         failed = len(tap.tests) - passed
@@ -299,7 +303,7 @@ def check_tap_complete(tap, label, expected_plan=None):
     note = ''
     if not problems:
         note = '(%d tests)' % plan
-    return check('kernel selftest plan complete ' + label, problems, note)
+    return check(prefix + ' plan complete ' + label, problems, note)
 
 
 def describe_status(status, timeout=None):
@@ -309,6 +313,8 @@ def describe_status(status, timeout=None):
         return 'stopped by the harness'
     if status == 'stopped-panic':
         return 'stopped by the harness 3 s after a kernel panic (it did not reboot)'
+    if status == 'stopped-quiet':
+        return 'stopped by the harness when no output came for its quiet limit (a hang?)'
     if status in (124, 137):
         return 'timed out' + (' after %ss' % timeout if timeout else '')
     if status < 0:
@@ -360,6 +366,28 @@ def check_initrd(log, data_size, adler, label):
     return check(name, problems, note='(0x%08x)' % adler)
 
 
+UNPACKED = re.compile(r'Unpacked initramfs: (\d+) files, (\d+) directories, (\d+) symlinks, '
+                      r'(\d+) bytes')
+
+
+def check_unpacked(log, expected, label):
+    """The kernel's `Unpacked initramfs: F files, D directories, S symlinks, B bytes` line
+    matches what the host counted in the archive it was given."""
+    name = 'initramfs unpacked completely ' + label
+    failure = log.find(r'Initramfs unpacking failed: .*')
+    if failure:
+        return Result(False, name, failure[1].text.strip())
+    hit = log.find(UNPACKED)
+    if hit is None:
+        return Result(False, name, "no 'Unpacked initramfs: ...' line")
+    got = tuple(int(g) for g in hit[2].groups())
+    text = '%d files, %d directories, %d symlinks, %d bytes'
+    if got != tuple(expected):
+        return Result(False, name, 'kernel unpacked %s, the archive holds %s' % (
+            text % got, text % tuple(expected)))
+    return Result(True, name, note='(%s)' % (text % got))
+
+
 def check_selftest_run(log, status, label, protocol=None, timeout=None, expected_plan=None):
     tap = Tap(log)
     results = tap_results(tap, label)
@@ -368,6 +396,27 @@ def check_selftest_run(log, status, label, protocol=None, timeout=None, expected
     results.append(check_clean(log, label))
     if protocol:
         results.append(check_boot_protocol(log, protocol, label))
+    return results
+
+
+def check_poweroff(status, label, timeout=None):
+    """The user tier ends with `poweroff -f`: QEMU must have exited by itself, not been ended
+    by its timeout or by the harness after a panic. (Which status a power-off gives depends
+    on how the kernel leaves QEMU: isa-debug-exit or a reset with -no-reboot.)"""
+    name = 'user poweroff ends QEMU ' + label
+    if isinstance(status, int) and status >= 0 and status not in (124, 137):
+        return Result(True, name, note='(%s)' % describe_status(status))
+    return Result(False, name, describe_status(status, timeout))
+
+
+def check_user_run(log, status, label, timeout=None):
+    """A boot with tests/user/init.sh as /init: each TAP line it printed, its plan and
+    `# user:` summary, the power-off at the end, and no oops or panic."""
+    tap = Tap(log, tag='user')
+    results = tap_results(tap, label, prefix='user')
+    results.append(check_tap_complete(tap, label, prefix='user'))
+    results.append(check_poweroff(status, label, timeout))
+    results.append(check_clean(log, label))
     return results
 
 
@@ -654,14 +703,47 @@ def check_oops_run(log, status, label='', timeout=None):
 
 
 # ---------------------------------------------------------------------------------------------
+# Starting init (docs/testing-protocol.md): lines in order, ending with the panic the run ends in
+
+def check_init_run(log, status, label, expected, timeout=None):
+    """`expected` is a list of (name, regex) that must match lines in this order; the last is
+    the `Kernel panic - not syncing: ...` line the run ends with. With panic=-1 the kernel
+    reboots at once and QEMU (-no-reboot) exits with status 0."""
+    results = []
+    pos = 0
+    for name, regex in expected:
+        hit = log.find(regex, pos)
+        result_name = 'init %s %s' % (name, label)
+        if hit is None:
+            anywhere = log.find(regex)
+            reason = 'no line matching %r' % regex
+            if anywhere:
+                reason += ' after the previous one (found at line %d)' % anywhere[1].number
+            results.append(Result(False, result_name, reason))
+        else:
+            results.append(Result(True, result_name, note='(%s)' % hit[1].text.strip()))
+            pos = hit[0] + 1
+    final_panic = re.compile(expected[-1][1])
+    other = [line for line in log.fatal_lines() if not final_panic.search(line.text)]
+    results.append(check('no other oops or panic ' + label,
+                         ['line %d: %s' % (other[0].number, other[0].text.strip())] if other else []))
+    name = 'init panic=-1 reboots (exit status 0) ' + label
+    if status == 0:
+        results.append(Result(True, name))
+    else:
+        results.append(Result(False, name, describe_status(status, timeout)))
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
 
 def main(argv=None):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)     # `| head` is fine
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('kind', choices=['selftest', 'boot', 'oops', 'tap'])
+    ap.add_argument('kind', choices=['selftest', 'boot', 'oops', 'tap', 'user'])
     ap.add_argument('log')
-    ap.add_argument('--status', help="QEMU's exit status: a number, 'stopped' (the harness ended it) or 'stopped-panic'")
+    ap.add_argument('--status', help="QEMU's exit status: a number, 'stopped' (the harness ended it), 'stopped-panic' or 'stopped-quiet'")
     ap.add_argument('--mem', default=None, help='the -m value of the run (boot checks)')
     ap.add_argument('--protocol', default=None, help="expected 'Boot protocol:' (Multiboot, PVH)")
     ap.add_argument('--initrd', default=None, help='the -initrd file, to check its adler32')
@@ -680,6 +762,8 @@ def main(argv=None):
                 data = f.read()
             results.append(check_initrd(log, len(data), zlib.adler32(data) & 0xffffffff,
                                         args.label))
+    elif args.kind == 'user':
+        results = check_user_run(log, status, args.label)
     elif args.kind == 'boot':
         results = check_boot_run(log, status, parse_size(args.mem) if args.mem else None,
                                  args.label, args.protocol or 'Multiboot')

@@ -103,6 +103,48 @@ class SelftestTests(unittest.TestCase):
         self.assertFalse(sl.check_unknown_selftest(log, 1, 'no_such_test', '(x)')[0].passed)
 
 
+class UserTests(unittest.TestCase):
+    def test_passing_run(self):
+        results = sl.check_user_run(fixture('user-pass.log'), 1, '(u)')
+        self.assertTrue(all(r.passed for r in results), '\n'.join(map(repr, results)))
+        r = by_name(results)
+        self.assertEqual(r['user faults #2 (u)'].note, '# SKIP mapped in this process')
+        self.assertIn('user mkdir -p a/b/c #4 (u)', r)
+        self.assertEqual(r['user plan complete (u)'].note, '(4 tests)')
+        self.assertEqual(len(results), 4 + 3)
+
+    def test_crash_in_the_middle(self):
+        log = sl.SerialLog(b'TAP version 13\nok 1 - cow: a\nnot ok 2 - cow: b\n# got 1, expected 2\n'
+                           b'[ 1.0] Kernel panic - not syncing: Attempted to kill init!\n')
+        r = by_name(sl.check_user_run(log, 'stopped-panic', '(u)'))
+        self.assertFalse(r['user cow #2 (u)'].passed)
+        self.assertEqual(r['user cow #2 (u)'].details, ['# got 1, expected 2'])
+        self.assertIn("no '1..N' plan line", r['user plan complete (u)'].reason)
+        self.assertIn("no '# user: N passed, M failed' line", r['user plan complete (u)'].reason)
+        self.assertIn('after a kernel panic', r['user poweroff ends QEMU (u)'].reason)
+        self.assertFalse(r['no oops or panic (u)'].passed)
+
+    def test_timeout_and_wrong_summary(self):
+        log = sl.SerialLog(b'TAP version 13\nok 1 - a\n1..1\n# user: 0 passed, 1 failed\n')
+        r = by_name(sl.check_user_run(log, 124, '(u)', timeout=240))
+        self.assertIn('timed out after 240s', r['user poweroff ends QEMU (u)'].reason)
+        self.assertIn('summary says 0 passed, 1 failed', r['user plan complete (u)'].reason)
+
+    def test_quiet_run_and_unpacking(self):
+        self.assertIn('quiet limit', sl.check_poweroff('stopped-quiet', '(u)').reason)
+        log = fixture('user-pass.log')
+        self.assertTrue(sl.check_unpacked(log, (290, 12, 267, 5021456), '(u)').passed)
+        bad = sl.check_unpacked(log, (290, 12, 268, 5021456), '(u)')
+        self.assertIn('the archive holds 290 files, 12 directories, 268 symlinks', bad.reason)
+        failed = sl.SerialLog(b'[ 0.1] Initramfs unpacking failed: broken padding\n')
+        self.assertEqual(sl.check_unpacked(failed, (1, 1, 1, 1), '(u)').reason,
+                         'Initramfs unpacking failed: broken padding')
+
+    def test_selftest_summary_is_not_a_user_summary(self):
+        log = sl.SerialLog(b'TAP version 13\n1..1\nok 1 - a\n# selftest: 1 passed, 0 failed\n')
+        self.assertFalse(by_name(sl.check_user_run(log, 1, '(u)'))['user plan complete (u)'].passed)
+
+
 class BootTests(unittest.TestCase):
     def test_good_boot(self):
         results = sl.check_boot_run(fixture('boot-256M.log'), 'stopped', 256 * 1024, '(b)')
@@ -155,6 +197,31 @@ class OopsTests(unittest.TestCase):
     def test_nothing(self):
         results = sl.check_oops_run(sl.SerialLog(b''), 124, '(o)')
         self.assertFalse(any(r.passed for r in results))
+
+
+class InitTests(unittest.TestCase):
+    EXPECTED = [('runs /init', r'^Run /init as init process$'),
+                ('checks pass', r'^exec-check: init ok$'),
+                ('exit panics', r'^Kernel panic - not syncing: Attempted to kill init! '
+                                r'exitcode=0x00000000$')]
+    GOOD = (b'[    0.092803] Apus booted.\n[    0.094030] Run /init as init process\n'
+            b'exec-check: init ok\n'
+            b'[    0.109267] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000\n')
+
+    def test_lines_in_order_and_the_expected_panic(self):
+        results = sl.check_init_run(sl.SerialLog(self.GOOD), 0, '(x)', self.EXPECTED)
+        self.assertTrue(all(r.passed for r in results), results)
+        self.assertEqual(len(results), 5)
+
+    def test_other_exit_code_order_and_status(self):
+        log = sl.SerialLog(b'exec-check: init ok\nRun /init as init process\n'
+                           b'Kernel panic - not syncing: Attempted to kill init! exitcode=0x00001b00\n')
+        r = by_name(sl.check_init_run(log, 'stopped-panic', '(x)', self.EXPECTED))
+        self.assertTrue(r['init runs /init (x)'].passed)
+        self.assertIn('after the previous one (found at line 1)', r['init checks pass (x)'].reason)
+        self.assertFalse(r['init exit panics (x)'].passed)
+        self.assertIn('exitcode=0x00001b00', r['no other oops or panic (x)'].reason)
+        self.assertIn('did not reboot', r['init panic=-1 reboots (exit status 0) (x)'].reason)
 
 
 class ImageTests(unittest.TestCase):

@@ -56,6 +56,10 @@ public enum CPU {
         }
     }
 
+    /// What AT_HWCAP tells a new program: CPUID leaf 1's EDX feature bits
+    /// (Linux: ELF_HWCAP, boot_cpu_data.x86_capability[CPUID_1_EDX]).
+    public static var elfHardwareCapabilities: UInt64 { UInt64(cpuid(1, 0).edx) }
+
     public enum MSR {
         public static let efer: UInt32 = 0xC000_0080
         public static let apicBase: UInt32 = 0x1B

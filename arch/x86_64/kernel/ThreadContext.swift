@@ -15,18 +15,22 @@ public final class ThreadContext {
 
     /// A new kernel thread on the stack ending at `stackTop`: the first switch
     /// to it pops zeroed registers and "returns" into ret_from_kernel_thread,
-    /// which calls the kernel's `kernel_thread_start`.
+    /// which calls the kernel's `kernel_thread_start`. The thread's stack
+    /// starts below a TrapFrame's worth of space (Linux: task_pt_regs), where
+    /// the frame for ring 3 goes if the thread execs a user program: writing
+    /// it there never overwrites the thread's own live frames.
     public init(stackTop: VirtAddr) {
         precondition(stackTop.value % 16 == 0, "kernel stacks are 16-byte aligned")
         savedStackPointerCell = .allocate(capacity: 1)
+        let userFrame = stackTop.value - UInt64(MemoryLayout<TrapFrame>.size)
         // From the saved SP upwards: r15 r14 r13 r12 rbx rbp, return address, then
         // two words of padding so ret_from_kernel_thread's call sees an aligned stack.
-        let frame = UnsafeMutablePointer<UInt64>(bitPattern: UInt(stackTop.value - 9 * 8))!
+        let frame = UnsafeMutablePointer<UInt64>(bitPattern: UInt(userFrame - 9 * 8))!
         for slot in 0..<6 { frame[slot] = 0 }
         frame[6] = linker_ret_from_kernel_thread()
         frame[7] = 0
         frame[8] = 0
-        savedStackPointerCell.initialize(to: stackTop.value - 9 * 8)
+        savedStackPointerCell.initialize(to: userFrame - 9 * 8)
     }
 
     /// A forked child on the stack ending at `stackTop`: `frame` (the

@@ -36,10 +36,7 @@ public enum UserMode {
         PerCPU.setKernelStack(top: kernelStackTop)
         let frameSize = MemoryLayout<TrapFrame>.size
         let frame = UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(kernelStackTop) - UInt(frameSize))!
-        frame.initialize(to: TrapFrame(
-            r15: 0, r14: 0, r13: 0, r12: 0, rbp: 0, rbx: 0, r11: 0, r10: 0, r9: 0, r8: 0,
-            rax: 0, rcx: 0, rdx: 0, rsi: 0, rdi: 0, vector: 0, errorCode: 0,
-            rip: rip, cs: UInt64(Selector.userCode), rflags: 0x202, rsp: rsp, ss: UInt64(Selector.userData)))
+        frame.initialize(to: .userEntry(rip: rip, rsp: rsp))
         return_to_user_mode(frame)
     }
 }

@@ -31,6 +31,29 @@ public enum UserAccess {
         guard left == 0 else { throw .EFAULT }
     }
 
+    /// One integer to user memory, little-endian as x86-64 stores it
+    /// (Linux: put_user).
+    public static func putUser<T: FixedWidthInteger>(_ value: T, at address: UInt64) throws(Errno) {
+        var bytes = [UInt8](repeating: 0, count: T.bitWidth / 8)
+        bytes.storeLittleEndian(value, at: 0)
+        try copyToUser(address, bytes)
+    }
+
+    /// One integer from user memory (Linux: get_user).
+    public static func getUser<T: FixedWidthInteger>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
+        try copyFromUser(address, count: T.bitWidth / 8).loadLittleEndian(T.self, at: 0)
+    }
+
+    /// A structure to user memory, laid out as its C counterpart.
+    public static func copyToUser<T: ByteLayout>(_ address: UInt64, _ value: T) throws(Errno) {
+        try copyToUser(address, value.bytes())
+    }
+
+    /// A structure from user memory.
+    public static func copyFromUser<T: ByteLayoutDecodable>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
+        T(from: try copyFromUser(address, count: T.size), at: 0)
+    }
+
     /// A NUL-terminated string of at most `limit` bytes, without the NUL;
     /// ENAMETOOLONG when no NUL comes within the limit (Linux's getname rules).
     public static func stringFromUser(_ address: UInt64, limit: Int) throws(Errno) -> [UInt8] {

@@ -1,7 +1,8 @@
 import Core
 
 /// A 16550-compatible UART (Linux: drivers/tty/serial/8250/8250_port.c).
-/// Polled output for the console; input arrives with the tty layer.
+/// Polled output for the console; input by interrupt, drained by the tty
+/// layer (drivers/tty/ConsoleInput.swift).
 public struct Serial8250: Sendable {
     private let base: UInt16
     private var data: IOPort { IOPort(base) }
@@ -22,6 +23,15 @@ public struct Serial8250: Sendable {
         lineControl.write8(0x03)            // 8N1
         fifoControl.write8(0xC7)            // enable and clear FIFOs, 14-byte threshold
         modemControl.write8(0x0B)           // DTR, RTS, OUT2
+    }
+
+    /// Interrupt when a received byte is waiting (IER bit 0, ERBFI).
+    public func enableReceiveInterrupt() { interruptEnable.write8(0x01) }
+
+    /// The next received byte, nil when the receive buffer is empty (LSR bit 0).
+    public func receivedByte() -> UInt8? {
+        guard lineStatus.read8() & 0x01 != 0 else { return nil }
+        return data.read8()
     }
 
     public func write(byte: UInt8) {

@@ -164,6 +164,10 @@ import Lib
             (.AT_SYSINFO_EHDR, 33), (.AT_MINSIGSTKSZ, 51),
         ]
         for (key, value) in auxv { #expect(key.rawValue == value) }
+        #expect(ExecLimits.MAX_ARG_STRLEN == 131_072)
+        #expect(ExecLimits.MAX_ARG_STRINGS == 0x7FFF_FFFF)
+        #expect(ExecLimits.BINPRM_BUF_SIZE == 256)
+        #expect(UserClock.USER_HZ == 100)
         #expect(RlimitResource.RLIMIT_CPU.rawValue == 0)
         #expect(RlimitResource.RLIMIT_STACK.rawValue == 3)
         #expect(RlimitResource.RLIMIT_NOFILE.rawValue == 7)

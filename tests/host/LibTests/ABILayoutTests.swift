@@ -368,4 +368,63 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         #expect(Winsize.size == 8 && bytes == [25, 0, 80, 0, 0x80, 2, 0x90, 1])
         #expect(Winsize(from: bytes, at: 0) == size)
     }
+
+    @Test func pollfdIsAnIntAndTwoShorts() {
+        let entry = PollFd(fd: -2, events: [.POLLIN, .POLLOUT], revents: .POLLHUP)
+        let bytes = entry.bytes()
+        #expect(PollFd.size == 8 && bytes == [0xFE, 0xFF, 0xFF, 0xFF, 5, 0, 0x10, 0])
+        #expect(PollFd(from: bytes, at: 0) == entry)
+        #expect(PollEvents.readSet.rawValue == 0x00D9 && PollEvents.writeSet.rawValue == 0x030C)
+    }
+
+    // MARK: File I/O (include/uapi/linux/uio.h, asm-generic/fcntl.h, asm-generic/statfs.h)
+
+    @Test func iovecIsBaseThenLength() {
+        let vector = Iovec(iov_base: 0x1122_3344_5566, iov_len: 0x1000)
+        let bytes = writtenOverGarbage(vector)
+        #expect(Iovec.size == 16 && field(bytes, 0, width: 8) == 0x1122_3344_5566 && field(bytes, 8, width: 8) == 0x1000)
+        #expect(Iovec(from: bytes, at: 0) == vector)
+    }
+
+    @Test func flockLayout() {
+        let lock = Flock(l_type: Flock.F_WRLCK, l_whence: 1, l_start: -5, l_len: 100, l_pid: 42)
+        let bytes = writtenOverGarbage(lock)
+        #expect(Flock.size == 32)
+        #expect(field(bytes, 0, width: 2) == 1 && field(bytes, 2, width: 2) == 1)
+        #expect(isZero(bytes, 4..<8))
+        #expect(field(bytes, 8, width: 8) == UInt64(bitPattern: -5) && field(bytes, 16, width: 8) == 100)
+        #expect(field(bytes, 24, width: 4) == 42 && isZero(bytes, 28..<32))
+        #expect(Flock(from: bytes, at: 0) == lock)
+    }
+
+    @Test func statfsLayout() {
+        var info = Statfs()
+        info.f_type = FilesystemMagic.RAMFS_MAGIC
+        info.f_bsize = 4096
+        info.f_blocks = 3
+        info.f_bfree = 4
+        info.f_bavail = 5
+        info.f_files = 6
+        info.f_ffree = 7
+        info.f_fsid = (8, 9)
+        info.f_namelen = 255
+        info.f_frsize = 4096
+        info.f_flags = Statfs.ST_VALID
+        let bytes = writtenOverGarbage(info)
+        #expect(Statfs.size == 120)
+        #expect(field(bytes, 0, width: 8) == 0x8584_58f6 && field(bytes, 8, width: 8) == 4096)
+        #expect(field(bytes, 16, width: 8) == 3 && field(bytes, 24, width: 8) == 4 && field(bytes, 32, width: 8) == 5)
+        #expect(field(bytes, 40, width: 8) == 6 && field(bytes, 48, width: 8) == 7)
+        #expect(field(bytes, 56, width: 4) == 8 && field(bytes, 60, width: 4) == 9)
+        #expect(field(bytes, 64, width: 8) == 255 && field(bytes, 72, width: 8) == 4096 && field(bytes, 80, width: 8) == 0x20)
+        #expect(isZero(bytes, 88..<120))
+    }
+
+    @Test func deviceNumbersDecodeWhatTheyEncode() {
+        for (major, minor) in [(UInt32(1), UInt32(3)), (5, 1), (4, 64), (259, 0x12345), (0xfff, 0xfffff)] {
+            let device = DeviceNumber.encode(major: major, minor: minor)
+            #expect(DeviceNumber.major(device) == major && DeviceNumber.minor(device) == minor)
+        }
+        #expect(DeviceNumber.encode(major: 5, minor: 1) == 0x501)
+    }
 }

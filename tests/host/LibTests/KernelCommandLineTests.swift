@@ -30,6 +30,16 @@ import Testing
         #expect(commandLine.initArgv(path: "/sbin/init") == ["/sbin/init", "ro", "single"])
     }
 
+    /// What the harness's `init` run passes, and what its /init checks it gets.
+    @Test func initGetsOnlyTheWordsTheKernelDoesNotKnow() {
+        let commandLine = KernelCommandLine(
+            "console=ttyS0 panic=-1 apus.unused=1 first EXEC_CHECK_INIT=exit EXPECT_ARGS=/init|first|second -- second")
+        #expect(commandLine.initArgv(path: "/init") == ["/init", "first", "second"])
+        #expect(commandLine.initEnvironment == Self.defaultEnvironment + ["EXEC_CHECK_INIT=exit", "EXPECT_ARGS=/init|first|second"])
+        #expect(commandLine.ramdiskInitPath == nil && commandLine.initPath == nil)
+        #expect(commandLine.panicTimeout == -1)
+    }
+
     @Test func keepsDottedWordsForTheKernel() {
         let commandLine = KernelCommandLine("apus.selftest=all usbcore.autosuspend=-1 foo.bar")
         #expect(commandLine.initArguments.isEmpty)

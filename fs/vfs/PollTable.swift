@@ -1,0 +1,32 @@
+import ABI
+
+/// The wait queues one poll/select call sleeps on (Linux: struct
+/// poll_wqueues and poll_table in fs/select.c, include/linux/poll.h). A
+/// file's ->poll reports what is ready now and, given a table, queues the
+/// caller on whatever will change that; a wakeup on any of them takes the
+/// entry off its queue, which is how the caller knows to look again.
+public final class PollTable {
+    private var waits: [(queue: WaitQueue, entry: WaitQueueEntry)] = []
+
+    public init() {}
+
+    /// Linux: poll_wait. Queues the caller on `queue` (once per call).
+    public func wait(on queue: WaitQueue) {
+        if let existing = waits.first(where: { $0.queue === queue }) {
+            queue.add(existing.entry)   // again, if a wakeup took it off
+            return
+        }
+        let entry = WaitQueueEntry()
+        queue.add(entry)
+        waits.append((queue, entry))
+    }
+
+    /// Some queue was woken since the entries were (re)queued.
+    public var wasWoken: Bool { waits.contains { !$0.entry.isQueued } }
+
+    /// Linux: poll_freewait.
+    public func removeAll() {
+        for wait in waits { wait.queue.remove(waiting: wait.entry) }
+        waits = []
+    }
+}

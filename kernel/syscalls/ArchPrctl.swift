@@ -1,0 +1,47 @@
+import ABI
+import Core
+
+/// arch_prctl (Linux: arch/x86/kernel/process_64.c do_arch_prctl_64): the
+/// running thread's FS and GS bases, which x86-64 user space uses for
+/// thread-local storage.
+enum ArchPrctlSyscalls {
+    static let table: [(SyscallNumber, SyscallHandler)] = [
+        (.arch_prctl, archPrctl),  // partial: FS/GS bases; CPUID faulting unavailable; no vDSO, AMX or shadow-stack codes
+    ]
+
+    static func archPrctl(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        // Linux takes the code as an int: the upper half of the register is ignored.
+        guard let code = ArchPrctlCode(rawValue: Int32(truncatingIfNeeded: arguments.a0)) else { throw .EINVAL }
+        let address = arguments.a1
+        switch code {
+        case .ARCH_SET_FS:
+            UserSegmentBases.live.fs = try userBase(address)
+        case .ARCH_SET_GS:
+            UserSegmentBases.live.gs = try userBase(address)
+        case .ARCH_GET_FS:
+            try UserAccess.copyToUser(address, littleEndian(UserSegmentBases.live.fs))
+        case .ARCH_GET_GS:
+            try UserAccess.copyToUser(address, littleEndian(UserSegmentBases.live.gs))
+        case .ARCH_GET_CPUID:
+            // CPUID runs normally: Apus never turns CPUID faulting on.
+            return 1
+        case .ARCH_SET_CPUID:
+            // Linux's answer on a CPU without CPUID faulting, which Apus does not use.
+            throw .ENODEV
+        }
+        return 0
+    }
+
+    /// A base must be a user address: anything from TASK_SIZE up (the
+    /// kernel, or non-canonical values the MSR write would fault on) is EPERM.
+    private static func userBase(_ address: UInt64) throws(Errno) -> UInt64 {
+        guard address < MemoryLayout64.taskSize else { throw .EPERM }
+        return address
+    }
+
+    private static func littleEndian(_ value: UInt64) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 8)
+        bytes.storeLittleEndian(value, at: 0)
+        return bytes
+    }
+}

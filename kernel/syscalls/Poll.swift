@@ -1,0 +1,165 @@
+import ABI
+import Core
+import Lib
+
+/// poll, ppoll, select, pselect6 (Linux: fs/select.c). Each asks the
+/// files' ->poll what is ready; if nothing is, the task sleeps on the wait
+/// queues the files named until one is woken or the timeout runs out, then
+/// asks again. Signal masks (ppoll, pselect6) are accepted and not yet
+/// applied: signal delivery comes with the signals issue.
+enum PollSyscalls {
+    static let table: [(SyscallNumber, SyscallHandler)] = [
+        (.poll, poll),
+        (.ppoll, ppoll),  // partial: the signal mask is not applied, the timespec not updated
+        (.select, select),
+        (.pselect6, pselect6),  // partial: the signal mask is not applied
+    ]
+
+    /// Nanoseconds per jiffy (4 ms at HZ=250).
+    private static let jiffyNanoseconds = 1_000_000_000 / Jiffies.hz
+
+    static func poll(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let milliseconds = Int32(truncatingIfNeeded: arguments.a2)
+        let timeout = milliseconds < 0 ? nil : Jiffies.fromMilliseconds(UInt64(milliseconds))
+        return try pollDescriptors(arguments.a0, count: arguments.a1, timeout: timeout)
+    }
+
+    static func ppoll(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let timeout = try arguments.a2 == 0 ? nil : jiffies(try UserAccess.copyFromUser(Timespec.self, at: arguments.a2))
+        return try pollDescriptors(arguments.a0, count: arguments.a1, timeout: timeout)
+    }
+
+    static func select(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        var timeout: UInt64? = nil
+        if arguments.a4 != 0 {
+            let value = try UserAccess.copyFromUser(Timeval.self, at: arguments.a4)
+            guard value.tv_usec >= 0, value.tv_usec < 1_000_000 else { throw .EINVAL }
+            timeout = try jiffies(Timespec(tv_sec: value.tv_sec, tv_nsec: value.tv_usec * 1000))
+        }
+        let (ready, left) = try selectDescriptors(arguments, timeout: timeout)
+        // Linux reports the time not slept in the timeval (select's old contract).
+        if arguments.a4 != 0, let left {
+            let microseconds = Int64(left * jiffyNanoseconds / 1000)
+            try UserAccess.copyToUser(arguments.a4, Timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000))
+        }
+        return ready
+    }
+
+    static func pselect6(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let timeout = try arguments.a4 == 0 ? nil : jiffies(try UserAccess.copyFromUser(Timespec.self, at: arguments.a4))
+        let (ready, left) = try selectDescriptors(arguments, timeout: timeout)
+        if arguments.a4 != 0, let left {
+            let nanoseconds = Int64(left * jiffyNanoseconds)
+            try UserAccess.copyToUser(arguments.a4, Timespec(tv_sec: nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000))
+        }
+        return ready
+    }
+
+    /// A timeout in whole jiffies, rounded up; EINVAL for a negative or malformed one.
+    private static func jiffies(_ value: Timespec) throws(Errno) -> UInt64 {
+        guard value.tv_sec >= 0, value.tv_nsec >= 0, value.tv_nsec < 1_000_000_000 else { throw .EINVAL }
+        let seconds = min(UInt64(value.tv_sec), UInt64(Int32.max))
+        return (seconds * 1_000_000_000 + UInt64(value.tv_nsec) + jiffyNanoseconds - 1) / jiffyNanoseconds
+    }
+
+    // MARK: poll
+
+    private static func pollDescriptors(_ address: UInt64, count: UInt64, timeout: UInt64?) throws(Errno) -> Int64 {
+        guard count <= UInt64(DescriptorTable<File>.defaultLimit) else { throw .EINVAL }
+        let bytes = try UserAccess.copyFromUser(address, count: Int(count) * PollFd.size)
+        var entries = (0..<Int(count)).map { PollFd(from: bytes, at: $0 * PollFd.size) }
+        let files = Scheduler.current.files
+        let (ready, _) = waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
+            var ready = 0
+            for index in entries.indices {
+                entries[index].revents = revents(entries[index], files: files, table: table)
+                if !entries[index].revents.isEmpty { ready += 1 }
+            }
+            return ready
+        }
+        var results = [UInt8](repeating: 0, count: bytes.count)
+        for (index, entry) in entries.enumerated() { entry.write(into: &results, at: index * PollFd.size) }
+        try UserAccess.copyToUser(address, results)
+        return Int64(ready)
+    }
+
+    /// One pollfd's answer: negative descriptors are skipped, closed ones
+    /// are POLLNVAL, errors and hang-ups are reported even unasked.
+    private static func revents(_ entry: PollFd, files: FileTable, table: PollTable?) -> PollEvents {
+        guard entry.fd >= 0 else { return [] }
+        guard let file = try? files.file(entry.fd) else { return .POLLNVAL }
+        return file.operations.poll(file, table).intersection(entry.events.union([.POLLERR, .POLLHUP]))
+    }
+
+    // MARK: select
+
+    /// select's three descriptor sets: read from user memory, answered,
+    /// written back with only the ready descriptors left in them.
+    private static func selectDescriptors(_ arguments: SyscallArguments, timeout: UInt64?) throws(Errno) -> (Int64, UInt64?) {
+        let requested = Int32(truncatingIfNeeded: arguments.a0)
+        guard requested >= 0 else { throw .EINVAL }
+        let count = min(Int(requested), FdSet.FD_SETSIZE)
+        let words = (count + 63) / 64
+        let addresses = [arguments.a1, arguments.a2, arguments.a3]
+        let interest: [PollEvents] = [.readSet, .writeSet, .exceptSet]
+        var sets: [[UInt64]] = []
+        for address in addresses {
+            guard address != 0, words > 0 else { sets.append([]); continue }
+            let bytes = try UserAccess.copyFromUser(address, count: words * 8)
+            sets.append((0..<words).map { bytes.loadLittleEndian(UInt64.self, at: $0 * 8) })
+        }
+        let files = Scheduler.current.files
+        var watched: [(descriptor: Int, file: File)] = []
+        for descriptor in 0..<count where sets.contains(where: { !$0.isEmpty && $0[descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0 }) {
+            watched.append((descriptor, try files.file(Int32(descriptor))))
+        }
+        var results = sets.map { $0.map { _ in UInt64(0) } }
+        let (ready, left) = waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
+            var ready = 0
+            results = sets.map { $0.map { _ in UInt64(0) } }
+            for (descriptor, file) in watched {
+                let events = file.operations.poll(file, table)
+                let bit = UInt64(1) << UInt64(descriptor % 64)
+                for which in 0..<3 where !sets[which].isEmpty && sets[which][descriptor / 64] & bit != 0
+                    && !events.isDisjoint(with: interest[which]) {
+                    results[which][descriptor / 64] |= bit
+                    ready += 1
+                }
+            }
+            return ready
+        }
+        for (which, address) in addresses.enumerated() where !results[which].isEmpty {
+            var bytes = [UInt8](repeating: 0, count: words * 8)
+            for (index, word) in results[which].enumerated() { bytes.storeLittleEndian(word, at: index * 8) }
+            try UserAccess.copyToUser(address, bytes)
+        }
+        return (Int64(ready), left)
+    }
+
+    // MARK: Waiting
+
+    /// Scans until something is ready or `timeout` jiffies (nil: forever)
+    /// pass (Linux: do_poll/do_select and poll_schedule_timeout). Returns
+    /// the ready count and the jiffies left.
+    private static func waitUntilReady(timeout: UInt64?, scan: (PollTable?) -> Int) -> (Int, UInt64?) {
+        let table = PollTable()
+        defer { table.removeAll() }
+        var remaining = timeout
+        while true {
+            let ready = scan(remaining == 0 ? nil : table)
+            if ready > 0 || remaining == 0 { return (ready, remaining) }
+            // The state first, then the check: a wakeup after the check makes
+            // the task runnable again and the sleep returns at once.
+            Scheduler.setCurrentState(.interruptible)
+            if table.wasWoken {
+                Scheduler.setCurrentState(.running)
+                continue
+            }
+            if let left = remaining {
+                remaining = Scheduler.sleep(timeout: left)
+            } else {
+                Scheduler.schedule()
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ABI
+import Core
+
+/// Setting a file's access and modification times: utimensat, utimes and
+/// utime (Linux: fs/utimes.c). Times are kept in nanoseconds, as the
+/// inodes hold them; ctime becomes the time of the change.
+enum UtimesSyscalls {
+    static let table: [(SyscallNumber, SyscallHandler)] = [
+        (.utimensat, utimensat),
+        (.utimes, utimes),
+        (.utime, utime),
+    ]
+
+    /// utimensat(dirfd, path, times[2], flags). A NULL path changes the
+    /// file `dirfd` is open on (what futimens uses); NULL times, or
+    /// UTIME_NOW, mean now; UTIME_OMIT leaves a time alone.
+    static func utimensat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        let flags = Int32(truncatingIfNeeded: arguments.a3)
+        guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
+        var times: (access: Int64?, modification: Int64?) = (now(), now())
+        if arguments.a2 != 0 {
+            let bytes = try UserAccess.copyFromUser(arguments.a2, count: 2 * Timespec.size)
+            times = (try nanoseconds(Timespec(from: bytes, at: 0)), try nanoseconds(Timespec(from: bytes, at: Timespec.size)))
+            if times.access == nil && times.modification == nil { return 0 }
+        }
+        let inode: Inode
+        if arguments.a1 == 0 {
+            guard flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0 else { throw .EINVAL }
+            inode = try FileArguments.file(arguments.a0).inode
+        } else {
+            let target = try PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0),
+                                          allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
+            inode = try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
+        }
+        VFS.setAttributes(of: inode, AttributeChange(atime: times.access, mtime: times.modification))
+        return 0
+    }
+
+    /// utimes(path, times[2]) with microsecond timevals.
+    static func utimes(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        var times = (access: now(), modification: now())
+        if arguments.a1 != 0 {
+            let bytes = try UserAccess.copyFromUser(arguments.a1, count: 2 * Timeval.size)
+            times = (try nanoseconds(Timeval(from: bytes, at: 0)), try nanoseconds(Timeval(from: bytes, at: Timeval.size)))
+        }
+        return try set(PathArgument(arguments.a0), times)
+    }
+
+    /// utime(path, &{actime, modtime}) with whole seconds.
+    static func utime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        var times = (access: now(), modification: now())
+        if arguments.a1 != 0 {
+            let bytes = try UserAccess.copyFromUser(arguments.a1, count: 16)
+            times = (seconds(bytes.loadLittleEndian(Int64.self, at: 0)), seconds(bytes.loadLittleEndian(Int64.self, at: 8)))
+        }
+        return try set(PathArgument(arguments.a0), times)
+    }
+
+    private static func set(_ target: PathArgument, _ times: (access: Int64, modification: Int64)) throws(Errno) -> Int64 {
+        VFS.setAttributes(of: try target.inode(follow: true), AttributeChange(atime: times.access, mtime: times.modification))
+        return 0
+    }
+
+    /// A utimensat time in nanoseconds; nil for UTIME_OMIT. EINVAL for a
+    /// tv_nsec outside 0...999999999 that is neither marker.
+    private static func nanoseconds(_ time: Timespec) throws(Errno) -> Int64? {
+        switch time.tv_nsec {
+        case UtimeMarker.UTIME_OMIT: return nil
+        case UtimeMarker.UTIME_NOW: return now()
+        case 0..<1_000_000_000: return seconds(time.tv_sec) &+ time.tv_nsec
+        default: throw .EINVAL
+        }
+    }
+
+    private static func nanoseconds(_ time: Timeval) throws(Errno) -> Int64 {
+        guard (0..<1_000_000).contains(time.tv_usec) else { throw .EINVAL }
+        return seconds(time.tv_sec) &+ time.tv_usec * 1000
+    }
+
+    /// Seconds as nanoseconds, saturating far outside the range a time can have.
+    private static func seconds(_ value: Int64) -> Int64 {
+        let (product, overflow) = value.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? (value < 0 ? Int64.min : Int64.max) : product
+    }
+
+    private static func now() -> Int64 { VFSClock.now() }
+}

@@ -1,0 +1,74 @@
+import ABI
+import Core
+import Lib
+
+extension AddressSpace {
+    /// mremap(2) (Linux: mm/mremap.c): shrinks a mapping in place, grows it
+    /// in place when the addresses above are free, and otherwise moves it —
+    /// if `mayMove` — with its page-table entries, so the pages themselves
+    /// are not copied. `target` is MREMAP_FIXED's destination, which is
+    /// unmapped first. `range` must lie within one area (EFAULT otherwise).
+    public func remap(_ range: Range<UInt64>, newLength: UInt64, mayMove: Bool, target: UInt64?) throws(Errno) -> UInt64 {
+        let newSize = AddressSpace.pageAlignUp(newLength)
+        guard newSize > 0, range.lowerBound % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
+        guard let area = areas.vma(containing: range.lowerBound), area.end >= range.upperBound else { throw .EFAULT }
+        let start = range.lowerBound
+        var size = range.upperBound - start
+
+        if let target {
+            guard target % MemoryLayout64.pageSize == 0, UserAccess.isUserRange(target, count: Int(newSize)),
+                  !(target..<target + newSize).overlaps(range) else { throw .EINVAL }
+            try unmap(target..<target + newSize)
+            if newSize < size {
+                try unmap(start + newSize..<start + size)
+                size = newSize
+            }
+            return try move(start..<start + size, to: target, length: newSize)
+        }
+        if newSize <= size {
+            if newSize < size { try unmap(start + newSize..<start + size) }
+            return start
+        }
+        if area.end == start + size, UserAccess.isUserRange(start, count: Int(newSize)),
+           (try? areas.growInPlace(area, to: start + newSize)) != nil {
+            return start
+        }
+        guard mayMove else { throw .ENOMEM }
+        let destination = try areas.findFreeRange(length: newSize, lowest: AddressSpace.lowestAddress,
+                                                  mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
+        return try move(start..<start + size, to: destination, length: newSize)
+    }
+
+    /// Moves the area and the present pages' entries (Linux: move_vma and
+    /// move_page_tables); pages that cannot be re-entered are dropped, which
+    /// the area turns back into zero-fill on the next touch.
+    private func move(_ range: Range<UInt64>, to destination: UInt64, length: UInt64) throws(Errno) -> UInt64 {
+        _ = try areas.move(range, to: destination, length: length)
+        var offset: UInt64 = 0
+        while offset < range.upperBound - range.lowerBound {
+            let source = VirtAddr(range.lowerBound + offset)
+            if let mapping = pageTable.translate(source), let frame = try? pageTable.unmap(source) {
+                do {
+                    try pageTable.map(VirtAddr(destination + offset), to: frame, flags: mapping.flags,
+                                      allocateTable: PageAllocator.allocateZeroedPage)
+                } catch {
+                    UserFrames.release(frame)
+                }
+            }
+            offset += MemoryLayout64.pageSize
+        }
+        return destination
+    }
+
+    /// madvise(MADV_DONTNEED) (Linux: zap_page_range): the present pages of
+    /// `range` go; anonymous memory reads back as zeros. ENOMEM if part of
+    /// the range is not mapped.
+    public func discardPages(_ range: Range<UInt64>) throws(Errno) {
+        var address = range.lowerBound
+        while address < range.upperBound {
+            guard let area = areas.vma(containing: address) else { throw .ENOMEM }
+            address = min(area.end, range.upperBound)
+        }
+        releasePages(range)
+    }
+}

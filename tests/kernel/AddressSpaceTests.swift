@@ -1,0 +1,65 @@
+import ABI
+import Core
+import Lib
+
+/// mremap and madvise on a process address space, checked through its page
+/// table: the pages behind a mapping must follow it when it moves.
+enum AddressSpaceTests {
+    static let page = MemoryLayout64.pageSize
+    static let base: UInt64 = 0x1000_0000
+
+    static func run(_ t: inout TestReporter) {
+        guard let space = AddressSpace() else {
+            t.check(false, "mremap: an address space")
+            return
+        }
+        defer { space.dropUser() }
+        do throws(Errno) {
+            try space.mapAnonymous(at: base, length: 2 * page, protection: [.read, .write], fixed: true)
+            // Something right above, so growing must move the mapping.
+            try space.mapAnonymous(at: base + 2 * page, length: page, protection: [.read], fixed: true)
+            for index in 0..<2 { stamp(space, base + UInt64(index) * page, value: 0xA0 + UInt64(index)) }
+
+            let grown = try space.remap(base..<base + 2 * page, newLength: 4 * page, mayMove: true, target: nil)
+            t.check(grown != base, "mremap: a blocked mapping grows by moving")
+            t.check(word(space, grown) == 0xA0 && word(space, grown + page) == 0xA1,
+                    "mremap: the moved pages keep their contents (the frames moved, not copies)")
+            t.check(space.pageTable.translate(VirtAddr(base)) == nil && space.areas.find(base).map { $0.start } != base,
+                    "mremap: the old range is unmapped after a move")
+            t.check(space.areas.vma(containing: grown + 3 * page) != nil, "mremap: the new length is mapped")
+
+            try space.mapAnonymous(at: grown + 4 * page, length: page, protection: [.read], fixed: true)
+            var refused = false
+            do throws(Errno) { _ = try space.remap(grown..<grown + 4 * page, newLength: 8 * page, mayMove: false, target: nil) }
+            catch { refused = error == .ENOMEM }
+            t.check(refused, "mremap: without MREMAP_MAYMOVE a blocked grow is ENOMEM")
+
+            let shrunk = try space.remap(grown..<grown + 4 * page, newLength: page, mayMove: false, target: nil)
+            t.check(shrunk == grown && space.areas.vma(containing: grown + page) == nil && word(space, grown) == 0xA0,
+                    "mremap: shrinking stays in place and unmaps the tail")
+
+            let fixed: UInt64 = 0x2000_0000
+            let moved = try space.remap(grown..<grown + page, newLength: page, mayMove: true, target: fixed)
+            t.check(moved == fixed && word(space, fixed) == 0xA0, "mremap: MREMAP_FIXED moves to the given address")
+
+            try space.discardPages(fixed..<fixed + page)
+            t.check(space.pageTable.translate(VirtAddr(fixed)) == nil && space.areas.vma(containing: fixed) != nil,
+                    "madvise: MADV_DONTNEED drops the page and keeps the mapping")
+            var unmappedRefused = false
+            do throws(Errno) { try space.discardPages(0x3000_0000..<0x3000_0000 + page) } catch { unmappedRefused = error == .ENOMEM }
+            t.check(unmappedRefused, "madvise: an unmapped range is ENOMEM")
+        } catch {
+            t.check(false, "mremap: unexpected error \(error.rawValue)")
+        }
+    }
+
+    /// Faults the page in as a write would, then stores `value` at its start.
+    private static func stamp(_ space: AddressSpace, _ address: UInt64, value: UInt64) {
+        _ = space.handleFault(at: address, write: true, instructionFetch: false)
+        if let frame = space.pageTable.translate(VirtAddr(address))?.physical { PhysicalMemory.write64(frame, value) }
+    }
+
+    private static func word(_ space: AddressSpace, _ address: UInt64) -> UInt64? {
+        space.pageTable.translate(VirtAddr(address)).map { PhysicalMemory.read64($0.physical) }
+    }
+}

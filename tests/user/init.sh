@@ -1,0 +1,212 @@
+#!/bin/sh
+# /init of the user-space test initramfs (docs/testing.md, "The user tier").
+#
+# Runs every test program in /tests and re-emits its TAP results under one global numbering,
+# then checks busybox applets run as separate programs (fork + execve of /bin/NAME, never
+# shell builtins), prints the plan and `# user: N passed, M failed`, and powers the machine
+# off with `poweroff -f` (reboot(2); QEMU then exits).
+#
+# APUS_TESTS=NAME,... runs only those programs, and the applet checks only if it names
+# `applets` (on Apus: a word APUS_TESTS=... on the kernel command line, which the kernel hands
+# to /init as an environment variable, as Linux does).
+#
+# On the host, to check the tests against Linux (tools/test/user_linux.py does this):
+#     APUS_TEST_ROOT=$PWD/build/user-root build/user-root/bin/sh build/user-root/init
+# Every path is then taken below APUS_TEST_ROOT, and the machine is left on (not pid 1).
+R=${APUS_TEST_ROOT:-}
+export PATH=$R/bin:$R/sbin:$R/usr/bin:$R/usr/sbin HOME=$R/root TMPDIR=$R/tmp/user-tests
+# No filesystem is mounted: the tests need only the initramfs (no /proc yet).
+
+n=0
+failed=0
+
+# chosen NAME: whether NAME is to run (APUS_TESTS is unset or names it).
+chosen() {
+    case ",${APUS_TESTS:-$1}," in
+        *",$1,"*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# run APPLET ARGS...: the applet's link in /bin, /sbin, /usr/bin or /usr/sbin run by its full
+# path, so that it is a program of its own (fork + execve), not a shell builtin.
+run() {
+    for run_dir in bin sbin usr/bin usr/sbin; do
+        if [ -x "$R/$run_dir/$1" ]; then
+            run_name=$1
+            shift
+            "$R/$run_dir/$run_name" "$@"
+            return
+        fi
+    done
+    echo "init.sh: no applet $1" >&2
+    return 127
+}
+
+# diag TEXT: TEXT as `# ` lines.
+diag() {
+    printf '%s\n' "$1" | while IFS= read -r diag_line; do echo "# $diag_line"; done
+}
+
+# result ok|fail DESCRIPTION [REASON]: one TAP line, numbered; REASON follows a failure.
+result() {
+    n=$((n + 1))
+    if [ "$1" = ok ]; then
+        echo "ok $n - $2"
+    else
+        failed=$((failed + 1))
+        echo "not ok $n - $2"
+        [ -n "${3:-}" ] && diag "$3"
+    fi
+    return 0
+}
+
+# same DESCRIPTION ACTUAL EXPECTED: a result from comparing two strings.
+same() {
+    if [ "$2" = "$3" ]; then
+        result ok "$1"
+    else
+        result fail "$1" "got '$2', expected '$3'"
+    fi
+}
+
+# status DESCRIPTION EXPECTED COMMAND...: a result from COMMAND's exit status.
+status() {
+    status_desc=$1 status_want=$2
+    shift 2
+    status_out=$("$@" 2>&1)
+    status_got=$?
+    if [ "$status_got" = "$status_want" ]; then
+        result ok "$status_desc"
+    else
+        result fail "$status_desc" "$* exited with $status_got, expected $status_want: $status_out"
+    fi
+}
+
+# run_program PATH: run one test program, its output in a file, and relay its results.
+run_program() {
+    name=${1##*/}
+    out=$TMPDIR/$name.out
+    echo "# running $name"
+    "$1" > "$out" 2>&1
+    code=$?
+    results=0
+    plan=
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in
+            "ok "*) results=$((results + 1)); rest=${line#ok }; result ok "$name: ${rest#* - }" ;;
+            "not ok "*) results=$((results + 1)); rest=${line#not ok }; result fail "$name: ${rest#* - }" ;;
+            "1.."*) plan=${line#1..} ;;
+            "#"*) echo "$line" ;;
+            *) echo "# $name: $line" ;;
+        esac
+    done < "$out"
+    if [ "$code" = 0 ] && [ "$plan" = "$results" ] && [ "$results" -gt 0 ]; then
+        result ok "$name: exited 0 after its plan 1..$plan"
+    elif [ "$code" -gt 128 ]; then
+        result fail "$name: killed by signal $((code - 128)) after $results results" "plan '${plan:-none}'"
+    else
+        result fail "$name: exit status $code, plan '${plan:-none}', $results results"
+    fi
+}
+
+# applets: busybox applets, each a program of its own, on files in a scratch directory.
+applets() {
+    work=$TMPDIR/applets
+    run rm -rf "$work"
+    if ! run mkdir -p "$work" || ! cd "$work"; then
+        result fail "applets: cannot enter $work"
+        return
+    fi
+
+    listing=$(run ls -l "$R/" 2>&1)
+    case "$listing" in
+        *" bin"*" dev"*" init"*" tests"*) result ok "ls -l / shows bin, dev, init and tests" ;;
+        *) result fail "ls -l / shows bin, dev, init and tests" "$listing" ;;
+    esac
+
+    status "mkdir -p a/b/c" 0 run mkdir -p a/b/c
+    status "the new directory a/b/c exists (test -d)" 0 run test -d a/b/c
+    run echo hi > file
+    same "echo hi > file, then cat file" "$(run cat file)" "hi"
+    same "cat of two files" "$(run cat file file)" "$(printf 'hi\nhi')"
+    status "mv file moved" 0 run mv file moved
+    same "the moved file has the content, the old name is gone" \
+        "$(run cat moved) $(run ls file 2>/dev/null)" "hi "
+    run printf 'one two\nthree four five\n' > words
+    same "wc -l" "$(run wc -l < words)" "2"
+    same "wc -w" "$(run wc -w < words)" "5"
+    same "wc -c" "$(run wc -c < words)" "24"
+    run seq 1 100 > numbers
+    same "head -n 3 of seq 1 100" "$(run head -n 3 numbers)" "$(printf '1\n2\n3')"
+    same "tail -n 1" "$(run tail -n 1 numbers)" "100"
+    run printf 'pear\napple\nfig\n' > fruit
+    same "sort" "$(run sort fruit)" "$(printf 'apple\nfig\npear')"
+    same "a pipeline: seq | sort -rn | head -n 2" \
+        "$(run seq 1 1000 | run sort -rn | run head -n 2)" "$(printf '1000\n999')"
+    same "sed s///" "$(run sed 's/hi/hello/' moved)" "hello"
+    same "sed -n 2p" "$(run sed -n 2p fruit)" "apple"
+    same "grep -c" "$(run grep -c p fruit)" "2"
+    status "grep without a match exits 1" 1 run grep -q zzz fruit
+    same "find a -type d" "$(run find a -type d | run sort)" "$(printf 'a\na/b\na/b/c')"
+    same "uname -s" "$(run uname -s)" "Linux"
+    uname_all=$(run uname -a)
+    case "$uname_all" in
+        Linux\ *) result ok "uname -a starts with Linux" ;;
+        *) result fail "uname -a starts with Linux" "$uname_all" ;;
+    esac
+    status "rm -r a" 0 run rm -r a
+    status "a is gone (test ! -e a)" 0 run test ! -e a
+    status "true exits 0" 0 run true
+    status "false exits 1" 1 run false
+    status "sh -c 'exit 7' exits 7" 7 run sh -c 'exit 7'
+    same "sh -c runs a program" "$(run sh -c "$R/bin/echo from a child shell")" "from a child shell"
+    same "md5sum of abc" "$(run printf abc | run md5sum)" "900150983cd24fb0d6963f7d28e17f72  -"
+    same "xargs" "$(run echo a b | run xargs "$R/bin/echo" x)" "x a b"
+    same "env -i sets only what it is given" "$(run env -i APUS=1 "$R/bin/busybox" env)" "APUS=1"
+    run ln -s moved link
+    same "ln -s and readlink" "$(run readlink link)" "moved"
+    run chmod 640 moved
+    same "chmod 640, then stat -c %a" "$(run stat -c %a moved)" "640"
+    run touch empty
+    same "touch makes an empty file" "$(run stat -c %s empty)" "0"
+    status "sleep 0.1" 0 run sleep 0.1
+
+    # Archives: 200 KB of busybox's own bytes and some text, in a small tree.
+    run mkdir -p src/sub
+    run head -c 200000 $R/bin/busybox > src/sub/binary
+    run seq 1 5000 > src/text
+    run dd if=src/sub/binary of=src/copy bs=4096 count=3 2>/dev/null
+    same "dd bs=4096 count=3 copies 12288 bytes" "$(run stat -c %s src/copy)" "12288"
+    status "tar -cf of a tree" 0 run tar -cf tree.tar src
+    run mkdir out
+    status "tar -xf into another directory" 0 run tar -xf tree.tar -C out
+    status "the extracted binary file is identical (cmp)" 0 run cmp src/sub/binary out/src/sub/binary
+    same "the extracted text has the same md5sum" "$(run md5sum < out/src/text)" "$(run md5sum < src/text)"
+    run cp src/sub/binary data
+    status "gzip data" 0 run gzip data
+    status "gzip replaced data with data.gz" 0 run test -f data.gz -a ! -e data
+    status "gunzip data.gz" 0 run gunzip data.gz
+    status "the gunzipped file is identical (cmp)" 0 run cmp data src/sub/binary
+    status "tar -czf (tar runs gzip)" 0 run tar -czf tree.tgz src
+    run mkdir outz
+    status "tar -xzf" 0 run tar -xzf tree.tgz -C outz
+    status "the files through tar -z are identical (cmp)" 0 run cmp src/sub/binary outz/src/sub/binary
+    cd /
+}
+
+echo "TAP version 13"
+run mkdir -p "$TMPDIR" || echo "# cannot make $TMPDIR"
+for program in "$R"/tests/*; do
+    [ -x "$program" ] && chosen "${program##*/}" && run_program "$program"
+done
+chosen applets && applets
+run rm -rf "$TMPDIR"
+
+echo "1..$n"
+echo "# user: $((n - failed)) passed, $failed failed"
+if [ "$$" = 1 ]; then
+    run poweroff -f
+    echo "# poweroff -f returned"
+fi
+[ "$failed" = 0 ]
