@@ -6,7 +6,7 @@ import Lib
 /// ring of bytes between a read end and a write end, each an open `File`
 /// of one pipefs inode. Readers sleep while it is empty and writers while
 /// it is full; a read finds end-of-file once no writer is left, a write
-/// fails with EPIPE once no reader is (SIGPIPE joins that with signals).
+/// fails with EPIPE and sends SIGPIPE once no reader is.
 /// O_NONBLOCK turns each sleep into EAGAIN. Writes of at most PIPE_BUF
 /// bytes go in whole or not at all, so they never interleave.
 ///
@@ -46,7 +46,7 @@ final class Pipe: FileOperations {
         guard count > 0 else { return [] }
         var bytes: [UInt8] = []
         var failure: Errno? = nil
-        readWait.wait(state: .interruptible) { () -> Bool in
+        try readWait.waitInterruptible { () -> Bool in
             lock.lock()
             defer { lock.unlock() }
             if !buffer.isEmpty {
@@ -75,7 +75,7 @@ final class Pipe: FileOperations {
         var failure: Errno? = nil
         while written < bytes.count && failure == nil {
             var progressed = false
-            writeWait.wait(state: .interruptible) { () -> Bool in
+            try writeWait.waitInterruptible { () -> Bool in
                 lock.lock()
                 defer { lock.unlock() }
                 if readers == 0 {
@@ -92,6 +92,8 @@ final class Pipe: FileOperations {
             }
             if progressed { readWait.wakeUpAll() }
         }
+        // A write to a pipe nobody reads also gets SIGPIPE (Linux: pipe_write's send_sig).
+        if failure == .EPIPE { Signals.send(.SIGPIPE, toThread: Scheduler.current, from: nil) }
         if written > 0 { return written }
         if let failure { throw failure }
         return written

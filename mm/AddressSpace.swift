@@ -57,8 +57,9 @@ public final class AddressSpace {
         if last { release() }
     }
 
+    /// Rounds up to a page; a value within a page of 2^64 wraps to 0 (Linux's PAGE_ALIGN).
     static func pageAlignUp(_ value: UInt64) -> UInt64 {
-        (value + MemoryLayout64.pageSize - 1) & ~(MemoryLayout64.pageSize - 1)
+        (value &+ (MemoryLayout64.pageSize - 1)) & ~(MemoryLayout64.pageSize - 1)
     }
 
     /// The page-table bits that express a VMA's protection.
@@ -77,7 +78,9 @@ public final class AddressSpace {
     public func mapAnonymous(at address: UInt64?, length: UInt64, protection: VMAProtection,
                              fixed: Bool = false, growsDown: Bool = false, label: VMALabel? = nil) throws(Errno) -> UInt64 {
         let size = AddressSpace.pageAlignUp(length)
-        guard size > 0 else { throw .EINVAL }
+        guard length > 0 else { throw .EINVAL }
+        // More than user space holds, or so much that rounding up wrapped (Linux: do_mmap).
+        guard size > 0, size <= MemoryLayout64.taskSize else { throw .ENOMEM }
         let start: UInt64
         if fixed, let address {
             guard address % MemoryLayout64.pageSize == 0 else { throw .EINVAL }

@@ -43,7 +43,7 @@ public enum ConsoleInput {
     public static func read(count: Int) throws(Errno) -> [UInt8] {
         guard port != nil else { return [] }
         var result: [UInt8]? = nil
-        readers.wait(state: .interruptible) {
+        try readers.waitInterruptible {
             result = lock.withLockIrqSave { discipline.read(count: count) }
             return result != nil
         }

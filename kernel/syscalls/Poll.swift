@@ -69,7 +69,7 @@ enum PollSyscalls {
         let bytes = try UserAccess.copyFromUser(address, count: Int(count) * PollFd.size)
         var entries = (0..<Int(count)).map { PollFd(from: bytes, at: $0 * PollFd.size) }
         let files = Scheduler.current.files
-        let (ready, _) = waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
+        let (ready, _) = try waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
             var ready = 0
             for index in entries.indices {
                 entries[index].revents = revents(entries[index], files: files, table: table)
@@ -114,7 +114,7 @@ enum PollSyscalls {
             watched.append((descriptor, try files.file(Int32(descriptor))))
         }
         var results = sets.map { $0.map { _ in UInt64(0) } }
-        let (ready, left) = waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
+        let (ready, left) = try waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
             var ready = 0
             results = sets.map { $0.map { _ in UInt64(0) } }
             for (descriptor, file) in watched {
@@ -140,8 +140,8 @@ enum PollSyscalls {
 
     /// Scans until something is ready or `timeout` jiffies (nil: forever)
     /// pass (Linux: do_poll/do_select and poll_schedule_timeout). Returns
-    /// the ready count and the jiffies left.
-    private static func waitUntilReady(timeout: UInt64?, scan: (PollTable?) -> Int) -> (Int, UInt64?) {
+    /// the ready count and the jiffies left; EINTR when a fatal signal comes.
+    private static func waitUntilReady(timeout: UInt64?, scan: (PollTable?) -> Int) throws(Errno) -> (Int, UInt64?) {
         let table = PollTable()
         defer { table.removeAll() }
         var remaining = timeout
@@ -154,6 +154,10 @@ enum PollSyscalls {
             if table.wasWoken {
                 Scheduler.setCurrentState(.running)
                 continue
+            }
+            if Scheduler.current.hasFatalSignalPending {
+                Scheduler.setCurrentState(.running)
+                throw .EINTR
             }
             if let left = remaining {
                 remaining = Scheduler.sleep(timeout: left)

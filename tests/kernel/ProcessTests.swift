@@ -11,21 +11,16 @@ enum ProcessTests {
         let before = PageAllocator.freePages
         let threads = UserModeTests.runProgram("user-threads", user_threads_start_address()..<user_threads_end_address())
         t.check(threads == WaitStatus.exited(code: 42),
-                "process: two clone'd threads share memory and the pid, join through CLONE_CHILD_CLEARTID and futex; futex EAGAIN/ETIMEDOUT/EINVAL (status 0x\(hexWord(threads)))")
+                "process: two clone'd threads share memory and the pid, join through CLONE_CHILD_CLEARTID and futex; futex EAGAIN/ETIMEDOUT/EINVAL (status 0x\(UserModeTests.hexWord(threads)))")
         let groupExit = UserModeTests.runProgram("user-groupexit", user_group_exit_start_address()..<user_group_exit_end_address())
         t.check(groupExit == WaitStatus.exited(code: 42),
-                "process: exit_group from a thread ends its sleeping siblings; a blocked SIGTERM kills when unblocked (waitid WNOWAIT, wait4); SIGKILL ends a spinning process (status 0x\(hexWord(groupExit)))")
+                "process: exit_group from a thread ends its sleeping siblings; a blocked SIGTERM kills when unblocked (waitid WNOWAIT, wait4); SIGKILL ends a spinning process (status 0x\(UserModeTests.hexWord(groupExit)))")
         let vfork = UserModeTests.runProgram("user-vfork", user_vfork_start_address()..<user_vfork_end_address())
         t.check(vfork == WaitStatus.exited(code: 42),
-                "process: vfork shares memory and the parent sleeps until the child exits (status 0x\(hexWord(vfork)))")
+                "process: vfork shares memory and the parent sleeps until the child exits (status 0x\(UserModeTests.hexWord(vfork)))")
         let identity = UserModeTests.runProgram("user-identity", user_identity_start_address()..<user_identity_end_address())
         t.check(identity == WaitStatus.exited(code: 42),
-                "process: uname, set*uid rules, groups, rlimits (NOFILE bounds dup2), clocks, affinity, prctl name, sigaction/sigprocmask rules, setsid, nice, sysinfo (status 0x\(hexWord(identity)))")
-        msleep(10)   // let the dead tasks' stacks and address spaces be released
-        KernelAllocator.shrink()
-        let after = PageAllocator.freePages
-        t.check(after >= before, "process: exited threads and processes gave back every page (\(before) free before, \(after) after)")
+                "process: uname, set*uid rules, groups, rlimits (NOFILE bounds dup2), clocks, affinity, prctl name, sigaction/sigprocmask rules, setsid, nice, sysinfo (status 0x\(UserModeTests.hexWord(identity)))")
+        UserModeTests.checkPagesReturned(&t, before: before, "process: exited threads and processes gave back every page")
     }
-
-    private static func hexWord(_ value: Int32) -> String { hex(UInt64(UInt32(bitPattern: value)), width: 4) }
 }

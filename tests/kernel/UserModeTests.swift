@@ -34,12 +34,18 @@ enum UserModeTests {
         let files = runProgram("user-files", user_files_start_address()..<user_files_end_address())
         t.check(files == WaitStatus.exited(code: 42),
                 "user: mkdir/chdir/open/write/lseek/read/fstat/close/getcwd/getdents64, a pipe to a forked child with EOF at its exit, EPIPE, dup2/fcntl, unlink (status 0x\(hexWord(files)))")
+        checkPagesReturned(&t, before: before, "user: exited processes gave back every page")
+    }
+
+    /// Checks that the programs run since `before` (free pages) left no
+    /// memory behind. Other tasks may free memory meanwhile (an earlier dead
+    /// task's stack), so the check is that nothing was lost: an exit that
+    /// leaked would leave fewer.
+    static func checkPagesReturned(_ t: inout TestReporter, before: Int, _ description: String) {
         msleep(10)   // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
-        // Other tasks may free memory meanwhile (an earlier dead task's stack), so the
-        // check is that nothing was lost: an exit that leaked would leave fewer.
         let after = PageAllocator.freePages
-        t.check(after >= before, "user: exited processes gave back every page (\(before) free before, \(after) after)")
+        t.check(after >= before, "\(description) (\(before) free before, \(after) after)")
     }
 
     /// Runs `code` as a user program in a new address space and returns its
@@ -73,5 +79,5 @@ enum UserModeTests {
         return task.exitStatus
     }
 
-    private static func hexWord(_ value: Int32) -> String { hex(UInt64(UInt32(bitPattern: value)), width: 4) }
+    static func hexWord(_ value: Int32) -> String { hex(UInt64(UInt32(bitPattern: value)), width: 4) }
 }
