@@ -11,7 +11,7 @@ enum ProcessTests {
         let before = PageAllocator.freePages
         let threads = UserModeTests.runProgram("user-threads", user_threads_start_address()..<user_threads_end_address())
         t.check(threads == WaitStatus.exited(code: 42),
-                "process: two clone'd threads share memory and the pid, join through CLONE_CHILD_CLEARTID and futex; futex EAGAIN/ETIMEDOUT/EINVAL (status 0x\(UserModeTests.hexWord(threads)))")
+                "process: two clone'd threads share memory and the pid, join through CLONE_CHILD_CLEARTID and futex; futex EAGAIN/ETIMEDOUT/EINVAL; a robust lock held at exit is owner-died (status 0x\(UserModeTests.hexWord(threads)))")
         let groupExit = UserModeTests.runProgram("user-groupexit", user_group_exit_start_address()..<user_group_exit_end_address())
         t.check(groupExit == WaitStatus.exited(code: 42),
                 "process: exit_group from a thread ends its sleeping siblings; a blocked SIGTERM kills when unblocked (waitid WNOWAIT, wait4); SIGKILL ends a spinning process (status 0x\(UserModeTests.hexWord(groupExit)))")

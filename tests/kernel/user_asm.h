@@ -53,11 +53,14 @@
 #define SYS_gettid 186
 #define SYS_futex 202
 #define SYS_getdents64 217
+#define SYS_set_tid_address 218
 #define SYS_sched_getaffinity 204
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
 #define SYS_exit_group 231
 #define SYS_waitid 247
+#define SYS_set_robust_list 273
+#define SYS_get_robust_list 274
 #define SYS_prlimit64 302
 #define SYS_getrandom 318
 
@@ -98,6 +101,8 @@
 
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
+#define FUTEX_WAITERS 0x80000000
+#define FUTEX_OWNER_DIED 0x40000000
 
 #define SIGKILL 9
 #define SIGUSR1 10

@@ -27,6 +27,9 @@
 #define TIMESPEC 56
 #define STATUS 72
 #define SIGSET 80
+#define ROBUST_HEAD 0x80
+#define ROBUST_ENTRY 0xa0
+#define ROBUST_WORD 0xa8
 #define BUFFER 0x100
 
 /* r12 = a page of heap, r13 = 32 KiB for two thread stacks. */
@@ -88,6 +91,7 @@
  * counter with locked instructions and exit; the main thread joins them
  * through CLONE_CHILD_CLEARTID and checks the counter, the thread IDs
  * (PARENT_SETTID, CHILD_SETTID), and that a thread's getpid is the process's.
+ * Then a thread exits holding a robust futex: the kernel marks it owner-died.
  */
 user_threads_start:
     SETUP_MEMORY
@@ -150,8 +154,46 @@ user_threads_start:
     movl $14, %edi
     cmpq $2, SETTID_SEEN(%r12)
     jne 9f
+    /* A robust list: a thread dies holding a robust lock; the kernel marks it owner-died. */
+    leaq ROBUST_HEAD(%r12), %rdi
+    movl $23, %esi
+    DO_SYSCALL SYS_set_robust_list
+    EXPECT -EINVAL, 15                          /* the length must be the head's size */
+    leaq ROBUST_ENTRY(%r12), %rax               /* head.next = the entry, entry.next = the head */
+    movq %rax, ROBUST_HEAD(%r12)
+    movq $(ROBUST_WORD - ROBUST_ENTRY), ROBUST_HEAD+8(%r12)
+    leaq ROBUST_HEAD(%r12), %rax
+    movq %rax, ROBUST_ENTRY(%r12)
+    movl $-1, CHILD_TID1(%r12)
+    CLONE THREAD_FLAGS, 0x4000, CHILD_TID1
+    testq %rax, %rax
+    jz 8f
+    JOIN CHILD_TID1(%r12)
+    movl $16, %edi
+    cmpl $(FUTEX_WAITERS | FUTEX_OWNER_DIED), ROBUST_WORD(%r12)
+    jne 9f
+    xorl %edi, %edi                             /* get_robust_list(0): the caller's own, none */
+    leaq BUFFER(%r12), %rsi
+    leaq BUFFER+8(%r12), %rdx
+    DO_SYSCALL SYS_get_robust_list
+    EXPECT 0, 17
+    movl $18, %edi
+    cmpq $0, BUFFER(%r12)
+    jne 9f
+    cmpq $24, BUFFER+8(%r12)
+    jne 9f
     movl $42, %edi
 9:  DO_SYSCALL SYS_exit_group
+    ud2
+    /* The robust-list thread: take the lock (its TID, with waiters), register the list, exit. */
+8:  DO_SYSCALL SYS_gettid
+    orl $FUTEX_WAITERS, %eax
+    movl %eax, ROBUST_WORD(%r12)
+    leaq ROBUST_HEAD(%r12), %rdi
+    movl $24, %esi
+    DO_SYSCALL SYS_set_robust_list
+    xorl %edi, %edi
+    DO_SYSCALL SYS_exit
     ud2
     /* Each thread: r10 still points at its child_tid word. */
 5:  DO_SYSCALL SYS_gettid

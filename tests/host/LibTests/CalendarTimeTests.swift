@@ -68,5 +68,8 @@ import ABI
         #expect(Timeval(tv_sec: 3, tv_usec: 7).validNanoseconds == 3_000_007_000)
         #expect(TimeUnits.clockTicks(nanoseconds: 1_000_000_000) == Int64(Tms.USER_HZ))
         #expect(TimeUnits.clockTicks(nanoseconds: 25_000_000) == 2)
+        #expect(TimeUnits.saturatingSum(.max - 1, 5) == .max && TimeUnits.saturatingSum(.min + 1, -5) == .min)
+        #expect(TimeUnits.saturatingSum(40, 2) == 42)
+        #expect(Rusage(cpuTime: 1_500_000).ru_utime == Timeval(tv_sec: 0, tv_usec: 1500))
     }
 }
