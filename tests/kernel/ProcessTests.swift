@@ -14,7 +14,7 @@ enum ProcessTests {
                 "process: two clone'd threads share memory and the pid, join through CLONE_CHILD_CLEARTID and futex; futex EAGAIN/ETIMEDOUT/EINVAL; a robust lock held at exit is owner-died (status 0x\(UserModeTests.hexWord(threads)))")
         let groupExit = UserModeTests.runProgram("user-groupexit", user_group_exit_start_address()..<user_group_exit_end_address())
         t.check(groupExit == WaitStatus.exited(code: 42),
-                "process: exit_group from a thread ends its sleeping siblings; a blocked SIGTERM kills when unblocked (waitid WNOWAIT, wait4); SIGKILL ends a spinning process (status 0x\(UserModeTests.hexWord(groupExit)))")
+                "process: exit_group from a thread ends its sleeping siblings; a blocked SIGTERM kills when unblocked (waitid WNOWAIT, wait4); SIGKILL ends a spinning process; SIGPIPE by default (status 0x\(UserModeTests.hexWord(groupExit)))")
         let vfork = UserModeTests.runProgram("user-vfork", user_vfork_start_address()..<user_vfork_end_address())
         t.check(vfork == WaitStatus.exited(code: 42),
                 "process: vfork shares memory and the parent sleeps until the child exits (status 0x\(UserModeTests.hexWord(vfork)))")

@@ -106,6 +106,7 @@
 
 #define SIGKILL 9
 #define SIGUSR1 10
+#define SIGPIPE 13
 #define SIGTERM 15
 #define SIGCHLD 17
 #define SIG_BLOCK 0

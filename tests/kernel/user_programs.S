@@ -226,7 +226,7 @@ user_fork_end:
  * Files through the system calls: mkdir and chdir, open with O_CREAT,
  * write, lseek, read back, fstat, close (twice: EBADF), getcwd, getdents64
  * finding the file, a pipe to a forked child (its data, then end-of-file
- * once the child has exited), EPIPE without readers, dup2 and fcntl on
+ * once the child has exited), EPIPE without readers (SIGPIPE ignored), dup2 and fcntl on
  * /dev/null, unlink and rmdir. Descriptors 0-2 are the console, so the first open
  * is 3. The buffer is 4 KiB of stack.
  */
@@ -404,6 +404,16 @@ user_files_start:
     jle 9f
     movl $SYS_close, %eax
     movq %r12, %rdi
+    syscall
+    movq $1, 64(%rsp)                   /* SIGPIPE ignored, as a program that wants EPIPE does */
+    movq $0, 72(%rsp)
+    movq $0, 80(%rsp)
+    movq $0, 88(%rsp)
+    movl $SYS_rt_sigaction, %eax
+    movl $SIGPIPE, %edi
+    leaq 64(%rsp), %rsi
+    xorl %edx, %edx
+    movl $8, %r10d
     syscall
     movl $SYS_pipe, %eax                /* no reader left: EPIPE */
     movq %rsp, %rdi

@@ -219,7 +219,8 @@ user_threads_end:
  * Whole processes ending: exit_group from one thread ends its sleeping
  * siblings (status 0x0900); a blocked SIGTERM waits in rt_sigpending and
  * kills once unblocked (waitid with WNOWAIT, then wait4, see it); SIGKILL
- * reaches a process spinning in user mode.
+ * reaches a process spinning in user mode; SIGPIPE ends a writer to a pipe
+ * without readers.
  */
 user_group_exit_start:
     SETUP_MEMORY
@@ -305,8 +306,32 @@ user_group_exit_start:
     xorl %r10d, %r10d
     DO_SYSCALL SYS_wait4
     EXPECT -ECHILD, 12
+    DO_SYSCALL SYS_fork                         /* writing a pipe nobody reads: SIGPIPE */
+    testq %rax, %rax
+    jz 50f
+    movq %rax, %r15
+    movq %r15, %rdi
+    leaq STATUS(%r12), %rsi
+    xorl %edx, %edx
+    xorl %r10d, %r10d
+    DO_SYSCALL SYS_wait4
+    movl $13, %edi
+    cmpl $SIGPIPE, STATUS(%r12)
+    jne 9f
     movl $42, %edi
 9:  DO_SYSCALL SYS_exit_group
+    ud2
+    /* Child D: a pipe whose read end is closed. */
+50: leaq BUFFER(%r12), %rdi
+    DO_SYSCALL SYS_pipe
+    movl BUFFER(%r12), %edi
+    DO_SYSCALL SYS_close
+    movl BUFFER+4(%r12), %edi
+    leaq BUFFER(%r12), %rsi
+    movl $1, %edx
+    DO_SYSCALL SYS_write
+    movl $30, %edi                              /* still alive: wrong */
+    DO_SYSCALL SYS_exit_group
     ud2
     /* Child A: one thread sleeps on a futex, one calls exit_group(9), the main thread sleeps too. */
 20: movl $(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD), %edi
