@@ -31,9 +31,12 @@ public final class AddressSpace {
         (value + MemoryLayout64.pageSize - 1) & ~(MemoryLayout64.pageSize - 1)
     }
 
-    /// The page-table bits that express a VMA's protection.
+    /// The page-table bits that express a VMA's protection. x86 has no
+    /// "present but inaccessible": a PROT_NONE page stays present, keeping
+    /// its frame, but only for the kernel, so user accesses fault (Linux
+    /// uses a non-present _PAGE_PROTNONE entry instead).
     private static func pageFlags(_ protection: VMAProtection) -> PageFlags {
-        var flags: PageFlags = [.present, .user]
+        var flags: PageFlags = protection.isEmpty ? [.present] : [.present, .user]
         if protection.contains(.write) { flags.insert(.writable) }
         if !protection.contains(.exec) { flags.insert(.noExecute) }
         return flags
@@ -193,13 +196,12 @@ public final class AddressSpace {
     /// Gives this address space its own copy of a shared page — or, if no one
     /// else maps it any more, simply makes it writable again (Linux: do_wp_page).
     private func breakCopyOnWrite(_ page: VirtAddr, frame: PhysAddr, area: VMA) -> Bool {
-        let flags = AddressSpace.pageFlags(area.protection)
         guard UserFrames.isShared(frame) && !area.flags.contains(.shared) else {
-            return (try? pageTable.replace(page, with: frame, flags: flags)) != nil
+            return (try? pageTable.replace(page, with: frame, flags: AddressSpace.pageFlags(area.protection))) != nil
         }
         guard let copy = UserFrames.allocateZeroed() else { return false }
         PhysicalMemory.copyPage(from: frame, to: copy)
-        guard (try? pageTable.replace(page, with: copy, flags: flags)) != nil else {
+        guard (try? pageTable.replace(page, with: copy, flags: AddressSpace.pageFlags(area.protection))) != nil else {
             UserFrames.release(copy)
             return false
         }
@@ -239,13 +241,20 @@ public final class AddressSpace {
     }
 
     /// Copies `bytes` into the address space, faulting pages in as needed
-    /// (used while building a new program's image, before it runs).
+    /// and never into a shared page (used while building a new program's
+    /// image, before it runs: .bss in a page mapped from the file).
     public func write(_ bytes: [UInt8], at address: VirtAddr) throws(Errno) {
         var offset = 0
         while offset < bytes.count {
             let target = address + UInt64(offset)
             if pageTable.translate(target) == nil && !handleFault(at: target.value, write: false, instructionFetch: false) {
                 throw .EFAULT
+            }
+            // A page shared with a file's cache (or a fork) gets its own copy first.
+            if let shared = pageTable.translate(target.pageAlignedDown), UserFrames.isShared(shared.physical),
+               let area = areas.vma(containing: target.value), !area.flags.contains(.shared),
+               !breakCopyOnWrite(target.pageAlignedDown, frame: shared.physical, area: area) {
+                throw .ENOMEM
             }
             guard let mapping = pageTable.translate(target) else { throw .EFAULT }
             let chunk = min(bytes.count - offset, Int(MemoryLayout64.pageSize - target.value % MemoryLayout64.pageSize))
