@@ -62,11 +62,24 @@ public final class AddressSpace {
         (value &+ (MemoryLayout64.pageSize - 1)) & ~(MemoryLayout64.pageSize - 1)
     }
 
-    /// The page-table bits that express a VMA's protection.
+    /// The page-table bits that express a VMA's protection. x86 has no
+    /// "present but inaccessible": a PROT_NONE page stays present, keeping
+    /// its frame, but only for the kernel, so user accesses fault (Linux
+    /// uses a non-present _PAGE_PROTNONE entry instead).
     private static func pageFlags(_ protection: VMAProtection) -> PageFlags {
-        var flags: PageFlags = [.present, .user]
+        var flags: PageFlags = protection.isEmpty ? [.present] : [.present, .user]
         if protection.contains(.write) { flags.insert(.writable) }
         if !protection.contains(.exec) { flags.insert(.noExecute) }
+        return flags
+    }
+
+    /// The bits for `frame` in `area`: in a private area a frame someone
+    /// else also holds (a forked sibling, the page cache) stays read-only,
+    /// so that the first write copies it (Linux: the CoW test of do_wp_page
+    /// and mprotect's vma_wants_writenotify).
+    private func pageFlags(_ area: VMA, frame: PhysAddr) -> PageFlags {
+        var flags = AddressSpace.pageFlags(area.protection)
+        if !area.flags.contains(.shared) && UserFrames.isShared(frame) { flags.remove(.writable) }
         return flags
     }
 
@@ -77,6 +90,31 @@ public final class AddressSpace {
     @discardableResult
     public func mapAnonymous(at address: UInt64?, length: UInt64, protection: VMAProtection,
                              fixed: Bool = false, growsDown: Bool = false, label: VMALabel? = nil) throws(Errno) -> UInt64 {
+        var flags = VMAFlags.mayAccess
+        if growsDown { flags.insert(.growsDown) }
+        return try insertArea(at: address, length: length, fixed: fixed) { start, end in
+            VMA(start: start, end: end, protection: protection, flags: flags, label: label)
+        }
+    }
+
+    /// Adds an area showing `backing`'s pages from page `pageOffset` on
+    /// (Linux: do_mmap for a file, or shared anonymous memory). A shared
+    /// area writes into the backing's pages; a private one copies a page
+    /// on its first write. `flags` carries MAP_SHARED and the may-flags the
+    /// open file allows.
+    @discardableResult
+    public func mapFile(_ backing: any VMABacking, pageOffset: UInt64, at address: UInt64?, length: UInt64,
+                        protection: VMAProtection, flags: VMAFlags, fixed: Bool = false) throws(Errno) -> UInt64 {
+        guard flags.permits(protection) else { throw .EACCES }
+        return try insertArea(at: address, length: length, fixed: fixed) { start, end in
+            VMA(start: start, end: end, protection: protection, flags: flags, backing: backing, filePageOffset: pageOffset)
+        }
+    }
+
+    /// Places a new area: at `address` exactly if `fixed` (replacing what
+    /// was there), else where the kernel finds room (hint `address`).
+    private func insertArea(at address: UInt64?, length: UInt64, fixed: Bool,
+                            _ make: (UInt64, UInt64) -> VMA) throws(Errno) -> UInt64 {
         let size = AddressSpace.pageAlignUp(length)
         guard length > 0 else { throw .EINVAL }
         // More than user space holds, or so much that rounding up wrapped (Linux: do_mmap).
@@ -90,9 +128,7 @@ public final class AddressSpace {
             start = try areas.findFreeRange(length: size, hint: address ?? 0, lowest: AddressSpace.lowestAddress,
                                             mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
         }
-        var flags = VMAFlags.mayAccess
-        if growsDown { flags.insert(.growsDown) }
-        let area = VMA(start: start, end: start + size, protection: protection, flags: flags, label: label)
+        let area = make(start, start + size)
         if fixed {
             let replaced = try areas.mapFixed(area).replaced
             for piece in replaced { releasePages(piece.start..<piece.end) }
@@ -112,8 +148,8 @@ public final class AddressSpace {
         try areas.protect(range, to: protection)
         var address = range.lowerBound
         while address < range.upperBound {
-            if pageTable.translate(VirtAddr(address)) != nil {
-                try? pageTable.protect(VirtAddr(address), flags: AddressSpace.pageFlags(protection))
+            if let mapping = pageTable.translate(VirtAddr(address)), let area = areas.vma(containing: address) {
+                try? pageTable.protect(VirtAddr(address), flags: pageFlags(area, frame: mapping.physical))
             }
             address += MemoryLayout64.pageSize
         }
@@ -161,11 +197,11 @@ public final class AddressSpace {
         if let mapping = pageTable.translate(page) {
             // A write to a page the VMA allows but the entry does not: copy-on-write after fork.
             guard write, !mapping.flags.contains(.writable) else { return !present }
-            return breakCopyOnWrite(page, frame: mapping.physical, protection: area.protection)
+            return breakCopyOnWrite(page, frame: mapping.physical, area: area)
         }
-        guard let frame = UserFrames.allocateZeroed() else { return false }
+        guard let frame = newPage(for: area, at: page.value, write: write) else { return false }
         do {
-            try pageTable.map(page, to: frame, flags: AddressSpace.pageFlags(area.protection),
+            try pageTable.map(page, to: frame, flags: pageFlags(area, frame: frame),
                               allocateTable: PageAllocator.allocateZeroedPage)
         } catch {
             UserFrames.release(frame)
@@ -174,16 +210,31 @@ public final class AddressSpace {
         return true
     }
 
+    /// The frame a missing page gets, with a reference for this mapping:
+    /// zeros for anonymous memory; for a mapped object its page — the very
+    /// frame, or for a write to a private mapping a copy (Linux:
+    /// do_anonymous_page, do_read_fault/do_shared_fault, do_cow_fault).
+    /// nil past the end of the object.
+    private func newPage(for area: VMA, at address: UInt64, write: Bool) -> PhysAddr? {
+        guard let backing = area.backing else { return UserFrames.allocateZeroed() }
+        guard let pfn = backing.frame(forPage: area.filePage(at: address)) else { return nil }
+        let cached = PhysAddr(pfn << MemoryLayout64.pageShift)
+        guard write && !area.flags.contains(.shared) else { return cached }
+        defer { UserFrames.release(cached) }
+        guard let copy = UserFrames.allocateZeroed() else { return nil }
+        PhysicalMemory.copyPage(from: cached, to: copy)
+        return copy
+    }
+
     /// Gives this address space its own copy of a shared page — or, if no one
     /// else maps it any more, simply makes it writable again (Linux: do_wp_page).
-    private func breakCopyOnWrite(_ page: VirtAddr, frame: PhysAddr, protection: VMAProtection) -> Bool {
-        let flags = AddressSpace.pageFlags(protection)
-        guard UserFrames.isShared(frame) else {
-            return (try? pageTable.replace(page, with: frame, flags: flags)) != nil
+    private func breakCopyOnWrite(_ page: VirtAddr, frame: PhysAddr, area: VMA) -> Bool {
+        guard UserFrames.isShared(frame) && !area.flags.contains(.shared) else {
+            return (try? pageTable.replace(page, with: frame, flags: AddressSpace.pageFlags(area.protection))) != nil
         }
         guard let copy = UserFrames.allocateZeroed() else { return false }
         PhysicalMemory.copyPage(from: frame, to: copy)
-        guard (try? pageTable.replace(page, with: copy, flags: flags)) != nil else {
+        guard (try? pageTable.replace(page, with: copy, flags: AddressSpace.pageFlags(area.protection))) != nil else {
             UserFrames.release(copy)
             return false
         }
@@ -203,14 +254,16 @@ public final class AddressSpace {
         child.stackLimit = stackLimit
         var failed = false
         pageTable.forEachUserPage { address, frame, flags in
-            let shared = flags.subtracting(.writable)
+            // MAP_SHARED pages stay shared as they are; private ones become copy-on-write.
+            let isSharedArea = areas.vma(containing: address.value)?.flags.contains(.shared) ?? false
+            let kept = isSharedArea ? flags : flags.subtracting(.writable)
             do throws(PageTableError) {
-                try child.pageTable.map(address, to: frame, flags: shared, allocateTable: PageAllocator.allocateZeroedPage)
+                try child.pageTable.map(address, to: frame, flags: kept, allocateTable: PageAllocator.allocateZeroedPage)
                 UserFrames.share(frame)
             } catch {
                 failed = true
             }
-            return shared
+            return kept
         }
         pageTable.flushUserMappings()
         guard !failed else {
@@ -221,13 +274,20 @@ public final class AddressSpace {
     }
 
     /// Copies `bytes` into the address space, faulting pages in as needed
-    /// (used while building a new program's image, before it runs).
+    /// and never into a shared page (used while building a new program's
+    /// image, before it runs: .bss in a page mapped from the file).
     public func write(_ bytes: [UInt8], at address: VirtAddr) throws(Errno) {
         var offset = 0
         while offset < bytes.count {
             let target = address + UInt64(offset)
             if pageTable.translate(target) == nil && !handleFault(at: target.value, write: false, instructionFetch: false) {
                 throw .EFAULT
+            }
+            // A page shared with a file's cache (or a fork) gets its own copy first.
+            if let shared = pageTable.translate(target.pageAlignedDown), UserFrames.isShared(shared.physical),
+               let area = areas.vma(containing: target.value), !area.flags.contains(.shared),
+               !breakCopyOnWrite(target.pageAlignedDown, frame: shared.physical, area: area) {
+                throw .ENOMEM
             }
             guard let mapping = pageTable.translate(target) else { throw .EFAULT }
             let chunk = min(bytes.count - offset, Int(MemoryLayout64.pageSize - target.value % MemoryLayout64.pageSize))

@@ -34,7 +34,7 @@ enum BinfmtELF {
 
         guard let space = AddressSpace() else { throw .ENOMEM }
         do throws(Errno) {
-            try mapSegments(plan, from: contents, into: space)
+            try mapSegments(plan, from: parameters.file, into: space)
             space.setHeapStart(plan.brkStart)
             let stackPointer = try buildStack(parameters.arguments, plan: plan, executable: executable, in: space)
             return .program(NewProgram(space: space, entry: plan.entry, stackPointer: stackPointer))
@@ -45,20 +45,18 @@ enum BinfmtELF {
     }
 
     /// Maps each PT_LOAD as its plan says (Linux: elf_load, padzero): the
-    /// pages holding file bytes get the file's pages — a copy, where Linux
-    /// would map the page cache privately — then the rest of the last file
-    /// page is cleared if the segment has .bss, and whole .bss pages are
-    /// anonymous zero pages.
-    private static func mapSegments(_ plan: ELFLoadPlan, from contents: ExecutableContents,
-                                    into space: AddressSpace) throws(Errno) {
+    /// pages holding file bytes map the file privately — its page cache,
+    /// shared by every process running the program until one writes — then
+    /// the rest of the last file page is cleared (in a private copy) if the
+    /// segment has .bss, and whole .bss pages are anonymous zero pages.
+    private static func mapSegments(_ plan: ELFLoadPlan, from file: File, into space: AddressSpace) throws(Errno) {
+        try file.operations.mmap(file)
         for mapping in plan.mappings {
             if let filePages = mapping.fileBacked {
                 let range = filePages.addresses
-                try space.mapAnonymous(at: range.lowerBound, length: range.upperBound - range.lowerBound,
-                                       protection: protection(mapping.permissions), fixed: true)
-                // Bytes past the end of the file read as zeros, as in a file mapping.
-                let available = min(range.upperBound - range.lowerBound, UInt64(contents.count) - filePages.fileOffset)
-                try copy(contents, from: filePages.fileOffset, count: available, to: range.lowerBound, in: space)
+                try space.mapFile(file, pageOffset: filePages.fileOffset / MemoryLayout64.pageSize, at: range.lowerBound,
+                                  length: range.upperBound - range.lowerBound,
+                                  protection: protection(mapping.permissions), flags: .mayAccess, fixed: true)
             }
             if let zeroFill = mapping.zeroFill {
                 let zeros = [UInt8](repeating: 0, count: Int(zeroFill.upperBound - zeroFill.lowerBound))
@@ -68,21 +66,6 @@ enum BinfmtELF {
                 try space.mapAnonymous(at: anonymous.lowerBound, length: anonymous.upperBound - anonymous.lowerBound,
                                        protection: protection(mapping.anonymousPermissions), fixed: true)
             }
-        }
-    }
-
-    /// Copies file bytes into the new address space a few pages at a time,
-    /// so a large program is never held in memory whole.
-    private static func copy(_ contents: ExecutableContents, from offset: UInt64, count: UInt64,
-                             to address: UInt64, in space: AddressSpace) throws(Errno) {
-        let chunk: UInt64 = 16 * MemoryLayout64.pageSize
-        var done: UInt64 = 0
-        while done < count {
-            let piece = min(chunk, count - done)
-            let bytes = try contents.read(at: Int(offset + done), count: Int(piece))
-            guard bytes.count == Int(piece) else { throw .EIO }
-            try space.write(bytes, at: VirtAddr(address + done))
-            done += piece
         }
     }
 

@@ -1,4 +1,6 @@
 import ABI
+import Core
+import Lib
 
 /// An open file (Linux: struct file, fs/file_table.c): where it was
 /// opened, the open flags that still matter, and the position that read,
@@ -168,5 +170,12 @@ public final class File {
     /// stat(2) of the open file (Linux: vfs_fstat).
     public func stat() -> Stat {
         VFS.stat(of: inode)
+    }
+}
+
+/// A mapped file's pages come from its operations' fault handler.
+extension File: VMABacking {
+    public func frame(forPage index: UInt64) -> PFN? {
+        operations.fault(self, pageIndex: index)?.pageFrameNumber
     }
 }

@@ -1,4 +1,5 @@
 import ABI
+import Core
 
 /// What an open file of an inode does (Linux: struct file_operations). The
 /// `File` checks the access mode and keeps the position; read and write get
@@ -38,6 +39,11 @@ public protocol FileOperations: AnyObject {
     /// What a read or write would do without blocking now, and, given a
     /// table, the wait queues that will say when that changes (Linux: ->poll).
     func poll(_ file: File, _ table: PollTable?) -> PollEvents
+    /// Whether the file may be mapped (Linux: ->mmap); ENODEV if not.
+    func mmap(_ file: File) throws(Errno)
+    /// The frame holding page `pageIndex` for a mapping, with a reference
+    /// taken; nil past the end (Linux: vm_ops->fault).
+    func fault(_ file: File, pageIndex: UInt64) -> PhysAddr?
 }
 
 extension FileOperations {
@@ -53,4 +59,6 @@ extension FileOperations {
     public func poll(_ file: File, _ table: PollTable?) -> PollEvents {
         [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
     }
+    public func mmap(_ file: File) throws(Errno) { throw .ENODEV }
+    public func fault(_ file: File, pageIndex: UInt64) -> PhysAddr? { nil }
 }

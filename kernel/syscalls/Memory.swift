@@ -7,7 +7,7 @@ import Lib
 enum MemorySyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.brk, brk),
-        (.mmap, mmap),  // partial: anonymous private mappings; files arrive with the VFS
+        (.mmap, mmap),  // partial: no MAP_POPULATE/MAP_LOCKED effects; device files (/dev/zero) are ENODEV
         (.munmap, munmap),
         (.mprotect, mprotect),
         (.mremap, mremap),  // partial: no MREMAP_DONTUNMAP, and no old_size 0 duplication (shared mappings)
@@ -42,18 +42,44 @@ enum MemorySyscalls {
         Int64(try space().setBreak(arguments.a0))
     }
 
+    /// mmap(2) (Linux: ksys_mmap_pgoff → do_mmap): anonymous memory, or a
+    /// file's pages — shared, so writes reach the file, or private, copied
+    /// on first write. Shared anonymous memory is an unlinked ramfs file.
     static func mmap(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let (address, length, prot) = (arguments.a0, arguments.a1, arguments.a2)
+        let (address, length, prot, offset) = (arguments.a0, arguments.a1, arguments.a2, arguments.a5)
         let flags = MapFlags(rawValue: Int32(truncatingIfNeeded: arguments.a3))
-        guard length > 0 else { throw .EINVAL }
-        guard flags.contains(.MAP_ANONYMOUS) else { throw .ENODEV }
-        guard flags.contains(.MAP_PRIVATE), !flags.contains(.MAP_SHARED) else { throw .EINVAL }
+        guard length > 0, offset % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
+        let type = flags.intersection(.MAP_TYPE)
+        guard type == .MAP_SHARED || type == .MAP_PRIVATE || type == .MAP_SHARED_VALIDATE else { throw .EINVAL }
+        let shared = type != .MAP_PRIVATE
+        let protection = try protection(prot)
         let noReplace = flags.contains(.MAP_FIXED_NOREPLACE)
+        let fixed = flags.contains(.MAP_FIXED) || noReplace
         if noReplace, try space().areas.firstIntersecting(try pageRange(address, length)) != nil { throw .EEXIST }
-        let start = try space().mapAnonymous(at: address == 0 ? nil : address, length: length,
-                                             protection: try protection(prot), fixed: flags.contains(.MAP_FIXED) || noReplace,
-                                             growsDown: flags.contains(.MAP_GROWSDOWN))
-        return Int64(start)
+        let hint = address == 0 ? nil : address
+
+        if flags.contains(.MAP_ANONYMOUS) && !shared {
+            return Int64(try space().mapAnonymous(at: hint, length: length, protection: protection, fixed: fixed,
+                                                  growsDown: flags.contains(.MAP_GROWSDOWN)))
+        }
+        let file: File
+        var areaFlags = VMAFlags.mayAccess
+        if flags.contains(.MAP_ANONYMOUS) {
+            file = SharedAnonymous.file(size: length)
+        } else {
+            file = try FileArguments.file(arguments.a4)
+            // A private mapping never writes the file, so only reading must be allowed.
+            guard file.mayRead else { throw .EACCES }
+            if shared && !file.mayWrite {
+                if protection.contains(.write) { throw .EACCES }
+                areaFlags.remove(.mayWrite)
+            }
+            if shared && protection.contains(.write) && file.flags.contains(.O_APPEND) { throw .EACCES }
+            try file.operations.mmap(file)
+        }
+        if shared { areaFlags.insert(.shared) }
+        return Int64(try space().mapFile(file, pageOffset: offset / MemoryLayout64.pageSize, at: hint, length: length,
+                                         protection: protection, flags: areaFlags, fixed: fixed))
     }
 
     static func munmap(_ arguments: SyscallArguments) throws(Errno) -> Int64 {

@@ -49,12 +49,16 @@ public struct VMAFlags: OptionSet, Sendable {
 }
 
 /// The object whose pages a file-backed mapping shows: the kernel's open
-/// file or inode, whatever its page-fault handler reads pages from (Linux:
-/// vm_area_struct's vm_file). Only its identity matters here: two areas can
-/// merge only if they map the same object. Shared anonymous memory needs one
-/// too (Linux backs it with a shmem file), so that forked children find the
+/// file, whose page cache the page-fault handler takes pages from (Linux:
+/// vm_area_struct's vm_file and vm_ops->fault). Two areas can merge only if
+/// they map the same object. Shared anonymous memory has one too (Linux
+/// backs it with an unlinked shmem file), so that forked children find the
 /// same pages.
-public protocol VMABacking: AnyObject {}
+public protocol VMABacking: AnyObject {
+    /// The frame holding page `index` of the object, with a reference taken
+    /// for the mapping; nil past the end of the object (Linux: SIGBUS).
+    func frame(forPage index: UInt64) -> PFN?
+}
 
 /// The names /proc/PID/maps prints for areas that map no file. Linux works
 /// them out from mm->brk and mm->start_stack when printing; Apus records

@@ -321,6 +321,16 @@ RUNS = [
     Run('initramfs', "make run's initramfs, -m 128M", 'selftest', '128M',
         'console=ttyS0 apus.selftest=vfs', initramfs=RUN_INITRAMFS,
         prepare=made_by_make(RUN_INITRAMFS)),
+    # `make run` as a person uses it: commands typed on the serial console into busybox sh.
+    Run('shell', "make run's busybox sh, typed commands, -m 128M", 'shell', '128M', 'console=ttyS0',
+        initramfs=RUN_INITRAMFS, prepare=made_by_make(RUN_INITRAMFS), quiet_limit=60,
+        typed=b'echo typed-$((6*7))\recho piped | tr a-z A-Z\rcd /tmp && pwd\rpoweroff -f\r',
+        expected=[('runs /init', r'^Run /init as init process$'),
+                  ('banner', r'^Apus: starting /bin/sh'),
+                  ('arithmetic', r'^typed-42$'),
+                  ('a pipeline', r'^PIPED$'),
+                  ('cd and pwd', r'^/tmp$'),
+                  ('poweroff', r'reboot: Power down')]),
     # The tests print at least every few seconds; 60 s of silence is a hang.
     Run('user', 'busybox, -m 256M', 'user', '256M', 'console=ttyS0', timeout_factor=3,
         initramfs=USER_INITRAMFS, prepare=made_by_make(USER_INITRAMFS),
@@ -415,6 +425,8 @@ def check_run(run, status, initrd_info):
         results = sl.check_unknown_selftest(log, status, run.arg, run.label, run.timeout)
     elif run.kind == 'init':
         results = sl.check_init_run(log, status, run.label, run.expected, run.timeout)
+    elif run.kind == 'shell':
+        results = sl.check_shell_run(log, status, run.label, run.expected, run.timeout)
     elif run.kind == 'user':
         results = sl.check_user_run(log, status, run.label, run.timeout)
     elif run.kind == 'boot':

@@ -705,15 +705,13 @@ def check_oops_run(log, status, label='', timeout=None):
 # ---------------------------------------------------------------------------------------------
 # Starting init (docs/testing-protocol.md): lines in order, ending with the panic the run ends in
 
-def check_init_run(log, status, label, expected, timeout=None):
-    """`expected` is a list of (name, regex) that must match lines in this order; the last is
-    the `Kernel panic - not syncing: ...` line the run ends with. With panic=-1 the kernel
-    reboots at once and QEMU (-no-reboot) exits with status 0."""
+def ordered_lines(log, expected, kind, label):
+    """`expected` is a list of (name, regex) that must match lines in this order."""
     results = []
     pos = 0
     for name, regex in expected:
         hit = log.find(regex, pos)
-        result_name = 'init %s %s' % (name, label)
+        result_name = '%s %s %s' % (kind, name, label)
         if hit is None:
             anywhere = log.find(regex)
             reason = 'no line matching %r' % regex
@@ -723,6 +721,14 @@ def check_init_run(log, status, label, expected, timeout=None):
         else:
             results.append(Result(True, result_name, note='(%s)' % hit[1].text.strip()))
             pos = hit[0] + 1
+    return results
+
+
+def check_init_run(log, status, label, expected, timeout=None):
+    """`expected` lines in order (see ordered_lines); the last is the `Kernel panic - not
+    syncing: ...` line the run ends with. With panic=-1 the kernel reboots at once and QEMU
+    (-no-reboot) exits with status 0."""
+    results = ordered_lines(log, expected, 'init', label)
     final_panic = re.compile(expected[-1][1])
     other = [line for line in log.fatal_lines() if not final_panic.search(line.text)]
     results.append(check('no other oops or panic ' + label,
@@ -732,6 +738,17 @@ def check_init_run(log, status, label, expected, timeout=None):
         results.append(Result(True, name))
     else:
         results.append(Result(False, name, describe_status(status, timeout)))
+    return results
+
+
+def check_shell_run(log, status, label, expected, timeout=None):
+    """`make run`'s image driven through the serial console: the typed commands' output lines
+    in order (see ordered_lines), no oops or panic, and the typed `poweroff -f` ending QEMU."""
+    results = ordered_lines(log, expected, 'shell', label)
+    fatal = log.fatal_lines()
+    results.append(check('no oops or panic ' + label,
+                         ['line %d: %s' % (fatal[0].number, fatal[0].text.strip())] if fatal else []))
+    results.append(check_poweroff(status, label, timeout))
     return results
 
 

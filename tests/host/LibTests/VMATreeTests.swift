@@ -8,6 +8,7 @@ import Testing
 private final class TestFile: VMABacking {
     let id: Int
     init(id: Int) { self.id = id }
+    func frame(forPage index: UInt64) -> PFN? { nil }
 }
 
 /// Where the tests' mappings live; the tree itself does not care.

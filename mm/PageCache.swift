@@ -1,0 +1,110 @@
+import ABI
+import Core
+import Lib
+
+/// The pages of a file's contents in memory (Linux: struct address_space
+/// and mm/filemap.c). Each page is a user frame with a reference count:
+/// the cache holds one reference, and every mapping of the page another,
+/// so mmap shows the very bytes read(2) and write(2) see, and a truncated
+/// page stays valid for whoever still maps it. Holes are nil and read as
+/// zeros. The lock guards the page array; callers order reads, writes and
+/// truncation against each other (ramfs with the VFS lock).
+public final class PageCache {
+    private var pages: [PhysAddr?] = []
+    private let lock = SpinLock()
+    private static let pageBytes = Int(MemoryLayout64.pageSize)
+
+    public init() {}
+
+    deinit {
+        for case let frame? in pages { UserFrames.release(frame) }
+    }
+
+    /// `count` bytes at `offset` (the caller has clipped them to the file size).
+    public func read(at offset: Int64, count: Int) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        forEachPiece(at: offset, count: count) { index, inPage, length in
+            if let frame = page(index) {
+                result += PhysicalMemory.bytes(at: frame + UInt64(inPage), count: length)
+            } else {
+                result += repeatElement(0, count: length)
+            }
+        }
+        return result
+    }
+
+    /// Stores `bytes` at `offset`, allocating the pages it touches. ENOSPC
+    /// when memory runs out (what a full tmpfs reports).
+    public func write(_ bytes: [UInt8], at offset: Int64) throws(Errno) {
+        var consumed = 0
+        var failed = false
+        forEachPiece(at: offset, count: bytes.count) { index, inPage, length in
+            guard !failed, let frame = page(index, create: true) else {
+                failed = true
+                return
+            }
+            PhysicalMemory.copy(Array(bytes[consumed ..< consumed + length]), to: frame + UInt64(inPage))
+            consumed += length
+        }
+        if failed { throw .ENOSPC }
+    }
+
+    /// Drops the pages past `size` and zeroes the rest of the last one
+    /// (Linux: truncate_inode_pages and the partial-page zeroing), so a
+    /// file grown again reads zeros there.
+    public func truncate(to size: Int64) {
+        let kept = Int((size + Int64(Self.pageBytes) - 1) / Int64(Self.pageBytes))
+        let dropped: [PhysAddr] = lock.withLockIrqSave {
+            guard pages.count > kept else { return [] }
+            let tail = pages[kept...].compactMap { $0 }
+            pages.removeLast(pages.count - kept)
+            return tail
+        }
+        for frame in dropped { UserFrames.release(frame) }
+        let tail = Int(size % Int64(Self.pageBytes))
+        if tail != 0, let frame = page(kept - 1) {
+            PhysicalMemory.fill(frame + UInt64(tail), count: Self.pageBytes - tail, with: 0)
+        }
+    }
+
+    /// Page `index` for a mapping, created if it is a hole, with a
+    /// reference taken that the mapping gives back (Linux: filemap_fault).
+    public func mappedFrame(forPage index: Int) -> PhysAddr? {
+        guard let frame = page(index, create: true) else { return nil }
+        UserFrames.share(frame)
+        return frame
+    }
+
+    /// Bytes of memory the pages occupy, for st_blocks.
+    public var allocatedBytes: Int64 {
+        lock.withLockIrqSave { Int64(pages.reduce(0) { $0 + ($1 == nil ? 0 : Self.pageBytes) }) }
+    }
+
+    private func page(_ index: Int, create: Bool = false) -> PhysAddr? {
+        if let existing = lock.withLockIrqSave({ index < pages.count ? pages[index] : nil }) { return existing }
+        guard create, let fresh = UserFrames.allocateZeroed() else { return nil }
+        let kept = lock.withLockIrqSave { () -> PhysAddr in
+            while pages.count <= index { pages.append(nil) }
+            if let raced = pages[index] { return raced }
+            pages[index] = fresh
+            return fresh
+        }
+        if kept != fresh { UserFrames.release(fresh) }
+        return kept
+    }
+
+    /// Calls `body` with each page a byte range touches, the offset in it
+    /// and the length there.
+    private func forEachPiece(at offset: Int64, count: Int, _ body: (Int, Int, Int) -> Void) {
+        var position = offset
+        let end = offset + Int64(count)
+        while position < end {
+            let index = Int(position / Int64(Self.pageBytes))
+            let inPage = Int(position % Int64(Self.pageBytes))
+            let length = Int(min(Int64(Self.pageBytes - inPage), end - position))
+            body(index, inPage, length)
+            position += Int64(length)
+        }
+    }
+}
