@@ -73,7 +73,7 @@ extension Task {
         } else {
             childSpace = try space.fork()
         }
-        guard let stack = PageAllocator.allocate(order: stackOrder) else {
+        guard let stack = allocateStack() else {
             childSpace.dropUser()
             throw .ENOMEM
         }
