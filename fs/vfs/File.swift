@@ -80,10 +80,25 @@ public final class File {
     /// from `offset` without moving it (pread). EBADF if not open for
     /// reading, ESPIPE for an offset on a stream (Linux: vfs_read).
     public func read(count: Int, at offset: Int64? = nil) throws(Errno) -> [UInt8] {
+        var result: [UInt8] = []
+        _ = try read(count: count, at: offset) { (bytes: [UInt8]) throws(Errno) in result = bytes }
+        return result
+    }
+
+    /// The same, handing the bytes to `deliver` before the position moves:
+    /// if it fails (EFAULT copying them to user space), the position stays
+    /// where it was, as in Linux, where the copy happens inside ->read_iter.
+    /// Returns the count delivered.
+    public func read(count: Int, at offset: Int64? = nil,
+                     deliver: ([UInt8]) throws(Errno) -> Void) throws(Errno) -> Int {
         guard mayRead else { throw .EBADF }
         guard count >= 0 else { throw .EINVAL }
-        return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> [UInt8] in
-            try operations.read(self, count: count, at: &cursor)
+        return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+            var moved = cursor
+            let bytes = try operations.read(self, count: count, at: &moved)
+            try deliver(bytes)
+            cursor = moved
+            return bytes.count
         }
     }
 

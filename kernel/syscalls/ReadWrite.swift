@@ -114,9 +114,9 @@ enum ReadWriteSyscalls {
     /// what it has, and a second read could sleep.
     static func transfer(from file: File, into buffers: UserBuffers, at offset: Int64?) throws(Errno) -> Int {
         try inChunks(total: buffers.total, once: file.operations.isStream) { (done, wanted) throws(Errno) -> Int in
-            let bytes = try file.read(count: wanted, at: offset.map { $0 + Int64(done) })
-            try buffers.copyOut(bytes, at: done)
-            return bytes.count
+            try file.read(count: wanted, at: offset.map { $0 + Int64(done) }) { (bytes: [UInt8]) throws(Errno) in
+                try buffers.copyOut(bytes, at: done)
+            }
         }
     }
 

@@ -3,8 +3,7 @@
 
     tools/test/run-kernel-tests.sh              all runs
     tools/test/run-kernel-tests.sh --list       the run names
-    tools/test/run-kernel-tests.sh boot oops    only these runs (`user` runs only when named,
-                                                until USER_RUN_BY_DEFAULT below is True)
+    tools/test/run-kernel-tests.sh boot oops    only these runs
     tools/test/run-kernel-tests.sh -j1          one QEMU at a time
 
 Environment: QEMU (default qemu-system-x86_64), APUS_KERNEL (default build/apus.elf),
@@ -52,12 +51,6 @@ TEST_ISO = os.path.join(LOGS, 'apus-selftest.iso')
 
 RUN_INITRAMFS = os.path.join(BUILD, 'initramfs.cpio.gz')
 USER_INITRAMFS = os.path.join(BUILD, 'user-initramfs.cpio')
-
-# The `user` run boots busybox with tests/user/init.sh as /init. It needs execve, file
-# descriptors, /dev/console, threads and reboot(2) in the kernel; until all of them are on
-# main it can only fail, so it runs only when named (`make test-kernel RUNS=user`).
-# Switch it on here, for `make test`, once they have landed.
-USER_RUN_BY_DEFAULT = False
 
 MULTIBOOT1_MAGIC = 0x1BADB002
 
@@ -225,7 +218,7 @@ def initramfs_counts(path):
 class Run:
     def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
                  kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None,
-                 initramfs=None, by_default=True, quiet_limit=None, expected=None, typed=None):
+                 initramfs=None, quiet_limit=None, expected=None, typed=None):
         self.name = name
         self.label = '(' + label + ')'
         self.kind = kind
@@ -240,7 +233,6 @@ class Run:
         self.arg = arg
         self.cpu = cpu
         self.initramfs = initramfs    # an -initrd other than the random INITRD
-        self.by_default = by_default  # part of a run without names
         self.quiet_limit = quiet_limit  # seconds without output after which it is stopped
         self.expected = expected            # 'init' runs: (name, regex) lines in order
         self.typed = typed                  # bytes typed on the serial line once it listens
@@ -334,7 +326,7 @@ RUNS = [
     # The tests print at least every few seconds; 60 s of silence is a hang.
     Run('user', 'busybox, -m 256M', 'user', '256M', 'console=ttyS0', timeout_factor=3,
         initramfs=USER_INITRAMFS, prepare=made_by_make(USER_INITRAMFS),
-        by_default=USER_RUN_BY_DEFAULT, quiet_limit=60),
+        quiet_limit=60),
 ]
 
 BOOTED = 'Apus booted.'
@@ -484,14 +476,13 @@ def main():
 
     if args.list:
         for run in RUNS:
-            print('%-18s %-22s %s%s' % (run.name, run.label, shlex.join(run.command()[4:]),
-                                        '' if run.by_default else '   (only when named)'))
+            print('%-18s %-22s %s' % (run.name, run.label, shlex.join(run.command()[4:])))
         return 0
     unknown = [n for n in args.runs if n not in {r.name for r in RUNS}]
     if unknown:
         print('unknown run(s): %s (see --list)' % ' '.join(unknown), file=sys.stderr)
         return 2
-    runs = [r for r in RUNS if r.name in args.runs or (not args.runs and r.by_default)]
+    runs = [r for r in RUNS if r.name in args.runs or not args.runs]
 
     os.makedirs(LOGS, exist_ok=True)
     if not os.path.exists(KERNEL):
