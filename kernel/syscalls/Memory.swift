@@ -12,6 +12,7 @@ enum MemorySyscalls {
         (.mprotect, mprotect),
         (.mremap, mremap),  // partial: no MREMAP_DONTUNMAP, and no old_size 0 duplication (shared mappings)
         (.madvise, madvise),
+        (.mincore, mincore),
     ]
 
     private static func space() throws(Errno) -> AddressSpace {
@@ -114,6 +115,26 @@ enum MemorySyscalls {
         case .MADV_REMOVE, .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_COLLAPSE: throw .EINVAL
         default: break
         }
+        return 0
+    }
+
+    /// mincore(2): one byte per page of the range, 1 where the page is in
+    /// memory — here, present in the page table. ENOMEM if part of the
+    /// range is not mapped, EINVAL for an unaligned start.
+    static func mincore(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+        guard arguments.a0 % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
+        guard arguments.a1 > 0 else { return 0 }
+        guard UserAccess.isUserRange(arguments.a0, count: Int(min(arguments.a1, UInt64(Int.max)))) else { throw .ENOMEM }
+        let range = try pageRange(arguments.a0, arguments.a1)
+        let space = try space()
+        var residency: [UInt8] = []
+        var address = range.lowerBound
+        while address < range.upperBound {
+            guard space.areas.vma(containing: address) != nil else { throw .ENOMEM }
+            residency.append(space.pageTable.translate(VirtAddr(address)) == nil ? 0 : 1)
+            address += MemoryLayout64.pageSize
+        }
+        try UserAccess.copyToUser(arguments.a2, residency)
         return 0
     }
 }

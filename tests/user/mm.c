@@ -205,8 +205,25 @@ static void errors(void)
                "mprotect of unmapped memory is ENOMEM");
 }
 
+/* mincore: which pages of a mapping are in memory (touched ones are). */
+static void residency(void)
+{
+    uint8_t *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (!ok(p != MAP_FAILED, "mmap 2 pages for mincore"))
+        return;
+    p[0] = 1;
+    unsigned char vector[2] = {9, 9};
+    is(mincore(p, 2 * PAGE, vector), 0, "mincore of a mapped range succeeds");
+    ok(vector[0] & 1, "mincore: the touched page is resident");
+    munmap(p + PAGE, PAGE);
+    fails_with(mincore(p, 2 * PAGE, vector), ENOMEM, "mincore over an unmapped page: ENOMEM");
+    fails_with(mincore(p + 1, PAGE, vector), EINVAL, "mincore of an unaligned address: EINVAL");
+    munmap(p, PAGE);
+}
+
 int main(void)
 {
+    residency();
     heap_break();
     anonymous();
     fixed_and_hints();
