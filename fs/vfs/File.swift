@@ -193,4 +193,6 @@ extension File: VMABacking {
     public func frame(forPage index: UInt64) -> PFN? {
         operations.fault(self, pageIndex: index)?.pageFrameNumber
     }
+
+    public var objectIdentity: UInt64 { UInt64(UInt(bitPattern: ObjectIdentifier(inode))) }
 }

@@ -5,9 +5,9 @@ import Lib
 /// Fast user-space locking (Linux: kernel/futex/). User space takes and
 /// releases locks with atomic instructions on a 32-bit word and enters the
 /// kernel only to sleep until the word changes (FUTEX_WAIT) or to wake
-/// sleepers (FUTEX_WAKE). Sleepers are keyed by (address space, address):
-/// the private-futex key, which is also right for shared futexes while
-/// every mapping is private (MAP_SHARED memory would need keys by page).
+/// sleepers (FUTEX_WAKE). Sleepers are keyed by (address space, address),
+/// or, for a futex that is not FUTEX_PRIVATE in a MAP_SHARED area, by
+/// (mapped object, offset), so processes sharing the memory meet.
 enum Futex {
     nonisolated(unsafe) private static var table = FutexTable<Task>(bucketCount: 0)
     /// One lock for the table; the value check and the queueing of a
@@ -21,8 +21,14 @@ enum Futex {
     }
 
     /// The key of the word at `address`, which must be 4-byte aligned (EINVAL).
-    static func key(_ space: AddressSpace, _ address: UInt64) throws(Errno) -> FutexKey {
+    /// `shared` unless the caller said FUTEX_PRIVATE_FLAG (Linux: get_futex_key).
+    static func key(_ space: AddressSpace, _ address: UInt64, shared: Bool) throws(Errno) -> FutexKey {
         guard address % 4 == 0 else { throw .EINVAL }
+        if shared, let area = space.areas.vma(containing: address), area.flags.contains(.shared),
+           let backing = area.backing {
+            let offset = area.filePage(at: address) * MemoryLayout64.pageSize + address % MemoryLayout64.pageSize
+            return FutexKey(space: backing.objectIdentity, address: offset, isShared: true)
+        }
         return FutexKey(space: space.id, address: address)
     }
 
@@ -30,8 +36,9 @@ enum Futex {
     /// word still holds `expected` (else EAGAIN), until a matching wake
     /// (returns), the deadline in ns since boot (ETIMEDOUT) or a fatal
     /// signal (EINTR). EFAULT if the word cannot be read.
-    static func wait(space: AddressSpace, address: UInt64, expected: UInt32, bitset: UInt32, deadline: UInt64?) throws(Errno) {
-        let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, address), bitset: bitset)
+    static func wait(space: AddressSpace, address: UInt64, shared: Bool, expected: UInt32, bitset: UInt32,
+                     deadline: UInt64?) throws(Errno) {
+        let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, address, shared: shared), bitset: bitset)
         try lock.withLockIrqSave { () throws(Errno) in
             guard try UserAccess.getUser(UInt32.self, at: address) == expected else { throw .EAGAIN }
             table.enqueue(waiter)
@@ -46,8 +53,9 @@ enum Futex {
     /// FUTEX_WAKE and FUTEX_WAKE_BITSET (Linux: futex_wake): wakes up to
     /// `count` waiters (at least one) and returns how many it woke.
     @discardableResult
-    static func wake(space: AddressSpace, address: UInt64, count: Int, bitset: UInt32 = FutexCommand.FUTEX_BITSET_MATCH_ANY) -> Int {
-        guard let key = try? key(space, address) else { return 0 }
+    static func wake(space: AddressSpace, address: UInt64, shared: Bool, count: Int,
+                     bitset: UInt32 = FutexCommand.FUTEX_BITSET_MATCH_ANY) -> Int {
+        guard let key = try? key(space, address, shared: shared) else { return 0 }
         let woken = lock.withLockIrqSave { table.wake(key, count: count, bitset: bitset) }
         for waiter in woken { Scheduler.wakeUp(waiter.owner) }
         return woken.count
@@ -57,10 +65,10 @@ enum Futex {
     /// up to `wakeCount` waiters on the first word and moves up to
     /// `requeueCount` others to the second; with `expected`, only if the
     /// first word still holds it (EAGAIN). Returns woken plus moved.
-    static func requeue(space: AddressSpace, from source: UInt64, to target: UInt64, wakeCount: Int, requeueCount: Int,
-                        expected: UInt32?) throws(Errno) -> Int {
-        let from = try key(space, source)
-        let to = try key(space, target)
+    static func requeue(space: AddressSpace, from source: UInt64, to target: UInt64, shared: Bool, wakeCount: Int,
+                        requeueCount: Int, expected: UInt32?) throws(Errno) -> Int {
+        let from = try key(space, source, shared: shared)
+        let to = try key(space, target, shared: shared)
         let result = try lock.withLockIrqSave { () throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
             if let expected, try UserAccess.getUser(UInt32.self, at: source) != expected { throw .EAGAIN }
             return table.requeue(from: from, to: to, wakeCount: wakeCount, requeueCount: requeueCount)
@@ -105,6 +113,6 @@ enum Futex {
             try? UserAccess.putUser((value & FutexWord.FUTEX_WAITERS) | FutexWord.FUTEX_OWNER_DIED, at: address)
             return value & FutexWord.FUTEX_WAITERS != 0
         }
-        if mustWake { wake(space: space, address: address, count: 1) }
+        if mustWake { wake(space: space, address: address, shared: true, count: 1) }
     }
 }

@@ -35,7 +35,7 @@ extension Task {
         Futex.releaseRobustList(of: self)
         if clearChildTID != 0, let space = mm, space.users > 1 {
             try? UserAccess.putUser(UInt32(0), at: clearChildTID)
-            Futex.wake(space: space, address: clearChildTID, count: 1)
+            Futex.wake(space: space, address: clearChildTID, shared: true, count: 1)
         }
         clearChildTID = 0
         completeVfork()

@@ -25,30 +25,31 @@ enum FutexSyscalls {
         let address = arguments.a0
         let value = UInt32(truncatingIfNeeded: arguments.a2)
         let bitset = UInt32(truncatingIfNeeded: arguments.a5)
+        let shared = operation & FutexCommand.FUTEX_PRIVATE_FLAG == 0
         switch command {
         case .FUTEX_WAIT:
             let deadline = try timeout(arguments.a3) { TimeUnits.saturatingSum(Timekeeping.monotonic, $0) }
-            try Futex.wait(space: space, address: address, expected: value, bitset: FutexCommand.FUTEX_BITSET_MATCH_ANY,
+            try Futex.wait(space: space, address: address, shared: shared, expected: value, bitset: FutexCommand.FUTEX_BITSET_MATCH_ANY,
                            deadline: deadline)
             return 0
         case .FUTEX_WAIT_BITSET:
             guard bitset != 0 else { throw .EINVAL }
             let deadline = try timeout(arguments.a3) { realtime ? Timekeeping.monotonic(fromRealtime: $0) : $0 }
-            try Futex.wait(space: space, address: address, expected: value, bitset: bitset, deadline: deadline)
+            try Futex.wait(space: space, address: address, shared: shared, expected: value, bitset: bitset, deadline: deadline)
             return 0
         case .FUTEX_WAKE:
-            _ = try Futex.key(space, address)
-            return Int64(Futex.wake(space: space, address: address, count: Int(Int32(bitPattern: value))))
+            _ = try Futex.key(space, address, shared: shared)
+            return Int64(Futex.wake(space: space, address: address, shared: shared, count: Int(Int32(bitPattern: value))))
         case .FUTEX_WAKE_BITSET:
             guard bitset != 0 else { throw .EINVAL }
-            _ = try Futex.key(space, address)
-            return Int64(Futex.wake(space: space, address: address, count: Int(Int32(bitPattern: value)), bitset: bitset))
+            _ = try Futex.key(space, address, shared: shared)
+            return Int64(Futex.wake(space: space, address: address, shared: shared, count: Int(Int32(bitPattern: value)), bitset: bitset))
         case .FUTEX_REQUEUE, .FUTEX_CMP_REQUEUE:
             // The fourth argument is a count here, not a timeout pointer.
             let wakeCount = Int32(bitPattern: value)
             let requeueCount = Int32(truncatingIfNeeded: arguments.a3)
             guard wakeCount >= 0, requeueCount >= 0 else { throw .EINVAL }
-            return Int64(try Futex.requeue(space: space, from: address, to: arguments.a4, wakeCount: Int(wakeCount),
+            return Int64(try Futex.requeue(space: space, from: address, to: arguments.a4, shared: shared, wakeCount: Int(wakeCount),
                                            requeueCount: Int(requeueCount),
                                            expected: command == .FUTEX_CMP_REQUEUE ? bitset : nil))
         default:

@@ -3,12 +3,18 @@
 /// threads sharing an address space meet at the same key; a fork child's
 /// copy of the word is a different futex.
 public struct FutexKey: Hashable, Sendable {
+    /// The address space (a private futex), or for a futex in shared
+    /// memory the mapped object, which every process mapping it has in common.
     public let space: UInt64
+    /// The address in the space, or the byte offset in the object.
     public let address: UInt64
+    /// Whether `space` names a mapped object rather than an address space.
+    public let isShared: Bool
 
-    public init(space: UInt64, address: UInt64) {
+    public init(space: UInt64, address: UInt64, isShared: Bool = false) {
         self.space = space
         self.address = address
+        self.isShared = isShared
     }
 }
 

@@ -58,6 +58,9 @@ public protocol VMABacking: AnyObject {
     /// The frame holding page `index` of the object, with a reference taken
     /// for the mapping; nil past the end of the object (Linux: SIGBUS).
     func frame(forPage index: UInt64) -> PFN?
+    /// The object itself, the same for every open and mapping of it (the
+    /// inode): futexes in shared memory are keyed by it (Linux: get_futex_key).
+    var objectIdentity: UInt64 { get }
 }
 
 /// The names /proc/PID/maps prints for areas that map no file. Linux works

@@ -5,7 +5,13 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include "tap.h"
+
+/* From <linux/futex.h>, which musl-gcc does not ship. */
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
 
 static char path[256];
 static const long page = 4096;
@@ -80,6 +86,25 @@ static void shared_anonymous(void)
     }
     waitpid(child, NULL, 0);
     is(counter[0], 1234, "a child's write to shared anonymous memory reaches the parent");
+
+    /* A futex in shared memory is one futex for both processes (no FUTEX_PRIVATE_FLAG). */
+    counter[1] = 0;
+    child = fork();
+    if (child == 0) {
+        struct timespec limit = {5, 0};
+        long waited = syscall(SYS_futex, &counter[1], FUTEX_WAIT, 0, &limit, NULL, 0);
+        _exit(waited == 0 ? 0 : 2);
+    }
+    long woken = 0;
+    for (int tries = 0; tries < 2000 && woken == 0; tries++) {
+        woken = syscall(SYS_futex, &counter[1], FUTEX_WAKE, 1, NULL, NULL, 0);
+        if (woken == 0)
+            usleep(1000);
+    }
+    is(woken, 1, "FUTEX_WAKE in shared memory wakes the other process's FUTEX_WAIT");
+    int status = -1;
+    waitpid(child, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "and that waiter returns 0 (woken, not timed out)");
     munmap((void *)counter, page);
 }
 

@@ -9,6 +9,7 @@ private final class TestFile: VMABacking {
     let id: Int
     init(id: Int) { self.id = id }
     func frame(forPage index: UInt64) -> PFN? { nil }
+    var objectIdentity: UInt64 { UInt64(id) }
 }
 
 /// Where the tests' mappings live; the tree itself does not care.
