@@ -3,8 +3,8 @@ import ABI
 /// execve and execveat (Linux: fs/exec.c). The work is in fs/exec/.
 enum ExecSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.execve, execve),  // partial: static programs only (no PT_INTERP); no close-on-exec, set-ID or signal reset yet
-        (.execveat, execveat),  // partial: as execve; a directory descriptor other than AT_FDCWD is EBADF until the file table exists
+        (.execve, execve),  // partial: static programs only (no PT_INTERP); no set-ID programs or ETXTBSY
+        (.execveat, execveat),  // partial: as execve
     ]
 
     /// execve(path, argv, envp). Returns only on failure.

@@ -8,7 +8,7 @@ enum ForkSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.fork, fork),
         (.vfork, vfork),
-        (.clone, clone),  // partial: no namespaces, pidfds or ptrace; CLONE_FS/CLONE_FILES wait for the descriptor table
+        (.clone, clone),  // partial: no namespaces, pidfds or ptrace
     ]
 
     static func fork(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
