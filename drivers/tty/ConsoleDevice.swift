@@ -46,7 +46,7 @@ final class ConsoleDevice: FileOperations {
     /// Blocks until the line discipline has a line (or, raw, bytes).
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
         guard count > 0 else { return [] }
-        return try ConsoleInput.read(count: count)
+        return try ConsoleInput.read(count: count, nonBlocking: file.isNonBlocking)
     }
 
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int {

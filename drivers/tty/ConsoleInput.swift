@@ -40,9 +40,14 @@ public enum ConsoleInput {
 
     /// read(2) on the console: blocks until the line discipline has input
     /// for it; an empty result is end-of-file (^D at the start of a line).
-    public static func read(count: Int) throws(Errno) -> [UInt8] {
+    /// With `nonBlocking` (O_NONBLOCK) a read that would wait is EAGAIN.
+    public static func read(count: Int, nonBlocking: Bool = false) throws(Errno) -> [UInt8] {
         guard port != nil else { return [] }
         var result: [UInt8]? = nil
+        if nonBlocking {
+            guard let ready = lock.withLockIrqSave({ discipline.read(count: count) }) else { throw .EAGAIN }
+            return ready
+        }
         try readers.waitInterruptible {
             result = lock.withLockIrqSave { discipline.read(count: count) }
             return result != nil

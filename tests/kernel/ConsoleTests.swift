@@ -1,3 +1,4 @@
+import ABI
 import Lib
 
 /// The serial console's input path end to end: the harness types lines into
@@ -14,5 +15,8 @@ enum ConsoleTests {
         t.check(short == Array("lon".utf8) && rest == Array("g\n".utf8), "console: a short read leaves the rest of the line")
         let end = try? ConsoleInput.read(count: 100)
         t.check(end == [], "console: ^D at the start of a line reads as end-of-file")
+        var wouldBlock = false
+        do throws(Errno) { _ = try ConsoleInput.read(count: 10, nonBlocking: true) } catch { wouldBlock = error == .EAGAIN }
+        t.check(wouldBlock, "console: an O_NONBLOCK read with nothing typed is EAGAIN")
     }
 }
