@@ -28,6 +28,15 @@
 #define STATUS 72
 #define SIGSET 80
 #define ROBUST_HEAD 0x80
+
+/* wait4(child in %r15, &STATUS(%r12), 0, NULL): reap the child the test forked. */
+.macro WAIT_CHILD
+    movq %r15, %rdi
+    leaq STATUS(%r12), %rsi
+    xorl %edx, %edx
+    xorl %r10d, %r10d
+    DO_SYSCALL SYS_wait4
+.endm
 #define ROBUST_ENTRY 0xa0
 #define ROBUST_WORD 0xa8
 #define BUFFER 0x100
@@ -228,11 +237,7 @@ user_group_exit_start:
     testq %rax, %rax
     jz 20f
     movq %rax, %r15
-    movq %r15, %rdi
-    leaq STATUS(%r12), %rsi
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    DO_SYSCALL SYS_wait4
+    WAIT_CHILD
     movl $1, %edi
     cmpq %r15, %rax
     jne 9f
@@ -259,11 +264,7 @@ user_group_exit_start:
     jne 9f
     cmpl $SIGTERM, BUFFER+24(%r12)              /* si_status */
     jne 9f
-    movq %r15, %rdi                             /* still there after WNOWAIT */
-    leaq STATUS(%r12), %rsi
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    DO_SYSCALL SYS_wait4
+    WAIT_CHILD                                  /* still there after WNOWAIT */
     movl $5, %edi
     cmpq %r15, %rax
     jne 9f
@@ -285,11 +286,7 @@ user_group_exit_start:
     movl $SIGKILL, %esi
     DO_SYSCALL SYS_kill
     EXPECT 0, 8
-    movq %r15, %rdi
-    leaq STATUS(%r12), %rsi
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    DO_SYSCALL SYS_wait4
+    WAIT_CHILD
     movl $9, %edi
     cmpq %r15, %rax
     jne 9f
@@ -310,11 +307,7 @@ user_group_exit_start:
     testq %rax, %rax
     jz 50f
     movq %rax, %r15
-    movq %r15, %rdi
-    leaq STATUS(%r12), %rsi
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    DO_SYSCALL SYS_wait4
+    WAIT_CHILD
     movl $13, %edi
     cmpl $SIGPIPE, STATUS(%r12)
     jne 9f
@@ -399,11 +392,7 @@ user_vfork_start:
     movl $2, %edi
     cmpq $7, IDLE_WORD(%r12)
     jne 9f
-    movq %r15, %rdi
-    leaq STATUS(%r12), %rsi
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    DO_SYSCALL SYS_wait4
+    WAIT_CHILD
     movl $3, %edi
     cmpq %r15, %rax
     jne 9f
@@ -447,11 +436,7 @@ user_identity_start:
     testq %rax, %rax
     jz 50f
     movq %rax, %r15
-    movq %r15, %rdi
-    leaq STATUS(%r12), %rsi
-    xorl %edx, %edx
-    xorl %r10d, %r10d
-    DO_SYSCALL SYS_wait4
+    WAIT_CHILD
     movl STATUS(%r12), %edi                     /* the child's exit code names its failed check */
     shrl $8, %edi
     cmpl $5, %edi
