@@ -1,7 +1,7 @@
 # Apus build. `make` builds build/apus.elf; `make help` lists the rest.
 # The kernel is four Swift modules linked with assembly, layered so that
-# imports only point down:  ABI <- Lib <- Core (arch/x86_64, the only unsafe
-# code) <- Kernel (init, kernel, mm, drivers, fs).
+# imports only point down:  ABI <- Lib <- Core (arch/x86_64/core, the only
+# unsafe code) <- Kernel (the rest of arch/x86_64, init, kernel, mm, drivers, fs).
 
 SWIFT_BIN ?= $(dir $(shell command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))
 SWIFTC    := $(SWIFT_BIN)swiftc
@@ -13,20 +13,21 @@ QEMU      ?= qemu-system-x86_64
 
 B := build
 ARCH := arch/x86_64
+CORE := $(ARCH)/core
 
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
   -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
   -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
-  -I $(B)/modules -I $(ARCH)/include -I tests/kernel
+  -I $(B)/modules -I $(CORE)/include -I tests/kernel
 SAFE_FLAGS := -strict-memory-safety -warnings-as-errors
 
 ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
 LIB_SRC    := $(sort $(shell find lib -name '*.swift'))
-CORE_SRC   := $(sort $(shell find $(ARCH) -name '*.swift'))
-KERNEL_SRC := $(sort $(shell find init kernel mm drivers fs tests/kernel -name '*.swift'))
-ASM_SRC    := $(sort $(shell find $(ARCH) tests/kernel -name '*.S' ! -name '*.lds.S'))
+CORE_SRC   := $(sort $(shell find $(CORE) -name '*.swift'))
+KERNEL_SRC := $(sort $(shell find $(ARCH) init kernel mm drivers fs tests/kernel -name '*.swift' ! -path '$(CORE)/*'))
+ASM_SRC    := $(sort $(shell find $(CORE) tests/kernel -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
-ARCH_HDR   := $(wildcard $(ARCH)/include/* $(ARCH)/boot/*.h $(ARCH)/kernel/*.h)
+ARCH_HDR   := $(wildcard $(CORE)/include/* $(CORE)/boot/*.h $(CORE)/kernel/*.h)
 
 .PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests
 all: $(B)/apus.elf
@@ -60,7 +61,7 @@ $(B)/obj $(B)/modules:
 
 $(B)/obj/%.o: %.S $(ARCH_HDR) $(wildcard tests/kernel/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) -target x86_64-unknown-none-elf -I $(ARCH) -c $< -o $@
+	$(CLANG) -target x86_64-unknown-none-elf -I $(CORE) -c $< -o $@
 
 # User programs the kernel self-tests exec (tests/kernel/user), embedded by
 # tests/kernel/user_elf_images.S: freestanding C, linked static (ET_EXEC) and
@@ -86,9 +87,9 @@ $(B)/obj/tests/kernel/user_elf_images.o: tests/kernel/user_elf_images.S $(USER_E
 	$(CLANG) -target x86_64-unknown-none-elf -DEXEC_CHECK='"$(B)/user/exec-check"' \
 	  -DEXEC_CHECK_PIE='"$(B)/user/exec-check-pie"' -c $< -o $@
 
-$(B)/vmlinux.lds: $(ARCH)/kernel/vmlinux.lds.S $(ARCH)/boot/layout.h
+$(B)/vmlinux.lds: $(CORE)/kernel/vmlinux.lds.S $(CORE)/boot/layout.h
 	@mkdir -p $(B)
-	$(CLANG) -E -P -x c -I $(ARCH) $< -o $@
+	$(CLANG) -E -P -x c -I $(CORE) $< -o $@
 
 SWIFT_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o
 # String's Unicode tables (normalisation, grapheme breaks) come from the toolchain.

@@ -10,7 +10,7 @@ Sources (parsed as text; python3 standard library only):
                                        in Linux") and the `name` switch (`case .NAME: "linux_name"`)
   kernel/syscalls/SyscallTable.swift   `static let families = [ XSyscalls.table, ... ]`: the
                                        families the kernel registers
-  kernel/syscalls/*.swift              each family's `static let table = [ (.NAME, handler), ... ]`
+  kernel/syscalls/*.swift (and others)  each family's `static let table = [ (.NAME, handler), ... ]`
 
 States: a call in a registered family's table is `implemented`; every other number is `ENOSYS`.
 
@@ -33,6 +33,21 @@ import sys
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 NUMBERS_FILE = 'include/uapi/Syscalls.swift'
 FAMILIES_DIR = 'kernel/syscalls'
+# Families live in kernel/syscalls/ and, as in Linux, beside the code they belong to (fork and
+# exit in kernel/, arch_prctl in arch/x86_64/): every Kernel source folder is searched.
+KERNEL_DIRS = ['arch/x86_64', 'kernel', 'mm', 'fs', 'drivers', 'init']
+
+
+def family_files(root):
+    """The Kernel module's Swift files that may define a family's table, sorted."""
+    found = []
+    for top in KERNEL_DIRS:
+        for folder, dirs, files in os.walk(os.path.join(root, top)):
+            rel_folder = os.path.relpath(folder, root)
+            if rel_folder.startswith('arch/x86_64/core'):
+                continue
+            found += [f'{rel_folder}/{f}' for f in files if f.endswith('.swift')]
+    return sorted(found)
 TABLE_FILE = 'kernel/syscalls/SyscallTable.swift'
 OUTPUT = 'docs/syscalls.md'
 COMMAND = 'python3 tools/gen-syscall-docs.py'
@@ -280,11 +295,7 @@ def collect(root=ROOT):
     calls, by_case = parse_numbers(root)
     registered = parse_registered_families(root)
     found, warnings = {}, []
-    folder = os.path.join(root, FAMILIES_DIR)
-    for fname in sorted(os.listdir(folder)):
-        if not fname.endswith('.swift'):
-            continue
-        rel = f'{FAMILIES_DIR}/{fname}'
+    for rel in family_files(root):
         for type_name, entries in parse_family_file(root, rel, by_case).items():
             if type_name in found:
                 raise ParseError(f'{rel}: {type_name}.table is also defined in {found[type_name][0]}')
@@ -293,7 +304,7 @@ def collect(root=ROOT):
     for type_name in registered:
         if type_name not in found:
             raise ParseError(f'{TABLE_FILE}: family {type_name}.table is in `families` but no '
-                             f'file in {FAMILIES_DIR}/ defines it')
+                             f'file in the Kernel sources defines it')
         rel, entries = found[type_name]
         for case, note, line in entries:
             call = by_case[case]
@@ -345,8 +356,8 @@ def render(calls, families):
         'This file is generated from the sources, not written by hand:',
         '',
         f'- numbers and Linux names: `enum SyscallNumber` in [`{NUMBERS_FILE}`](../{NUMBERS_FILE});',
-        f'- which calls are implemented: the `static let table` of each family file in '
-        f'[`{FAMILIES_DIR}/`](../{FAMILIES_DIR}/), for the families listed in '
+        f'- which calls are implemented: the `static let table` of each family file (most in '
+        f'[`{FAMILIES_DIR}/`](../{FAMILIES_DIR}/)), for the families listed in '
         f'`SyscallTable.families` ([`{TABLE_FILE}`](../{TABLE_FILE})).',
         '',
         'A call is marked `partial` by a comment on the same line as its table entry:',

@@ -4,7 +4,7 @@
  * Swift cannot dereference pointers with bits 47-63 set, so Linux's split of the
  * address space (user low, kernel in the upper canonical half) becomes a split
  * inside the lower half: user space below TASK_SIZE, kernel areas above it.
- * arch/x86_64/mm/Layout.swift repeats these numbers for Swift; keep them equal.
+ * arch/x86_64/core/mm/Layout.swift repeats these numbers for Swift; keep them equal.
  */
 #define BOOT_PROTOCOL_MULTIBOOT 1
 #define BOOT_PROTOCOL_PVH 2

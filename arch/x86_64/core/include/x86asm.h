@@ -1,6 +1,6 @@
 /*
  * Single-instruction helpers for Swift (Linux: arch/x86/include/asm/io.h,
- * msr.h, special_insns.h, processor.h). Only arch/x86_64 (module Core) imports
+ * msr.h, special_insns.h, processor.h). Only arch/x86_64/core (module Core) imports
  * this header; the rest of the kernel goes through Core's typed API.
  */
 #ifndef APUS_X86ASM_H
@@ -93,7 +93,7 @@ int64_t copy_string_from_user_raw(char *dst, const char *src, uint64_t max);
 void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);
 void resume_stack(uint64_t next_sp) __attribute__((noreturn));
 
-/* Addresses of linker-script symbols (arch/x86_64/kernel/vmlinux.lds.S). */
+/* Addresses of linker-script symbols (arch/x86_64/core/kernel/vmlinux.lds.S). */
 #define LINKER_SYMBOL(name) \
     static inline uint64_t linker_##name(void) { extern char name[]; return (uint64_t)name; }
 LINKER_SYMBOL(__text_start)

@@ -2,9 +2,9 @@ import ABI
 import Core
 import Lib
 
-/// Handlers for the CPU's exceptions (Linux: arch/x86/kernel/traps.c,
-/// arch/x86/mm/fault.c). Any exception in kernel mode is a bug: it oopses.
-/// User-mode faults will become signals when user space exists.
+/// Handlers for the CPU's exceptions (Linux: arch/x86/kernel/traps.c; the
+/// page-fault half, arch/x86/mm/fault.c, is arch/x86_64/mm/Fault.swift).
+/// Any exception in kernel mode is a bug: it oopses.
 public enum Traps {
     /// Linux's names for vectors 0-31, as its oops messages print them.
     static let names: [String] = [
@@ -22,7 +22,7 @@ public enum Traps {
             InterruptTable.setHandler(vector: vector) { frame in
                 // A fault on a user address, from user code or a kernel copy, that the
                 // VMAs allow: map the page and retry the instruction.
-                if Int(frame.vector) == pageFault && resolveUserFault(frame) { return }
+                if Int(frame.vector) == pageFault && PageFault.resolveUserFault(frame) { return }
                 if frame.isUserMode { userException(frame) }
                 if Int(frame.vector) == pageFault {
                     // A guarded copy from or to user memory: resume at its fixup (EFAULT).
@@ -30,7 +30,7 @@ public enum Traps {
                         frame.rip = fixup
                         return
                     }
-                    pageFaultOops(frame)
+                    PageFault.oops(frame)
                 }
                 Oops.die(names[Int(frame.vector)], frame: frame)
             }
@@ -39,16 +39,6 @@ public enum Traps {
             pr_warn("do_IRQ: no handler for vector \(frame.vector)")
             LocalTimer.apic?.endOfInterrupt()
         }
-    }
-
-    /// Demand paging and stack growth (Linux: do_user_addr_fault). Kernel
-    /// faults on user addresses reach here too: copy_to_user into a page not
-    /// yet touched is normal; only an access no VMA allows becomes EFAULT.
-    private static func resolveUserFault(_ frame: TrapFrame) -> Bool {
-        let address = CPU.faultAddress
-        guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else { return false }
-        return space.handleFault(at: address, write: frame.errorCode & 2 != 0, instructionFetch: frame.errorCode & 16 != 0,
-                                 present: frame.errorCode & 1 != 0)
     }
 
     /// A fault in user code kills its process, with the line Linux prints
@@ -79,24 +69,5 @@ public enum Traps {
         return WaitStatus.signaled(by: signal, coreDumped: false)
     }
 
-    private static func hexDigits(_ value: UInt64) -> String { String(hex(value).dropFirst(2)) }
-
-    /// The page-fault preamble Linux prints before the oops (page_fault_oops, show_fault_oops).
-    private static func pageFaultOops(_ frame: TrapFrame) -> Never {
-        let address = CPU.faultAddress
-        let error = frame.errorCode
-        let isWrite = error & 2 != 0, isUser = error & 4 != 0, isFetch = error & 16 != 0
-        let present = error & 1 != 0
-        if address < MemoryLayout64.pageSize {
-            pr_alert("BUG: kernel NULL pointer dereference, address: \(hex(address, width: 16))")
-        } else {
-            pr_alert("BUG: unable to handle page fault for address: \(hex(address, width: 16))")
-        }
-        let access = isFetch ? "instruction fetch" : (isWrite ? "write access" : "read access")
-        pr_alert("#PF: \(isUser ? "user" : "supervisor") \(access) in \(frame.isUserMode ? "user" : "kernel") mode")
-        var reason = present ? "permissions violation" : "not-present page"
-        if error & 8 != 0 { reason = "reserved bit violation" }
-        pr_alert("#PF: error_code(0x\(hex(error, width: 4))) - \(reason)")
-        Oops.die("Oops", frame: frame)
-    }
+    static func hexDigits(_ value: UInt64) -> String { String(hex(value).dropFirst(2)) }
 }

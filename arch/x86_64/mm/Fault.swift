@@ -1,0 +1,54 @@
+import ABI
+import Core
+import Lib
+
+/// The error code the CPU pushes for a page fault (Linux: enum
+/// x86_pf_error_code in arch/x86/include/asm/trap_pf.h).
+struct X86PageFaultError: OptionSet {
+    let rawValue: UInt64
+    /// Set: a protection violation on a present page; clear: a not-present page.
+    static let protection = X86PageFaultError(rawValue: 1 << 0)
+    static let write = X86PageFaultError(rawValue: 1 << 1)
+    /// The access came from ring 3.
+    static let user = X86PageFaultError(rawValue: 1 << 2)
+    /// A reserved bit was set in a paging-structure entry.
+    static let reservedBit = X86PageFaultError(rawValue: 1 << 3)
+    static let instructionFetch = X86PageFaultError(rawValue: 1 << 4)
+    static let protectionKey = X86PageFaultError(rawValue: 1 << 5)
+}
+
+/// The x86 half of page-fault handling (Linux: arch/x86/mm/fault.c): decode
+/// the error code, hand user addresses to the address space, and print the
+/// oops preamble for the rest.
+enum PageFault {
+    /// Demand paging and stack growth (Linux: do_user_addr_fault). Kernel
+    /// faults on user addresses reach here too: copy_to_user into a page not
+    /// yet touched is normal; only an access no VMA allows becomes EFAULT.
+    static func resolveUserFault(_ frame: TrapFrame) -> Bool {
+        let address = CPU.faultAddress
+        guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else { return false }
+        let error = X86PageFaultError(rawValue: frame.errorCode)
+        return space.handleFault(at: address, write: error.contains(.write),
+                                 instructionFetch: error.contains(.instructionFetch),
+                                 present: error.contains(.protection))
+    }
+
+    /// The page-fault preamble Linux prints before the oops (page_fault_oops, show_fault_oops).
+    static func oops(_ frame: TrapFrame) -> Never {
+        let address = CPU.faultAddress
+        let error = X86PageFaultError(rawValue: frame.errorCode)
+        if address < MemoryLayout64.pageSize {
+            pr_alert("BUG: kernel NULL pointer dereference, address: \(hex(address, width: 16))")
+        } else {
+            pr_alert("BUG: unable to handle page fault for address: \(hex(address, width: 16))")
+        }
+        let access = error.contains(.instructionFetch) ? "instruction fetch"
+            : (error.contains(.write) ? "write access" : "read access")
+        let mode = frame.isUserMode ? "user" : "kernel"
+        pr_alert("#PF: \(error.contains(.user) ? "user" : "supervisor") \(access) in \(mode) mode")
+        var reason = error.contains(.protection) ? "permissions violation" : "not-present page"
+        if error.contains(.reservedBit) { reason = "reserved bit violation" }
+        pr_alert("#PF: error_code(0x\(hex(frame.errorCode, width: 4))) - \(reason)")
+        Oops.die("Oops", frame: frame)
+    }
+}
