@@ -54,7 +54,10 @@ endef
 $(eval $(call swift_module,ABI,$(ABI_SRC),,$(SAFE_FLAGS)))
 $(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,$(SAFE_FLAGS)))
 $(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),))
-$(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(SAFE_FLAGS)))
+# Swift 6 infers that a reference to a static method is Sendable, as the
+# syscall tables need; until Kernel builds in Swift 6 mode, ask for it alone.
+$(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(SAFE_FLAGS) \
+  -enable-upcoming-feature InferSendableFromCaptures))
 
 $(B)/obj $(B)/modules:
 	mkdir -p $@

@@ -1,21 +1,21 @@
 import ABI
 import Core
+import Lib
 
 /// fcntl (Linux: fs/fcntl.c).
 enum FcntlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.fcntl, fcntl),  // partial: record locks are checked but never held (F_GETLK finds none); no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
+        (.fcntl, syscall(fcntl)),  // partial: record locks are checked but never held (F_GETLK finds none); no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
     ]
 
     /// fcntl(fd, cmd, arg). An O_PATH descriptor allows only F_DUPFD,
     /// F_DUPFD_CLOEXEC, F_GETFD, F_SETFD and F_GETFL (Linux: check_fcntl_cmd).
-    static func fcntl(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let descriptor = FileArguments.descriptor(arguments.a0)
-        guard let command = FcntlCommand(rawValue: Int32(truncatingIfNeeded: arguments.a1)) else { throw .EINVAL }
+    static func fcntl(_ fd: FileDescriptor, _ commandNumber: Int32, _ argument: UInt64) throws(Errno) -> Int64 {
+        let descriptor = fd.rawValue
+        guard let command = FcntlCommand(rawValue: commandNumber) else { throw .EINVAL }
         let files = Scheduler.current.files
         let pathAllowed: [FcntlCommand] = [.F_DUPFD, .F_DUPFD_CLOEXEC, .F_GETFD, .F_SETFD, .F_GETFL]
         let file = try files.file(descriptor, allowingPathOnly: pathAllowed.contains(command))
-        let argument = arguments.a2
         switch command {
         case .F_DUPFD, .F_DUPFD_CLOEXEC:
             // The lowest descriptor wanted is an int; negative is EINVAL.
@@ -33,7 +33,7 @@ enum FcntlSyscalls {
             file.setFlags(OpenFlags(rawValue: Int32(truncatingIfNeeded: argument)))
             return 0
         case .F_GETLK, .F_SETLK, .F_SETLKW:
-            return try recordLock(command, file: file, at: argument)
+            return try recordLock(command, file: file, at: UserPointer(address: argument))
         case .F_GETPIPE_SZ:
             guard file.operations.isStream, file.inode.fileType == FileMode.S_IFIFO else { throw .EBADF }
             return Int64(PipeLimits.defaultCapacity)
@@ -47,8 +47,8 @@ enum FcntlSyscalls {
     /// lock one open for writing), but not kept: every lock is granted at
     /// once and F_GETLK never finds a conflicting one. Correct for one
     /// process; processes that lock against each other are not excluded.
-    private static func recordLock(_ command: FcntlCommand, file: File, at address: UInt64) throws(Errno) -> Int64 {
-        var lock = try UserAccess.copyFromUser(Flock.self, at: address)
+    private static func recordLock(_ command: FcntlCommand, file: File, at pointer: UserPointer<Flock>) throws(Errno) -> Int64 {
+        var lock = try pointer.read()
         guard (0...2).contains(lock.l_whence) else { throw .EINVAL }
         switch lock.l_type {
         case Flock.F_RDLCK: if command != .F_GETLK && !file.mayRead { throw .EBADF }
@@ -58,7 +58,7 @@ enum FcntlSyscalls {
         }
         if command == .F_GETLK {
             lock.l_type = Flock.F_UNLCK
-            try UserAccess.copyToUser(address, lock)
+            try pointer.write(lock)
         }
         return 0
     }

@@ -27,6 +27,14 @@ enum FileArguments {
     }
 }
 
+extension FileDescriptor {
+    /// The running task's open file behind the descriptor (Linux: fdget,
+    /// or fdget_raw with `allowingPathOnly`): EBADF if none.
+    func file(allowingPathOnly: Bool = false) throws(Errno) -> File {
+        try Scheduler.current.files.file(rawValue, allowingPathOnly: allowingPathOnly)
+    }
+}
+
 /// A path argument and where it is resolved: relative paths start at the
 /// working directory, or at the directory an *at call's `dirfd` names;
 /// absolute ones at the task's root (Linux: path_init).

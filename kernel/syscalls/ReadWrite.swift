@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Lib
 
 /// read, write and their positioned and vectored forms, lseek and sendfile
 /// (Linux: fs/read_write.c). Data moves between user memory and the file
@@ -7,16 +8,16 @@ import Core
 /// huge kernel buffer.
 enum ReadWriteSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.read, read),
-        (.write, write),
-        (.pread64, pread64),
-        (.pwrite64, pwrite64),
-        (.readv, readv),
-        (.writev, writev),
-        (.preadv, preadv),
-        (.pwritev, pwritev),
-        (.lseek, lseek),
-        (.sendfile, sendfile),
+        (.read, syscall(read)),
+        (.write, syscall(write)),
+        (.pread64, syscall(pread64)),
+        (.pwrite64, syscall(pwrite64)),
+        (.readv, syscall(readv)),
+        (.writev, syscall(writev)),
+        (.preadv, syscall(preadv)),
+        (.pwritev, syscall(pwritev)),
+        (.lseek, syscall(lseek)),
+        (.sendfile, syscall(sendfile)),
     ]
 
     /// The most one call transfers (Linux: MAX_RW_COUNT, INT_MAX rounded
@@ -25,85 +26,85 @@ enum ReadWriteSyscalls {
     /// The most held in kernel memory at once during a transfer.
     static let chunk = 64 * 1024
 
-    static func read(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        return Int64(try transfer(from: file, into: try UserBuffers(arguments.a1, count: arguments.a2), at: nil))
+    static func read(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        return Int64(try transfer(from: file, into: try UserBuffers(buffer, count: count), at: nil))
     }
 
-    static func write(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        return Int64(try transfer(into: file, from: try UserBuffers(arguments.a1, count: arguments.a2), at: nil))
+    static func write(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        return Int64(try transfer(into: file, from: try UserBuffers(buffer, count: count), at: nil))
     }
 
-    static func pread64(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let buffers = try UserBuffers(arguments.a1, count: arguments.a2)
-        return Int64(try transfer(from: file, into: buffers, at: try offset(arguments.a3)))
+    static func pread64(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64,
+                        _ position: Int64) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffers = try UserBuffers(buffer, count: count)
+        return Int64(try transfer(from: file, into: buffers, at: try offset(position)))
     }
 
-    static func pwrite64(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let buffers = try UserBuffers(arguments.a1, count: arguments.a2)
-        return Int64(try transfer(into: file, from: buffers, at: try offset(arguments.a3)))
+    static func pwrite64(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64,
+                         _ position: Int64) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffers = try UserBuffers(buffer, count: count)
+        return Int64(try transfer(into: file, from: buffers, at: try offset(position)))
     }
 
-    static func readv(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let buffers = try UserBuffers(vector: arguments.a1, count: arguments.a2)
+    static func readv(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffers = try UserBuffers(vector: vector, count: count)
         return Int64(try transfer(from: file, into: buffers, at: nil))
     }
 
-    static func writev(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let buffers = try UserBuffers(vector: arguments.a1, count: arguments.a2)
+    static func writev(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffers = try UserBuffers(vector: vector, count: count)
         return Int64(try transfer(into: file, from: buffers, at: nil))
     }
 
     /// preadv(fd, iov, iovcnt, pos_l, pos_h): on x86-64 the whole offset
     /// is in pos_l.
-    static func preadv(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let buffers = try UserBuffers(vector: arguments.a1, count: arguments.a2)
-        return Int64(try transfer(from: file, into: buffers, at: try offset(arguments.a3)))
+    static func preadv(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32,
+                       _ position: Int64) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffers = try UserBuffers(vector: vector, count: count)
+        return Int64(try transfer(from: file, into: buffers, at: try offset(position)))
     }
 
-    static func pwritev(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let buffers = try UserBuffers(vector: arguments.a1, count: arguments.a2)
-        return Int64(try transfer(into: file, from: buffers, at: try offset(arguments.a3)))
+    static func pwritev(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32,
+                        _ position: Int64) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffers = try UserBuffers(vector: vector, count: count)
+        return Int64(try transfer(into: file, from: buffers, at: try offset(position)))
     }
 
-    static func lseek(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        guard let whence = SeekWhence(rawValue: Int32(truncatingIfNeeded: arguments.a2)), arguments.a2 >> 32 == 0 else {
-            throw .EINVAL
-        }
-        return try file.seek(to: Int64(bitPattern: arguments.a1), from: whence)
+    static func lseek(_ fd: FileDescriptor, _ offset: Int64, _ whence: ZeroExtended<Int32>) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        guard let whence = SeekWhence(rawValue: try whence.value()) else { throw .EINVAL }
+        return try file.seek(to: offset, from: whence)
     }
 
     /// sendfile(out_fd, in_fd, offset, count) (Linux: do_sendfile): copies
     /// through the kernel, reading at `*offset` (then updated) if given,
     /// else at the input's position.
-    static func sendfile(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let output = try FileArguments.file(arguments.a0)
-        let input = try FileArguments.file(arguments.a1)
+    static func sendfile(_ outputFD: FileDescriptor, _ inputFD: FileDescriptor, _ offsetPointer: UserPointer<Int64>,
+                         _ count: UInt64) throws(Errno) -> Int64 {
+        let output = try outputFD.file()
+        let input = try inputFD.file()
         guard input.mayRead, output.mayWrite else { throw .EBADF }
         var position: Int64? = nil
-        if arguments.a2 != 0 {
-            position = try offset(UInt64(bitPattern: try UserAccess.getUser(Int64.self, at: arguments.a2)))
-        }
-        let count = Int(min(arguments.a3, UInt64(maximumTransfer)))
+        if !offsetPointer.isNull { position = try offset(try offsetPointer.read()) }
+        let count = Int(min(count, UInt64(maximumTransfer)))
         let done = try inChunks(total: count, once: input.operations.isStream) { (done, wanted) throws(Errno) -> Int in
             // A short write ends the copy; what was read beyond it is dropped.
             try output.write(try input.read(count: wanted, at: position.map { $0 + Int64(done) }))
         }
-        if let position { try UserAccess.putUser(position + Int64(done), at: arguments.a2) }
+        if let position { try offsetPointer.write(position + Int64(done)) }
         return Int64(done)
     }
 
     /// A file offset argument (loff_t): negative is EINVAL.
-    private static func offset(_ register: UInt64) throws(Errno) -> Int64 {
-        let value = Int64(bitPattern: register)
+    private static func offset(_ value: Int64) throws(Errno) -> Int64 {
         guard value >= 0 else { throw .EINVAL }
         return value
     }
@@ -158,34 +159,30 @@ enum ReadWriteSyscalls {
 /// read and write, up to IOV_MAX for the vectored calls, seen as one run
 /// of `total` bytes (Linux: struct iov_iter over user iovecs).
 struct UserBuffers {
-    private let segments: [Iovec]
+    private let segments: [UserBuffer]
     let total: Int
 
     /// One buffer (read, write): EFAULT unless it lies in user space; a
     /// count beyond MAX_RW_COUNT is cut to it.
-    init(_ address: UInt64, count: UInt64) throws(Errno) {
-        try FileArguments.checkUserRange(address, count: count)
-        let total = min(Int(count), ReadWriteSyscalls.maximumTransfer)
-        self.segments = [Iovec(iov_base: address, iov_len: UInt64(total))]
-        self.total = total
+    init(_ start: UserPointer<UInt8>, count: UInt64) throws(Errno) {
+        let buffer = try UserBuffer(start, count: count).prefix(ReadWriteSyscalls.maximumTransfer)
+        self.segments = [buffer]
+        self.total = buffer.count
     }
 
     /// An iovec array (readv, writev; Linux: import_iovec): EINVAL for more
     /// than IOV_MAX entries or a length negative as ssize_t, EFAULT for a
     /// buffer outside user space. The total is cut to MAX_RW_COUNT, the
     /// last buffers shortened or dropped.
-    init(vector address: UInt64, count register: UInt64) throws(Errno) {
-        let count = Int(Int32(truncatingIfNeeded: register))
+    init(vector: UserPointer<Iovec>, count: Int32) throws(Errno) {
         guard count >= 0, count <= Iovec.maximumCount else { throw .EINVAL }
-        let bytes = try UserAccess.copyFromUser(address, count: count * Iovec.size)
-        var segments: [Iovec] = []
+        var segments: [UserBuffer] = []
         var total = 0
-        for index in 0..<count {
-            var segment = Iovec(from: bytes, at: index * Iovec.size)
-            guard Int64(bitPattern: segment.iov_len) >= 0 else { throw .EINVAL }
-            try FileArguments.checkUserRange(segment.iov_base, count: segment.iov_len)
-            segment.iov_len = min(segment.iov_len, UInt64(ReadWriteSyscalls.maximumTransfer - total))
-            total += Int(segment.iov_len)
+        for iovec in try vector.read(count: Int(count)) {
+            guard Int64(bitPattern: iovec.iov_len) >= 0 else { throw .EINVAL }
+            let buffer = try UserBuffer(UserPointer(address: iovec.iov_base), count: iovec.iov_len)
+            let segment = buffer.prefix(ReadWriteSyscalls.maximumTransfer - total)
+            total += segment.count
             segments.append(segment)
         }
         self.segments = segments
@@ -195,9 +192,9 @@ struct UserBuffers {
     /// Copies `bytes` into the buffers, starting `offset` bytes into the run.
     func copyOut(_ bytes: [UInt8], at offset: Int) throws(Errno) {
         var copied = 0
-        try forEachPiece(at: offset, count: bytes.count) { (address: UInt64, length: Int) throws(Errno) in
-            try UserAccess.copyToUser(address, Array(bytes[copied..<(copied + length)]))
-            copied += length
+        try forEachPiece(at: offset, count: bytes.count) { (piece: UserBuffer) throws(Errno) in
+            try piece.write(Array(bytes[copied..<(copied + piece.count)]))
+            copied += piece.count
         }
     }
 
@@ -205,24 +202,23 @@ struct UserBuffers {
     func copyIn(count: Int, at offset: Int) throws(Errno) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
-        try forEachPiece(at: offset, count: count) { (address: UInt64, length: Int) throws(Errno) in
-            bytes.append(contentsOf: try UserAccess.copyFromUser(address, count: length))
+        try forEachPiece(at: offset, count: count) { (piece: UserBuffer) throws(Errno) in
+            bytes.append(contentsOf: try piece.read())
         }
         return bytes
     }
 
-    /// The user address ranges that make up bytes offset..<offset+count of the run.
-    private func forEachPiece(at offset: Int, count: Int, _ body: (UInt64, Int) throws(Errno) -> Void) throws(Errno) {
+    /// The pieces of the buffers that make up bytes offset..<offset+count of the run.
+    private func forEachPiece(at offset: Int, count: Int, _ body: (UserBuffer) throws(Errno) -> Void) throws(Errno) {
         var skip = offset
         var left = count
         for segment in segments where left > 0 {
-            let length = Int(segment.iov_len)
-            if skip >= length {
-                skip -= length
+            if skip >= segment.count {
+                skip -= segment.count
                 continue
             }
-            let taken = min(length - skip, left)
-            try body(segment.iov_base + UInt64(skip), taken)
+            let taken = min(segment.count - skip, left)
+            try body(try segment.piece(at: skip, length: taken))
             skip = 0
             left -= taken
         }

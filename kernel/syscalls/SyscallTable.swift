@@ -2,26 +2,11 @@ import ABI
 import Core
 import Lib
 
-/// The six argument registers of a system call, in the x86-64 order
-/// (RDI, RSI, RDX, R10, R8, R9; Linux: struct pt_regs as syscall args).
-public struct SyscallArguments {
-    public let a0, a1, a2, a3, a4, a5: UInt64
-    /// All user registers at the call, for the calls that copy them (fork, clone).
-    public let registers: TrapFrame
-    init(_ frame: TrapFrame) {
-        a0 = frame.rdi; a1 = frame.rsi; a2 = frame.rdx; a3 = frame.r10; a4 = frame.r8; a5 = frame.r9
-        registers = frame
-    }
-}
-
-/// A system call's implementation: a result, or an Errno the dispatcher
-/// turns into -errno (the only place that happens).
-public typealias SyscallHandler = (SyscallArguments) throws(Errno) -> Int64
-
 /// The one table from system-call numbers to handlers (Linux: sys_call_table
 /// from arch/x86/entry/syscalls/syscall_64.tbl). Numbers and names come from
 /// ABI.SyscallNumber; each family of handlers lives in its own file in this
-/// folder and registers here. docs/syscalls.md is generated from this table.
+/// folder and registers here, its handlers typed through the adapters of
+/// SyscallDefine.swift. docs/syscalls.md is generated from this table.
 public enum SyscallTable {
     /// The implemented calls, by family (the files in kernel/syscalls/).
     static let families: [[(SyscallNumber, SyscallHandler)]] = [
@@ -94,7 +79,7 @@ public enum SyscallTable {
             return -Int64(Errno.ENOSYS.rawValue)
         }
         do {
-            return try handler(SyscallArguments(frame))
+            return try handler(UserRegisters(frame))
         } catch {
             return -Int64(error.rawValue)
         }

@@ -1,0 +1,92 @@
+import ABI
+import Lib
+
+/// The address of a `Pointee` in user memory (Linux: `T __user *`;
+/// SerenityOS: Userspace<T*>). It is only a number until read or written,
+/// and every read or write is checked and throws EFAULT for memory the
+/// program may not touch, so a bad pointer from user space is an error,
+/// never a kernel fault. Integers and ABI structures can be read and written.
+public struct UserPointer<Pointee>: SyscallArgument, Equatable, Sendable {
+    public let address: UInt64
+
+    public init(address: UInt64) { self.address = address }
+
+    /// A pointer argument: the whole register.
+    public init(syscallArgument raw: UInt64) { address = raw }
+
+    public static var null: UserPointer { UserPointer(address: 0) }
+
+    public var isNull: Bool { address == 0 }
+
+    /// The pointer, or nil for NULL: for the many calls where NULL means "none".
+    public var nonNull: UserPointer? { isNull ? nil : self }
+
+    /// `offset` bytes on, as another type. An address beyond either end of
+    /// the 64-bit space becomes one no access accepts (EFAULT), rather than
+    /// trapping or wrapping around into user memory.
+    public func advanced<Other>(byBytes offset: Int64, as type: Other.Type = Other.self) -> UserPointer<Other> {
+        let (result, overflow) = offset >= 0
+            ? address.addingReportingOverflow(offset.magnitude)
+            : address.subtractingReportingOverflow(offset.magnitude)
+        return UserPointer<Other>(address: overflow ? UInt64.max : result)
+    }
+
+    /// `count` elements of `size` bytes on (Linux's pointer arithmetic), saturating as above.
+    fileprivate func advanced(by count: Int, size: Int) -> UserPointer {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+        return overflow ? UserPointer(address: UInt64.max) : advanced(byBytes: Int64(bytes))
+    }
+}
+
+extension UserPointer where Pointee: FixedWidthInteger {
+    /// Linux: get_user.
+    public func read() throws(Errno) -> Pointee {
+        try UserAccess.copyFromUser(Pointee.self, count: 1, at: address)[0]
+    }
+
+    /// Linux: put_user.
+    public func write(_ value: Pointee) throws(Errno) {
+        try UserAccess.copyToUser(address, [value])
+    }
+
+    /// `count` consecutive integers (an int array, a byte buffer); EFAULT
+    /// for a negative or oversized count.
+    public func read(count: Int) throws(Errno) -> [Pointee] {
+        try UserAccess.copyFromUser(Pointee.self, count: count, at: address)
+    }
+
+    public func write(_ values: [Pointee]) throws(Errno) {
+        try UserAccess.copyToUser(address, values)
+    }
+
+    public func advanced(by count: Int) -> UserPointer {
+        advanced(by: count, size: MemoryLayout<Pointee>.stride)
+    }
+}
+
+extension UserPointer where Pointee: ByteLayoutDecodable {
+    /// The structure at the address (Linux: copy_from_user of a struct).
+    public func read() throws(Errno) -> Pointee {
+        try UserAccess.copyFromUser(Pointee.self, at: address)
+    }
+
+    /// `count` consecutive structures (a pollfd or iovec array).
+    public func read(count: Int) throws(Errno) -> [Pointee] {
+        try UserAccess.copyFromUser(Pointee.self, count: count, at: address)
+    }
+}
+
+extension UserPointer where Pointee: ByteLayout {
+    /// Linux: copy_to_user of a struct.
+    public func write(_ value: Pointee) throws(Errno) {
+        try UserAccess.copyToUser(address, value)
+    }
+
+    public func write(_ values: [Pointee]) throws(Errno) {
+        try UserAccess.copyToUser(address, values)
+    }
+
+    public func advanced(by count: Int) -> UserPointer {
+        advanced(by: count, size: Pointee.size)
+    }
+}
