@@ -55,13 +55,14 @@ enum Exec {
     /// names `directory` itself if `allowEmptyPath` (AT_EMPTY_PATH).
     /// Returns only on failure — on success the system call returns into
     /// the new program.
-    static func execveFromUser(directory: Int32, path pathAddress: UInt64, arguments argumentsAddress: UInt64,
-                               environment environmentAddress: UInt64, followFinalSymlink: Bool,
+    static func execveFromUser(directory: FileDescriptor, path: UserString, arguments: UserPointer<UInt64>,
+                               environment: UserPointer<UInt64>, followFinalSymlink: Bool,
                                allowEmptyPath: Bool) throws(Errno) {
-        let target = try PathArgument(pathAddress, dirfd: directory, allowEmpty: allowEmptyPath)
-        try execute(target, filename: execFilename(target, directory: directory), followFinalSymlink: followFinalSymlink) {
+        let target = try PathArgument(path, dirfd: directory, allowEmpty: allowEmptyPath)
+        try execute(target, filename: execFilename(target, directory: directory.rawValue),
+                    followFinalSymlink: followFinalSymlink) {
             () throws(Errno) -> ([UInt64], [UInt64]) in
-            (try userPointers(at: argumentsAddress), try userPointers(at: environmentAddress))
+            (try userPointers(at: arguments), try userPointers(at: environment))
         } string: { (pointer: UInt64) throws(Errno) -> [UInt8] in
             try userString(at: pointer)
         }
@@ -83,7 +84,7 @@ enum Exec {
         let strings = (arguments + environment).map { Array($0.utf8) }
         let argumentIndices = (0 ..< arguments.count).map(UInt64.init)
         let environmentIndices = (arguments.count ..< strings.count).map(UInt64.init)
-        let target = try PathArgument(path: Array(path.utf8), dirfd: AtFlags.AT_FDCWD, allowEmpty: false)
+        let target = try PathArgument(path: Array(path.utf8), dirfd: .currentDirectory, allowEmpty: false)
         try execute(target, filename: target.path, followFinalSymlink: true) { () throws(Errno) -> ([UInt64], [UInt64]) in
             (argumentIndices, environmentIndices)
         } string: { (index: UInt64) throws(Errno) -> [UInt8] in
@@ -182,35 +183,34 @@ enum Exec {
     /// The pointers of a NULL-terminated user array such as argv (Linux:
     /// count() and get_user_arg_ptr()); a NULL array is empty. More
     /// pointers than the argument space could ever hold is E2BIG.
-    private static func userPointers(at address: UInt64) throws(Errno) -> [UInt64] {
-        guard address != 0 else { return [] }
+    private static func userPointers(at array: UserPointer<UInt64>) throws(Errno) -> [UInt64] {
+        guard !array.isNull else { return [] }
         let limit = ExecArguments.defaultStackLimit / 4 / 8
         var pointers: [UInt64] = []
-        var cursor = address
+        var cursor = array
         while true {
             // Up to the end of the page only: the NULL may be the last word before an unmapped page.
-            let toPageEnd = MemoryLayout64.pageSize - cursor % MemoryLayout64.pageSize
+            let toPageEnd = MemoryLayout64.pageSize - cursor.address % MemoryLayout64.pageSize
             let count = max(1, Int(toPageEnd / 8))
-            let words = try UserAccess.copyFromUser(cursor, count: count * 8)
-            for index in 0 ..< count {
-                let pointer = words.loadLittleEndian(UInt64.self, at: index * 8)
+            for pointer in try cursor.read(count: count) {
                 if pointer == 0 { return pointers }
                 guard pointers.count < limit else { throw .E2BIG }
                 pointers.append(pointer)
             }
-            cursor += UInt64(count * 8)
+            cursor = cursor.advanced(by: count)
         }
     }
 
     /// One argument or environment string; E2BIG if it is longer than
     /// MAX_ARG_STRLEN with its NUL (Linux: strnlen_user in copy_strings).
     private static func userString(at address: UInt64) throws(Errno) -> [UInt8] {
+        let string = UserString(UserPointer(address: address))
         // Most strings are short: a page first, the whole 32 pages only for a long one.
         do {
-            return try UserAccess.stringFromUser(address, limit: Int(MemoryLayout64.pageSize) - 1)
+            return try string.read(limit: Int(MemoryLayout64.pageSize) - 1)
         } catch .ENAMETOOLONG {
             do {
-                return try UserAccess.stringFromUser(address, limit: ExecLimits.MAX_ARG_STRLEN - 1)
+                return try string.read(limit: ExecLimits.MAX_ARG_STRLEN - 1)
             } catch .ENAMETOOLONG {
                 throw .E2BIG
             }

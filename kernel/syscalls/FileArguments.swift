@@ -4,34 +4,19 @@ import Lib
 
 /// How the file system calls read their descriptor and path arguments
 /// (Linux: fdget, getname and path_init's choice of where a walk starts).
-enum FileArguments {
-    /// A descriptor argument: C's `int fd`, the register's low 32 bits.
-    static func descriptor(_ register: UInt64) -> Int32 { Int32(truncatingIfNeeded: register) }
-
-    /// The running task's open file behind a descriptor argument (Linux:
-    /// fdget, or fdget_raw with `allowingPathOnly`): EBADF if none.
-    static func file(_ register: UInt64, allowingPathOnly: Bool = false) throws(Errno) -> File {
-        try Scheduler.current.files.file(descriptor(register), allowingPathOnly: allowingPathOnly)
-    }
-
-    /// A path from user memory (Linux: getname): EFAULT for a bad pointer,
-    /// ENAMETOOLONG if no NUL comes within PATH_MAX bytes.
-    static func string(_ address: UInt64) throws(Errno) -> [UInt8] {
-        try UserAccess.stringFromUser(address, limit: PathLimits.pathMax - 1)
-    }
-
-    /// A user buffer of `count` bytes must lie in user space (Linux:
-    /// access_ok, checked before any data moves).
-    static func checkUserRange(_ address: UInt64, count: UInt64) throws(Errno) {
-        guard count <= UInt64(Int.max), UserAccess.isUserRange(address, count: Int(count)) else { throw .EFAULT }
-    }
-}
-
 extension FileDescriptor {
     /// The running task's open file behind the descriptor (Linux: fdget,
     /// or fdget_raw with `allowingPathOnly`): EBADF if none.
     func file(allowingPathOnly: Bool = false) throws(Errno) -> File {
         try Scheduler.current.files.file(rawValue, allowingPathOnly: allowingPathOnly)
+    }
+}
+
+extension UserString {
+    /// A path (Linux: getname): EFAULT for a bad pointer, ENAMETOOLONG if
+    /// no NUL comes within PATH_MAX bytes.
+    func path() throws(Errno) -> [UInt8] {
+        try read(limit: PathLimits.pathMax - 1)
     }
 }
 
@@ -48,17 +33,16 @@ struct PathArgument {
     /// which the call then acts on (nil for AT_FDCWD: the working directory).
     let emptyPathFile: File?
 
-    /// Reads the path at `address` for a call relative to `dirfd`. An
+    /// Reads the path `name` for a call relative to `dirfd`. An
     /// empty path is ENOENT unless `allowEmpty` (AT_EMPTY_PATH); `dirfd`
     /// matters only for a relative path, and must then be AT_FDCWD or an
     /// open directory (EBADF, ENOTDIR) — any open file, for an empty path.
-    init(_ address: UInt64, dirfd: Int32 = AtFlags.AT_FDCWD, allowEmpty: Bool = false) throws(Errno) {
-        let path = try FileArguments.string(address)
-        try self.init(path: path, dirfd: dirfd, allowEmpty: allowEmpty)
+    init(_ name: UserString, dirfd: FileDescriptor = .currentDirectory, allowEmpty: Bool = false) throws(Errno) {
+        try self.init(path: try name.path(), dirfd: dirfd, allowEmpty: allowEmpty)
     }
 
     /// For a path already in hand (statx's NULL path with AT_EMPTY_PATH).
-    init(path: [UInt8], dirfd: Int32, allowEmpty: Bool) throws(Errno) {
+    init(path: [UInt8], dirfd: FileDescriptor, allowEmpty: Bool) throws(Errno) {
         guard !path.isEmpty || allowEmpty else { throw .ENOENT }
         let task = Scheduler.current
         self.path = path
@@ -66,10 +50,10 @@ struct PathArgument {
         var file: File? = nil
         if path.first == UInt8(ascii: "/") {
             start = nil
-        } else if dirfd == AtFlags.AT_FDCWD {
+        } else if dirfd == .currentDirectory {
             start = task.fs.workingDirectory
         } else {
-            let directory = try task.files.file(dirfd, allowingPathOnly: true)
+            let directory = try dirfd.file(allowingPathOnly: true)
             guard path.isEmpty || directory.inode.isDirectory else { throw .ENOTDIR }
             start = directory.path
             file = directory

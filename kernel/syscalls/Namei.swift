@@ -1,59 +1,59 @@
 import ABI
+import Core
+import Lib
 
 /// The calls that make and remove names: mkdir, mknod, rmdir, unlink,
 /// rename, link, symlink and their *at forms (Linux: fs/namei.c).
 enum NameiSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.mkdir, mkdir),
-        (.mkdirat, mkdirat),
-        (.mknod, mknod),
-        (.mknodat, mknodat),
-        (.rmdir, rmdir),
-        (.unlink, unlink),
-        (.unlinkat, unlinkat),
-        (.rename, rename),
-        (.renameat, renameat),
-        (.renameat2, renameat2),  // partial: RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL
-        (.link, link),
-        (.linkat, linkat),  // partial: AT_EMPTY_PATH is accepted but an empty path is ENOENT
-        (.symlink, symlink),
-        (.symlinkat, symlinkat),
+        (.mkdir, syscall(mkdir)),
+        (.mkdirat, syscall(mkdirat)),
+        (.mknod, syscall(mknod)),
+        (.mknodat, syscall(mknodat)),
+        (.rmdir, syscall(rmdir)),
+        (.unlink, syscall(unlink)),
+        (.unlinkat, syscall(unlinkat)),
+        (.rename, syscall(rename)),
+        (.renameat, syscall(renameat)),
+        (.renameat2, syscall(renameat2)),  // partial: RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL
+        (.link, syscall(link)),
+        (.linkat, syscall(linkat)),  // partial: AT_EMPTY_PATH is accepted but an empty path is ENOENT
+        (.symlink, syscall(symlink)),
+        (.symlinkat, syscall(symlinkat)),
     ]
 
-    static func mkdir(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try mkdir(PathArgument(arguments.a0), mode: arguments.a1)
+    static func mkdir(_ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
+        try mkdir(PathArgument(path), mode: mode)
     }
 
-    static func mkdirat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try mkdir(PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0)), mode: arguments.a2)
+    static func mkdirat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
+        try mkdir(PathArgument(path, dirfd: dirfd), mode: mode)
     }
 
-    static func mknod(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try mknod(PathArgument(arguments.a0), mode: arguments.a1, device: arguments.a2)
+    static func mknod(_ path: UserString, _ mode: UInt32, _ device: UInt32) throws(Errno) -> Int64 {
+        try mknod(PathArgument(path), mode: mode, device: device)
     }
 
-    static func mknodat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try mknod(PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0)),
-                  mode: arguments.a2, device: arguments.a3)
+    static func mknodat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32, _ device: UInt32) throws(Errno) -> Int64 {
+        try mknod(PathArgument(path, dirfd: dirfd), mode: mode, device: device)
     }
 
-    static func rmdir(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let target = try PathArgument(arguments.a0)
+    static func rmdir(_ path: UserString) throws(Errno) -> Int64 {
+        let target = try PathArgument(path)
         try VFS.rmdir(target.path, relativeTo: target.start, root: target.root)
         return 0
     }
 
-    static func unlink(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let target = try PathArgument(arguments.a0)
+    static func unlink(_ path: UserString) throws(Errno) -> Int64 {
+        let target = try PathArgument(path)
         try VFS.unlink(target.path, relativeTo: target.start, root: target.root)
         return 0
     }
 
     /// unlinkat(dirfd, path, flags): AT_REMOVEDIR makes it rmdir.
-    static func unlinkat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let flags = Int32(truncatingIfNeeded: arguments.a2)
+    static func unlinkat(_ dirfd: FileDescriptor, _ path: UserString, _ flags: Int32) throws(Errno) -> Int64 {
         guard flags & ~AtFlags.AT_REMOVEDIR == 0 else { throw .EINVAL }
-        let target = try PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0))
+        let target = try PathArgument(path, dirfd: dirfd)
         if flags & AtFlags.AT_REMOVEDIR != 0 {
             try VFS.rmdir(target.path, relativeTo: target.start, root: target.root)
         } else {
@@ -62,49 +62,48 @@ enum NameiSyscalls {
         return 0
     }
 
-    static func rename(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try rename(from: PathArgument(arguments.a0), to: PathArgument(arguments.a1), flags: [])
+    static func rename(_ oldPath: UserString, _ newPath: UserString) throws(Errno) -> Int64 {
+        try rename(from: PathArgument(oldPath), to: PathArgument(newPath), flags: [])
     }
 
-    static func renameat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try rename(from: PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0)),
-                   to: PathArgument(arguments.a3, dirfd: FileArguments.descriptor(arguments.a2)), flags: [])
+    static func renameat(_ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
+                         _ newPath: UserString) throws(Errno) -> Int64 {
+        try rename(from: PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd), flags: [])
     }
 
-    static func renameat2(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let flags = RenameFlags(rawValue: UInt32(truncatingIfNeeded: arguments.a4))
-        guard arguments.a4 >> 32 == 0,
-              flags.subtracting([.RENAME_NOREPLACE, .RENAME_EXCHANGE, .RENAME_WHITEOUT]).isEmpty else { throw .EINVAL }
-        return try rename(from: PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0)),
-                          to: PathArgument(arguments.a3, dirfd: FileArguments.descriptor(arguments.a2)), flags: flags)
+    static func renameat2(_ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
+                          _ newPath: UserString, _ flagsArgument: ZeroExtended<RenameFlags>) throws(Errno) -> Int64 {
+        let flags = try flagsArgument.value()
+        guard flags.subtracting([.RENAME_NOREPLACE, .RENAME_EXCHANGE, .RENAME_WHITEOUT]).isEmpty else { throw .EINVAL }
+        return try rename(from: PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
+                          flags: flags)
     }
 
-    static func link(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try link(PathArgument(arguments.a0), to: PathArgument(arguments.a1), follow: false)
+    static func link(_ oldPath: UserString, _ newPath: UserString) throws(Errno) -> Int64 {
+        try link(PathArgument(oldPath), to: PathArgument(newPath), follow: false)
     }
 
     /// linkat(olddirfd, oldpath, newdirfd, newpath, flags).
-    static func linkat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let flags = Int32(truncatingIfNeeded: arguments.a4)
+    static func linkat(_ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
+                       _ newPath: UserString, _ flags: Int32) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_FOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
-        return try link(PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0)),
-                        to: PathArgument(arguments.a3, dirfd: FileArguments.descriptor(arguments.a2)),
+        return try link(PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
                         follow: flags & AtFlags.AT_SYMLINK_FOLLOW != 0)
     }
 
-    static func symlink(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try symlink(target: arguments.a0, at: PathArgument(arguments.a1))
+    static func symlink(_ target: UserString, _ linkPath: UserString) throws(Errno) -> Int64 {
+        try symlink(target: target, at: PathArgument(linkPath))
     }
 
     /// symlinkat(target, newdirfd, linkpath).
-    static func symlinkat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try symlink(target: arguments.a0, at: PathArgument(arguments.a2, dirfd: FileArguments.descriptor(arguments.a1)))
+    static func symlinkat(_ target: UserString, _ newDirfd: FileDescriptor, _ linkPath: UserString) throws(Errno) -> Int64 {
+        try symlink(target: target, at: PathArgument(linkPath, dirfd: newDirfd))
     }
 
     /// Linux: do_mkdirat. The mode keeps permissions and the sticky bit,
     /// less the umask.
-    private static func mkdir(_ target: PathArgument, mode: UInt64) throws(Errno) -> Int64 {
-        let permissions = UInt32(truncatingIfNeeded: mode) & (FileMode.permissionBits | FileMode.S_ISVTX)
+    private static func mkdir(_ target: PathArgument, mode: UInt32) throws(Errno) -> Int64 {
+        let permissions = mode & (FileMode.permissionBits | FileMode.S_ISVTX)
         try VFS.mkdir(target.path, mode: permissions & ~Scheduler.current.fs.umask,
                       relativeTo: target.start, root: target.root)
         return 0
@@ -112,11 +111,10 @@ enum NameiSyscalls {
 
     /// Linux: do_mknodat. The device number is the 32-bit encoding
     /// st_rdev uses; the umask applies to the permissions.
-    private static func mknod(_ target: PathArgument, mode: UInt64, device: UInt64) throws(Errno) -> Int64 {
-        let requested = UInt32(truncatingIfNeeded: mode)
+    private static func mknod(_ target: PathArgument, mode requested: UInt32, device: UInt32) throws(Errno) -> Int64 {
         let permissions = requested & 0o7777 & ~Scheduler.current.fs.umask
-        try VFS.mknod(target.path, mode: FileMode.fileType(requested) | permissions,
-                      rdev: UInt64(UInt32(truncatingIfNeeded: device)), relativeTo: target.start, root: target.root)
+        try VFS.mknod(target.path, mode: FileMode.fileType(requested) | permissions, rdev: UInt64(device),
+                      relativeTo: target.start, root: target.root)
         return 0
     }
 
@@ -136,8 +134,8 @@ enum NameiSyscalls {
     }
 
     /// The target is stored as given; an empty one is ENOENT (Linux: do_symlinkat).
-    private static func symlink(target address: UInt64, at link: PathArgument) throws(Errno) -> Int64 {
-        let target = try FileArguments.string(address)
+    private static func symlink(target name: UserString, at link: PathArgument) throws(Errno) -> Int64 {
+        let target = try name.path()
         try VFS.symlink(target, at: link.path, relativeTo: link.start, root: link.root)
         return 0
     }

@@ -1,30 +1,31 @@
 import ABI
+import Core
+import Lib
 
 /// open, openat, creat and close (Linux: fs/open.c).
 enum OpenSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.open, open),  // partial: O_TMPFILE is EOPNOTSUPP; FIFOs, sockets and block devices do not open (ENXIO)
-        (.openat, openat),  // partial: as open
-        (.creat, creat),
-        (.close, close),
+        (.open, syscall(open)),  // partial: O_TMPFILE is EOPNOTSUPP; FIFOs, sockets and block devices do not open (ENXIO)
+        (.openat, syscall(openat)),  // partial: as open
+        (.creat, syscall(creat)),
+        (.close, syscall(close)),
     ]
 
-    static func open(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try open(PathArgument(arguments.a0), flags: openFlags(arguments.a1), mode: UInt32(truncatingIfNeeded: arguments.a2))
+    static func open(_ path: UserString, _ flags: OpenFlags, _ mode: UInt32) throws(Errno) -> Int64 {
+        try open(PathArgument(path), flags: flags, mode: mode)
     }
 
-    static func openat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try open(PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0)),
-                 flags: openFlags(arguments.a2), mode: UInt32(truncatingIfNeeded: arguments.a3))
+    static func openat(_ dirfd: FileDescriptor, _ path: UserString, _ flags: OpenFlags, _ mode: UInt32) throws(Errno) -> Int64 {
+        try open(PathArgument(path, dirfd: dirfd), flags: flags, mode: mode)
     }
 
     /// creat(path, mode) is open(path, O_CREAT | O_WRONLY | O_TRUNC, mode).
-    static func creat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try open(PathArgument(arguments.a0), flags: [.O_CREAT, .O_WRONLY, .O_TRUNC], mode: UInt32(truncatingIfNeeded: arguments.a1))
+    static func creat(_ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
+        try open(PathArgument(path), flags: [.O_CREAT, .O_WRONLY, .O_TRUNC], mode: mode)
     }
 
-    static func close(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try Scheduler.current.files.close(FileArguments.descriptor(arguments.a0))
+    static func close(_ fd: FileDescriptor) throws(Errno) -> Int64 {
+        try Scheduler.current.files.close(fd.rawValue)
         return 0
     }
 
@@ -40,7 +41,4 @@ enum OpenSyscalls {
         let file = try VFS.open(target.path, flags: flags, mode: permissions, relativeTo: target.start, root: target.root)
         return Int64(try task.files.install(file, closeOnExec: flags.contains(.O_CLOEXEC)))
     }
-
-    /// open's `int flags`.
-    private static func openFlags(_ register: UInt64) -> OpenFlags { OpenFlags(rawValue: Int32(truncatingIfNeeded: register)) }
 }

@@ -9,48 +9,51 @@ import Lib
 /// applied: signal delivery comes with the signals issue.
 enum PollSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.poll, poll),
-        (.ppoll, ppoll),  // partial: the signal mask is not applied, the timespec not updated
-        (.select, select),
-        (.pselect6, pselect6),  // partial: the signal mask is not applied
+        (.poll, syscall(poll)),
+        (.ppoll, syscall(ppoll)),  // partial: the signal mask is not applied, the timespec not updated
+        (.select, syscall(select)),
+        (.pselect6, syscall(pselect6)),  // partial: the signal mask is not applied
     ]
 
     /// Nanoseconds per jiffy (4 ms at HZ=250).
     private static let jiffyNanoseconds = 1_000_000_000 / Jiffies.hz
 
-    static func poll(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let milliseconds = Int32(truncatingIfNeeded: arguments.a2)
+    static func poll(_ fds: UserPointer<PollFd>, _ count: UInt64, _ milliseconds: Int32) throws(Errno) -> Int64 {
         let timeout = milliseconds < 0 ? nil : Jiffies.fromMilliseconds(UInt64(milliseconds))
-        return try pollDescriptors(arguments.a0, count: arguments.a1, timeout: timeout)
+        return try pollDescriptors(fds, count: count, timeout: timeout)
     }
 
-    static func ppoll(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let timeout = try arguments.a2 == 0 ? nil : jiffies(try UserAccess.copyFromUser(Timespec.self, at: arguments.a2))
-        return try pollDescriptors(arguments.a0, count: arguments.a1, timeout: timeout)
+    /// ppoll(fds, nfds, tsp, sigmask, sigsetsize).
+    static func ppoll(_ fds: UserPointer<PollFd>, _ count: UInt64, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
+        let timeout = try time.isNull ? nil : jiffies(try time.read())
+        return try pollDescriptors(fds, count: count, timeout: timeout)
     }
 
-    static func select(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func select(_ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
+                       _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timeval>) throws(Errno) -> Int64 {
         var timeout: UInt64? = nil
-        if arguments.a4 != 0 {
-            let value = try UserAccess.copyFromUser(Timeval.self, at: arguments.a4)
+        if !time.isNull {
+            let value = try time.read()
             guard value.tv_usec >= 0, value.tv_usec < 1_000_000 else { throw .EINVAL }
             timeout = try jiffies(Timespec(tv_sec: value.tv_sec, tv_nsec: value.tv_usec * 1000))
         }
-        let (ready, left) = try selectDescriptors(arguments, timeout: timeout)
+        let (ready, left) = try selectDescriptors(count, [readSet, writeSet, exceptSet], timeout: timeout)
         // Linux reports the time not slept in the timeval (select's old contract).
-        if arguments.a4 != 0, let left {
+        if !time.isNull, let left {
             let microseconds = Int64(left * jiffyNanoseconds / 1000)
-            try UserAccess.copyToUser(arguments.a4, Timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000))
+            try time.write(Timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000))
         }
         return ready
     }
 
-    static func pselect6(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let timeout = try arguments.a4 == 0 ? nil : jiffies(try UserAccess.copyFromUser(Timespec.self, at: arguments.a4))
-        let (ready, left) = try selectDescriptors(arguments, timeout: timeout)
-        if arguments.a4 != 0, let left {
+    /// pselect6(n, readfds, writefds, exceptfds, tsp, sigmask).
+    static func pselect6(_ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
+                         _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
+        let timeout = try time.isNull ? nil : jiffies(try time.read())
+        let (ready, left) = try selectDescriptors(count, [readSet, writeSet, exceptSet], timeout: timeout)
+        if !time.isNull, let left {
             let nanoseconds = Int64(left * jiffyNanoseconds)
-            try UserAccess.copyToUser(arguments.a4, Timespec(tv_sec: nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000))
+            try time.write(Timespec(tv_sec: nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000))
         }
         return ready
     }
@@ -64,10 +67,9 @@ enum PollSyscalls {
 
     // MARK: poll
 
-    private static func pollDescriptors(_ address: UInt64, count: UInt64, timeout: UInt64?) throws(Errno) -> Int64 {
+    private static func pollDescriptors(_ fds: UserPointer<PollFd>, count: UInt64, timeout: UInt64?) throws(Errno) -> Int64 {
         guard count <= UInt64(DescriptorTable<File>.defaultLimit) else { throw .EINVAL }
-        let bytes = try UserAccess.copyFromUser(address, count: Int(count) * PollFd.size)
-        var entries = (0..<Int(count)).map { PollFd(from: bytes, at: $0 * PollFd.size) }
+        var entries = try fds.read(count: Int(count))
         let files = Scheduler.current.files
         let (ready, _) = try waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
             var ready = 0
@@ -77,9 +79,7 @@ enum PollSyscalls {
             }
             return ready
         }
-        var results = [UInt8](repeating: 0, count: bytes.count)
-        for (index, entry) in entries.enumerated() { entry.write(into: &results, at: index * PollFd.size) }
-        try UserAccess.copyToUser(address, results)
+        try fds.write(entries)
         return Int64(ready)
     }
 
@@ -95,18 +95,17 @@ enum PollSyscalls {
 
     /// select's three descriptor sets: read from user memory, answered,
     /// written back with only the ready descriptors left in them.
-    private static func selectDescriptors(_ arguments: SyscallArguments, timeout: UInt64?) throws(Errno) -> (Int64, UInt64?) {
-        let requested = Int32(truncatingIfNeeded: arguments.a0)
+    private static func selectDescriptors(
+        _ requested: Int32, _ pointers: [UserPointer<UInt64>], timeout: UInt64?
+    ) throws(Errno) -> (Int64, UInt64?) {
         guard requested >= 0 else { throw .EINVAL }
         let count = min(Int(requested), FdSet.FD_SETSIZE)
         let words = (count + 63) / 64
-        let addresses = [arguments.a1, arguments.a2, arguments.a3]
         let interest: [PollEvents] = [.readSet, .writeSet, .exceptSet]
         var sets: [[UInt64]] = []
-        for address in addresses {
-            guard address != 0, words > 0 else { sets.append([]); continue }
-            let bytes = try UserAccess.copyFromUser(address, count: words * 8)
-            sets.append((0..<words).map { bytes.loadLittleEndian(UInt64.self, at: $0 * 8) })
+        for pointer in pointers {
+            guard !pointer.isNull, words > 0 else { sets.append([]); continue }
+            sets.append(try pointer.read(count: words))
         }
         let files = Scheduler.current.files
         var watched: [(descriptor: Int, file: File)] = []
@@ -128,10 +127,8 @@ enum PollSyscalls {
             }
             return ready
         }
-        for (which, address) in addresses.enumerated() where !results[which].isEmpty {
-            var bytes = [UInt8](repeating: 0, count: words * 8)
-            for (index, word) in results[which].enumerated() { bytes.storeLittleEndian(word, at: index * 8) }
-            try UserAccess.copyToUser(address, bytes)
+        for (which, pointer) in pointers.enumerated() where !results[which].isEmpty {
+            try pointer.write(results[which])
         }
         return (Int64(ready), left)
     }

@@ -1,27 +1,27 @@
 import ABI
 import Core
+import Lib
 
 /// getdents64 (Linux: fs/readdir.c).
 enum ReaddirSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.getdents64, getdents64),
+        (.getdents64, syscall(getdents64)),
     ]
 
     /// getdents64(fd, dirp, count): as many linux_dirent64 records as fit
     /// in `count` bytes; 0 at the end of the directory, EINVAL if not even
     /// one record fits, ENOTDIR for a file that is not a directory.
-    static func getdents64(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let file = try FileArguments.file(arguments.a0)
-        let count = UInt64(UInt32(truncatingIfNeeded: arguments.a2))
-        try FileArguments.checkUserRange(arguments.a1, count: count)
-        let entries = try file.readDirectory(fitting: Int(count))
-        var buffer = [UInt8](repeating: 0, count: entries.reduce(0) { $0 + $1.d_reclen })
+    static func getdents64(_ fd: FileDescriptor, _ directory: UserPointer<UInt8>, _ count: UInt32) throws(Errno) -> Int64 {
+        let file = try fd.file()
+        let buffer = try UserBuffer(directory, count: UInt64(count))
+        let entries = try file.readDirectory(fitting: buffer.count)
+        var records = [UInt8](repeating: 0, count: entries.reduce(0) { $0 + $1.d_reclen })
         var offset = 0
         for entry in entries {
-            entry.write(into: &buffer, at: offset)
+            entry.write(into: &records, at: offset)
             offset += entry.d_reclen
         }
-        try UserAccess.copyToUser(arguments.a1, buffer)
-        return Int64(buffer.count)
+        try buffer.write(records)
+        return Int64(records.count)
     }
 }

@@ -1,86 +1,83 @@
 import ABI
 import Core
+import Lib
 
 /// stat and its relatives, statx, readlink (Linux: fs/stat.c).
 enum StatSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.stat, stat),
-        (.fstat, fstat),
-        (.lstat, lstat),
-        (.newfstatat, newfstatat),
-        (.statx, statx),
-        (.readlink, readlink),
-        (.readlinkat, readlinkat),
+        (.stat, syscall(stat)),
+        (.fstat, syscall(fstat)),
+        (.lstat, syscall(lstat)),
+        (.newfstatat, syscall(newfstatat)),
+        (.statx, syscall(statx)),
+        (.readlink, syscall(readlink)),
+        (.readlinkat, syscall(readlinkat)),
     ]
 
-    static func stat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try copyOut(PathArgument(arguments.a0).inode(follow: true), to: arguments.a1)
+    static func stat(_ path: UserString, _ buffer: UserPointer<Stat>) throws(Errno) -> Int64 {
+        try copyOut(PathArgument(path).inode(follow: true), to: buffer)
     }
 
-    static func lstat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try copyOut(PathArgument(arguments.a0).inode(follow: false), to: arguments.a1)
+    static func lstat(_ path: UserString, _ buffer: UserPointer<Stat>) throws(Errno) -> Int64 {
+        try copyOut(PathArgument(path).inode(follow: false), to: buffer)
     }
 
     /// fstat works on O_PATH descriptors too (Linux: fdget_raw).
-    static func fstat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try copyOut(FileArguments.file(arguments.a0, allowingPathOnly: true).inode, to: arguments.a1)
+    static func fstat(_ fd: FileDescriptor, _ buffer: UserPointer<Stat>) throws(Errno) -> Int64 {
+        try copyOut(fd.file(allowingPathOnly: true).inode, to: buffer)
     }
 
     /// newfstatat(dirfd, path, statbuf, flags) (Linux: vfs_fstatat).
-    static func newfstatat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let flags = Int32(truncatingIfNeeded: arguments.a3)
+    static func newfstatat(_ dirfd: FileDescriptor, _ path: UserString, _ buffer: UserPointer<Stat>,
+                           _ flags: Int32) throws(Errno) -> Int64 {
         let known = AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT | AtFlags.AT_EMPTY_PATH
         guard flags & ~known == 0 else { throw .EINVAL }
-        let target = try PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0),
-                                      allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
-        return try copyOut(target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0), to: arguments.a2)
+        let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
+        return try copyOut(target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0), to: buffer)
     }
 
     /// statx(dirfd, path, flags, mask, statxbuf) (Linux: do_statx). Every
     /// basic field is filled whatever the mask asks; a NULL path means ""
     /// with AT_EMPTY_PATH, as since Linux 6.11.
-    static func statx(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let flags = Int32(truncatingIfNeeded: arguments.a2)
-        let mask = StatxMask(rawValue: UInt32(truncatingIfNeeded: arguments.a3))
+    static func statx(_ dirfd: FileDescriptor, _ path: UserString, _ flags: Int32, _ mask: StatxMask,
+                      _ buffer: UserPointer<Statx>) throws(Errno) -> Int64 {
         let known = AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT | AtFlags.AT_EMPTY_PATH | AtFlags.AT_STATX_SYNC_TYPE
         guard flags & ~known == 0, flags & AtFlags.AT_STATX_SYNC_TYPE != AtFlags.AT_STATX_SYNC_TYPE,
               !mask.contains(.STATX__RESERVED) else { throw .EINVAL }
-        let dirfd = FileArguments.descriptor(arguments.a0)
         let allowEmpty = flags & AtFlags.AT_EMPTY_PATH != 0
-        let target = arguments.a1 == 0 && allowEmpty
+        let target = path.isNull && allowEmpty
             ? try PathArgument(path: [], dirfd: dirfd, allowEmpty: true)
-            : try PathArgument(arguments.a1, dirfd: dirfd, allowEmpty: allowEmpty)
+            : try PathArgument(path, dirfd: dirfd, allowEmpty: allowEmpty)
         let status = VFS.stat(of: try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0))
-        try UserAccess.copyToUser(arguments.a4, extended(status))
+        try buffer.write(extended(status))
         return 0
     }
 
-    static func readlink(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try readlink(PathArgument(arguments.a0), buffer: arguments.a1, size: arguments.a2)
+    static func readlink(_ path: UserString, _ buffer: UserPointer<UInt8>, _ size: Int32) throws(Errno) -> Int64 {
+        try readlink(PathArgument(path), buffer: buffer, size: size)
     }
 
     /// readlinkat(dirfd, path, buf, bufsiz); an empty path reads the
     /// symlink `dirfd` itself names (an O_PATH | O_NOFOLLOW descriptor).
-    static func readlinkat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try readlink(PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0), allowEmpty: true),
-                     buffer: arguments.a2, size: arguments.a3)
+    static func readlinkat(_ dirfd: FileDescriptor, _ path: UserString, _ buffer: UserPointer<UInt8>,
+                           _ size: Int32) throws(Errno) -> Int64 {
+        try readlink(PathArgument(path, dirfd: dirfd, allowEmpty: true), buffer: buffer, size: size)
     }
 
     /// Linux: do_readlinkat. At most `size` bytes, no NUL; EINVAL for a
     /// size that is not positive or a file that is not a symlink — ENOENT
     /// if the path was empty.
-    private static func readlink(_ target: PathArgument, buffer: UInt64, size register: UInt64) throws(Errno) -> Int64 {
-        let size = Int32(truncatingIfNeeded: register)
+    private static func readlink(_ target: PathArgument, buffer: UserPointer<UInt8>, size: Int32) throws(Errno) -> Int64 {
         guard size > 0 else { throw .EINVAL }
         let inode = try target.inode(follow: false)
         guard inode.isSymlink || !target.path.isEmpty else { throw .ENOENT }
         let body = try VFS.readlink(of: inode).prefix(Int(size))
-        try UserAccess.copyToUser(buffer, Array(body))
+        try buffer.write(Array(body))
         return Int64(body.count)
     }
 
-    private static func copyOut(_ inode: Inode, to address: UInt64) throws(Errno) -> Int64 {
-        try UserAccess.copyToUser(address, VFS.stat(of: inode))
+    private static func copyOut(_ inode: Inode, to buffer: UserPointer<Stat>) throws(Errno) -> Int64 {
+        try buffer.write(VFS.stat(of: inode))
         return 0
     }
 

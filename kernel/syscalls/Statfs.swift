@@ -1,21 +1,22 @@
 import ABI
 import Core
+import Lib
 
 /// statfs and fstatfs (Linux: fs/statfs.c).
 enum StatfsSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.statfs, statfs),
-        (.fstatfs, fstatfs),
+        (.statfs, syscall(statfs)),
+        (.fstatfs, syscall(fstatfs)),
     ]
 
-    static func statfs(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try UserAccess.copyToUser(arguments.a1, PathArgument(arguments.a0).lookup(follow: true).mount.superBlock.statistics())
+    static func statfs(_ path: UserString, _ buffer: UserPointer<Statfs>) throws(Errno) -> Int64 {
+        try buffer.write(PathArgument(path).lookup(follow: true).mount.superBlock.statistics())
         return 0
     }
 
     /// fstatfs works on O_PATH descriptors too (Linux: fdget_raw).
-    static func fstatfs(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try UserAccess.copyToUser(arguments.a1, FileArguments.file(arguments.a0, allowingPathOnly: true).path.mount.superBlock.statistics())
+    static func fstatfs(_ fd: FileDescriptor, _ buffer: UserPointer<Statfs>) throws(Errno) -> Int64 {
+        try buffer.write(fd.file(allowingPathOnly: true).path.mount.superBlock.statistics())
         return 0
     }
 }

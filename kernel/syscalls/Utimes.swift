@@ -1,35 +1,35 @@
 import ABI
 import Core
+import Lib
 
 /// Setting a file's access and modification times: utimensat, utimes and
 /// utime (Linux: fs/utimes.c). Times are kept in nanoseconds, as the
 /// inodes hold them; ctime becomes the time of the change.
 enum UtimesSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.utimensat, utimensat),
-        (.utimes, utimes),
-        (.utime, utime),
+        (.utimensat, syscall(utimensat)),
+        (.utimes, syscall(utimes)),
+        (.utime, syscall(utime)),
     ]
 
     /// utimensat(dirfd, path, times[2], flags). A NULL path changes the
     /// file `dirfd` is open on (what futimens uses); NULL times, or
     /// UTIME_NOW, mean now; UTIME_OMIT leaves a time alone.
-    static func utimensat(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let flags = Int32(truncatingIfNeeded: arguments.a3)
+    static func utimensat(_ dirfd: FileDescriptor, _ path: UserString, _ timesPointer: UserPointer<Timespec>,
+                          _ flags: Int32) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
         var times: (access: Int64?, modification: Int64?) = (now(), now())
-        if arguments.a2 != 0 {
-            let bytes = try UserAccess.copyFromUser(arguments.a2, count: 2 * Timespec.size)
-            times = (try nanoseconds(Timespec(from: bytes, at: 0)), try nanoseconds(Timespec(from: bytes, at: Timespec.size)))
+        if !timesPointer.isNull {
+            let given = try timesPointer.read(count: 2)
+            times = (try nanoseconds(given[0]), try nanoseconds(given[1]))
             if times.access == nil && times.modification == nil { return 0 }
         }
         let inode: Inode
-        if arguments.a1 == 0 {
+        if path.isNull {
             guard flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0 else { throw .EINVAL }
-            inode = try FileArguments.file(arguments.a0).inode
+            inode = try dirfd.file().inode
         } else {
-            let target = try PathArgument(arguments.a1, dirfd: FileArguments.descriptor(arguments.a0),
-                                          allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
+            let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
             inode = try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
         }
         VFS.setAttributes(of: inode, AttributeChange(atime: times.access, mtime: times.modification))
@@ -37,23 +37,23 @@ enum UtimesSyscalls {
     }
 
     /// utimes(path, times[2]) with microsecond timevals.
-    static func utimes(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func utimes(_ path: UserString, _ timesPointer: UserPointer<Timeval>) throws(Errno) -> Int64 {
         var times = (access: now(), modification: now())
-        if arguments.a1 != 0 {
-            let bytes = try UserAccess.copyFromUser(arguments.a1, count: 2 * Timeval.size)
-            times = (try nanoseconds(Timeval(from: bytes, at: 0)), try nanoseconds(Timeval(from: bytes, at: Timeval.size)))
+        if !timesPointer.isNull {
+            let given = try timesPointer.read(count: 2)
+            times = (try nanoseconds(given[0]), try nanoseconds(given[1]))
         }
-        return try set(PathArgument(arguments.a0), times)
+        return try set(PathArgument(path), times)
     }
 
     /// utime(path, &{actime, modtime}) with whole seconds.
-    static func utime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func utime(_ path: UserString, _ timesPointer: UserPointer<Int64>) throws(Errno) -> Int64 {
         var times = (access: now(), modification: now())
-        if arguments.a1 != 0 {
-            let bytes = try UserAccess.copyFromUser(arguments.a1, count: 16)
-            times = (seconds(bytes.loadLittleEndian(Int64.self, at: 0)), seconds(bytes.loadLittleEndian(Int64.self, at: 8)))
+        if !timesPointer.isNull {
+            let given = try timesPointer.read(count: 2)
+            times = (seconds(given[0]), seconds(given[1]))
         }
-        return try set(PathArgument(arguments.a0), times)
+        return try set(PathArgument(path), times)
     }
 
     private static func set(_ target: PathArgument, _ times: (access: Int64, modification: Int64)) throws(Errno) -> Int64 {
