@@ -105,7 +105,7 @@ final class Pipe: FileOperations {
         lock.lock()
         let waiting = buffer.count
         lock.unlock()
-        try UserAccess.putUser(Int32(waiting), at: argument)
+        try UserPointer<Int32>(address: argument).write(Int32(waiting))
         return 0
     }
 

@@ -34,7 +34,7 @@ extension Task {
     public func mmRelease() {
         Futex.releaseRobustList(of: self)
         if clearChildTID != 0, let space = mm, space.users > 1 {
-            try? UserAccess.putUser(UInt32(0), at: clearChildTID)
+            try? UserPointer<UInt32>(address: clearChildTID).write(0)
             Futex.wake(space: space, address: clearChildTID, shared: true, count: 1)
         }
         clearChildTID = 0
@@ -246,16 +246,16 @@ enum ProcessExit {
 /// status encodes the code as (code & 0xff) << 8.
 enum ExitSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.exit, exit),
-        (.exit_group, exitGroup),
+        (.exit, syscall(exit)),
+        (.exit_group, syscall(exitGroup)),
     ]
 
-    static func exit(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        Scheduler.exitCurrent(status: WaitStatus.exited(code: Int32(truncatingIfNeeded: arguments.a0)))
+    static func exit(_ code: Int32) throws(Errno) -> Int64 {
+        Scheduler.exitCurrent(status: WaitStatus.exited(code: code))
     }
 
-    static func exitGroup(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        Scheduler.exitGroup(status: WaitStatus.exited(code: Int32(truncatingIfNeeded: arguments.a0)))
+    static func exitGroup(_ code: Int32) throws(Errno) -> Int64 {
+        Scheduler.exitGroup(status: WaitStatus.exited(code: code))
     }
 }
 
@@ -263,15 +263,15 @@ enum ExitSyscalls {
 /// the arguments, wait with `ProcessExit.waitForChild` and copy the status out.
 enum WaitSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.wait4, wait4),  // partial: stopped and continued children are never reported; __WCLONE/__WALL are ignored
-        (.waitid, waitid),  // partial: stopped and continued children are never reported; no P_PIDFD
+        (.wait4, syscall(wait4)),  // partial: stopped and continued children are never reported; __WCLONE/__WALL are ignored
+        (.waitid, syscall(waitid)),  // partial: stopped and continued children are never reported; no P_PIDFD
     ]
 
-    static func wait4(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let wanted = Int32(truncatingIfNeeded: arguments.a0)
-        let options = WaitOptions(rawValue: Int32(truncatingIfNeeded: arguments.a2))
+    static func wait4(_ wanted: Int32, _ statusPointer: UserPointer<Int32>, _ optionsArgument: ZeroExtended<WaitOptions>,
+                      _ usagePointer: UserPointer<Rusage>) throws(Errno) -> Int64 {
+        let options = try optionsArgument.value()
         let supported: WaitOptions = [.WNOHANG, .WUNTRACED, .WCONTINUED, .__WNOTHREAD, .__WCLONE, .__WALL]
-        guard arguments.a2 >> 32 == 0, options.subtracting(supported).isEmpty else { throw .EINVAL }
+        guard options.subtracting(supported).isEmpty else { throw .EINVAL }
         if wanted == Int32.min { throw .ESRCH }
         let selector: ProcessExit.WaitSelector = switch wanted {
         case -1: .any
@@ -283,21 +283,21 @@ enum WaitSyscalls {
         let (pid, status) = (child.pid, child.waitStatus)
         let usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
         ProcessExit.reap(child)
-        if arguments.a1 != 0 { try UserAccess.putUser(status, at: arguments.a1) }
-        if arguments.a3 != 0 { try UserAccess.copyToUser(arguments.a3, usage) }
+        if !statusPointer.isNull { try statusPointer.write(status) }
+        if !usagePointer.isNull { try usagePointer.write(usage) }
         return Int64(pid)
     }
 
     /// waitid(idtype, id, infop, options, rusage): returns 0 and describes
     /// the child in a siginfo; WNOWAIT leaves it waitable.
-    static func waitid(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let id = Int32(truncatingIfNeeded: arguments.a1)
-        let options = WaitOptions(rawValue: Int32(truncatingIfNeeded: arguments.a3))
+    static func waitid(_ type: Int32, _ id: Int32, _ infoPointer: UserPointer<Siginfo>,
+                       _ optionsArgument: ZeroExtended<WaitOptions>, _ usagePointer: UserPointer<Rusage>) throws(Errno) -> Int64 {
+        let options = try optionsArgument.value()
         let supported: WaitOptions = [.WNOHANG, .WNOWAIT, .WEXITED, .WSTOPPED, .WCONTINUED, .__WNOTHREAD, .__WCLONE, .__WALL]
-        guard arguments.a3 >> 32 == 0, options.subtracting(supported).isEmpty,
+        guard options.subtracting(supported).isEmpty,
               !options.isDisjoint(with: [.WEXITED, .WSTOPPED, .WCONTINUED]) else { throw .EINVAL }
         let selector: ProcessExit.WaitSelector
-        switch WaitIDType(rawValue: Int32(truncatingIfNeeded: arguments.a0)) {
+        switch WaitIDType(rawValue: type) {
         case .P_ALL: selector = .any
         case .P_PID:
             guard id > 0 else { throw .EINVAL }
@@ -315,8 +315,8 @@ enum WaitSyscalls {
             usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
             if !options.contains(.WNOWAIT) { ProcessExit.reap(child) }
         }
-        if arguments.a2 != 0 { try UserAccess.copyToUser(arguments.a2, info) }
-        if arguments.a4 != 0 { try UserAccess.copyToUser(arguments.a4, usage) }
+        if !infoPointer.isNull { try infoPointer.write(info) }
+        if !usagePointer.isNull { try usagePointer.write(usage) }
         return 0
     }
 }

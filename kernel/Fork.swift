@@ -9,8 +9,8 @@ struct CloneArguments {
     var flags: CloneFlags
     var exitSignal: Signal?
     var stack: UInt64 = 0
-    var parentTID: UInt64 = 0
-    var childTID: UInt64 = 0
+    var parentTID = UserPointer<Int32>.null
+    var childTID = UserPointer<Int32>.null
     var tls: UInt64 = 0
 
     /// What clone accepts. Namespaces (CLONE_NEW*), pidfds and
@@ -43,7 +43,7 @@ extension Task {
         let caller = Scheduler.current
         let child = try copyProcess(of: caller, registers: registers, arguments)
         let pid = child.pid
-        if arguments.flags.contains(.CLONE_PARENT_SETTID) { try? UserAccess.putUser(pid, at: arguments.parentTID) }
+        if arguments.flags.contains(.CLONE_PARENT_SETTID) { try? arguments.parentTID.write(pid) }
         let vforkDone: Completion? = arguments.flags.contains(.CLONE_VFORK) ? Completion() : nil
         child.vforkDone = vforkDone
         Scheduler.wakeUpNewTask(child)
@@ -111,8 +111,8 @@ extension Task {
         // A thread with its own stack must not inherit the parent's alternate stack (Linux: sas_ss_reset).
         if !flags.contains(.CLONE_VM) || flags.contains(.CLONE_VFORK) { child.alternateSignalStack = parent.alternateSignalStack }
         child.exitSignal = isThread ? nil : (flags.contains(.CLONE_PARENT) ? parent.group.leader?.exitSignal : arguments.exitSignal)
-        child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID : 0
-        child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID : 0
+        child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID.address : 0
+        child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID.address : 0
         child.segmentBases = UserSegmentBases.live
         if flags.contains(.CLONE_SETTLS) { child.segmentBases.fs = arguments.tls }
         return child
@@ -121,7 +121,7 @@ extension Task {
     /// The first thing a new task does in its own context (Linux:
     /// schedule_tail): store its TID where CLONE_CHILD_SETTID asked.
     func storeChildTID() {
-        if setChildTID != 0 { try? UserAccess.putUser(pid, at: setChildTID) }
+        if setChildTID != 0 { try? UserPointer<Int32>(address: setChildTID).write(pid) }
     }
 
     /// Frees what a dead or zombie task no longer needs: its kernel stack and
@@ -162,31 +162,32 @@ func scheduleTail() {
 /// and musl try it first and fall back to clone.
 enum ForkSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.fork, fork),
-        (.vfork, vfork),
-        (.clone, clone),  // partial: no namespaces, pidfds or ptrace
+        (.fork, syscall(fork)),
+        (.vfork, syscall(vfork)),
+        (.clone, syscall(clone)),  // partial: no namespaces, pidfds or ptrace
     ]
 
-    static func fork(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        Int64(try Task.kernelClone(CloneArguments(flags: [], exitSignal: .SIGCHLD), registers: arguments.registers))
+    static func fork(_ registers: UserRegisters) throws(Errno) -> Int64 {
+        Int64(try Task.kernelClone(CloneArguments(flags: [], exitSignal: .SIGCHLD), registers: registers.frame))
     }
 
     /// The child borrows the parent's memory and the parent sleeps until the
     /// child execs or exits.
-    static func vfork(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func vfork(_ registers: UserRegisters) throws(Errno) -> Int64 {
         Int64(try Task.kernelClone(CloneArguments(flags: [.CLONE_VFORK, .CLONE_VM], exitSignal: .SIGCHLD),
-                                   registers: arguments.registers))
+                                   registers: registers.frame))
     }
 
     /// clone(flags, stack, parent_tid, child_tid, tls) — x86-64's argument
     /// order. The low byte of the 32-bit flags is the exit signal; 0, or a
     /// number above 64, means none is sent (Linux does not check it either).
-    static func clone(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let word = UInt64(UInt32(truncatingIfNeeded: arguments.a0))
+    static func clone(_ registers: UserRegisters, _ flags: UInt32, _ stack: UInt64, _ parentTID: UserPointer<Int32>,
+                      _ childTID: UserPointer<Int32>, _ tls: UInt64) throws(Errno) -> Int64 {
+        let word = UInt64(flags)
         let signalNumber = Int32(word & CloneFlags.CSIGNAL.rawValue)
         let clone = CloneArguments(flags: CloneFlags(rawValue: word & ~CloneFlags.CSIGNAL.rawValue),
                                    exitSignal: Signal(rawValue: signalNumber),
-                                   stack: arguments.a1, parentTID: arguments.a2, childTID: arguments.a3, tls: arguments.a4)
-        return Int64(try Task.kernelClone(clone, registers: arguments.registers))
+                                   stack: stack, parentTID: parentTID, childTID: childTID, tls: tls)
+        return Int64(try Task.kernelClone(clone, registers: registers.frame))
     }
 }

@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Lib
 
 /// The console as a terminal device: /dev/console (5,1) and, until
 /// sessions and controlling terminals exist, /dev/tty (5,0) as well
@@ -68,23 +69,23 @@ final class ConsoleDevice: FileOperations {
         guard let request = IoctlCommand(rawValue: command) else { throw .ENOTTY }
         switch request {
         case .TCGETS:
-            try UserAccess.copyToUser(argument, ConsoleInput.termios)
+            try UserPointer<Termios>(address: argument).write(ConsoleInput.termios)
         case .TCSETS, .TCSETSW, .TCSETSF:
             // Output is written synchronously, so there is never any to
             // drain first (TCSETSW); TCSETSF also drops typed-ahead input.
-            let termios = try UserAccess.copyFromUser(Termios.self, at: argument)
+            let termios = try UserPointer<Termios>(address: argument).read()
             if request == .TCSETSF { ConsoleInput.flushInput() }
             ConsoleInput.termios = termios
         case .TIOCGWINSZ:
-            try UserAccess.copyToUser(argument, locked { windowSize })
+            try UserPointer<Winsize>(address: argument).write(locked { windowSize })
         case .TIOCSWINSZ:
-            let size = try UserAccess.copyFromUser(Winsize.self, at: argument)
+            let size = try UserPointer<Winsize>(address: argument).read()
             locked { windowSize = size }
         case .TIOCGPGRP:
             guard let group = locked({ foregroundProcessGroup }) else { throw .ENOTTY }
-            try UserAccess.putUser(group, at: argument)
+            try UserPointer<Int32>(address: argument).write(group)
         case .TIOCSPGRP:
-            let group = try UserAccess.getUser(Int32.self, at: argument)
+            let group = try UserPointer<Int32>(address: argument).read()
             guard group >= 0 else { throw .EINVAL }
             locked { foregroundProcessGroup = group }
         default:

@@ -40,7 +40,7 @@ enum Futex {
                      deadline: UInt64?) throws(Errno) {
         let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, address, shared: shared), bitset: bitset)
         try lock.withLockIrqSave { () throws(Errno) in
-            guard try UserAccess.getUser(UInt32.self, at: address) == expected else { throw .EAGAIN }
+            guard try UserPointer<UInt32>(address: address).read() == expected else { throw .EAGAIN }
             table.enqueue(waiter)
         }
         let outcome = HRTimers.sleepInterruptible(until: deadline) { waiter.isWoken }
@@ -70,7 +70,7 @@ enum Futex {
         let from = try key(space, source, shared: shared)
         let to = try key(space, target, shared: shared)
         let result = try lock.withLockIrqSave { () throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
-            if let expected, try UserAccess.getUser(UInt32.self, at: source) != expected { throw .EAGAIN }
+            if let expected, try UserPointer<UInt32>(address: source).read() != expected { throw .EAGAIN }
             return table.requeue(from: from, to: to, wakeCount: wakeCount, requeueCount: requeueCount)
         }
         for waiter in result.woken { Scheduler.wakeUp(waiter.owner) }
@@ -87,13 +87,13 @@ enum Futex {
         let headAddress = task.robustListHead
         task.robustListHead = 0
         guard headAddress != 0, let space = task.mm,
-              let head = try? UserAccess.copyFromUser(RobustListHead.self, at: headAddress) else { return }
+              let head = try? UserPointer<RobustListHead>(address: headAddress).read() else { return }
         // The low bit of each link marks a priority-inheritance futex, which is not implemented.
         let pending = head.listOpPending & ~1
         var entry = head.next & ~1
         var steps = 0
         while entry != headAddress && entry != 0 && steps < FutexWord.ROBUST_LIST_LIMIT {
-            guard let next = try? UserAccess.getUser(UInt64.self, at: entry) else { return }
+            guard let next = try? UserPointer<UInt64>(address: entry).read() else { return }
             if entry != pending { releaseFutexOnDeath(space, entry &+ UInt64(bitPattern: head.futexOffset), owner: task.pid, isPending: false) }
             entry = next & ~1
             steps += 1
@@ -104,13 +104,14 @@ enum Futex {
     private static func releaseFutexOnDeath(_ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool) {
         guard address % 4 == 0 else { return }
         let mustWake = lock.withLockIrqSave { () -> Bool in
-            guard let value = try? UserAccess.getUser(UInt32.self, at: address) else { return false }
+            let word = UserPointer<UInt32>(address: address)
+            guard let value = try? word.read() else { return false }
             let holder = value & FutexWord.FUTEX_TID_MASK
             // An unlock that was cut short: the lock is free but a waiter may not have been woken.
             if isPending && holder == 0 { return true }
             guard holder == UInt32(bitPattern: owner) else { return false }
             // User space cannot run while this CPU holds the lock with interrupts off: the update is atomic.
-            try? UserAccess.putUser((value & FutexWord.FUTEX_WAITERS) | FutexWord.FUTEX_OWNER_DIED, at: address)
+            try? word.write((value & FutexWord.FUTEX_WAITERS) | FutexWord.FUTEX_OWNER_DIED)
             return value & FutexWord.FUTEX_WAITERS != 0
         }
         if mustWake { wake(space: space, address: address, shared: true, count: 1) }

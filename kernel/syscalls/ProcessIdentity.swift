@@ -6,19 +6,18 @@ import Lib
 /// is the thread group's ID, gettid the thread's own.
 enum ProcessIdentitySyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.getpid, { _ throws(Errno) in Int64(Scheduler.current.tgid) }),
-        (.gettid, { _ throws(Errno) in Int64(Scheduler.current.pid) }),
-        (.getppid, { _ throws(Errno) in Int64(Scheduler.current.realParent?.tgid ?? 0) }),
-        (.getpgid, { arguments throws(Errno) in Int64(try process(arguments.a0).group.processGroup) }),
-        (.getpgrp, { _ throws(Errno) in Int64(Scheduler.current.group.processGroup) }),
-        (.getsid, { arguments throws(Errno) in Int64(try process(arguments.a0).group.session) }),
-        (.setpgid, setpgid),
-        (.setsid, setsid),
+        (.getpid, syscall { () throws(Errno) in Int64(Scheduler.current.tgid) }),
+        (.gettid, syscall { () throws(Errno) in Int64(Scheduler.current.pid) }),
+        (.getppid, syscall { () throws(Errno) in Int64(Scheduler.current.realParent?.tgid ?? 0) }),
+        (.getpgid, syscall { (pid: Int32) throws(Errno) in Int64(try process(pid).group.processGroup) }),
+        (.getpgrp, syscall { () throws(Errno) in Int64(Scheduler.current.group.processGroup) }),
+        (.getsid, syscall { (pid: Int32) throws(Errno) in Int64(try process(pid).group.session) }),
+        (.setpgid, syscall(setpgid)),
+        (.setsid, syscall(setsid)),
     ]
 
     /// The task a pid argument names: 0 for the caller (ESRCH if none).
-    private static func process(_ argument: UInt64) throws(Errno) -> Task {
-        let pid = Int32(truncatingIfNeeded: argument)
+    private static func process(_ pid: Int32) throws(Errno) -> Task {
         if pid == 0 { return Scheduler.current }
         guard let task = PidAllocation.task(pid) else { throw .ESRCH }
         return task
@@ -35,10 +34,10 @@ enum ProcessIdentitySyscalls {
     /// that has not exec'd (else EACCES), in the caller's session (EPERM);
     /// never a session leader (EPERM); and a group other than its own pid
     /// must already exist in the same session (EPERM).
-    static func setpgid(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func setpgid(_ requestedPID: Int32, _ requestedGroup: Int32) throws(Errno) -> Int64 {
         let caller = Scheduler.current
-        var pid = Int32(truncatingIfNeeded: arguments.a0)
-        var pgid = Int32(truncatingIfNeeded: arguments.a1)
+        var pid = requestedPID
+        var pgid = requestedGroup
         if pid == 0 { pid = caller.tgid }
         if pgid == 0 { pgid = pid }
         guard pgid >= 0 else { throw .EINVAL }
@@ -59,7 +58,7 @@ enum ProcessIdentitySyscalls {
     /// setsid(): a new session and process group, both named by the
     /// caller's pid — unless that pid already names a process group (EPERM),
     /// which includes being a group leader already.
-    static func setsid(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func setsid() throws(Errno) -> Int64 {
         let group = Scheduler.current.group
         guard !group.isSessionLeader, !processGroupExists(group.tgid) else { throw .EPERM }
         TaskList.lock.withLockIrqSave {

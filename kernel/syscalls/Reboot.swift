@@ -8,16 +8,13 @@ import Lib
 /// QEMU a halted machine would only hang its runner.
 enum RebootSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.reboot, reboot),
+        (.reboot, syscall(reboot)),
     ]
 
     /// Whether Ctrl-Alt-Del restarts at once (CAD_ON) or is left to init (CAD_OFF, Linux's default).
     nonisolated(unsafe) static var ctrlAltDelRestarts = false
 
-    static func reboot(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let magic = UInt32(truncatingIfNeeded: arguments.a0)
-        let magic2 = UInt32(truncatingIfNeeded: arguments.a1)
-        let command = UInt32(truncatingIfNeeded: arguments.a2)
+    static func reboot(_ magic: UInt32, _ magic2: UInt32, _ command: UInt32, _ argument: UserString) throws(Errno) -> Int64 {
         guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
         let secondMagics = [RebootCommand.LINUX_REBOOT_MAGIC2, RebootCommand.LINUX_REBOOT_MAGIC2A,
                             RebootCommand.LINUX_REBOOT_MAGIC2B, RebootCommand.LINUX_REBOOT_MAGIC2C]
@@ -27,7 +24,7 @@ enum RebootSyscalls {
             pr_emerg("reboot: Restarting system")
             Machine.reboot()
         case RebootCommand.LINUX_REBOOT_CMD_RESTART2:
-            let text = try UserAccess.stringFromUser(arguments.a3, limit: 255)
+            let text = try argument.read(limit: 255)
             pr_emerg("reboot: Restarting system with command '\(String(decoding: text, as: UTF8.self))'")
             Machine.reboot()
         case RebootCommand.LINUX_REBOOT_CMD_HALT:

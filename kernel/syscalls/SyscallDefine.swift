@@ -93,16 +93,3 @@ func syscall<A: SyscallArgument, B: SyscallArgument, C: SyscallArgument, D: Sysc
 ) -> SyscallHandler {
     { r throws(Errno) in try body(r, r.argument(0), r.argument(1), r.argument(2), r.argument(3), r.argument(4)) }
 }
-
-/// The raw arguments of the handlers not yet typed; goes when the last is.
-typealias SyscallArguments = UserRegisters
-
-extension UserRegisters {
-    var a0: UInt64 { frame.rdi }
-    var a1: UInt64 { frame.rsi }
-    var a2: UInt64 { frame.rdx }
-    var a3: UInt64 { frame.r10 }
-    var a4: UInt64 { frame.r8 }
-    var a5: UInt64 { frame.r9 }
-    var registers: TrapFrame { frame }
-}

@@ -6,35 +6,34 @@ import Lib
 /// sethostname, setdomainname, sysinfo).
 enum SystemSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.uname, { arguments throws(Errno) in
-            try UserAccess.copyToUser(arguments.a0, UTSName.current)
+        (.uname, syscall { (buffer: UserPointer<Utsname>) throws(Errno) in
+            try buffer.write(UTSName.current)
             return 0
         }),
-        (.sethostname, { arguments throws(Errno) in
-            UTSName.nodename = try name(arguments)
+        (.sethostname, syscall { (text: UserPointer<UInt8>, length: Int32) throws(Errno) in
+            UTSName.nodename = try name(text, length: length)
             return 0
         }),
-        (.setdomainname, { arguments throws(Errno) in
-            UTSName.domainname = try name(arguments)
+        (.setdomainname, syscall { (text: UserPointer<UInt8>, length: Int32) throws(Errno) in
+            UTSName.domainname = try name(text, length: length)
             return 0
         }),
-        (.sysinfo, sysinfo),  // partial: no load averages (always 0), no shared or buffer memory figures
+        (.sysinfo, syscall(sysinfo)),  // partial: no load averages (always 0), no shared or buffer memory figures
     ]
 
     /// sethostname/setdomainname(name, len): privileged (CAP_SYS_ADMIN,
     /// EPERM), at most 64 bytes (EINVAL), taken as given — no NUL needed.
-    private static func name(_ arguments: SyscallArguments) throws(Errno) -> [UInt8] {
-        let length = Int32(truncatingIfNeeded: arguments.a1)
+    private static func name(_ text: UserPointer<UInt8>, length: Int32) throws(Errno) -> [UInt8] {
         guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
         guard length >= 0, Int(length) <= UTSName.maximumLength else { throw .EINVAL }
-        let bytes = try UserAccess.copyFromUser(arguments.a0, count: Int(length))
+        let bytes = try text.read(count: Int(length))
         // A NUL inside ends the name, as the C string uname returns would.
         return Array(bytes.prefix { $0 != 0 })
     }
 
     /// sysinfo(info): uptime in whole seconds rounded up, memory in bytes
     /// (mem_unit 1), and the number of tasks.
-    static func sysinfo(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func sysinfo(_ buffer: UserPointer<Sysinfo>) throws(Errno) -> Int64 {
         var info = Sysinfo()
         let uptime = Timekeeping.monotonic
         info.uptime = (uptime + TimeUnits.nanosecondsPerSecond - 1) / TimeUnits.nanosecondsPerSecond
@@ -43,7 +42,7 @@ enum SystemSyscalls {
         info.freeram = UInt64(PageAllocator.freePages) * pageSize
         info.procs = UInt16(clamping: PidAllocation.allTasks.count)
         info.mem_unit = 1
-        try UserAccess.copyToUser(arguments.a0, info)
+        try buffer.write(info)
         return 0
     }
 }

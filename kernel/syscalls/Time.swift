@@ -7,14 +7,14 @@ import Lib
 /// clocks from the scheduler's per-task runtime.
 enum TimeSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.clock_gettime, clockGettime),
-        (.clock_getres, clockGetres),
-        (.clock_settime, clockSettime),
-        (.gettimeofday, gettimeofday),
-        (.settimeofday, settimeofday),
-        (.time, time),
-        (.nanosleep, nanosleep),
-        (.clock_nanosleep, clockNanosleep),  // partial: no sleeping on CPU-time clocks (EOPNOTSUPP)
+        (.clock_gettime, syscall(clockGettime)),
+        (.clock_getres, syscall(clockGetres)),
+        (.clock_settime, syscall(clockSettime)),
+        (.gettimeofday, syscall(gettimeofday)),
+        (.settimeofday, syscall(settimeofday)),
+        (.time, syscall(time)),
+        (.nanosleep, syscall(nanosleep)),
+        (.clock_nanosleep, syscall(clockNanosleep)),  // partial: no sleeping on CPU-time clocks (EOPNOTSUPP)
     ]
 
     /// What a clock ID names: a global clock, or a process's or thread's CPU time.
@@ -35,8 +35,7 @@ enum TimeSyscalls {
     /// Linux's clockid_to_kclock and the CPU-clock lookup (posix-cpu-timers.c
     /// lookup_task): a negative ID encodes a pid, the caller's own threads
     /// only for thread clocks, a process's leader for process clocks.
-    static func source(_ argument: UInt64) throws(Errno) -> Source {
-        let id = Int32(truncatingIfNeeded: argument)
+    static func source(_ id: Int32) throws(Errno) -> Source {
         let caller = Scheduler.current
         if id >= 0 {
             switch ClockID(rawValue: id) {
@@ -57,32 +56,30 @@ enum TimeSyscalls {
         return .process(task.group)
     }
 
-    static func clockGettime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try UserAccess.copyToUser(arguments.a1, Timespec(nanoseconds: try source(arguments.a0).nanoseconds))
+    static func clockGettime(_ clock: Int32, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
+        try time.write(Timespec(nanoseconds: try source(clock).nanoseconds))
         return 0
     }
 
     /// The coarse clocks tick, and so do the CPU clocks Linux calls PROF and
     /// VIRT; everything else reads in nanoseconds.
-    static func clockGetres(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let id = Int32(truncatingIfNeeded: arguments.a0)
+    static func clockGetres(_ id: Int32, _ result: UserPointer<Timespec>) throws(Errno) -> Int64 {
         let resolution: Int64
-        switch try source(arguments.a0) {
+        switch try source(id) {
         case .global(.CLOCK_REALTIME_COARSE), .global(.CLOCK_MONOTONIC_COARSE): resolution = Timekeeping.coarseResolution
         case .global: resolution = 1
         case .process, .thread:
             resolution = id < 0 && CPUClockID.type(of: id) != CPUClockID.CPUCLOCK_SCHED ? Timekeeping.coarseResolution : 1
         }
-        if arguments.a1 != 0 { try UserAccess.copyToUser(arguments.a1, Timespec(nanoseconds: resolution)) }
+        if !result.isNull { try result.write(Timespec(nanoseconds: resolution)) }
         return 0
     }
 
     /// Only CLOCK_REALTIME can be set, by the privileged; a CPU clock never (EPERM).
-    static func clockSettime(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        switch try source(arguments.a0) {
+    static func clockSettime(_ clock: Int32, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
+        switch try source(clock) {
         case .global(.CLOCK_REALTIME):
-            let time = try UserAccess.copyFromUser(Timespec.self, at: arguments.a1)
-            try setRealtime(time.validNanoseconds)
+            try setRealtime(try time.read().validNanoseconds)
             return 0
         case .process, .thread: throw .EPERM
         case .global: throw .EINVAL
@@ -97,17 +94,17 @@ enum TimeSyscalls {
         Timekeeping.setRealtime(nanoseconds)
     }
 
-    static func gettimeofday(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        if arguments.a0 != 0 { try UserAccess.copyToUser(arguments.a0, Timeval(nanoseconds: Timekeeping.realtime)) }
-        if arguments.a1 != 0 { try UserAccess.copyToUser(arguments.a1, Timekeeping.timezone) }
+    static func gettimeofday(_ time: UserPointer<Timeval>, _ zone: UserPointer<Timezone>) throws(Errno) -> Int64 {
+        if !time.isNull { try time.write(Timeval(nanoseconds: Timekeeping.realtime)) }
+        if !zone.isNull { try zone.write(Timekeeping.timezone) }
         return 0
     }
 
     /// settimeofday(tv, tz): either may be NULL; the zone is only recorded.
-    static func settimeofday(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        let time = arguments.a0 != 0 ? try UserAccess.copyFromUser(Timeval.self, at: arguments.a0) : nil
+    static func settimeofday(_ timePointer: UserPointer<Timeval>, _ zonePointer: UserPointer<Timezone>) throws(Errno) -> Int64 {
+        let time = timePointer.isNull ? nil : try timePointer.read()
         if let time, !(0..<1_000_000).contains(time.tv_usec) { throw .EINVAL }
-        let zone = arguments.a1 != 0 ? try UserAccess.copyFromUser(Timezone.self, at: arguments.a1) : nil
+        let zone = zonePointer.isNull ? nil : try zonePointer.read()
         if let time, time.validNanoseconds == nil { throw .EINVAL }
         guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
         if let zone {
@@ -118,24 +115,25 @@ enum TimeSyscalls {
         return 0
     }
 
-    static func time(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func time(_ result: UserPointer<Int64>) throws(Errno) -> Int64 {
         let seconds = Timekeeping.realtime / TimeUnits.nanosecondsPerSecond
-        if arguments.a0 != 0 { try UserAccess.putUser(seconds, at: arguments.a0) }
+        if !result.isNull { try result.write(seconds) }
         return seconds
     }
 
     /// nanosleep(req, rem): on CLOCK_MONOTONIC.
-    static func nanosleep(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
-        try sleep(on: .CLOCK_MONOTONIC, absolute: false, request: arguments.a0, remaining: arguments.a1)
+    static func nanosleep(_ request: UserPointer<Timespec>, _ remaining: UserPointer<Timespec>) throws(Errno) -> Int64 {
+        try sleep(on: .CLOCK_MONOTONIC, absolute: false, request: request, remaining: remaining)
         return 0
     }
 
     /// clock_nanosleep(clock, flags, req, rem): relative, or until an
     /// absolute time with TIMER_ABSTIME. The alarm clocks need privilege
     /// (CAP_WAKE_ALARM); the raw and coarse clocks cannot be slept on.
-    static func clockNanosleep(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    static func clockNanosleep(_ id: Int32, _ flags: Int32, _ request: UserPointer<Timespec>,
+                               _ remaining: UserPointer<Timespec>) throws(Errno) -> Int64 {
         let clock: ClockID
-        switch try source(arguments.a0) {
+        switch try source(id) {
         case .global(let global): clock = global
         case .thread: throw .EINVAL
         case .process: throw .EOPNOTSUPP
@@ -146,16 +144,17 @@ enum TimeSyscalls {
             guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
         default: throw .EOPNOTSUPP
         }
-        let absolute = Int32(truncatingIfNeeded: arguments.a1) & TimerFlags.TIMER_ABSTIME != 0
-        try sleep(on: clock, absolute: absolute, request: arguments.a2, remaining: arguments.a3)
+        let absolute = flags & TimerFlags.TIMER_ABSTIME != 0
+        try sleep(on: clock, absolute: absolute, request: request, remaining: remaining)
         return 0
     }
 
     /// The sleep of nanosleep and clock_nanosleep (Linux: hrtimer_nanosleep,
     /// do_nanosleep): until the deadline, or EINTR when a fatal signal comes
     /// first, with the time left stored for a relative sleep.
-    private static func sleep(on clock: ClockID, absolute: Bool, request: UInt64, remaining: UInt64) throws(Errno) {
-        guard let length = try UserAccess.copyFromUser(Timespec.self, at: request).validNanoseconds else { throw .EINVAL }
+    private static func sleep(on clock: ClockID, absolute: Bool, request: UserPointer<Timespec>,
+                              remaining: UserPointer<Timespec>) throws(Errno) {
+        guard let length = try request.read().validNanoseconds else { throw .EINVAL }
         let now = Timekeeping.monotonic
         let deadline: Int64
         if !absolute {
@@ -167,8 +166,8 @@ enum TimeSyscalls {
         }
         guard deadline > now else { return }
         guard HRTimers.sleepInterruptible(until: UInt64(deadline), wakeWhen: { false }) == .interrupted else { return }
-        if !absolute && remaining != 0 {
-            try UserAccess.copyToUser(remaining, Timespec(nanoseconds: max(deadline - Timekeeping.monotonic, 0)))
+        if !absolute && !remaining.isNull {
+            try remaining.write(Timespec(nanoseconds: max(deadline - Timekeeping.monotonic, 0)))
         }
         throw .EINTR
     }

@@ -1,27 +1,29 @@
 import ABI
 import Core
+import Lib
 
 /// arch_prctl (Linux: arch/x86/kernel/process_64.c do_arch_prctl_64): the
 /// running thread's FS and GS bases, which x86-64 user space uses for
 /// thread-local storage.
 enum ArchPrctlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.arch_prctl, archPrctl),  // partial: FS/GS bases; CPUID faulting unavailable; no vDSO, AMX or shadow-stack codes
+        (.arch_prctl, syscall(archPrctl)),  // partial: FS/GS bases; CPUID faulting unavailable; no vDSO, AMX or shadow-stack codes
     ]
 
-    static func archPrctl(_ arguments: SyscallArguments) throws(Errno) -> Int64 {
+    /// arch_prctl(code, addr): `addr` is the new base for the SET codes,
+    /// where to store the base for the GET codes.
+    static func archPrctl(_ codeNumber: Int32, _ address: UserPointer<UInt64>) throws(Errno) -> Int64 {
         // Linux takes the code as an int: the upper half of the register is ignored.
-        guard let code = ArchPrctlCode(rawValue: Int32(truncatingIfNeeded: arguments.a0)) else { throw .EINVAL }
-        let address = arguments.a1
+        guard let code = ArchPrctlCode(rawValue: codeNumber) else { throw .EINVAL }
         switch code {
         case .ARCH_SET_FS:
-            UserSegmentBases.live.fs = try userBase(address)
+            UserSegmentBases.live.fs = try userBase(address.address)
         case .ARCH_SET_GS:
-            UserSegmentBases.live.gs = try userBase(address)
+            UserSegmentBases.live.gs = try userBase(address.address)
         case .ARCH_GET_FS:
-            try UserAccess.copyToUser(address, littleEndian(UserSegmentBases.live.fs))
+            try address.write(UserSegmentBases.live.fs)
         case .ARCH_GET_GS:
-            try UserAccess.copyToUser(address, littleEndian(UserSegmentBases.live.gs))
+            try address.write(UserSegmentBases.live.gs)
         case .ARCH_GET_CPUID:
             // CPUID runs normally: Apus never turns CPUID faulting on.
             return 1
@@ -37,11 +39,5 @@ enum ArchPrctlSyscalls {
     private static func userBase(_ address: UInt64) throws(Errno) -> UInt64 {
         guard address < MemoryLayout64.taskSize else { throw .EPERM }
         return address
-    }
-
-    private static func littleEndian(_ value: UInt64) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 8)
-        bytes.storeLittleEndian(value, at: 0)
-        return bytes
     }
 }

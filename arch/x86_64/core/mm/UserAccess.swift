@@ -36,7 +36,7 @@ public enum UserAccess {
     }
 
     /// Integers to user memory, as x86-64 stores them.
-    public static func copyToUser<T: FixedWidthInteger>(_ address: UInt64, _ values: [T]) throws(Errno) {
+    static func copyToUser<T: FixedWidthInteger>(_ address: UInt64, _ values: [T]) throws(Errno) {
         let size = values.count * MemoryLayout<T>.stride
         guard isUserRange(address, count: size) else { throw .EFAULT }
         let left = values.withUnsafeBytes { buffer in
@@ -46,12 +46,12 @@ public enum UserAccess {
     }
 
     /// A structure to user memory, laid out as its C counterpart.
-    public static func copyToUser<T: ByteLayout>(_ address: UInt64, _ value: T) throws(Errno) {
+    static func copyToUser<T: ByteLayout>(_ address: UInt64, _ value: T) throws(Errno) {
         try copyToUser(address, value.bytes())
     }
 
     /// A structure from user memory.
-    public static func copyFromUser<T: ByteLayoutDecodable>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
+    static func copyFromUser<T: ByteLayoutDecodable>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
         T(from: try copyFromUser(UInt8.self, count: T.size, at: address), at: 0)
     }
 
@@ -71,7 +71,7 @@ public enum UserAccess {
 
     /// A NUL-terminated string of at most `limit` bytes, without the NUL;
     /// ENAMETOOLONG when no NUL comes within the limit (Linux's getname rules).
-    public static func stringFromUser(_ address: UInt64, limit: Int) throws(Errno) -> [UInt8] {
+    static func stringFromUser(_ address: UInt64, limit: Int) throws(Errno) -> [UInt8] {
         guard limit >= 0, limit < Int.max else { throw .EFAULT }
         var bytes = [UInt8](repeating: 0, count: limit + 1)
         // Only the part below TASK_SIZE may be read; a string running past it is EFAULT.
@@ -85,18 +85,6 @@ public enum UserAccess {
         if length == Int64(readable) { throw readable == UInt64(limit + 1) ? .ENAMETOOLONG : .EFAULT }
         bytes.removeSubrange(Int(length)...)
         return bytes
-    }
-
-    public static func copyFromUser(_ address: UInt64, count: Int) throws(Errno) -> [UInt8] {
-        try copyFromUser(UInt8.self, count: count, at: address)
-    }
-
-    public static func putUser<T: FixedWidthInteger>(_ value: T, at address: UInt64) throws(Errno) {
-        try copyToUser(address, [value])
-    }
-
-    public static func getUser<T: FixedWidthInteger>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
-        try copyFromUser(T.self, count: 1, at: address)[0]
     }
 
     /// Where to resume when the instruction at `rip` faulted on a user

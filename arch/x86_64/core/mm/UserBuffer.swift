@@ -5,7 +5,7 @@ import Lib
 /// with its `size_t count`, checked by access_ok before any data moves).
 /// The range is checked once, for any 64-bit count without trapping;
 /// data then moves in pieces at offsets into it, so a huge buffer never
-/// needs a huge kernel copy.
+/// needs a huge kernel copy (`piece(at:length:)`).
 public struct UserBuffer: Sendable {
     public let start: UserPointer<UInt8>
     public let count: Int
@@ -38,13 +38,8 @@ public struct UserBuffer: Sendable {
         try start.read(count: count)
     }
 
-    /// `length` bytes from `offset` into the buffer.
-    public func read(count length: Int, at offset: Int) throws(Errno) -> [UInt8] {
-        try piece(at: offset, length: length).read()
-    }
-
-    /// Stores `bytes` from `offset` into the buffer; they must fit (EFAULT).
-    public func write(_ bytes: [UInt8], at offset: Int = 0) throws(Errno) {
-        try piece(at: offset, length: bytes.count).start.write(bytes)
+    /// Stores `bytes` at the start of the buffer; they must fit (EFAULT).
+    public func write(_ bytes: [UInt8]) throws(Errno) {
+        try piece(at: 0, length: bytes.count).start.write(bytes)
     }
 }

@@ -18,23 +18,16 @@ public struct UserPointer<Pointee>: SyscallArgument, Equatable, Sendable {
 
     public var isNull: Bool { address == 0 }
 
-    /// The pointer, or nil for NULL: for the many calls where NULL means "none".
-    public var nonNull: UserPointer? { isNull ? nil : self }
-
-    /// `offset` bytes on, as another type. An address beyond either end of
-    /// the 64-bit space becomes one no access accepts (EFAULT), rather than
-    /// trapping or wrapping around into user memory.
-    public func advanced<Other>(byBytes offset: Int64, as type: Other.Type = Other.self) -> UserPointer<Other> {
-        let (result, overflow) = offset >= 0
-            ? address.addingReportingOverflow(offset.magnitude)
-            : address.subtractingReportingOverflow(offset.magnitude)
-        return UserPointer<Other>(address: overflow ? UInt64.max : result)
-    }
-
-    /// `count` elements of `size` bytes on (Linux's pointer arithmetic), saturating as above.
+    /// `count` elements of `size` bytes on (Linux's pointer arithmetic).
+    /// An address beyond the 64-bit space becomes one no access accepts
+    /// (EFAULT), rather than trapping or wrapping around into user memory.
     fileprivate func advanced(by count: Int, size: Int) -> UserPointer {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
-        return overflow ? UserPointer(address: UInt64.max) : advanced(byBytes: Int64(bytes))
+        let distance = UInt64(bytes.magnitude)
+        let (result, outside) = bytes >= 0
+            ? address.addingReportingOverflow(distance)
+            : address.subtractingReportingOverflow(distance)
+        return UserPointer(address: overflow || outside ? UInt64.max : result)
     }
 }
 
