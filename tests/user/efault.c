@@ -71,6 +71,18 @@ int main(void)
     long n = syscall(SYS_writev, fd, vectors, 2);
     ok(n == 2 || (n == -1 && errno == EFAULT),
        "writev with a bad second buffer writes the first or is EFAULT");
+    /* Lengths near 2^64 are checked, never computed with: the kernel must not trap on them. */
+    char small[4];
+    fails_with(syscall(SYS_read, fd, small, (size_t)-1), EFAULT, "read of SIZE_MAX bytes is EFAULT");
+    fails_with(syscall(SYS_write, fd, small, (size_t)-1), EFAULT, "write of SIZE_MAX bytes is EFAULT");
+    fails_with(syscall(SYS_pread64, fd, small, (size_t)-1 / 2, 0), EFAULT,
+               "pread64 of SSIZE_MAX bytes is EFAULT");
+    struct iovec huge[1] = { { small, (size_t)-1 } };
+    fails_with(syscall(SYS_writev, fd, huge, 1), EINVAL,
+               "writev of an iov_len negative as ssize_t is EINVAL");
+    fails_with(syscall(SYS_readv, fd, vectors, 0x7fffffff), EINVAL, "readv of INT_MAX vectors is EINVAL");
+    fails_with(syscall(SYS_poll, small, (unsigned long)-1, 0), EINVAL,
+               "poll of ULONG_MAX descriptors is EINVAL");
     fails_with(syscall(SYS_pipe, high), EFAULT, "pipe into 0xffff800000000000 is EFAULT");
     fails_with(syscall(SYS_uname, high), EFAULT, "uname into 0xffff800000000000 is EFAULT");
     fails_with(syscall(SYS_getcwd, high, 4096), EFAULT, "getcwd into 0xffff800000000000 is EFAULT");
