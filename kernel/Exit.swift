@@ -33,11 +33,11 @@ extension Task {
     /// (Linux: exec_mm_release).
     public func mmRelease() {
         Futex.releaseRobustList(of: self)
-        if clearChildTID != 0, let space = mm, space.users > 1 {
-            try? UserPointer<UInt32>(address: clearChildTID).write(0)
-            Futex.wake(space: space, address: clearChildTID, shared: true, count: 1)
+        if !clearChildTID.isNull, let space = mm, space.users > 1 {
+            try? clearChildTID.write(0)
+            Futex.wake(space: space, address: clearChildTID.address, shared: true, count: 1)
         }
-        clearChildTID = 0
+        clearChildTID = .null
         completeVfork()
     }
 

@@ -111,8 +111,8 @@ extension Task {
         // A thread with its own stack must not inherit the parent's alternate stack (Linux: sas_ss_reset).
         if !flags.contains(.CLONE_VM) || flags.contains(.CLONE_VFORK) { child.alternateSignalStack = parent.alternateSignalStack }
         child.exitSignal = isThread ? nil : (flags.contains(.CLONE_PARENT) ? parent.group.leader?.exitSignal : arguments.exitSignal)
-        child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID.address : 0
-        child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID.address : 0
+        child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID : .null
+        child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID : .null
         child.segmentBases = UserSegmentBases.live
         if flags.contains(.CLONE_SETTLS) { child.segmentBases.fs = arguments.tls }
         return child
@@ -121,7 +121,7 @@ extension Task {
     /// The first thing a new task does in its own context (Linux:
     /// schedule_tail): store its TID where CLONE_CHILD_SETTID asked.
     func storeChildTID() {
-        if setChildTID != 0 { try? UserPointer<Int32>(address: setChildTID).write(pid) }
+        if !setChildTID.isNull { try? setChildTID.write(pid) }
     }
 
     /// Frees what a dead or zombie task no longer needs: its kernel stack and

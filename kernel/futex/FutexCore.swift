@@ -36,11 +36,11 @@ enum Futex {
     /// word still holds `expected` (else EAGAIN), until a matching wake
     /// (returns), the deadline in ns since boot (ETIMEDOUT) or a fatal
     /// signal (EINTR). EFAULT if the word cannot be read.
-    static func wait(space: AddressSpace, address: UInt64, shared: Bool, expected: UInt32, bitset: UInt32,
+    static func wait(space: AddressSpace, word: UserPointer<UInt32>, shared: Bool, expected: UInt32, bitset: UInt32,
                      deadline: UInt64?) throws(Errno) {
-        let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, address, shared: shared), bitset: bitset)
+        let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, word.address, shared: shared), bitset: bitset)
         try lock.withLockIrqSave { () throws(Errno) in
-            guard try UserPointer<UInt32>(address: address).read() == expected else { throw .EAGAIN }
+            guard try word.read() == expected else { throw .EAGAIN }
             table.enqueue(waiter)
         }
         let outcome = HRTimers.sleepInterruptible(until: deadline) { waiter.isWoken }
@@ -65,12 +65,12 @@ enum Futex {
     /// up to `wakeCount` waiters on the first word and moves up to
     /// `requeueCount` others to the second; with `expected`, only if the
     /// first word still holds it (EAGAIN). Returns woken plus moved.
-    static func requeue(space: AddressSpace, from source: UInt64, to target: UInt64, shared: Bool, wakeCount: Int,
-                        requeueCount: Int, expected: UInt32?) throws(Errno) -> Int {
-        let from = try key(space, source, shared: shared)
-        let to = try key(space, target, shared: shared)
+    static func requeue(space: AddressSpace, from source: UserPointer<UInt32>, to target: UserPointer<UInt32>, shared: Bool,
+                        wakeCount: Int, requeueCount: Int, expected: UInt32?) throws(Errno) -> Int {
+        let from = try key(space, source.address, shared: shared)
+        let to = try key(space, target.address, shared: shared)
         let result = try lock.withLockIrqSave { () throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
-            if let expected, try UserPointer<UInt32>(address: source).read() != expected { throw .EAGAIN }
+            if let expected, try source.read() != expected { throw .EAGAIN }
             return table.requeue(from: from, to: to, wakeCount: wakeCount, requeueCount: requeueCount)
         }
         for waiter in result.woken { Scheduler.wakeUp(waiter.owner) }
@@ -84,10 +84,10 @@ enum Futex {
     /// user memory and may be corrupt: it is followed at most
     /// ROBUST_LIST_LIMIT steps, and any fault ends the walk.
     static func releaseRobustList(of task: Task) {
-        let headAddress = task.robustListHead
-        task.robustListHead = 0
-        guard headAddress != 0, let space = task.mm,
-              let head = try? UserPointer<RobustListHead>(address: headAddress).read() else { return }
+        let list = task.robustListHead
+        task.robustListHead = .null
+        let headAddress = list.address
+        guard !list.isNull, let space = task.mm, let head = try? list.read() else { return }
         // The low bit of each link marks a priority-inheritance futex, which is not implemented.
         let pending = head.listOpPending & ~1
         var entry = head.next & ~1

@@ -44,12 +44,12 @@ public final class Task: SchedulableEntity {
 
     // What the C library asked the kernel to do at thread start and exit.
     /// CLONE_CHILD_SETTID: where the new thread stores its TID first thing (Linux: set_child_tid).
-    var setChildTID: UInt64 = 0
+    var setChildTID = UserPointer<Int32>.null
     /// CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the
     /// thread exits, which is how pthread_join waits (Linux: clear_child_tid).
-    var clearChildTID: UInt64 = 0
+    var clearChildTID = UserPointer<Int32>.null
     /// set_robust_list's head (Linux: robust_list); its futexes are released at exit.
-    var robustListHead: UInt64 = 0
+    var robustListHead = UserPointer<RobustListHead>.null
     /// A CLONE_VFORK child's parent sleeps on this until the child execs or exits (Linux: vfork_done).
     var vforkDone: Completion? = nil
 

@@ -28,13 +28,13 @@ enum FutexSyscalls {
         switch command {
         case .FUTEX_WAIT:
             let deadline = try deadline(timeout) { TimeUnits.saturatingSum(Timekeeping.monotonic, $0) }
-            try Futex.wait(space: space, address: address, shared: shared, expected: value, bitset: FutexCommand.FUTEX_BITSET_MATCH_ANY,
+            try Futex.wait(space: space, word: word, shared: shared, expected: value, bitset: FutexCommand.FUTEX_BITSET_MATCH_ANY,
                            deadline: deadline)
             return 0
         case .FUTEX_WAIT_BITSET:
             guard bitset != 0 else { throw .EINVAL }
             let deadline = try deadline(timeout) { realtime ? Timekeeping.monotonic(fromRealtime: $0) : $0 }
-            try Futex.wait(space: space, address: address, shared: shared, expected: value, bitset: bitset, deadline: deadline)
+            try Futex.wait(space: space, word: word, shared: shared, expected: value, bitset: bitset, deadline: deadline)
             return 0
         case .FUTEX_WAKE:
             _ = try Futex.key(space, address, shared: shared)
@@ -48,7 +48,7 @@ enum FutexSyscalls {
             let wakeCount = Int32(bitPattern: value)
             let requeueCount = Int32(truncatingIfNeeded: timeoutOrCount)
             guard wakeCount >= 0, requeueCount >= 0 else { throw .EINVAL }
-            return Int64(try Futex.requeue(space: space, from: address, to: word2.address, shared: shared, wakeCount: Int(wakeCount),
+            return Int64(try Futex.requeue(space: space, from: word, to: word2, shared: shared, wakeCount: Int(wakeCount),
                                            requeueCount: Int(requeueCount),
                                            expected: command == .FUTEX_CMP_REQUEUE ? bitset : nil))
         default:
@@ -67,9 +67,9 @@ enum FutexSyscalls {
 
     /// set_tid_address(tidptr): the word to clear and futex-wake when this
     /// thread exits (what CLONE_CHILD_CLEARTID sets at clone). Returns the TID.
-    static func setTidAddress(_ tid: UserPointer<UInt32>) throws(Errno) -> Int64 {
+    static func setTidAddress(_ tid: UserPointer<Int32>) throws(Errno) -> Int64 {
         let task = Scheduler.current
-        task.clearChildTID = tid.address
+        task.clearChildTID = tid
         return Int64(task.pid)
     }
 
@@ -77,7 +77,7 @@ enum FutexSyscalls {
     /// thread holds, released at its exit; `len` must be the header's size.
     static func setRobustList(_ head: UserPointer<RobustListHead>, _ length: UInt64) throws(Errno) -> Int64 {
         guard length == UInt64(RobustListHead.size) else { throw .EINVAL }
-        Scheduler.current.robustListHead = head.address
+        Scheduler.current.robustListHead = head
         return 0
     }
 
@@ -88,7 +88,7 @@ enum FutexSyscalls {
         let caller = Scheduler.current
         guard let task = pid == 0 ? caller : PidAllocation.task(pid) else { throw .ESRCH }
         guard task === caller || caller.credentials.maySignal(task.credentials) else { throw .EPERM }
-        try head.write(task.robustListHead)
+        try head.write(task.robustListHead.address)
         try length.write(UInt64(RobustListHead.size))
         return 0
     }
