@@ -291,7 +291,8 @@ enum WaitSyscalls {
     /// waitid(idtype, id, infop, options, rusage): returns 0 and describes
     /// the child in a siginfo; WNOWAIT leaves it waitable.
     static func waitid(_ type: Int32, _ id: Int32, _ infoPointer: UserPointer<Siginfo>,
-                       _ optionsArgument: ZeroExtended<WaitOptions>, _ usagePointer: UserPointer<Rusage>) throws(Errno) -> Int64 {
+                       _ optionsArgument: ZeroExtended<WaitOptions>,
+                       _ usagePointer: UserPointer<Rusage>) throws(Errno) -> Int64 {
         let options = try optionsArgument.value()
         let supported: WaitOptions = [.WNOHANG, .WNOWAIT, .WEXITED, .WSTOPPED, .WCONTINUED, .__WNOTHREAD, .__WCLONE, .__WALL]
         guard options.subtracting(supported).isEmpty,

@@ -14,7 +14,8 @@ enum BinfmtScript {
         try parameters.arguments.pushArgument(parameters.path)
         if let argument = line.argument { try parameters.arguments.pushArgument(argument) }
         try parameters.arguments.pushArgument(line.interpreter)
-        let interpreter = try Exec.openExecutable(PathArgument(path: line.interpreter, dirfd: .currentDirectory, allowEmpty: false))
+        let interpreter = try Exec.openExecutable(
+            PathArgument(path: line.interpreter, dirfd: .currentDirectory, allowEmpty: false))
         return .interpreter(interpreter, path: line.interpreter)
     }
 }

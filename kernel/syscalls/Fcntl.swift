@@ -47,7 +47,8 @@ enum FcntlSyscalls {
     /// lock one open for writing), but not kept: every lock is granted at
     /// once and F_GETLK never finds a conflicting one. Correct for one
     /// process; processes that lock against each other are not excluded.
-    private static func recordLock(_ command: FcntlCommand, file: File, at pointer: UserPointer<Flock>) throws(Errno) -> Int64 {
+    private static func recordLock(_ command: FcntlCommand, file: File,
+                                   at pointer: UserPointer<Flock>) throws(Errno) -> Int64 {
         var lock = try pointer.read()
         guard (0...2).contains(lock.l_whence) else { throw .EINVAL }
         switch lock.l_type {

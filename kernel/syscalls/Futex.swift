@@ -28,8 +28,8 @@ enum FutexSyscalls {
         switch command {
         case .FUTEX_WAIT:
             let deadline = try deadline(timeout) { TimeUnits.saturatingSum(Timekeeping.monotonic, $0) }
-            try Futex.wait(space: space, word: word, shared: shared, expected: value, bitset: FutexCommand.FUTEX_BITSET_MATCH_ANY,
-                           deadline: deadline)
+            try Futex.wait(space: space, word: word, shared: shared, expected: value,
+                           bitset: FutexCommand.FUTEX_BITSET_MATCH_ANY, deadline: deadline)
             return 0
         case .FUTEX_WAIT_BITSET:
             guard bitset != 0 else { throw .EINVAL }
@@ -84,7 +84,8 @@ enum FutexSyscalls {
     /// get_robust_list(pid, head_ptr, len_ptr): 0 for the caller. Reading
     /// another thread's is allowed as sending it a signal would be (Linux
     /// asks ptrace_may_access, which comes with ptrace).
-    static func getRobustList(_ pid: Int32, _ head: UserPointer<UInt64>, _ length: UserPointer<UInt64>) throws(Errno) -> Int64 {
+    static func getRobustList(_ pid: Int32, _ head: UserPointer<UInt64>,
+                              _ length: UserPointer<UInt64>) throws(Errno) -> Int64 {
         let caller = Scheduler.current
         guard let task = pid == 0 ? caller : PidAllocation.task(pid) else { throw .ESRCH }
         guard task === caller || caller.credentials.maySignal(task.credentials) else { throw .EPERM }

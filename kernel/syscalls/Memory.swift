@@ -87,13 +87,14 @@ enum MemorySyscalls {
         return 0
     }
 
-    static func mprotect(_ address: UInt64, _ length: UInt64, _ prot: ZeroExtended<MemoryProtection>) throws(Errno) -> Int64 {
+    static func mprotect(_ address: UInt64, _ length: UInt64,
+                         _ prot: ZeroExtended<MemoryProtection>) throws(Errno) -> Int64 {
         try space().protect(try pageRange(address, length), to: try protection(prot))
         return 0
     }
 
-    static func mremap(_ address: UInt64, _ oldLength: UInt64, _ newLength: UInt64, _ flagsArgument: ZeroExtended<MremapFlags>,
-                       _ newAddress: UInt64) throws(Errno) -> Int64 {
+    static func mremap(_ address: UInt64, _ oldLength: UInt64, _ newLength: UInt64,
+                       _ flagsArgument: ZeroExtended<MremapFlags>, _ newAddress: UInt64) throws(Errno) -> Int64 {
         let flags = try flagsArgument.value()
         guard flags.subtracting([.MREMAP_MAYMOVE, .MREMAP_FIXED]).isEmpty,
               !flags.contains(.MREMAP_FIXED) || flags.contains(.MREMAP_MAYMOVE) else { throw .EINVAL }
@@ -106,7 +107,8 @@ enum MemorySyscalls {
     /// MADV_DONTNEED (and MADV_FREE, which may act the same) private
     /// anonymous pages read back as zeros.
     static func madvise(_ address: UInt64, _ length: UInt64, _ adviceNumber: Int32) throws(Errno) -> Int64 {
-        guard address % MemoryLayout64.pageSize == 0, let advice = MemoryAdvice(rawValue: adviceNumber) else { throw .EINVAL }
+        guard address % MemoryLayout64.pageSize == 0,
+              let advice = MemoryAdvice(rawValue: adviceNumber) else { throw .EINVAL }
         guard length > 0 else { return 0 }
         let range = try pageRange(address, length)
         switch advice {

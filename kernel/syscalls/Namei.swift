@@ -34,7 +34,8 @@ enum NameiSyscalls {
         try mknod(PathArgument(path), mode: mode, device: device)
     }
 
-    static func mknodat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32, _ device: UInt32) throws(Errno) -> Int64 {
+    static func mknodat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32,
+                        _ device: UInt32) throws(Errno) -> Int64 {
         try mknod(PathArgument(path, dirfd: dirfd), mode: mode, device: device)
     }
 

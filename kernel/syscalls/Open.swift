@@ -15,7 +15,8 @@ enum OpenSyscalls {
         try open(PathArgument(path), flags: flags, mode: mode)
     }
 
-    static func openat(_ dirfd: FileDescriptor, _ path: UserString, _ flags: OpenFlags, _ mode: UInt32) throws(Errno) -> Int64 {
+    static func openat(_ dirfd: FileDescriptor, _ path: UserString, _ flags: OpenFlags,
+                       _ mode: UInt32) throws(Errno) -> Int64 {
         try open(PathArgument(path, dirfd: dirfd), flags: flags, mode: mode)
     }
 

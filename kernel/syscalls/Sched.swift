@@ -82,8 +82,10 @@ enum SchedSyscalls {
         return 0
     }
 
-    static func schedSetscheduler(_ pid: Int32, _ policyNumber: Int32, _ parameter: UserPointer<Int32>) throws(Errno) -> Int64 {
-        guard let policy = SchedPolicy(rawValue: policyNumber & ~SchedPolicyNumber.SCHED_RESET_ON_FORK) else { throw .EINVAL }
+    static func schedSetscheduler(_ pid: Int32, _ policyNumber: Int32,
+                                  _ parameter: UserPointer<Int32>) throws(Errno) -> Int64 {
+        let number = policyNumber & ~SchedPolicyNumber.SCHED_RESET_ON_FORK
+        guard let policy = SchedPolicy(rawValue: number) else { throw .EINVAL }
         try setScheduler(pid, policy: policy, parameter: parameter)
         return 0
     }

@@ -101,7 +101,8 @@ enum TimeSyscalls {
     }
 
     /// settimeofday(tv, tz): either may be NULL; the zone is only recorded.
-    static func settimeofday(_ timePointer: UserPointer<Timeval>, _ zonePointer: UserPointer<Timezone>) throws(Errno) -> Int64 {
+    static func settimeofday(_ timePointer: UserPointer<Timeval>,
+                             _ zonePointer: UserPointer<Timezone>) throws(Errno) -> Int64 {
         let time = timePointer.isNull ? nil : try timePointer.read()
         if let time, !(0..<1_000_000).contains(time.tv_usec) { throw .EINVAL }
         let zone = zonePointer.isNull ? nil : try zonePointer.read()
