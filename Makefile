@@ -2,6 +2,8 @@
 # The kernel is four Swift modules linked with assembly, layered so that
 # imports only point down:  ABI <- Lib <- Core (arch/x86_64/core, the only
 # unsafe code) <- Kernel (the rest of arch/x86_64, init, kernel, mm, drivers, fs).
+# The in-kernel self-tests (tests/kernel) are a fifth module above Kernel,
+# linked only into the test image build/apus-test.elf (Linux: CONFIG_KUNIT).
 
 SWIFT_BIN ?= $(dir $(shell command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))
 SWIFTC    := $(SWIFT_BIN)swiftc
@@ -18,15 +20,18 @@ CORE := $(ARCH)/core
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
   -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
   -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
-  -I $(B)/modules -I $(CORE)/include -I tests/kernel
+  -I $(B)/modules -I $(CORE)/include
 SAFE_FLAGS := -strict-memory-safety -warnings-as-errors
 
 ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
 LIB_SRC    := $(sort $(shell find lib -name '*.swift'))
 CORE_SRC   := $(sort $(shell find $(CORE) -name '*.swift'))
-KERNEL_SRC := $(sort $(shell find $(ARCH) init kernel mm drivers fs tests/kernel -name '*.swift' ! -path '$(CORE)/*'))
-ASM_SRC    := $(sort $(shell find $(CORE) tests/kernel -name '*.S' ! -name '*.lds.S'))
+KERNEL_SRC := $(sort $(shell find $(ARCH) init kernel mm drivers fs -name '*.swift' ! -path '$(CORE)/*'))
+ASM_SRC    := $(sort $(shell find $(CORE) -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
+TEST_SRC   := $(sort $(shell find tests/kernel -name '*.swift'))
+TEST_ASM   := $(sort $(shell find tests/kernel -name '*.S'))
+TEST_HDR   := $(wildcard tests/kernel/*.h tests/kernel/module.modulemap)
 ARCH_HDR   := $(wildcard $(CORE)/include/* $(CORE)/boot/*.h $(CORE)/kernel/*.h)
 
 .PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests
@@ -39,6 +44,7 @@ help:
 	@echo "make            build build/apus.elf"
 	@echo "make run        boot Apus in QEMU on this terminal (Ctrl-A X quits)"
 	@echo "make test       host unit tests + in-kernel self-tests + boot checks"
+	@echo "make $(B)/apus-test.elf   the kernel with its self-tests (apus.selftest=)"
 	@echo "make debug      boot halted with QEMU's gdb stub"
 	@echo "make iso        GRUB (Multiboot2) image build/apus.iso"
 	@echo "make bench      time from QEMU start to the first kernel line"
@@ -58,11 +64,13 @@ $(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_
 # syscall tables need; until Kernel builds in Swift 6 mode, ask for it alone.
 $(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(SAFE_FLAGS) \
   -enable-upcoming-feature InferSendableFromCaptures))
+$(eval $(call swift_module,SelfTests,$(TEST_SRC),$(B)/modules/Kernel.swiftmodule $(TEST_HDR),$(SAFE_FLAGS) -I tests/kernel \
+  -enable-upcoming-feature InferSendableFromCaptures))
 
 $(B)/obj $(B)/modules:
 	mkdir -p $@
 
-$(B)/obj/%.o: %.S $(ARCH_HDR) $(wildcard tests/kernel/*.h)
+$(B)/obj/%.o: %.S $(ARCH_HDR)
 	@mkdir -p $(dir $@)
 	$(CLANG) -target x86_64-unknown-none-elf -I $(CORE) -c $< -o $@
 
@@ -94,20 +102,33 @@ $(B)/vmlinux.lds: $(CORE)/kernel/vmlinux.lds.S $(CORE)/boot/layout.h
 	@mkdir -p $(B)
 	$(CLANG) -E -P -x c -I $(CORE) $< -o $@
 
-SWIFT_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o
+KERNEL_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o $(ASM_OBJ)
+TEST_ASM_OBJ := $(patsubst %.S,$(B)/obj/%.o,$(TEST_ASM))
+TEST_OBJ   := $(B)/obj/SelfTests.o $(TEST_ASM_OBJ)
+$(TEST_ASM_OBJ): $(wildcard tests/kernel/*.h)
 # String's Unicode tables (normalisation, grapheme breaks) come from the toolchain.
 UNICODE_TABLES := $(SWIFT_BIN)../lib/swift/embedded/x86_64-unknown-none-elf/libswiftUnicodeDataTables.a
 LINK = $(LLD) -nostdlib -static -z max-page-size=4096 --no-dynamic-linker -T $(B)/vmlinux.lds
 
+# One kernel image: $(call kernel_image,name,objects,extra link flags) links $(B)/name.elf.
 # Two links, as Linux's kallsyms does: the first image's symbols are encoded
 # into a section placed after all code, and the second link fills it in.
-$(B)/apus.elf: $(SWIFT_OBJ) $(ASM_OBJ) $(B)/vmlinux.lds $(B)/kallsyms-tool tools/kallsyms.sh tools/check-image.sh
-	$(CLANG) -target x86_64-unknown-none-elf -c -x assembler /dev/null -o $(B)/obj/kallsyms-empty.o
-	$(LINK) $(SWIFT_OBJ) $(ASM_OBJ) $(B)/obj/kallsyms-empty.o $(UNICODE_TABLES) -o $(B)/apus.pass1.elf
-	tools/kallsyms.sh $(B)/apus.pass1.elf $(B)/kallsyms-tool $(B)/kallsyms.bin
-	$(CLANG) -target x86_64-unknown-none-elf -c tools/kallsyms-section.S -DKALLSYMS_BIN='"$(B)/kallsyms.bin"' -o $(B)/obj/kallsyms.o
-	$(LINK) $(SWIFT_OBJ) $(ASM_OBJ) $(B)/obj/kallsyms.o $(UNICODE_TABLES) -o $@
-	tools/check-image.sh $(B)/apus.pass1.elf $@
+define kernel_image
+$(B)/$(1).elf: $(2) $(B)/obj/kallsyms-empty.o $(B)/vmlinux.lds $(B)/kallsyms-tool tools/kallsyms.sh tools/check-image.sh
+	$(LINK) $(3) $(2) $(B)/obj/kallsyms-empty.o $(UNICODE_TABLES) -o $(B)/$(1).pass1.elf
+	tools/kallsyms.sh $(B)/$(1).pass1.elf $(B)/kallsyms-tool $(B)/$(1).kallsyms.bin
+	$(CLANG) -target x86_64-unknown-none-elf -c tools/kallsyms-section.S \
+	  -DKALLSYMS_BIN='"$(B)/$(1).kallsyms.bin"' -o $(B)/obj/$(1).kallsyms.o
+	$(LINK) $(3) $(2) $(B)/obj/$(1).kallsyms.o $(UNICODE_TABLES) -o $$@
+	tools/check-image.sh $(B)/$(1).pass1.elf $$@
+endef
+$(B)/obj/kallsyms-empty.o: | $(B)/obj
+	$(CLANG) -target x86_64-unknown-none-elf -c -x assembler /dev/null -o $@
+
+# Without tests/kernel, init's self-test hook is the kernel's own "not built
+# in" notice (Linux: the CONFIG_KUNIT=n stub of kunit_run_all_tests).
+$(eval $(call kernel_image,apus,$(KERNEL_OBJ),--defsym=apus_selftests_run=apus_selftests_absent))
+$(eval $(call kernel_image,apus-test,$(KERNEL_OBJ) $(TEST_OBJ),))
 
 # A host program that encodes the symbol table with the kernel's own Lib code.
 $(B)/kallsyms-tool: tools/kallsyms/main.swift lib/Kallsyms.swift lib/IntegerFormatting.swift

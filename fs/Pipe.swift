@@ -15,28 +15,13 @@ import Lib
 final class Pipe: FileOperations {
     private let lock = SpinLock()
     private var buffer = ByteRing(capacity: PipeLimits.defaultCapacity)
-    private var readers = 0
-    private var writers = 0
+    /// A new pipe has one end of each.
+    private var readers = 1
+    private var writers = 1
     /// Readers wait here for bytes or the last writer's close.
     private let readWait = WaitQueue()
     /// Writers wait here for room or the last reader's close.
     private let writeWait = WaitQueue()
-
-    /// The two ends of a new pipe, `flags` holding O_NONBLOCK if wanted
-    /// (Linux: create_pipe_files).
-    static func makeEnds(flags: OpenFlags) -> (reader: File, writer: File) {
-        let pipe = Pipe()
-        let inode = Inode(
-            superBlock: Pipefs.place.mount.superBlock, mode: FileMode.S_IFIFO | 0o600,
-            operations: PipefsInodeOperations.shared, fileOperations: pipe)
-        let name = Array("pipe:[\(inode.ino)]".utf8)
-        let path = Path(mount: Pipefs.place.mount, dentry: Dentry(pseudo: name, inode: inode))
-        let status = flags.intersection(.O_NONBLOCK)
-        pipe.readers = 1
-        pipe.writers = 1
-        return (File(path: path, inode: inode, flags: status.union(.O_RDONLY), operations: pipe),
-                File(path: path, inode: inode, flags: status.union(.O_WRONLY), operations: pipe))
-    }
 
     var isStream: Bool { true }
 
@@ -139,6 +124,20 @@ final class Pipe: FileOperations {
         readWait.wakeUpAll()
         writeWait.wakeUpAll()
     }
+}
+
+/// The two ends of a new pipe, `flags` holding O_NONBLOCK if wanted
+/// (Linux: create_pipe_files).
+public func createPipeFiles(flags: OpenFlags) -> (reader: File, writer: File) {
+    let pipe = Pipe()
+    let inode = Inode(
+        superBlock: Pipefs.place.mount.superBlock, mode: FileMode.S_IFIFO | 0o600,
+        operations: PipefsInodeOperations.shared, fileOperations: pipe)
+    let name = Array("pipe:[\(inode.ino)]".utf8)
+    let path = Path(mount: Pipefs.place.mount, dentry: Dentry(pseudo: name, inode: inode))
+    let status = flags.intersection(.O_NONBLOCK)
+    return (File(path: path, inode: inode, flags: status.union(.O_RDONLY), operations: pipe),
+            File(path: path, inode: inode, flags: status.union(.O_WRONLY), operations: pipe))
 }
 
 /// The internal filesystem pipes' inodes belong to (Linux: pipefs, whose

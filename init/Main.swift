@@ -75,7 +75,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Devtmpfs.mount()
     consoleOnRootfs()
     pr_info("Apus booted.")
-    if let selection = commandLine.value(of: "apus.selftest") { SelfTests.run(selection: selection) }
+    if let selection = commandLine.value(of: "apus.selftest") { runSelfTests(selection: selection) }
     InitProcess.start(commandLine)
     return 0
 }

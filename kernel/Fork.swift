@@ -138,7 +138,7 @@ extension Task {
     /// Removes a task for good: its pid, its place among its parent's
     /// children, and (for a group leader) the group's hold on it (Linux:
     /// release_task, after wait() or for a thread or kernel thread at once).
-    func reap() {
+    public func reap() {
         PidAllocation.free(pid)
         TaskList.lock.withLockIrqSave {
             parent?.children.removeAll { $0 === self }

@@ -10,7 +10,7 @@ public enum KernelPaging {
     nonisolated(unsafe) public private(set) static var directMapEnd: UInt64 = 0
 
     /// Frames for page tables: memblock before the buddy allocator exists, the buddy allocator after.
-    static func allocateTableFrame() -> PhysAddr? {
+    public static func allocateTableFrame() -> PhysAddr? {
         if PageAllocator.isReady { return PageAllocator.allocateZeroedPage() }
         return EarlyMemory.allocate(bytes: MemoryLayout64.pageSize)
     }

@@ -1,13 +1,15 @@
-# Test, run, debug, ISO and benchmark targets. Included from the top-level Makefile, which
-# defines B (build directory), QEMU and the $(B)/apus.elf rule and declares these targets
-# phony. See docs/testing.md.
+# Test, run, debug, ISO and benchmark targets. Included from the top-level Makefile,
+# which defines B (build directory), QEMU and the rules of $(B)/apus.elf and of the test image
+# $(B)/apus-test.elf, and declares these targets phony. See docs/testing.md.
 #
 #   make test                  every tier; ends with `N passed, N failed`, fails if N failed > 0
 #   make test-host             only `swift test`
 #   make test-kernel           only the QEMU boots (RUNS="boot oops" picks some; see
 #                              tools/test/run-kernel-tests.sh --list)
 #   make run                   Apus on this terminal (Ctrl-A X quits); RUN_MEM=, RUN_CMDLINE=,
-#                              RUN_INITRD= (default $(B)/initramfs.cpio.gz: busybox, a shell)
+#                              RUN_INITRD= (default $(B)/initramfs.cpio.gz: busybox, a shell),
+#                              RUN_KERNEL= (default $(B)/apus.elf; $(B)/apus-test.elf has the
+#                              self-tests of apus.selftest=)
 #   make debug                 the same, halted for gdb (prints the gdb command)
 #   make iso                   $(B)/apus.iso (GRUB, Multiboot2)
 #   make bench                 QEMU launch -> first kernel line, median and min
@@ -18,7 +20,8 @@ RUN_MEM     ?= 256M
 RUN_CMDLINE ?= console=ttyS0
 RUNS        ?=
 RUN_INITRD  ?= $(B)/initramfs.cpio.gz
-QEMU_RUN_ARGS = -kernel $(B)/apus.elf -m $(RUN_MEM) -display none -no-reboot \
+RUN_KERNEL  ?= $(B)/apus.elf
+QEMU_RUN_ARGS = -kernel $(RUN_KERNEL) -m $(RUN_MEM) -display none -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -append "$(RUN_CMDLINE)" -initrd $(RUN_INITRD)
 TEST_ENV = MAKE="$(MAKE)" B="$(B)" QEMU="$(QEMU)"
 
@@ -36,14 +39,14 @@ test-kernel: deps
 
 # QEMU's exit status is reported, not treated as an error: a self-test run ends with status 1
 # (all passed) or 3 (something failed), see docs/testing.md.
-run: deps $(B)/apus.elf $(RUN_INITRD)
+run: deps $(RUN_KERNEL) $(RUN_INITRD)
 	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio || echo "QEMU exit status $$?"
 
-debug: deps $(B)/apus.elf $(RUN_INITRD)
+debug: deps $(RUN_KERNEL) $(RUN_INITRD)
 	@tools/install-deps.sh --debug
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo ""
-	@echo "    gdb $(B)/apus.elf -ex 'target remote :1234'"
+	@echo "    gdb $(RUN_KERNEL) -ex 'target remote :1234'"
 	@echo ""
 	@echo "(then e.g. 'hbreak start_kernel', 'continue'). Ctrl-A X here quits QEMU."
 	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio -s -S || echo "QEMU exit status $$?"

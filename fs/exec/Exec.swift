@@ -26,7 +26,7 @@ struct NewProgram {
 /// address space. Only then, at the point of no return, does the task
 /// switch to the new program; an error before that returns to the old one,
 /// which has not been touched.
-enum Exec {
+public enum Exec {
     /// How many times a script may name another script as its interpreter
     /// before exec gives up with ELOOP (Linux: exec_binprm's depth > 5).
     static let maximumInterpreterDepth = 5
@@ -80,7 +80,7 @@ enum Exec {
     /// Runs a program from the kernel (Linux: kernel_execve): how pid 1
     /// becomes init. On success the calling kernel thread turns into a user
     /// process, which starts when the thread's function returns.
-    static func kernelExecve(_ path: String, arguments: [String], environment: [String]) throws(Errno) {
+    public static func kernelExecve(_ path: String, arguments: [String], environment: [String]) throws(Errno) {
         let strings = (arguments + environment).map { Array($0.utf8) }
         let argumentIndices = (0 ..< arguments.count).map(UInt64.init)
         let environmentIndices = (arguments.count ..< strings.count).map(UInt64.init)

@@ -175,7 +175,7 @@ public final class Task: SchedulableEntity {
     /// user process this way, as Linux's kernel_init does when it runs init.
     /// Nothing here can fail: exec calls it only once the new program is
     /// completely built, and after `killOtherThreadsForExec`.
-    func startUserProgram(in space: AddressSpace, rip: UInt64, rsp: UInt64) {
+    public func startUserProgram(in space: AddressSpace, rip: UInt64, rsp: UInt64) {
         let oldSpace = mm
         let wasKernelThread = flags.contains(.kernelThread)
         // Whoever waits for the old memory to be let go: a vfork parent, a

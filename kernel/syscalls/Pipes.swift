@@ -22,7 +22,7 @@ enum PipeSyscalls {
     /// two ints (Linux: do_pipe2). If they cannot be stored, both are closed.
     private static func makePipe(at descriptors: UserPointer<Int32>, flags: OpenFlags) throws(Errno) -> Int64 {
         let files = Scheduler.current.files
-        let ends = Pipe.makeEnds(flags: flags)
+        let ends = createPipeFiles(flags: flags)
         let closeOnExec = flags.contains(.O_CLOEXEC)
         let reader = try files.install(ends.reader, closeOnExec: closeOnExec)
         let writer: Int32

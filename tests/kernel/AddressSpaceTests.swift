@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Kernel
 import Lib
 
 /// mremap and madvise on a process address space, checked through its page

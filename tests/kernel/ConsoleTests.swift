@@ -1,4 +1,5 @@
 import ABI
+import Kernel
 import Lib
 
 /// The serial console's input path end to end: the harness types lines into

@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Kernel
 import Lib
 
 /// Descriptor tables, pipes, character devices and the locking between
@@ -69,7 +70,7 @@ enum FileTests {
 
     /// A new pipe's ends in `table`, held nowhere else.
     private static func installPipe(in table: FileTable) throws(Errno) -> (reader: Int32, writer: Int32) {
-        let ends = Pipe.makeEnds(flags: [])
+        let ends = createPipeFiles(flags: [])
         return (try table.install(ends.reader), try table.install(ends.writer))
     }
 
@@ -77,7 +78,7 @@ enum FileTests {
 
     static func pipes(_ t: inout TestReporter) {
         do throws(Errno) {
-            var ends: (reader: File, writer: File)? = Pipe.makeEnds(flags: [])
+            var ends: (reader: File, writer: File)? = createPipeFiles(flags: [])
             let reader = ends!.reader
             _ = try ends!.writer.write(b("first "))
             _ = try ends!.writer.write(b("second"))
@@ -95,11 +96,11 @@ enum FileTests {
             let last = try reader.read(count: 100), end = try reader.read(count: 100)
             t.check(last == b("last") && end.isEmpty, "files: after the last writer closes, the data then end-of-file")
 
-            let lonelyWriter = Pipe.makeEnds(flags: []).writer
+            let lonelyWriter = createPipeFiles(flags: []).writer
             t.check(errorOf(try lonelyWriter.write(b("x"))) == .EPIPE,
                     "files: writing a pipe without readers is EPIPE")
 
-            let nonBlocking = Pipe.makeEnds(flags: .O_NONBLOCK)
+            let nonBlocking = createPipeFiles(flags: .O_NONBLOCK)
             t.check(errorOf(try nonBlocking.reader.read(count: 10)) == .EAGAIN, "files: O_NONBLOCK read of an empty pipe is EAGAIN")
             let block = [UInt8](repeating: 7, count: PipeLimits.atomicWriteSize)
             var filled = 0
@@ -119,7 +120,7 @@ enum FileTests {
     /// records while this thread reads: four times the capacity, so both
     /// sides sleep; every record arrives whole and in order.
     static func blockingPipes(_ t: inout TestReporter) {
-        let ends = Pipe.makeEnds(flags: [])
+        let ends = createPipeFiles(flags: [])
         let records = 64, size = PipeLimits.atomicWriteSize
         let writer = ends.writer
         let finished = Completion()
@@ -143,7 +144,7 @@ enum FileTests {
     /// A task's exit closes its files: a thread that holds the only write
     /// end in its own table exits, and the reader sees end-of-file.
     static func exitClosesFiles(_ t: inout TestReporter) {
-        var ends: (reader: File, writer: File)? = Pipe.makeEnds(flags: [])
+        var ends: (reader: File, writer: File)? = createPipeFiles(flags: [])
         let reader = ends!.reader
         let installed = Completion()
         let holder = KThreads.createUserModeThread(name: "pipe-holder") { [ends] in
@@ -202,7 +203,7 @@ enum FileTests {
     /// A reader asleep on an empty pipe must not hold the VFS lock: other
     /// tasks keep working on the tree, and the reader wakes for data.
     static func sleepingReadersHoldNoVFSLock(_ t: inout TestReporter) {
-        let ends = Pipe.makeEnds(flags: [])
+        let ends = createPipeFiles(flags: [])
         let reader = ends.reader
         let result = Locked<[UInt8]?>(nil)
         let done = Completion()

@@ -1,4 +1,5 @@
 import Core
+import Kernel
 import Lib
 
 /// Buddy allocator stress (Linux has similar checks in mm/page_alloc debug

@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Kernel
 import Lib
 
 /// CFS under real load: three CPU-bound kernel threads at nice -5, 0 and 5

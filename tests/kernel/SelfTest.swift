@@ -1,4 +1,5 @@
 import Core
+import Kernel
 import Lib
 
 /// In-kernel self-tests, chosen with `apus.selftest=NAME[,NAME...]|all` and
@@ -70,6 +71,11 @@ public enum SelfTests {
         Machine.powerOff(code: reporter.failed == 0 ? 0 : 1)
     }
 }
+
+/// init's self-test hook (init/SelfTestHook.swift), defined only in this
+/// module: linking it is what makes build/apus-test.elf a test image.
+@_silgen_name("apus_selftests_run")
+public func runSelfTests(selection: String) { SelfTests.run(selection: selection) }
 
 /// A small deterministic generator for stress tests (xorshift64*).
 struct TestRandom {

@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Kernel
 import Lib
 import UserTestPrograms
 

@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Kernel
 import Lib
 
 /// The VFS, ramfs and the initramfs unpacker, worked through the calls the

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Boot build/apus.elf under QEMU in several configurations and check the serial logs.
+"""Boot the kernel under QEMU in several configurations and check the serial logs: runs with
+`apus.selftest=` boot the test image build/apus-test.elf, the others build/apus.elf.
 
     tools/test/run-kernel-tests.sh              all runs
     tools/test/run-kernel-tests.sh --list       the run names
@@ -7,6 +8,7 @@
     tools/test/run-kernel-tests.sh -j1          one QEMU at a time
 
 Environment: QEMU (default qemu-system-x86_64), APUS_KERNEL (default build/apus.elf),
+APUS_TEST_KERNEL (default build/apus-test.elf),
 APUS_TEST_TIMEOUT (seconds per boot, default 120; the -m 4G run gets twice that),
 APUS_TEST_JOBS (QEMUs in parallel, default: number of CPUs, at most 4).
 
@@ -38,12 +40,14 @@ BUILD = os.environ.get('B', 'build')
 LOGS = os.path.join(BUILD, 'test-logs')
 QEMU = os.environ.get('QEMU', 'qemu-system-x86_64')
 KERNEL = os.environ.get('APUS_KERNEL', os.path.join(BUILD, 'apus.elf'))
+# The kernel with its self-tests linked in (tests/kernel): what `apus.selftest=` runs boot.
+TEST_KERNEL = os.environ.get('APUS_TEST_KERNEL', os.path.join(BUILD, 'apus-test.elf'))
 BASE_TIMEOUT = int(os.environ.get('APUS_TEST_TIMEOUT', '120'))
 INITRD = os.path.join(BUILD, 'test-initrd.bin')
 INITRD_SIZE = 16 * 1024 * 1024
 PVH_KERNEL = os.path.join(LOGS, 'apus-pvh.elf')
-# The exec self-test's program (tests/kernel/user/exec_check.c), which make builds with the kernel,
-# as /init of two small initramfs archives: one that runs it, one whose /init cannot run.
+# The exec self-test's program (tests/kernel/user/exec_check.c), which make builds with the test
+# image, as /init of two small initramfs archives: one that runs it, one whose /init cannot run.
 EXEC_CHECK = os.path.join(BUILD, 'user', 'exec-check')
 INIT_INITRAMFS = os.path.join(LOGS, 'init-exec-check.cpio')
 BROKEN_INIT_INITRAMFS = os.path.join(LOGS, 'init-broken.cpio')
@@ -118,29 +122,30 @@ def has_pvh_note(image):
 
 
 def make_pvh_copy():
-    """A copy of the kernel whose Multiboot v1 magic is zeroed, so QEMU falls back to PVH."""
-    with open(KERNEL, 'rb') as f:
+    """A copy of the test kernel whose Multiboot v1 magic is zeroed, so QEMU falls back to PVH."""
+    with open(TEST_KERNEL, 'rb') as f:
         image = bytearray(f.read())
     if not has_pvh_note(image):
         raise PrepError('%s has no PVH ELF note (Xen note type 18, XEN_ELFNOTE_PHYS32_ENTRY)'
-                        % KERNEL)
+                        % TEST_KERNEL)
     off = find_multiboot1_header(image)
     if off is None:
         raise PrepError('no Multiboot v1 header (0x1BADB002 with a valid checksum) in the '
-                        'first 8 KiB of %s' % KERNEL)
+                        'first 8 KiB of %s' % TEST_KERNEL)
     image[off:off + 4] = b'\0\0\0\0'
     if find_multiboot1_header(image) is not None:
-        raise PrepError('%s has a second Multiboot v1 header' % KERNEL)
+        raise PrepError('%s has a second Multiboot v1 header' % TEST_KERNEL)
     with open(PVH_KERNEL, 'wb') as f:
         f.write(image)
 
 
 def make_test_iso():
     if shutil.which('grub-file'):
-        r = subprocess.run(['grub-file', '--is-x86-multiboot2', KERNEL])
+        r = subprocess.run(['grub-file', '--is-x86-multiboot2', TEST_KERNEL])
         if r.returncode != 0:
-            raise PrepError('%s has no Multiboot2 header (grub-file --is-x86-multiboot2)' % KERNEL)
-    r = subprocess.run(['tools/make-iso.sh', '-o', TEST_ISO, '-k', KERNEL, '-i', INITRD,
+            raise PrepError('%s has no Multiboot2 header (grub-file --is-x86-multiboot2)'
+                            % TEST_KERNEL)
+    r = subprocess.run(['tools/make-iso.sh', '-o', TEST_ISO, '-k', TEST_KERNEL, '-i', INITRD,
                         '-c', 'console=ttyS0 apus.selftest=all'],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:
@@ -150,8 +155,7 @@ def make_test_iso():
 def make_init_initramfs():
     """/init = exec-check; and an /init script whose interpreter does not exist. Both made
     by tools/mkinitramfs, the tool every initramfs of the project comes from."""
-    if not os.path.exists(EXEC_CHECK):
-        raise PrepError('%s does not exist (make builds it with the kernel)' % EXEC_CHECK)
+    made_by_make(EXEC_CHECK)()
     for archive, init in ((INIT_INITRAMFS, None), (BROKEN_INIT_INITRAMFS, b'#!/no/such/interpreter\n')):
         with tempfile.TemporaryDirectory() as root:
             target = os.path.join(root, 'init')
@@ -215,6 +219,10 @@ def initramfs_counts(path):
 # ---------------------------------------------------------------------------------------------
 # The runs
 
+# The kinds of run that ask for self-tests (`apus.selftest=`), which only the test image has.
+SELFTEST_KINDS = ('selftest', 'unknown', 'oops')
+
+
 class Run:
     def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
                  kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None,
@@ -226,7 +234,8 @@ class Run:
         self.append = append
         self.timeout = int(BASE_TIMEOUT * timeout_factor)
         self.initrd = initrd
-        self.kernel = kernel
+        # Runs that ask for self-tests boot the image that has them.
+        self.kernel = kernel or (TEST_KERNEL if kind in SELFTEST_KINDS else KERNEL)
         self.cdrom = cdrom
         self.protocol = protocol
         self.prepare = prepare
@@ -244,7 +253,7 @@ class Run:
         if self.cdrom:
             cmd += ['-cdrom', self.cdrom]
         else:
-            cmd += ['-kernel', self.kernel or KERNEL]
+            cmd += ['-kernel', self.kernel]
         cmd += ['-m', self.mem, '-display', 'none', '-monitor', 'none',
                 # Typed input needs the serial line on stdin/stdout (QEMU 7's file backend is
                 # output only); execute() connects them to the typed bytes and the log.
@@ -296,10 +305,14 @@ RUNS = [
                   ('checks pass', r'^exec-check: init ok$'),
                   ('exit panics', r'^Kernel panic - not syncing: Attempted to kill init! '
                                   r'exitcode=0x00000000$')]),
-    # /init exists but cannot run: the other places are tried, then Linux's panic.
-    Run('no-init', '-m 64M, broken /init', 'init', '64M', 'console=ttyS0 panic=-1',
+    # /init exists but cannot run: the other places are tried, then Linux's panic. The
+    # kernel without self-tests says so when asked for them, and boots on.
+    Run('no-init', '-m 64M, broken /init', 'init', '64M',
+        'console=ttyS0 panic=-1 apus.selftest=all',
         initramfs=BROKEN_INIT_INITRAMFS, prepare=make_init_initramfs,
-        expected=[('runs /init', r'^Run /init as init process$'),
+        expected=[('has no self-tests', r'^apus\.selftest=all: self-tests are not built into '
+                                        r'this kernel'),
+                  ('runs /init', r'^Run /init as init process$'),
                   ('reports the failure', r'^Failed to execute /init \(error -2\)$'),
                   ('tries /sbin/init', r'^Run /sbin/init as init process$'),
                   ('tries /bin/sh', r'^Run /bin/sh as init process$'),
@@ -440,9 +453,9 @@ def do_run(run, initrd_info, lock):
         except PrepError as e:
             r = sl.Result(False, 'kernel boot %s %s' % (run.name, run.label), str(e))
             return r.lines(), [r]
-    if not (run.cdrom or os.path.exists(run.kernel or KERNEL)):
+    if not (run.cdrom or os.path.exists(run.kernel)):
         r = sl.Result(False, 'kernel boot %s %s' % (run.name, run.label),
-                      '%s does not exist (run make)' % (run.kernel or KERNEL))
+                      '%s does not exist (run make %s)' % (run.kernel, run.kernel))
         return r.lines(), [r]
     status, elapsed, stderr = execute(run)
     log, results = check_run(run, status, initrd_info)
@@ -485,9 +498,10 @@ def main():
     runs = [r for r in RUNS if r.name in args.runs or not args.runs]
 
     os.makedirs(LOGS, exist_ok=True)
-    if not os.path.exists(KERNEL):
-        print(sl.Result(False, 'kernel image', '%s does not exist (run make)' % KERNEL))
-        return 1
+    for image in sorted({TEST_KERNEL if r.kind in SELFTEST_KINDS else KERNEL for r in runs}):
+        if not os.path.exists(image):
+            print(sl.Result(False, 'kernel image', '%s does not exist (run make %s)' % (image, image)))
+            return 1
     initrd_info = make_initrd() if any(r.initrd for r in runs) else None
 
     lock = threading.Lock()

@@ -11,8 +11,9 @@
 #            tools/gen-syscall-docs.py (tools/test/test_syscall_docs.py); tests/user passes on
 #            the host's Linux (tools/test/user_linux.py)
 #   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
-#   kernel   build/apus.elf under QEMU: in-kernel self-tests (TAP), boot log, oops, PVH, ISO;
-#            `user` (busybox and tests/user as /init) only when named: kernel user
+#   kernel   build/apus.elf and the test image build/apus-test.elf; no self-test code in the
+#            first (tools/test/check-no-selftests.sh); both under QEMU: in-kernel self-tests
+#            (TAP), boot log, oops, init, PVH, ISO, busybox sh, tests/user as /init
 # Every result is a line `PASS name` or `FAIL name: reason`; the tally counts them.
 # Logs: build/test-logs/ (host.log, build.log, <run>.log, results.txt).
 set -u
@@ -33,7 +34,7 @@ kernel_runs=()
 for arg in "$@"; do
     case "$arg" in
         harness|host|kernel) tiers+=("$arg") ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) kernel_runs+=("$arg") ;;
     esac
 done
@@ -81,12 +82,13 @@ tier_host() {
 }
 
 tier_kernel() {
-    echo "== kernel: $MAKE $B/apus.elf (log: $LOGS/build.log)"
-    if ! $MAKE -s "$B/apus.elf" > "$LOGS/build.log" 2>&1; then
-        result "FAIL kernel build: $MAKE $B/apus.elf failed"
+    echo "== kernel: $MAKE $B/apus.elf $B/apus-test.elf (log: $LOGS/build.log)"
+    if ! $MAKE -s "$B/apus.elf" "$B/apus-test.elf" > "$LOGS/build.log" 2>&1; then
+        result "FAIL kernel build: $MAKE $B/apus.elf $B/apus-test.elf failed"
         tail -n 30 "$LOGS/build.log" | sed 's/^/    /'
         return
     fi
+    run_tier kernel tools/test/check-no-selftests.sh "$B/apus.elf" "$B/apus-test.elf"
     echo "== kernel: QEMU boots (logs: $LOGS/<run>.log)"
     run_tier kernel tools/test/run-kernel-tests.sh "${kernel_runs[@]}"
 }
