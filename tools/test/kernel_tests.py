@@ -219,6 +219,7 @@ def initramfs_counts(path):
 # ---------------------------------------------------------------------------------------------
 # The runs
 
+CONSOLE_LISTENS = 'irq 4: serial'
 # The kinds of run that ask for self-tests (`apus.selftest=`), which only the test image has.
 SELFTEST_KINDS = ('selftest', 'unknown', 'oops')
 
@@ -226,7 +227,8 @@ SELFTEST_KINDS = ('selftest', 'unknown', 'oops')
 class Run:
     def __init__(self, name, label, kind, mem, append=None, timeout_factor=1, initrd=False,
                  kernel=None, cdrom=None, protocol='Multiboot', prepare=None, arg=None, cpu=None,
-                 initramfs=None, quiet_limit=None, expected=None, typed=None):
+                 initramfs=None, quiet_limit=None, expected=None, typed=None,
+                 type_after=CONSOLE_LISTENS):
         self.name = name
         self.label = '(' + label + ')'
         self.kind = kind
@@ -244,7 +246,8 @@ class Run:
         self.initramfs = initramfs    # an -initrd other than the random INITRD
         self.quiet_limit = quiet_limit  # seconds without output after which it is stopped
         self.expected = expected            # 'init' runs: (name, regex) lines in order
-        self.typed = typed                  # bytes typed on the serial line once it listens
+        self.typed = typed                  # bytes typed on the serial line ...
+        self.type_after = type_after        # ... once the log has this line
 
     def command(self):
         cmd = ['timeout', '-k', '10', str(self.timeout), QEMU]
@@ -290,8 +293,11 @@ RUNS = [
         kernel=PVH_KERNEL, protocol='PVH', prepare=make_pvh_copy),
     Run('selftest-unknown', '-m 32M', 'unknown', '32M',
         'console=ttyS0 apus.selftest=no_such_test', arg='no_such_test'),
+    # Typed once the test reads, which prints nothing until it has read everything: the
+    # echo never shares a line with a TAP line.
     Run('console', 'typed serial input, -m 64M', 'selftest', '64M',
-        'console=ttyS0 apus.selftest=console', typed=b'apus console line\rab\x7fc\rlong\r\x04'),
+        'console=ttyS0 apus.selftest=console', typed=b'apus console line\rab\x7fc\rlong\r\x04',
+        type_after='# console: reading typed input'),
     # /init (exec-check) checks what it was given and stays running, so the machine idles.
     Run('boot', '-m 256M, init', 'boot', '256M', 'console=ttyS0 EXPECT_ARGS=/init',
         initramfs=INIT_INITRAMFS, prepare=make_init_initramfs),
@@ -344,7 +350,6 @@ RUNS = [
 
 BOOTED = 'Apus booted.'
 PANIC = 'Kernel panic - not syncing'
-CONSOLE_LISTENS = 'irq 4: serial'
 
 
 def execute(run):
@@ -361,8 +366,9 @@ def execute(run):
     with open(stderr_path, 'wb') as err, open(run.log if run.typed else os.devnull, 'wb') as serial:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if run.typed else subprocess.DEVNULL,
                                 stdout=serial if run.typed else err, stderr=err)
-        # Like a person at a terminal, type only once the console listens: bytes sent
-        # before the UART is set up are lost, as on real hardware.
+        # Like a person at a terminal, type only once the console listens (or the run's
+        # own line says the reader waits): bytes sent before the UART is set up are lost,
+        # as on real hardware.
         typed_pending = run.typed
         stop_at = None
         seen_size, last_output = 0, start
@@ -384,7 +390,7 @@ def execute(run):
                 # A plain boot idles after `Apus booted.`: stop it once it has had a moment
                 # to print anything that follows. A panic without panic=-1 halts forever:
                 # stop it too instead of waiting for the timeout.
-                if typed_pending and CONSOLE_LISTENS.encode() in seen:
+                if typed_pending and run.type_after.encode() in seen:
                     proc.stdin.write(typed_pending)
                     proc.stdin.close()
                     typed_pending = None
