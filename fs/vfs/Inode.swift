@@ -19,7 +19,7 @@ public final class Inode {
     /// For device nodes: the device they stand for (Linux: i_rdev),
     /// encoded as stat's st_rdev.
     public var rdev: UInt64 = 0
-    /// Times in nanoseconds: since boot for now, until a wall clock exists.
+    /// Times in nanoseconds since the epoch (CLOCK_REALTIME, `VFSClock`).
     /// The initramfs stores its archive's epoch times here as Linux does.
     public var atime: Int64
     public var mtime: Int64

@@ -1,12 +1,12 @@
 import ABI
 import Lib
 
-/// The filesystem calls as the system call layer will use them (Linux:
+/// The filesystem calls as the system call layer uses them (Linux:
 /// fs/namei.c, fs/open.c, fs/stat.c, fs/namespace.c). Paths are bytes, as
 /// user space passes them. A relative path starts at `relativeTo` (the
-/// working directory or a dirfd), an absolute one at `root`; both default
-/// to the root of the namespace until tasks carry their own (Linux:
-/// fs_struct's root and pwd).
+/// working directory or a dirfd), an absolute one at `root`. System calls
+/// pass the task's (Linux: fs_struct's root and pwd); the kernel's own
+/// lookups leave them out and start at the root of the namespace.
 ///
 /// One mutex serialises every operation on the tree and on open files
 /// (Linux splits this into i_rwsem per inode, rename_lock and the dcache's
