@@ -34,16 +34,18 @@ TEST_ASM   := $(sort $(shell find tests/kernel -name '*.S'))
 TEST_HDR   := $(wildcard tests/kernel/*.h tests/kernel/module.modulemap)
 ARCH_HDR   := $(wildcard $(CORE)/include/* $(CORE)/boot/*.h $(CORE)/kernel/*.h)
 
-.PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests
+.PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests lint format
 all: $(B)/apus.elf
 
-# run, test, debug, iso, bench and deps live in tools/test.mk.
+# run, test, lint, format, debug, iso, bench and deps live in tools/test.mk.
 include tools/test.mk
 
 help:
 	@echo "make            build build/apus.elf"
 	@echo "make run        boot Apus in QEMU on this terminal (Ctrl-A X quits)"
-	@echo "make test       host unit tests + in-kernel self-tests + boot checks"
+	@echo "make test       lint + host unit tests + in-kernel self-tests + boot checks"
+	@echo "make lint       check formatting and line length (.swift-format)"
+	@echo "make format     rewrite the Swift files as .swift-format says"
 	@echo "make $(B)/apus-test.elf   the kernel with its self-tests (apus.selftest=)"
 	@echo "make debug      boot halted with QEMU's gdb stub"
 	@echo "make iso        GRUB (Multiboot2) image build/apus.iso"

@@ -1,8 +1,10 @@
-# Test, run, debug, ISO and benchmark targets. Included from the top-level Makefile,
+# Test, lint, run, debug, ISO and benchmark targets. Included from the top-level Makefile,
 # which defines B (build directory), QEMU and the rules of $(B)/apus.elf and of the test image
 # $(B)/apus-test.elf, and declares these targets phony. See docs/testing.md.
 #
 #   make test                  every tier; ends with `N passed, N failed`, fails if N failed > 0
+#   make lint                  the Swift files of tools/lint-paths.txt against .swift-format
+#   make format                rewrite every Swift file (FILES="a.swift b.swift": only those)
 #   make test-host             only `swift test`
 #   make test-kernel           only the QEMU boots (RUNS="boot oops" picks some; see
 #                              tools/test/run-kernel-tests.sh --list)
@@ -23,7 +25,8 @@ RUN_INITRD  ?= $(B)/initramfs.cpio.gz
 RUN_KERNEL  ?= $(B)/apus.elf
 QEMU_RUN_ARGS = -kernel $(RUN_KERNEL) -m $(RUN_MEM) -display none -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -append "$(RUN_CMDLINE)" -initrd $(RUN_INITRD)
-TEST_ENV = MAKE="$(MAKE)" B="$(B)" QEMU="$(QEMU)"
+TEST_ENV = MAKE="$(MAKE)" B="$(B)" QEMU="$(QEMU)" SWIFT_FORMAT="$(SWIFT_BIN)swift-format"
+FILES ?=
 
 deps:
 	@tools/install-deps.sh
@@ -36,6 +39,12 @@ test-host: deps
 
 test-kernel: deps
 	@$(TEST_ENV) tools/test/run-all.sh kernel $(RUNS)
+
+lint:
+	@$(TEST_ENV) tools/lint.py
+
+format:
+	@$(TEST_ENV) tools/lint.py --format $(FILES)
 
 # QEMU's exit status is reported, not treated as an error: a self-test run ends with status 1
 # (all passed) or 3 (something failed), see docs/testing.md.

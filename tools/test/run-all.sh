@@ -6,10 +6,10 @@
 #   tools/test/run-all.sh kernel [RUN...]  only the QEMU boots (names: run-kernel-tests.sh --list)
 #
 # Tiers:
-#   harness  the harness's own parsers against hand-made logs (tools/test/test_serial_log.py);
-#            tools/mkinitramfs (tools/test/test_mkinitramfs.py); docs/syscalls.md matches
-#            tools/gen-syscall-docs.py (tools/test/test_syscall_docs.py); tests/user passes on
-#            the host's Linux (tools/test/user_linux.py)
+#   harness  `make lint` (tools/lint.py); the harness's own parsers against hand-made logs
+#            (tools/test/test_serial_log.py); tools/mkinitramfs (tools/test/test_mkinitramfs.py);
+#            docs/syscalls.md matches tools/gen-syscall-docs.py (tools/test/test_syscall_docs.py);
+#            tests/user passes on the host's Linux (tools/test/user_linux.py)
 #   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
 #   kernel   build/apus.elf and the test image build/apus-test.elf; no self-test code in the
 #            first (tools/test/check-no-selftests.sh); both under QEMU: in-kernel self-tests
@@ -70,6 +70,7 @@ unittest_result() {
 }
 
 tier_harness() {
+    run_tier harness python3 tools/lint.py --results
     unittest_result "harness parser self-check" tools/test/test_serial_log.py
     unittest_result "mkinitramfs self-check" tools/test/test_mkinitramfs.py
     run_tier harness python3 -W ignore tools/test/test_syscall_docs.py
