@@ -36,15 +36,19 @@ enum ReadWriteSyscalls {
         return Int64(try transfer(into: file, from: try UserBuffers(buffer, count: count), at: nil))
     }
 
-    static func pread64(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64,
-                        _ position: Int64) throws(Errno) -> Int64 {
+    static func pread64(
+        _ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64,
+        _ position: Int64
+    ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(buffer, count: count)
         return Int64(try transfer(from: file, into: buffers, at: try offset(position)))
     }
 
-    static func pwrite64(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64,
-                         _ position: Int64) throws(Errno) -> Int64 {
+    static func pwrite64(
+        _ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64,
+        _ position: Int64
+    ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(buffer, count: count)
         return Int64(try transfer(into: file, from: buffers, at: try offset(position)))
@@ -64,15 +68,19 @@ enum ReadWriteSyscalls {
 
     /// preadv(fd, iov, iovcnt, pos_l, pos_h): on x86-64 the whole offset
     /// is in pos_l.
-    static func preadv(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32,
-                       _ position: Int64) throws(Errno) -> Int64 {
+    static func preadv(
+        _ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32,
+        _ position: Int64
+    ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(vector: vector, count: count)
         return Int64(try transfer(from: file, into: buffers, at: try offset(position)))
     }
 
-    static func pwritev(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32,
-                        _ position: Int64) throws(Errno) -> Int64 {
+    static func pwritev(
+        _ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32,
+        _ position: Int64
+    ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(vector: vector, count: count)
         return Int64(try transfer(into: file, from: buffers, at: try offset(position)))
@@ -87,8 +95,10 @@ enum ReadWriteSyscalls {
     /// sendfile(out_fd, in_fd, offset, count) (Linux: do_sendfile): copies
     /// through the kernel, reading at `*offset` (then updated) if given,
     /// else at the input's position.
-    static func sendfile(_ outputFD: FileDescriptor, _ inputFD: FileDescriptor, _ offsetPointer: UserPointer<Int64>,
-                         _ count: UInt64) throws(Errno) -> Int64 {
+    static func sendfile(
+        _ outputFD: FileDescriptor, _ inputFD: FileDescriptor, _ offsetPointer: UserPointer<Int64>,
+        _ count: UInt64
+    ) throws(Errno) -> Int64 {
         let output = try outputFD.file()
         let input = try inputFD.file()
         guard input.mayRead, output.mayWrite else { throw .EBADF }
