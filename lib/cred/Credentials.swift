@@ -101,10 +101,8 @@ public struct IDSet: Equatable, Sendable {
 /// group IDs and supplementary groups. Linux keeps them per thread; a
 /// C library makes set*id process-wide by running the call in every thread.
 ///
-/// Capabilities are not modelled separately: a capability check is "is the
-/// effective user ID 0", which is what Linux's capability sets amount to
-/// for a process that has not changed them (no file capabilities, no
-/// SECBIT flags).
+/// Capability sets are not kept: which capabilities a task holds follows
+/// from its user IDs (see `capable`).
 public struct Credentials: Equatable, Sendable {
     public var uid: IDSet
     public var gid: IDSet
@@ -127,6 +125,24 @@ public struct Credentials: Equatable, Sendable {
     /// (CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_SYS_RESOURCE, CAP_SYS_NICE,
     /// CAP_SYS_ADMIN, CAP_SYS_BOOT, CAP_SYS_TIME).
     public var isPrivileged: Bool { uid.effective == 0 }
+
+    /// Linux's capable(): a task holds every capability while its effective
+    /// user ID is 0, and the filesystem ones while its filesystem user ID
+    /// is 0. That is what Linux's capability sets amount to for a task that
+    /// never called capset and runs no file with capabilities: set*id
+    /// empties the effective set when the effective ID leaves 0 and fills it
+    /// when it returns, and setfsuid drops and raises the filesystem
+    /// capabilities with the filesystem ID (cap_emulate_setxuid,
+    /// cap_task_fix_setuid).
+    public func capable(_ capability: Capability) -> Bool {
+        capability.isFilesystemCapability ? uid.filesystem == 0 : isPrivileged
+    }
+
+    /// Whether `group` is the filesystem group ID or a supplementary group
+    /// (Linux: in_group_p), which file-access checks use.
+    public func isInGroup(_ group: UInt32) -> Bool {
+        group == gid.filesystem || groups.contains(group)
+    }
 
     /// setgroups(2): privileged only; at most NGROUPS_MAX entries.
     public mutating func setGroups(_ list: [UInt32]) throws(Errno) {
