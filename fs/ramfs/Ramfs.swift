@@ -1,4 +1,5 @@
 import ABI
+import Lib
 
 /// The in-memory filesystem (Linux: fs/ramfs/inode.c, and tmpfs without
 /// swap): the dentry cache is its directory tree, regular files keep their
@@ -12,14 +13,26 @@ public enum Ramfs {
     /// Another name serves filesystems built on ramfs, as devtmpfs is.
     public static func makeSuperBlock(typeName: String = typeName) -> SuperBlock {
         let superBlock = SuperBlock(typeName: typeName, magic: FilesystemMagic.RAMFS_MAGIC)
-        let root = makeInode(superBlock, mode: FileMode.S_IFDIR | 0o755)
+        let root = makeInode(superBlock, mode: FileMode.S_IFDIR | 0o755, in: nil)
         superBlock.makeRoot(root)
         return superBlock
     }
 
-    /// An inode of the kind `mode` names with ramfs's operations for it
-    /// (Linux: ramfs_get_inode).
-    static func makeInode(_ superBlock: SuperBlock, mode: UInt32, symlinkTarget: [UInt8] = []) -> Inode {
+    /// An inode of the kind `mode` names with ramfs's operations for it,
+    /// owned as `directory` and the creating task decide (Linux:
+    /// ramfs_get_inode with inode_init_owner). `directory` is nil for a
+    /// root or an unnamed file.
+    static func makeInode(
+        _ superBlock: SuperBlock, mode requested: UInt32, in directory: Inode?, symlinkTarget: [UInt8] = []
+    ) -> Inode {
+        let owner = Scheduler.current.credentials.newFileOwnership(mode: requested, in: directory?.ownership)
+        let inode = makeInode(superBlock, mode: owner.mode, symlinkTarget: symlinkTarget)
+        inode.uid = owner.uid
+        inode.gid = owner.gid
+        return inode
+    }
+
+    private static func makeInode(_ superBlock: SuperBlock, mode: UInt32, symlinkTarget: [UInt8]) -> Inode {
         switch FileMode.fileType(mode) {
         case FileMode.S_IFDIR:
             return Inode(

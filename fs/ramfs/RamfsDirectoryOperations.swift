@@ -11,23 +11,26 @@ final class RamfsDirectoryOperations: InodeOperations {
     func lookup(_ name: [UInt8], in directory: Inode) throws(Errno) -> Inode? { nil }
 
     func create(_ name: [UInt8], in directory: Inode, mode: UInt32) throws(Errno) -> Inode {
-        add(Ramfs.makeInode(directory.superBlock, mode: mode), to: directory)
+        add(Ramfs.makeInode(directory.superBlock, mode: mode, in: directory), to: directory)
     }
 
     /// A subdirectory's ".." is one more link to its parent.
     func mkdir(_ name: [UInt8], in directory: Inode, mode: UInt32) throws(Errno) -> Inode {
         directory.nlink += 1
-        return add(Ramfs.makeInode(directory.superBlock, mode: mode), to: directory)
+        return add(Ramfs.makeInode(directory.superBlock, mode: mode, in: directory), to: directory)
     }
 
     func mknod(_ name: [UInt8], in directory: Inode, mode: UInt32, rdev: UInt64) throws(Errno) -> Inode {
-        let inode = Ramfs.makeInode(directory.superBlock, mode: mode)
+        let inode = Ramfs.makeInode(directory.superBlock, mode: mode, in: directory)
         inode.rdev = rdev
         return add(inode, to: directory)
     }
 
     func symlink(_ name: [UInt8], in directory: Inode, target: [UInt8]) throws(Errno) -> Inode {
-        add(Ramfs.makeInode(directory.superBlock, mode: FileMode.S_IFLNK | 0o777, symlinkTarget: target), to: directory)
+        let inode = Ramfs.makeInode(
+            directory.superBlock, mode: FileMode.S_IFLNK | 0o777, in: directory,
+            symlinkTarget: target)
+        return add(inode, to: directory)
     }
 
     /// Linux: simple_link.

@@ -28,6 +28,7 @@ final class RamfsRegularFile: FileOperations {
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int {
         let appending = file.flags.contains(.O_APPEND)
         let requested = offset
+        let credentials = Scheduler.current.credentials
         let end = try VFS.locked { () throws(Errno) -> Int64 in
             // Appending and finding the end happen under one lock, so two
             // appenders never overwrite each other (Linux: the O_APPEND
@@ -38,6 +39,7 @@ final class RamfsRegularFile: FileOperations {
             let (end, overflow) = start.addingReportingOverflow(Int64(bytes.count))
             guard !overflow else { throw .EFBIG }
             guard !bytes.isEmpty else { return start }
+            inode.removeSetIDBits(as: credentials)
             try cache.write(bytes, at: start)
             inode.size = max(inode.size, end)
             inode.touchModified()

@@ -1,41 +1,11 @@
 import ABI
 import Lib
 
-/// A change of an inode's attributes: each field set is applied, the
-/// others left alone (Linux: struct iattr, fs/attr.c). chmod, chown and
-/// utimensat will build these; the initramfs restores archived ones.
-public struct AttributeChange {
-    /// Permission bits; the file type is kept.
-    public var mode: UInt32? = nil
-    public var uid: UInt32? = nil
-    public var gid: UInt32? = nil
-    public var atime: Int64? = nil
-    public var mtime: Int64? = nil
-    /// chown's rule for files that are not directories: the set-user-ID
-    /// bit goes, and the set-group-ID bit if group execute is set
-    /// (Linux: ATTR_KILL_SUID and setattr_should_drop_sgid).
-    public var dropsSetID = false
-
-    public init(
-        mode: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil, atime: Int64? = nil, mtime: Int64? = nil,
-        dropsSetID: Bool = false
-    ) {
-        self.mode = mode
-        self.uid = uid
-        self.gid = gid
-        self.atime = atime
-        self.mtime = mtime
-        self.dropsSetID = dropsSetID
-    }
-
-    /// Applies the change and stamps ctime (Linux: simple_setattr's
-    /// setattr_copy).
+extension AttributeChange {
+    /// Applies a change `prepared` has checked, and stamps ctime (Linux:
+    /// simple_setattr's setattr_copy).
     func apply(to inode: Inode) {
         if let mode { inode.mode = FileMode.fileType(inode.mode) | (mode & 0o7777) }
-        if dropsSetID && !inode.isDirectory {
-            inode.mode &= ~FileMode.S_ISUID
-            if inode.mode & FileMode.S_IXGRP != 0 { inode.mode &= ~FileMode.S_ISGID }
-        }
         if let uid { inode.uid = uid }
         if let gid { inode.gid = gid }
         if let atime { inode.atime = atime }
@@ -44,37 +14,68 @@ public struct AttributeChange {
     }
 }
 
-extension VFS {
-    /// Changes the attributes of what `path` names, a final symlink itself
-    /// unless `follow` (Linux: notify_change, behind chmod, chown, utimes).
-    public static func setAttributes(
-        _ path: [UInt8], follow: Bool, _ change: AttributeChange, relativeTo start: Path? = nil, root: Path? = nil
-    ) throws(Errno) {
-        try locked { () throws(Errno) in
-            let walker = try walker(root: root)
-            let place = try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
-            guard let inode = place.inode else { throw .ENOENT }
-            change.apply(to: inode)
-        }
+extension Inode {
+    /// Writing or truncating a program takes its set-ID bits off, unless
+    /// the writer holds CAP_FSETID (Linux: file_remove_privs). Called with
+    /// VFS.lock held.
+    func removeSetIDBits(as credentials: Credentials) {
+        let removed = credentials.setIDBitsRemovedByWriting(ownership)
+        guard removed != 0 else { return }
+        mode &= ~removed
+        touchChanged()
     }
 }
 
 extension VFS {
-    /// Changes the attributes of an open file's inode (fchmod, fchown,
-    /// futimens).
-    public static func setAttributes(of inode: Inode, _ change: AttributeChange) {
-        lockedNonThrowing { change.apply(to: inode) }
+    /// Changes the attributes of what `path` names, a final symlink itself
+    /// unless `follow` (Linux: notify_change, behind chmod, chown, utimes),
+    /// if the caller may (`AttributeChange.prepared`: EPERM, EACCES).
+    public static func setAttributes(
+        _ path: [UInt8], follow: Bool, _ change: AttributeChange, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) {
+        let credentials = callerCredentials
+        try locked { () throws(Errno) in
+            let walker = try walker(root: root, as: credentials)
+            let place = try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
+            guard let inode = place.inode else { throw .ENOENT }
+            try change.prepared(for: inode.ownership, by: credentials).apply(to: inode)
+        }
     }
 
-    /// truncate(2) and ftruncate(2) (Linux: do_truncate, a notify_change
-    /// with ATTR_SIZE): only regular files, EISDIR for a directory and
-    /// EINVAL for anything else or a negative length.
+    /// Changes the attributes of an inode already found: an open file's
+    /// (fchmod, fchown, futimens) or a path's.
+    public static func setAttributes(of inode: Inode, _ change: AttributeChange) throws(Errno) {
+        let credentials = callerCredentials
+        try locked { () throws(Errno) in
+            try change.prepared(for: inode.ownership, by: credentials).apply(to: inode)
+        }
+    }
+
+    /// truncate(2) (Linux: vfs_truncate): only regular files, EISDIR for a
+    /// directory and EINVAL for anything else or a negative length; then
+    /// write permission (EACCES).
     public static func truncate(_ inode: Inode, to length: Int64) throws(Errno) {
+        try truncate(inode, to: length, checkingPermission: true)
+    }
+
+    /// ftruncate(2) needs no permission check: the descriptor was opened
+    /// for writing (Linux: do_sys_ftruncate).
+    static func truncate(_ inode: Inode, to length: Int64, checkingPermission: Bool) throws(Errno) {
         guard length >= 0 else { throw .EINVAL }
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
             if inode.isDirectory { throw .EISDIR }
             guard inode.fileType == FileMode.S_IFREG else { throw .EINVAL }
-            try inode.fileOperations.truncate(inode, to: length)
+            if checkingPermission { try inode.checkPermission(.W_OK, as: credentials) }
+            try doTruncate(inode, to: length, as: credentials)
         }
+    }
+
+    /// Sets a regular file's size, taking a program's set-ID bits off
+    /// (Linux: do_truncate, a notify_change with ATTR_SIZE and the kill
+    /// flags). Called with the lock held.
+    static func doTruncate(_ inode: Inode, to length: Int64, as credentials: Credentials) throws(Errno) {
+        inode.removeSetIDBits(as: credentials)
+        try inode.fileOperations.truncate(inode, to: length)
     }
 }

@@ -9,6 +9,8 @@ struct DentryWalk: PathWalkFilesystem {
     typealias Node = Path
 
     let mounts: MountTable
+    /// Whose permission to search directories the walk checks.
+    let credentials: Credentials
 
     func isDirectory(_ node: Path) -> Bool { node.inode?.isDirectory ?? false }
 
@@ -45,7 +47,10 @@ struct DentryWalk: PathWalkFilesystem {
         return Path(mount: place.mount, dentry: place.dentry.parent ?? place.dentry)
     }
 
-    /// Every task is root until credentials exist, and root may search
-    /// any directory.
-    func maySearch(_ directory: Path) -> Bool { true }
+    /// Search (execute) permission (Linux: may_lookup's inode_permission
+    /// with MAY_EXEC). A directory removed while a walk held it has no
+    /// inode; its lookup then answers ENOENT.
+    func maySearch(_ directory: Path) -> Bool {
+        directory.inode?.permits(.X_OK, as: credentials) ?? true
+    }
 }

@@ -51,7 +51,12 @@ public final class File {
     }
 
     /// fcntl(F_SETFL): the settable flags from `requested`, the rest kept.
-    public func setFlags(_ requested: OpenFlags) {
+    /// Turning O_NOATIME on is for the owner or CAP_FOWNER (EPERM), as at open.
+    public func setFlags(_ requested: OpenFlags) throws(Errno) {
+        if requested.contains(.O_NOATIME) && !flags.contains(.O_NOATIME)
+            && !VFS.callerCredentials.ownsOrCapable(inode.ownership) {
+            throw .EPERM
+        }
         flagsLock.lock()
         statusFlags = statusFlags.subtracting(Self.settableFlags).union(requested.intersection(Self.settableFlags))
         flagsLock.unlock()
@@ -179,7 +184,7 @@ public final class File {
     /// ftruncate(2): EINVAL unless open for writing (Linux: do_ftruncate).
     public func truncate(to length: Int64) throws(Errno) {
         guard mayWrite else { throw .EINVAL }
-        try VFS.truncate(inode, to: length)
+        try VFS.truncate(inode, to: length, checkingPermission: false)
     }
 
     /// stat(2) of the open file (Linux: vfs_fstat).

@@ -10,6 +10,8 @@ public final class Inode {
     public let ino: UInt64
     /// The file type (S_IFMT) and permission bits.
     public var mode: UInt32
+    /// The owner and group; the filesystem sets them for a new inode from
+    /// the creating task (Linux: inode_init_owner).
     public var uid: UInt32 = 0
     public var gid: UInt32 = 0
     /// Names in the namespace; 0 means the file is gone from it.

@@ -13,7 +13,7 @@ extension VFS {
     public static func pathName(of place: Path, root: Path? = nil) throws(Errno) -> [UInt8] {
         try locked { () throws(Errno) -> [UInt8] in
             guard place.inode != nil else { throw .ENOENT }
-            let top = try walker(root: root).root
+            let top = try resolvedRoot(root)
             var components: [[UInt8]] = []
             var current = place
             var reachable = true

@@ -7,6 +7,8 @@ import Lib
 /// working directory or a dirfd), an absolute one at `root`. System calls
 /// pass the task's (Linux: fs_struct's root and pwd); the kernel's own
 /// lookups leave them out and start at the root of the namespace.
+/// Permissions are checked against the calling task's credentials
+/// (Permission.swift).
 ///
 /// One mutex serialises every operation on the tree and on open files
 /// (Linux splits this into i_rwsem per inode, rename_lock and the dcache's
@@ -44,8 +46,9 @@ public enum VFS {
     public static func mount(
         _ superBlock: SuperBlock, at path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> Mount {
-        try locked { () throws(Errno) -> Mount in
-            let walker = try walker(root: root)
+        let credentials = callerCredentials
+        return try locked { () throws(Errno) -> Mount in
+            let walker = try walker(root: root, as: credentials)
             let place = try walker.lookup(path, from: start ?? walker.root)
             return try mountTable.mount(superBlock, at: place)
         }
@@ -61,12 +64,15 @@ public enum VFS {
     // MARK: - Looking up
 
     /// The place `path` names (Linux: user_path_at), following a final
-    /// symlink if `follow`.
+    /// symlink if `follow`. The walk searches as `credentials`, the
+    /// caller's unless access(2) asks for its real IDs.
     public static func lookup(
-        _ path: [UInt8], follow: Bool = true, relativeTo start: Path? = nil, root: Path? = nil
+        _ path: [UInt8], follow: Bool = true, relativeTo start: Path? = nil, root: Path? = nil,
+        as credentials: Credentials? = nil
     ) throws(Errno) -> Path {
-        try locked { () throws(Errno) -> Path in
-            let walker = try walker(root: root)
+        let credentials = credentials ?? callerCredentials
+        return try locked { () throws(Errno) -> Path in
+            let walker = try walker(root: root, as: credentials)
             return try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
         }
     }
@@ -75,8 +81,9 @@ public enum VFS {
     public static func stat(
         _ path: [UInt8], follow: Bool = true, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> Stat {
-        try locked { () throws(Errno) -> Stat in
-            let walker = try walker(root: root)
+        let credentials = callerCredentials
+        return try locked { () throws(Errno) -> Stat in
+            let walker = try walker(root: root, as: credentials)
             let place = try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
             guard let inode = place.inode else { throw .ENOENT }
             return inode.stat()
@@ -121,11 +128,14 @@ public enum VFS {
     /// devices, FIFOs and sockets cannot be opened yet (ENXIO). O_PATH
     /// opens a place for fstat, fchdir and *at calls only: a final symlink
     /// itself with O_NOFOLLOW, and no device is involved (Linux: FMODE_PATH).
+    /// Creating needs write and search permission on the directory; an
+    /// existing file must permit the access mode (`checkMayOpen`).
     public static func open(
         _ path: [UInt8], flags: OpenFlags, mode: UInt32 = 0, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> File {
-        try locked { () throws(Errno) -> File in
-            let walker = try walker(root: root)
+        let credentials = callerCredentials
+        return try locked { () throws(Errno) -> File in
+            let walker = try walker(root: root, as: credentials)
             let from = start ?? walker.root
             if flags.contains(.O_PATH) { return try openPath(path, flags: flags, walker: walker, from: from) }
             let place: Path
@@ -142,8 +152,9 @@ public enum VFS {
                     place = existing
                 case .missing(let directory, let name):
                     let permissions = mode & 0o7777
-                    place = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
-                        try parent.operations.create(name, in: parent, mode: FileMode.S_IFREG | permissions)
+                    place = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
+                        let mode = credentials.newFileMode(FileMode.S_IFREG | permissions, in: parent.ownership)
+                        return try parent.operations.create(name, in: parent, mode: mode)
                     }
                     created = true
                 }
@@ -151,14 +162,13 @@ public enum VFS {
                 place = try walker.lookup(path, from: from, options: lookupOptions(flags))
             }
             guard let inode = place.inode else { throw .ENOENT }
-            let writes = flags.accessMode != .O_RDONLY || flags.contains(.O_TRUNC)
+            if !created { try checkMayOpen(inode, flags: flags, as: credentials) }
             var operations = inode.fileOperations
             switch inode.fileType {
-            case FileMode.S_IFLNK: throw .ELOOP  // only reached with O_NOFOLLOW
-            case FileMode.S_IFDIR: if writes { throw .EISDIR }
+            case FileMode.S_IFDIR, FileMode.S_IFLNK: break  // checkMayOpen has refused what it must
             case FileMode.S_IFREG:
-                if flags.contains(.O_TRUNC) && !created && inode.size != 0 {
-                    try inode.fileOperations.truncate(inode, to: 0)
+                if flags.contains(.O_TRUNC) && !created {
+                    try doTruncate(inode, to: 0, as: credentials)
                 }
             case FileMode.S_IFCHR:
                 // Linux: chrdev_open finds the driver through cdev_map.
@@ -195,20 +205,25 @@ public enum VFS {
     public static func mkdir(
         _ path: [UInt8], mode: UInt32, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: true)
-            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
+                                                        allowTrailingSlash: true)
+            _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 try parent.operations.mkdir(name, in: parent, mode: FileMode.S_IFDIR | (mode & 0o7777))
             }
         }
     }
 
-    /// mknod(2) (Linux: do_mknodat): a regular file (type 0 or S_IFREG), a
-    /// device node with `rdev`, a FIFO or a socket. Directories are made
-    /// by mkdir (EPERM); any other type is EINVAL.
+    /// mknod(2) (Linux: do_mknodat and vfs_mknod): a regular file (type 0
+    /// or S_IFREG), a device node with `rdev`, a FIFO or a socket.
+    /// Directories are made by mkdir (EPERM); any other type is EINVAL.
+    /// Device nodes need CAP_MKNOD (EPERM), except a whiteout (a character
+    /// device 0:0, which opens nothing).
     public static func mknod(
         _ path: [UInt8], mode: UInt32, rdev: UInt64 = 0, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
             let type = FileMode.fileType(mode)
             let permissions = mode & 0o7777
@@ -217,12 +232,18 @@ public enum VFS {
             case FileMode.S_IFDIR: throw .EPERM
             default: throw .EINVAL
             }
-            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
-            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
+                                                        allowTrailingSlash: false)
+            _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 if type == 0 || type == FileMode.S_IFREG {
-                    return try parent.operations.create(name, in: parent, mode: FileMode.S_IFREG | permissions)
+                    let mode = credentials.newFileMode(FileMode.S_IFREG | permissions, in: parent.ownership)
+                    return try parent.operations.create(name, in: parent, mode: mode)
                 }
-                return try parent.operations.mknod(name, in: parent, mode: type | permissions, rdev: rdev)
+                let isDevice = type == FileMode.S_IFCHR || type == FileMode.S_IFBLK
+                let isWhiteout = type == FileMode.S_IFCHR && rdev == 0
+                if isDevice && !isWhiteout && !credentials.capable(.CAP_MKNOD) { throw .EPERM }
+                let mode = credentials.newFileMode(type | permissions, in: parent.ownership)
+                return try parent.operations.mknod(name, in: parent, mode: mode, rdev: rdev)
             }
         }
     }
@@ -232,11 +253,13 @@ public enum VFS {
     public static func symlink(
         _ target: [UInt8], at path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
             guard !target.isEmpty else { throw .ENOENT }
             guard target.count < PathLimits.pathMax else { throw .ENAMETOOLONG }
-            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
-            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
+                                                        allowTrailingSlash: false)
+            _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 try parent.operations.symlink(name, in: parent, target: target)
             }
         }
@@ -245,22 +268,25 @@ public enum VFS {
     /// link(2) and linkat(2) (Linux: do_linkat): a new name for the file
     /// `existing` names, a final symlink followed only if `followSymlink`
     /// (AT_SYMLINK_FOLLOW). `existing` starts at `existingStart`, the new
-    /// name at `start` (linkat's two directory descriptors). Not for
-    /// directories (EPERM) nor across mounts (EXDEV).
+    /// name at `start` (linkat's two directory descriptors). Not across
+    /// mounts (EXDEV); then, as for every new name, write and search
+    /// permission on the directory (EACCES); then not for directories (EPERM).
     public static func link(
         _ existing: [UInt8], to path: [UInt8], relativeTo start: Path? = nil,
         existingRelativeTo existingStart: Path? = nil, followSymlink: Bool = false, root: Path? = nil
     ) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let walker = try walker(root: root)
+            let walker = try walker(root: root, as: credentials)
             let old = try walker.lookup(
                 existing, from: existingStart ?? walker.root, options: followSymlink ? .followFinalSymlink : [])
             guard let inode = old.inode else { throw .ENOENT }
-            let (directory, name) = try parentForCreate(path, start: start, root: root, allowTrailingSlash: false)
+            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
+                                                        allowTrailingSlash: false)
             guard directory.mount === old.mount else { throw .EXDEV }
-            guard !inode.isDirectory else { throw .EPERM }
-            guard inode.nlink > 0 else { throw .ENOENT }
-            _ = try createChild(name, in: directory) { (parent) throws(Errno) -> Inode in
+            _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
+                guard !inode.isDirectory else { throw .EPERM }
+                guard inode.nlink > 0 else { throw .ENOENT }
                 try parent.operations.link(inode, as: name, in: parent)
                 return inode
             }
@@ -269,32 +295,37 @@ public enum VFS {
 
     // MARK: - Removing names
 
-    /// unlink(2) (Linux: do_unlinkat). Directories are EISDIR, as is a
-    /// path ending in ".", ".." or "/"; "file/" is ENOTDIR.
+    /// unlink(2) (Linux: do_unlinkat and vfs_unlink). A path ending in
+    /// ".", ".." or "/" is EISDIR, "file/" ENOTDIR; then `checkMayDelete`
+    /// (EACCES, the sticky bit's EPERM, EISDIR for a directory).
     public static func unlink(_ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let (directory, victim) = try existingChild(path, start: start, root: root, nonNameError: .EISDIR)
+            let (directory, victim) = try existingChild(path, start: start, root: root, as: credentials,
+                                                        nonNameError: .EISDIR)
             guard let inode = victim.inode, let directoryInode = directory.inode else { throw .ENOENT }
-            guard !inode.isDirectory else { throw .EISDIR }
+            try checkMayDelete(inode, from: directoryInode, isDirectory: false, as: credentials)
             try directoryInode.operations.unlink(inode, from: directoryInode)
             victim.dentry.delete()
         }
     }
 
-    /// rmdir(2) (Linux: do_rmdir): only an empty directory (ENOTEMPTY),
-    /// never "." (EINVAL), ".." (ENOTEMPTY), a root or a mount point (EBUSY).
+    /// rmdir(2) (Linux: do_rmdir and vfs_rmdir): never "." (EINVAL), ".."
+    /// (ENOTEMPTY) or a root (EBUSY); then `checkMayDelete` (EACCES, EPERM,
+    /// ENOTDIR); not a mount point (EBUSY), only an empty directory (ENOTEMPTY).
     public static func rmdir(_ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let walker = try walker(root: root)
+            let walker = try walker(root: root, as: credentials)
             let parent = try walker.lookupParent(path, from: start ?? walker.root)
             switch parent.last {
             case .dot: throw .EINVAL
             case .dotDot: throw .ENOTEMPTY
             case .root: throw .EBUSY
             case .name(let name):
-                let victim = try DentryWalk(mounts: mountTable).lookup(name, in: parent.directory)
+                let victim = try walker.filesystem.lookup(name, in: parent.directory)
                 guard let inode = victim.inode, let directoryInode = parent.directory.inode else { throw .ENOENT }
-                guard inode.isDirectory else { throw .ENOTDIR }
+                try checkMayDelete(inode, from: directoryInode, isDirectory: true, as: credentials)
                 guard !mountTable.isBusy(victim) else { throw .EBUSY }
                 guard victim.dentry.children.isEmpty else { throw .ENOTEMPTY }
                 try directoryInode.operations.rmdir(inode, from: directoryInode)
@@ -311,20 +342,24 @@ public enum VFS {
     /// (ENOTEMPTY). Both names must be on one mount (EXDEV); a directory
     /// cannot move into itself (EINVAL); ".", ".." and mount points are
     /// EBUSY. Renaming a file to another of its own names does nothing, as
-    /// POSIX says.
+    /// POSIX says. Permissions as Linux's vfs_rename: the old name must be
+    /// removable and the new one removable or creatable (EACCES, or EPERM
+    /// for the sticky bit), and a directory moving to another parent must be
+    /// writable, for its ".." (EACCES).
     public static func rename(
         _ oldPath: [UInt8], to newPath: [UInt8], relativeTo start: Path? = nil,
         oldRelativeTo oldStart: Path? = nil, noReplace: Bool = false, root: Path? = nil
     ) throws(Errno) {
+        let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let walker = try walker(root: root)
+            let walker = try walker(root: root, as: credentials)
             let oldParent = try walker.lookupParent(oldPath, from: oldStart ?? walker.root)
             let newParent = try walker.lookupParent(newPath, from: start ?? walker.root)
             guard case .name(let oldName) = oldParent.last, case .name(let newName) = newParent.last else {
                 throw .EBUSY
             }
             guard oldParent.directory.mount === newParent.directory.mount else { throw .EXDEV }
-            let tree = DentryWalk(mounts: mountTable)
+            let tree = walker.filesystem
             let source = try tree.lookup(oldName, in: oldParent.directory)
             guard let inode = source.inode,
                   let oldDirectory = oldParent.directory.inode,
@@ -353,16 +388,20 @@ public enum VFS {
                     if dentry === target.dentry { throw .ENOTEMPTY }
                     up = dentry.parent
                 }
+                try checkMayDelete(inode, from: oldDirectory, isDirectory: inode.isDirectory, as: credentials)
+                // Also the type check: a directory replaces only a directory (ENOTDIR), a file only a file (EISDIR).
+                try checkMayDelete(replaced, from: newDirectory, isDirectory: inode.isDirectory, as: credentials)
+                try checkMayMoveDirectory(inode, from: oldDirectory, to: newDirectory, as: credentials)
                 if inode.isDirectory {
-                    guard replaced.isDirectory else { throw .ENOTDIR }
                     guard target.dentry.children.isEmpty else { throw .ENOTEMPTY }
-                } else if replaced.isDirectory {
-                    throw .EISDIR
                 }
                 guard !mountTable.isBusy(source), !mountTable.isBusy(target) else { throw .EBUSY }
                 try oldDirectory.operations.rename(inode, from: oldDirectory, to: newDirectory, replacing: replaced)
                 target.dentry.delete()
             } else {
+                try checkMayDelete(inode, from: oldDirectory, isDirectory: inode.isDirectory, as: credentials)
+                try checkMayCreate(in: newDirectory, as: credentials)
+                try checkMayMoveDirectory(inode, from: oldDirectory, to: newDirectory, as: credentials)
                 guard !mountTable.isBusy(source) else { throw .EBUSY }
                 try oldDirectory.operations.rename(inode, from: oldDirectory, to: newDirectory, replacing: nil)
             }
@@ -385,12 +424,17 @@ public enum VFS {
         return body()
     }
 
-    /// A walker whose "/" is `root`, or the namespace's root.
-    static func walker(root: Path?) throws(Errno) -> PathWalker<DentryWalk> {
-        let tree = DentryWalk(mounts: mountTable)
-        if let root { return PathWalker(filesystem: tree, root: root) }
+    /// A walker whose "/" is `root`, or the namespace's root, searching
+    /// directories as `credentials`.
+    static func walker(root: Path?, as credentials: Credentials) throws(Errno) -> PathWalker<DentryWalk> {
+        PathWalker(filesystem: DentryWalk(mounts: mountTable, credentials: credentials), root: try resolvedRoot(root))
+    }
+
+    /// `root`, or the namespace's root; ENOENT before there is one.
+    static func resolvedRoot(_ root: Path?) throws(Errno) -> Path {
+        if let root { return root }
         guard let mount = mountTable.rootMount else { throw .ENOENT }
-        return PathWalker(filesystem: tree, root: Path(mount: mount, dentry: mount.root))
+        return Path(mount: mount, dentry: mount.root)
     }
 
     /// The directory and free name for mkdir, mknod, symlink and link
@@ -398,13 +442,13 @@ public enum VFS {
     /// ".." or "/"; a trailing slash only for mkdir (else ENOENT, as Linux
     /// answers "file/" for a name that would not be a directory).
     private static func parentForCreate(
-        _ path: [UInt8], start: Path?, root: Path?, allowTrailingSlash: Bool
+        _ path: [UInt8], start: Path?, root: Path?, as credentials: Credentials, allowTrailingSlash: Bool
     ) throws(Errno) -> (Path, [UInt8]) {
-        let walker = try walker(root: root)
+        let walker = try walker(root: root, as: credentials)
         let parent = try walker.lookupParent(path, from: start ?? walker.root)
         guard case .name(let name) = parent.last else { throw .EEXIST }
         do throws(Errno) {
-            _ = try DentryWalk(mounts: mountTable).lookup(name, in: parent.directory)
+            _ = try walker.filesystem.lookup(name, in: parent.directory)
         } catch {
             guard error == .ENOENT else { throw error }
             if parent.hasTrailingSlash && !allowTrailingSlash { throw .ENOENT }
@@ -416,26 +460,28 @@ public enum VFS {
     /// The existing last component of `path` and its directory, for
     /// unlink; `nonNameError` for a path ending in ".", ".." or "/".
     private static func existingChild(
-        _ path: [UInt8], start: Path?, root: Path?, nonNameError: Errno
+        _ path: [UInt8], start: Path?, root: Path?, as credentials: Credentials, nonNameError: Errno
     ) throws(Errno) -> (directory: Path, child: Path) {
-        let walker = try walker(root: root)
+        let walker = try walker(root: root, as: credentials)
         let parent = try walker.lookupParent(path, from: start ?? walker.root)
         guard case .name(let name) = parent.last else { throw nonNameError }
         // A mount point is a directory and so is its mounted root: either
         // way unlink's answer is EISDIR.
-        let child = try DentryWalk(mounts: mountTable).lookup(name, in: parent.directory)
+        let child = try walker.filesystem.lookup(name, in: parent.directory)
         if parent.hasTrailingSlash {
             throw (child.inode?.isDirectory ?? false) ? .EISDIR : .ENOTDIR
         }
         return (parent.directory, child)
     }
 
-    /// Has the filesystem make an inode for `name` in `directory` and
-    /// caches it (Linux: vfs_create/vfs_mkdir/... then d_instantiate).
+    /// Has the filesystem make an inode for `name` in `directory`, if the
+    /// caller may create there, and caches it (Linux: vfs_create/vfs_mkdir/...
+    /// with may_create, then d_instantiate).
     private static func createChild(
-        _ name: [UInt8], in directory: Path, _ make: (Inode) throws(Errno) -> Inode
+        _ name: [UInt8], in directory: Path, as credentials: Credentials, _ make: (Inode) throws(Errno) -> Inode
     ) throws(Errno) -> Path {
-        guard let parent = directory.inode, parent.nlink > 0 else { throw .ENOENT }
+        guard let parent = directory.inode else { throw .ENOENT }
+        try checkMayCreate(in: parent, as: credentials)
         let inode = try make(parent)
         return Path(mount: directory.mount, dentry: directory.dentry.addChild(name, inode: inode))
     }

@@ -30,7 +30,7 @@ enum FcntlSyscalls {
         case .F_GETFL:
             return Int64(file.flags.rawValue)
         case .F_SETFL:
-            file.setFlags(OpenFlags(rawValue: Int32(truncatingIfNeeded: argument)))
+            try file.setFlags(OpenFlags(rawValue: Int32(truncatingIfNeeded: argument)))
             return 0
         case .F_GETLK, .F_SETLK, .F_SETLKW:
             return try recordLock(command, file: file, at: UserPointer(address: argument))

@@ -62,17 +62,18 @@ struct PathArgument {
     }
 
     /// The place the path names (Linux: filename_lookup); an empty path,
-    /// where allowed, names the start itself.
-    func lookup(follow: Bool) throws(Errno) -> Path {
+    /// where allowed, names the start itself. The walk searches as the
+    /// caller, or as `credentials` if given (access(2)'s real IDs).
+    func lookup(follow: Bool, as credentials: Credentials? = nil) throws(Errno) -> Path {
         if path.isEmpty, let start { return start }
-        return try VFS.lookup(path, follow: follow, relativeTo: start, root: root)
+        return try VFS.lookup(path, follow: follow, relativeTo: start, root: root, as: credentials)
     }
 
     /// The inode the path names; an empty path names `dirfd`'s open file
     /// (still there if it was unlinked) or the working directory.
-    func inode(follow: Bool) throws(Errno) -> Inode {
+    func inode(follow: Bool, as credentials: Credentials? = nil) throws(Errno) -> Inode {
         if let emptyPathFile { return emptyPathFile.inode }
-        guard let inode = try lookup(follow: follow).inode else { throw .ENOENT }
+        guard let inode = try lookup(follow: follow, as: credentials).inode else { throw .ENOENT }
         return inode
     }
 }

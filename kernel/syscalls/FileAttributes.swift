@@ -21,20 +21,21 @@ enum AttributeSyscalls {
     ]
 
     static func access(_ path: UserString, _ mode: AccessMode) throws(Errno) -> Int64 {
-        try access(PathArgument(path), mode: mode, follow: true)
+        try access(PathArgument(path), mode: mode, follow: true, effectiveIDs: false)
     }
 
     static func faccessat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: AccessMode) throws(Errno) -> Int64 {
-        try access(PathArgument(path, dirfd: dirfd), mode: mode, follow: true)
+        try access(PathArgument(path, dirfd: dirfd), mode: mode, follow: true, effectiveIDs: false)
     }
 
-    /// faccessat2(dirfd, path, mode, flags). AT_EACCESS changes nothing
-    /// while real and effective IDs are both root's.
+    /// faccessat2(dirfd, path, mode, flags). AT_EACCESS checks with the
+    /// effective (filesystem) IDs instead of the real ones.
     static func faccessat2(_ dirfd: FileDescriptor, _ path: UserString, _ mode: AccessMode,
                            _ flags: Int32) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_EACCESS | AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
         let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
-        return try access(target, mode: mode, follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
+        return try access(target, mode: mode, follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0,
+                          effectiveIDs: flags & AtFlags.AT_EACCESS != 0)
     }
 
     static func chmod(_ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
@@ -81,15 +82,19 @@ enum AttributeSyscalls {
     }
 
     /// Linux: do_faccessat. Only F_OK, R_OK, W_OK and X_OK are valid bits.
-    private static func access(_ target: PathArgument, mode: AccessMode, follow: Bool) throws(Errno) -> Int64 {
+    /// The walk and the check use the real IDs unless `effectiveIDs`.
+    private static func access(_ target: PathArgument, mode: AccessMode, follow: Bool,
+                               effectiveIDs: Bool) throws(Errno) -> Int64 {
         guard mode.subtracting([.R_OK, .W_OK, .X_OK]).isEmpty else { throw .EINVAL }
-        guard try target.inode(follow: follow).permits(mode) else { throw .EACCES }
+        let caller = Scheduler.current.credentials
+        let credentials = effectiveIDs ? caller : caller.withRealIDsForAccess
+        guard try target.inode(follow: follow, as: credentials).permits(mode, as: credentials) else { throw .EACCES }
         return 0
     }
 
     /// Linux: chmod_common. The type stays; permissions, set-ID and sticky bits change.
     private static func change(_ inode: Inode, mode: UInt32) throws(Errno) -> Int64 {
-        VFS.setAttributes(of: inode, AttributeChange(mode: mode & 0o7777))
+        try VFS.setAttributes(of: inode, AttributeChange(mode: mode & 0o7777))
         return 0
     }
 
@@ -97,8 +102,8 @@ enum AttributeSyscalls {
     /// not a directory loses its set-user-ID bit (and set-group-ID with
     /// group execute), even for root.
     private static func change(_ inode: Inode, owner uid: UInt32, group gid: UInt32) throws(Errno) -> Int64 {
-        VFS.setAttributes(of: inode, AttributeChange(uid: uid == UInt32.max ? nil : uid, gid: gid == UInt32.max ? nil : gid,
-                                                     dropsSetID: true))
+        try VFS.setAttributes(of: inode, AttributeChange(uid: uid == UInt32.max ? nil : uid,
+                                                         gid: gid == UInt32.max ? nil : gid, dropsSetID: true))
         return 0
     }
 }

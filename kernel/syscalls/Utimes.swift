@@ -14,15 +14,18 @@ enum UtimesSyscalls {
 
     /// utimensat(dirfd, path, times[2], flags). A NULL path changes the
     /// file `dirfd` is open on (what futimens uses); NULL times, or
-    /// UTIME_NOW, mean now; UTIME_OMIT leaves a time alone.
+    /// UTIME_NOW, mean now; UTIME_OMIT leaves a time alone. Setting both
+    /// to now needs write permission or ownership, other times ownership.
     static func utimensat(_ dirfd: FileDescriptor, _ path: UserString, _ timesPointer: UserPointer<Timespec>,
                           _ flags: Int32) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
         var times: (access: Int64?, modification: Int64?) = (now(), now())
+        var toNow = true
         if !timesPointer.isNull {
             let given = try timesPointer.read(count: 2)
             times = (try nanoseconds(given[0]), try nanoseconds(given[1]))
             if times.access == nil && times.modification == nil { return 0 }
+            toNow = given.allSatisfy { $0.tv_nsec == UtimeMarker.UTIME_NOW }
         }
         let inode: Inode
         if path.isNull {
@@ -32,7 +35,8 @@ enum UtimesSyscalls {
             let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
             inode = try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
         }
-        VFS.setAttributes(of: inode, AttributeChange(atime: times.access, mtime: times.modification))
+        try VFS.setAttributes(of: inode, AttributeChange(atime: times.access, mtime: times.modification,
+                                                         setsTimesToNow: toNow))
         return 0
     }
 
@@ -43,7 +47,7 @@ enum UtimesSyscalls {
             let given = try timesPointer.read(count: 2)
             times = (try nanoseconds(given[0]), try nanoseconds(given[1]))
         }
-        return try set(PathArgument(path), times)
+        return try set(PathArgument(path), times, toNow: timesPointer.isNull)
     }
 
     /// utime(path, &{actime, modtime}) with whole seconds.
@@ -53,11 +57,14 @@ enum UtimesSyscalls {
             let given = try timesPointer.read(count: 2)
             times = (seconds(given[0]), seconds(given[1]))
         }
-        return try set(PathArgument(path), times)
+        return try set(PathArgument(path), times, toNow: timesPointer.isNull)
     }
 
-    private static func set(_ target: PathArgument, _ times: (access: Int64, modification: Int64)) throws(Errno) -> Int64 {
-        VFS.setAttributes(of: try target.inode(follow: true), AttributeChange(atime: times.access, mtime: times.modification))
+    /// `toNow`: no times were given, so write permission suffices.
+    private static func set(_ target: PathArgument, _ times: (access: Int64, modification: Int64),
+                            toNow: Bool) throws(Errno) -> Int64 {
+        try VFS.setAttributes(of: try target.inode(follow: true),
+                              AttributeChange(atime: times.access, mtime: times.modification, setsTimesToNow: toNow))
         return 0
     }
 

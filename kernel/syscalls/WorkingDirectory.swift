@@ -26,33 +26,31 @@ enum WorkingDirectorySyscalls {
     }
 
     static func chdir(_ path: UserString) throws(Errno) -> Int64 {
-        Scheduler.current.fs.setWorkingDirectory(try directory(PathArgument(path).lookup(follow: true)))
+        let place = try PathArgument(path).lookup(follow: true)
+        try VFS.checkDirectoryChange(to: place.inode)
+        Scheduler.current.fs.setWorkingDirectory(place)
         return 0
     }
 
     /// fchdir works on O_PATH descriptors too (Linux: fdget_raw).
     static func fchdir(_ fd: FileDescriptor) throws(Errno) -> Int64 {
         let file = try fd.file(allowingPathOnly: true)
-        guard file.inode.isDirectory else { throw .ENOTDIR }
+        try VFS.checkDirectoryChange(to: file.inode)
         Scheduler.current.fs.setWorkingDirectory(file.path)
         return 0
     }
 
     /// chroot(path): absolute paths and ".." now stop there; the working
-    /// directory stays, as in Linux.
+    /// directory stays, as in Linux. Only for root (EPERM).
     static func chroot(_ path: UserString) throws(Errno) -> Int64 {
-        Scheduler.current.fs.setRoot(try directory(PathArgument(path).lookup(follow: true)))
+        let place = try PathArgument(path).lookup(follow: true)
+        try VFS.checkRootChange(to: place.inode)
+        Scheduler.current.fs.setRoot(place)
         return 0
     }
 
     /// umask(mask): sets the mask and returns the previous one.
     static func umask(_ mask: UInt32) throws(Errno) -> Int64 {
         Int64(Scheduler.current.fs.exchangeUmask(mask))
-    }
-
-    /// ENOTDIR unless `place` is a directory.
-    private static func directory(_ place: Path) throws(Errno) -> Path {
-        guard place.inode?.isDirectory ?? false else { throw .ENOTDIR }
-        return place
     }
 }

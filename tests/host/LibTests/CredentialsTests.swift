@@ -7,15 +7,6 @@ import ABI
 @Suite struct CredentialsTests {
     private let unchanged = IDSet.unchanged
 
-    private func expectError(_ expected: Errno, _ body: () throws(Errno) -> Void) {
-        do throws(Errno) {
-            try body()
-            Issue.record("expected \(expected), got success")
-        } catch {
-            #expect(error == expected)
-        }
-    }
-
     @Test func setuidAsRootSetsAllFourAndIsFinal() throws {
         var ids = IDSet(all: 0)
         try ids.set(1000, privileged: true)

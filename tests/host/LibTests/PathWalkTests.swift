@@ -114,16 +114,6 @@ private func resolve(_ fs: FakeFilesystem, _ path: String, from start: FakeNode?
     try walker(fs).lookup(bytes(path), from: start ?? fs.root, options: options)
 }
 
-private func expectError(_ expected: Errno, _ sourceLocation: SourceLocation = #_sourceLocation,
-                         _ body: () throws(Errno) -> Void) {
-    do {
-        try body()
-        Issue.record("expected \(expected), got success", sourceLocation: sourceLocation)
-    } catch {
-        #expect(error == expected, sourceLocation: sourceLocation)
-    }
-}
-
 // MARK: Plain names
 
 @Test func absoluteAndRelativePathsResolve() throws {

@@ -39,15 +39,6 @@ private func layout(_ tree: VMATree) -> [Range<UInt64>] {
     tree.map { ($0.start - base) / pageSize..<($0.end - base) / pageSize }
 }
 
-private func expectError(_ expected: Errno, _ body: () throws(Errno) -> Void) {
-    do {
-        try body()
-        Issue.record("expected \(expected), got success")
-    } catch {
-        #expect(error == expected)
-    }
-}
-
 // MARK: The model
 
 /// What one page is mapped as: the reference the tree is checked against.
