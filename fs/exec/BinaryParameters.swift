@@ -19,6 +19,11 @@ final class BinaryParameters {
     private(set) var header: [UInt8]
     /// argv, envp and the file name, as the new stack will hold them.
     var arguments: ExecArguments
+    /// The credentials the new program runs with, and whether it is a
+    /// secure exec (Linux: bprm->cred and bprm->secureexec); the caller's
+    /// until `computeCredentials`.
+    private(set) var credentials: Credentials
+    private(set) var isSecure = false
 
     init(filename: [UInt8], file: File, arguments: ExecArguments) throws(Errno) {
         self.filename = filename
@@ -26,6 +31,15 @@ final class BinaryParameters {
         self.file = file
         self.arguments = arguments
         self.header = try Self.readHeader(file)
+        self.credentials = Scheduler.current.credentials
+    }
+
+    /// Takes the new credentials from the file being loaded, its set-ID
+    /// bits and owner, once a loader has accepted it: a script's own set-ID
+    /// bits count for nothing, its interpreter's do (Linux:
+    /// bprm_creds_from_file, at begin_new_exec).
+    func computeCredentials() {
+        (credentials, isSecure) = Scheduler.current.credentials.executing(file.inode.ownership)
     }
 
     /// The file's bytes, for parsers that read pieces of it.

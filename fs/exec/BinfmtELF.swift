@@ -33,10 +33,11 @@ enum BinfmtELF {
         guard executable.interpreterPath == nil else { throw .ENOEXEC }
 
         guard let space = AddressSpace() else { throw .ENOMEM }
+        parameters.computeCredentials()
         do throws(Errno) {
             try mapSegments(plan, from: parameters.file, into: space)
             space.setHeapStart(plan.brkStart)
-            let stackPointer = try buildStack(parameters.arguments, plan: plan, executable: executable, in: space)
+            let stackPointer = try buildStack(parameters, plan: plan, executable: executable, in: space)
             return .program(NewProgram(space: space, entry: plan.entry, stackPointer: stackPointer))
         } catch {
             space.dropUser()
@@ -72,11 +73,12 @@ enum BinfmtELF {
     /// Lays out argv, envp and the auxiliary vector below the top of user
     /// space and maps the stack area around them (Linux: setup_arg_pages
     /// and create_elf_tables). Returns the new program's stack pointer.
-    private static func buildStack(_ arguments: ExecArguments, plan: ELFLoadPlan, executable: ELF64Executable,
+    private static func buildStack(_ parameters: BinaryParameters, plan: ELFLoadPlan, executable: ELF64Executable,
                                    in space: AddressSpace) throws(Errno) -> UInt64 {
         let image = plan.auxiliaryValues(interpreter: nil)
+        let credentials = parameters.credentials
         let top = MemoryLayout64.taskSize
-        let stack = InitialStack(top: top, arguments: arguments, platform: platform,
+        let stack = InitialStack(top: top, arguments: parameters.arguments, platform: platform,
                                  randomBytes: Entropy.bytes(16)) { strings in
             [
                 (.AT_HWCAP, CPU.elfHardwareCapabilities),
@@ -88,9 +90,10 @@ enum BinfmtELF {
                 (.AT_BASE, image.interpreterBase),
                 (.AT_FLAGS, 0),
                 (.AT_ENTRY, image.entry),
-                // Every task is root until credentials exist.
-                (.AT_UID, 0), (.AT_EUID, 0), (.AT_GID, 0), (.AT_EGID, 0),
-                (.AT_SECURE, 0),
+                // The new program's IDs: set-ID bits have taken effect.
+                (.AT_UID, UInt64(credentials.uid.real)), (.AT_EUID, UInt64(credentials.uid.effective)),
+                (.AT_GID, UInt64(credentials.gid.real)), (.AT_EGID, UInt64(credentials.gid.effective)),
+                (.AT_SECURE, parameters.isSecure ? 1 : 0),
                 (.AT_RANDOM, strings.randomBytes),
                 (.AT_HWCAP2, 0),
                 (.AT_EXECFN, strings.filename),

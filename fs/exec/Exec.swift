@@ -92,14 +92,17 @@ public enum Exec {
         }
     }
 
-    /// Opens a program or interpreter for exec (Linux: do_open_execat):
-    /// only a regular file with an execute bit will do (root passes any
-    /// other permission check); a directory, device or FIFO is EACCES.
+    /// Opens a program or interpreter for exec (Linux: do_open_execat and
+    /// may_open with MAY_EXEC): only a regular file the caller may execute
+    /// will do — root too needs some execute bit; a directory, device or
+    /// FIFO is EACCES. Reading is not needed.
     static func openExecutable(_ target: PathArgument, followFinalSymlink: Bool = true) throws(Errno) -> File {
         let place = try target.lookup(follow: followFinalSymlink)
         guard let inode = place.inode else { throw .ENOENT }
         if inode.isSymlink { throw .ELOOP }
-        guard inode.fileType == FileMode.S_IFREG, inode.mode & 0o111 != 0 else { throw .EACCES }
+        guard inode.fileType == FileMode.S_IFREG, inode.permits(.X_OK, as: VFS.callerCredentials) else {
+            throw .EACCES
+        }
         return File(path: place, inode: inode, flags: .O_RDONLY, operations: inode.fileOperations)
     }
 
@@ -162,10 +165,12 @@ public enum Exec {
     }
 
     /// The point of no return (Linux: begin_new_exec and start_thread):
-    /// the task drops its old program for the new one and takes the file's
-    /// name as its own.
+    /// the task drops its old program for the new one, takes on the
+    /// credentials the program gives it (commit_creds) and the file's name
+    /// as its own.
     private static func beginNewProgram(_ program: NewProgram, _ parameters: BinaryParameters) {
         let task = Scheduler.current
+        task.credentials = parameters.credentials
         // Linux: de_thread. The other threads go; the new program runs alone.
         task.killOtherThreadsForExec()
         task.startUserProgram(in: program.space, rip: program.entry, rsp: program.stackPointer)

@@ -5,7 +5,7 @@ import Lib
 /// execve and execveat (Linux: fs/exec.c). The work is in fs/exec/.
 enum ExecSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.execve, syscall(execve)),  // partial: static programs only (no PT_INTERP); no set-ID programs or ETXTBSY
+        (.execve, syscall(execve)),  // partial: static programs only (no PT_INTERP); no ETXTBSY
         (.execveat, syscall(execveat)),  // partial: as execve
     ]
 
