@@ -114,43 +114,26 @@ static char **describe(char *const argv[], const char *path, pid_t pid, int auxv
     return env;
 }
 
-/* Forks a child whose standard output is a pipe; returns the read end, or -1. */
-static int fork_with_pipe(pid_t *pid)
+struct checked_exec {
+    const char *path;
+    char *const *argv;
+    char *const *expected_argv;
+    int auxv;
+};
+
+static void run_checked_exec(void *argument)
 {
-    int out[2];
-    if (pipe(out) != 0)
-        return -1;
-    *pid = fork();
-    if (*pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        return 0;
-    }
-    close(out[1]);
-    if (*pid < 0) {
-        close(out[0]);
-        return -1;
-    }
-    return out[0];
+    const struct checked_exec *exec = argument;
+    execve(exec->path, exec->argv, describe(exec->expected_argv, exec->path, getpid(), exec->auxv));
+    ok(0, "execve(%s) failed: %s", exec->path, strerror(errno));
 }
 
 /* execve(path, argv) in a child that checks it got `expected_argv`; relays its results. */
 static void exec_and_check(const char *label, const char *path, char *const argv[],
                            char *const expected_argv[], int auxv)
 {
-    pid_t pid;
-    int fd = fork_with_pipe(&pid);
-    if (fd < 0) {
-        ok(0, "%s: fork with a pipe failed (%s)", label, strerror(errno));
-        return;
-    }
-    if (pid == 0) {
-        execve(path, argv, describe(expected_argv, path, getpid(), auxv));
-        tap_printf("not ok 1 - execve(%s) failed: %s\n1..1\n", path, strerror(errno));
-        _exit(127);
-    }
-    relay_tap(label, pid, fd);
+    struct checked_exec exec = { path, argv, expected_argv, auxv };
+    relayed_child(label, run_checked_exec, &exec);
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)

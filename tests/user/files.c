@@ -13,14 +13,7 @@
 
 static char dir[1024];
 
-static const char *at(const char *name)
-{
-    static char paths[4][2048];
-    static int next;
-    char *path = paths[next++ % 4];
-    snprintf(path, sizeof paths[0], "%s/%s", dir, name);
-    return path;
-}
+static const char *at(const char *name) { return path_in(dir, name); }
 
 /* The whole content of `path` (at most `size` - 1 bytes) as a string; -1 if unreadable. */
 static ssize_t slurp(const char *path, char *buffer, size_t size)

@@ -200,6 +200,39 @@ static inline void dies_by(int sig, void (*action)(unsigned long), unsigned long
     killed_by(pid, sig, "%s", text);
 }
 
+/* DIRECTORY/NAME in a static buffer; four in turn, so one call may take several. */
+static inline const char *path_in(const char *directory, const char *name)
+{
+    static char paths[4][4200];
+    static int next;
+    char *path = paths[next++ % 4];
+    snprintf(path, sizeof paths[0], "%s/%s", directory, name);
+    return path;
+}
+
+/* Forks a child whose standard output is a pipe and whose results are numbered from 1
+ * again, for relay_tap; returns the read end in the parent (-1 on failure), 0 in the child. */
+static inline int fork_with_pipe(pid_t *pid)
+{
+    int out[2];
+    if (pipe(out) != 0)
+        return -1;
+    *pid = fork();
+    if (*pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        tap_count = tap_failed = 0;
+        return 0;
+    }
+    close(out[1]);
+    if (*pid < 0) {
+        close(out[0]);
+        return -1;
+    }
+    return out[0];
+}
+
 /* Reads the TAP output of child `pid` from `fd` until end of file and reports each of its
  * results as one of ours, named "label: ..."; its `#` lines are passed on. Then one more
  * result: the child printed its plan, the plan matches, and it exited 0. For checks that
@@ -247,6 +280,23 @@ static inline int tap_done(void)
     if (tap_failed)
         diag("%d of %d failed", tap_failed, tap_count);
     return tap_failed ? 1 : 0;
+}
+
+/* Runs `body(argument)` in a child whose results are numbered on their own and relayed here
+ * under `label` (relay_tap); the child's exit status is its own tap_done(). */
+static inline void relayed_child(const char *label, void (*body)(void *), void *argument)
+{
+    pid_t pid;
+    int fd = fork_with_pipe(&pid);
+    if (fd < 0) {
+        ok(0, "%s: fork with a pipe failed (%s)", label, strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        body(argument);
+        _exit(tap_done());
+    }
+    relay_tap(label, pid, fd);
 }
 
 #endif
