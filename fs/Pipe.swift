@@ -133,6 +133,7 @@ public func createPipeFiles(flags: OpenFlags) -> (reader: File, writer: File) {
     let inode = Inode(
         superBlock: Pipefs.place.mount.superBlock, mode: FileMode.S_IFIFO | 0o600,
         operations: PipefsInodeOperations.shared, fileOperations: pipe)
+    inode.initOwner(in: nil, as: VFS.callerCredentials)  // Linux: get_pipe_inode
     let name = Array("pipe:[\(inode.ino)]".utf8)
     let path = Path(mount: Pipefs.place.mount, dentry: Dentry(pseudo: name, inode: inode))
     let status = flags.intersection(.O_NONBLOCK)

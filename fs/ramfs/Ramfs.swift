@@ -23,12 +23,10 @@ public enum Ramfs {
     /// ramfs_get_inode with inode_init_owner). `directory` is nil for a
     /// root or an unnamed file.
     static func makeInode(
-        _ superBlock: SuperBlock, mode requested: UInt32, in directory: Inode?, symlinkTarget: [UInt8] = []
+        _ superBlock: SuperBlock, mode: UInt32, in directory: Inode?, symlinkTarget: [UInt8] = []
     ) -> Inode {
-        let owner = Scheduler.current.credentials.newFileOwnership(mode: requested, in: directory?.ownership)
-        let inode = makeInode(superBlock, mode: owner.mode, symlinkTarget: symlinkTarget)
-        inode.uid = owner.uid
-        inode.gid = owner.gid
+        let inode = makeInode(superBlock, mode: mode, symlinkTarget: symlinkTarget)
+        inode.initOwner(in: directory, as: VFS.callerCredentials)
         return inode
     }
 

@@ -21,6 +21,16 @@ extension Inode {
     func checkPermission(_ mask: AccessMode, as credentials: Credentials) throws(Errno) {
         guard permits(mask, as: credentials) else { throw .EACCES }
     }
+
+    /// Gives a new inode its owner and group, and its mode the set-group-ID
+    /// bit a set-group-ID `directory` passes on (Linux: inode_init_owner).
+    /// `directory` is nil for a filesystem's root or an unnamed file.
+    public func initOwner(in directory: Inode?, as credentials: Credentials) {
+        let owner = credentials.newFileOwnership(mode: mode, in: directory?.ownership)
+        mode = owner.mode
+        uid = owner.uid
+        gid = owner.gid
+    }
 }
 
 extension VFS {

@@ -192,6 +192,14 @@ static void names(void)
     is(unlink(at("open/rootfile")), 0, "unlink of root's file in a 0777 directory works");
     fails_with(mknod(at("open/null"), S_IFCHR | 0666, makedev(1, 3)), EPERM, "mknod of a device is EPERM");
     is(mknod(at("open/fifo"), S_IFIFO | 0600, 0), 0, "mknod of a FIFO works");
+    int ends[2];
+    struct stat st;
+    if (opened_pipe(ends, "a pipe's owner")) {
+        ok(fstat(ends[0], &st) == 0 && st.st_uid == NOBODY && st.st_gid == NOBODY,
+           "a new pipe belongs to its creator");
+        close(ends[0]);
+        close(ends[1]);
+    }
 
     fails_with(unlink(at("sticky/rootfile")), EPERM, "unlink of root's file in a sticky directory is EPERM");
     fails_with(rename(at("sticky/rootfile"), at("sticky/x")), EPERM, "rename of it is EPERM");
