@@ -173,6 +173,7 @@ public enum Exec {
         task.credentials = parameters.credentials
         // Linux: de_thread. The other threads go; the new program runs alone.
         task.killOtherThreadsForExec()
+        if parameters.isSecure { limitStackForSecureExec(task.group) }
         task.startUserProgram(in: program.space, rip: program.entry, rsp: program.stackPointer)
         // Linux: unshare_files, then do_close_on_exec. Threads sharing the
         // table keep theirs; this process goes on with its own copy.
@@ -181,6 +182,17 @@ public enum Exec {
         // Linux: __set_task_comm(kbasename(bprm->filename)).
         let name = parameters.filename.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? []
         task.setName(String(decoding: name, as: UTF8.self))
+    }
+
+    /// A secure exec's stack limit is at most _STK_LIM, so limits its
+    /// unprivileged caller chose cannot shape the privileged program's
+    /// memory (Linux: the secureexec branch of begin_new_exec).
+    private static func limitStackForSecureExec(_ group: ThreadGroup) {
+        var stack = group.limits[.RLIMIT_STACK]
+        guard stack.rlim_cur > ResourceLimits.defaultStack else { return }
+        stack.rlim_cur = ResourceLimits.defaultStack
+        // Lowering only the soft limit cannot fail.
+        _ = try? group.limits.set(.RLIMIT_STACK, to: stack, privileged: true)
     }
 
     // MARK: - Reading argv and envp from user memory

@@ -100,6 +100,10 @@ static int report_ids(char **argv)
     is(getauxval(AT_GID), gid, "AT_GID");
     is(getauxval(AT_EGID), egid, "AT_EGID");
     is(getauxval(AT_SECURE), secure, "AT_SECURE");
+    struct rlimit stack;
+    getrlimit(RLIMIT_STACK, &stack);
+    is(stack.rlim_cur, secure ? 8 << 20 : 16 << 20,
+       secure ? "a secure exec lowers a 16 MiB stack limit to 8 MiB" : "the 16 MiB stack limit is kept");
     if (euid == 0 && uid != 0) {
         /* access(2) asks with the real IDs, open with the effective ones. */
         int fd = open(argv[7], O_RDONLY);
@@ -250,6 +254,8 @@ static void as_nobody(void)
     reading_and_writing();
     names();
     attributes();
+    struct rlimit stack = { 16 << 20, RLIM_INFINITY };
+    setrlimit(RLIMIT_STACK, &stack);
     exec_copy("set-user-ID root copy", "setuid", 0, NOBODY, 1);
     exec_copy("set-group-ID root copy", "setgid-copy", NOBODY, 0, 1);
     exec_copy("plain copy", "plain", NOBODY, NOBODY, 0);
