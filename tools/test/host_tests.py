@@ -66,7 +66,13 @@ def main():
     swift = os.environ.get('SWIFT') or shutil.which('swift') or '/opt/swift/usr/bin/swift'
     scratch = os.environ.get('SWIFT_SCRATCH', '.build-harness')
     limit = int(os.environ.get('APUS_HOST_TEST_TIMEOUT', '600'))
-    cmd = [swift, 'test', '--scratch-path', scratch] + shlex.split(
+    # Swift Testing writes its record to <name>-swift-testing.xml beside the XCTest one.
+    xunit = os.path.join(os.path.dirname(log_path) or '.', 'host-xunit.xml')
+    xunit_swift_testing = xunit[:-len('.xml')] + '-swift-testing.xml'
+    for stale in (xunit, xunit_swift_testing):
+        if os.path.exists(stale):
+            os.remove(stale)
+    cmd = [swift, 'test', '--scratch-path', scratch, '--xunit-output', xunit] + shlex.split(
         os.environ.get('SWIFT_TEST_ARGS', ''))
     os.makedirs(os.path.dirname(log_path) or '.', exist_ok=True)
 
@@ -119,7 +125,7 @@ def main():
                       'test results]\n' % (MAX_LOG >> 20))
 
     with open(log_path, encoding='utf-8', errors='replace') as f:
-        results = st.parse(f.read(), status if not timed_out else 124)
+        results = st.parse(f.read(), status if not timed_out else 124, xunit_swift_testing)
     if timed_out:
         results.append(Result(False, 'host swift test', 'timed out after %d s '
                               '(APUS_HOST_TEST_TIMEOUT); see %s' % (limit, log_path)))

@@ -7,10 +7,15 @@ Counts Swift Testing's per-test lines (`✔ Test name() passed after ...`,
 `✘ Test name() failed after ...`) and XCTest's (`Test Case '...' passed/failed`), checks them
 against Swift Testing's summary (`Test run with N tests ...`), and turns a non-zero exit status
 with no failed test (a build error, a crash) into a FAIL of its own. Exits 1 if anything failed.
+
+Parallel tests can interleave their console lines (two results glued into one line, seen under
+load), so when `swift test --xunit-output` left Swift Testing's XML record, the per-test results
+come from it and the console supplies only the failure details.
 """
 import os
 import re
 import sys
+import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,9 +30,25 @@ SUMMARY = re.compile(r'Test run with (\d+) tests?\b.*\b(passed|failed) after')
 XCTEST = re.compile(r"^Test Case '(?:-\[)?(.+?)\]?' (passed|failed) \(")
 
 
-def parse(text, status):
+def xunit_results(path):
+    """Swift Testing's results from its xUnit XML, or None when there is no readable file."""
+    try:
+        tree = ET.parse(path)
+    except (OSError, ET.ParseError):
+        return None
+    results = []
+    for case in tree.iter('testcase'):
+        if case.find('skipped') is not None:
+            continue
+        failed = case.find('failure') is not None or case.find('error') is not None
+        results.append(Result(not failed, 'host ' + case.get('name', '?')))
+    return results
+
+
+def parse(text, status, xunit=None):
     lines = text.splitlines()
     results = []
+    xctest = []
     issues = {}
     skipped = 0
     swift_testing = 0
@@ -59,7 +80,12 @@ def parse(text, status):
             continue
         m = XCTEST.match(line)
         if m:
-            results.append(Result(m.group(2) == 'passed', 'host ' + m.group(1).replace(' ', '.')))
+            xctest.append(Result(m.group(2) == 'passed', 'host ' + m.group(1).replace(' ', '.')))
+            results.append(xctest[-1])
+    recorded = xunit_results(xunit) if xunit else None
+    if recorded is not None:
+        results = recorded + xctest
+        swift_testing = len(recorded)
     for r in results:
         if not r.passed:
             short = r.name[len('host '):]

@@ -5,6 +5,7 @@
 """
 import os
 import sys
+import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -277,6 +278,22 @@ class SwiftTestOutputTests(unittest.TestCase):
         results = st.parse('error: compile failed\n', 1)
         self.assertEqual(len(results), 1)
         self.assertFalse(results[0].passed)
+
+    def test_xunit_record_wins_over_glued_console_lines(self):
+        out = '✔ Test a✔ Test b() passed after 1 seconds.\n' \
+              '✘ Test c() recorded an issue at X.swift:3:1: Expectation failed\n' \
+              '✘ Test run with 3 tests in 1 suite failed after 1 seconds with 1 issue.\n'
+        xml = ('<testsuites><testsuite tests="3"><testcase name="a()"/><testcase name="b()"/>'
+               '<testcase name="c()"><failure message="x"/></testcase></testsuite></testsuites>')
+        with tempfile.NamedTemporaryFile('w', suffix='.xml', delete=False) as f:
+            f.write(xml)
+        try:
+            results = st.parse(out, 1, f.name)
+        finally:
+            os.remove(f.name)
+        self.assertEqual([(r.name, r.passed) for r in results],
+                         [('host a()', True), ('host b()', True), ('host c()', False)])
+        self.assertIn('X.swift:3:1', results[2].details[0])
 
     def test_summary_mismatch(self):
         out = '✔ Test a() passed after 1 seconds.\n' \
