@@ -16,11 +16,14 @@ QEMU      ?= qemu-system-x86_64
 B := build
 ARCH := arch/x86_64
 CORE := $(ARCH)/core
+# The C structures of the system-call ABI (a clang module the ABI module re-exports).
+UAPI := include/uapi/linux
 
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
   -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
   -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
-  -I $(B)/modules -I $(CORE)/include
+  -I $(B)/modules -I $(CORE)/include -Xcc -fmodule-map-file=$(UAPI)/module.modulemap \
+  -module-cache-path $(B)/module-cache
 SAFE_FLAGS := -strict-memory-safety -warnings-as-errors
 
 ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
@@ -59,7 +62,7 @@ $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modul
 	@# swiftc leaves an output's timestamp alone when its bytes are unchanged.
 	@touch $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule
 endef
-$(eval $(call swift_module,ABI,$(ABI_SRC),,$(SAFE_FLAGS)))
+$(eval $(call swift_module,ABI,$(ABI_SRC),$(wildcard $(UAPI)/*),$(SAFE_FLAGS)))
 $(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,$(SAFE_FLAGS)))
 $(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),))
 # Swift 6 infers that a reference to a static method is Sendable, as the

@@ -8,7 +8,9 @@ let strict: [SwiftSetting] = [.strictMemorySafety(), .unsafeFlags(["-warnings-as
 let package = Package(
     name: "Apus",
     targets: [
-        .target(name: "ABI", path: "include/uapi", swiftSettings: strict),
+        // The ABI's C structures: a module map and headers, nothing to compile.
+        .systemLibrary(name: "UAPI", path: "include/uapi/linux"),
+        .target(name: "ABI", dependencies: ["UAPI"], path: "include/uapi", exclude: ["linux"], swiftSettings: strict),
         .target(name: "Lib", dependencies: ["ABI"], path: "lib", swiftSettings: strict),
         .testTarget(name: "LibTests", dependencies: ["Lib", "ABI"], path: "tests/host/LibTests"),
     ]

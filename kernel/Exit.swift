@@ -152,7 +152,7 @@ enum ProcessExit {
         guard let parent = leader.parent else { return }
         let actions = parent.sighand.actions
         let autoReap = leader.exitSignal == .SIGCHLD
-            && (actions[.SIGCHLD].sa_handler == KernelSigaction.SIG_IGN || actions[.SIGCHLD].sa_flags.contains(.SA_NOCLDWAIT))
+            && (actions[.SIGCHLD].sa_handler == KernelSigaction.SIG_IGN || actions[.SIGCHLD].flags.contains(.SA_NOCLDWAIT))
         if let signal = leader.exitSignal { Signals.send(signal, toProcess: parent.group, from: nil) }
         if autoReap {
             // Dead rather than a zombie; if it is still on its way out, its

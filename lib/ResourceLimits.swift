@@ -3,7 +3,7 @@ import ABI
 /// A process's resource limits (Linux: signal_struct's rlim array, with the
 /// rules of do_prlimit in kernel/sys.c). Shared by the threads of a
 /// process, copied on fork.
-public struct ResourceLimits: Equatable, Sendable {
+public struct ResourceLimits: Sendable {
     private var limits: [Rlimit]
 
     /// The default stack limit (Linux: _STK_LIM, 8 MiB).

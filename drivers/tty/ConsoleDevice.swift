@@ -13,7 +13,7 @@ final class ConsoleDevice: FileOperations {
     static let shared = ConsoleDevice()
 
     private let lock = SpinLock()
-    private var windowSize = Winsize(ws_row: 24, ws_col: 80)
+    private var windowSize = Winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
     /// Set by TIOCSPGRP. Unset, TIOCGPGRP is ENOTTY, Linux's answer for a
     /// terminal that is no session's controlling terminal, which
     /// /dev/console never becomes: a shell turns job control off.

@@ -182,8 +182,8 @@ public struct RenameFlags: OptionSet, Sendable {
 /// aligned. `d_reclen` is that padded length, and is how user space steps
 /// from one entry to the next.
 public struct Dirent64: Sendable {
-    /// Offset of d_name: d_ino (8) + d_off (8) + d_reclen (2) + d_type (1).
-    public static let nameOffset = 19
+    /// Where d_name starts in a record (19, inside the C head's tail padding).
+    public static let nameOffset = Int(LINUX_DIRENT64_NAME_OFFSET)
 
     // MARK: d_type values. Linux: include/linux/fs_types.h.
     // Each is the file type field of st_mode shifted down by 12 bits.
@@ -219,13 +219,13 @@ public struct Dirent64: Sendable {
     /// d_reclen: header, name and NUL, rounded up to 8 bytes.
     public var d_reclen: Int { (Self.nameOffset + d_name.count + 1 + 7) & ~7 }
 
-    /// Writes the whole `d_reclen`-byte record, NUL and padding zeroed.
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeZeros(count: d_reclen, at: offset)
-        buffer.storeLittleEndian(d_ino, at: offset)
-        buffer.storeLittleEndian(d_off, at: offset + 8)
-        buffer.storeLittleEndian(UInt16(d_reclen), at: offset + 16)
-        buffer[offset + 18] = d_type
-        buffer.storeBytes(d_name, at: offset + Self.nameOffset)
+    /// The record's fixed head; the name, its NUL and padding follow at `nameOffset`.
+    public var head: LinuxDirent64 {
+        LinuxDirent64(d_ino: d_ino, d_off: d_off, d_reclen: UInt16(d_reclen), d_type: d_type)
+    }
+
+    /// The name, its NUL and the zeros up to `d_reclen`.
+    public var nameAndPadding: [UInt8] {
+        d_name + [UInt8](repeating: 0, count: d_reclen - Self.nameOffset - d_name.count)
     }
 }

@@ -1,5 +1,5 @@
-// Waiting for file descriptors: poll's events and struct pollfd, and
-// select's descriptor-set size.
+// Waiting for file descriptors: poll's events (struct pollfd itself is C,
+// in include/uapi/linux/poll.h), and select's descriptor-set size.
 
 /// What poll(2) asks about and reports for one descriptor.
 /// Linux: include/uapi/asm-generic/poll.h.
@@ -35,31 +35,9 @@ public struct PollEvents: OptionSet, Sendable {
     public static let exceptSet: PollEvents = [.POLLPRI]
 }
 
-/// One entry of poll's array. Linux: struct pollfd in include/uapi/asm-generic/poll.h. 8 bytes.
-public struct PollFd: ByteLayoutDecodable, Equatable, Sendable {
-    public static let size = 8
-
-    /// A negative descriptor is skipped (revents 0).
-    public var fd: Int32
-    public var events: PollEvents
-    public var revents: PollEvents
-
+extension PollFd {
     public init(fd: Int32, events: PollEvents, revents: PollEvents = []) {
-        self.fd = fd
-        self.events = events
-        self.revents = revents
-    }
-
-    public init(from buffer: [UInt8], at offset: Int) {
-        fd = Int32(bitPattern: buffer.loadLittleEndian(UInt32.self, at: offset))
-        events = PollEvents(rawValue: buffer.loadLittleEndian(UInt16.self, at: offset + 4))
-        revents = PollEvents(rawValue: buffer.loadLittleEndian(UInt16.self, at: offset + 6))
-    }
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeLittleEndian(UInt32(bitPattern: fd), at: offset)
-        buffer.storeLittleEndian(events.rawValue, at: offset + 4)
-        buffer.storeLittleEndian(revents.rawValue, at: offset + 6)
+        self.init(fd: fd, events: events.rawValue, revents: revents.rawValue)
     }
 }
 

@@ -276,51 +276,11 @@ public enum RlimitResource: Int32, Sendable, CaseIterable {
     public static let RLIM_NLIMITS = 16
 }
 
-/// Resource usage: what getrusage(2) and wait4(2) report.
-/// Linux: include/uapi/linux/resource.h. 144 bytes: two timevals and
-/// fourteen longs, several of which Linux never fills in and leaves zero.
-public struct Rusage: ByteLayout, Sendable {
-    public static let size = 144
-
+extension Rusage {
     /// getrusage's `who`.
     public static let RUSAGE_SELF: Int32 = 0
     public static let RUSAGE_CHILDREN: Int32 = -1
     public static let RUSAGE_THREAD: Int32 = 1
-
-    public var ru_utime = Timeval()
-    public var ru_stime = Timeval()
-    /// Peak resident set size, in kilobytes.
-    public var ru_maxrss: Int64 = 0
-    public var ru_ixrss: Int64 = 0
-    public var ru_idrss: Int64 = 0
-    public var ru_isrss: Int64 = 0
-    /// Page faults served without I/O.
-    public var ru_minflt: Int64 = 0
-    /// Page faults that needed I/O.
-    public var ru_majflt: Int64 = 0
-    public var ru_nswap: Int64 = 0
-    public var ru_inblock: Int64 = 0
-    public var ru_oublock: Int64 = 0
-    public var ru_msgsnd: Int64 = 0
-    public var ru_msgrcv: Int64 = 0
-    public var ru_nsignals: Int64 = 0
-    /// Context switches because the task blocked or yielded.
-    public var ru_nvcsw: Int64 = 0
-    /// Context switches because the task was preempted.
-    public var ru_nivcsw: Int64 = 0
-
-    /// All fields zero; callers fill in what they count.
-    public init() {}
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        ru_utime.write(into: &buffer, at: offset)
-        ru_stime.write(into: &buffer, at: offset + 16)
-        let counters = [ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap,
-                        ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw]
-        for (index, counter) in counters.enumerated() {
-            buffer.storeLittleEndian(counter, at: offset + 32 + index * 8)
-        }
-    }
 }
 
 /// The scheduling policy numbers of sched_setscheduler(2) and
@@ -356,58 +316,9 @@ public enum FutexWord {
     public static let ROBUST_LIST_LIMIT = 2048
 }
 
-/// The head of a thread's robust-futex list, which set_robust_list
-/// registers: the list itself (a pointer to the first entry, or to the head
-/// when empty), the offset from an entry to its futex word, and the entry
-/// being added or removed right now. Linux: struct robust_list_head in
-/// include/uapi/linux/futex.h. 24 bytes.
-public struct RobustListHead: ByteLayoutDecodable, Equatable, Sendable {
-    public static let size = 24
-
-    public var next: UInt64
-    public var futexOffset: Int64
-    public var listOpPending: UInt64
-
-    public init(next: UInt64, futexOffset: Int64, listOpPending: UInt64) {
-        self.next = next
-        self.futexOffset = futexOffset
-        self.listOpPending = listOpPending
-    }
-
-    public init(from buffer: [UInt8], at offset: Int) {
-        next = buffer.loadLittleEndian(UInt64.self, at: offset)
-        futexOffset = buffer.loadLittleEndian(Int64.self, at: offset + 8)
-        listOpPending = buffer.loadLittleEndian(UInt64.self, at: offset + 16)
-    }
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeLittleEndian(next, at: offset)
-        buffer.storeLittleEndian(futexOffset, at: offset + 8)
-        buffer.storeLittleEndian(listOpPending, at: offset + 16)
-    }
-}
-
-/// What times(2) reports: the CPU time of the process and of its waited-for
-/// children, in clock ticks of USER_HZ. Linux: include/uapi/linux/times.h.
-/// 32 bytes: four clock_t (long).
-public struct Tms: ByteLayout, Equatable, Sendable {
-    public static let size = 32
+extension Tms {
     /// The tick user space counts clock_t in (Linux: USER_HZ; also AT_CLKTCK).
     public static let USER_HZ: UInt64 = 100
-
-    public var tms_utime: Int64 = 0
-    public var tms_stime: Int64 = 0
-    public var tms_cutime: Int64 = 0
-    public var tms_cstime: Int64 = 0
-
-    public init() {}
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeLittleEndian(tms_utime, at: offset)
-        buffer.storeLittleEndian(tms_stime, at: offset + 8)
-        buffer.storeLittleEndian(tms_cutime, at: offset + 16)
-        buffer.storeLittleEndian(tms_cstime, at: offset + 24)
-    }
 }
 
 /// The arguments of reboot(2): two magic numbers that make an accidental

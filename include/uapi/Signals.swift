@@ -1,5 +1,6 @@
-// Signals: their numbers and default actions, signal sets, and the
-// sigaction structure x86-64 programs hand to rt_sigaction.
+// Signals: their numbers and default actions, signal sets, and views of the
+// sigaction structure x86-64 programs hand to rt_sigaction (C, in
+// include/uapi/linux/signal.h).
 
 /// A signal number, 1..._NSIG.
 /// Linux: arch/x86/include/uapi/asm/signal.h (the numbers) and
@@ -77,7 +78,7 @@ public struct Signal: RawRepresentable, Hashable, Sendable {
     public var defaultAction: SignalDefaultAction {
         switch self {
         case .SIGQUIT, .SIGILL, .SIGTRAP, .SIGABRT, .SIGBUS, .SIGFPE,
-             .SIGSEGV, .SIGXCPU, .SIGXFSZ, .SIGSYS:
+            .SIGSEGV, .SIGXCPU, .SIGXFSZ, .SIGSYS:
             .coreDump
         case .SIGCHLD, .SIGURG, .SIGWINCH:
             .ignore
@@ -170,46 +171,28 @@ public struct SigactionFlags: OptionSet, Sendable {
     public static let SA_ONESHOT = SA_RESETHAND
 }
 
-/// The sigaction rt_sigaction reads and writes on x86-64: not glibc's
-/// `struct sigaction`, whose mask comes second and is 128 bytes long.
-/// Linux: the non-i386 `struct sigaction` in arch/x86/include/uapi/asm/signal.h
-/// (the kernel's own in include/linux/signal_types.h has the same layout).
-/// 32 bytes: four 64-bit words, mask last so it could grow.
-public struct KernelSigaction: ByteLayoutDecodable, Equatable, Sendable {
-    public static let size = 32
-
+extension KernelSigaction {
     /// Handler values that are not addresses. Linux: signal-defs.h.
     public static let SIG_DFL: UInt64 = 0
     public static let SIG_IGN: UInt64 = 1
 
-    /// The handler's address, or SIG_DFL or SIG_IGN.
-    public var sa_handler: UInt64
-    public var sa_flags: SigactionFlags
-    /// Where the handler returns to (see SA_RESTORER).
-    public var sa_restorer: UInt64
-    /// Signals blocked, besides this one, while the handler runs.
-    public var sa_mask: SignalSet
-
-    public init(sa_handler: UInt64 = Self.SIG_DFL, sa_flags: SigactionFlags = [],
-                sa_restorer: UInt64 = 0, sa_mask: SignalSet = SignalSet()) {
-        self.sa_handler = sa_handler
-        self.sa_flags = sa_flags
-        self.sa_restorer = sa_restorer
-        self.sa_mask = sa_mask
+    public init(
+        handler: UInt64 = Self.SIG_DFL, flags: SigactionFlags = [],
+        restorer: UInt64 = 0, mask: SignalSet = SignalSet()
+    ) {
+        self.init(sa_handler: handler, sa_flags: flags.rawValue, sa_restorer: restorer, sa_mask: mask.rawValue)
     }
 
-    public init(from buffer: [UInt8], at offset: Int) {
-        sa_handler = buffer.loadLittleEndian(UInt64.self, at: offset)
-        sa_flags = SigactionFlags(rawValue: buffer.loadLittleEndian(UInt64.self, at: offset + 8))
-        sa_restorer = buffer.loadLittleEndian(UInt64.self, at: offset + 16)
-        sa_mask = SignalSet(rawValue: buffer.loadLittleEndian(UInt64.self, at: offset + 24))
+    /// sa_flags as the option set it is.
+    public var flags: SigactionFlags {
+        get { SigactionFlags(rawValue: sa_flags) }
+        set { sa_flags = newValue.rawValue }
     }
 
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeLittleEndian(sa_handler, at: offset)
-        buffer.storeLittleEndian(sa_flags.rawValue, at: offset + 8)
-        buffer.storeLittleEndian(sa_restorer, at: offset + 16)
-        buffer.storeLittleEndian(sa_mask.rawValue, at: offset + 24)
+    /// sa_mask as a signal set.
+    public var mask: SignalSet {
+        get { SignalSet(rawValue: sa_mask) }
+        set { sa_mask = newValue.rawValue }
     }
 }
 
@@ -241,48 +224,7 @@ public enum SignalCode {
     public static let CLD_CONTINUED: Int32 = 6
 }
 
-/// siginfo_t as the kernel writes it: three ints, then a union whose
-/// members depend on the signal. This type carries the members of the kill
-/// and SIGCHLD forms (pid, uid, then status and CPU times), which is what
-/// waitid(2) fills in; all other bytes are zero.
-/// Linux: include/uapi/asm-generic/siginfo.h. 128 bytes; the union starts
-/// at offset 16 (8-byte aligned after three ints).
-public struct Siginfo: ByteLayout, Equatable, Sendable {
-    public static let size = 128
-
-    public var si_signo: Int32 = 0
-    public var si_errno: Int32 = 0
-    public var si_code: Int32 = 0
-    public var si_pid: Int32 = 0
-    public var si_uid: UInt32 = 0
-    /// SIGCHLD: the exit code, or the signal that ended or stopped the child.
-    public var si_status: Int32 = 0
-    /// SIGCHLD: the child's CPU time, in clock ticks.
-    public var si_utime: Int64 = 0
-    public var si_stime: Int64 = 0
-
-    public init() {}
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeZeros(count: Self.size, at: offset)
-        buffer.storeLittleEndian(si_signo, at: offset)
-        buffer.storeLittleEndian(si_errno, at: offset + 4)
-        buffer.storeLittleEndian(si_code, at: offset + 8)
-        buffer.storeLittleEndian(si_pid, at: offset + 16)
-        buffer.storeLittleEndian(si_uid, at: offset + 20)
-        buffer.storeLittleEndian(si_status, at: offset + 24)
-        buffer.storeLittleEndian(si_utime, at: offset + 32)
-        buffer.storeLittleEndian(si_stime, at: offset + 40)
-    }
-}
-
-/// The alternate signal stack of sigaltstack(2): where handlers with
-/// SA_ONSTACK run, so a thread can handle a stack overflow.
-/// Linux: stack_t in include/uapi/asm-generic/signal.h (x86 uses the
-/// generic one). 24 bytes: pointer, int (then 4 bytes of padding), size_t.
-public struct StackT: ByteLayoutDecodable, Equatable, Sendable {
-    public static let size = 24
-
+extension StackT {
     /// ss_flags: the thread is running on the alternate stack now (only read back).
     public static let SS_ONSTACK: Int32 = 1
     /// ss_flags: no alternate stack.
@@ -292,26 +234,10 @@ public struct StackT: ByteLayoutDecodable, Equatable, Sendable {
     /// The smallest stack sigaltstack accepts (Linux: MINSIGSTKSZ, x86-64's uapi value).
     public static let MINSIGSTKSZ: UInt64 = 2048
 
-    public var ss_sp: UInt64
-    public var ss_flags: Int32
-    public var ss_size: UInt64
-
     public init(ss_sp: UInt64 = 0, ss_flags: Int32 = 0, ss_size: UInt64 = 0) {
+        self.init()
         self.ss_sp = ss_sp
         self.ss_flags = ss_flags
         self.ss_size = ss_size
-    }
-
-    public init(from buffer: [UInt8], at offset: Int) {
-        ss_sp = buffer.loadLittleEndian(UInt64.self, at: offset)
-        ss_flags = buffer.loadLittleEndian(Int32.self, at: offset + 8)
-        ss_size = buffer.loadLittleEndian(UInt64.self, at: offset + 16)
-    }
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeZeros(count: Self.size, at: offset)
-        buffer.storeLittleEndian(ss_sp, at: offset)
-        buffer.storeLittleEndian(ss_flags, at: offset + 8)
-        buffer.storeLittleEndian(ss_size, at: offset + 16)
     }
 }

@@ -1,57 +1,17 @@
-// Terminals: the termios structure and its flags, the window size, and the
-// ioctl numbers a shell uses on its terminal.
+// Terminals: the termios flags and defaults (the structure, and struct
+// winsize, are C in include/uapi/linux/termios.h), and the ioctl numbers a
+// shell uses on its terminal.
 
-/// A terminal's settings as the TCGETS/TCSETS ioctls move them.
-/// Linux: struct termios and the flag values in
-/// include/uapi/asm-generic/termbits.h and termbits-common.h, which x86 uses.
-/// 36 bytes: four 32-bit flag words, the line discipline, 19 control characters.
-///
-/// This is the kernel's `struct termios`, not glibc's: glibc's has room for
-/// 32 control characters and adds two speed fields, and its tcgetattr and
-/// tcsetattr convert between the two.
 /// The flags are named as in C, so `c_lflag & Termios.ICANON` reads as it
-/// does in Linux's n_tty.c.
-public struct Termios: ByteLayoutDecodable, Equatable, Sendable {
-    public static let size = 36
+/// does in Linux's n_tty.c. (The structure is C: include/uapi/linux/termios.h.)
+extension Termios {
     /// NCCS: the number of control characters.
-    public static let controlCharacterCount = 19
+    public static let controlCharacterCount = Int(__KERNEL_NCCS)
 
-    public var c_iflag: UInt32
-    public var c_oflag: UInt32
-    public var c_cflag: UInt32
-    public var c_lflag: UInt32
-    /// The line discipline; 0 is N_TTY, the ordinary one.
-    public var c_line: UInt8
-    /// Exactly `controlCharacterCount` bytes, indexed by VINTR, VQUIT, ...
-    public var c_cc: [UInt8]
-
-    public init(c_iflag: UInt32, c_oflag: UInt32, c_cflag: UInt32, c_lflag: UInt32,
-                c_line: UInt8, c_cc: [UInt8]) {
-        precondition(c_cc.count == Self.controlCharacterCount, "termios has 19 control characters")
-        self.c_iflag = c_iflag
-        self.c_oflag = c_oflag
-        self.c_cflag = c_cflag
-        self.c_lflag = c_lflag
-        self.c_line = c_line
-        self.c_cc = c_cc
-    }
-
-    public init(from buffer: [UInt8], at offset: Int) {
-        c_iflag = buffer.loadLittleEndian(UInt32.self, at: offset)
-        c_oflag = buffer.loadLittleEndian(UInt32.self, at: offset + 4)
-        c_cflag = buffer.loadLittleEndian(UInt32.self, at: offset + 8)
-        c_lflag = buffer.loadLittleEndian(UInt32.self, at: offset + 12)
-        c_line = buffer[offset + 16]
-        c_cc = Array(buffer[(offset + 17)..<(offset + 17 + Self.controlCharacterCount)])
-    }
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeLittleEndian(c_iflag, at: offset)
-        buffer.storeLittleEndian(c_oflag, at: offset + 4)
-        buffer.storeLittleEndian(c_cflag, at: offset + 8)
-        buffer.storeLittleEndian(c_lflag, at: offset + 12)
-        buffer[offset + 16] = c_line
-        buffer.storeBytes(c_cc, at: offset + 17)
+    /// The control character at `index` (VINTR, VQUIT, ...).
+    public subscript(cc index: Int) -> UInt8 {
+        get { controlCharacter(UInt32(index)) }
+        set { self = setting(controlCharacter: UInt32(index), to: newValue) }
     }
 
     // MARK: c_cc indices
@@ -184,68 +144,33 @@ public struct Termios: ByteLayoutDecodable, Equatable, Sendable {
     /// The control characters every new terminal starts with: ^C ^\ DEL ^U
     /// ^D, VTIME 0 and VMIN 1, ^Q ^S ^Z, ^R ^O ^W ^V, and zero elsewhere.
     /// Linux: INIT_C_CC in include/linux/termios_internal.h.
-    public static var defaultControlCharacters: [UInt8] {
-        var c_cc = [UInt8](repeating: 0, count: controlCharacterCount)
-        c_cc[VINTR] = 0x03     // ^C
-        c_cc[VQUIT] = 0x1c     // ^\
-        c_cc[VERASE] = 0x7f    // DEL
-        c_cc[VKILL] = 0x15     // ^U
-        c_cc[VEOF] = 0x04      // ^D
-        c_cc[VMIN] = 1
-        c_cc[VSTART] = 0x11    // ^Q
-        c_cc[VSTOP] = 0x13     // ^S
-        c_cc[VSUSP] = 0x1a     // ^Z
-        c_cc[VREPRINT] = 0x12  // ^R
-        c_cc[VDISCARD] = 0x0f  // ^O
-        c_cc[VWERASE] = 0x17   // ^W
-        c_cc[VLNEXT] = 0x16    // ^V
-        return c_cc
-    }
+    private static let defaultControlCharacters: [(Int, UInt8)] = [
+        (VINTR, 0x03),  // ^C
+        (VQUIT, 0x1c),  // ^\
+        (VERASE, 0x7f),  // DEL
+        (VKILL, 0x15),  // ^U
+        (VEOF, 0x04),  // ^D
+        (VMIN, 1),
+        (VSTART, 0x11),  // ^Q
+        (VSTOP, 0x13),  // ^S
+        (VSUSP, 0x1a),  // ^Z
+        (VREPRINT, 0x12),  // ^R
+        (VDISCARD, 0x0f),  // ^O
+        (VWERASE, 0x17),  // ^W
+        (VLNEXT, 0x16),  // ^V
+    ]
 
     /// The settings a terminal has before anyone changes them: a cooked,
     /// echoing, signal-generating line at 38400 baud, 8 bits.
     /// Linux: tty_std_termios in drivers/tty/tty_io.c.
     public static var standard: Termios {
-        Termios(c_iflag: ICRNL | IXON,
-                c_oflag: OPOST | ONLCR,
-                c_cflag: B38400 | CS8 | CREAD | HUPCL,
-                c_lflag: ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
-                c_line: 0,
-                c_cc: defaultControlCharacters)
-    }
-}
-
-/// A terminal's size in characters (and pixels, rarely filled in), read and
-/// set with TIOCGWINSZ/TIOCSWINSZ; a change sends SIGWINCH to the
-/// foreground process group.
-/// Linux: struct winsize in include/uapi/asm-generic/termios.h. 8 bytes.
-public struct Winsize: ByteLayoutDecodable, Equatable, Sendable {
-    public static let size = 8
-
-    public var ws_row: UInt16
-    public var ws_col: UInt16
-    public var ws_xpixel: UInt16
-    public var ws_ypixel: UInt16
-
-    public init(ws_row: UInt16, ws_col: UInt16, ws_xpixel: UInt16 = 0, ws_ypixel: UInt16 = 0) {
-        self.ws_row = ws_row
-        self.ws_col = ws_col
-        self.ws_xpixel = ws_xpixel
-        self.ws_ypixel = ws_ypixel
-    }
-
-    public init(from buffer: [UInt8], at offset: Int) {
-        ws_row = buffer.loadLittleEndian(UInt16.self, at: offset)
-        ws_col = buffer.loadLittleEndian(UInt16.self, at: offset + 2)
-        ws_xpixel = buffer.loadLittleEndian(UInt16.self, at: offset + 4)
-        ws_ypixel = buffer.loadLittleEndian(UInt16.self, at: offset + 6)
-    }
-
-    public func write(into buffer: inout [UInt8], at offset: Int) {
-        buffer.storeLittleEndian(ws_row, at: offset)
-        buffer.storeLittleEndian(ws_col, at: offset + 2)
-        buffer.storeLittleEndian(ws_xpixel, at: offset + 4)
-        buffer.storeLittleEndian(ws_ypixel, at: offset + 6)
+        var termios = Termios()
+        termios.c_iflag = ICRNL | IXON
+        termios.c_oflag = OPOST | ONLCR
+        termios.c_cflag = B38400 | CS8 | CREAD | HUPCL
+        termios.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN
+        for (index, character) in defaultControlCharacters { termios[cc: index] = character }
+        return termios
     }
 }
 

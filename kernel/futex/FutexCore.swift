@@ -89,16 +89,16 @@ enum Futex {
         let headAddress = list.address
         guard !list.isNull, let space = task.mm, let head = try? list.read() else { return }
         // The low bit of each link marks a priority-inheritance futex, which is not implemented.
-        let pending = head.listOpPending & ~1
-        var entry = head.next & ~1
+        let pending = head.list_op_pending & ~1
+        var entry = head.list.next & ~1
         var steps = 0
         while entry != headAddress && entry != 0 && steps < FutexWord.ROBUST_LIST_LIMIT {
             guard let next = try? UserPointer<UInt64>(address: entry).read() else { return }
-            if entry != pending { releaseFutexOnDeath(space, entry &+ UInt64(bitPattern: head.futexOffset), owner: task.pid, isPending: false) }
+            if entry != pending { releaseFutexOnDeath(space, entry &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: false) }
             entry = next & ~1
             steps += 1
         }
-        if pending != 0 { releaseFutexOnDeath(space, pending &+ UInt64(bitPattern: head.futexOffset), owner: task.pid, isPending: true) }
+        if pending != 0 { releaseFutexOnDeath(space, pending &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: true) }
     }
 
     private static func releaseFutexOnDeath(_ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool) {

@@ -76,7 +76,7 @@ enum FutexSyscalls {
     /// set_robust_list(head, len): records the list of robust futexes the
     /// thread holds, released at its exit; `len` must be the header's size.
     static func setRobustList(_ head: UserPointer<RobustListHead>, _ length: UInt64) throws(Errno) -> Int64 {
-        guard length == UInt64(RobustListHead.size) else { throw .EINVAL }
+        guard length == UInt64(MemoryLayout<RobustListHead>.size) else { throw .EINVAL }
         Scheduler.current.robustListHead = head
         return 0
     }
@@ -90,7 +90,7 @@ enum FutexSyscalls {
         guard let task = pid == 0 ? caller : PidAllocation.task(pid) else { throw .ESRCH }
         guard task === caller || caller.credentials.maySignal(task.credentials) else { throw .EPERM }
         try head.write(task.robustListHead.address)
-        try length.write(UInt64(RobustListHead.size))
+        try length.write(UInt64(MemoryLayout<RobustListHead>.size))
         return 0
     }
 }

@@ -74,8 +74,8 @@ enum PollSyscalls {
         let (ready, _) = try waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
             var ready = 0
             for index in entries.indices {
-                entries[index].revents = revents(entries[index], files: files, table: table)
-                if !entries[index].revents.isEmpty { ready += 1 }
+                entries[index].revents = revents(entries[index], files: files, table: table).rawValue
+                if entries[index].revents != 0 { ready += 1 }
             }
             return ready
         }
@@ -88,7 +88,7 @@ enum PollSyscalls {
     private static func revents(_ entry: PollFd, files: FileTable, table: PollTable?) -> PollEvents {
         guard entry.fd >= 0 else { return [] }
         guard let file = try? files.file(entry.fd) else { return .POLLNVAL }
-        return file.operations.poll(file, table).intersection(entry.events.union([.POLLERR, .POLLHUP]))
+        return file.operations.poll(file, table).intersection(PollEvents(rawValue: entry.events).union([.POLLERR, .POLLHUP]))
     }
 
     // MARK: select

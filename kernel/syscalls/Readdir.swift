@@ -15,13 +15,15 @@ enum ReaddirSyscalls {
         let file = try fd.file()
         let buffer = try UserBuffer(directory, count: UInt64(count))
         let entries = try file.readDirectory(fitting: buffer.count)
-        var records = [UInt8](repeating: 0, count: entries.reduce(0) { $0 + $1.d_reclen })
         var offset = 0
         for entry in entries {
-            entry.write(into: &records, at: offset)
+            // The C head, then the name, its NUL and padding over the head's tail.
+            let head = try buffer.piece(at: offset, length: MemoryLayout<LinuxDirent64>.size)
+            try UserPointer<LinuxDirent64>(address: head.start.address).write(entry.head)
+            let name = entry.nameAndPadding
+            try buffer.piece(at: offset + Dirent64.nameOffset, length: name.count).write(name)
             offset += entry.d_reclen
         }
-        try buffer.write(records)
-        return Int64(records.count)
+        return Int64(offset)
     }
 }

@@ -51,11 +51,11 @@ enum UtimesSyscalls {
     }
 
     /// utime(path, &{actime, modtime}) with whole seconds.
-    static func utime(_ path: UserString, _ timesPointer: UserPointer<Int64>) throws(Errno) -> Int64 {
+    static func utime(_ path: UserString, _ timesPointer: UserPointer<Utimbuf>) throws(Errno) -> Int64 {
         var times = (access: now(), modification: now())
         if !timesPointer.isNull {
-            let given = try timesPointer.read(count: 2)
-            times = (seconds(given[0]), seconds(given[1]))
+            let given = try timesPointer.read()
+            times = (seconds(given.actime), seconds(given.modtime))
         }
         return try set(PathArgument(path), times, toNow: timesPointer.isNull)
     }

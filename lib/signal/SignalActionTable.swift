@@ -3,7 +3,7 @@ import ABI
 /// What each signal does for a process: one sigaction per signal (Linux:
 /// the `action` array of struct sighand_struct, include/linux/sched/signal.h,
 /// with the rules of do_sigaction and flush_signal_handlers in kernel/signal.c).
-public struct SignalActionTable: Equatable, Sendable {
+public struct SignalActionTable: Sendable {
     /// One action per signal, or empty while every action is SIG_DFL — as
     /// for most processes, which then carry no table at all.
     private var actions: [KernelSigaction] = []
@@ -13,7 +13,7 @@ public struct SignalActionTable: Equatable, Sendable {
 
     /// Every signal ignored (Linux: ignore_signals, what kernel threads have).
     public static let ignoringAll = SignalActionTable(
-        actions: Array(repeating: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN), count: Int(Signal._NSIG)))
+        actions: Array(repeating: KernelSigaction(handler: KernelSigaction.SIG_IGN), count: Int(Signal._NSIG)))
 
     private init(actions: [KernelSigaction]) { self.actions = actions }
 
@@ -29,10 +29,10 @@ public struct SignalActionTable: Equatable, Sendable {
     public mutating func change(_ signal: Signal, to new: KernelSigaction?) throws(Errno) -> KernelSigaction {
         if new != nil && signal.isKernelOnly { throw .EINVAL }
         var old = self[signal]
-        old.sa_flags = old.sa_flags.intersection(.UAPI_SA_FLAGS)
+        old.flags = old.flags.intersection(.UAPI_SA_FLAGS)
         if var action = new {
-            action.sa_flags = action.sa_flags.intersection(.UAPI_SA_FLAGS)
-            action.sa_mask = action.sa_mask.removingUnblockable()
+            action.flags = action.flags.intersection(.UAPI_SA_FLAGS)
+            action.mask = action.mask.removingUnblockable()
             if actions.isEmpty { actions = Array(repeating: KernelSigaction(), count: Int(Signal._NSIG)) }
             actions[Int(signal.rawValue - 1)] = action
         }
@@ -44,8 +44,8 @@ public struct SignalActionTable: Equatable, Sendable {
     /// program, so caught signals return to SIG_DFL; ignored ones stay
     /// ignored. Flags, masks and restorers are cleared.
     public mutating func resetForExec() {
-        actions = actions.map { KernelSigaction(sa_handler: $0.sa_handler == KernelSigaction.SIG_IGN ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL) }
-        if actions.allSatisfy({ $0 == KernelSigaction() }) { actions = [] }
+        actions = actions.map { KernelSigaction(handler: $0.sa_handler == KernelSigaction.SIG_IGN ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL) }
+        if actions.allSatisfy({ $0.sa_handler == KernelSigaction.SIG_DFL }) { actions = [] }
     }
 
     /// Whether a sent `signal` would be discarded at once (Linux:

@@ -43,14 +43,14 @@ public struct LineDiscipline {
     private var isCanonical: Bool { termios.c_lflag & Termios.ICANON != 0 }
     private func flag(_ bit: UInt32) -> Bool { termios.c_lflag & bit != 0 }
     private func isControl(_ byte: UInt8, _ index: Int) -> Bool {
-        let character = termios.c_cc[index]
+        let character = termios[cc: index]
         return character != 0 && byte == character   // _POSIX_VDISABLE is 0
     }
 
     /// Whether a read would return without waiting (also what poll reports).
     public var hasInput: Bool {
         if isCanonical { return !ready.isEmpty }
-        return ready.contains { !$0.isEmpty } || termios.c_cc[Termios.VMIN] == 0
+        return ready.contains { !$0.isEmpty } || termios[cc: Termios.VMIN] == 0
     }
 
     /// Up to `count` bytes for read(2), or nil if the reader must wait. A
@@ -68,7 +68,7 @@ public struct LineDiscipline {
             return Array(line[..<count])
         }
         let available = ready.reduce(0) { $0 + $1.count }
-        let minimum = min(Int(termios.c_cc[Termios.VMIN]), count)
+        let minimum = min(Int(termios[cc: Termios.VMIN]), count)
         guard available >= max(minimum, 1) || minimum == 0 else { return nil }
         var taken: [UInt8] = []
         while !ready.isEmpty && taken.count < count {
@@ -170,7 +170,7 @@ public struct LineDiscipline {
                 let columns = isShownAsCaret(removed) ? 2 : 1
                 for _ in 0..<columns { echo += [0x08, UInt8(ascii: " "), 0x08] }
             } else {
-                echo += echoed(termios.c_cc[Termios.VERASE])
+                echo += echoed(termios[cc: Termios.VERASE])
             }
         }
         return echo

@@ -85,7 +85,7 @@ import Testing
         var tty = LineDiscipline()
         var raw = Termios.standard
         raw.c_lflag &= ~Termios.ICANON
-        raw.c_cc[Termios.VMIN] = 0
+        raw[cc: Termios.VMIN] = 0
         tty.setTermios(raw)
         #expect(tty.read(count: 10) == [])
         #expect(tty.hasInput)

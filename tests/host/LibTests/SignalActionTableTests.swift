@@ -5,35 +5,35 @@ import ABI
 @Suite struct SignalActionTableTests {
     @Test func changeReturnsTheOldActionAndCleansTheNewOne() throws {
         var table = SignalActionTable()
-        #expect(table[.SIGINT] == KernelSigaction())
+        #expect(sameBytes(table[.SIGINT], KernelSigaction()))
         var mask = SignalSet()
         mask.insert(.SIGKILL)
         mask.insert(.SIGUSR1)
         mask.insert(.SIGSTOP)
-        let handler = KernelSigaction(sa_handler: 0x40_1000, sa_flags: [.SA_RESTORER, .SA_SIGINFO, .SA_UNSUPPORTED],
-                                      sa_restorer: 0x40_2000, sa_mask: mask)
+        let handler = KernelSigaction(handler: 0x40_1000, flags: [.SA_RESTORER, .SA_SIGINFO, .SA_UNSUPPORTED],
+                                      restorer: 0x40_2000, mask: mask)
         let old = try table.change(.SIGINT, to: handler)
-        #expect(old == KernelSigaction())
+        #expect(sameBytes(old, KernelSigaction()))
         let installed = table[.SIGINT]
-        #expect(installed.sa_flags == [.SA_RESTORER, .SA_SIGINFO])   // SA_UNSUPPORTED cleared
-        #expect(installed.sa_mask.contains(.SIGUSR1) && !installed.sa_mask.contains(.SIGKILL) && !installed.sa_mask.contains(.SIGSTOP))
-        #expect(try table.change(.SIGINT, to: nil) == installed)
+        #expect(installed.flags == [.SA_RESTORER, .SA_SIGINFO])   // SA_UNSUPPORTED cleared
+        #expect(installed.mask.contains(.SIGUSR1) && !installed.mask.contains(.SIGKILL) && !installed.mask.contains(.SIGSTOP))
+        #expect(sameBytes(try table.change(.SIGINT, to: nil), installed))
     }
 
     @Test func sigkillAndSigstopCanBeReadButNotChanged() throws {
         var table = SignalActionTable()
-        #expect(throws: Errno.EINVAL) { try table.change(.SIGKILL, to: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN)) }
+        #expect(throws: Errno.EINVAL) { try table.change(.SIGKILL, to: KernelSigaction(handler: KernelSigaction.SIG_IGN)) }
         #expect(throws: Errno.EINVAL) { try table.change(.SIGSTOP, to: KernelSigaction()) }
-        #expect(try table.change(.SIGKILL, to: nil) == KernelSigaction())
+        #expect(sameBytes(try table.change(.SIGKILL, to: nil), KernelSigaction()))
     }
 
     @Test func execKeepsIgnoredSignalsAndResetsHandlers() throws {
         var table = SignalActionTable()
-        try table.change(.SIGPIPE, to: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN, sa_flags: [.SA_RESTART]))
-        try table.change(.SIGTERM, to: KernelSigaction(sa_handler: 0x40_1000, sa_flags: [.SA_RESTORER], sa_restorer: 0x40_2000))
+        try table.change(.SIGPIPE, to: KernelSigaction(handler: KernelSigaction.SIG_IGN, flags: [.SA_RESTART]))
+        try table.change(.SIGTERM, to: KernelSigaction(handler: 0x40_1000, flags: [.SA_RESTORER], restorer: 0x40_2000))
         table.resetForExec()
-        #expect(table[.SIGPIPE] == KernelSigaction(sa_handler: KernelSigaction.SIG_IGN))
-        #expect(table[.SIGTERM] == KernelSigaction())
+        #expect(sameBytes(table[.SIGPIPE], KernelSigaction(handler: KernelSigaction.SIG_IGN)))
+        #expect(sameBytes(table[.SIGTERM], KernelSigaction()))
     }
 
     @Test func ignoredAndFatalFollowTheHandlerAndTheDefault() throws {
@@ -42,9 +42,9 @@ import ABI
         #expect(!table.isIgnored(.SIGTERM) && table.isFatal(.SIGTERM) && table.isFatal(.SIGSEGV))
         #expect(table.isFatal(Signal(rawValue: 40)!))
         #expect(!table.isFatal(.SIGCHLD) && !table.isFatal(.SIGSTOP))
-        try table.change(.SIGTERM, to: KernelSigaction(sa_handler: KernelSigaction.SIG_IGN))
+        try table.change(.SIGTERM, to: KernelSigaction(handler: KernelSigaction.SIG_IGN))
         #expect(table.isIgnored(.SIGTERM) && !table.isFatal(.SIGTERM))
-        try table.change(.SIGCHLD, to: KernelSigaction(sa_handler: 0x40_1000))
+        try table.change(.SIGCHLD, to: KernelSigaction(handler: 0x40_1000))
         #expect(!table.isIgnored(.SIGCHLD))
     }
 

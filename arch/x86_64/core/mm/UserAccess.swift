@@ -22,51 +22,60 @@ public enum UserAccess {
         return count >= 0 && !overflow ? bytes : nil
     }
 
-    /// `count` integers from user memory, as x86-64 stores them.
-    static func copyFromUser<T: FixedWidthInteger>(_ type: T.Type, count: Int, at address: UInt64) throws(Errno) -> [T] {
+    /// A value from user memory, copied straight into it: an integer or an
+    /// ABI structure, a C structure from include/uapi/linux whose layout is
+    /// Linux's (Linux: get_user, copy_from_user).
+    static func copyFromUser<T: BitwiseCopyable>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
+        try withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { (value) throws(Errno) -> T in
+            try copy(from: address, to: UnsafeMutableRawBufferPointer(value))
+            return value[0]
+        }
+    }
+
+    /// A value to user memory, straight from its own bytes (Linux: put_user, copy_to_user).
+    static func copyToUser<T: BitwiseCopyable>(_ address: UInt64, _ value: T) throws(Errno) {
+        var value = value
+        try withUnsafeBytes(of: &value) { (bytes) throws(Errno) in try copy(to: address, from: bytes) }
+    }
+
+    /// `count` values from user memory, copied into the new array's storage.
+    /// The range is checked before the array is allocated, so a huge count
+    /// with a bad address costs nothing.
+    static func copyFromUser<T: BitwiseCopyable>(_ type: T.Type, count: Int, at address: UInt64) throws(Errno) -> [T] {
         guard let size = byteCount(count, of: MemoryLayout<T>.stride), isUserRange(address, count: size) else {
             throw .EFAULT
         }
-        var values = [T](repeating: 0, count: count)
-        let left = values.withUnsafeMutableBytes { buffer in
-            copy_user_raw(buffer.baseAddress, UnsafeRawPointer(bitPattern: UInt(address)), UInt64(size))
+        var failed = false
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(Errno) {
+                try copy(from: address, to: UnsafeMutableRawBufferPointer(buffer))
+                initialized = count
+            } catch { failed = true }
         }
-        guard left == 0 else { throw .EFAULT }
+        guard !failed else { throw .EFAULT }
         return values
     }
 
-    /// Integers to user memory, as x86-64 stores them.
-    static func copyToUser<T: FixedWidthInteger>(_ address: UInt64, _ values: [T]) throws(Errno) {
-        let size = values.count * MemoryLayout<T>.stride
-        guard isUserRange(address, count: size) else { throw .EFAULT }
-        let left = values.withUnsafeBytes { buffer in
-            copy_user_raw(UnsafeMutableRawPointer(bitPattern: UInt(address)), buffer.baseAddress, UInt64(size))
-        }
+    /// Values to user memory, straight from the array's storage.
+    static func copyToUser<T: BitwiseCopyable>(_ address: UInt64, _ values: [T]) throws(Errno) {
+        try values.withUnsafeBytes { bytes in Result { () throws(Errno) in try copy(to: address, from: bytes) } }.get()
+    }
+
+    /// The guarded copies everything above ends in: the range must lie in
+    /// user space, and a fault part-way is EFAULT.
+    private static func copy(to address: UInt64, from bytes: UnsafeRawBufferPointer) throws(Errno) {
+        guard isUserRange(address, count: bytes.count) else { throw .EFAULT }
+        guard bytes.count > 0 else { return }
+        let left = copy_user_raw(
+            UnsafeMutableRawPointer(bitPattern: UInt(address)), bytes.baseAddress, UInt64(bytes.count))
         guard left == 0 else { throw .EFAULT }
     }
 
-    /// A structure to user memory, laid out as its C counterpart.
-    static func copyToUser<T: ByteLayout>(_ address: UInt64, _ value: T) throws(Errno) {
-        try copyToUser(address, value.bytes())
-    }
-
-    /// A structure from user memory.
-    static func copyFromUser<T: ByteLayoutDecodable>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
-        T(from: try copyFromUser(UInt8.self, count: T.size, at: address), at: 0)
-    }
-
-    /// Structures to user memory, each laid out as its C counterpart.
-    static func copyToUser<T: ByteLayout>(_ address: UInt64, _ values: [T]) throws(Errno) {
-        var bytes = [UInt8](repeating: 0, count: values.count * T.size)
-        for (index, value) in values.enumerated() { value.write(into: &bytes, at: index * T.size) }
-        try copyToUser(address, bytes)
-    }
-
-    /// `count` structures from user memory.
-    static func copyFromUser<T: ByteLayoutDecodable>(_ type: T.Type, count: Int, at address: UInt64) throws(Errno) -> [T] {
-        guard let size = byteCount(count, of: T.size) else { throw .EFAULT }
-        let bytes = try copyFromUser(UInt8.self, count: size, at: address)
-        return (0..<count).map { T(from: bytes, at: $0 * T.size) }
+    private static func copy(from address: UInt64, to bytes: UnsafeMutableRawBufferPointer) throws(Errno) {
+        guard isUserRange(address, count: bytes.count) else { throw .EFAULT }
+        guard bytes.count > 0 else { return }
+        let left = copy_user_raw(bytes.baseAddress, UnsafeRawPointer(bitPattern: UInt(address)), UInt64(bytes.count))
+        guard left == 0 else { throw .EFAULT }
     }
 
     /// A NUL-terminated string of at most `limit` bytes, without the NUL;
@@ -78,8 +87,9 @@ public enum UserAccess {
         let readable = address < MemoryLayout64.taskSize ? min(UInt64(limit + 1), MemoryLayout64.taskSize - address) : 0
         guard readable > 0 else { throw .EFAULT }
         let length = bytes.withUnsafeMutableBytes { buffer in
-            copy_string_from_user_raw(buffer.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                      UnsafePointer<CChar>(bitPattern: UInt(address)), readable)
+            copy_string_from_user_raw(
+                buffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                UnsafePointer<CChar>(bitPattern: UInt(address)), readable)
         }
         if length < 0 { throw .EFAULT }
         if length == Int64(readable) { throw readable == UInt64(limit + 1) ? .ENAMETOOLONG : .EFAULT }

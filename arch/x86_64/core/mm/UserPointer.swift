@@ -5,7 +5,9 @@ import Lib
 /// SerenityOS: Userspace<T*>). It is only a number until read or written,
 /// and every read or write is checked and throws EFAULT for memory the
 /// program may not touch, so a bad pointer from user space is an error,
-/// never a kernel fault. Integers and ABI structures can be read and written.
+/// never a kernel fault. Integers and ABI structures (the C structures of
+/// include/uapi/linux: any BitwiseCopyable value) can be read and written,
+/// straight from and into the value's own bytes.
 public struct UserPointer<Pointee>: SyscallArgument, Equatable, Sendable {
     public let address: UInt64
 
@@ -24,26 +26,27 @@ public struct UserPointer<Pointee>: SyscallArgument, Equatable, Sendable {
     fileprivate func advanced(by count: Int, size: Int) -> UserPointer {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
         let distance = UInt64(bytes.magnitude)
-        let (result, outside) = bytes >= 0
+        let (result, outside) =
+            bytes >= 0
             ? address.addingReportingOverflow(distance)
             : address.subtractingReportingOverflow(distance)
         return UserPointer(address: overflow || outside ? UInt64.max : result)
     }
 }
 
-extension UserPointer where Pointee: FixedWidthInteger {
-    /// Linux: get_user.
+extension UserPointer where Pointee: BitwiseCopyable {
+    /// Linux: get_user, or copy_from_user of a structure.
     public func read() throws(Errno) -> Pointee {
-        try UserAccess.copyFromUser(Pointee.self, count: 1, at: address)[0]
+        try UserAccess.copyFromUser(Pointee.self, at: address)
     }
 
-    /// Linux: put_user.
+    /// Linux: put_user, or copy_to_user of a structure.
     public func write(_ value: Pointee) throws(Errno) {
-        try UserAccess.copyToUser(address, [value])
+        try UserAccess.copyToUser(address, value)
     }
 
-    /// `count` consecutive integers (an int array, a byte buffer); EFAULT
-    /// for a negative or oversized count.
+    /// `count` consecutive values (an int array, a byte buffer, a pollfd or
+    /// iovec array); EFAULT for a negative or oversized count.
     public func read(count: Int) throws(Errno) -> [Pointee] {
         try UserAccess.copyFromUser(Pointee.self, count: count, at: address)
     }
@@ -54,32 +57,5 @@ extension UserPointer where Pointee: FixedWidthInteger {
 
     public func advanced(by count: Int) -> UserPointer {
         advanced(by: count, size: MemoryLayout<Pointee>.stride)
-    }
-}
-
-extension UserPointer where Pointee: ByteLayoutDecodable {
-    /// The structure at the address (Linux: copy_from_user of a struct).
-    public func read() throws(Errno) -> Pointee {
-        try UserAccess.copyFromUser(Pointee.self, at: address)
-    }
-
-    /// `count` consecutive structures (a pollfd or iovec array).
-    public func read(count: Int) throws(Errno) -> [Pointee] {
-        try UserAccess.copyFromUser(Pointee.self, count: count, at: address)
-    }
-}
-
-extension UserPointer where Pointee: ByteLayout {
-    /// Linux: copy_to_user of a struct.
-    public func write(_ value: Pointee) throws(Errno) {
-        try UserAccess.copyToUser(address, value)
-    }
-
-    public func write(_ values: [Pointee]) throws(Errno) {
-        try UserAccess.copyToUser(address, values)
-    }
-
-    public func advanced(by count: Int) -> UserPointer {
-        advanced(by: count, size: Pointee.size)
     }
 }
