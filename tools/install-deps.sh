@@ -37,6 +37,9 @@ have mformat            || need mtools
 have cpio               || need cpio
 have gzip               || need gzip
 have musl-gcc           || need musl-tools
+# The host test of the ABI structures compiles a C program against Linux's uapi headers.
+have cc                 || need gcc
+[ -f /usr/include/linux/time_types.h ] || need linux-libc-dev
 # The initramfs needs a static busybox; Debian's `busybox` package is dynamic.
 if ! have busybox; then
     need busybox-static

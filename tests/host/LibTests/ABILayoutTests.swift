@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import ABI
 
 /// Reads `width` bytes least significant first, so the layouts are checked
@@ -21,10 +23,197 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
     bytes[range].allSatisfy { $0 == 0 }
 }
 
-/// Sizes and field offsets of every structure, against Linux's x86-64 layout
-/// (each offset as `offsetof` gives it for the header named), and what Apus's
-/// Swift conveniences put into those fields.
+/// One number to compare: a C expression (`sizeof(struct stat)`,
+/// `offsetof(struct stat, st_ino)`) and what Swift's MemoryLayout says of
+/// the matching include/uapi/linux structure.
+private struct Measure {
+    let name: String
+    let value: Int
+}
+
+/// The size of the C type `type` and the offset of each field, named as
+/// Linux's header names it, against `T`'s.
+private func layout<T>(
+    _ type: String, _ swift: T.Type, size: Bool = true,
+    _ fields: [(String, PartialKeyPath<T>)]
+) -> [Measure] {
+    (size ? [Measure(name: "sizeof(\(type))", value: MemoryLayout<T>.size)] : [])
+        + fields.map { Measure(name: "offsetof(\(type), \($0.0))", value: MemoryLayout<T>.offset(of: $0.1) ?? -1) }
+}
+
+/// Every ABI structure: Linux's C name and field names, Apus's Swift type
+/// and key paths.
+private let measures: [Measure] = [
+    layout("struct __kernel_timespec", Timespec.self, [("tv_sec", \.tv_sec), ("tv_nsec", \.tv_nsec)]),
+    layout("struct __kernel_old_timeval", Timeval.self, [("tv_sec", \.tv_sec), ("tv_usec", \.tv_usec)]),
+    layout("struct timezone", Timezone.self, [("tz_minuteswest", \.tz_minuteswest), ("tz_dsttime", \.tz_dsttime)]),
+    layout("struct utimbuf", Utimbuf.self, [("actime", \.actime), ("modtime", \.modtime)]),
+    layout(
+        "struct stat", Stat.self,
+        [
+            ("st_dev", \.st_dev), ("st_ino", \.st_ino), ("st_nlink", \.st_nlink), ("st_mode", \.st_mode),
+            ("st_uid", \.st_uid), ("st_gid", \.st_gid), ("st_rdev", \.st_rdev), ("st_size", \.st_size),
+            ("st_blksize", \.st_blksize), ("st_blocks", \.st_blocks),
+            // Linux's header spells each timespec as two words.
+            ("st_atime", \.st_atim.tv_sec), ("st_atime_nsec", \.st_atim.tv_nsec),
+            ("st_mtime", \.st_mtim.tv_sec), ("st_mtime_nsec", \.st_mtim.tv_nsec),
+            ("st_ctime", \.st_ctim.tv_sec), ("st_ctime_nsec", \.st_ctim.tv_nsec),
+        ]),
+    layout("struct statx_timestamp", StatxTimestamp.self, [("tv_sec", \.tv_sec), ("tv_nsec", \.tv_nsec)]),
+    layout(
+        "struct statx", Statx.self,
+        [
+            ("stx_mask", \.stx_mask), ("stx_blksize", \.stx_blksize), ("stx_attributes", \.stx_attributes),
+            ("stx_nlink", \.stx_nlink), ("stx_uid", \.stx_uid), ("stx_gid", \.stx_gid), ("stx_mode", \.stx_mode),
+            ("stx_ino", \.stx_ino), ("stx_size", \.stx_size), ("stx_blocks", \.stx_blocks),
+            ("stx_attributes_mask", \.stx_attributes_mask), ("stx_atime", \.stx_atime), ("stx_btime", \.stx_btime),
+            ("stx_ctime", \.stx_ctime), ("stx_mtime", \.stx_mtime), ("stx_rdev_major", \.stx_rdev_major),
+            ("stx_rdev_minor", \.stx_rdev_minor), ("stx_dev_major", \.stx_dev_major),
+            ("stx_dev_minor", \.stx_dev_minor),
+            ("stx_mnt_id", \.stx_mnt_id), ("stx_dio_mem_align", \.stx_dio_mem_align),
+            ("stx_dio_offset_align", \.stx_dio_offset_align),
+            // Where older headers' spare words begin, newer kernels' fields do.
+            ("__spare3", \.stx_subvol),
+        ]),
+    layout(
+        "struct statfs", Statfs.self,
+        [
+            ("f_type", \.f_type), ("f_bsize", \.f_bsize), ("f_blocks", \.f_blocks), ("f_bfree", \.f_bfree),
+            ("f_bavail", \.f_bavail), ("f_files", \.f_files), ("f_ffree", \.f_ffree), ("f_fsid", \.f_fsid),
+            ("f_namelen", \.f_namelen), ("f_frsize", \.f_frsize), ("f_flags", \.f_flags), ("f_spare", \.f_spare),
+        ]),
+    layout("struct iovec", Iovec.self, [("iov_base", \.iov_base), ("iov_len", \.iov_len)]),
+    layout(
+        "struct flock", Flock.self,
+        [
+            ("l_type", \.l_type), ("l_whence", \.l_whence), ("l_start", \.l_start), ("l_len", \.l_len),
+            ("l_pid", \.l_pid),
+        ]),
+    layout("struct pollfd", PollFd.self, [("fd", \.fd), ("events", \.events), ("revents", \.revents)]),
+    layout(
+        "struct sigaction", KernelSigaction.self,
+        [
+            ("sa_handler", \.sa_handler), ("sa_flags", \.sa_flags), ("sa_restorer", \.sa_restorer),
+            ("sa_mask", \.sa_mask),
+        ]),
+    layout("stack_t", StackT.self, [("ss_sp", \.ss_sp), ("ss_flags", \.ss_flags), ("ss_size", \.ss_size)]),
+    layout(
+        "siginfo_t", Siginfo.self,
+        [
+            ("si_signo", \.si_signo), ("si_errno", \.si_errno), ("si_code", \.si_code), ("si_pid", \.si_pid),
+            ("si_uid", \.si_uid), ("si_status", \.si_status), ("si_utime", \.si_utime), ("si_stime", \.si_stime),
+        ]),
+    layout("struct rlimit", Rlimit.self, [("rlim_cur", \.rlim_cur), ("rlim_max", \.rlim_max)]),
+    layout(
+        "struct rusage", Rusage.self,
+        [
+            ("ru_utime", \.ru_utime), ("ru_stime", \.ru_stime), ("ru_maxrss", \.ru_maxrss), ("ru_ixrss", \.ru_ixrss),
+            ("ru_idrss", \.ru_idrss), ("ru_isrss", \.ru_isrss), ("ru_minflt", \.ru_minflt), ("ru_majflt", \.ru_majflt),
+            ("ru_nswap", \.ru_nswap), ("ru_inblock", \.ru_inblock), ("ru_oublock", \.ru_oublock),
+            ("ru_msgsnd", \.ru_msgsnd), ("ru_msgrcv", \.ru_msgrcv), ("ru_nsignals", \.ru_nsignals),
+            ("ru_nvcsw", \.ru_nvcsw), ("ru_nivcsw", \.ru_nivcsw),
+        ]),
+    layout(
+        "struct tms", Tms.self,
+        [
+            ("tms_utime", \.tms_utime), ("tms_stime", \.tms_stime), ("tms_cutime", \.tms_cutime),
+            ("tms_cstime", \.tms_cstime),
+        ]),
+    layout(
+        "struct sysinfo", Sysinfo.self,
+        [
+            ("uptime", \.uptime), ("loads", \.loads), ("totalram", \.totalram), ("freeram", \.freeram),
+            ("sharedram", \.sharedram), ("bufferram", \.bufferram), ("totalswap", \.totalswap),
+            ("freeswap", \.freeswap),
+            ("procs", \.procs), ("pad", \.pad), ("totalhigh", \.totalhigh), ("freehigh", \.freehigh),
+            ("mem_unit", \.mem_unit),
+        ]),
+    layout(
+        "struct new_utsname", Utsname.self,
+        [
+            ("sysname", \.sysname), ("nodename", \.nodename), ("release", \.release), ("version", \.version),
+            ("machine", \.machine), ("domainname", \.domainname),
+        ]),
+    layout(
+        "struct termios", Termios.self,
+        [
+            ("c_iflag", \.c_iflag), ("c_oflag", \.c_oflag), ("c_cflag", \.c_cflag), ("c_lflag", \.c_lflag),
+            ("c_line", \.c_line), ("c_cc", \.c_cc),
+        ]),
+    layout(
+        "struct winsize", Winsize.self,
+        [
+            ("ws_row", \.ws_row), ("ws_col", \.ws_col), ("ws_xpixel", \.ws_xpixel), ("ws_ypixel", \.ws_ypixel),
+        ]),
+    layout(
+        "struct robust_list_head", RobustListHead.self,
+        [
+            ("list", \.list), ("futex_offset", \.futex_offset), ("list_op_pending", \.list_op_pending),
+        ]),
+    // Only the head: a record's length is its d_reclen. The name has no
+    // Swift field; it starts where Dirent64 writes it.
+    layout(
+        "struct dirent64", LinuxDirent64.self, size: false,
+        [
+            ("d_ino", \.d_ino), ("d_off", \.d_off), ("d_reclen", \.d_reclen), ("d_type", \.d_type),
+        ]) + [Measure(name: "offsetof(struct dirent64, d_name)", value: Dirent64.nameOffset)],
+].flatMap { $0 }
+
+/// The same numbers from the system's Linux headers: a C program that
+/// includes tests/host/abi/linux_headers.h and prints one line per measure,
+/// compiled with the host's C compiler and run.
+private func linuxValues(of measures: [Measure]) throws -> [Int] {
+    let headers = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../abi/linux_headers.h").standardized
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("apus-abi-layout-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let source = directory.appendingPathComponent("layout.c")
+    let program = directory.appendingPathComponent("layout")
+    let lines = measures.map { "    printf(\"%zu\\n\", \($0.name));" }
+    try
+        ([
+            "#define _GNU_SOURCE", "#include <stddef.h>", "#include <stdio.h>", "#include \"\(headers.path)\"",
+            "int main(void) {",
+        ] + lines + ["    return 0;", "}"]).joined(separator: "\n")
+        .write(to: source, atomically: true, encoding: .utf8)
+    guard try run("/usr/bin/env", ["cc", "-Wall", "-Werror", "-o", program.path, source.path]) != nil,
+        let output = try run(program.path, [])
+    else { return [] }
+    return output.split(separator: "\n").map { Int($0) ?? -1 }
+}
+
+/// Runs a program; its standard output, or nil (and a recorded issue) if it failed.
+private func run(_ path: String, _ arguments: [String]) throws -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        Issue.record("\(path) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        return nil
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Each ABI structure's size and field offsets against Linux's own headers,
+/// and what Apus's Swift conveniences put into those fields.
 @Suite struct ABILayoutTests {
+    // MARK: Against Linux's headers
+
+    @Test func sizesAndOffsetsAreLinuxs() throws {
+        let linux = try linuxValues(of: measures)
+        try #require(linux.count == measures.count)
+        for (measure, value) in zip(measures, linux) {
+            #expect(
+                measure.value == value, "\(measure.name) is \(value) in Linux's headers, \(measure.value) in Apus's")
+        }
+    }
+
     // MARK: struct stat (arch/x86/include/uapi/asm/stat.h)
 
     @Test func statLayout() {
@@ -191,8 +380,9 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
     @Test func utsnameIsSixFieldsOf65Bytes() {
         // include/uapi/linux/utsname.h: struct new_utsname, __NEW_UTS_LEN 64
         let long = String(repeating: "x", count: 80)
-        let uts = Utsname(sysname: "Linux", nodename: long, release: "6.1.0",
-                          version: "#1", machine: "x86_64", domainname: "(none)")
+        let uts = Utsname(
+            sysname: "Linux", nodename: long, release: "6.1.0",
+            version: "#1", machine: "x86_64", domainname: "(none)")
         let bytes = bytes(of: uts)
         #expect(MemoryLayout<Utsname>.size == 390 && bytes.count == 390)
         #expect(Array(bytes[0..<6]) == Array("Linux".utf8) + [0])
@@ -267,9 +457,10 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
     @Test func kernelSigactionIsFourWordsMaskLast() {
         var mask = SignalSet()
         mask.insert(.SIGINT)
-        let action = KernelSigaction(handler: 0x40_1000,
-                                     flags: [.SA_SIGINFO, .SA_RESTORER, .SA_RESTART],
-                                     restorer: 0x40_2000, mask: mask)
+        let action = KernelSigaction(
+            handler: 0x40_1000,
+            flags: [.SA_SIGINFO, .SA_RESTORER, .SA_RESTART],
+            restorer: 0x40_2000, mask: mask)
         let bytes = bytes(of: action)
         #expect(MemoryLayout<KernelSigaction>.size == 32 && bytes.count == 32)
         #expect(field(bytes, 0, width: 8) == 0x40_1000)
@@ -293,7 +484,8 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         #expect(MemoryLayout<Siginfo>.size == 128 && bytes.count == 128)
         #expect(field(bytes, 0, width: 4) == 17 && field(bytes, 4, width: 4) == 0 && field(bytes, 8, width: 4) == 2)
         #expect(isZero(bytes, 12..<16))
-        #expect(field(bytes, 16, width: 4) == 1234 && field(bytes, 20, width: 4) == 1000 && field(bytes, 24, width: 4) == 9)
+        #expect(
+            field(bytes, 16, width: 4) == 1234 && field(bytes, 20, width: 4) == 1000 && field(bytes, 24, width: 4) == 9)
         #expect(field(bytes, 32, width: 8) == 5 && field(bytes, 40, width: 8) == 6)
         #expect(isZero(bytes, 28..<32) && isZero(bytes, 48..<128))
     }
@@ -315,7 +507,8 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         times.tms_cutime = 3
         times.tms_cstime = 4
         let tmsBytes = bytes(of: times)
-        #expect(MemoryLayout<Tms>.size == 32 && (0..<4).allSatisfy { field(tmsBytes, $0 * 8, width: 8) == UInt64($0 + 1) })
+        #expect(
+            MemoryLayout<Tms>.size == 32 && (0..<4).allSatisfy { field(tmsBytes, $0 * 8, width: 8) == UInt64($0 + 1) })
         let head = RobustListHead(list: RobustList(next: 0x1000), futex_offset: -16, list_op_pending: 0x2000)
         #expect(MemoryLayout<RobustListHead>.size == 24)
         #expect(field(bytes(of: head), 8, width: 8) == UInt64(bitPattern: -16))
@@ -332,15 +525,17 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         let bytes = bytes(of: standard)
         #expect(MemoryLayout<Termios>.size == 36 && bytes.count == 36)
         // tty_std_termios (drivers/tty/tty_io.c) as the raw words `stty -g` prints.
-        #expect(field(bytes, 0, width: 4) == 0x500)   // ICRNL | IXON
-        #expect(field(bytes, 4, width: 4) == 0x5)     // OPOST | ONLCR
-        #expect(field(bytes, 8, width: 4) == 0x4bf)   // B38400 | CS8 | CREAD | HUPCL
-        #expect(field(bytes, 12, width: 4) == 0x8a3b) // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
-        #expect(bytes[16] == 0)                       // N_TTY
+        #expect(field(bytes, 0, width: 4) == 0x500)  // ICRNL | IXON
+        #expect(field(bytes, 4, width: 4) == 0x5)  // OPOST | ONLCR
+        #expect(field(bytes, 8, width: 4) == 0x4bf)  // B38400 | CS8 | CREAD | HUPCL
+        #expect(field(bytes, 12, width: 4) == 0x8a3b)  // ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN
+        #expect(bytes[16] == 0)  // N_TTY
         // INIT_C_CC as Linux once spelled it, one octal escape per index:
         // "\003\034\177\025\004\0\1\0\021\023\032\0\022\017\027\026\0", then zeros.
-        let initCC: [UInt8] = [0o3, 0o34, 0o177, 0o25, 0o4, 0, 1, 0, 0o21, 0o23, 0o32, 0,
-                               0o22, 0o17, 0o27, 0o26, 0, 0, 0]
+        let initCC: [UInt8] = [
+            0o3, 0o34, 0o177, 0o25, 0o4, 0, 1, 0, 0o21, 0o23, 0o32, 0,
+            0o22, 0o17, 0o27, 0o26, 0, 0, 0,
+        ]
         #expect(Array(bytes[17..<36]) == initCC)
         #expect(roundTrips(standard))
     }
@@ -365,7 +560,9 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
     @Test func iovecIsBaseThenLength() {
         let vector = Iovec(iov_base: 0x1122_3344_5566, iov_len: 0x1000)
         let bytes = bytes(of: vector)
-        #expect(MemoryLayout<Iovec>.size == 16 && field(bytes, 0, width: 8) == 0x1122_3344_5566 && field(bytes, 8, width: 8) == 0x1000)
+        #expect(
+            MemoryLayout<Iovec>.size == 16 && field(bytes, 0, width: 8) == 0x1122_3344_5566
+                && field(bytes, 8, width: 8) == 0x1000)
         #expect(roundTrips(vector))
     }
 
@@ -399,7 +596,9 @@ private func isZero(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         #expect(field(bytes, 16, width: 8) == 3 && field(bytes, 24, width: 8) == 4 && field(bytes, 32, width: 8) == 5)
         #expect(field(bytes, 40, width: 8) == 6 && field(bytes, 48, width: 8) == 7)
         #expect(field(bytes, 56, width: 4) == 8 && field(bytes, 60, width: 4) == 9)
-        #expect(field(bytes, 64, width: 8) == 255 && field(bytes, 72, width: 8) == 4096 && field(bytes, 80, width: 8) == 0x20)
+        #expect(
+            field(bytes, 64, width: 8) == 255 && field(bytes, 72, width: 8) == 4096
+                && field(bytes, 80, width: 8) == 0x20)
         #expect(isZero(bytes, 88..<120))
     }
 
