@@ -1,4 +1,5 @@
 import ABI
+import Core
 
 /// The character devices the kernel has drivers for (Linux: fs/char_dev.c,
 /// cdev_add and the cdev_map that chrdev_open searches): a range of device

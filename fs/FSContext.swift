@@ -1,4 +1,5 @@
 import ABI
+import Core
 
 /// A process's root directory, working directory and umask (Linux: struct
 /// fs_struct, fs/fs_struct.c). Kernel threads and init share `kernel`

@@ -1,4 +1,5 @@
 import ABI
+import Core
 import Lib
 
 /// A process's open files by descriptor number (Linux: struct files_struct

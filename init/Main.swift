@@ -25,7 +25,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 
     let cpuTables = CPUTables()
     cpuTables.load()
-    PerCPU.initialize(tables: cpuTables)
+    PerCPUArea.initialize(tables: cpuTables)
     InterruptTable.initialize()
     Traps.install()
     SyscallEntry.enable()

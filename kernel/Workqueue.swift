@@ -1,3 +1,5 @@
+import Core
+
 /// A function to run later in process context, where it may sleep (Linux:
 /// struct work_struct). Queuing a pending item again does nothing.
 public final class WorkItem {

@@ -1,4 +1,5 @@
 import ABI
+import Core
 import Lib
 
 /// One mounted instance of a filesystem (Linux: struct super_block,

@@ -1,3 +1,5 @@
+import Core
+
 /// A sleeping reader-writer lock (Linux: kernel/locking/rwsem.c): many
 /// readers or one writer, and waiters sleep. Readers do not jump ahead of a
 /// waiting writer, so writers are not starved — the policy Linux's rwsem

@@ -1,4 +1,5 @@
 import ABI
+import Core
 
 /// "This has happened" for other tasks to wait on (Linux:
 /// kernel/sched/completion.c): a count of completions and a wait queue.

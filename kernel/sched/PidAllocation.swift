@@ -1,3 +1,4 @@
+import Core
 import Lib
 
 /// Process IDs (Linux: kernel/pid.c): the idle task is 0, then IDs are

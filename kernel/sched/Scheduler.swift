@@ -42,6 +42,8 @@ public enum Scheduler {
         let idle = Task.bootIdle()
         idle.state = .running
         runQueue = RunQueue(idle: idle)
+        // A preempt_enable that ends the last atomic section is a preemption point.
+        PreemptCount.setRescheduleHook { if needsReschedule { preempt() } }
         pr_info("sched: CFS with real-time and idle classes, run queue for CPU 0")
     }
 
@@ -96,7 +98,7 @@ public enum Scheduler {
             UserSegmentBases.live = next.segmentBases
         }
         if let space = next.mm, !space.pageTable.isActive { space.pageTable.activate() }
-        if let top = next.kernelStackTop { PerCPU.setKernelStack(top: top) }
+        if let top = next.kernelStackTop { PerCPUArea.setKernelStack(top: top) }
     }
 
     /// The second half of every switch, on the incoming task's stack: drop the

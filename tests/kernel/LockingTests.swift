@@ -1,6 +1,7 @@
 import Core
 import Kernel
 import Lib
+import Synchronization
 
 enum LockingTests {
     /// 8 threads × 10k lock/unlock around a read-modify-write that yields in
@@ -48,14 +49,14 @@ enum LockingTests {
         t.check(rwsem.tryDownWrite() && !rwsem.tryDownRead(), "rwsem: a writer excludes readers")
         rwsem.upWrite()
 
-        let violationsBefore = MightSleep.violations
+        let violationsBefore = MightSleep.violations.load(ordering: .relaxed)
         let spin = SpinLock()
         pr_info("# selftest: expected report begins")
         spin.lock()
         mightSleep("selftest: sleeping call under a spinlock")
         spin.unlock()
         pr_info("# selftest: expected report ends")
-        t.check(MightSleep.violations == violationsBefore + 1, "might_sleep: a sleeping call while holding a spinlock is reported")
+        t.check(MightSleep.violations.load(ordering: .relaxed) == violationsBefore + 1, "might_sleep: a sleeping call while holding a spinlock is reported")
     }
 
     /// A reader inside its read section before synchronize_rcu must have left before it returns.

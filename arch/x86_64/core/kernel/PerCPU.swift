@@ -1,57 +1,20 @@
-import X86Asm
+/// A variable with one instance per CPU (Linux: DEFINE_PER_CPU and
+/// this_cpu_ptr). Code reaches the running CPU's instance only; it needs no
+/// lock because no other CPU touches it, but the caller must stay on the CPU
+/// while it works on it (interrupts or preemption off, or code that only
+/// this CPU runs). One CPU runs today, so there is one instance; SMP changes
+/// this type and `CPU.current`, not its users.
+public struct PerCPU<Value>: ~Copyable, Sendable {
+    private let instances: SharedCell<InlineArray<1, Value>>
 
-/// The per-CPU area that GS points at in the kernel (Linux: the per-CPU
-/// section and its `cpu_current_top_of_stack`, reached through %gs). The
-/// system-call entry runs before it has a stack, so it finds the running
-/// task's kernel stack here; slot offsets are fixed because syscall_64.S
-/// names them.
-public enum PerCPU {
-    /// Slot 0: the area's own address; 1: scratch for the user RSP on entry;
-    /// 2: the top of the running task's kernel stack.
-    private static let slots = 4
-    nonisolated(unsafe) private static var area: UnsafeMutablePointer<UInt64>? = nil
-    nonisolated(unsafe) private static var tables: CPUTables? = nil
+    public init(_ initial: Value) { instances = SharedCell(InlineArray(repeating: initial)) }
 
-    /// Sets up the boot CPU's area and points the kernel GS base at it.
-    public static func initialize(tables cpuTables: CPUTables) {
-        tables = cpuTables
-        let block = UnsafeMutablePointer<UInt64>.allocate(capacity: slots)
-        block.initialize(repeating: 0, count: slots)
-        block[0] = UInt64(UInt(bitPattern: block))
-        area = block
-        write_gs_base_kernel(block[0])
-    }
-
-    /// Where SYSCALL switches stacks to, and where the TSS sends interrupts from ring 3.
-    public static func setKernelStack(top: UInt64) {
-        area?[2] = top
-        tables?.setKernelStack(top: top)
+    public borrowing func withCurrent<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+        try unsafe body(&instances.pointer.pointee[CPU.current])
     }
 }
 
-/// The SYSCALL/SYSRET mechanism (Linux: syscall_init in arch/x86/kernel/cpu/common.c).
-public enum SyscallEntry {
-    /// -ENOSYS until the kernel installs its system call table.
-    nonisolated(unsafe) public static var handler: (inout TrapFrame) -> Void = { frame in
-        frame.rax = UInt64(bitPattern: -38)
-    }
-
-    private static let star: UInt32 = 0xC000_0081
-    private static let lstar: UInt32 = 0xC000_0082
-    private static let fmask: UInt32 = 0xC000_0084
-
-    /// STAR holds the selector bases SYSCALL and SYSRET derive CS/SS from
-    /// (Segments.swift lays the GDT out for exactly this); SFMASK clears IF,
-    /// TF, DF, AC, NT and IOPL on entry, as Linux does.
-    public static func enable() {
-        wrmsr(star, UInt64(Selector.user32Code) << 48 | UInt64(Selector.kernelCode) << 32)
-        wrmsr(lstar, entry_syscall_address())
-        wrmsr(fmask, 0x47700)
-        wrmsr(CPU.MSR.efer, rdmsr(CPU.MSR.efer) | 1)   // SCE
-    }
-}
-
-@c(do_syscall_64)
-func doSyscall64(_ frame: UnsafeMutableRawPointer) {
-    SyscallEntry.handler(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
+extension CPU {
+    /// The running CPU's number (Linux: smp_processor_id()).
+    public static var current: Int { 0 }
 }

@@ -33,7 +33,7 @@ public enum UserMode {
     /// interrupts on. The frame is built at the top of the kernel stack, where
     /// system calls and interrupts from this task will build theirs.
     public static func enter(rip: UInt64, rsp: UInt64, kernelStackTop: UInt64) -> Never {
-        PerCPU.setKernelStack(top: kernelStackTop)
+        PerCPUArea.setKernelStack(top: kernelStackTop)
         let frameSize = MemoryLayout<TrapFrame>.size
         let frame = UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(kernelStackTop) - UInt(frameSize))!
         frame.initialize(to: .userEntry(rip: rip, rsp: rsp))

@@ -1,4 +1,3 @@
-import Core
 import Synchronization
 
 /// A ticket spinlock (Linux: the x86 ticket locks that preceded qspinlock,

@@ -1,0 +1,14 @@
+/// A value owned by a spinlock that is always taken with local interrupts
+/// off (Linux: spin_lock_irqsave). An interrupt handler on this CPU cannot
+/// then spin on a lock its own CPU holds, so this is the lock for anything
+/// interrupt handlers and tasks both reach.
+public struct IRQSafeLocked<Value>: ~Copyable, Sendable {
+    private let lock = SpinLock()
+    private let cell: SharedCell<Value>
+
+    public init(_ value: consuming Value) { cell = SharedCell(value) }
+
+    public borrowing func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+        try lock.withLockIrqSave { () throws(E) -> R in try unsafe body(&cell.pointer.pointee) }
+    }
+}
