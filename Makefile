@@ -58,7 +58,7 @@ help:
 	@echo "make iso        GRUB (Multiboot2) image build/apus.iso"
 	@echo "make bench      time from QEMU start to the first kernel line"
 
-# One Swift module: $(call swift_module,Name,sources,extra flags)
+# One Swift module: $(call swift_module,Name,sources,other prerequisites,flags)
 define swift_module
 $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modules
 	$(SWIFTC) $(EMBEDDED_FLAGS) $(4) -module-name $(1) \
@@ -66,8 +66,8 @@ $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modul
 	@# swiftc leaves an output's timestamp alone when its bytes are unchanged.
 	@touch $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule
 endef
-$(eval $(call swift_module,ABI,$(ABI_SRC),$(wildcard $(UAPI)/*),$(SAFE_FLAGS)))
-$(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,$(SAFE_FLAGS)))
+$(eval $(call swift_module,ABI,$(ABI_SRC),$(wildcard $(UAPI)/*),-swift-version 6 $(SAFE_FLAGS)))
+$(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,-swift-version 6 $(SAFE_FLAGS)))
 $(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),$(CORE_FLAGS)))
 # Swift 6 infers that a reference to a static method is Sendable, as the
 # syscall tables need; until Kernel builds in Swift 6 mode, ask for it alone.
