@@ -27,7 +27,7 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-n
 SAFE_FLAGS := -strict-memory-safety -warnings-as-errors
 # Core is the one module allowed unsafe code; every unsafe site in it is still
 # marked `unsafe`. Its lock types keep their values inline (a raw layout).
-CORE_FLAGS := -strict-memory-safety -enable-experimental-feature RawLayout \
+CORE_FLAGS := -strict-memory-safety -warnings-as-errors -enable-experimental-feature RawLayout \
   -enable-experimental-feature BuiltinModule
 
 ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
@@ -68,7 +68,7 @@ $(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modul
 endef
 $(eval $(call swift_module,ABI,$(ABI_SRC),$(wildcard $(UAPI)/*),-swift-version 6 $(SAFE_FLAGS)))
 $(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,-swift-version 6 $(SAFE_FLAGS)))
-$(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),$(CORE_FLAGS)))
+$(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),-swift-version 6 $(CORE_FLAGS)))
 # Swift 6 infers that a reference to a static method is Sendable, as the
 # syscall tables need; until Kernel builds in Swift 6 mode, ask for it alone.
 $(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(SAFE_FLAGS) \

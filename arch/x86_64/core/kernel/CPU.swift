@@ -45,7 +45,7 @@ public enum CPU {
     public static func enableFeatures(_ features: Features) {
         if features.hasNX {
             wrmsr(MSR.efer, rdmsr(MSR.efer) | (1 << 11))
-            PageTable.supportsNoExecute = true
+            unsafe PageTable.supportsNoExecute = true
         }
         if features.hasPGE { write_cr4(read_cr4() | (1 << 7)) }
         // User programs use SSE: FXSAVE/FXRSTOR and SSE exceptions on (CR4.OSFXSR,

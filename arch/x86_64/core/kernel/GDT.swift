@@ -6,7 +6,7 @@ import X86Asm
 /// segments are flat; the GDT still chooses the privilege level, and the TSS
 /// names the stacks the CPU switches to: RSP0 on entry from user mode and the
 /// Interrupt Stack Table for exceptions that must not trust the current stack.
-public final class CPUTables {
+@safe public final class CPUTables {
     /// IST slots (1-based, as the IDT's 3-bit field counts them).
     public enum InterruptStack: UInt8 { case doubleFault = 1, nmi = 2, machineCheck = 3 }
 
@@ -17,44 +17,44 @@ public final class CPUTables {
     private static let istStackSize = 8192
 
     public init() {
-        gdt = .allocate(capacity: CPUTables.gdtEntries)
-        tss = .allocate(byteCount: CPUTables.tssSize, alignment: 16)
-        tss.initializeMemory(as: UInt8.self, repeating: 0, count: CPUTables.tssSize)
+        unsafe gdt = .allocate(capacity: CPUTables.gdtEntries)
+        unsafe tss = .allocate(byteCount: CPUTables.tssSize, alignment: 16)
+        unsafe tss.initializeMemory(as: UInt8.self, repeating: 0, count: CPUTables.tssSize)
         // Descriptor bits: P=1<<47, DPL<<45, S=1<<44, code 0xA<<40 (exec/read) or data 0x2<<40 (rw), L=1<<53, G|D/B for 32-bit.
         let code64: UInt64 = 0x0020_9A00_0000_0000
         let data: UInt64 = 0x00C0_9200_0000_FFFF | 0x000F_0000_0000_0000
         let code32: UInt64 = 0x00CF_9A00_0000_FFFF
         let user: UInt64 = 3 << 45
-        gdt[0] = 0
-        gdt[1] = code32
-        gdt[2] = code64
-        gdt[3] = data
-        gdt[4] = code32 | user
-        gdt[5] = data | user
-        gdt[6] = code64 | user
-        gdt[7] = 0
+        unsafe gdt[0] = 0
+        unsafe gdt[1] = code32
+        unsafe gdt[2] = code64
+        unsafe gdt[3] = data
+        unsafe gdt[4] = code32 | user
+        unsafe gdt[5] = data | user
+        unsafe gdt[6] = code64 | user
+        unsafe gdt[7] = 0
         // A 16-byte system descriptor: available 64-bit TSS (type 9).
-        let base = UInt64(UInt(bitPattern: tss))
+        let base = unsafe UInt64(UInt(bitPattern: tss))
         let limit = UInt64(CPUTables.tssSize - 1)
-        gdt[8] = limit | (base & 0xFF_FFFF) << 16 | 0x89 << 40 | ((base >> 24) & 0xFF) << 56
-        gdt[9] = base >> 32
-        tss.storeBytes(of: UInt16(CPUTables.tssSize), toByteOffset: 102, as: UInt16.self)  // no I/O bitmap
+        unsafe gdt[8] = limit | (base & 0xFF_FFFF) << 16 | 0x89 << 40 | ((base >> 24) & 0xFF) << 56
+        unsafe gdt[9] = base >> 32
+        unsafe tss.storeBytes(of: UInt16(CPUTables.tssSize), toByteOffset: 102, as: UInt16.self)  // no I/O bitmap
         for stack in [InterruptStack.doubleFault, .nmi, .machineCheck] {
             let memory = UnsafeMutableRawPointer.allocate(byteCount: CPUTables.istStackSize, alignment: 16)
             let top = UInt64(UInt(bitPattern: memory)) + UInt64(CPUTables.istStackSize)
-            tss.storeBytes(of: top, toByteOffset: 36 + 8 * (Int(stack.rawValue) - 1), as: UInt64.self)
+            unsafe tss.storeBytes(of: top, toByteOffset: 36 + 8 * (Int(stack.rawValue) - 1), as: UInt64.self)
         }
     }
 
     /// Makes these tables the CPU's own: lgdt, segment reloads, ltr.
     public func load() {
-        lgdt(UInt64(UInt(bitPattern: gdt)), UInt16(CPUTables.gdtEntries * 8 - 1))
+        unsafe lgdt(UInt64(UInt(bitPattern: gdt)), UInt16(CPUTables.gdtEntries * 8 - 1))
         reload_segments(UInt64(Selector.kernelCode), UInt64(Selector.kernelData))
         ltr(Selector.tss)
     }
 
     /// The stack the CPU loads on an interrupt from ring 3 (TSS.RSP0).
     public func setKernelStack(top: UInt64) {
-        tss.storeBytes(of: top, toByteOffset: 4, as: UInt64.self)
+        unsafe tss.storeBytes(of: top, toByteOffset: 4, as: UInt64.self)
     }
 }

@@ -26,7 +26,7 @@ public enum InterruptTable {
     /// (IF cleared on entry) for ring 0, with the IST stacks for #DF, NMI and #MC.
     public static func initialize() {
         let table = UnsafeMutablePointer<UInt64>.allocate(capacity: vectorCount * 2)
-        handlers = Array(repeating: nil, count: vectorCount)
+        unsafe handlers = Array(repeating: nil, count: vectorCount)
         let stubs = linker_interrupt_stubs()
         for vector in 0..<vectorCount {
             let stack: CPUTables.InterruptStack? = switch vector {
@@ -37,32 +37,32 @@ public enum InterruptTable {
             }
             let target = stubs + UInt64(vector) * stubSize
             let gate: UInt64 = 0x8E   // present, DPL 0, 64-bit interrupt gate
-            table[vector * 2] = (target & 0xFFFF) | UInt64(Selector.kernelCode) << 16
+            unsafe table[vector * 2] = (target & 0xFFFF) | UInt64(Selector.kernelCode) << 16
                 | UInt64(stack?.rawValue ?? 0) << 32 | gate << 40 | ((target >> 16) & 0xFFFF) << 48
-            table[vector * 2 + 1] = target >> 32
+            unsafe table[vector * 2 + 1] = target >> 32
         }
-        idt = table
+        unsafe idt = table
         lidt(UInt64(UInt(bitPattern: table)), UInt16(vectorCount * 16 - 1))
     }
 
     public static func setHandler(vector: Int, _ handler: @escaping InterruptHandler) {
-        handlers[vector] = handler
+        unsafe handlers[vector] = handler
     }
 
     /// Lets ring 3 raise this vector with `int` (Linux: the int3/into gates use DPL 3).
     public static func allowFromUserMode(vector: Int) {
-        guard let table = idt else { return }
-        table[vector * 2] |= 3 << 45
+        guard let table = unsafe idt else { return }
+        unsafe table[vector * 2] |= 3 << 45
     }
 
     /// Runs the handler registered for the frame's vector.
     public static func runHandler(_ frame: inout TrapFrame) {
         let vector = Int(frame.vector)
-        if let handler = handlers[vector] { handler(&frame) } else { unhandled(&frame) }
+        if let handler = unsafe handlers[vector] { handler(&frame) } else { unsafe unhandled(&frame) }
     }
 }
 
 @c(do_interrupt)
 func doInterrupt(_ frame: UnsafeMutableRawPointer) {
-    InterruptTable.flow(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
+    unsafe InterruptTable.flow(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
 }

@@ -14,18 +14,18 @@ public enum PerCPUArea {
 
     /// Sets up the boot CPU's area and points the kernel GS base at it.
     public static func initialize(tables cpuTables: CPUTables) {
-        tables = cpuTables
+        unsafe tables = cpuTables
         let block = UnsafeMutablePointer<UInt64>.allocate(capacity: slots)
-        block.initialize(repeating: 0, count: slots)
-        block[0] = UInt64(UInt(bitPattern: block))
-        area = block
-        write_gs_base_kernel(block[0])
+        unsafe block.initialize(repeating: 0, count: slots)
+        unsafe block[0] = UInt64(UInt(bitPattern: block))
+        unsafe area = block
+        unsafe write_gs_base_kernel(block[0])
     }
 
     /// Where SYSCALL switches stacks to, and where the TSS sends interrupts from ring 3.
     public static func setKernelStack(top: UInt64) {
-        area?[2] = top
-        tables?.setKernelStack(top: top)
+        unsafe area?[2] = top
+        unsafe tables?.setKernelStack(top: top)
     }
 }
 
@@ -53,5 +53,5 @@ public enum SyscallEntry {
 
 @c(do_syscall_64)
 func doSyscall64(_ frame: UnsafeMutableRawPointer) {
-    SyscallEntry.handler(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
+    unsafe SyscallEntry.handler(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
 }

@@ -10,11 +10,11 @@ public enum StackTrace {
         var addresses: [UInt64] = []
         var frame = framePointer
         while addresses.count < limit, frame & 7 == 0, stack.contains(frame), stack.contains(frame + 15) {
-            let record = UnsafePointer<UInt64>(bitPattern: UInt(frame))!
-            let returnAddress = record[1]
+            let record = unsafe UnsafePointer<UInt64>(bitPattern: UInt(frame))!
+            let returnAddress = unsafe record[1]
             if returnAddress == 0 { break }
             addresses.append(returnAddress)
-            let next = record[0]
+            let next = unsafe record[0]
             if next <= frame { break }
             frame = next
         }

@@ -3,14 +3,14 @@ import X86Asm
 /// The CPU state of a task that is not running: its saved kernel stack
 /// pointer, under which switch_stacks (switch.S) left the callee-saved
 /// registers (Linux: struct thread_struct's sp, struct inactive_task_frame).
-public final class ThreadContext {
+@safe public final class ThreadContext {
     /// A heap cell, so switch_stacks gets a stable address to store into.
     private let savedStackPointerCell: UnsafeMutablePointer<UInt64>
 
     /// The context of code already running on its own stack (the boot CPU's idle task).
     public init() {
-        savedStackPointerCell = .allocate(capacity: 1)
-        savedStackPointerCell.initialize(to: 0)
+        unsafe savedStackPointerCell = .allocate(capacity: 1)
+        unsafe savedStackPointerCell.initialize(to: 0)
     }
 
     /// A new kernel thread on the stack ending at `stackTop`: the first switch
@@ -21,16 +21,16 @@ public final class ThreadContext {
     /// it there never overwrites the thread's own live frames.
     public init(stackTop: VirtAddr) {
         precondition(stackTop.value % 16 == 0, "kernel stacks are 16-byte aligned")
-        savedStackPointerCell = .allocate(capacity: 1)
+        unsafe savedStackPointerCell = .allocate(capacity: 1)
         let userFrame = stackTop.value - UInt64(MemoryLayout<TrapFrame>.size)
         // From the saved SP upwards: r15 r14 r13 r12 rbx rbp, return address, then
         // two words of padding so ret_from_kernel_thread's call sees an aligned stack.
-        let frame = UnsafeMutablePointer<UInt64>(bitPattern: UInt(userFrame - 9 * 8))!
-        for slot in 0..<6 { frame[slot] = 0 }
-        frame[6] = linker_ret_from_kernel_thread()
-        frame[7] = 0
-        frame[8] = 0
-        savedStackPointerCell.initialize(to: userFrame - 9 * 8)
+        let frame = unsafe UnsafeMutablePointer<UInt64>(bitPattern: UInt(userFrame - 9 * 8))!
+        for slot in 0..<6 { unsafe frame[slot] = 0 }
+        unsafe frame[6] = linker_ret_from_kernel_thread()
+        unsafe frame[7] = 0
+        unsafe frame[8] = 0
+        unsafe savedStackPointerCell.initialize(to: userFrame - 9 * 8)
     }
 
     /// A forked child on the stack ending at `stackTop`: `frame` (the
@@ -38,22 +38,22 @@ public final class ThreadContext {
     /// the first switch returns into ret_from_fork with R12 pointing at it.
     public init(stackTop: VirtAddr, forkedFrame frame: TrapFrame) {
         precondition(stackTop.value % 16 == 0, "kernel stacks are 16-byte aligned")
-        savedStackPointerCell = .allocate(capacity: 1)
+        unsafe savedStackPointerCell = .allocate(capacity: 1)
         let frameAddress = stackTop.value - UInt64(MemoryLayout<TrapFrame>.size)
-        UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(frameAddress))!.initialize(to: frame)
+        unsafe UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(frameAddress))!.initialize(to: frame)
         // Below the frame, the switch record as for a kernel thread: r15 r14 r13
         // r12 rbx rbp, the return address, two words so the call in ret_from_fork is aligned.
-        let record = UnsafeMutablePointer<UInt64>(bitPattern: UInt(frameAddress - 9 * 8))!
-        for slot in 0..<9 { record[slot] = 0 }
-        record[3] = frameAddress            // r12
-        record[6] = linker_ret_from_fork()
-        savedStackPointerCell.initialize(to: frameAddress - 9 * 8)
+        let record = unsafe UnsafeMutablePointer<UInt64>(bitPattern: UInt(frameAddress - 9 * 8))!
+        for slot in 0..<9 { unsafe record[slot] = 0 }
+        unsafe record[3] = frameAddress            // r12
+        unsafe record[6] = linker_ret_from_fork()
+        unsafe savedStackPointerCell.initialize(to: frameAddress - 9 * 8)
     }
 
-    deinit { savedStackPointerCell.deallocate() }
+    deinit { unsafe savedStackPointerCell.deallocate() }
 
     /// The saved stack pointer, for a switch that needs no object references (`resume`).
-    public var savedStackPointer: UInt64 { savedStackPointerCell.pointee }
+    public var savedStackPointer: UInt64 { unsafe savedStackPointerCell.pointee }
 
     /// Resumes the task whose saved stack pointer is `stackPointer`, saving
     /// nothing: the final switch of an exiting task. It takes a number, not a
@@ -65,6 +65,6 @@ public final class ThreadContext {
     /// Saves the running code's state in `current` and resumes `next`. Returns
     /// when some later switch resumes `current`. Interrupts must be off.
     public static func switchFrom(_ current: ThreadContext, to next: ThreadContext) {
-        switch_stacks(current.savedStackPointerCell, next.savedStackPointerCell.pointee)
+        unsafe switch_stacks(current.savedStackPointerCell, next.savedStackPointerCell.pointee)
     }
 }

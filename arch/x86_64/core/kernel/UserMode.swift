@@ -3,28 +3,28 @@ import X86Asm
 /// A user task's x87/SSE registers (Linux: struct fpu with the FXSAVE
 /// layout). The kernel is built without SSE and never touches them, so they
 /// stay live in the CPU until the scheduler switches to another user task.
-public final class FPUState {
+@safe public final class FPUState {
     private let area: UnsafeMutableRawPointer
     private static let size = 512
 
     /// The state a new program starts with: x87 control word 0x37F, MXCSR 0x1F80 (Linux: fpstate_init).
     public init() {
-        area = .allocate(byteCount: FPUState.size, alignment: 16)
-        area.initializeMemory(as: UInt8.self, repeating: 0, count: FPUState.size)
-        area.storeBytes(of: UInt16(0x037F), toByteOffset: 0, as: UInt16.self)
-        area.storeBytes(of: UInt32(0x1F80), toByteOffset: 24, as: UInt32.self)
+        unsafe area = .allocate(byteCount: FPUState.size, alignment: 16)
+        unsafe area.initializeMemory(as: UInt8.self, repeating: 0, count: FPUState.size)
+        unsafe area.storeBytes(of: UInt16(0x037F), toByteOffset: 0, as: UInt16.self)
+        unsafe area.storeBytes(of: UInt32(0x1F80), toByteOffset: 24, as: UInt32.self)
     }
 
-    deinit { area.deallocate() }
+    deinit { unsafe area.deallocate() }
 
     /// A copy of another task's state, for fork.
     public init(copying other: FPUState) {
-        area = .allocate(byteCount: FPUState.size, alignment: 16)
-        area.copyMemory(from: other.area, byteCount: FPUState.size)
+        unsafe area = .allocate(byteCount: FPUState.size, alignment: 16)
+        unsafe area.copyMemory(from: other.area, byteCount: FPUState.size)
     }
 
-    public func save() { fxsave(area) }
-    public func restore() { fxrstor(area) }
+    public func save() { unsafe fxsave(area) }
+    public func restore() { unsafe fxrstor(area) }
 }
 
 /// Entering ring 3 (Linux: start_thread plus the return-to-user path).
@@ -35,8 +35,8 @@ public enum UserMode {
     public static func enter(rip: UInt64, rsp: UInt64, kernelStackTop: UInt64) -> Never {
         PerCPUArea.setKernelStack(top: kernelStackTop)
         let frameSize = MemoryLayout<TrapFrame>.size
-        let frame = UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(kernelStackTop) - UInt(frameSize))!
-        frame.initialize(to: .userEntry(rip: rip, rsp: rsp))
-        return_to_user_mode(frame)
+        let frame = unsafe UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(kernelStackTop) - UInt(frameSize))!
+        unsafe frame.initialize(to: .userEntry(rip: rip, rsp: rsp))
+        unsafe return_to_user_mode(frame)
     }
 }

@@ -8,7 +8,7 @@ import X86Asm
 @c(arc4random_buf)
 func arc4randomBuffer(_ buffer: UnsafeMutableRawPointer, _ count: Int) {
     for index in 0..<count {
-        buffer.storeBytes(of: UInt8(truncatingIfNeeded: EarlyRandom.next()), toByteOffset: index, as: UInt8.self)
+        unsafe buffer.storeBytes(of: UInt8(truncatingIfNeeded: EarlyRandom.next()), toByteOffset: index, as: UInt8.self)
     }
 }
 
@@ -16,8 +16,8 @@ enum EarlyRandom {
     nonisolated(unsafe) private static var state: UInt64 = 0
 
     static func next() -> UInt64 {
-        state = state &+ rdtsc() &+ 0x9E37_79B9_7F4A_7C15
-        var mixed = state
+        unsafe state = state &+ rdtsc() &+ 0x9E37_79B9_7F4A_7C15
+        var mixed = unsafe state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
         return mixed ^ (mixed >> 31)

@@ -97,7 +97,7 @@ public struct PageTable: Sendable {
         let slot = try entry(for: virtual, level: size.level) { () -> PhysAddr? in allocateTable() }
         guard PhysicalMemory.read64(slot) & PageFlags.present.rawValue == 0 else { throw .alreadyMapped }
         var leaf = size == .large ? flags.union(.huge) : flags.subtracting(.huge)
-        if !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+        if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
         PhysicalMemory.write64(slot, physical.value | leaf.union(.present).rawValue)
     }
 
@@ -118,7 +118,7 @@ public struct PageTable: Sendable {
         let value = PhysicalMemory.read64(slot)
         guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
         var leaf = flags.union(.present)
-        if !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+        if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
         PhysicalMemory.write64(slot, (value & PageTable.addressMask) | leaf.rawValue)
         flush(virtual)
     }
@@ -188,7 +188,7 @@ public struct PageTable: Sendable {
         let value = PhysicalMemory.read64(slot)
         guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
         var leaf = flags.union(.present)
-        if !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+        if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
         PhysicalMemory.write64(slot, frame.value | leaf.rawValue)
         flush(virtual)
         return PhysAddr(value & PageTable.addressMask)

@@ -26,16 +26,16 @@ public enum UserAccess {
     /// ABI structure, a C structure from include/uapi/linux whose layout is
     /// Linux's (Linux: get_user, copy_from_user).
     static func copyFromUser<T: BitwiseCopyable>(_ type: T.Type, at address: UInt64) throws(Errno) -> T {
-        try withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { (value) throws(Errno) -> T in
-            try copy(from: address, to: UnsafeMutableRawBufferPointer(value))
-            return value[0]
+        unsafe try withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { (value) throws(Errno) -> T in
+            unsafe try copy(from: address, to: UnsafeMutableRawBufferPointer(value))
+            return unsafe value[0]
         }
     }
 
     /// A value to user memory, straight from its own bytes (Linux: put_user, copy_to_user).
     static func copyToUser<T: BitwiseCopyable>(_ address: UInt64, _ value: T) throws(Errno) {
         var value = value
-        try withUnsafeBytes(of: &value) { (bytes) throws(Errno) in try copy(to: address, from: bytes) }
+        unsafe try withUnsafeBytes(of: &value) { (bytes) throws(Errno) in unsafe try copy(to: address, from: bytes) }
     }
 
     /// `count` values from user memory, copied into the new array's storage.
@@ -46,9 +46,9 @@ public enum UserAccess {
             throw .EFAULT
         }
         var failed = false
-        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let values = unsafe [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             do throws(Errno) {
-                try copy(from: address, to: UnsafeMutableRawBufferPointer(buffer))
+                unsafe try copy(from: address, to: UnsafeMutableRawBufferPointer(buffer))
                 initialized = count
             } catch { failed = true }
         }
@@ -58,7 +58,9 @@ public enum UserAccess {
 
     /// Values to user memory, straight from the array's storage.
     static func copyToUser<T: BitwiseCopyable>(_ address: UInt64, _ values: [T]) throws(Errno) {
-        try values.withUnsafeBytes { bytes in Result { () throws(Errno) in try copy(to: address, from: bytes) } }.get()
+        unsafe try values.withUnsafeBytes { bytes in
+            Result { () throws(Errno) in unsafe try copy(to: address, from: bytes) }
+        }.get()
     }
 
     /// The guarded copies everything above ends in: the range must lie in
@@ -66,7 +68,7 @@ public enum UserAccess {
     private static func copy(to address: UInt64, from bytes: UnsafeRawBufferPointer) throws(Errno) {
         guard isUserRange(address, count: bytes.count) else { throw .EFAULT }
         guard bytes.count > 0 else { return }
-        let left = copy_user_raw(
+        let left = unsafe copy_user_raw(
             UnsafeMutableRawPointer(bitPattern: UInt(address)), bytes.baseAddress, UInt64(bytes.count))
         guard left == 0 else { throw .EFAULT }
     }
@@ -74,7 +76,8 @@ public enum UserAccess {
     private static func copy(from address: UInt64, to bytes: UnsafeMutableRawBufferPointer) throws(Errno) {
         guard isUserRange(address, count: bytes.count) else { throw .EFAULT }
         guard bytes.count > 0 else { return }
-        let left = copy_user_raw(bytes.baseAddress, UnsafeRawPointer(bitPattern: UInt(address)), UInt64(bytes.count))
+        let left = unsafe copy_user_raw(
+            bytes.baseAddress, UnsafeRawPointer(bitPattern: UInt(address)), UInt64(bytes.count))
         guard left == 0 else { throw .EFAULT }
     }
 
@@ -86,8 +89,8 @@ public enum UserAccess {
         // Only the part below TASK_SIZE may be read; a string running past it is EFAULT.
         let readable = address < MemoryLayout64.taskSize ? min(UInt64(limit + 1), MemoryLayout64.taskSize - address) : 0
         guard readable > 0 else { throw .EFAULT }
-        let length = bytes.withUnsafeMutableBytes { buffer in
-            copy_string_from_user_raw(
+        let length = unsafe bytes.withUnsafeMutableBytes { buffer in
+            unsafe copy_string_from_user_raw(
                 buffer.baseAddress!.assumingMemoryBound(to: CChar.self),
                 UnsafePointer<CChar>(bitPattern: UInt(address)), readable)
         }
@@ -102,8 +105,8 @@ public enum UserAccess {
     public static func fixup(forFaultAt rip: UInt64) -> UInt64? {
         var entry = linker___ex_table_start()
         while entry < linker___ex_table_end() {
-            let pair = UnsafePointer<UInt64>(bitPattern: UInt(entry))!
-            if pair[0] == rip { return pair[1] }
+            let pair = unsafe UnsafePointer<UInt64>(bitPattern: UInt(entry))!
+            if unsafe pair[0] == rip { return unsafe pair[1] }
             entry += 16
         }
         return nil
