@@ -29,7 +29,8 @@ public enum Initramfs {
     static let maximumRatio = 64
 
     /// What the boot's unpacking created; nil if there was no initrd.
-    nonisolated(unsafe) public private(set) static var bootStatistics: Statistics? = nil
+    private static let unpacked = BootOnce<Statistics>()
+    public static var bootStatistics: Statistics? { unpacked.valueIfSet }
 
     /// Mounts an empty ramfs as "/" and unpacks the boot loader's initrd
     /// into it. Linux frees the initrd's pages afterwards; Apus keeps
@@ -41,7 +42,7 @@ public enum Initramfs {
         let source = PhysicalMemorySource(start: initrd.start, count: Int(initrd.size))
         let (statistics, failure) = unpack(source, into: root)
         if let failure { pr_err("Initramfs unpacking failed: \(failure)") }
-        bootStatistics = statistics
+        unpacked.set(statistics)
         pr_info("Unpacked initramfs: \(statistics.files) files, \(statistics.directories) directories, \(statistics.symlinks) symlinks, \(statistics.bytes) bytes")
     }
 

@@ -1,5 +1,6 @@
 import Core
 import Lib
+import Synchronization
 
 /// The first Swift code to run (Linux: init/main.c start_kernel). head.S calls
 /// it on the boot stack, in long mode, with the boot protocol and the physical
@@ -82,8 +83,8 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
 
 /// Parameters that take effect before anything else prints (Linux: early_param).
 private func applyEarlyParameters(_ commandLine: KernelCommandLine) {
-    Printk.consoleLogLevel = commandLine.consoleLogLevel
-    Panic.timeoutSeconds = commandLine.panicTimeout
+    Printk.consoleLogLevel.store(commandLine.consoleLogLevel, ordering: .relaxed)
+    Panic.timeoutSeconds.store(commandLine.panicTimeout, ordering: .relaxed)
 }
 
 private func onOff(_ flag: Bool) -> String { flag ? "yes" : "no" }

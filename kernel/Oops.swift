@@ -1,16 +1,17 @@
 import Core
 import Lib
+import Synchronization
 
 /// Reports a fatal kernel exception the way Linux does (Linux:
 /// arch/x86/kernel/dumpstack.c __die/show_regs, arch/x86/mm/fault.c
 /// page_fault_oops), then panics.
 public enum Oops {
-    nonisolated(unsafe) private static var count = 0
+    private static let count = Atomic<Int>(0)
 
     public static func die(_ title: String, frame: TrapFrame) -> Never {
-        Printk.oopsInProgress = true
-        count += 1
-        pr_emerg("\(title): \(hex(frame.errorCode & 0xFFFF, width: 4)) [#\(count)]")
+        Printk.oopsInProgress.store(true, ordering: .relaxed)
+        let number = count.wrappingAdd(1, ordering: .relaxed).newValue
+        pr_emerg("\(title): \(hex(frame.errorCode & 0xFFFF, width: 4)) [#\(number)]")
         pr_emerg("CPU: 0 PID: \(Scheduler.isRunning ? Scheduler.current.pid : 0) Comm: \(Scheduler.isRunning ? Scheduler.current.comm : "swapper/0") Not tainted Apus")
         showRegisters(frame)
         Backtrace.dump(framePointer: frame.rbp)

@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// A process's memory (Linux: struct mm_struct): its own top-level page
 /// table, whose kernel half is shared with every other, and the virtual
@@ -24,8 +25,7 @@ public final class AddressSpace {
     /// A number no other address space has had, for keys that must not
     /// outlive it (futexes); an object's address could be reused.
     public let id: UInt64
-    nonisolated(unsafe) private static var lastID: UInt64 = 0
-    private static let idLock = SpinLock()
+    private static let lastID = Atomic<UInt64>(0)
     /// Tasks using this address space: the threads of a process, and a
     /// vfork child until it execs (Linux: mm_users). The last one out
     /// frees it.
@@ -36,10 +36,7 @@ public final class AddressSpace {
         guard let root = PageAllocator.allocateZeroedPage() else { return nil }
         pageTable = PageTable(root: root)
         pageTable.shareKernelEntries(from: KernelPaging.pageTable)
-        id = AddressSpace.idLock.withLockIrqSave { () -> UInt64 in
-            AddressSpace.lastID += 1
-            return AddressSpace.lastID
-        }
+        id = AddressSpace.lastID.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
     /// One more task uses this address space (Linux: mmget, for CLONE_VM).

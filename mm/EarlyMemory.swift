@@ -5,10 +5,17 @@ import Lib
 /// global `memblock`). Filled from the firmware's memory map minus what is
 /// already in use, then handed to the buddy allocator by PageAllocator.
 public enum EarlyMemory {
-    nonisolated(unsafe) public static var memblock = Memblock()
-    /// Only the first 1 GiB is mapped until paging_init builds the direct map.
-    nonisolated(unsafe) static var allocationLimit: UInt64 = 1 << 30
-    nonisolated(unsafe) public private(set) static var isRetired = false
+    private struct State {
+        var memblock = Memblock()
+        /// Only the first 1 GiB is mapped until paging_init builds the direct map.
+        var allocationLimit: UInt64 = 1 << 30
+        var isRetired = false
+    }
+    private static let state = IRQSafeLocked(State())
+
+    /// A snapshot of the regions, to walk without holding the lock (the walk may allocate).
+    public static var memblock: Memblock { state.withLock { $0.memblock } }
+    public static var isRetired: Bool { state.withLock { $0.isRetired } }
 
     /// Registers usable RAM and reserves everything that is already taken:
     /// the real-mode area and BIOS below 1 MiB, the kernel image, the boot
@@ -16,7 +23,7 @@ public enum EarlyMemory {
     public static func setUp(from boot: BootParams) {
         for index in 0..<boot.regionCount {
             let region = boot.region(index)
-            if region.type == .usable { try? memblock.addMemory(base: region.base, size: region.length) }
+            if region.type == .usable { state.withLock { _ = try? $0.memblock.addMemory(base: region.base, size: region.length) } }
         }
         reserve(0, 1 << 20)
         reserve(KernelImage.physicalRange.lowerBound, KernelImage.physicalRange.upperBound - KernelImage.physicalRange.lowerBound)
@@ -31,15 +38,18 @@ public enum EarlyMemory {
     private static func reserve(_ base: UInt64, _ size: UInt64) {
         let start = base & ~(MemoryLayout64.pageSize - 1)
         let end = (base + size + MemoryLayout64.pageSize - 1) & ~(MemoryLayout64.pageSize - 1)
-        try? memblock.reserve(base: start, size: end - start)
+        state.withLock { _ = try? $0.memblock.reserve(base: start, size: end - start) }
     }
 
     /// Whole pages for boot-time structures; nil once the buddy allocator owns memory.
     public static func allocate(bytes: UInt64, align: UInt64 = MemoryLayout64.pageSize) -> PhysAddr? {
-        guard !isRetired, let base = try? memblock.allocate(size: bytes, align: align, limit: allocationLimit) else { return nil }
-        return PhysAddr(base)
+        let base = state.withLock { state -> UInt64? in
+            guard !state.isRetired else { return nil }
+            return try? state.memblock.allocate(size: bytes, align: align, limit: state.allocationLimit)
+        }
+        return base.map { PhysAddr($0) }
     }
 
-    static func directMapComplete() { allocationLimit = .max }
-    static func retire() { isRetired = true }
+    static func directMapComplete() { state.withLock { $0.allocationLimit = .max } }
+    static func retire() { state.withLock { $0.isRetired = true } }
 }

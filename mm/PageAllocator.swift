@@ -5,8 +5,7 @@ import Lib
 /// alloc_pages/__free_pages). Lib's BuddyAllocator holds the policy; this
 /// wraps it in a lock and speaks physical addresses.
 public enum PageAllocator {
-    nonisolated(unsafe) private static var buddy: BuddyAllocator? = nil
-    private static let lock = SpinLock()
+    private static let buddy = IRQSafeLocked<BuddyAllocator?>(nil)
 
     /// Takes over all memory that memblock left free (Linux: memblock_free_all).
     public static func initialize(endPFN: PFN) {
@@ -17,13 +16,13 @@ public enum PageAllocator {
             if end > first { try? allocator.addFreeRange(pfn: first, count: Int(end - first)) }
         }
         EarlyMemory.retire()
-        buddy = allocator
+        buddy.withLock { $0 = allocator }
     }
 
-    public static var isReady: Bool { buddy != nil }
+    public static var isReady: Bool { buddy.withLock { $0 != nil } }
 
     public static func allocate(order: Int = 0, maxZone: ZoneType = .normal) -> PhysAddr? {
-        lock.withLockIrqSave { () -> PhysAddr? in
+        buddy.withLock { buddy -> PhysAddr? in
             guard let pfn = try? buddy?.allocate(order: order, maxZone: maxZone) else { return nil }
             return PhysAddr(pfn << pageShift)
         }
@@ -37,28 +36,28 @@ public enum PageAllocator {
     }
 
     public static func free(_ address: PhysAddr, order: Int = 0) throws(BuddyError) {
-        try lock.withLockIrqSave { () throws(BuddyError) in
+        try buddy.withLock { buddy throws(BuddyError) in
             try buddy?.free(pfn: address.pageFrameNumber, order: order)
         }
     }
 
     public static func setTag(_ address: PhysAddr, _ tag: UInt16) {
-        lock.withLockIrqSave { try? buddy?.setTag(pfn: address.pageFrameNumber, tag) }
+        buddy.withLock { try? $0?.setTag(pfn: address.pageFrameNumber, tag) }
     }
 
     /// The allocated block containing `address`, with its tag; nil for free or reserved memory.
     public static func block(containing address: PhysAddr) -> (head: PhysAddr, order: Int, tag: UInt16)? {
-        lock.withLockIrqSave { () -> (head: PhysAddr, order: Int, tag: UInt16)? in
+        buddy.withLock { buddy -> (head: PhysAddr, order: Int, tag: UInt16)? in
             guard let allocator = buddy, let block = allocator.allocatedBlock(containing: address.pageFrameNumber) else { return nil }
             return (PhysAddr(block.head << pageShift), block.order, allocator.tag(pfn: block.head) ?? 0)
         }
     }
 
-    public static var freePages: Int { lock.withLockIrqSave { buddy?.totalFreeFrames ?? 0 } }
+    public static var freePages: Int { buddy.withLock { $0?.totalFreeFrames ?? 0 } }
 
-    public static func freePages(in zone: ZoneType) -> Int { lock.withLockIrqSave { buddy?.freeFrames(in: zone) ?? 0 } }
-    public static func managedPages(in zone: ZoneType) -> Int { lock.withLockIrqSave { buddy?.managedFrames(in: zone) ?? 0 } }
+    public static func freePages(in zone: ZoneType) -> Int { buddy.withLock { $0?.freeFrames(in: zone) ?? 0 } }
+    public static func managedPages(in zone: ZoneType) -> Int { buddy.withLock { $0?.managedFrames(in: zone) ?? 0 } }
     public static func freeBlocks(in zone: ZoneType, order: Int) -> Int {
-        lock.withLockIrqSave { buddy?.freeBlocks(in: zone, order: order) ?? 0 }
+        buddy.withLock { $0?.freeBlocks(in: zone, order: order) ?? 0 }
     }
 }

@@ -6,8 +6,11 @@ import Lib
 /// this builds the real one — the direct map of all RAM and a mapping of the
 /// image with per-section permissions — and switches to it.
 public enum KernelPaging {
-    nonisolated(unsafe) public private(set) static var pageTable = PageTable(root: PhysAddr(0))
-    nonisolated(unsafe) public private(set) static var directMapEnd: UInt64 = 0
+    private static let kernelTable = BootOnce<PageTable>()
+    private static let directMapLimit = BootOnce<UInt64>()
+    public static var pageTable: PageTable { kernelTable.value }
+    /// The end of the highest RAM the direct map covers; 0 before paging_init.
+    public static var directMapEnd: UInt64 { directMapLimit.valueIfSet ?? 0 }
 
     /// Frames for page tables: memblock before the buddy allocator exists, the buddy allocator after.
     public static func allocateTableFrame() -> PhysAddr? {
@@ -19,6 +22,7 @@ public enum KernelPaging {
         guard let root = allocateTableFrame() else { fatalError("paging_init: no memory for the page table root") }
         PhysicalMemory.zeroPage(root)
         let table = PageTable(root: root)
+        var directMapEnd: UInt64 = 0
 
         // Direct map: every RAM-like region, with 2 MiB pages where alignment allows.
         for index in 0..<boot.regionCount {
@@ -39,7 +43,8 @@ public enum KernelPaging {
         mapImage(table, KernelImage.writableData, flags: .kernelData, except: KernelImage.initStackGuard)
 
         table.activate()
-        pageTable = table
+        kernelTable.set(table)
+        directMapLimit.set(directMapEnd)
         EarlyMemory.directMapComplete()
     }
 

@@ -33,21 +33,23 @@ public final class DirectMapSlabMemory: SlabMemory {
 
 /// kmalloc/kfree for the whole kernel (Linux: mm/slab_common.c).
 public enum KernelAllocator {
-    nonisolated(unsafe) public private(set) static var kmalloc: Kmalloc<DirectMapSlabMemory>? = nil
-    private static let lock = SpinLock()
+    private static let kmalloc = IRQSafeLocked<Kmalloc<DirectMapSlabMemory>?>(nil)
 
     public static func initialize() {
-        kmalloc = Kmalloc(memory: DirectMapSlabMemory())
+        let allocator = Kmalloc(memory: DirectMapSlabMemory())
+        kmalloc.withLock { $0 = allocator }
     }
 
+    public static var isReady: Bool { kmalloc.withLock { $0 != nil } }
+
     public static func allocate(size: Int, align: Int = 8) -> UInt? {
-        lock.withLockIrqSave { kmalloc?.allocate(size: size, align: align) }
+        kmalloc.withLock { $0?.allocate(size: size, align: align) }
     }
 
     public static func free(_ address: UInt) throws(SlabError) {
-        try lock.withLockIrqSave { () throws(SlabError) in try kmalloc?.free(address) }
+        try kmalloc.withLock { kmalloc throws(SlabError) in try kmalloc?.free(address) }
     }
 
     /// Returns empty slabs to the page allocator (Linux: kmem_cache_shrink on every cache).
-    public static func shrink() { lock.withLockIrqSave { kmalloc?.shrink() } }
+    public static func shrink() { kmalloc.withLock { $0?.shrink() } }
 }

@@ -11,12 +11,12 @@ import Lib
 ///    pieced together from single pages by vmalloc (Linux: kvmalloc).
 /// Memory from phase 1 is never given back (as Linux's memblock/brk).
 enum SwiftHeap {
-    nonisolated(unsafe) private static var brkNext: UInt64 = 0
+    private static let brkNext = IRQSafeLocked<UInt64>(0)
     private static let largeRequest = 64 * 1024
 
     static func allocate(size: Int, alignment: Int) -> UInt {
         let align = max(alignment, 16)
-        if KernelAllocator.kmalloc != nil {
+        if KernelAllocator.isReady {
             if let address = KernelAllocator.allocate(size: size, align: align) { return address }
             guard size > Int(MemoryLayout64.pageSize), align <= Int(MemoryLayout64.pageSize),
                   let area = try? Vmalloc.allocate(size: UInt64(size)) else { return 0 }
@@ -30,11 +30,13 @@ enum SwiftHeap {
 
     private static func allocateFromBrk(size: UInt64, align: UInt64) -> UInt {
         let area = KernelImage.brk
-        if brkNext == 0 { brkNext = area.lowerBound }
-        let start = (brkNext + align - 1) & ~(align - 1)
-        guard start + size <= area.upperBound else { return 0 }
-        brkNext = start + size
-        return UInt(start)
+        return brkNext.withLock { next -> UInt in
+            if next == 0 { next = area.lowerBound }
+            let start = (next + align - 1) & ~(align - 1)
+            guard start + size <= area.upperBound else { return 0 }
+            next = start + size
+            return UInt(start)
+        }
     }
 
     static func free(_ address: UInt) {
@@ -48,7 +50,7 @@ enum SwiftHeap {
     }
 
     /// Bytes of brk used so far, for the boot summary.
-    static var brkUsed: UInt64 { brkNext == 0 ? 0 : brkNext - KernelImage.brk.lowerBound }
+    static var brkUsed: UInt64 { brkNext.withLock { $0 == 0 ? 0 : $0 - KernelImage.brk.lowerBound } }
 }
 
 @c(kernel_heap_allocate)

@@ -7,11 +7,11 @@ import Lib
 /// (copy-on-write), and a frame returns to the page allocator when its last
 /// mapping goes.
 enum UserFrames {
-    nonisolated(unsafe) private static var counts: [UInt16] = []
-    private static let lock = SpinLock()
+    private static let counts = IRQSafeLocked<[UInt16]>([])
 
     static func initialize(frameCount: Int) {
-        counts = Array(repeating: 0, count: frameCount)
+        let zeroes = [UInt16](repeating: 0, count: frameCount)
+        counts.withLock { $0 = zeroes }
     }
 
     private static func index(_ frame: PhysAddr) -> Int { Int(frame.pageFrameNumber) }
@@ -19,22 +19,22 @@ enum UserFrames {
     /// A new zeroed page with one user.
     static func allocateZeroed() -> PhysAddr? {
         guard let frame = PageAllocator.allocateZeroedPage() else { return nil }
-        lock.withLockIrqSave { counts[index(frame)] = 1 }
+        counts.withLock { $0[index(frame)] = 1 }
         return frame
     }
 
     /// One more mapping of `frame`.
     static func share(_ frame: PhysAddr) {
-        lock.withLockIrqSave { counts[index(frame)] += 1 }
+        counts.withLock { $0[index(frame)] += 1 }
     }
 
     static func isShared(_ frame: PhysAddr) -> Bool {
-        lock.withLockIrqSave { counts[index(frame)] > 1 }
+        counts.withLock { $0[index(frame)] > 1 }
     }
 
     /// One mapping fewer; the last one frees the frame.
     static func release(_ frame: PhysAddr) {
-        let last = lock.withLockIrqSave { () -> Bool in
+        let last = counts.withLock { counts -> Bool in
             let slot = index(frame)
             guard counts[slot] > 0 else { return false }
             counts[slot] -= 1

@@ -15,14 +15,13 @@ public enum Vmalloc {
         var end: UInt64 { start.value + size + MemoryLayout64.pageSize }
     }
 
-    nonisolated(unsafe) private static var areas: [Area] = []
-    private static let lock = SpinLock()
+    private static let areas = IRQSafeLocked<[Area]>([])
 
     public enum Failure: Error { case outOfVirtualSpace, outOfMemory, notAnArea }
 
     /// First fit in the vmalloc range (Linux: alloc_vmap_area).
     private static func reserve(size: UInt64, ownsFrames: Bool) throws(Failure) -> Area {
-        try lock.withLockIrqSave { () throws(Failure) -> Area in
+        try areas.withLock { areas throws(Failure) -> Area in
             var candidate = MemoryLayout64.vmallocStart
             var index = 0
             while index < areas.count && areas[index].start.value < candidate + size + MemoryLayout64.pageSize {
@@ -37,7 +36,7 @@ public enum Vmalloc {
     }
 
     private static func release(_ start: VirtAddr) throws(Failure) -> Area {
-        try lock.withLockIrqSave { () throws(Failure) -> Area in
+        try areas.withLock { areas throws(Failure) -> Area in
             guard let index = areas.firstIndex(where: { $0.start == start }) else { throw .notAnArea }
             return areas.remove(at: index)
         }
@@ -100,5 +99,5 @@ public enum Vmalloc {
         return MMIORegion(base: area.start + offset, size: size)
     }
 
-    public static var areaCount: Int { lock.withLockIrqSave { areas.count } }
+    public static var areaCount: Int { areas.withLock { $0.count } }
 }

@@ -10,7 +10,7 @@ public enum IrqFlow {
     nonisolated(unsafe) public private(set) static var counts: [UInt64] = Array(repeating: 0, count: InterruptTable.vectorCount)
 
     public static func install() {
-        InterruptTable.flow = { frame in
+        InterruptTable.setFlow { frame in
             let vector = Int(frame.vector)
             counts[vector] += 1
             guard vector >= InterruptTable.firstExternalVector else {

@@ -1,30 +1,31 @@
 import Core
 import Lib
+import Synchronization
 
 /// The kernel log (Linux: kernel/printk/printk.c). Every message is stored
 /// with a timestamp in the log buffer, which `dmesg` will read later, and
 /// printed on the registered consoles when its level is below the console
 /// log level (`loglevel=`, `quiet`).
 public enum Printk {
-    nonisolated(unsafe) private static var log: PrintkLog? = nil
-    nonisolated(unsafe) private static var consoles: [any Console] = []
-    nonisolated(unsafe) public static var consoleLogLevel = ConsoleLogLevel.default
+    private static let log = IRQSafeLocked<PrintkLog?>(nil)
+    private static let consoles = IRQSafeLocked<[any Console]>([])
+    public static let consoleLogLevel = Atomic<Int>(ConsoleLogLevel.default)
     /// Set while an oops is being reported: the lock may be held by the code
     /// that faulted, so the report bypasses it (Linux: oops_in_progress).
-    nonisolated(unsafe) public static var oopsInProgress = false
-    private static let lock = SpinLock()
+    public static let oopsInProgress = Atomic<Bool>(false)
 
     /// Allocates the log buffer (Linux: __log_buf, 128 KiB by default).
     public static func initialize() {
-        log = PrintkLog()
+        let buffer = PrintkLog()
+        log.withLock { $0 = buffer }
     }
 
     public static func register(console: any Console) {
-        consoles.append(console)
+        consoles.withLock { $0.append(console) }
     }
 
     public static func forEachConsole(_ body: (any Console) -> Void) {
-        for console in consoles { body(console) }
+        for console in consoles.withLock({ $0 }) { body(console) }
     }
 
     public static func emit(_ level: LogLevel, _ text: String) {
@@ -34,26 +35,35 @@ public enum Printk {
         // printk must never spin: the lock's holder may be the code that just
         // faulted. Then, or during an oops, the console gets the line and the
         // buffer does not.
-        guard !oopsInProgress, log != nil, lock.tryLock() else {
+        guard let stored = store(level, text, timestamp) else {
             write(PrintkRecord(sequence: 0, timestamp: timestamp, level: level, text: text))
             return
         }
-        // Mutating through `log!` appends in place; copying the buffer out would duplicate 128 KiB.
-        let sequence = log!.append(level: level, text: text.utf8, timestamp: timestamp)
-        let record = log!.read(from: sequence)
-        lock.unlock()
-        if let record { write(record) }
+        if let stored { write(stored) }
+    }
+
+    /// Appends to the log and reads the record back; nil when the log cannot
+    /// be used now (not allocated yet, an oops in progress, its lock held).
+    private static func store(_ level: LogLevel, _ text: String, _ timestamp: UInt64) -> PrintkRecord?? {
+        guard !oopsInProgress.load(ordering: .relaxed) else { return nil }
+        let stored = log.withLockIfFree { log -> PrintkRecord?? in
+            // Mutating through `log!` appends in place; copying the buffer out would duplicate 128 KiB.
+            guard log != nil else { return nil }
+            let sequence = log!.append(level: level, text: text.utf8, timestamp: timestamp)
+            return .some(log!.read(from: sequence))
+        }
+        return stored ?? nil
     }
 
     private static func write(_ record: PrintkRecord) {
-        guard record.level.isPrinted(onConsoleAt: consoleLogLevel) else { return }
+        guard record.level.isPrinted(onConsoleAt: consoleLogLevel.load(ordering: .relaxed)) else { return }
         let line = record.consoleText
-        for console in consoles { console.write(line) }
+        forEachConsole { $0.write(line) }
     }
 
     /// Records from `sequence` onward, for dmesg-style readers.
     public static func records(from sequence: UInt64) -> [PrintkRecord] {
-        lock.withLockIrqSave { () -> [PrintkRecord] in
+        log.withLock { log -> [PrintkRecord] in
             guard let buffer = log else { return [] }
             var result: [PrintkRecord] = []
             var next = max(sequence, buffer.firstSequence)

@@ -8,25 +8,27 @@ import Lib
 /// from creation until it is reaped, zombies included. It is kept sorted by
 /// pid and searched by bisection (a Dictionary would need floating point).
 enum PidAllocation {
-    nonisolated(unsafe) private static var allocator: PidAllocator? = nil
-    nonisolated(unsafe) private static var tasks: [Task] = []
-    private static let lock = SpinLock()
+    private struct Table {
+        var allocator: PidAllocator? = nil
+        var tasks: [Task] = []
+    }
+    private static let registry = IRQSafeLocked(Table())
 
     static func initialize() {
         let pids = PidAllocator()
         try? pids.allocate(exactly: 0)
-        allocator = pids
+        registry.withLock { $0.allocator = pids }
     }
 
     static func allocate() -> Int32? {
-        lock.withLockIrqSave { () -> Int32? in
-            guard let pid = try? allocator?.allocate() else { return nil }
+        registry.withLock { table -> Int32? in
+            guard let pid = try? table.allocator?.allocate() else { return nil }
             return Int32(pid)
         }
     }
 
     /// The index of `pid` in `tasks`, or where it would be inserted.
-    private static func index(of pid: Int32) -> Int {
+    private static func index(of pid: Int32, in tasks: [Task]) -> Int {
         var low = 0
         var high = tasks.count
         while low < high {
@@ -38,27 +40,27 @@ enum PidAllocation {
 
     /// Makes `task` findable by its pid (Linux: attach_pid).
     static func attach(_ task: Task) {
-        lock.withLockIrqSave { tasks.insert(task, at: index(of: task.pid)) }
+        registry.withLock { $0.tasks.insert(task, at: index(of: task.pid, in: $0.tasks)) }
     }
 
     /// Forgets the task and frees its pid (Linux: detach_pid, free_pid).
     static func free(_ pid: Int32) {
-        lock.withLockIrqSave {
-            let position = index(of: pid)
-            if position < tasks.count && tasks[position].pid == pid { tasks.remove(at: position) }
-            try? allocator?.free(Int(pid))
+        registry.withLock { table in
+            let position = index(of: pid, in: table.tasks)
+            if position < table.tasks.count && table.tasks[position].pid == pid { table.tasks.remove(at: position) }
+            try? table.allocator?.free(Int(pid))
         }
     }
 
     /// The task with thread ID `pid`, zombies included (Linux: find_task_by_vpid).
     static func task(_ pid: Int32) -> Task? {
         guard pid > 0 else { return nil }
-        return lock.withLockIrqSave { () -> Task? in
-            let position = index(of: pid)
-            return position < tasks.count && tasks[position].pid == pid ? tasks[position] : nil
+        return registry.withLock { table -> Task? in
+            let position = index(of: pid, in: table.tasks)
+            return position < table.tasks.count && table.tasks[position].pid == pid ? table.tasks[position] : nil
         }
     }
 
     /// Every task, in pid order (Linux: for_each_process_thread).
-    static var allTasks: [Task] { lock.withLockIrqSave { tasks } }
+    static var allTasks: [Task] { registry.withLock { $0.tasks } }
 }

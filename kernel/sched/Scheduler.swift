@@ -12,14 +12,21 @@ import Lib
 /// releases it (finish_task_switch), so the lock is never held by two
 /// tasks' frames at once and preempt_count stays balanced.
 public enum Scheduler {
-    nonisolated(unsafe) private static var runQueue: RunQueue<Task>? = nil
+    /// Each CPU's run queue (Linux: the per-CPU `runqueues`), which holds
+    /// its current task and its need-resched flag.
+    private static let runQueues = PerCPU<RunQueue<Task>?>(nil)
+    private static var runQueue: RunQueue<Task>? { runQueues.withCurrent { $0 } }
     private static let lock = SpinLock()
     /// The task that switched away last; the resumed side finishes its switch.
-    nonisolated(unsafe) private static var previous: Task? = nil
+    private static let previous = PerCPU<Task?>(nil)
+    private static let reaper = IRQSafeLocked<Task?>(nil)
 
     public static var isRunning: Bool { runQueue != nil }
     /// Adopts orphaned processes (Linux: the child reaper, pid 1).
-    nonisolated(unsafe) public static var childReaper: Task? = nil
+    public static var childReaper: Task? {
+        get { reaper.withLock { $0 } }
+        set { reaper.withLock { $0 = newValue } }
+    }
 
     /// pid 0, the boot CPU's idle task.
     public static var idleTask: Task? { runQueue?.idle }
@@ -38,10 +45,11 @@ public enum Scheduler {
         let memory = UInt64(ZoneType.allCases.reduce(0) { $0 + PageAllocator.managedPages(in: $1) }) * MemoryLayout64.pageSize
         let maxThreads = ResourceLimits.maxThreads(totalMemoryBytes: memory,
                                                    threadStackBytes: MemoryLayout64.pageSize << UInt64(Task.stackOrder))
-        ThreadGroup.initialLimits = ResourceLimits(maxThreads: maxThreads)
+        ThreadGroup.bootLimits.set(ResourceLimits(maxThreads: maxThreads))
         let idle = Task.bootIdle()
         idle.state = .running
-        runQueue = RunQueue(idle: idle)
+        let queue = RunQueue(idle: idle)
+        runQueues.withCurrent { $0 = queue }
         // A preempt_enable that ends the last atomic section is a preemption point.
         PreemptCount.setRescheduleHook { if needsReschedule { preempt() } }
         pr_info("sched: CFS with real-time and idle classes, run queue for CPU 0")
@@ -73,7 +81,7 @@ public enum Scheduler {
         let next = queue.pickNext(now: time)
         if next !== prev {
             RCU.noteContextSwitch(from: prev)
-            previous = prev
+            previous.withCurrent { $0 = prev }
             switchArchitectureState(from: prev, to: next)
             ThreadContext.switchFrom(prev.context, to: next.context)
             // Running again as `prev`, switched back to by some later schedule().
@@ -104,8 +112,10 @@ public enum Scheduler {
     /// The second half of every switch, on the incoming task's stack: drop the
     /// run-queue lock and bury the outgoing task if it was exiting.
     static func finishTaskSwitch() {
-        let outgoing = previous
-        previous = nil
+        let outgoing = previous.withCurrent { previous -> Task? in
+            defer { previous = nil }
+            return previous
+        }
         lock.unlock()
         if let outgoing, !outgoing.state.isDisjoint(with: [.dead, .exitZombie]) {
             outgoing.releaseResources()
@@ -228,7 +238,7 @@ public enum Scheduler {
         if task.sched.onRunQueue { queue.dequeue(task, flags: .sleep, now: now()) }
         let next = queue.pickNext(now: now())
         RCU.noteContextSwitch(from: task)
-        previous = task
+        previous.withCurrent { $0 = task }
         switchArchitectureState(from: task, to: next)
         return next.context.savedStackPointer
     }

@@ -40,7 +40,8 @@ public final class ThreadGroup {
     var reapedChildrenRuntime: UInt64 = 0
 
     /// The limits the first processes start with; set at boot from the memory size.
-    nonisolated(unsafe) static var initialLimits = ResourceLimits(maxThreads: 20)
+    static let bootLimits = BootOnce<ResourceLimits>()
+    static var initialLimits: ResourceLimits { bootLimits.valueIfSet ?? ResourceLimits(maxThreads: 20) }
 
     init(tgid: Int32) {
         self.tgid = tgid

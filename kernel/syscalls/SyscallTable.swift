@@ -55,7 +55,7 @@ public enum SyscallTable {
         for family in families {
             for (number, handler) in family { handlers[number.rawValue] = handler }
         }
-        SyscallEntry.handler = { frame in
+        SyscallEntry.setHandler { frame in
             frame.rax = UInt64(bitPattern: dispatch(frame))
             // After a successful execve none of the old program's registers
             // go back: the new program starts from its entry (Linux: start_thread).

@@ -35,7 +35,7 @@ public enum Traps {
                 Oops.die(names[Int(frame.vector)], frame: frame)
             }
         }
-        InterruptTable.unhandled = { frame in
+        InterruptTable.setUnhandledHandler { frame in
             pr_warn("do_IRQ: no handler for vector \(frame.vector)")
             LocalTimer.apic?.endOfInterrupt()
         }

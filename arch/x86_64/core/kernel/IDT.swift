@@ -16,11 +16,8 @@ public enum InterruptTable {
     private static let stubSize: UInt64 = 16
     nonisolated(unsafe) private static var idt: UnsafeMutablePointer<UInt64>? = nil
     nonisolated(unsafe) private static var handlers: [InterruptHandler?] = []
-    /// Runs for vectors without a handler of their own.
-    nonisolated(unsafe) public static var unhandled: InterruptHandler = { _ in }
-    /// What happens around every handler: the kernel installs its irq_enter /
-    /// irq_exit flow here (softirqs and preemption on the way out).
-    nonisolated(unsafe) public static var flow: InterruptHandler = { runHandler(&$0) }
+    nonisolated(unsafe) private static var unhandled: InterruptHandler = { _ in }
+    nonisolated(unsafe) fileprivate static var flow: InterruptHandler = { runHandler(&$0) }
 
     /// Builds the IDT: all 256 gates point at their stubs, as interrupt gates
     /// (IF cleared on entry) for ring 0, with the IST stacks for #DF, NMI and #MC.
@@ -48,6 +45,13 @@ public enum InterruptTable {
     public static func setHandler(vector: Int, _ handler: @escaping InterruptHandler) {
         unsafe handlers[vector] = handler
     }
+
+    /// Installs what runs for vectors without a handler of their own (boot only).
+    public static func setUnhandledHandler(_ handler: @escaping InterruptHandler) { unsafe unhandled = handler }
+
+    /// Installs what happens around every handler: the kernel's irq_enter /
+    /// irq_exit flow (softirqs and preemption on the way out); boot only.
+    public static func setFlow(_ handler: @escaping InterruptHandler) { unsafe flow = handler }
 
     /// Lets ring 3 raise this vector with `int` (Linux: the int3/into gates use DPL 3).
     public static func allowFromUserMode(vector: Int) {

@@ -32,9 +32,12 @@ public enum PerCPUArea {
 /// The SYSCALL/SYSRET mechanism (Linux: syscall_init in arch/x86/kernel/cpu/common.c).
 public enum SyscallEntry {
     /// -ENOSYS until the kernel installs its system call table.
-    nonisolated(unsafe) public static var handler: (inout TrapFrame) -> Void = { frame in
+    nonisolated(unsafe) fileprivate static var handler: (inout TrapFrame) -> Void = { frame in
         frame.rax = UInt64(bitPattern: -38)
     }
+
+    /// Installs the kernel's system call dispatcher (boot only).
+    public static func setHandler(_ dispatch: @escaping (inout TrapFrame) -> Void) { unsafe handler = dispatch }
 
     private static let star: UInt32 = 0xC000_0081
     private static let lstar: UInt32 = 0xC000_0082

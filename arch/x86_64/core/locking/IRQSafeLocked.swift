@@ -11,4 +11,14 @@ public struct IRQSafeLocked<Value>: ~Copyable, Sendable {
     public borrowing func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
         try lock.withLockIrqSave { () throws(E) -> R in try unsafe body(&cell.pointer.pointee) }
     }
+
+    /// Runs `body` only if the lock is free (Linux: spin_trylock_irqsave);
+    /// nil if it was held, for code that must never spin, such as printk.
+    public borrowing func withLockIfFree<R>(_ body: (inout Value) -> R) -> R? {
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        defer { CPU.restoreInterrupts(interruptsWereOn) }
+        guard lock.tryLock() else { return nil }
+        defer { lock.unlock() }
+        return unsafe body(&cell.pointer.pointee)
+    }
 }

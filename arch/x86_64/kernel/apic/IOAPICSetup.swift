@@ -4,7 +4,8 @@ import Lib
 /// Puts the I/O APIC in a known state (Linux: arch/x86/kernel/apic/io_apic.c
 /// setup_IO_APIC): every line masked until a driver asks for its IRQ.
 public enum IOAPICSetup {
-    nonisolated(unsafe) public private(set) static var ioapic: IOAPIC? = nil
+    private static let chip = BootOnce<IOAPIC>()
+    public static var ioapic: IOAPIC? { chip.valueIfSet }
 
     public static func initialize() {
         guard let registers = try? Vmalloc.ioremap(IOAPIC.defaultPhysicalBase, size: IOAPIC.registerSpace) else {
@@ -13,7 +14,7 @@ public enum IOAPICSetup {
         }
         let ioapic = IOAPIC(registers: registers)
         ioapic.maskAll()
-        self.ioapic = ioapic
+        chip.set(ioapic)
         pr_info("IOAPIC[0]: apic_id \(ioapic.id), address 0x\(hex(IOAPIC.defaultPhysicalBase.value, width: 8)), GSI 0-\(ioapic.lineCount - 1)")
     }
 }

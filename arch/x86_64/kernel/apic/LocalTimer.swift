@@ -11,15 +11,18 @@ public enum LocalTimer {
     public static let spuriousVector: UInt8 = 0xFF
     private static let calibrationMilliseconds: UInt64 = 50
 
-    nonisolated(unsafe) public private(set) static var apic: LocalAPIC? = nil
-    nonisolated(unsafe) public private(set) static var apicTimerFrequency: UInt64 = 0
+    private static let localAPIC = BootOnce<LocalAPIC>()
+    private static let timerFrequency = BootOnce<UInt64>()
+    public static var apic: LocalAPIC? { localAPIC.valueIfSet }
+    /// APIC timer counts per second; 0 before calibration.
+    public static var apicTimerFrequency: UInt64 { timerFrequency.valueIfSet ?? 0 }
 
     public static func initialize() {
         guard let registers = try? Vmalloc.ioremap(LocalAPIC.physicalBase, size: LocalAPIC.registerSpace) else {
             panic("cannot map the local APIC")
         }
         let apic = LocalAPIC(registers: registers)
-        self.apic = apic
+        localAPIC.set(apic)
         apic.enable(spuriousVector: spuriousVector, errorVector: errorVector)
         pr_info("APIC: local APIC id \(apic.id), version 0x\(hex(UInt64(apic.version), width: 2)) at [mem 0x\(hex(LocalAPIC.physicalBase.value, width: 8))]")
 
@@ -31,7 +34,8 @@ public enum LocalTimer {
         apic.stopTimer()
         let scale = 1000 / calibrationMilliseconds
         let tscFrequency = (tscEnd - tscStart) * scale
-        apicTimerFrequency = UInt64(UInt32.max - apicRemaining) * scale
+        let apicTimerFrequency = UInt64(UInt32.max - apicRemaining) * scale
+        timerFrequency.set(apicTimerFrequency)
         Clock.start(tscFrequency: tscFrequency, tscAtBoot: tscStart)
         pr_info("tsc: Detected \(decimal(tscFrequency / 1_000_000)).\(decimal(tscFrequency / 1000 % 1000, width: 3, zeroPadded: true)) MHz processor")
         pr_info("APIC timer calibrated: \(decimal(apicTimerFrequency)) Hz, \(decimal(apicTimerFrequency / Jiffies.hz)) counts per tick")
