@@ -1,3 +1,5 @@
+import Core
+
 /// Kernel threads (Linux: kernel/kthread.c). A kernel thread is a task with
 /// no user space that runs one function. Threads are created stopped, started
 /// with `wakeUp` (kthread_run does both), and asked to finish with `stop`,
@@ -11,17 +13,19 @@ public final class KThread {
 
 public enum KThreads {
     /// pid 2, parent of every kernel thread (Linux: kthreadd).
-    nonisolated(unsafe) public private(set) static var daemon: Task? = nil
+    private static let kthreadd = BootOnce<Task>()
+    public static var daemon: Task? { kthreadd.valueIfSet }
 
     /// Starts kthreadd (pid 2, after init's pid 1, as in Linux's rest_init).
     static func startDaemon() {
-        daemon = create(name: "kthreadd") {
+        let daemon = create(name: "kthreadd") {
             // Linux's kthreadd forks new threads on request; here creation is
             // direct, so kthreadd only parents them and sleeps.
             while true { Scheduler.sleepForever() }
         }
-        daemon?.sighand = .kernelThreads
-        if let daemon { Scheduler.wakeUpNewTask(daemon) }
+        daemon.sighand = .kernelThreads
+        kthreadd.set(daemon)
+        Scheduler.wakeUpNewTask(daemon)
     }
 
     /// A new kernel thread that will run `function` once woken (Linux:

@@ -5,12 +5,13 @@ import Lib
 /// kernel/kallsyms.c). The build links the image twice and embeds the
 /// first link's function symbols, demangled, in the .kallsyms section.
 public enum Kallsyms {
-    nonisolated(unsafe) private static var table: KallsymsTable? = nil
+    private static let symbols = BootOnce<KallsymsTable>()
 
     public static func initialize() {
         do {
-            table = try KallsymsTable(bytes: KernelImage.kallsymsBytes())
-            pr_info("kallsyms: \(table?.count ?? 0) symbols")
+            let table = try KallsymsTable(bytes: KernelImage.kallsymsBytes())
+            symbols.set(table)
+            pr_info("kallsyms: \(table.count) symbols")
         } catch {
             pr_warn("kallsyms: no usable symbol table in the image")
         }
@@ -18,7 +19,7 @@ public enum Kallsyms {
 
     /// `name+0xoff/0xsize`, or the bare address when no symbol covers it.
     public static func describe(_ address: UInt64) -> String {
-        if let location = table?.lookup(address: address) { return location.description }
+        if let location = symbols.valueIfSet?.lookup(address: address) { return location.description }
         return "0x" + hex(address, width: 16)
     }
 }

@@ -12,8 +12,15 @@ enum UTSName {
     static let version = "#1 Apus 0.1 (Embedded Swift)"
     static let machine = "x86_64"
     /// sethostname and setdomainname's names; "(none)" until set (Linux: UTS_NODENAME, UTS_DOMAINNAME).
-    nonisolated(unsafe) static var nodename: [UInt8] = Array("(none)".utf8)
-    nonisolated(unsafe) static var domainname: [UInt8] = Array("(none)".utf8)
+    private static let names = IRQSafeLocked((nodename: Array("(none)".utf8), domainname: Array("(none)".utf8)))
+    static var nodename: [UInt8] {
+        get { names.withLock { $0.nodename } }
+        set { names.withLock { $0.nodename = newValue } }
+    }
+    static var domainname: [UInt8] {
+        get { names.withLock { $0.domainname } }
+        set { names.withLock { $0.domainname = newValue } }
+    }
     /// The longest name (Linux: __NEW_UTS_LEN).
     static let maximumLength = 64
 

@@ -77,6 +77,7 @@ public final class Workqueue {
 
 /// The shared queues every subsystem uses (Linux: system_wq).
 public enum Workqueues {
-    nonisolated(unsafe) public private(set) static var system: Workqueue? = nil
-    static func initialize() { system = Workqueue(name: "events", workerName: "kworker/0:1") }
+    private static let events = BootOnce<Workqueue>()
+    public static var system: Workqueue? { events.valueIfSet }
+    static func initialize() { events.set(Workqueue(name: "events", workerName: "kworker/0:1")) }
 }

@@ -9,15 +9,15 @@ import Lib
 /// or, for a futex that is not FUTEX_PRIVATE in a MAP_SHARED area, by
 /// (mapped object, offset), so processes sharing the memory meet.
 enum Futex {
-    nonisolated(unsafe) private static var table = FutexTable<Task>(bucketCount: 0)
     /// One lock for the table; the value check and the queueing of a
     /// waiter happen under it, so a waker that changed the word before
     /// taking the lock either made the waiter see the change or finds it queued.
-    private static let lock = SpinLock()
+    private static let waiters = IRQSafeLocked(FutexTable<Task>(bucketCount: 0))
 
     /// Allocates the hash table at boot (Linux: futex_init, 256 buckets per CPU).
     static func initialize() {
-        table = FutexTable<Task>(bucketCount: 256)
+        let buckets = FutexTable<Task>(bucketCount: 256)
+        waiters.withLock { $0 = buckets }
     }
 
     /// The key of the word at `address`, which must be 4-byte aligned (EINVAL).
@@ -39,14 +39,14 @@ enum Futex {
     static func wait(space: AddressSpace, word: UserPointer<UInt32>, shared: Bool, expected: UInt32, bitset: UInt32,
                      deadline: UInt64?) throws(Errno) {
         let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, word.address, shared: shared), bitset: bitset)
-        try lock.withLockIrqSave { () throws(Errno) in
+        try waiters.withLock { table throws(Errno) in
             guard try word.read() == expected else { throw .EAGAIN }
             table.enqueue(waiter)
         }
         let outcome = HRTimers.sleepInterruptible(until: deadline) { waiter.isWoken }
         if outcome == .woken { return }
         // Not woken yet: leave the queue — unless a waker took us meanwhile, which counts as woken.
-        guard lock.withLockIrqSave({ table.remove(waiter) }) else { return }
+        guard waiters.withLock({ $0.remove(waiter) }) else { return }
         throw outcome == .timedOut ? .ETIMEDOUT : .EINTR
     }
 
@@ -56,7 +56,7 @@ enum Futex {
     static func wake(space: AddressSpace, address: UInt64, shared: Bool, count: Int,
                      bitset: UInt32 = FutexCommand.FUTEX_BITSET_MATCH_ANY) -> Int {
         guard let key = try? key(space, address, shared: shared) else { return 0 }
-        let woken = lock.withLockIrqSave { table.wake(key, count: count, bitset: bitset) }
+        let woken = waiters.withLock { $0.wake(key, count: count, bitset: bitset) }
         for waiter in woken { Scheduler.wakeUp(waiter.owner) }
         return woken.count
     }
@@ -69,7 +69,7 @@ enum Futex {
                         wakeCount: Int, requeueCount: Int, expected: UInt32?) throws(Errno) -> Int {
         let from = try key(space, source.address, shared: shared)
         let to = try key(space, target.address, shared: shared)
-        let result = try lock.withLockIrqSave { () throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
+        let result = try waiters.withLock { table throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
             if let expected, try source.read() != expected { throw .EAGAIN }
             return table.requeue(from: from, to: to, wakeCount: wakeCount, requeueCount: requeueCount)
         }
@@ -103,7 +103,7 @@ enum Futex {
 
     private static func releaseFutexOnDeath(_ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool) {
         guard address % 4 == 0 else { return }
-        let mustWake = lock.withLockIrqSave { () -> Bool in
+        let mustWake = waiters.withLock { _ -> Bool in
             let word = UserPointer<UInt32>(address: address)
             guard let value = try? word.read() else { return false }
             let holder = value & FutexWord.FUTEX_TID_MASK

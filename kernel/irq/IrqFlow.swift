@@ -6,13 +6,14 @@ import Core
 /// softirqs run, and if the tick or a wakeup asked for a reschedule and the
 /// interrupted code may be preempted, the scheduler switches tasks right here.
 public enum IrqFlow {
-    /// Interrupts taken per vector (/proc/interrupts).
-    nonisolated(unsafe) public private(set) static var counts: [UInt64] = Array(repeating: 0, count: InterruptTable.vectorCount)
+    /// Interrupts taken per vector on this CPU (Linux: kstat_irqs, /proc/interrupts).
+    private static let perCPUCounts = PerCPU<[UInt64]>(Array(repeating: 0, count: InterruptTable.vectorCount))
+    public static var counts: [UInt64] { perCPUCounts.withCurrent { $0 } }
 
     public static func install() {
         InterruptTable.setFlow { frame in
             let vector = Int(frame.vector)
-            counts[vector] += 1
+            perCPUCounts.withCurrent { $0[vector] += 1 }
             guard vector >= InterruptTable.firstExternalVector else {
                 InterruptTable.runHandler(&frame)   // exceptions are not interrupts
                 return

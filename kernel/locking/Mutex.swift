@@ -1,4 +1,5 @@
 import Core
+import Synchronization
 
 /// A sleeping lock with an owner (Linux: kernel/locking/mutex.c). Only the
 /// task that locked it may unlock it, and it is not recursive: both mistakes
@@ -10,7 +11,7 @@ public final class Mutex {
     public private(set) var owner: Task? = nil
     private let waiters = WaitQueue()
     /// Misuses detected (tests read it).
-    nonisolated(unsafe) public private(set) static var debugWarnings = 0
+    public static let debugWarnings = Atomic<Int>(0)
 
     public init() {}
 
@@ -54,7 +55,7 @@ public final class Mutex {
     }
 
     private static func warn(_ message: String) {
-        debugWarnings += 1
+        debugWarnings.add(1, ordering: .relaxed)
         pr_warn("WARNING: \(message)")
         Backtrace.dump(framePointer: CPU.framePointer)
     }

@@ -12,16 +12,33 @@ import Core
 /// before the grace period began has left it. Written for SMP: the CPU set is
 /// a bitmask; one CPU is online for now.
 public enum RCU {
-    nonisolated(unsafe) private static var completedGracePeriods: UInt64 = 0
-    nonisolated(unsafe) private static var gracePeriodActive = false
-    /// CPUs that still owe a quiescent state for the active grace period.
-    nonisolated(unsafe) private static var cpusPending: UInt64 = 0
+    /// Linux's rcu_state, with each CPU's quiescent-state bit in one mask.
+    private struct State {
+        var completedGracePeriods: UInt64 = 0
+        var gracePeriodActive = false
+        /// CPUs that still owe a quiescent state for the active grace period.
+        var cpusPending: UInt64 = 0
+        /// Readers preempted inside a read section, with the grace period they block.
+        var blockedReaders: [(task: Task, blocks: UInt64)] = []
+        /// call_rcu callbacks waiting for the grace period number they need.
+        var callbacks: [(after: UInt64, run: () -> Void)] = []
+
+        mutating func startGracePeriod() {
+            gracePeriodActive = true
+            cpusPending = onlineCPUs
+        }
+
+        mutating func checkGracePeriodEnd() {
+            let number = completedGracePeriods + 1
+            guard gracePeriodActive, cpusPending == 0, !blockedReaders.contains(where: { $0.blocks <= number }) else { return }
+            completedGracePeriods = number
+            gracePeriodActive = false
+            if callbacks.contains(where: { $0.after <= completedGracePeriods }) { Softirq.raise(.rcu) }
+            if callbacks.contains(where: { $0.after > completedGracePeriods }) { startGracePeriod() }
+        }
+    }
     static let onlineCPUs: UInt64 = 1
-    /// Readers preempted inside a read section, with the grace period they block.
-    nonisolated(unsafe) private static var blockedReaders: [(task: Task, blocks: UInt64)] = []
-    /// call_rcu callbacks waiting for the grace period number they need.
-    nonisolated(unsafe) private static var callbacks: [(after: UInt64, run: () -> Void)] = []
-    private static let lock = SpinLock()
+    private static let state = IRQSafeLocked(State())
 
     public static func initialize() {
         Softirq.open(.rcu) { invokeReadyCallbacks() }
@@ -37,10 +54,10 @@ public enum RCU {
         let task = Scheduler.current
         task.rcuReadNesting -= 1
         if task.rcuReadNesting == 0 && task.rcuBlocked {
-            lock.withLockIrqSave {
+            state.withLock { state in
                 task.rcuBlocked = false
-                blockedReaders.removeAll { $0.task === task }
-                checkGracePeriodEnd()
+                state.blockedReaders.removeAll { $0.task === task }
+                state.checkGracePeriodEnd()
             }
         }
     }
@@ -55,11 +72,11 @@ public enum RCU {
 
     /// Runs `callback` after a grace period, from the RCU softirq (Linux: call_rcu).
     public static func call(_ callback: @escaping () -> Void) {
-        lock.withLockIrqSave {
+        state.withLock { state in
             // A grace period already running may have begun before the caller's update: wait for the next one.
-            let needed = completedGracePeriods + (gracePeriodActive ? 2 : 1)
-            callbacks.append((needed, callback))
-            if !gracePeriodActive { startGracePeriod() }
+            let needed = state.completedGracePeriods + (state.gracePeriodActive ? 2 : 1)
+            state.callbacks.append((needed, callback))
+            if !state.gracePeriodActive { state.startGracePeriod() }
         }
     }
 
@@ -79,52 +96,41 @@ public enum RCU {
     /// records: ending the grace period may wake ksoftirqd, which needs that
     /// lock; the next tick ends it (Linux: rcu_note_context_switch).
     static func noteContextSwitch(from previous: Task) {
-        lock.withLockIrqSave {
+        state.withLock { state in
             if previous.rcuReadNesting > 0 && !previous.rcuBlocked {
                 previous.rcuBlocked = true
                 // It holds the grace period that has not yet seen this CPU's
                 // quiescent state: the active one if this CPU still owes it,
                 // else the next one to start.
-                let next = completedGracePeriods + 1
-                let owesActive = gracePeriodActive && cpusPending & 1 != 0
-                let blocks = !gracePeriodActive || owesActive ? next : next + 1
-                blockedReaders.append((previous, blocks))
+                let next = state.completedGracePeriods + 1
+                let owesActive = state.gracePeriodActive && state.cpusPending & 1 != 0
+                let blocks = !state.gracePeriodActive || owesActive ? next : next + 1
+                state.blockedReaders.append((previous, blocks))
             }
-            if gracePeriodActive { cpusPending &= ~1 }
+            if state.gracePeriodActive { state.cpusPending &= ~1 }
         }
     }
 
     /// From the scheduler tick: the running task outside a read section is quiescent.
     static func tick(current: Task) {
-        lock.withLockIrqSave {
-            if current.rcuReadNesting == 0 && gracePeriodActive { cpusPending &= ~1 }
-            checkGracePeriodEnd()
-            if !gracePeriodActive && callbacks.contains(where: { $0.after > completedGracePeriods }) { startGracePeriod() }
+        state.withLock { state in
+            if current.rcuReadNesting == 0 && state.gracePeriodActive { state.cpusPending &= ~1 }
+            state.checkGracePeriodEnd()
+            if !state.gracePeriodActive && state.callbacks.contains(where: { $0.after > state.completedGracePeriods }) {
+                state.startGracePeriod()
+            }
         }
     }
 
-    private static func startGracePeriod() {
-        gracePeriodActive = true
-        cpusPending = onlineCPUs
-    }
-
-    private static func checkGracePeriodEnd() {
-        let number = completedGracePeriods + 1
-        guard gracePeriodActive, cpusPending == 0, !blockedReaders.contains(where: { $0.blocks <= number }) else { return }
-        completedGracePeriods = number
-        gracePeriodActive = false
-        if callbacks.contains(where: { $0.after <= completedGracePeriods }) { Softirq.raise(.rcu) }
-        if callbacks.contains(where: { $0.after > completedGracePeriods }) { startGracePeriod() }
-    }
-
     private static func invokeReadyCallbacks() {
-        let ready = lock.withLockIrqSave { () -> [() -> Void] in
-            let done = callbacks.filter { $0.after <= completedGracePeriods }.map { $0.run }
-            callbacks.removeAll { $0.after <= completedGracePeriods }
+        let ready = state.withLock { state -> [() -> Void] in
+            let completed = state.completedGracePeriods
+            let done = state.callbacks.filter { $0.after <= completed }.map { $0.run }
+            state.callbacks.removeAll { $0.after <= completed }
             return done
         }
         for callback in ready { callback() }
     }
 
-    public static var gracePeriodsCompleted: UInt64 { lock.withLockIrqSave { completedGracePeriods } }
+    public static var gracePeriodsCompleted: UInt64 { state.withLock { $0.completedGracePeriods } }
 }

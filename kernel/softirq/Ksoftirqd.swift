@@ -12,6 +12,6 @@ enum Ksoftirqd {
             }
             return 0
         }
-        Softirq.wakeDaemon = { queue.wakeUpAll() }
+        Softirq.setDaemonWakeup { queue.wakeUpAll() }
     }
 }

@@ -17,7 +17,7 @@ public final class Tasklet {
         let interruptsWereOn = CPU.saveAndDisableInterrupts()
         if !isScheduled {
             isScheduled = true
-            TaskletQueue.queues[highPriority ? 1 : 0].append(self)
+            TaskletQueue.queues.withCurrent { $0[highPriority ? 1 : 0].append(self) }
             Softirq.raise(highPriority ? .hi : .tasklet)
         }
         CPU.restoreInterrupts(interruptsWereOn)
@@ -41,7 +41,7 @@ enum TaskletQueue {
         }
     }
     /// [normal, high priority]
-    nonisolated(unsafe) static var queues = [List(), List()]
+    static let queues = PerCPU([List(), List()])
 
     static func initialize() {
         Softirq.open(.tasklet) { drain(0) }
@@ -51,8 +51,10 @@ enum TaskletQueue {
     /// Takes the whole list with interrupts off, then runs it with them on.
     private static func drain(_ index: Int) {
         let interruptsWereOn = CPU.saveAndDisableInterrupts()
-        var tasklet = queues[index].head
-        queues[index] = List()
+        var tasklet = queues.withCurrent { queues -> Tasklet? in
+            defer { queues[index] = List() }
+            return queues[index].head
+        }
         CPU.restoreInterrupts(interruptsWereOn)
         while let current = tasklet {
             tasklet = current.next

@@ -8,14 +8,19 @@ import Lib
 /// scheduler tick and the timer wheel run at HZ while a sub-tick sleep gets
 /// an interrupt exactly when it is due.
 public enum HRTimers {
-    nonisolated(unsafe) private static var queue: HRTimerQueue? = nil
-    nonisolated(unsafe) private static var program: (UInt64) -> Void = { _ in }
+    /// Each CPU's timers and its clock event device, touched with interrupts off.
+    private static let queues = PerCPU<HRTimerQueue?>(nil)
+    private static let clockEvents = PerCPU<ClockEventDevice?>(nil)
+    /// Linux's clock_event_device, reduced to its set_next_event.
+    private struct ClockEventDevice { let program: (UInt64) -> Void }
+    private static var queue: HRTimerQueue? { queues.withCurrent { $0 } }
     public static let tickPeriod: UInt64 = 1_000_000_000 / Jiffies.hz
 
     /// `program(deadline)` arms the clock event device for a deadline in ns since boot.
     static func initialize(program: @escaping (UInt64) -> Void, tick: @escaping () -> Void) {
-        queue = HRTimerQueue()
-        self.program = program
+        let queue = HRTimerQueue()
+        queues.withCurrent { $0 = queue }
+        clockEvents.withCurrent { $0 = ClockEventDevice(program: program) }
         let tickTimer = HRTimer { timer in
             tick()
             _ = timer.forward(now: Clock.nanosecondsSinceBoot(), interval: tickPeriod)
@@ -45,7 +50,7 @@ public enum HRTimers {
     }
 
     private static func reprogram() {
-        if let next = queue?.nextExpiry { program(next) }
+        if let next = queue?.nextExpiry, let device = clockEvents.withCurrent({ $0 }) { device.program(next) }
     }
 
     /// Sleeps `nanoseconds` with hrtimer precision (Linux: hrtimer_nanosleep's sleeper).

@@ -7,10 +7,12 @@ import Lib
 /// per-CPU data. Timer functions run from the TIMER softirq and may re-arm
 /// timers, their own included.
 public enum KernelTimers {
-    nonisolated(unsafe) private static var wheel: TimerWheel? = nil
+    private static let wheels = PerCPU<TimerWheel?>(nil)
+    private static var wheel: TimerWheel? { wheels.withCurrent { $0 } }
 
     static func initialize() {
-        wheel = TimerWheel(jiffies: Jiffies.value)
+        let wheel = TimerWheel(jiffies: Jiffies.value)
+        wheels.withCurrent { $0 = wheel }
         Softirq.open(.timer) { run() }
     }
 

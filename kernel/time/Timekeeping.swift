@@ -9,10 +9,13 @@ import Lib
 /// MONOTONIC, and TAI equals REALTIME (Linux's TAI offset is 0 until set).
 public enum Timekeeping {
     /// CLOCK_REALTIME minus CLOCK_MONOTONIC, ns (Linux: offs_real).
-    nonisolated(unsafe) private static var realtimeOffset: Int64 = 0
-    private static let lock = SpinLock()
+    private static let realtimeOffset = IRQSafeLocked<Int64>(0)
+    private static let recordedTimezone = IRQSafeLocked(Timezone())
     /// The time zone settimeofday recorded (Linux: sys_tz); only reported back.
-    nonisolated(unsafe) static var timezone = Timezone()
+    static var timezone: Timezone {
+        get { recordedTimezone.withLock { $0 } }
+        set { recordedTimezone.withLock { $0 = newValue } }
+    }
 
     /// Sets the real-time clock from the CMOS clock (Linux: timekeeping_init
     /// with read_persistent_clock64), logging it as Linux's rtc_cmos does.
@@ -30,18 +33,18 @@ public enum Timekeeping {
     public static var monotonic: Int64 { Int64(Clock.nanosecondsSinceBoot()) }
 
     /// CLOCK_REALTIME, ns since the epoch.
-    public static var realtime: Int64 { monotonic + lock.withLockIrqSave { realtimeOffset } }
+    public static var realtime: Int64 { monotonic + realtimeOffset.withLock { $0 } }
 
     /// settimeofday/clock_settime (Linux: do_settimeofday64).
     static func setRealtime(_ nanoseconds: Int64) {
         let now = monotonic
-        lock.withLockIrqSave { realtimeOffset = nanoseconds - now }
+        realtimeOffset.withLock { $0 = nanoseconds - now }
     }
 
     /// A CLOCK_REALTIME instant as CLOCK_MONOTONIC, for absolute sleeps
     /// (computed when the sleep starts; a later clock change does not move it).
     static func monotonic(fromRealtime nanoseconds: Int64) -> Int64 {
-        nanoseconds - lock.withLockIrqSave { realtimeOffset }
+        nanoseconds - realtimeOffset.withLock { $0 }
     }
 
     /// The resolution of the "coarse" clocks: they return the last tick's time.
@@ -52,7 +55,7 @@ public enum Timekeeping {
     static func read(_ clock: ClockID) -> Int64? {
         let now = monotonic
         let lastTick = now - now % coarseResolution
-        let offset = lock.withLockIrqSave { realtimeOffset }
+        let offset = realtimeOffset.withLock { $0 }
         return switch clock {
         case .CLOCK_REALTIME, .CLOCK_TAI, .CLOCK_REALTIME_ALARM: now + offset
         case .CLOCK_MONOTONIC, .CLOCK_MONOTONIC_RAW, .CLOCK_BOOTTIME, .CLOCK_BOOTTIME_ALARM: now

@@ -11,7 +11,7 @@ enum LockingTests {
         var counter = 0
         let threads = 8, rounds = 10_000
         let done = Completion()
-        let warningsBefore = Mutex.debugWarnings
+        let warningsBefore = Mutex.debugWarnings.load(ordering: .relaxed)
         for index in 0..<threads {
             KThreads.run(name: "mutex-test/\(index)") {
                 for round in 0..<rounds {
@@ -27,7 +27,7 @@ enum LockingTests {
         }
         for _ in 0..<threads { done.wait() }
         t.check(counter == threads * rounds, "mutex: 8 threads x 10k lock/unlock lose no increment (\(counter))")
-        t.check(Mutex.debugWarnings == warningsBefore, "mutex: no owner violations in correct use")
+        t.check(Mutex.debugWarnings.load(ordering: .relaxed) == warningsBefore, "mutex: no owner violations in correct use")
         mutex.lock()
         let intruder = Completion()
         KThreads.run(name: "mutex-intruder") {
@@ -36,7 +36,7 @@ enum LockingTests {
             return 0
         }
         intruder.wait()
-        t.check(Mutex.debugWarnings == warningsBefore + 1 && mutex.isLocked, "mutex: an unlock by a task that is not the owner is reported and refused")
+        t.check(Mutex.debugWarnings.load(ordering: .relaxed) == warningsBefore + 1 && mutex.isLocked, "mutex: an unlock by a task that is not the owner is reported and refused")
         mutex.unlock()
     }
 

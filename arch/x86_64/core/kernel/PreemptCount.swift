@@ -14,7 +14,10 @@ public enum PreemptCount {
     /// What preemptEnable calls when the count drops to zero: the scheduler
     /// (in Kernel) decides whether to switch. Spinlocks live here in Core, so
     /// this is how their unlock reaches up into the scheduler.
-    private static let reschedule = BootOnce<@Sendable () -> Void>()
+    private static let reschedule = BootOnce<Hook>()
+    /// A closure in a struct: the lock types must not hold bare function
+    /// values, which Swift re-abstracts (and re-allocates) on every access.
+    private struct Hook { let run: @Sendable () -> Void }
 
     public static var value: UInt32 { count.withCurrent { $0 } }
     public static func add(_ amount: UInt32) { count.withCurrent { $0 &+= amount } }
@@ -28,10 +31,10 @@ public enum PreemptCount {
     public static var inAtomic: Bool { value != 0 }
 
     /// Installed once by the scheduler when it starts (Linux: preempt_schedule).
-    public static func setRescheduleHook(_ hook: @escaping @Sendable () -> Void) { reschedule.set(hook) }
+    public static func setRescheduleHook(_ hook: @escaping @Sendable () -> Void) { reschedule.set(Hook(run: hook)) }
 
     fileprivate static func preemptionPoint() {
-        if value == 0 && CPU.interruptsEnabled, let hook = reschedule.valueIfSet { hook() }
+        if value == 0 && CPU.interruptsEnabled, let hook = reschedule.valueIfSet { hook.run() }
     }
 }
 

@@ -10,7 +10,10 @@ import Builtin
 ///
 /// The value lives inline (a raw layout, as the standard library's Mutex
 /// keeps its value), so a global of these needs no heap: the heap's own
-/// state lives in them.
+/// state lives in them. Hold a closure inside a struct, never as the bare
+/// value: Swift stores a generic function value re-abstracted, and an inout
+/// access to it wraps it in a new thunk each time (checked: that frees the
+/// closure still in use).
 @_rawLayout(like: Value, movesAsLike)
 struct SharedCell<Value>: ~Copyable, @unchecked Sendable {
     var pointer: UnsafeMutablePointer<Value> {
