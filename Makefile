@@ -69,12 +69,9 @@ endef
 $(eval $(call swift_module,ABI,$(ABI_SRC),$(wildcard $(UAPI)/*),-swift-version 6 $(SAFE_FLAGS)))
 $(eval $(call swift_module,Lib,$(LIB_SRC),$(B)/modules/ABI.swiftmodule,-swift-version 6 $(SAFE_FLAGS)))
 $(eval $(call swift_module,Core,$(CORE_SRC),$(B)/modules/Lib.swiftmodule $(ARCH_HDR),-swift-version 6 $(CORE_FLAGS)))
-# Swift 6 infers that a reference to a static method is Sendable, as the
-# syscall tables need; until Kernel builds in Swift 6 mode, ask for it alone.
-$(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,$(SAFE_FLAGS) \
-  -enable-upcoming-feature InferSendableFromCaptures))
-$(eval $(call swift_module,SelfTests,$(TEST_SRC),$(B)/modules/Kernel.swiftmodule $(TEST_HDR),$(SAFE_FLAGS) -I tests/kernel \
-  -enable-upcoming-feature InferSendableFromCaptures))
+$(eval $(call swift_module,Kernel,$(KERNEL_SRC),$(B)/modules/Core.swiftmodule,-swift-version 6 $(SAFE_FLAGS)))
+$(eval $(call swift_module,SelfTests,$(TEST_SRC),$(B)/modules/Kernel.swiftmodule $(TEST_HDR),-swift-version 6 $(SAFE_FLAGS) \
+  -I tests/kernel))
 
 $(B)/obj $(B)/modules:
 	mkdir -p $@

@@ -12,25 +12,24 @@ public enum CharDevices {
         let driver: any FileOperations
     }
 
-    nonisolated(unsafe) private static var registrations: [Registration] = []
-    private static let lock = SpinLock()
+    private static let registrations = SpinLocked<[Registration]>([])
 
     /// Registers `driver` for minors `minor..<minor + count` of `major`
     /// (Linux: cdev_add). EBUSY if any of those numbers is taken.
     public static func register(major: UInt32, minor: UInt32, count: UInt32 = 1, _ driver: any FileOperations) throws(Errno) {
         let minors = minor..<(minor + count)
-        lock.lock()
-        defer { lock.unlock() }
-        guard !registrations.contains(where: { $0.major == major && $0.minors.overlaps(minors) }) else { throw .EBUSY }
-        registrations.append(Registration(major: major, minors: minors, driver: driver))
+        try registrations.withLock { registrations throws(Errno) in
+            guard !registrations.contains(where: { $0.major == major && $0.minors.overlaps(minors) }) else { throw .EBUSY }
+            registrations.append(Registration(major: major, minors: minors, driver: driver))
+        }
     }
 
     /// The driver of device `device`, encoded as st_rdev; nil if none.
     static func driver(for device: UInt64) -> (any FileOperations)? {
         let major = DeviceNumber.major(device)
         let minor = DeviceNumber.minor(device)
-        lock.lock()
-        defer { lock.unlock() }
-        return registrations.first { $0.major == major && $0.minors.contains(minor) }?.driver
+        return registrations.withLock { registrations in
+            registrations.first { $0.major == major && $0.minors.contains(minor) }?.driver
+        }
     }
 }

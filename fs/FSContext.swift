@@ -9,7 +9,8 @@ import Core
 /// the VFS calls take as the namespace's root.
 public final class FSContext {
     /// The kernel threads' context (Linux: init_fs).
-    public static let kernel = FSContext()
+    public static var kernel: FSContext { kernelContext.value }
+    private static let kernelContext = BootOnce(FSContext())
 
     /// What a new context's umask is (Linux: init_fs's 0022).
     public static let defaultUmask: UInt32 = 0o022

@@ -14,7 +14,8 @@ import Lib
 /// wake sleepers (the other end of a pipe).
 public final class FileTable {
     /// The kernel threads' table (Linux: init_files).
-    public static let kernel = FileTable()
+    public static var kernel: FileTable { kernelTable.value }
+    private static let kernelTable = BootOnce(FileTable())
 
     private var descriptors: DescriptorTable<File>
     private let lock = SpinLock()

@@ -144,16 +144,17 @@ public func createPipeFiles(flags: OpenFlags) -> (reader: File, writer: File) {
 /// The internal filesystem pipes' inodes belong to (Linux: pipefs, whose
 /// kern_mount gives their files a place).
 enum Pipefs {
-    static let place: Path = {
+    static var place: Path { mount.value }
+    private static let mount = BootOnce<Path>({
         let superBlock = SuperBlock(typeName: "pipefs", magic: FilesystemMagic.PIPEFS_MAGIC)
         superBlock.makeRoot(Inode(
             superBlock: superBlock, mode: FileMode.S_IFDIR | 0o700, operations: PipefsInodeOperations.shared,
             fileOperations: NoFileOperations.shared))
         return VFS.kernelMount(superBlock)
-    }()
+    }())
 }
 
 /// Pipefs inodes have no names to look up or make.
-final class PipefsInodeOperations: InodeOperations {
+final class PipefsInodeOperations: InodeOperations, Sendable {
     static let shared = PipefsInodeOperations()
 }

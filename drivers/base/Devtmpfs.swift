@@ -1,11 +1,13 @@
 import ABI
+import Core
 
 /// The device filesystem (Linux: drivers/base/devtmpfs.c): a ramfs
 /// instance that holds a node for every device a driver announces, filled
 /// from boot on through a mount of its own and mounted on /dev once the
 /// root filesystem is there, before init runs.
 enum Devtmpfs {
-    private static let place: Path = VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "devtmpfs"))
+    private static var place: Path { kernelMount.value }
+    private static let kernelMount = BootOnce<Path>(VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "devtmpfs")))
 
     /// A character device node `name` (Linux: devtmpfs_create_node, from
     /// device_add).

@@ -7,16 +7,15 @@ import Core
 enum MemDevices {
     static let major: UInt32 = 1
 
-    /// Linux's devlist: minor, name, mode of the node.
-    private static let devices: [(minor: UInt32, name: String, mode: UInt32, driver: any FileOperations)] = [
-        (3, "null", 0o666, NullDevice()),
-        (5, "zero", 0o666, ZeroDevice()),
-        (7, "full", 0o666, FullDevice()),
-        (8, "random", 0o666, RandomDevice()),
-        (9, "urandom", 0o666, RandomDevice()),
-    ]
-
     static func initialize() {
+        // Linux's devlist: minor, name, mode of the node.
+        let devices: [(minor: UInt32, name: String, mode: UInt32, driver: any FileOperations)] = [
+            (3, "null", 0o666, NullDevice()),
+            (5, "zero", 0o666, ZeroDevice()),
+            (7, "full", 0o666, FullDevice()),
+            (8, "random", 0o666, RandomDevice()),
+            (9, "urandom", 0o666, RandomDevice()),
+        ]
         for device in devices {
             do throws(Errno) {
                 try CharDevices.register(major: major, minor: device.minor, device.driver)

@@ -10,7 +10,8 @@ import Lib
 /// foreground process group are kept here.
 final class ConsoleDevice: FileOperations {
     static let major: UInt32 = 5
-    static let shared = ConsoleDevice()
+    static var shared: ConsoleDevice { instance.value }
+    private static let instance = BootOnce(ConsoleDevice())
 
     private let lock = SpinLock()
     private var windowSize = Winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)

@@ -10,16 +10,16 @@ public enum ConsoleInput {
     /// COM1's ISA interrupt line.
     static let isaLine = 4
 
-    private static let lock = SpinLock()
-    nonisolated(unsafe) private static var discipline = LineDiscipline()
-    private static let readers = WaitQueue()
-    nonisolated(unsafe) private static var port: Serial8250? = nil
+    private static let discipline = IRQSafeLocked(LineDiscipline())
+    private static let readers = BootOnce(WaitQueue())
+    private static let uart = BootOnce<Serial8250>()
+    private static var port: Serial8250? { uart.valueIfSet }
 
     /// Takes COM1's receive interrupt. Without an APIC route the console
     /// stays output-only and reads see end-of-file.
     public static func initialize(port: Serial8250) {
         guard Irq.request(isaLine: isaLine, name: "serial", receive) else { return }
-        self.port = port
+        uart.set(port)
         port.enableReceiveInterrupt()
     }
 
@@ -27,7 +27,7 @@ public enum ConsoleInput {
     private static func receive() {
         guard let port else { return }
         var echo: [UInt8] = []
-        lock.withLockIrqSave {
+        discipline.withLock { discipline in
             while let byte = port.receivedByte() {
                 // The signal an interrupt character asks for is not sent
                 // yet: signal delivery arrives with the next issue.
@@ -35,7 +35,7 @@ public enum ConsoleInput {
             }
         }
         if !echo.isEmpty { ConsoleOutput.write(echo) }
-        readers.wakeUpAll()
+        readers.value.wakeUpAll()
     }
 
     /// read(2) on the console: blocks until the line discipline has input
@@ -45,31 +45,31 @@ public enum ConsoleInput {
         guard port != nil else { return [] }
         var result: [UInt8]? = nil
         if nonBlocking {
-            guard let ready = lock.withLockIrqSave({ discipline.read(count: count) }) else { throw .EAGAIN }
+            guard let ready = discipline.withLock({ $0.read(count: count) }) else { throw .EAGAIN }
             return ready
         }
-        try readers.waitInterruptible {
-            result = lock.withLockIrqSave { discipline.read(count: count) }
+        try readers.value.waitInterruptible {
+            result = discipline.withLock { $0.read(count: count) }
             return result != nil
         }
         return result ?? []
     }
 
     /// Queues a poller on the readers' queue, which every arrival wakes.
-    public static func pollWait(_ table: PollTable) { table.wait(on: readers) }
+    public static func pollWait(_ table: PollTable) { table.wait(on: readers.value) }
 
     /// Whether a read would return at once (poll's POLLIN).
-    public static var hasInput: Bool { lock.withLockIrqSave { discipline.hasInput } }
+    public static var hasInput: Bool { discipline.withLock { $0.hasInput } }
 
     /// The terminal settings (TCGETS / TCSETS).
     public static var termios: Termios {
-        get { lock.withLockIrqSave { discipline.termios } }
+        get { discipline.withLock { $0.termios } }
         set {
-            lock.withLockIrqSave { discipline.setTermios(newValue) }
-            readers.wakeUpAll()
+            discipline.withLock { $0.setTermios(newValue) }
+            readers.value.wakeUpAll()
         }
     }
 
     /// Drops typed-ahead input (TCFLSH, TCSETSF).
-    public static func flushInput() { lock.withLockIrqSave { discipline.flushInput() } }
+    public static func flushInput() { discipline.withLock { $0.flushInput() } }
 }

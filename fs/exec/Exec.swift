@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// What a binary format's loader found (Linux: the outcome of
 /// linux_binfmt->load_binary).
@@ -31,7 +32,7 @@ public enum Exec {
     /// before exec gives up with ELOOP (Linux: exec_binprm's depth > 5).
     static let maximumInterpreterDepth = 5
     /// Linux warns once when a program is started with an empty argv.
-    nonisolated(unsafe) private static var warnedAboutEmptyArgv = false
+    private static let emptyArgvWarned = Atomic<Bool>(false)
 
     /// The formats, in the order they are tried (Linux: the `formats` list;
     /// each loader answers ENOEXEC for a file that is not its kind).
@@ -126,8 +127,7 @@ public enum Exec {
         if argv.isEmpty {
             // Programs take argv[0] for granted; Linux gives them an empty one.
             try arguments.pushArgument([])
-            if !warnedAboutEmptyArgv {
-                warnedAboutEmptyArgv = true
+            if !emptyArgvWarned.exchange(true, ordering: .relaxed) {
                 pr_warn("process '\(Scheduler.current.comm)' launched '\(String(decoding: filename, as: UTF8.self))' with NULL argv: empty string added")
             }
         }

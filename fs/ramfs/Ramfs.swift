@@ -56,7 +56,7 @@ public enum Ramfs {
 
 /// The inode operations of everything that is neither a directory nor a
 /// symlink: none (Linux: simple inodes with the default i_op).
-final class RamfsPlainOperations: InodeOperations {
+final class RamfsPlainOperations: InodeOperations, Sendable {
     static let shared = RamfsPlainOperations()
 }
 

@@ -3,7 +3,7 @@ import ABI
 /// Directory operations of ramfs (Linux: ramfs_dir_inode_operations and
 /// the simple_* helpers of fs/libfs.c). The VFS keeps the names in the
 /// dentry cache; these make inodes and keep link counts and times right.
-final class RamfsDirectoryOperations: InodeOperations {
+final class RamfsDirectoryOperations: InodeOperations, Sendable {
     static let shared = RamfsDirectoryOperations()
 
     /// Every ramfs name is in the dentry cache, so a miss means there is

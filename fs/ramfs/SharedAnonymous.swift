@@ -1,4 +1,5 @@
 import ABI
+import Core
 
 /// Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) is an unlinked ramfs
 /// file of the mapping's size on an internal mount (Linux: shmem_zero_setup
@@ -6,10 +7,8 @@ import ABI
 /// take their pages from that file's page cache, so all of them see one
 /// memory.
 enum SharedAnonymous {
-    private static let place: Path = {
-        let superBlock = Ramfs.makeSuperBlock(typeName: "tmpfs")
-        return VFS.kernelMount(superBlock)
-    }()
+    private static var place: Path { kernelMount.value }
+    private static let kernelMount = BootOnce<Path>(VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "tmpfs")))
 
     static func file(size: UInt64) -> File {
         let inode = Ramfs.makeInode(place.mount.superBlock, mode: FileMode.S_IFREG | 0o600, in: nil)

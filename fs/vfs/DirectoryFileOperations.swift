@@ -4,7 +4,7 @@ import ABI
 /// entries, as ramfs's does (Linux: simple_dir_operations and
 /// dcache_readdir in fs/libfs.c). Positions: 0 is ".", 1 is "..", and
 /// each child has the stable position its dentry got when added.
-final class DirectoryFileOperations: FileOperations {
+final class DirectoryFileOperations: FileOperations, Sendable {
     static let shared = DirectoryFileOperations()
 
     /// read(2) of a directory (Linux: generic_read_dir).
@@ -40,6 +40,6 @@ final class DirectoryFileOperations: FileOperations {
 /// nodes (their driver's come from the character device registry), FIFOs
 /// and sockets (not openable yet), symlinks. This table only answers
 /// stat's st_blocks.
-final class NoFileOperations: FileOperations {
+final class NoFileOperations: FileOperations, Sendable {
     static let shared = NoFileOperations()
 }

@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// One mounted instance of a filesystem (Linux: struct super_block,
 /// fs/super.c): its root dentry, its device number and the inode numbers
@@ -19,17 +20,13 @@ public final class SuperBlock {
     public private(set) var root: Dentry?
     private var lastInodeNumber: UInt64 = 0
 
-    nonisolated(unsafe) private static var lastAnonymousMinor: UInt32 = 0
-    /// Filesystems are made outside VFS.lock, so the counter has its own.
-    private static let anonymousMinorLock = SpinLock()
+    /// Filesystems are made outside VFS.lock, so the counter is atomic.
+    private static let lastAnonymousMinor = Atomic<UInt32>(0)
 
     public init(typeName: String, magic: Int64) {
         self.typeName = typeName
         self.magic = magic
-        let minor = Self.anonymousMinorLock.withLockIrqSave { () -> UInt32 in
-            Self.lastAnonymousMinor += 1
-            return Self.lastAnonymousMinor
-        }
+        let minor = Self.lastAnonymousMinor.wrappingAdd(1, ordering: .relaxed).newValue
         deviceNumber = DeviceNumber.encode(major: 0, minor: minor)
     }
 

@@ -1,4 +1,5 @@
 import ABI
+import Core
 import Lib
 
 /// The filesystem calls as the system call layer uses them (Linux:
@@ -15,8 +16,9 @@ import Lib
 /// RCU walk; one lock is correct and enough for now). It sleeps, so the
 /// VFS is for task context only.
 public enum VFS {
-    static let lock = Mutex()
-    static let mountTable = MountTable()
+    static var lock: Mutex { tree.value.lock }
+    static var mountTable: MountTable { tree.value.mounts }
+    private static let tree = BootOnce((lock: Mutex(), mounts: MountTable()))
 
     // MARK: - Mounts
 

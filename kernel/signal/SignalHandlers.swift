@@ -16,7 +16,8 @@ public final class SignalHandlers {
     /// ignore_signals in kthreadd, inherited by the threads it creates). So
     /// a user process whose parent is a kernel thread is reaped at exit
     /// rather than left a zombie nobody waits for. Never changed.
-    static let kernelThreads = SignalHandlers(table: .ignoringAll)
+    static var kernelThreads: SignalHandlers { ignoringAll.value }
+    private static let ignoringAll = BootOnce(SignalHandlers(table: .ignoringAll))
 
     /// A copy for a forked child (Linux: copy_sighand without CLONE_SIGHAND).
     func copy() -> SignalHandlers {

@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// reboot(2) (Linux: kernel/reboot.c): privileged (CAP_SYS_BOOT), both
 /// magic numbers right, then restart, halt or power off with Linux's log
@@ -12,7 +13,11 @@ enum RebootSyscalls {
     ]
 
     /// Whether Ctrl-Alt-Del restarts at once (CAD_ON) or is left to init (CAD_OFF, Linux's default).
-    nonisolated(unsafe) static var ctrlAltDelRestarts = false
+    static var ctrlAltDelRestarts: Bool {
+        get { ctrlAltDel.load(ordering: .relaxed) }
+        set { ctrlAltDel.store(newValue, ordering: .relaxed) }
+    }
+    private static let ctrlAltDel = Atomic<Bool>(false)
 
     static func reboot(_ magic: UInt32, _ magic2: UInt32, _ command: UInt32, _ argument: UserString) throws(Errno) -> Int64 {
         guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }

@@ -44,17 +44,20 @@ public enum SyscallTable {
         RebootSyscalls.table,
     ]
 
-    nonisolated(unsafe) private static var handlers: [SyscallHandler?] = []
+    /// Indexed by number, filled once at boot.
+    private static let byNumber = BootOnce<[SyscallHandler?]>()
+    private static var handlers: [SyscallHandler?] { byNumber.valueIfSet ?? [] }
     /// Unimplemented numbers already logged, so each is reported once.
-    nonisolated(unsafe) private static var reported: [Bool] = []
+    private static let reported = IRQSafeLocked<[Bool]>([])
 
     public static func install() {
         let size = (SyscallNumber.allCases.map { $0.rawValue }.max() ?? 0) + 1
-        handlers = Array(repeating: nil, count: size)
-        reported = Array(repeating: false, count: size)
+        var handlers = [SyscallHandler?](repeating: nil, count: size)
         for family in families {
             for (number, handler) in family { handlers[number.rawValue] = handler }
         }
+        byNumber.set(handlers)
+        reported.withLock { $0 = Array(repeating: false, count: size) }
         SyscallEntry.setHandler { frame in
             frame.rax = UInt64(bitPattern: dispatch(frame))
             // After a successful execve none of the old program's registers
@@ -87,10 +90,12 @@ public enum SyscallTable {
 
     /// The log line that tells which calls real programs still need.
     private static func reportUnimplemented(_ number: Int) {
-        if number >= 0 && number < reported.count {
-            if reported[number] { return }
-            reported[number] = true
+        let first = reported.withLock { reported -> Bool in
+            guard number >= 0 && number < reported.count else { return true }
+            defer { reported[number] = true }
+            return !reported[number]
         }
+        if !first { return }
         let name = SyscallNumber(rawValue: number)?.name ?? "unknown"
         let task = Scheduler.current
         pr_warn("\(task.comm)[\(task.pid)]: unimplemented syscall \(name) (\(number)), returning -ENOSYS")

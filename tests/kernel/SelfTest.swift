@@ -18,7 +18,7 @@ public struct TestReporter {
 }
 
 public enum SelfTests {
-    public typealias Test = (inout TestReporter) -> Void
+    public typealias Test = @Sendable (inout TestReporter) -> Void
 
     /// Every test, in the order `all` runs them. The oops test is not part of `all`: it ends the boot.
     static let registry: [(name: String, run: Test)] = [
