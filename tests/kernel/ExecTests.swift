@@ -82,19 +82,22 @@ enum ExecTests {
 
     /// Runs `path` in a new kernel thread through kernel_execve, as pid 1
     /// runs init, and waits for the outcome; also returns the task's name.
+    /// Why the last `execute` failed: written by its thread, read by the test.
+    private static let failure = IRQSafeLocked<Errno?>(nil)
+
     static func execute(_ path: String, _ arguments: [String], _ environment: [String]) -> (Outcome, String) {
-        let failure = Locked<Errno?>(nil)
+        failure.withLock { $0 = nil }
         let task = KThreads.create(name: "exec-test") {
             do throws(Errno) {
                 try Exec.kernelExecve(path, arguments: arguments, environment: environment)
             } catch {
-                failure.update { $0 = error }
+                failure.withLock { $0 = error }
             }
             return 0
         }
         Scheduler.wakeUpNewTask(task)
         task.exited.wait()
-        if let error = failure.value { return (.failed(error), task.comm) }
+        if let error = failure.withLock({ $0 }) { return (.failed(error), task.comm) }
         // A process stays a zombie until reaped; nobody else will wait for it.
         if task.state.contains(.exitZombie) { task.reap() }
         return (.exited(task.exitStatus), task.comm)

@@ -202,14 +202,16 @@ enum FileTests {
 
     /// A reader asleep on an empty pipe must not hold the VFS lock: other
     /// tasks keep working on the tree, and the reader wakes for data.
+    private static let sleeperResult = IRQSafeLocked<[UInt8]?>(nil)
+
     static func sleepingReadersHoldNoVFSLock(_ t: inout TestReporter) {
         let ends = createPipeFiles(flags: [])
         let reader = ends.reader
-        let result = Locked<[UInt8]?>(nil)
+        sleeperResult.withLock { $0 = nil }
         let done = Completion()
         KThreads.run(name: "pipe-sleeper") {
             let bytes = try? reader.read(count: 10)
-            result.update { $0 = bytes }
+            sleeperResult.withLock { $0 = bytes }
             done.complete()
             return 0
         }
@@ -218,7 +220,7 @@ enum FileTests {
             && (try? VFS.stat(b("/selftest-files/while-asleep"))) != nil
         _ = try? ends.writer.write(b("wake"))
         done.wait()
-        t.check(worked && result.value == b("wake"),
+        t.check(worked && sleeperResult.withLock { $0 } == b("wake"),
                 "files: while a reader sleeps on a pipe the VFS stays usable, and the reader wakes for data")
     }
 

@@ -89,16 +89,18 @@ enum LockingTests {
     }
 
     /// Producer and consumer over a wait queue: 100k items through a 64-slot ring, in order.
+    private static let ring = IRQSafeLocked((slots: [Int](), head: 0, tail: 0))
+
     static func producerConsumer(_ t: inout TestReporter) {
         let items = 100_000
-        let ring = Locked((slots: Array(repeating: 0, count: 64), head: 0, tail: 0))
+        ring.withLock { $0 = (Array(repeating: 0, count: 64), 0, 0) }
         let notFull = WaitQueue(), notEmpty = WaitQueue()
         var received = 0, outOfOrder = 0
         let done = Completion()
         KThreads.run(name: "consumer") {
             while received < items {
-                notEmpty.wait { ring.read { $0.head != $0.tail } }
-                let value = ring.update { state -> Int in
+                notEmpty.wait { ring.withLock { $0.head != $0.tail } }
+                let value = ring.withLock { state -> Int in
                     let value = state.slots[state.tail % 64]
                     state.tail += 1
                     return value
@@ -111,8 +113,8 @@ enum LockingTests {
             return 0
         }
         for item in 0..<items {
-            notFull.wait { ring.read { $0.head - $0.tail < 64 } }
-            ring.update { state in
+            notFull.wait { ring.withLock { $0.head - $0.tail < 64 } }
+            ring.withLock { state in
                 state.slots[state.head % 64] = item
                 state.head += 1
             }

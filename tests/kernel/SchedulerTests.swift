@@ -64,9 +64,12 @@ enum SchedulerTests {
         t.check(worst < 60_000_000, "sched: a sleeper preempts a CPU hog on wakeup (worst extra latency \(decimal(worst / 1000)) us over 20 sleeps)")
     }
 
+    /// The order the real-time test's threads ran in.
+    private static let runOrder = IRQSafeLocked<[String]>([])
+
     static func realTime(_ t: inout TestReporter) {
-        let log = Locked<[String]>([])
-        func record(_ name: String) { log.update { $0.append(name) } }
+        runOrder.withLock { $0 = [] }
+        func record(_ name: String) { runOrder.withLock { $0.append(name) } }
         let normal = KThreads.create(name: "rt-test/cfs") { record("cfs"); return 0 }
         let roundRobin = KThreads.create(name: "rt-test/rr") { record("rr"); return 0 }
         let fifo = KThreads.create(name: "rt-test/fifo") { record("fifo"); return 0 }
@@ -78,7 +81,10 @@ enum SchedulerTests {
         for task in [normal, roundRobin, fifo] { Scheduler.wakeUpNewTask(task) }
         preemptEnable()
         msleep(50)
-        let order = log.value
+        let order = runOrder.withLock { order -> [String] in
+            defer { order = [] }
+            return order
+        }
         t.check(order == ["fifo", "rr", "cfs"], "sched: FIFO runs before RR before CFS (order: \(order.joined(separator: ", ")))")
         var rejected = false
         let probe = KThreads.create(name: "rt-test/probe") { 0 }

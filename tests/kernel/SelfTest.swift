@@ -89,14 +89,3 @@ struct TestRandom {
     }
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
-
-/// A value shared between test threads, behind a spinlock.
-final class Locked<Value> {
-    private let lock = SpinLock()
-    private var storage: Value
-    init(_ value: Value) { storage = value }
-    var value: Value { lock.withLockIrqSave { storage } }
-    func read<T>(_ body: (Value) -> T) -> T { lock.withLockIrqSave { body(storage) } }
-    @discardableResult
-    func update<T>(_ body: (inout Value) -> T) -> T { lock.withLockIrqSave { body(&storage) } }
-}
