@@ -219,7 +219,7 @@ public final class AddressSpace {
         guard write && !area.flags.contains(.shared) else { return cached }
         defer { UserFrames.release(cached) }
         guard let copy = UserFrames.allocateZeroed() else { return nil }
-        PhysicalMemory.copyPage(from: cached, to: copy)
+        Frame(containing: copy)!.copyPage(from: cached)
         return copy
     }
 
@@ -230,7 +230,7 @@ public final class AddressSpace {
             return (try? pageTable.replace(page, with: frame, flags: AddressSpace.pageFlags(area.protection))) != nil
         }
         guard let copy = UserFrames.allocateZeroed() else { return false }
-        PhysicalMemory.copyPage(from: frame, to: copy)
+        Frame(containing: copy)!.copyPage(from: frame)
         guard (try? pageTable.replace(page, with: copy, flags: AddressSpace.pageFlags(area.protection))) != nil else {
             UserFrames.release(copy)
             return false
@@ -288,7 +288,8 @@ public final class AddressSpace {
             }
             guard let mapping = pageTable.translate(target) else { throw .EFAULT }
             let chunk = min(bytes.count - offset, Int(MemoryLayout64.pageSize - target.value % MemoryLayout64.pageSize))
-            PhysicalMemory.copy(Array(bytes[offset..<(offset + chunk)]), to: mapping.physical)
+            guard let frame = Frame(containing: mapping.physical) else { throw .EFAULT }
+            frame.write(Array(bytes[offset..<(offset + chunk)]), at: frame.offset(of: mapping.physical))
             offset += chunk
         }
     }

@@ -17,6 +17,14 @@ public enum PageAllocator {
         }
         EarlyMemory.retire()
         buddy.withLock { $0 = allocator }
+        Frame.register(allocator: AllocatedBlocks())
+    }
+
+    /// Core's view of which memory is allocated, for its checked Frame accesses.
+    private final class AllocatedBlocks: FrameAllocator {
+        func allocatedBlock(containing address: PhysAddr) -> (head: PhysAddr, order: Int)? {
+            PageAllocator.block(containing: address).map { ($0.head, $0.order) }
+        }
     }
 
     public static var isReady: Bool { buddy.withLock { $0 != nil } }
@@ -31,7 +39,7 @@ public enum PageAllocator {
     /// One zeroed page, for page tables (Linux: get_zeroed_page).
     public static func allocateZeroedPage() -> PhysAddr? {
         guard let page = allocate() else { return nil }
-        PhysicalMemory.zeroPage(page)
+        Frame(containing: page)!.zero()
         return page
     }
 

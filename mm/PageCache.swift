@@ -44,7 +44,7 @@ public final class PageCache {
                 failed = true
                 return
             }
-            PhysicalMemory.copy(Array(bytes[consumed ..< consumed + length]), to: frame + UInt64(inPage))
+            Frame(containing: frame)!.write(Array(bytes[consumed ..< consumed + length]), at: inPage)
             consumed += length
         }
         if failed { throw .ENOSPC }
@@ -64,7 +64,7 @@ public final class PageCache {
         for frame in dropped { UserFrames.release(frame) }
         let tail = Int(size % Int64(Self.pageBytes))
         if tail != 0, let frame = page(kept - 1) {
-            PhysicalMemory.fill(frame + UInt64(tail), count: Self.pageBytes - tail, with: 0)
+            Frame(containing: frame)!.fill(0, at: tail, count: Self.pageBytes - tail)
         }
     }
 

@@ -19,9 +19,7 @@ public enum KernelPaging {
     }
 
     public static func initialize(boot: BootParams) {
-        guard let root = allocateTableFrame() else { fatalError("paging_init: no memory for the page table root") }
-        PhysicalMemory.zeroPage(root)
-        let table = PageTable(root: root)
+        guard let table = PageTable(allocateRoot: allocateTableFrame) else { fatalError("paging_init: no memory for the page table root") }
         var directMapEnd: UInt64 = 0
 
         // Direct map: every RAM-like region, with 2 MiB pages where alignment allows.

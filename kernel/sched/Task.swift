@@ -229,7 +229,7 @@ public final class Task: SchedulableEntity {
     /// self-tests 20 to 60 times slower at -m 32M.
     static func allocateStack() -> PhysAddr? {
         guard let stack = PageAllocator.allocate(order: stackOrder) else { return nil }
-        for page in 0..<(1 << stackOrder) { PhysicalMemory.zeroPage(stack + UInt64(page) * MemoryLayout64.pageSize) }
+        Frame(containing: stack)!.zero()
         return stack
     }
 

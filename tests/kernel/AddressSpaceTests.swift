@@ -57,7 +57,9 @@ enum AddressSpaceTests {
     /// Faults the page in as a write would, then stores `value` at its start.
     private static func stamp(_ space: AddressSpace, _ address: UInt64, value: UInt64) {
         _ = space.handleFault(at: address, write: true, instructionFetch: false)
-        if let frame = space.pageTable.translate(VirtAddr(address))?.physical { PhysicalMemory.write64(frame, value) }
+        if let physical = space.pageTable.translate(VirtAddr(address))?.physical, let frame = Frame(containing: physical) {
+            frame.store64(value, at: frame.offset(of: physical))
+        }
     }
 
     private static func word(_ space: AddressSpace, _ address: UInt64) -> UInt64? {

@@ -34,7 +34,7 @@ enum OopsTest {
     @inline(never)
     static func trigger() -> Never {
         pr_info("selftest oops: writing to an unmapped address")
-        KernelMemory.store(0x0BAD, VirtAddr(0x0000_0BAD_BEEF_0000))
+        _ = KernelMemory.storeFaulting(0x0BAD, VirtAddr(0x0000_0BAD_BEEF_0000))
         panic("selftest oops: the write did not fault")
     }
 }

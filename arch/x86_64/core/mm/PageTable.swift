@@ -54,6 +54,14 @@ public struct PageTable: Sendable {
 
     public init(root: PhysAddr) { self.root = root }
 
+    /// A new, empty table whose root comes from `allocateTable` (zeroed here,
+    /// as `map` zeroes the tables it adds); nil without memory.
+    public init?(allocateRoot allocateTable: () -> PhysAddr?) {
+        guard let frame = allocateTable() else { return nil }
+        unsafe PhysicalMemory.zeroPage(frame)
+        root = frame
+    }
+
     /// Without EFER.NXE bit 63 is reserved and would fault, so leaves drop it (set by CPU.enableFeatures).
     nonisolated(unsafe) static var supportsNoExecute = false
 
@@ -78,8 +86,8 @@ public struct PageTable: Sendable {
             if value & PageFlags.present.rawValue == 0 {
                 // Without an allocator this is a lookup, and the hole means "not mapped".
                 guard let frame = allocateTable() else { throw .notMapped }
-                PhysicalMemory.zeroPage(frame)
-                PhysicalMemory.write64(slot, frame.value | PageTable.tableFlags.rawValue)
+                unsafe PhysicalMemory.zeroPage(frame)
+                unsafe PhysicalMemory.write64(slot, frame.value | PageTable.tableFlags.rawValue)
                 table = frame
             } else if value & PageFlags.huge.rawValue != 0 {
                 throw .insideLargePage
@@ -98,7 +106,7 @@ public struct PageTable: Sendable {
         guard PhysicalMemory.read64(slot) & PageFlags.present.rawValue == 0 else { throw .alreadyMapped }
         var leaf = size == .large ? flags.union(.huge) : flags.subtracting(.huge)
         if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
-        PhysicalMemory.write64(slot, physical.value | leaf.union(.present).rawValue)
+        unsafe PhysicalMemory.write64(slot, physical.value | leaf.union(.present).rawValue)
     }
 
     /// Removes a 4 KiB mapping and returns the frame it pointed at.
@@ -107,7 +115,7 @@ public struct PageTable: Sendable {
         let slot = try entry(for: virtual, level: 1)
         let value = PhysicalMemory.read64(slot)
         guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
-        PhysicalMemory.write64(slot, 0)
+        unsafe PhysicalMemory.write64(slot, 0)
         flush(virtual)
         return PhysAddr(value & PageTable.addressMask)
     }
@@ -119,7 +127,7 @@ public struct PageTable: Sendable {
         guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
         var leaf = flags.union(.present)
         if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
-        PhysicalMemory.write64(slot, (value & PageTable.addressMask) | leaf.rawValue)
+        unsafe PhysicalMemory.write64(slot, (value & PageTable.addressMask) | leaf.rawValue)
         flush(virtual)
     }
 
@@ -148,7 +156,7 @@ public struct PageTable: Sendable {
     public func shareKernelEntries(from other: PageTable) {
         let first = PageTable.index(VirtAddr(MemoryLayout64.pageOffset), level: 4)
         for index in first..<512 {
-            PhysicalMemory.write64(PageTable.entryAddress(table: root, index: index),
+            unsafe PhysicalMemory.write64(PageTable.entryAddress(table: root, index: index),
                                    PhysicalMemory.read64(PageTable.entryAddress(table: other.root, index: index)))
         }
     }
@@ -172,7 +180,7 @@ public struct PageTable: Sendable {
             if level == 1 {
                 let flags = PageFlags(rawValue: value & ~PageTable.addressMask)
                 if let replacement = body(VirtAddr(address), target, flags) {
-                    PhysicalMemory.write64(entry, target.value | replacement.union(.present).rawValue)
+                    unsafe PhysicalMemory.write64(entry, target.value | replacement.union(.present).rawValue)
                 }
             } else {
                 walk(target, level: level - 1, base: address, slots: 0..<512, body)
@@ -189,7 +197,7 @@ public struct PageTable: Sendable {
         guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }
         var leaf = flags.union(.present)
         if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
-        PhysicalMemory.write64(slot, frame.value | leaf.rawValue)
+        unsafe PhysicalMemory.write64(slot, frame.value | leaf.rawValue)
         flush(virtual)
         return PhysAddr(value & PageTable.addressMask)
     }
@@ -207,7 +215,7 @@ public struct PageTable: Sendable {
             let value = PhysicalMemory.read64(entry)
             guard value & PageFlags.present.rawValue != 0 else { continue }
             releaseTable(PhysAddr(value & PageTable.addressMask), level: 3, leaf: leaf, table: table)
-            PhysicalMemory.write64(entry, 0)
+            unsafe PhysicalMemory.write64(entry, 0)
         }
     }
 
