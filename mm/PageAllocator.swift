@@ -23,7 +23,10 @@ public enum PageAllocator {
     /// Core's view of which memory is allocated, for its checked Frame accesses.
     private final class AllocatedBlocks: FrameAllocator {
         func allocatedBlock(containing address: PhysAddr) -> (head: PhysAddr, order: Int)? {
-            PageAllocator.block(containing: address).map { ($0.head, $0.order) }
+            buddy.withLock { buddy -> (head: PhysAddr, order: Int)? in
+                guard let block = buddy?.allocatedBlock(containing: address.pageFrameNumber) else { return nil }
+                return (PhysAddr(block.head << pageShift), block.order)
+            }
         }
     }
 
@@ -45,6 +48,7 @@ public enum PageAllocator {
 
     public static func free(_ address: PhysAddr, order: Int = 0) throws(BuddyError) {
         try buddy.withLock { buddy throws(BuddyError) in
+            Frame.noteFree()
             try buddy?.free(pfn: address.pageFrameNumber, order: order)
         }
     }

@@ -1,5 +1,6 @@
 import Core
 import Lib
+import Synchronization
 
 /// Pages and memory words for the slab allocator, from the buddy allocator
 /// and the direct map (Linux: the slab's alloc_pages and struct slab in
@@ -34,13 +35,16 @@ public final class DirectMapSlabMemory: SlabMemory {
 /// kmalloc/kfree for the whole kernel (Linux: mm/slab_common.c).
 public enum KernelAllocator {
     private static let kmalloc = IRQSafeLocked<Kmalloc<DirectMapSlabMemory>?>(nil)
+    /// Every Swift allocation asks this first, so it is a flag, not a trip through the lock.
+    private static let ready = Atomic<Bool>(false)
 
     public static func initialize() {
         let allocator = Kmalloc(memory: DirectMapSlabMemory())
         kmalloc.withLock { $0 = allocator }
+        ready.store(true, ordering: .releasing)
     }
 
-    public static var isReady: Bool { kmalloc.withLock { $0 != nil } }
+    public static var isReady: Bool { ready.load(ordering: .acquiring) }
 
     public static func allocate(size: Int, align: Int = 8) -> UInt? {
         kmalloc.withLock { $0?.allocate(size: size, align: align) }

@@ -137,10 +137,11 @@ enum SlabTests {
         if last % 64 != 0 { offsets.append(last) }
         return offsets
     }
+    /// Finds the object's block once; the stores into it are still bounds-checked.
     private static func fill(_ address: UInt, size: Int, tag: UInt64) {
-        for offset in patternOffsets(size: size) {
-            KernelMemory.store(tag ^ UInt64(offset), VirtAddr(UInt64(address) + UInt64(offset)))
-        }
+        guard let physical = VirtAddr(UInt64(address)).physical, let frame = Frame(containing: physical) else { return }
+        let start = frame.offset(of: physical)
+        for offset in patternOffsets(size: size) { frame.store64(tag ^ UInt64(offset), at: start + offset) }
     }
     private static func verify(_ address: UInt, size: Int, tag: UInt64) -> Bool {
         patternOffsets(size: size).allSatisfy { offset in
