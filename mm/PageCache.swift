@@ -7,17 +7,19 @@ import Lib
 /// the cache holds one reference, and every mapping of the page another,
 /// so mmap shows the very bytes read(2) and write(2) see, and a truncated
 /// page stays valid for whoever still maps it. Holes are nil and read as
-/// zeros. The lock guards the page array; callers order reads, writes and
-/// truncation against each other (ramfs with the VFS lock).
+/// zeros. The pages are indexed by a sparse tree (Linux: i_pages), so a
+/// write at any offset costs only the pages it touches. The lock guards the
+/// tree; callers order reads, writes and truncation against each other
+/// (ramfs with the VFS lock).
 public final class PageCache {
-    private var pages: [PhysAddr?] = []
+    private let pages = XArray<PhysAddr>()
     private let lock = SpinLock()
     private static let pageBytes = Int(MemoryLayout64.pageSize)
 
     public init() {}
 
     deinit {
-        for case let frame? in pages { UserFrames.release(frame) }
+        for frame in pages.removeAll(from: 0) { UserFrames.release(frame) }
     }
 
     /// `count` bytes at `offset` (the caller has clipped them to the file size).
@@ -54,13 +56,8 @@ public final class PageCache {
     /// (Linux: truncate_inode_pages and the partial-page zeroing), so a
     /// file grown again reads zeros there.
     public func truncate(to size: Int64) {
-        let kept = Int((size + Int64(Self.pageBytes) - 1) / Int64(Self.pageBytes))
-        let dropped: [PhysAddr] = lock.withLockIrqSave {
-            guard pages.count > kept else { return [] }
-            let tail = pages[kept...].compactMap { $0 }
-            pages.removeLast(pages.count - kept)
-            return tail
-        }
+        let kept = UInt64(size / Int64(Self.pageBytes)) + (size % Int64(Self.pageBytes) == 0 ? 0 : 1)
+        let dropped = lock.withLockIrqSave { pages.removeAll(from: kept) }
         for frame in dropped { UserFrames.release(frame) }
         let tail = Int(size % Int64(Self.pageBytes))
         if tail != 0, let frame = page(kept - 1) {
@@ -70,7 +67,7 @@ public final class PageCache {
 
     /// Page `index` for a mapping, created if it is a hole, with a
     /// reference taken that the mapping gives back (Linux: filemap_fault).
-    public func mappedFrame(forPage index: Int) -> PhysAddr? {
+    public func mappedFrame(forPage index: UInt64) -> PhysAddr? {
         guard let frame = page(index, create: true) else { return nil }
         UserFrames.share(frame)
         return frame
@@ -78,14 +75,31 @@ public final class PageCache {
 
     /// Bytes of memory the pages occupy, for st_blocks.
     public var allocatedBytes: Int64 {
-        lock.withLockIrqSave { Int64(pages.reduce(0) { $0 + ($1 == nil ? 0 : Self.pageBytes) }) }
+        lock.withLockIrqSave { Int64(pages.count) * Int64(Self.pageBytes) }
     }
 
-    private func page(_ index: Int, create: Bool = false) -> PhysAddr? {
-        if let existing = lock.withLockIrqSave({ index < pages.count ? pages[index] : nil }) { return existing }
+    /// Where the first page at or after `offset`'s begins, or `offset`
+    /// itself inside a page; nil if no page follows (Linux:
+    /// mapping_seek_hole_data for SEEK_DATA).
+    public func dataOffset(from offset: Int64) -> Int64? {
+        let index = UInt64(offset / Int64(Self.pageBytes))
+        guard let found = lock.withLockIrqSave({ pages.first(from: index)?.index }) else { return nil }
+        return found == index ? offset : Int64(found) * Int64(Self.pageBytes)
+    }
+
+    /// Where the first hole at or after `offset` begins (SEEK_HOLE); the
+    /// caller clips it to the file size.
+    public func holeOffset(from offset: Int64) -> Int64 {
+        let index = UInt64(offset / Int64(Self.pageBytes))
+        // Offsets are below 2^63, so page indices end far below UInt64.max.
+        let hole = lock.withLockIrqSave { pages.firstHole(from: index) } ?? UInt64.max
+        return hole == index ? offset : Int64(clamping: hole) &* Int64(Self.pageBytes)
+    }
+
+    private func page(_ index: UInt64, create: Bool = false) -> PhysAddr? {
+        if let existing = lock.withLockIrqSave({ pages[index] }) { return existing }
         guard create, let fresh = UserFrames.allocateZeroed() else { return nil }
         let kept = lock.withLockIrqSave { () -> PhysAddr in
-            while pages.count <= index { pages.append(nil) }
             if let raced = pages[index] { return raced }
             pages[index] = fresh
             return fresh
@@ -96,11 +110,11 @@ public final class PageCache {
 
     /// Calls `body` with each page a byte range touches, the offset in it
     /// and the length there.
-    private func forEachPiece(at offset: Int64, count: Int, _ body: (Int, Int, Int) -> Void) {
+    private func forEachPiece(at offset: Int64, count: Int, _ body: (UInt64, Int, Int) -> Void) {
         var position = offset
         let end = offset + Int64(count)
         while position < end {
-            let index = Int(position / Int64(Self.pageBytes))
+            let index = UInt64(position / Int64(Self.pageBytes))
             let inPage = Int(position % Int64(Self.pageBytes))
             let length = Int(min(Int64(Self.pageBytes - inPage), end - position))
             body(index, inPage, length)

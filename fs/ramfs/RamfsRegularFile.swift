@@ -70,6 +70,18 @@ final class RamfsRegularFile: FileOperations {
     /// read without the VFS lock (one aligned word).
     func fault(_ file: File, pageIndex: UInt64) -> PhysAddr? {
         let pages = (UInt64(max(file.inode.size, 0)) + pageSize - 1) / pageSize
-        return pageIndex < pages ? cache.mappedFrame(forPage: Int(pageIndex)) : nil
+        return pageIndex < pages ? cache.mappedFrame(forPage: pageIndex) : nil
+    }
+
+    /// SEEK_DATA and SEEK_HOLE see the holes the cache really has, as
+    /// tmpfs does (Linux: shmem_file_llseek); ENXIO at or past the end.
+    func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64 {
+        try VFS.locked { () throws(Errno) -> Int64 in
+            let size = file.inode.size
+            guard offset >= 0, offset < size else { throw .ENXIO }
+            guard data else { return min(cache.holeOffset(from: offset), size) }
+            guard let found = cache.dataOffset(from: offset), found < size else { throw .ENXIO }
+            return found
+        }
     }
 }

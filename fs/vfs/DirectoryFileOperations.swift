@@ -10,6 +10,9 @@ final class DirectoryFileOperations: FileOperations, Sendable {
     /// read(2) of a directory (Linux: generic_read_dir).
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] { throw .EISDIR }
 
+    /// Positions are readdir cookies, with no data or holes (Linux: dcache_dir_lseek).
+    func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64 { throw .EINVAL }
+
     /// The dentry cache is filesystem state: listed under the VFS lock.
     func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64] {
         VFS.lockedNonThrowing { entries(of: file, from: position) }

@@ -141,7 +141,7 @@ public final class File {
     /// Moves the position (Linux: generic_file_llseek; for directories
     /// dcache_dir_lseek, where positions are readdir cookies). Moving past
     /// the end is allowed: a later write leaves a hole. SEEK_DATA and
-    /// SEEK_HOLE are not supported yet (EINVAL); streams are ESPIPE.
+    /// SEEK_HOLE ask the file operations; streams are ESPIPE.
     public func seek(to offset: Int64, from whence: SeekWhence) throws(Errno) -> Int64 {
         guard !operations.isStream else { throw .ESPIPE }
         positionLock.lock()
@@ -151,7 +151,9 @@ public final class File {
         case .SEEK_SET: base = 0
         case .SEEK_CUR: base = position
         case .SEEK_END: base = VFS.lockedNonThrowing { inode.size }
-        case .SEEK_DATA, .SEEK_HOLE: throw .EINVAL
+        case .SEEK_DATA, .SEEK_HOLE:
+            position = try operations.seekDataOrHole(self, from: offset, data: whence == .SEEK_DATA)
+            return position
         }
         let (target, overflow) = base.addingReportingOverflow(offset)
         guard !overflow else { throw .EOVERFLOW }

@@ -44,6 +44,10 @@ public protocol FileOperations: AnyObject {
     /// The frame holding page `pageIndex` for a mapping, with a reference
     /// taken; nil past the end (Linux: vm_ops->fault).
     func fault(_ file: File, pageIndex: UInt64) -> PhysAddr?
+    /// lseek's SEEK_DATA (`data`) or SEEK_HOLE from `offset`: where the
+    /// next data or hole begins; ENXIO at or past the end (Linux: ->llseek
+    /// for these two).
+    func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64
 }
 
 extension FileOperations {
@@ -61,4 +65,11 @@ extension FileOperations {
     }
     public func mmap(_ file: File) throws(Errno) { throw .ENODEV }
     public func fault(_ file: File, pageIndex: UInt64) -> PhysAddr? { nil }
+    /// The whole file is data, with the one hole at its end (Linux:
+    /// generic_file_llseek_size).
+    public func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64 {
+        let size = VFS.lockedNonThrowing { file.inode.size }
+        guard offset >= 0, offset < size else { throw .ENXIO }
+        return data ? offset : size
+    }
 }

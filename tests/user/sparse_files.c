@@ -1,0 +1,63 @@
+/* Sparse files: a write far past the end costs only the pages written, holes read as zeros,
+ * lseek's SEEK_DATA and SEEK_HOLE find them. Works in a fresh directory under $TMPDIR. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include "tap.h"
+
+#define PAGE 4096
+#define FAR ((off_t)1 << 40)
+
+int main(void)
+{
+    char dir[1024], path[1100];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/sparse.XXXXXX", tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        ok(0, "mkdtemp: %s", strerror(errno));
+        return tap_done();
+    }
+    snprintf(path, sizeof path, "%s/far", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (!ok(fd >= 0, "create a file")) {
+        diag("open: %s", strerror(errno));
+        return tap_done();
+    }
+
+    char page[PAGE];
+    memset(page, 'x', sizeof page);
+    is(pwrite(fd, page, PAGE, FAR), PAGE, "a page written at offset 2^40");
+    struct stat st;
+    succeeds(fstat(fd, &st), "fstat of the sparse file");
+    is(st.st_size, FAR + PAGE, "st_size is 2^40 + one page");
+    is(st.st_blocks * 512, PAGE, "st_blocks: the file occupies one page");
+
+    char got[PAGE];
+    memset(got, 1, sizeof got);
+    is(pread(fd, got, 16, FAR / 2), 16, "reading a hole returns its bytes");
+    static const char zeros[16];
+    ok(memcmp(got, zeros, 16) == 0, "a hole reads as zeros");
+    is(pread(fd, got, PAGE, FAR), PAGE, "reading the far page back");
+    ok(memcmp(got, page, PAGE) == 0, "it holds what was written");
+
+    is(lseek(fd, 0, SEEK_DATA), FAR, "SEEK_DATA from 0 finds the page at 2^40");
+    is(lseek(fd, 0, SEEK_HOLE), 0, "SEEK_HOLE from 0: the hole starts there");
+    is(lseek(fd, FAR + 10, SEEK_DATA), FAR + 10, "SEEK_DATA inside data stays put");
+    is(lseek(fd, FAR, SEEK_HOLE), FAR + PAGE, "SEEK_HOLE in the last page: the end of the file");
+    fails_with(lseek(fd, FAR + PAGE, SEEK_DATA), ENXIO, "SEEK_DATA at the end: ENXIO");
+    fails_with(lseek(fd, FAR + PAGE, SEEK_HOLE), ENXIO, "SEEK_HOLE at the end: ENXIO");
+    fails_with(lseek(fd, -1, SEEK_DATA), ENXIO, "SEEK_DATA before the start: ENXIO");
+
+    succeeds(ftruncate(fd, PAGE), "truncating back to one page");
+    succeeds(fstat(fd, &st), "fstat after truncating");
+    ok(st.st_size == PAGE && st.st_blocks == 0, "the far page is gone: size 4096, no blocks");
+    is(pwrite(fd, page, 1, 3 * PAGE + 5), 1, "one byte written three pages on");
+    is(lseek(fd, 0, SEEK_DATA), 3 * PAGE, "SEEK_DATA skips the hole to that page");
+    fails_with(lseek(fd, 3 * PAGE + 6, SEEK_DATA), ENXIO, "SEEK_DATA at the new end: ENXIO");
+
+    close(fd);
+    unlink(path);
+    rmdir(dir);
+    return tap_done();
+}
