@@ -13,6 +13,8 @@ public enum Ramfs {
     /// Another name serves filesystems built on ramfs, as devtmpfs is.
     public static func makeSuperBlock(typeName: String = typeName) -> SuperBlock {
         let superBlock = SuperBlock(typeName: typeName, magic: FilesystemMagic.RAMFS_MAGIC)
+        // Pages are indexed sparsely, so any offset a loff_t holds is fine (Linux: MAX_LFS_FILESIZE).
+        superBlock.maximumFileSize = Int64.max
         let root = makeInode(superBlock, mode: FileMode.S_IFDIR | 0o755, in: nil)
         superBlock.makeRoot(root)
         return superBlock

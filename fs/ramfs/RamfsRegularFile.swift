@@ -29,24 +29,24 @@ final class RamfsRegularFile: FileOperations {
         let appending = file.flags.contains(.O_APPEND)
         let requested = offset
         let credentials = Scheduler.current.credentials
-        let end = try VFS.locked { () throws(Errno) -> Int64 in
+        let (end, written) = try VFS.locked { () throws(Errno) -> (Int64, Int) in
             // Appending and finding the end happen under one lock, so two
             // appenders never overwrite each other (Linux: the O_APPEND
             // check in generic_write_checks, under i_rwsem).
             let inode = file.inode
             let start = appending ? inode.size : requested
             guard start >= 0 else { throw .EINVAL }
-            let (end, overflow) = start.addingReportingOverflow(Int64(bytes.count))
-            guard !overflow else { throw .EFBIG }
-            guard !bytes.isEmpty else { return start }
+            let count = try VFS.writableCount(inode, at: start, count: bytes.count)
+            guard count > 0 else { return (start, 0) }
             inode.removeSetIDBits(as: credentials)
-            try cache.write(bytes, at: start)
+            try cache.write(count == bytes.count ? bytes : Array(bytes.prefix(count)), at: start)
+            let end = start + Int64(count)
             inode.size = max(inode.size, end)
             inode.touchModified()
-            return end
+            return (end, count)
         }
         offset = end
-        return bytes.count
+        return written
     }
 
     /// Shrinking frees the pages past the end and zeroes the rest of the

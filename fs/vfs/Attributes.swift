@@ -73,8 +73,10 @@ extension VFS {
 
     /// Sets a regular file's size, taking a program's set-ID bits off
     /// (Linux: do_truncate, a notify_change with ATTR_SIZE and the kill
-    /// flags). Called with the lock held.
+    /// flags); EFBIG (and SIGXFSZ) beyond the file size limits. Called
+    /// with the lock held.
     static func doTruncate(_ inode: Inode, to length: Int64, as credentials: Credentials) throws(Errno) {
+        try checkNewSize(inode, length)
         inode.removeSetIDBits(as: credentials)
         try inode.fileOperations.truncate(inode, to: length)
     }

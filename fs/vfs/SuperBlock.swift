@@ -16,6 +16,10 @@ public final class SuperBlock {
     /// st_dev of every inode: an anonymous device, major 0, as Linux gives
     /// filesystems without a block device (get_anon_bdev).
     public let deviceNumber: UInt64
+    /// The largest size a file may reach (Linux: s_maxbytes): MAX_NON_LFS,
+    /// 2^31 - 1, unless the filesystem allows more, as ramfs allows
+    /// MAX_LFS_FILESIZE.
+    public var maximumFileSize: Int64 = Int64(Int32.max)
     /// Set once by the filesystem when it has made its root inode.
     public private(set) var root: Dentry?
     private var lastInodeNumber: UInt64 = 0
