@@ -143,12 +143,10 @@ public final class AddressSpace {
     /// mprotect: the areas change, and so do the pages already present.
     public func protect(_ range: Range<UInt64>, to protection: VMAProtection) throws(Errno) {
         try areas.protect(range, to: protection)
-        var address = range.lowerBound
-        while address < range.upperBound {
+        forEachPage(in: range) { address in
             if let mapping = pageTable.translate(VirtAddr(address)), let area = areas.vma(containing: address) {
                 try? pageTable.protect(VirtAddr(address), flags: pageFlags(area, frame: mapping.physical))
             }
-            address += MemoryLayout64.pageSize
         }
     }
 
@@ -296,12 +294,26 @@ public final class AddressSpace {
 
     /// Drops the present pages of `range`.
     func releasePages(_ range: Range<UInt64>) {
+        forEachPage(in: range) { address in
+            if let frame = try? pageTable.unmap(VirtAddr(address)) { UserFrames.release(frame) }
+        }
+    }
+
+    /// Calls `body` with each page address of `range`, stopping early when
+    /// the running task is killed: a range can span terabytes, and pages
+    /// left behind go with the rest at exit (Linux: the cond_resched and
+    /// fatal-signal checks of zap_page_range and change_protection).
+    func forEachPage(in range: Range<UInt64>, _ body: (UInt64) -> Void) {
         var address = range.lowerBound
         while address < range.upperBound {
-            if let frame = try? pageTable.unmap(VirtAddr(address)) { UserFrames.release(frame) }
+            if address % Self.pagesBetweenChecks == 0 && Signals.longLoopMustEnd() { return }
+            body(address)
             address += MemoryLayout64.pageSize
         }
     }
+
+    /// Bytes walked between looks for a fatal signal: 512 pages.
+    private static let pagesBetweenChecks: UInt64 = 512 * MemoryLayout64.pageSize
 
     /// Drops every user page (shared ones stay with their other users), frees
     /// the page tables (Linux: exit_mmap), then the root.

@@ -44,18 +44,16 @@ extension AddressSpace {
     /// the area turns back into zero-fill on the next touch.
     private func move(_ range: Range<UInt64>, to destination: UInt64, length: UInt64) throws(Errno) -> UInt64 {
         _ = try areas.move(range, to: destination, length: length)
-        var offset: UInt64 = 0
-        while offset < range.upperBound - range.lowerBound {
-            let source = VirtAddr(range.lowerBound + offset)
+        forEachPage(in: range) { address in
+            let source = VirtAddr(address)
             if let mapping = pageTable.translate(source), let frame = try? pageTable.unmap(source) {
-                do {
-                    try pageTable.map(VirtAddr(destination + offset), to: frame, flags: mapping.flags,
-                                      allocateTable: PageAllocator.allocateZeroedPage)
+                do throws(PageTableError) {
+                    try pageTable.map(VirtAddr(destination + (address - range.lowerBound)), to: frame,
+                                      flags: mapping.flags, allocateTable: PageAllocator.allocateZeroedPage)
                 } catch {
                     UserFrames.release(frame)
                 }
             }
-            offset += MemoryLayout64.pageSize
         }
         return destination
     }

@@ -66,6 +66,17 @@ enum Signals {
         }
     }
 
+    /// For each step of a long loop in the kernel (page-range walks, big
+    /// copies): gives up the CPU if the tick asked for it (Linux:
+    /// cond_resched), then says whether the running task is to die, so the
+    /// loop ends early and SIGKILL takes effect at once (Linux:
+    /// fatal_signal_pending(current)).
+    static func longLoopMustEnd() -> Bool {
+        guard Scheduler.isRunning else { return false }
+        Scheduler.yieldIfNeeded()
+        return Scheduler.current.hasFatalSignalPending
+    }
+
     /// What every return to user mode checks (Linux: exit_to_user_mode_loop
     /// → get_signal): a task with a fatal signal pending exits here instead.
     static func exitToUserMode() {

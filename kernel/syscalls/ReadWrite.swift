@@ -145,12 +145,15 @@ enum ReadWriteSyscalls {
     /// `chunk`, stopping after a short step, or after the first if `once`.
     /// A step runs at least once, so a zero-byte transfer still checks the
     /// file. An error after some bytes have moved ends the transfer with
-    /// their count, as Linux returns partial progress.
+    /// their count, as Linux returns partial progress. A fatal signal ends
+    /// it between steps, with EINTR if nothing moved yet (Linux: the
+    /// signal checks of splice's and the copy loops).
     private static func inChunks(
         total: Int, once: Bool, _ step: (_ done: Int, _ wanted: Int) throws(Errno) -> Int
     ) throws(Errno) -> Int {
         var done = 0
         repeat {
+            if done > 0 && Signals.longLoopMustEnd() { break }
             let wanted = min(chunk, total - done)
             do throws(Errno) {
                 let moved = try step(done, wanted)
