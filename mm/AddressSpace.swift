@@ -135,6 +135,46 @@ public final class AddressSpace {
         return start
     }
 
+    /// ENOMEM unless `size` more bytes of mappings fit the caller's
+    /// RLIMIT_AS, and, for `data` (private, writable, not a stack), its
+    /// RLIMIT_DATA (Linux: may_expand_vm), and unless memory can be
+    /// promised to an `accountable` (private writable) mapping that size
+    /// (Linux: security_vm_enough_memory_mm). `replacing` is what a
+    /// MAP_FIXED mapping takes over, which no longer counts.
+    public func checkExpansion(by size: UInt64, data: Bool, accountable: Bool,
+                               replacing replaced: Range<UInt64>? = nil) throws(Errno) {
+        if accountable { try Overcommit.checkEnoughMemory(forBytes: size) }
+        guard Scheduler.isRunning else { return }
+        let limits = Scheduler.current.group.limits
+        var total: UInt64 = 0
+        var dataTotal: UInt64 = 0
+        for area in areas {
+            var length = area.length
+            if let replaced, replaced.overlaps(area.start..<area.end) {
+                length -= min(area.end, replaced.upperBound) - max(area.start, replaced.lowerBound)
+            }
+            total += length
+            if AddressSpace.isData(area.protection, area.flags) { dataTotal += length }
+        }
+        guard AddressSpace.fits(size, above: total, under: limits.current(.RLIMIT_AS)),
+              !data || AddressSpace.fits(size, above: dataTotal, under: limits.current(.RLIMIT_DATA)) else {
+            throw .ENOMEM
+        }
+    }
+
+    /// Whether `used` + `size` bytes stay within `limit`, counted in whole
+    /// pages as Linux counts them; `size` is the user's and may be near 2^64.
+    private static func fits(_ size: UInt64, above used: UInt64, under limit: UInt64) -> Bool {
+        let pages = limit & ~(MemoryLayout64.pageSize - 1)
+        return used <= pages && size <= pages - used
+    }
+
+    /// A mapping RLIMIT_DATA counts (Linux: is_data_mapping): private and
+    /// writable, and not a stack.
+    public static func isData(_ protection: VMAProtection, _ flags: VMAFlags) -> Bool {
+        protection.contains(.write) && !flags.contains(.shared) && !flags.contains(.growsDown)
+    }
+
     /// munmap: areas and the pages behind them go.
     public func unmap(_ range: Range<UInt64>) throws(Errno) {
         for piece in try areas.unmap(range) { releasePages(piece.start..<piece.end) }
@@ -158,11 +198,15 @@ public final class AddressSpace {
 
     /// brk(2): moves the break if it can and returns the break in effect —
     /// the new one, or the old one when the request fails (Linux returns the
-    /// unchanged break rather than an error).
+    /// unchanged break rather than an error). Growth counts against
+    /// RLIMIT_AS and RLIMIT_DATA, and must not overcommit.
     public func setBreak(_ requested: UInt64) -> UInt64 {
         guard requested >= heapStart, requested < mmapBase else { return programBreak }
         let oldEnd = AddressSpace.pageAlignUp(programBreak)
         let newEnd = AddressSpace.pageAlignUp(requested)
+        if newEnd > oldEnd, (try? checkExpansion(by: newEnd - oldEnd, data: true, accountable: true)) == nil {
+            return programBreak
+        }
         guard let removed = try? areas.resizeHeap(from: oldEnd, to: newEnd) else { return programBreak }
         for piece in removed { releasePages(piece.start..<piece.end) }
         programBreak = requested

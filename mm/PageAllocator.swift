@@ -69,6 +69,8 @@ public enum PageAllocator {
 
     public static func freePages(in zone: ZoneType) -> Int { buddy.withLock { $0?.freeFrames(in: zone) ?? 0 } }
     public static func managedPages(in zone: ZoneType) -> Int { buddy.withLock { $0?.managedFrames(in: zone) ?? 0 } }
+    /// Pages of RAM the allocator manages, over all zones (Linux: totalram_pages).
+    public static var totalPages: Int { ZoneType.allCases.reduce(0) { $0 + managedPages(in: $1) } }
     public static func freeBlocks(in zone: ZoneType, order: Int) -> Int {
         buddy.withLock { $0?.freeBlocks(in: zone, order: order) ?? 0 }
     }

@@ -8,12 +8,18 @@ extension AddressSpace {
     /// if `mayMove` — with its page-table entries, so the pages themselves
     /// are not copied. `target` is MREMAP_FIXED's destination, which is
     /// unmapped first. `range` must lie within one area (EFAULT otherwise).
+    /// Growth counts against RLIMIT_AS and RLIMIT_DATA and must not
+    /// overcommit (ENOMEM).
     public func remap(_ range: Range<UInt64>, newLength: UInt64, mayMove: Bool, target: UInt64?) throws(Errno) -> UInt64 {
         let newSize = AddressSpace.pageAlignUp(newLength)
         guard newSize > 0, range.lowerBound % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
         guard let area = areas.vma(containing: range.lowerBound), area.end >= range.upperBound else { throw .EFAULT }
         let start = range.lowerBound
         var size = range.upperBound - start
+        if newSize > size {
+            try checkExpansion(by: newSize - size, data: AddressSpace.isData(area.protection, area.flags),
+                               accountable: area.protection.contains(.write) && !area.flags.contains(.shared))
+        }
 
         if let target {
             guard target % MemoryLayout64.pageSize == 0, UserAccess.isUserRange(target, count: Int(newSize)),

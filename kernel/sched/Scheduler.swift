@@ -42,7 +42,7 @@ public enum Scheduler {
     static func initialize() {
         PidAllocation.initialize()
         // Linux's fork_init: the thread limit from the memory size, then RLIMIT_NPROC from it.
-        let memory = UInt64(ZoneType.allCases.reduce(0) { $0 + PageAllocator.managedPages(in: $1) }) * MemoryLayout64.pageSize
+        let memory = UInt64(PageAllocator.totalPages) * MemoryLayout64.pageSize
         let maxThreads = ResourceLimits.maxThreads(totalMemoryBytes: memory,
                                                    threadStackBytes: MemoryLayout64.pageSize << UInt64(Task.stackOrder))
         ThreadGroup.bootLimits.set(ResourceLimits(maxThreads: maxThreads))

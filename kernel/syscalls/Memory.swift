@@ -57,6 +57,12 @@ enum MemorySyscalls {
         let fixed = flags.contains(.MAP_FIXED) || noReplace
         if noReplace, try space().areas.firstIntersecting(try pageRange(address, length)) != nil { throw .EEXIST }
         let hint = address == 0 ? nil : address
+        // RLIMIT_AS, RLIMIT_DATA and overcommit (Linux: mmap_region); MAP_NORESERVE is not accounted.
+        let privateWritable = protection.contains(.write) && !shared
+        try space().checkExpansion(by: AddressSpace.pageAlignUp(length),
+                                   data: privateWritable && !flags.contains(.MAP_GROWSDOWN),
+                                   accountable: privateWritable && !flags.contains(.MAP_NORESERVE),
+                                   replacing: fixed ? address..<max(address, address &+ length) : nil)
 
         if flags.contains(.MAP_ANONYMOUS) && !shared {
             return Int64(try space().mapAnonymous(at: hint, length: length, protection: protection, fixed: fixed,

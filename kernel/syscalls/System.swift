@@ -38,7 +38,7 @@ enum SystemSyscalls {
         let uptime = Timekeeping.monotonic
         info.uptime = (uptime + TimeUnits.nanosecondsPerSecond - 1) / TimeUnits.nanosecondsPerSecond
         let pageSize = UInt64(MemoryLayout64.pageSize)
-        info.totalram = UInt64(ZoneType.allCases.reduce(0) { $0 + PageAllocator.managedPages(in: $1) }) * pageSize
+        info.totalram = UInt64(PageAllocator.totalPages) * pageSize
         info.freeram = UInt64(PageAllocator.freePages) * pageSize
         info.procs = UInt16(clamping: PidAllocation.allTasks.count)
         info.mem_unit = 1

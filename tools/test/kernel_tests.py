@@ -342,8 +342,9 @@ RUNS = [
                   ('a pipeline', r'^PIPED$'),
                   ('cd and pwd', r'^/tmp$'),
                   ('poweroff', r'reboot: Power down')]),
-    # The tests print at least every few seconds; 60 s of silence is a hang.
-    Run('user', 'busybox, -m 256M', 'user', '256M', 'console=ttyS0', timeout_factor=3,
+    # The tests print at least every few seconds; 60 s of silence is a hang. 512M: mm.c maps
+    # 256 MiB of private writable memory, which overcommit grants only with more RAM than that.
+    Run('user', 'busybox, -m 512M', 'user', '512M', 'console=ttyS0', timeout_factor=3,
         initramfs=USER_INITRAMFS, prepare=made_by_make(USER_INITRAMFS),
         quiet_limit=60),
 ]
