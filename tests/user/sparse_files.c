@@ -49,6 +49,11 @@ int main(void)
     fails_with(lseek(fd, FAR + PAGE, SEEK_HOLE), ENXIO, "SEEK_HOLE at the end: ENXIO");
     fails_with(lseek(fd, -1, SEEK_DATA), ENXIO, "SEEK_DATA before the start: ENXIO");
 
+    static char eleven[0xb000];
+    is(pwrite(fd, eleven, sizeof eleven, 0x80000000), sizeof eleven, "pwrite of 11 pages at 2 GiB");
+    succeeds(fstat(fd, &st), "fstat after it");
+    is(st.st_blocks * 512, 12 * PAGE, "st_blocks: 12 pages in all");
+
     succeeds(ftruncate(fd, PAGE), "truncating back to one page");
     succeeds(fstat(fd, &st), "fstat after truncating");
     ok(st.st_size == PAGE && st.st_blocks == 0, "the far page is gone: size 4096, no blocks");
