@@ -3,7 +3,8 @@
 /// just tall enough for the largest index stored, so an entry costs a few
 /// nodes wherever it lies: one page at byte offset 2^40 of a file needs five
 /// small nodes, not an array of 2^28 slots. Empty nodes are freed as entries
-/// go. A class, not a struct: nodes are shared references, and a copy that
+/// go. A lone entry at index 0 (a one-page file) needs no node at all: it
+/// is kept in the head, as Linux keeps it in xa_head. A class, not a struct: nodes are shared references, and a copy that
 /// shared them would see the other's changes. Not synchronised: the owner
 /// locks around it.
 public final class XArray<Element> {
@@ -22,7 +23,10 @@ public final class XArray<Element> {
     }
 
     private var root: Node?
-    /// Levels below and including the root; the leaves are level 1.
+    /// The entry at index 0 while it is the only one and there is no tree.
+    private var head: Element?
+    /// Levels below and including the root; the leaves are level 1; 0
+    /// with no tree.
     private var height = 0
     /// How many entries are stored.
     public private(set) var count = 0
@@ -34,6 +38,7 @@ public final class XArray<Element> {
     /// The entry at `index`, nil for none. Setting nil erases it.
     public subscript(index: UInt64) -> Element? {
         get {
+            if index == 0, let head { return head }
             guard var node = root, Self.fits(index, height: height) else { return nil }
             var level = height
             while level > 1 {
@@ -90,6 +95,10 @@ public final class XArray<Element> {
     /// Calls `body` with each entry at `index` or after, in index order,
     /// until it returns false.
     public func forEach(from index: UInt64, _ body: (UInt64, Element) -> Bool) {
+        if index == 0, let head {
+            _ = body(0, head)
+            return
+        }
         guard let root else { return }
         if !Self.fits(index, height: height) { return }
         _ = Self.visit(root, level: height, base: 0, from: index, body)
@@ -133,9 +142,20 @@ public final class XArray<Element> {
 
     private func store(_ element: Element, at index: UInt64) {
         if root == nil {
+            if index == 0 && (head != nil || count == 0) {
+                if head == nil { count += 1 }
+                head = element
+                return
+            }
             height = 1
             while !Self.fits(index, height: height) { height += 1 }
             root = Node(leaf: height == 1)
+            // A second entry: the lone one moves from the head into the tree.
+            if let lone = head {
+                head = nil
+                count -= 1
+                store(lone, at: 0)
+            }
         }
         // Grow upwards: the old root becomes the first child of a new one.
         while !Self.fits(index, height: height), let old = root {
@@ -170,6 +190,11 @@ public final class XArray<Element> {
     /// Removes the entry at `index`, freeing the nodes it leaves empty and
     /// shrinking the tree while only its first slot is in use.
     private func erase(_ index: UInt64) {
+        if index == 0, head != nil {
+            head = nil
+            count -= 1
+            return
+        }
         guard var node = root, Self.fits(index, height: height) else { return }
         var path: [(node: Node, slot: Int)] = []
         var level = height

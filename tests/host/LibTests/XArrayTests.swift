@@ -56,14 +56,34 @@ import Testing
         #expect(array[1 << 33] == 9 && array.count == 1)
     }
 
+    /// A lone entry at 0 lives in the head; a second one builds the tree
+    /// around it, and either can go again.
+    @Test func loneEntryAtZero() {
+        let array = XArray<Int>()
+        array[0] = 1
+        #expect(array.count == 1 && array[0] == 1 && array[1] == nil && array.first(from: 0)?.index == 0)
+        #expect(array.firstHole(from: 0) == 1 && array.first(from: 1) == nil)
+        array[0] = 2
+        #expect(array.count == 1 && array[0] == 2)
+        array[1 << 30] = 3
+        #expect(array.count == 2 && array[0] == 2 && array[1 << 30] == 3)
+        #expect(array.removeAll(from: 1) == [3])
+        array[0] = nil
+        #expect(array.isEmpty && array[0] == nil)
+        array[5] = 4
+        array[0] = 5
+        #expect(array.count == 2 && array.removeAll(from: 0) == [5, 4] && array.isEmpty)
+    }
+
     /// Random stores and erases agree with a dictionary.
     @Test func matchesADictionary() {
         var generator = SystemRandomNumberGenerator()
         let array = XArray<UInt64>()
         var model: [UInt64: UInt64] = [:]
         for step in 0..<5000 {
-            let index: UInt64 = switch step % 3 {
+            let index: UInt64 = switch step % 4 {
             case 0: UInt64.random(in: 0..<200, using: &generator)
+            case 3: 0
             case 1: UInt64.random(in: 0..<(1 << 20), using: &generator)
             default: UInt64.random(in: 0...UInt64.max, using: &generator)
             }
