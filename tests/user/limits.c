@@ -50,6 +50,12 @@ static void file_size_limit(void)
     lseek(fd, 0, SEEK_SET);
     is(sendfile(fd, zero, NULL, 1 << 20), LIMIT, "sendfile of 1 MiB from /dev/zero stops at the limit");
     fails_with(sendfile(fd, zero, NULL, 1 << 20), EFBIG, "sendfile at the limit: EFBIG");
+    succeeds(ftruncate(fd, 0), "ftruncate down again");
+    set_soft_limit(RLIMIT_FSIZE, 1 << 20);
+    off_t offset = 0;
+    lseek(fd, 0, SEEK_SET);
+    is(sendfile(fd, zero, &offset, 4ul << 30), 1 << 20,
+       "RLIMIT_FSIZE 1 MiB: sendfile of 4 GiB from /dev/zero at an offset stops at 1 MiB");
     set_soft_limit(RLIMIT_FSIZE, RLIM_INFINITY);
     signal(SIGXFSZ, SIG_DFL);
 
