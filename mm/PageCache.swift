@@ -91,9 +91,11 @@ public final class PageCache {
     /// caller clips it to the file size.
     public func holeOffset(from offset: Int64) -> Int64 {
         let index = UInt64(offset / Int64(Self.pageBytes))
-        // Offsets are below 2^63, so page indices end far below UInt64.max.
         let hole = lock.withLockIrqSave { pages.firstHole(from: index) } ?? UInt64.max
-        return hole == index ? offset : Int64(clamping: hole) &* Int64(Self.pageBytes)
+        guard hole != index else { return offset }
+        // Past the last page below 2^63 the hole starts beyond any offset.
+        let (start, overflow) = Int64(clamping: hole).multipliedReportingOverflow(by: Int64(Self.pageBytes))
+        return overflow ? Int64.max : start
     }
 
     private func page(_ index: UInt64, create: Bool = false) -> PhysAddr? {

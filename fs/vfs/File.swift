@@ -113,7 +113,9 @@ public final class File {
     public func write(_ bytes: [UInt8], at offset: Int64? = nil) throws(Errno) -> Int {
         guard mayWrite else { throw .EBADF }
         return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
-            try operations.write(self, bytes, at: &cursor)
+            // A range that would end past 2^63 - 1 is EINVAL (Linux: rw_verify_area).
+            guard !cursor.addingReportingOverflow(Int64(bytes.count)).overflow else { throw .EINVAL }
+            return try operations.write(self, bytes, at: &cursor)
         }
     }
 

@@ -59,10 +59,16 @@ int main(void)
     /* 2^46 is past what ext4 allows (EFBIG there), not what ramfs and tmpfs allow. */
     struct statfs fs;
     struct iovec iov = { page, PAGE };
-    if (fstatfs(fd, &fs) == 0 && (fs.f_type == 0x858458f6 || fs.f_type == 0x01021994))
+    if (fstatfs(fd, &fs) == 0 && (fs.f_type == 0x858458f6 || fs.f_type == 0x01021994)) {
         is(pwritev(fd, &iov, 1, 0x400000000000), PAGE, "pwritev of a page at 2^46 into ramfs or tmpfs");
-    else
+        is(pwrite(fd, page, 1, INT64_MAX - 1), 1, "pwrite of the last byte below 2^63 - 1");
+        is(lseek(fd, INT64_MAX - 1, SEEK_HOLE), INT64_MAX, "SEEK_HOLE in the last page: the end, 2^63 - 1");
+    } else {
         skip("not ramfs or tmpfs", "pwritev of a page at 2^46 into ramfs or tmpfs");
+        skip("not ramfs or tmpfs", "pwrite of the last byte below 2^63 - 1");
+        skip("not ramfs or tmpfs", "SEEK_HOLE in the last page: the end, 2^63 - 1");
+    }
+    fails_with(pwrite(fd, page, 2, INT64_MAX - 1), EINVAL, "pwrite ending past 2^63 - 1: EINVAL");
 
     succeeds(ftruncate(fd, PAGE), "truncating back to one page");
     succeeds(fstat(fd, &st), "fstat after truncating");
