@@ -16,10 +16,14 @@ public enum CharDevices {
 
     /// Registers `driver` for minors `minor..<minor + count` of `major`
     /// (Linux: cdev_add). EBUSY if any of those numbers is taken.
-    public static func register(major: UInt32, minor: UInt32, count: UInt32 = 1, _ driver: any FileOperations) throws(Errno) {
+    public static func register(major: UInt32, minor: UInt32, count: UInt32 = 1, _ driver: any FileOperations)
+        throws(Errno)
+    {
         let minors = minor..<(minor + count)
         try registrations.withLock { registrations throws(Errno) in
-            guard !registrations.contains(where: { $0.major == major && $0.minors.overlaps(minors) }) else { throw .EBUSY }
+            guard !registrations.contains(where: { $0.major == major && $0.minors.overlaps(minors) }) else {
+                throw .EBUSY
+            }
             registrations.append(Registration(major: major, minors: minors, driver: driver))
         }
     }

@@ -102,7 +102,9 @@ public final class FileTable {
     /// Runs `body` on the descriptors under the lock, with the limit of the
     /// calling process (Linux: rlimit(RLIMIT_NOFILE) read at each allocation).
     private func locked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        let limit = Scheduler.isRunning ? Scheduler.current.group.limits.current(.RLIMIT_NOFILE) : UInt64(DescriptorTable<File>.defaultLimit)
+        let limit =
+            Scheduler.isRunning
+            ? Scheduler.current.group.limits.current(.RLIMIT_NOFILE) : UInt64(DescriptorTable<File>.defaultLimit)
         lock.lock()
         defer { lock.unlock() }
         descriptors.limit = Int(clamping: min(limit, ResourceLimits.maximumOpenFiles))

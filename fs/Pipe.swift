@@ -137,21 +137,25 @@ public func createPipeFiles(flags: OpenFlags) -> (reader: File, writer: File) {
     let name = Array("pipe:[\(inode.ino)]".utf8)
     let path = Path(mount: Pipefs.place.mount, dentry: Dentry(pseudo: name, inode: inode))
     let status = flags.intersection(.O_NONBLOCK)
-    return (File(path: path, inode: inode, flags: status.union(.O_RDONLY), operations: pipe),
-            File(path: path, inode: inode, flags: status.union(.O_WRONLY), operations: pipe))
+    return (
+        File(path: path, inode: inode, flags: status.union(.O_RDONLY), operations: pipe),
+        File(path: path, inode: inode, flags: status.union(.O_WRONLY), operations: pipe)
+    )
 }
 
 /// The internal filesystem pipes' inodes belong to (Linux: pipefs, whose
 /// kern_mount gives their files a place).
 enum Pipefs {
     static var place: Path { mount.value }
-    private static let mount = BootOnce<Path>({
-        let superBlock = SuperBlock(typeName: "pipefs", magic: FilesystemMagic.PIPEFS_MAGIC)
-        superBlock.makeRoot(Inode(
-            superBlock: superBlock, mode: FileMode.S_IFDIR | 0o700, operations: PipefsInodeOperations.shared,
-            fileOperations: NoFileOperations.shared))
-        return VFS.kernelMount(superBlock)
-    }())
+    private static let mount = BootOnce<Path>(
+        {
+            let superBlock = SuperBlock(typeName: "pipefs", magic: FilesystemMagic.PIPEFS_MAGIC)
+            superBlock.makeRoot(
+                Inode(
+                    superBlock: superBlock, mode: FileMode.S_IFDIR | 0o700, operations: PipefsInodeOperations.shared,
+                    fileOperations: NoFileOperations.shared))
+            return VFS.kernelMount(superBlock)
+        }())
 }
 
 /// Pipefs inodes have no names to look up or make.

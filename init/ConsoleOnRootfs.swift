@@ -8,8 +8,9 @@ import ABI
 func consoleOnRootfs() {
     let task = Scheduler.current
     do throws(Errno) {
-        let console = try VFS.open(Array("/dev/console".utf8), flags: .O_RDWR,
-                                   relativeTo: task.fs.workingDirectory, root: task.fs.root)
+        let console = try VFS.open(
+            Array("/dev/console".utf8), flags: .O_RDWR,
+            relativeTo: task.fs.workingDirectory, root: task.fs.root)
         for _ in 0..<3 { _ = try task.files.install(console) }
     } catch {
         pr_err("Warning: unable to open an initial console.")

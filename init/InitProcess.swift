@@ -30,7 +30,9 @@ enum InitProcess {
                 pr_err("Starting init: \(path) exists but couldn't execute it (error -\(error.rawValue))")
             }
         }
-        panic("No working init found.  Try passing init= option to kernel. See Linux Documentation/admin-guide/init.rst for guidance.")
+        panic(
+            "No working init found.  Try passing init= option to kernel. See Linux Documentation/admin-guide/init.rst for guidance."
+        )
     }
 
     /// Linux: run_init_process. nil when the program was loaded.

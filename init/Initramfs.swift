@@ -43,7 +43,9 @@ public enum Initramfs {
         let (statistics, failure) = unpack(source, into: root)
         if let failure { pr_err("Initramfs unpacking failed: \(failure)") }
         unpacked.set(statistics)
-        pr_info("Unpacked initramfs: \(statistics.files) files, \(statistics.directories) directories, \(statistics.symlinks) symlinks, \(statistics.bytes) bytes")
+        pr_info(
+            "Unpacked initramfs: \(statistics.files) files, \(statistics.directories) directories, \(statistics.symlinks) symlinks, \(statistics.bytes) bytes"
+        )
     }
 
     /// Unpacks every archive in `source` into the tree under `root`, which
@@ -95,14 +97,17 @@ private struct Unpacker {
             }
             // Only gzip is built in; Linux names the others it knows.
             guard let head = try? source.read(at: offset, count: min(2, source.count - offset)),
-                  Gzip.isGzip(head) else { return "invalid magic at start of compressed archive" }
+                Gzip.isGzip(head)
+            else { return "invalid magic at start of compressed archive" }
             // The decompressor wants the input in one array: only now,
             // for a gzip stream, is the rest of the initrd copied.
             guard let compressed = try? source.read(at: offset, count: source.count - offset) else {
                 return "read error"
             }
             var output: [UInt8] = []
-            let limit = min(Initramfs.maximumOutput, compressed.count.multipliedReportingOverflow(by: Initramfs.maximumRatio).partialValue)
+            let limit = min(
+                Initramfs.maximumOutput,
+                compressed.count.multipliedReportingOverflow(by: Initramfs.maximumRatio).partialValue)
             let consumed: Int
             do throws(GzipError) {
                 consumed = try Gzip.decompressMember(compressed, at: 0, appendingTo: &output, maxOutputSize: limit)
@@ -142,7 +147,8 @@ private struct Unpacker {
                 // Past a trailer (the bad header lies beyond the last
                 // entry) anything but "0" is the next, compressed archive.
                 if error.reason == .badMagic && error.offset > endOfLastEntry,
-                   let first = try? window.read(at: error.offset, count: 1).first, first != UInt8(ascii: "0") {
+                    let first = try? window.read(at: error.offset, count: 1).first, first != UInt8(ascii: "0")
+                {
                     return .foreignDataAt(error.offset)
                 }
                 return .failed(Self.describe(error))
@@ -167,7 +173,8 @@ private struct Unpacker {
         case .truncated, .missingTrailer: "truncated archive"
         case .readFailed: "read error"
         case .invalidHexDigit, .invalidNameSize, .nameNotTerminated, .nameContainsNUL,
-             .unknownFileType, .symlinkTargetTooLong: "malformed archive"
+            .unknownFileType, .symlinkTargetTooLong:
+            "malformed archive"
         }
     }
 
@@ -193,7 +200,8 @@ private struct Unpacker {
                     _ = try file.write(chunk)
                     position += count
                 }
-                try VFS.setAttributes(entry.name, follow: true, AttributeChange(mtime: mtime), relativeTo: root, root: root)
+                try VFS.setAttributes(
+                    entry.name, follow: true, AttributeChange(mtime: mtime), relativeTo: root, root: root)
                 statistics.files += 1
                 statistics.bytes += entry.data.count
             case .directory:
@@ -208,7 +216,9 @@ private struct Unpacker {
                 directoryTimes.append((entry.name, mtime))
                 statistics.directories += 1
             case .symbolicLink:
-                guard let target = try? window.read(at: entry.data.lowerBound, count: entry.data.count) else { throw .EIO }
+                guard let target = try? window.read(at: entry.data.lowerBound, count: entry.data.count) else {
+                    throw .EIO
+                }
                 cleanPath(entry.name, type: 0)
                 try VFS.symlink(target, at: entry.name, relativeTo: root, root: root)
                 try VFS.setAttributes(
@@ -248,7 +258,8 @@ private struct Unpacker {
     /// the archive's entry replaces it (Linux: clean_path).
     func cleanPath(_ name: [UInt8], type: UInt32) {
         guard let existing = try? VFS.stat(name, follow: false, relativeTo: root, root: root),
-              FileMode.fileType(existing.st_mode) != type else { return }
+            FileMode.fileType(existing.st_mode) != type
+        else { return }
         if FileMode.fileType(existing.st_mode) == FileMode.S_IFDIR {
             try? VFS.rmdir(name, relativeTo: root, root: root)
         } else {

@@ -16,6 +16,8 @@ public enum Initrd {
         let module = boot.module(0)
         let bootChecksum = PhysicalMemory.adler32(at: module.start, count: Int(module.size))
         found.set((module, bootChecksum))
-        pr_info("initrd: \(decimal(module.size)) bytes at [mem 0x\(hex(module.start.value, width: 16))-0x\(hex(module.start.value + module.size - 1, width: 16))], adler32 0x\(hex(UInt64(bootChecksum), width: 8))")
+        pr_info(
+            "initrd: \(decimal(module.size)) bytes at [mem 0x\(hex(module.start.value, width: 16))-0x\(hex(module.start.value + module.size - 1, width: 16))], adler32 0x\(hex(UInt64(bootChecksum), width: 8))"
+        )
     }
 }

@@ -21,8 +21,12 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 
     let features = CPU.probeFeatures()
     CPU.enableFeatures(features)
-    pr_info("CPU: \(features.vendor) family \(hex(UInt64(features.family))) model \(hex(UInt64(features.model))) stepping \(features.stepping)")
-    pr_info("CPU features: NX \(onOff(features.hasNX)), PGE \(onOff(features.hasPGE)), XSAVE \(onOff(features.hasXSAVE)), SMEP \(onOff(features.hasSMEP)), SMAP \(onOff(features.hasSMAP)), x2APIC \(onOff(features.hasX2APIC)), RDRAND \(onOff(features.hasRDRAND))")
+    pr_info(
+        "CPU: \(features.vendor) family \(hex(UInt64(features.family))) model \(hex(UInt64(features.model))) stepping \(features.stepping)"
+    )
+    pr_info(
+        "CPU features: NX \(onOff(features.hasNX)), PGE \(onOff(features.hasPGE)), XSAVE \(onOff(features.hasXSAVE)), SMEP \(onOff(features.hasSMEP)), SMAP \(onOff(features.hasSMAP)), x2APIC \(onOff(features.hasX2APIC)), RDRAND \(onOff(features.hasRDRAND))"
+    )
 
     let cpuTables = CPUTables()
     cpuTables.load()

@@ -14,7 +14,8 @@ public enum Backtrace {
         pr_emerg(" <TASK>")
         let stackBase = framePointer & ~(threadSize - 1)
         let stack = stackBase..<(stackBase + threadSize)
-        for address in StackTrace.returnAddresses(framePointer: framePointer, stack: stack) where KernelImage.text.contains(address) {
+        for address in StackTrace.returnAddresses(framePointer: framePointer, stack: stack)
+        where KernelImage.text.contains(address) {
             // A return address points after the call; name the call's own byte.
             pr_emerg(" " + Kallsyms.describe(address - 1))
         }

@@ -151,8 +151,10 @@ enum ProcessExit {
     static func notifyParent(of leader: Task) {
         guard let parent = leader.parent else { return }
         let actions = parent.sighand.actions
-        let autoReap = leader.exitSignal == .SIGCHLD
-            && (actions[.SIGCHLD].sa_handler == KernelSigaction.SIG_IGN || actions[.SIGCHLD].flags.contains(.SA_NOCLDWAIT))
+        let autoReap =
+            leader.exitSignal == .SIGCHLD
+            && (actions[.SIGCHLD].sa_handler == KernelSigaction.SIG_IGN
+                || actions[.SIGCHLD].flags.contains(.SA_NOCLDWAIT))
         if let signal = leader.exitSignal { Signals.send(signal, toProcess: parent.group, from: nil) }
         if autoReap {
             // Dead rather than a zombie; if it is still on its way out, its
@@ -263,22 +265,25 @@ enum ExitSyscalls {
 /// the arguments, wait with `ProcessExit.waitForChild` and copy the status out.
 enum WaitSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.wait4, syscall(wait4)),  // partial: stopped and continued children are never reported; __WCLONE/__WALL are ignored
+        (.wait4, syscall(wait4)),  // partial: no stopped/continued children; __WCLONE/__WALL ignored
         (.waitid, syscall(waitid)),  // partial: stopped and continued children are never reported; no P_PIDFD
     ]
 
-    static func wait4(_ wanted: Int32, _ statusPointer: UserPointer<Int32>, _ optionsArgument: ZeroExtended<WaitOptions>,
-                      _ usagePointer: UserPointer<Rusage>) throws(Errno) -> Int64 {
+    static func wait4(
+        _ wanted: Int32, _ statusPointer: UserPointer<Int32>, _ optionsArgument: ZeroExtended<WaitOptions>,
+        _ usagePointer: UserPointer<Rusage>
+    ) throws(Errno) -> Int64 {
         let options = try optionsArgument.value()
         let supported: WaitOptions = [.WNOHANG, .WUNTRACED, .WCONTINUED, .__WNOTHREAD, .__WCLONE, .__WALL]
         guard options.subtracting(supported).isEmpty else { throw .EINVAL }
         if wanted == Int32.min { throw .ESRCH }
-        let selector: ProcessExit.WaitSelector = switch wanted {
-        case -1: .any
-        case 0: .processGroup(Scheduler.current.group.processGroup)
-        case ..<0: .processGroup(-wanted)
-        default: .pid(wanted)
-        }
+        let selector: ProcessExit.WaitSelector =
+            switch wanted {
+            case -1: .any
+            case 0: .processGroup(Scheduler.current.group.processGroup)
+            case ..<0: .processGroup(-wanted)
+            default: .pid(wanted)
+            }
         guard let child = try ProcessExit.waitForChild(selector, options: options.union(.WEXITED)) else { return 0 }
         let (pid, status) = (child.pid, child.waitStatus)
         let usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
@@ -290,13 +295,18 @@ enum WaitSyscalls {
 
     /// waitid(idtype, id, infop, options, rusage): returns 0 and describes
     /// the child in a siginfo; WNOWAIT leaves it waitable.
-    static func waitid(_ type: Int32, _ id: Int32, _ infoPointer: UserPointer<Siginfo>,
-                       _ optionsArgument: ZeroExtended<WaitOptions>,
-                       _ usagePointer: UserPointer<Rusage>) throws(Errno) -> Int64 {
+    static func waitid(
+        _ type: Int32, _ id: Int32, _ infoPointer: UserPointer<Siginfo>,
+        _ optionsArgument: ZeroExtended<WaitOptions>,
+        _ usagePointer: UserPointer<Rusage>
+    ) throws(Errno) -> Int64 {
         let options = try optionsArgument.value()
-        let supported: WaitOptions = [.WNOHANG, .WNOWAIT, .WEXITED, .WSTOPPED, .WCONTINUED, .__WNOTHREAD, .__WCLONE, .__WALL]
+        let supported: WaitOptions = [
+            .WNOHANG, .WNOWAIT, .WEXITED, .WSTOPPED, .WCONTINUED, .__WNOTHREAD, .__WCLONE, .__WALL,
+        ]
         guard options.subtracting(supported).isEmpty,
-              !options.isDisjoint(with: [.WEXITED, .WSTOPPED, .WCONTINUED]) else { throw .EINVAL }
+            !options.isDisjoint(with: [.WEXITED, .WSTOPPED, .WCONTINUED])
+        else { throw .EINVAL }
         let selector: ProcessExit.WaitSelector
         switch WaitIDType(rawValue: type) {
         case .P_ALL: selector = .any
@@ -306,7 +316,7 @@ enum WaitSyscalls {
         case .P_PGID:
             guard id >= 0 else { throw .EINVAL }
             selector = .processGroup(id == 0 ? Scheduler.current.group.processGroup : id)
-        case .P_PIDFD: throw .EBADF   // no descriptor is a pidfd yet
+        case .P_PIDFD: throw .EBADF  // no descriptor is a pidfd yet
         case nil: throw .EINVAL
         }
         var info = Siginfo()

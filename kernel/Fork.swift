@@ -89,12 +89,13 @@ extension Task {
         let isThread = flags.contains(.CLONE_THREAD)
         let realParent = flags.contains(.CLONE_PARENT) || isThread ? parent.realParent : parent
         let child = TaskList.lock.withLockIrqSave { () -> Task in
-            let child = Task(pid: pid, name: parent.comm, flags: [.forkNoExec], parent: isThread ? nil : realParent,
-                             stack: stack, context: ThreadContext(stackTop: top, forkedFrame: frame),
-                             files: flags.contains(.CLONE_FILES) ? parent.files : parent.files.copy(),
-                             fs: flags.contains(.CLONE_FS) ? parent.fs : parent.fs.copy(),
-                             group: isThread ? parent.group : ThreadGroup(tgid: pid, forkedFrom: parent.group),
-                             sighand: flags.contains(.CLONE_SIGHAND) ? parent.sighand : parent.sighand.copy())
+            let child = Task(
+                pid: pid, name: parent.comm, flags: [.forkNoExec], parent: isThread ? nil : realParent,
+                stack: stack, context: ThreadContext(stackTop: top, forkedFrame: frame),
+                files: flags.contains(.CLONE_FILES) ? parent.files : parent.files.copy(),
+                fs: flags.contains(.CLONE_FS) ? parent.fs : parent.fs.copy(),
+                group: isThread ? parent.group : ThreadGroup(tgid: pid, forkedFrom: parent.group),
+                sighand: flags.contains(.CLONE_SIGHAND) ? parent.sighand : parent.sighand.copy())
             if !isThread { realParent?.children.append(child) }
             // A group exit that began while this thread was being made still reaches it.
             if child.group.isExiting { child.pendingSignals.insert(.SIGKILL) }
@@ -104,13 +105,17 @@ extension Task {
         // The parent's user registers are live in the CPU: save them, then copy.
         parent.fpu?.save()
         child.fpu = parent.fpu.map { FPUState(copying: $0) }
-        child.sched = SchedState(policy: parent.sched.policy, nice: parent.sched.nice,
-                                 realTimePriority: parent.sched.realTimePriority)
+        child.sched = SchedState(
+            policy: parent.sched.policy, nice: parent.sched.nice,
+            realTimePriority: parent.sched.realTimePriority)
         child.credentials = parent.credentials
         child.blockedSignals = parent.blockedSignals
         // A thread with its own stack must not inherit the parent's alternate stack (Linux: sas_ss_reset).
-        if !flags.contains(.CLONE_VM) || flags.contains(.CLONE_VFORK) { child.alternateSignalStack = parent.alternateSignalStack }
-        child.exitSignal = isThread ? nil : (flags.contains(.CLONE_PARENT) ? parent.group.leader?.exitSignal : arguments.exitSignal)
+        if !flags.contains(.CLONE_VM) || flags.contains(.CLONE_VFORK) {
+            child.alternateSignalStack = parent.alternateSignalStack
+        }
+        child.exitSignal =
+            isThread ? nil : (flags.contains(.CLONE_PARENT) ? parent.group.leader?.exitSignal : arguments.exitSignal)
         child.setChildTID = flags.contains(.CLONE_CHILD_SETTID) ? arguments.childTID : .null
         child.clearChildTID = flags.contains(.CLONE_CHILD_CLEARTID) ? arguments.childTID : .null
         child.segmentBases = UserSegmentBases.live
@@ -174,20 +179,25 @@ enum ForkSyscalls {
     /// The child borrows the parent's memory and the parent sleeps until the
     /// child execs or exits.
     static func vfork(_ registers: UserRegisters) throws(Errno) -> Int64 {
-        Int64(try Task.kernelClone(CloneArguments(flags: [.CLONE_VFORK, .CLONE_VM], exitSignal: .SIGCHLD),
-                                   registers: registers.frame))
+        Int64(
+            try Task.kernelClone(
+                CloneArguments(flags: [.CLONE_VFORK, .CLONE_VM], exitSignal: .SIGCHLD),
+                registers: registers.frame))
     }
 
     /// clone(flags, stack, parent_tid, child_tid, tls) — x86-64's argument
     /// order. The low byte of the 32-bit flags is the exit signal; 0, or a
     /// number above 64, means none is sent (Linux does not check it either).
-    static func clone(_ registers: UserRegisters, _ flags: UInt32, _ stack: UInt64, _ parentTID: UserPointer<Int32>,
-                      _ childTID: UserPointer<Int32>, _ tls: UInt64) throws(Errno) -> Int64 {
+    static func clone(
+        _ registers: UserRegisters, _ flags: UInt32, _ stack: UInt64, _ parentTID: UserPointer<Int32>,
+        _ childTID: UserPointer<Int32>, _ tls: UInt64
+    ) throws(Errno) -> Int64 {
         let word = UInt64(flags)
         let signalNumber = Int32(word & CloneFlags.CSIGNAL.rawValue)
-        let clone = CloneArguments(flags: CloneFlags(rawValue: word & ~CloneFlags.CSIGNAL.rawValue),
-                                   exitSignal: Signal(rawValue: signalNumber),
-                                   stack: stack, parentTID: parentTID, childTID: childTID, tls: tls)
+        let clone = CloneArguments(
+            flags: CloneFlags(rawValue: word & ~CloneFlags.CSIGNAL.rawValue),
+            exitSignal: Signal(rawValue: signalNumber),
+            stack: stack, parentTID: parentTID, childTID: childTID, tls: tls)
         return Int64(try Task.kernelClone(clone, registers: registers.frame))
     }
 }

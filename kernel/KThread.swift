@@ -53,8 +53,9 @@ public enum KThreads {
     ) -> Task {
         // Threads made before kthreadd exists (init, kthreadd itself) are children of the idle task.
         // kthreadd's children ignore all signals as it does; init, made before it, keeps the defaults.
-        let task = Task.kernelThread(name: name, parent: daemon ?? Scheduler.idleTask, files: files, fs: fs,
-                                     sighand: daemon?.sighand)
+        let task = Task.kernelThread(
+            name: name, parent: daemon ?? Scheduler.idleTask, files: files, fs: fs,
+            sighand: daemon?.sighand)
         let thread = KThread(task: task)
         task.kthread = thread
         task.entry = function
@@ -75,7 +76,11 @@ public enum KThreads {
     public static func stop(_ task: Task) -> Int32 {
         guard let thread = task.kthread else { return -1 }
         thread.stopRequested = true
-        if task.state.contains(.new) { Scheduler.wakeUpNewTask(task) } else { _ = Scheduler.wakeUp(task, states: .normal) }
+        if task.state.contains(.new) {
+            Scheduler.wakeUpNewTask(task)
+        } else {
+            _ = Scheduler.wakeUp(task, states: .normal)
+        }
         task.exited.wait()
         return task.exitStatus
     }

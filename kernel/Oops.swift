@@ -12,7 +12,9 @@ public enum Oops {
         Printk.oopsInProgress.store(true, ordering: .relaxed)
         let number = count.wrappingAdd(1, ordering: .relaxed).newValue
         pr_emerg("\(title): \(hex(frame.errorCode & 0xFFFF, width: 4)) [#\(number)]")
-        pr_emerg("CPU: 0 PID: \(Scheduler.isRunning ? Scheduler.current.pid : 0) Comm: \(Scheduler.isRunning ? Scheduler.current.comm : "swapper/0") Not tainted Apus")
+        pr_emerg(
+            "CPU: 0 PID: \(Scheduler.isRunning ? Scheduler.current.pid : 0) Comm: \(Scheduler.isRunning ? Scheduler.current.comm : "swapper/0") Not tainted Apus"
+        )
         showRegisters(frame)
         Backtrace.dump(framePointer: frame.rbp)
         panic("Fatal exception")

@@ -25,7 +25,8 @@ enum UTSName {
     static let maximumLength = 64
 
     static var current: Utsname {
-        Utsname(sysname: sysname, nodename: String(decoding: nodename, as: UTF8.self), release: release,
-                version: version, machine: machine, domainname: String(decoding: domainname, as: UTF8.self))
+        Utsname(
+            sysname: sysname, nodename: String(decoding: nodename, as: UTF8.self), release: release,
+            version: version, machine: machine, domainname: String(decoding: domainname, as: UTF8.self))
     }
 }

@@ -52,7 +52,9 @@ public final class Workqueue {
 
     private func serve() {
         while !KThreads.shouldStop {
-            more.wait(state: .interruptible) { self.lock.withLockIrqSave { !self.pending.isEmpty } || KThreads.shouldStop }
+            more.wait(state: .interruptible) {
+                self.lock.withLockIrqSave { !self.pending.isEmpty } || KThreads.shouldStop
+            }
             while let item = takeNext() {
                 item.function()
                 lock.withLockIrqSave {

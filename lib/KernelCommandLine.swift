@@ -140,9 +140,11 @@ public struct KernelCommandLine: Sendable {
 
     /// Returns false when the word is not a known parameter.
     private mutating func applyKnownParameter(name: String, value: String?) -> Bool {
-        guard let known = Self.knownParameters.first(where: {
-            Self.namesMatch($0.name, name) && (value != nil || !$0.needsEquals)
-        }) else { return false }
+        guard
+            let known = Self.knownParameters.first(where: {
+                Self.namesMatch($0.name, name) && (value != nil || !$0.needsEquals)
+            })
+        else { return false }
         if !known.apply(&self, value) {
             invalidParameters.append(Parameter(name: name, value: value))
         }
@@ -302,8 +304,8 @@ public struct KernelCommandLine: Sendable {
         var end = digits.end
         if end < bytes.count && bytes[end] == UInt8(ascii: "\n") { end += 1 }
         guard digits.count > 0, !digits.overflow, end == bytes.count,
-              let magnitude = Int64(exactly: digits.value),
-              let result = Int32(exactly: negative ? -magnitude : magnitude)
+            let magnitude = Int64(exactly: digits.value),
+            let result = Int32(exactly: negative ? -magnitude : magnitude)
         else { return nil }
         return Int(result)
     }
@@ -324,7 +326,8 @@ public struct KernelCommandLine: Sendable {
         var radix: UInt64 = 10
         if position < bytes.count && bytes[position] == UInt8(ascii: "0") {
             radix = 8
-            let hasHexPrefix = position + 2 < bytes.count
+            let hasHexPrefix =
+                position + 2 < bytes.count
                 && bytes[position + 1] | 0x20 == UInt8(ascii: "x")
                 && digitValue(bytes[position + 2]) != nil
             if hasHexPrefix {

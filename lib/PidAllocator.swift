@@ -58,8 +58,9 @@ public final class PidAllocator {
     /// bitmap costs capacity / 8 bytes: 4 KiB for the default pid_max.
     public init(pidMax: Int = PidAllocator.defaultPidMax, capacity: Int? = nil) {
         let capacity = capacity ?? pidMax
-        precondition(Self.minimumPidMax <= pidMax && pidMax <= capacity && capacity <= Self.pidMaxLimit,
-                     "PidAllocator: pid_max or capacity out of range")
+        precondition(
+            Self.minimumPidMax <= pidMax && pidMax <= capacity && capacity <= Self.pidMaxLimit,
+            "PidAllocator: pid_max or capacity out of range")
         self.pidMax = pidMax
         self.capacity = capacity
         bitmap = Array(repeating: 0, count: (capacity + 63) / 64)

@@ -162,7 +162,8 @@ public struct PrintkLog: Sendable {
             index = index + 1 == text.count ? 0 : index + 1
         }
         let sequence = nextSequence
-        descriptors[slot(of: sequence)] = Descriptor(textStart: textHead, textLength: length, level: level, timestamp: timestamp)
+        descriptors[slot(of: sequence)] = Descriptor(
+            textStart: textHead, textLength: length, level: level, timestamp: timestamp)
         textHead = index
         textUsed += length
         nextSequence += 1
@@ -182,8 +183,9 @@ public struct PrintkLog: Sendable {
         for offset in 0..<descriptor.textLength {
             bytes.append(text[(descriptor.textStart + offset) % text.count])
         }
-        return PrintkRecord(sequence: found, timestamp: descriptor.timestamp,
-                            level: descriptor.level, text: String(decoding: bytes, as: UTF8.self))
+        return PrintkRecord(
+            sequence: found, timestamp: descriptor.timestamp,
+            level: descriptor.level, text: String(decoding: bytes, as: UTF8.self))
     }
 
     private mutating func dropOldest() {

@@ -161,8 +161,8 @@ public final class RBTree<Node: RBNode> {
         // its successor, which then takes node's place and colour. Either
         // way the spliced-out position's colour is what the tree loses.
         let vacatedWasBlack: Bool
-        let replacement: Node?         // what now sits where a node was spliced out
-        let replacementParent: Node?   // its parent, needed because it may be nil
+        let replacement: Node?  // what now sits where a node was spliced out
+        let replacementParent: Node?  // its parent, needed because it may be nil
         if let left = node[child: .left], let right = node[child: .right] {
             let successor = right.extreme(.left)
             vacatedWasBlack = !successor.isRed

@@ -21,13 +21,15 @@ public struct ResourceLimits: Sendable {
         let infinity = Rlimit(rlim_cur: Rlimit.RLIM_INFINITY, rlim_max: Rlimit.RLIM_INFINITY)
         let half = Rlimit(rlim_cur: maxThreads / 2, rlim_max: maxThreads / 2)
         limits = Array(repeating: infinity, count: RlimitResource.RLIM_NLIMITS)
-        limits[Int(RlimitResource.RLIMIT_STACK.rawValue)] = Rlimit(rlim_cur: Self.defaultStack, rlim_max: Rlimit.RLIM_INFINITY)
+        limits[Int(RlimitResource.RLIMIT_STACK.rawValue)] = Rlimit(
+            rlim_cur: Self.defaultStack, rlim_max: Rlimit.RLIM_INFINITY)
         limits[Int(RlimitResource.RLIMIT_CORE.rawValue)] = Rlimit(rlim_cur: 0, rlim_max: Rlimit.RLIM_INFINITY)
         limits[Int(RlimitResource.RLIMIT_NPROC.rawValue)] = half
         limits[Int(RlimitResource.RLIMIT_NOFILE.rawValue)] = Self.defaultOpenFiles
-        limits[Int(RlimitResource.RLIMIT_MEMLOCK.rawValue)] = Rlimit(rlim_cur: 8 << 20, rlim_max: 8 << 20)  // MLOCK_LIMIT
+        // MEMLOCK and MSGQUEUE: Linux's MLOCK_LIMIT and MQ_BYTES_MAX.
+        limits[Int(RlimitResource.RLIMIT_MEMLOCK.rawValue)] = Rlimit(rlim_cur: 8 << 20, rlim_max: 8 << 20)
         limits[Int(RlimitResource.RLIMIT_SIGPENDING.rawValue)] = half
-        limits[Int(RlimitResource.RLIMIT_MSGQUEUE.rawValue)] = Rlimit(rlim_cur: 819_200, rlim_max: 819_200)  // MQ_BYTES_MAX
+        limits[Int(RlimitResource.RLIMIT_MSGQUEUE.rawValue)] = Rlimit(rlim_cur: 819_200, rlim_max: 819_200)
         limits[Int(RlimitResource.RLIMIT_NICE.rawValue)] = Rlimit(rlim_cur: 0, rlim_max: 0)
         limits[Int(RlimitResource.RLIMIT_RTPRIO.rawValue)] = Rlimit(rlim_cur: 0, rlim_max: 0)
     }

@@ -4,9 +4,9 @@
 /// nodes wherever it lies: one page at byte offset 2^40 of a file needs five
 /// small nodes, not an array of 2^28 slots. Empty nodes are freed as entries
 /// go. A lone entry at index 0 (a one-page file) needs no node at all: it
-/// is kept in the head, as Linux keeps it in xa_head. A class, not a struct: nodes are shared references, and a copy that
-/// shared them would see the other's changes. Not synchronised: the owner
-/// locks around it.
+/// is kept in the head, as Linux keeps it in xa_head. A class, not a struct:
+/// nodes are shared references, and a copy that shared them would see the
+/// other's changes. Not synchronised: the owner locks around it.
 public final class XArray<Element> {
     private final class Node {
         /// An inner node's children, or nil in a leaf.
@@ -122,8 +122,10 @@ public final class XArray<Element> {
         1 << UInt64(xarrayShift * (level - 1))
     }
 
-    private static func visit(_ node: Node, level: Int, base: UInt64, from index: UInt64,
-                              _ body: (UInt64, Element) -> Bool) -> Bool {
+    private static func visit(
+        _ node: Node, level: Int, base: UInt64, from index: UInt64,
+        _ body: (UInt64, Element) -> Bool
+    ) -> Bool {
         let span = span(level: level)
         let firstSlot = index > base ? Int((index - base) / span) : 0
         for slot in firstSlot..<xarraySlots {
@@ -133,7 +135,8 @@ public final class XArray<Element> {
             if level == 1 {
                 if let element = node.entries[slot], !body(start, element) { return false }
             } else if let child = node.children[slot],
-                      !visit(child, level: level - 1, base: start, from: index, body) {
+                !visit(child, level: level - 1, base: start, from: index, body)
+            {
                 return false
             }
         }

@@ -85,8 +85,10 @@ public final class AddressSpace {
     /// Adds an anonymous area (Linux: do_mmap for MAP_ANONYMOUS|MAP_PRIVATE).
     /// `address` nil lets the kernel choose, top-down below mmap_base.
     @discardableResult
-    public func mapAnonymous(at address: UInt64?, length: UInt64, protection: VMAProtection,
-                             fixed: Bool = false, growsDown: Bool = false, label: VMALabel? = nil) throws(Errno) -> UInt64 {
+    public func mapAnonymous(
+        at address: UInt64?, length: UInt64, protection: VMAProtection,
+        fixed: Bool = false, growsDown: Bool = false, label: VMALabel? = nil
+    ) throws(Errno) -> UInt64 {
         var flags = VMAFlags.mayAccess
         if growsDown { flags.insert(.growsDown) }
         return try insertArea(at: address, length: length, fixed: fixed) { start, end in
@@ -100,18 +102,24 @@ public final class AddressSpace {
     /// on its first write. `flags` carries MAP_SHARED and the may-flags the
     /// open file allows.
     @discardableResult
-    public func mapFile(_ backing: any VMABacking, pageOffset: UInt64, at address: UInt64?, length: UInt64,
-                        protection: VMAProtection, flags: VMAFlags, fixed: Bool = false) throws(Errno) -> UInt64 {
+    public func mapFile(
+        _ backing: any VMABacking, pageOffset: UInt64, at address: UInt64?, length: UInt64,
+        protection: VMAProtection, flags: VMAFlags, fixed: Bool = false
+    ) throws(Errno) -> UInt64 {
         guard flags.permits(protection) else { throw .EACCES }
         return try insertArea(at: address, length: length, fixed: fixed) { start, end in
-            VMA(start: start, end: end, protection: protection, flags: flags, backing: backing, filePageOffset: pageOffset)
+            VMA(
+                start: start, end: end, protection: protection, flags: flags, backing: backing,
+                filePageOffset: pageOffset)
         }
     }
 
     /// Places a new area: at `address` exactly if `fixed` (replacing what
     /// was there), else where the kernel finds room (hint `address`).
-    private func insertArea(at address: UInt64?, length: UInt64, fixed: Bool,
-                            _ make: (UInt64, UInt64) -> VMA) throws(Errno) -> UInt64 {
+    private func insertArea(
+        at address: UInt64?, length: UInt64, fixed: Bool,
+        _ make: (UInt64, UInt64) -> VMA
+    ) throws(Errno) -> UInt64 {
         let size = AddressSpace.pageAlignUp(length)
         guard length > 0 else { throw .EINVAL }
         // More than user space holds, or so much that rounding up wrapped (Linux: do_mmap).
@@ -119,11 +127,14 @@ public final class AddressSpace {
         let start: UInt64
         if fixed, let address {
             guard address % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
-            guard address >= AddressSpace.lowestAddress, UserAccess.isUserRange(address, count: Int(size)) else { throw .ENOMEM }
+            guard address >= AddressSpace.lowestAddress, UserAccess.isUserRange(address, count: Int(size)) else {
+                throw .ENOMEM
+            }
             start = address
         } else {
-            start = try areas.findFreeRange(length: size, hint: address ?? 0, lowest: AddressSpace.lowestAddress,
-                                            mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
+            start = try areas.findFreeRange(
+                length: size, hint: address ?? 0, lowest: AddressSpace.lowestAddress,
+                mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
         }
         let area = make(start, start + size)
         if fixed {
@@ -141,8 +152,10 @@ public final class AddressSpace {
     /// promised to an `accountable` (private writable) mapping that size
     /// (Linux: security_vm_enough_memory_mm). `replacing` is what a
     /// MAP_FIXED mapping takes over, which no longer counts.
-    public func checkExpansion(by size: UInt64, data: Bool, accountable: Bool,
-                               replacing replaced: Range<UInt64>? = nil) throws(Errno) {
+    public func checkExpansion(
+        by size: UInt64, data: Bool, accountable: Bool,
+        replacing replaced: Range<UInt64>? = nil
+    ) throws(Errno) {
         if accountable { try Overcommit.checkEnoughMemory(forBytes: size) }
         guard Scheduler.isRunning else { return }
         let limits = Scheduler.current.group.limits
@@ -157,7 +170,8 @@ public final class AddressSpace {
             if AddressSpace.isData(area.protection, area.flags) { dataTotal += length }
         }
         guard AddressSpace.fits(size, above: total, under: limits.current(.RLIMIT_AS)),
-              !data || AddressSpace.fits(size, above: dataTotal, under: limits.current(.RLIMIT_DATA)) else {
+            !data || AddressSpace.fits(size, above: dataTotal, under: limits.current(.RLIMIT_DATA))
+        else {
             throw .ENOMEM
         }
     }
@@ -225,8 +239,9 @@ public final class AddressSpace {
         if !area.contains(address) {
             // A stack grows to a fault below it, within RLIMIT_STACK (Linux: acct_stack_growth).
             guard area.flags.contains(.growsDown), area.end - (address & ~(MemoryLayout64.pageSize - 1)) <= stackLimit,
-                  (try? areas.expandDown(area, to: address)) != nil,
-                  let grown = areas.vma(containing: address) else { return false }
+                (try? areas.expandDown(area, to: address)) != nil,
+                let grown = areas.vma(containing: address)
+            else { return false }
             area = grown
         }
         if write && !area.protection.contains(.write) { return false }
@@ -240,8 +255,9 @@ public final class AddressSpace {
         }
         guard let frame = newPage(for: area, at: page.value, write: write) else { return false }
         do {
-            try pageTable.map(page, to: frame, flags: pageFlags(area, frame: frame),
-                              allocateTable: PageAllocator.allocateZeroedPage)
+            try pageTable.map(
+                page, to: frame, flags: pageFlags(area, frame: frame),
+                allocateTable: PageAllocator.allocateZeroedPage)
         } catch {
             UserFrames.release(frame)
             return false
@@ -297,7 +313,8 @@ public final class AddressSpace {
             let isSharedArea = areas.vma(containing: address.value)?.flags.contains(.shared) ?? false
             let kept = isSharedArea ? flags : flags.subtracting(.writable)
             do throws(PageTableError) {
-                try child.pageTable.map(address, to: frame, flags: kept, allocateTable: PageAllocator.allocateZeroedPage)
+                try child.pageTable.map(
+                    address, to: frame, flags: kept, allocateTable: PageAllocator.allocateZeroedPage)
                 UserFrames.share(frame)
             } catch {
                 failed = true
@@ -319,13 +336,16 @@ public final class AddressSpace {
         var offset = 0
         while offset < bytes.count {
             let target = address + UInt64(offset)
-            if pageTable.translate(target) == nil && !handleFault(at: target.value, write: false, instructionFetch: false) {
+            if pageTable.translate(target) == nil
+                && !handleFault(at: target.value, write: false, instructionFetch: false)
+            {
                 throw .EFAULT
             }
             // A page shared with a file's cache (or a fork) gets its own copy first.
             if let shared = pageTable.translate(target.pageAlignedDown), UserFrames.isShared(shared.physical),
-               let area = areas.vma(containing: target.value), !area.flags.contains(.shared),
-               !breakCopyOnWrite(target.pageAlignedDown, frame: shared.physical, area: area) {
+                let area = areas.vma(containing: target.value), !area.flags.contains(.shared),
+                !breakCopyOnWrite(target.pageAlignedDown, frame: shared.physical, area: area)
+            {
                 throw .ENOMEM
             }
             guard let mapping = pageTable.translate(target) else { throw .EFAULT }

@@ -23,10 +23,14 @@ public enum EarlyMemory {
     public static func setUp(from boot: BootParams) {
         for index in 0..<boot.regionCount {
             let region = boot.region(index)
-            if region.type == .usable { state.withLock { _ = try? $0.memblock.addMemory(base: region.base, size: region.length) } }
+            if region.type == .usable {
+                state.withLock { _ = try? $0.memblock.addMemory(base: region.base, size: region.length) }
+            }
         }
         reserve(0, 1 << 20)
-        reserve(KernelImage.physicalRange.lowerBound, KernelImage.physicalRange.upperBound - KernelImage.physicalRange.lowerBound)
+        reserve(
+            KernelImage.physicalRange.lowerBound,
+            KernelImage.physicalRange.upperBound - KernelImage.physicalRange.lowerBound)
         reserve(boot.infoBlock.value & ~0xFFF, 2 * MemoryLayout64.pageSize)
         if let commandLine = boot.commandLine { reserve(commandLine.value, UInt64(boot.commandLineLength) + 1) }
         for index in 0..<boot.moduleCount {

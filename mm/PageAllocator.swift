@@ -60,7 +60,8 @@ public enum PageAllocator {
     /// The allocated block containing `address`, with its tag; nil for free or reserved memory.
     public static func block(containing address: PhysAddr) -> (head: PhysAddr, order: Int, tag: UInt16)? {
         buddy.withLock { buddy -> (head: PhysAddr, order: Int, tag: UInt16)? in
-            guard let allocator = buddy, let block = allocator.allocatedBlock(containing: address.pageFrameNumber) else { return nil }
+            guard let allocator = buddy, let block = allocator.allocatedBlock(containing: address.pageFrameNumber)
+            else { return nil }
             return (PhysAddr(block.head << pageShift), block.order, allocator.tag(pfn: block.head) ?? 0)
         }
     }

@@ -46,7 +46,7 @@ public final class PageCache {
                 failed = true
                 return
             }
-            Frame(containing: frame)!.write(Array(bytes[consumed ..< consumed + length]), at: inPage)
+            Frame(containing: frame)!.write(Array(bytes[consumed..<consumed + length]), at: inPage)
             consumed += length
         }
         if failed { throw .ENOSPC }

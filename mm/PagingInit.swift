@@ -19,7 +19,9 @@ public enum KernelPaging {
     }
 
     public static func initialize(boot: BootParams) {
-        guard let table = PageTable(allocateRoot: allocateTableFrame) else { fatalError("paging_init: no memory for the page table root") }
+        guard let table = PageTable(allocateRoot: allocateTableFrame) else {
+            fatalError("paging_init: no memory for the page table root")
+        }
         var directMapEnd: UInt64 = 0
 
         // Direct map: every RAM-like region, with 2 MiB pages where alignment allows.
@@ -54,7 +56,8 @@ public enum KernelPaging {
             let size: PageSize = (address % large == 0 && address + large <= end) ? .large : .small
             // Regions may overlap at page granularity; an existing mapping is fine.
             do {
-                try table.map(virtual, to: PhysAddr(address), size: size, flags: flags, allocateTable: allocateTableFrame)
+                try table.map(
+                    virtual, to: PhysAddr(address), size: size, flags: flags, allocateTable: allocateTableFrame)
             } catch .alreadyMapped, .insideLargePage {
             } catch {
                 fatalError("paging_init: cannot map the direct map")
@@ -63,7 +66,9 @@ public enum KernelPaging {
         }
     }
 
-    private static func mapImage(_ table: PageTable, _ range: Range<UInt64>, flags: PageFlags, except hole: UInt64? = nil) {
+    private static func mapImage(
+        _ table: PageTable, _ range: Range<UInt64>, flags: PageFlags, except hole: UInt64? = nil
+    ) {
         var virtual = range.lowerBound & ~(MemoryLayout64.pageSize - 1)
         while virtual < range.upperBound {
             if virtual == hole {

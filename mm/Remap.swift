@@ -10,20 +10,23 @@ extension AddressSpace {
     /// unmapped first. `range` must lie within one area (EFAULT otherwise).
     /// Growth counts against RLIMIT_AS and RLIMIT_DATA and must not
     /// overcommit (ENOMEM).
-    public func remap(_ range: Range<UInt64>, newLength: UInt64, mayMove: Bool, target: UInt64?) throws(Errno) -> UInt64 {
+    public func remap(_ range: Range<UInt64>, newLength: UInt64, mayMove: Bool, target: UInt64?) throws(Errno) -> UInt64
+    {
         let newSize = AddressSpace.pageAlignUp(newLength)
         guard newSize > 0, range.lowerBound % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
         guard let area = areas.vma(containing: range.lowerBound), area.end >= range.upperBound else { throw .EFAULT }
         let start = range.lowerBound
         var size = range.upperBound - start
         if newSize > size {
-            try checkExpansion(by: newSize - size, data: AddressSpace.isData(area.protection, area.flags),
-                               accountable: area.protection.contains(.write) && !area.flags.contains(.shared))
+            try checkExpansion(
+                by: newSize - size, data: AddressSpace.isData(area.protection, area.flags),
+                accountable: area.protection.contains(.write) && !area.flags.contains(.shared))
         }
 
         if let target {
             guard target % MemoryLayout64.pageSize == 0, UserAccess.isUserRange(target, count: Int(newSize)),
-                  !(target..<target + newSize).overlaps(range) else { throw .EINVAL }
+                !(target..<target + newSize).overlaps(range)
+            else { throw .EINVAL }
             try unmap(target..<target + newSize)
             if newSize < size {
                 try unmap(start + newSize..<start + size)
@@ -36,12 +39,14 @@ extension AddressSpace {
             return start
         }
         if area.end == start + size, UserAccess.isUserRange(start, count: Int(newSize)),
-           (try? areas.growInPlace(area, to: start + newSize)) != nil {
+            (try? areas.growInPlace(area, to: start + newSize)) != nil
+        {
             return start
         }
         guard mayMove else { throw .ENOMEM }
-        let destination = try areas.findFreeRange(length: newSize, lowest: AddressSpace.lowestAddress,
-                                                  mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
+        let destination = try areas.findFreeRange(
+            length: newSize, lowest: AddressSpace.lowestAddress,
+            mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
         return try move(start..<start + size, to: destination, length: newSize)
     }
 
@@ -54,8 +59,9 @@ extension AddressSpace {
             let source = VirtAddr(address)
             if let mapping = pageTable.translate(source), let frame = try? pageTable.unmap(source) {
                 do throws(PageTableError) {
-                    try pageTable.map(VirtAddr(destination + (address - range.lowerBound)), to: frame,
-                                      flags: mapping.flags, allocateTable: PageAllocator.allocateZeroedPage)
+                    try pageTable.map(
+                        VirtAddr(destination + (address - range.lowerBound)), to: frame,
+                        flags: mapping.flags, allocateTable: PageAllocator.allocateZeroedPage)
                 } catch {
                     UserFrames.release(frame)
                 }

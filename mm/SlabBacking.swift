@@ -23,8 +23,9 @@ public final class DirectMapSlabMemory: SlabMemory {
     public func pageBlock(containing address: UInt) -> SlabPageBlock? {
         let virtual = VirtAddr(UInt64(address))
         guard virtual.isInDirectMap, let physical = virtual.physical,
-              let block = PageAllocator.block(containing: physical),
-              let owner = SlabPageOwner(rawValue: block.tag) else { return nil }
+            let block = PageAllocator.block(containing: physical),
+            let owner = SlabPageOwner(rawValue: block.tag)
+        else { return nil }
         return SlabPageBlock(address: UInt(block.head.directMapped.value), order: block.order, owner: owner)
     }
 

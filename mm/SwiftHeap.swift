@@ -19,10 +19,12 @@ enum SwiftHeap {
         if KernelAllocator.isReady {
             if let address = KernelAllocator.allocate(size: size, align: align) { return address }
             guard size > Int(MemoryLayout64.pageSize), align <= Int(MemoryLayout64.pageSize),
-                  let area = try? Vmalloc.allocate(size: UInt64(size)) else { return 0 }
+                let area = try? Vmalloc.allocate(size: UInt64(size))
+            else { return 0 }
             return UInt(area.value)
         }
-        if size >= largeRequest, let block = EarlyMemory.allocate(bytes: UInt64(size), align: UInt64(max(align, 4096))) {
+        if size >= largeRequest, let block = EarlyMemory.allocate(bytes: UInt64(size), align: UInt64(max(align, 4096)))
+        {
             return UInt(block.directMapped.value)
         }
         return allocateFromBrk(size: UInt64(size), align: UInt64(align))

@@ -28,7 +28,9 @@ public enum Vmalloc {
                 candidate = max(candidate, areas[index].end)
                 index += 1
             }
-            guard candidate + size + MemoryLayout64.pageSize <= MemoryLayout64.vmallocEnd else { throw .outOfVirtualSpace }
+            guard candidate + size + MemoryLayout64.pageSize <= MemoryLayout64.vmallocEnd else {
+                throw .outOfVirtualSpace
+            }
             let area = Area(start: VirtAddr(candidate), size: size, ownsFrames: ownsFrames)
             areas.insert(area, at: index)
             return area
@@ -42,7 +44,9 @@ public enum Vmalloc {
         }
     }
 
-    private static func pageCount(_ bytes: UInt64) -> UInt64 { (bytes + MemoryLayout64.pageSize - 1) / MemoryLayout64.pageSize }
+    private static func pageCount(_ bytes: UInt64) -> UInt64 {
+        (bytes + MemoryLayout64.pageSize - 1) / MemoryLayout64.pageSize
+    }
 
     /// `size` bytes of zeroed, virtually contiguous memory (Linux: vzalloc).
     public static func allocate(size: UInt64) throws(Failure) -> VirtAddr {
@@ -56,7 +60,8 @@ public enum Vmalloc {
                 throw .outOfMemory
             }
             do {
-                try KernelPaging.pageTable.map(virtual, to: frame, flags: .kernelData, allocateTable: KernelPaging.allocateTableFrame)
+                try KernelPaging.pageTable.map(
+                    virtual, to: frame, flags: .kernelData, allocateTable: KernelPaging.allocateTableFrame)
             } catch {
                 try? PageAllocator.free(frame)
                 unmap(area, pages: page)
@@ -75,7 +80,9 @@ public enum Vmalloc {
 
     private static func unmap(_ area: Area, pages: UInt64) {
         for page in 0..<pages {
-            guard let frame = try? KernelPaging.pageTable.unmap(area.start + page * MemoryLayout64.pageSize) else { continue }
+            guard let frame = try? KernelPaging.pageTable.unmap(area.start + page * MemoryLayout64.pageSize) else {
+                continue
+            }
             if area.ownsFrames { try? PageAllocator.free(frame) }
         }
     }
@@ -88,8 +95,9 @@ public enum Vmalloc {
         let base = PhysAddr(physical.value - offset)
         for page in 0..<pages {
             do {
-                try KernelPaging.pageTable.map(area.start + page * MemoryLayout64.pageSize, to: base + page * MemoryLayout64.pageSize,
-                                               flags: .kernelIO, allocateTable: KernelPaging.allocateTableFrame)
+                try KernelPaging.pageTable.map(
+                    area.start + page * MemoryLayout64.pageSize, to: base + page * MemoryLayout64.pageSize,
+                    flags: .kernelIO, allocateTable: KernelPaging.allocateTableFrame)
             } catch {
                 unmap(area, pages: page)
                 _ = try? release(area.start)

@@ -10,7 +10,7 @@ A checked file must be exactly as `swift-format format` would write it (`swift-f
 --strict`), and no line may be longer than .swift-format's lineLength, except a line holding
 only a string literal: a log message stays whole so that it can be found with grep (as Linux's
 checkpatch.pl allows). tools/lint-paths.txt holds git pathspecs, one a line (`#` comments);
-only the files they match are checked, so the tree can be brought to the style in steps.
+only the files they match are checked (today every Swift file).
 Environment: SWIFT_FORMAT (default: swift-format beside swiftc, or /opt/swift/usr/bin).
 """
 import json

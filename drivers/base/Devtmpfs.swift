@@ -13,8 +13,9 @@ enum Devtmpfs {
     /// device_add).
     static func createNode(_ name: String, mode: UInt32, major: UInt32, minor: UInt32) {
         do throws(Errno) {
-            try VFS.mknod(Array(name.utf8), mode: FileMode.S_IFCHR | mode,
-                          rdev: DeviceNumber.encode(major: major, minor: minor), relativeTo: place, root: place)
+            try VFS.mknod(
+                Array(name.utf8), mode: FileMode.S_IFCHR | mode,
+                rdev: DeviceNumber.encode(major: major, minor: minor), relativeTo: place, root: place)
         } catch {
             pr_err("devtmpfs: cannot create \(name): error -\(error.rawValue)")
         }

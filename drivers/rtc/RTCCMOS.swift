@@ -20,9 +20,10 @@ enum RTCCMOS {
     }
 
     private static func snapshot() -> CMOSTimeRegisters {
-        CMOSTimeRegisters(seconds: register(0x00), minutes: register(0x02), hours: register(0x04),
-                          dayOfMonth: register(0x07), month: register(0x08), year: register(0x09),
-                          statusB: register(statusB))
+        CMOSTimeRegisters(
+            seconds: register(0x00), minutes: register(0x02), hours: register(0x04),
+            dayOfMonth: register(0x07), month: register(0x08), year: register(0x09),
+            statusB: register(statusB))
     }
 
     /// The time the clock holds, nil if it holds none that makes sense. The

@@ -25,8 +25,9 @@ enum BinfmtELF {
         let plan: ELFLoadPlan
         do throws(ELFError) {
             executable = try ELF64Executable(parsing: contents)
-            plan = try ELFLoadPlan(placing: executable, dynamicBase: dynamicBase,
-                                   userSpaceLimit: MemoryLayout64.taskSize)
+            plan = try ELFLoadPlan(
+                placing: executable, dynamicBase: dynamicBase,
+                userSpaceLimit: MemoryLayout64.taskSize)
         } catch {
             throw error.errno
         }
@@ -55,17 +56,19 @@ enum BinfmtELF {
         for mapping in plan.mappings {
             if let filePages = mapping.fileBacked {
                 let range = filePages.addresses
-                try space.mapFile(file, pageOffset: filePages.fileOffset / MemoryLayout64.pageSize, at: range.lowerBound,
-                                  length: range.upperBound - range.lowerBound,
-                                  protection: protection(mapping.permissions), flags: .mayAccess, fixed: true)
+                try space.mapFile(
+                    file, pageOffset: filePages.fileOffset / MemoryLayout64.pageSize, at: range.lowerBound,
+                    length: range.upperBound - range.lowerBound,
+                    protection: protection(mapping.permissions), flags: .mayAccess, fixed: true)
             }
             if let zeroFill = mapping.zeroFill {
                 let zeros = [UInt8](repeating: 0, count: Int(zeroFill.upperBound - zeroFill.lowerBound))
                 try space.write(zeros, at: VirtAddr(zeroFill.lowerBound))
             }
             if let anonymous = mapping.anonymous {
-                try space.mapAnonymous(at: anonymous.lowerBound, length: anonymous.upperBound - anonymous.lowerBound,
-                                       protection: protection(mapping.anonymousPermissions), fixed: true)
+                try space.mapAnonymous(
+                    at: anonymous.lowerBound, length: anonymous.upperBound - anonymous.lowerBound,
+                    protection: protection(mapping.anonymousPermissions), fixed: true)
             }
         }
     }
@@ -73,13 +76,17 @@ enum BinfmtELF {
     /// Lays out argv, envp and the auxiliary vector below the top of user
     /// space and maps the stack area around them (Linux: setup_arg_pages
     /// and create_elf_tables). Returns the new program's stack pointer.
-    private static func buildStack(_ parameters: BinaryParameters, plan: ELFLoadPlan, executable: ELF64Executable,
-                                   in space: AddressSpace) throws(Errno) -> UInt64 {
+    private static func buildStack(
+        _ parameters: BinaryParameters, plan: ELFLoadPlan, executable: ELF64Executable,
+        in space: AddressSpace
+    ) throws(Errno) -> UInt64 {
         let image = plan.auxiliaryValues(interpreter: nil)
         let credentials = parameters.credentials
         let top = MemoryLayout64.taskSize
-        let stack = InitialStack(top: top, arguments: parameters.arguments, platform: platform,
-                                 randomBytes: Entropy.bytes(16)) { strings in
+        let stack = InitialStack(
+            top: top, arguments: parameters.arguments, platform: platform,
+            randomBytes: Entropy.bytes(16)
+        ) { strings in
             [
                 (.AT_HWCAP, CPU.elfHardwareCapabilities),
                 (.AT_PAGESZ, MemoryLayout64.pageSize),
@@ -103,8 +110,9 @@ enum BinfmtELF {
         let bottom = (stack.stackPointer & ~(MemoryLayout64.pageSize - 1)) - initialStackRoom
         var stackProtection: VMAProtection = [.read, .write]
         if executable.hasExecutableStack { stackProtection.insert(.exec) }
-        try space.mapAnonymous(at: bottom, length: top - bottom, protection: stackProtection,
-                               fixed: true, growsDown: true, label: .stack)
+        try space.mapAnonymous(
+            at: bottom, length: top - bottom, protection: stackProtection,
+            fixed: true, growsDown: true, label: .stack)
         try space.write(stack.bytes, at: VirtAddr(stack.stackPointer))
         return stack.stackPointer
     }

@@ -56,12 +56,16 @@ public enum Exec {
     /// names `directory` itself if `allowEmptyPath` (AT_EMPTY_PATH).
     /// Returns only on failure — on success the system call returns into
     /// the new program.
-    static func execveFromUser(directory: FileDescriptor, path: UserString, arguments: UserPointer<UInt64>,
-                               environment: UserPointer<UInt64>, followFinalSymlink: Bool,
-                               allowEmptyPath: Bool) throws(Errno) {
+    static func execveFromUser(
+        directory: FileDescriptor, path: UserString, arguments: UserPointer<UInt64>,
+        environment: UserPointer<UInt64>, followFinalSymlink: Bool,
+        allowEmptyPath: Bool
+    ) throws(Errno) {
         let target = try PathArgument(path, dirfd: directory, allowEmpty: allowEmptyPath)
-        try execute(target, filename: execFilename(target, directory: directory.rawValue),
-                    followFinalSymlink: followFinalSymlink) {
+        try execute(
+            target, filename: execFilename(target, directory: directory.rawValue),
+            followFinalSymlink: followFinalSymlink
+        ) {
             () throws(Errno) -> ([UInt64], [UInt64]) in
             (try userPointers(at: arguments), try userPointers(at: environment))
         } string: { (pointer: UInt64) throws(Errno) -> [UInt8] in
@@ -83,10 +87,11 @@ public enum Exec {
     /// process, which starts when the thread's function returns.
     public static func kernelExecve(_ path: String, arguments: [String], environment: [String]) throws(Errno) {
         let strings = (arguments + environment).map { Array($0.utf8) }
-        let argumentIndices = (0 ..< arguments.count).map(UInt64.init)
-        let environmentIndices = (arguments.count ..< strings.count).map(UInt64.init)
+        let argumentIndices = (0..<arguments.count).map(UInt64.init)
+        let environmentIndices = (arguments.count..<strings.count).map(UInt64.init)
         let target = try PathArgument(path: Array(path.utf8), dirfd: .currentDirectory, allowEmpty: false)
-        try execute(target, filename: target.path, followFinalSymlink: true) { () throws(Errno) -> ([UInt64], [UInt64]) in
+        try execute(target, filename: target.path, followFinalSymlink: true) {
+            () throws(Errno) -> ([UInt64], [UInt64]) in
             (argumentIndices, environmentIndices)
         } string: { (index: UInt64) throws(Errno) -> [UInt8] in
             strings[Int(index)]
@@ -119,8 +124,9 @@ public enum Exec {
     ) throws(Errno) {
         let file = try openExecutable(target, followFinalSymlink: followFinalSymlink)
         let (argv, envp) = try pointers()
-        var arguments = try ExecArguments(filename: filename, argumentCount: argv.count,
-                                          environmentCount: envp.count)
+        var arguments = try ExecArguments(
+            filename: filename, argumentCount: argv.count,
+            environmentCount: envp.count)
         // Last to first, as Linux copies them down the new stack.
         for pointer in envp.reversed() { try arguments.pushEnvironment(try string(pointer)) }
         for pointer in argv.reversed() { try arguments.pushArgument(try string(pointer)) }
@@ -128,7 +134,9 @@ public enum Exec {
             // Programs take argv[0] for granted; Linux gives them an empty one.
             try arguments.pushArgument([])
             if !emptyArgvWarned.exchange(true, ordering: .relaxed) {
-                pr_warn("process '\(Scheduler.current.comm)' launched '\(String(decoding: filename, as: UTF8.self))' with NULL argv: empty string added")
+                pr_warn(
+                    "process '\(Scheduler.current.comm)' launched '\(String(decoding: filename, as: UTF8.self))' with NULL argv: empty string added"
+                )
             }
         }
         let parameters = try BinaryParameters(filename: filename, file: file, arguments: arguments)

@@ -41,7 +41,8 @@ struct DentryWalk: PathWalkFilesystem {
     func parent(of directory: Path) -> Path {
         var place = directory
         while place.dentry === place.mount.root, let parent = place.mount.parent,
-              let mountpoint = place.mount.mountpoint {
+            let mountpoint = place.mount.mountpoint
+        {
             place = Path(mount: parent, dentry: mountpoint)
         }
         return Path(mount: place.mount, dentry: place.dentry.parent ?? place.dentry)

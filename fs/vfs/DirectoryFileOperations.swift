@@ -22,18 +22,23 @@ final class DirectoryFileOperations: FileOperations, Sendable {
         let dentry = file.path.dentry
         var entries: [Dirent64] = []
         if position <= 0 {
-            entries.append(Dirent64(d_ino: file.inode.ino, d_off: 1, d_type: Dirent64.DT_DIR, d_name: [UInt8(ascii: ".")]))
+            entries.append(
+                Dirent64(d_ino: file.inode.ino, d_off: 1, d_type: Dirent64.DT_DIR, d_name: [UInt8(ascii: ".")]))
         }
         if position <= 1 {
             // Within the filesystem, as Linux's parent_ino: a root's ".." is itself.
             let parentIno = dentry.parent?.inode?.ino ?? file.inode.ino
-            entries.append(Dirent64(d_ino: parentIno, d_off: 2, d_type: Dirent64.DT_DIR, d_name: [UInt8(ascii: "."), UInt8(ascii: ".")]))
+            entries.append(
+                Dirent64(
+                    d_ino: parentIno, d_off: 2, d_type: Dirent64.DT_DIR, d_name: [UInt8(ascii: "."), UInt8(ascii: ".")])
+            )
         }
         for child in dentry.children where child.directoryPosition >= position {
             guard let inode = child.inode else { continue }
-            entries.append(Dirent64(
-                d_ino: inode.ino, d_off: child.directoryPosition + 1,
-                d_type: Dirent64.type(forMode: inode.mode), d_name: child.name))
+            entries.append(
+                Dirent64(
+                    d_ino: inode.ino, d_off: child.directoryPosition + 1,
+                    d_type: Dirent64.type(forMode: inode.mode), d_name: child.name))
         }
         return entries
     }

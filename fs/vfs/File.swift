@@ -54,7 +54,8 @@ public final class File {
     /// Turning O_NOATIME on is for the owner or CAP_FOWNER (EPERM), as at open.
     public func setFlags(_ requested: OpenFlags) throws(Errno) {
         if requested.contains(.O_NOATIME) && !flags.contains(.O_NOATIME)
-            && !VFS.callerCredentials.ownsOrCapable(inode.ownership) {
+            && !VFS.callerCredentials.ownsOrCapable(inode.ownership)
+        {
             throw .EPERM
         }
         flagsLock.lock()
@@ -94,8 +95,10 @@ public final class File {
     /// if it fails (EFAULT copying them to user space), the position stays
     /// where it was, as in Linux, where the copy happens inside ->read_iter.
     /// Returns the count delivered.
-    public func read(count: Int, at offset: Int64? = nil,
-                     deliver: ([UInt8]) throws(Errno) -> Void) throws(Errno) -> Int {
+    public func read(
+        count: Int, at offset: Int64? = nil,
+        deliver: ([UInt8]) throws(Errno) -> Void
+    ) throws(Errno) -> Int {
         guard mayRead else { throw .EBADF }
         guard count >= 0 else { throw .EINVAL }
         return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in

@@ -34,7 +34,8 @@ final class MountTable {
     func followMounts(_ place: Path) -> Path {
         var current = place
         while current.dentry.mountCount > 0,
-              let covering = mounts.last(where: { $0.parent === current.mount && $0.mountpoint === current.dentry }) {
+            let covering = mounts.last(where: { $0.parent === current.mount && $0.mountpoint === current.dentry })
+        {
             current = Path(mount: covering, dentry: covering.root)
         }
         return current

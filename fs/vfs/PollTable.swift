@@ -13,7 +13,7 @@ public final class PollTable {
     /// Linux: poll_wait. Queues the caller on `queue` (once per call).
     public func wait(on queue: WaitQueue) {
         if let existing = waits.first(where: { $0.queue === queue }) {
-            queue.add(existing.entry)   // again, if a wakeup took it off
+            queue.add(existing.entry)  // again, if a wakeup took it off
             return
         }
         let entry = WaitQueueEntry()

@@ -209,8 +209,9 @@ public enum VFS {
     ) throws(Errno) {
         let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
-                                                        allowTrailingSlash: true)
+            let (directory, name) = try parentForCreate(
+                path, start: start, root: root, as: credentials,
+                allowTrailingSlash: true)
             _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 try parent.operations.mkdir(name, in: parent, mode: FileMode.S_IFDIR | (mode & 0o7777))
             }
@@ -234,8 +235,9 @@ public enum VFS {
             case FileMode.S_IFDIR: throw .EPERM
             default: throw .EINVAL
             }
-            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
-                                                        allowTrailingSlash: false)
+            let (directory, name) = try parentForCreate(
+                path, start: start, root: root, as: credentials,
+                allowTrailingSlash: false)
             _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 if type == 0 || type == FileMode.S_IFREG {
                     let mode = credentials.newFileMode(FileMode.S_IFREG | permissions, in: parent.ownership)
@@ -259,8 +261,9 @@ public enum VFS {
         try locked { () throws(Errno) in
             guard !target.isEmpty else { throw .ENOENT }
             guard target.count < PathLimits.pathMax else { throw .ENAMETOOLONG }
-            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
-                                                        allowTrailingSlash: false)
+            let (directory, name) = try parentForCreate(
+                path, start: start, root: root, as: credentials,
+                allowTrailingSlash: false)
             _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 try parent.operations.symlink(name, in: parent, target: target)
             }
@@ -283,8 +286,9 @@ public enum VFS {
             let old = try walker.lookup(
                 existing, from: existingStart ?? walker.root, options: followSymlink ? .followFinalSymlink : [])
             guard let inode = old.inode else { throw .ENOENT }
-            let (directory, name) = try parentForCreate(path, start: start, root: root, as: credentials,
-                                                        allowTrailingSlash: false)
+            let (directory, name) = try parentForCreate(
+                path, start: start, root: root, as: credentials,
+                allowTrailingSlash: false)
             guard directory.mount === old.mount else { throw .EXDEV }
             _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
                 guard !inode.isDirectory else { throw .EPERM }
@@ -303,8 +307,9 @@ public enum VFS {
     public static func unlink(_ path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil) throws(Errno) {
         let credentials = callerCredentials
         try locked { () throws(Errno) in
-            let (directory, victim) = try existingChild(path, start: start, root: root, as: credentials,
-                                                        nonNameError: .EISDIR)
+            let (directory, victim) = try existingChild(
+                path, start: start, root: root, as: credentials,
+                nonNameError: .EISDIR)
             guard let inode = victim.inode, let directoryInode = directory.inode else { throw .ENOENT }
             try checkMayDelete(inode, from: directoryInode, isDirectory: false, as: credentials)
             try directoryInode.operations.unlink(inode, from: directoryInode)
@@ -364,8 +369,9 @@ public enum VFS {
             let tree = walker.filesystem
             let source = try tree.lookup(oldName, in: oldParent.directory)
             guard let inode = source.inode,
-                  let oldDirectory = oldParent.directory.inode,
-                  let newDirectory = newParent.directory.inode else { throw .ENOENT }
+                let oldDirectory = oldParent.directory.inode,
+                let newDirectory = newParent.directory.inode
+            else { throw .ENOENT }
             if !inode.isDirectory && (oldParent.hasTrailingSlash || newParent.hasTrailingSlash) {
                 throw .ENOTDIR
             }

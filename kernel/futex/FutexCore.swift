@@ -25,7 +25,8 @@ enum Futex {
     static func key(_ space: AddressSpace, _ address: UInt64, shared: Bool) throws(Errno) -> FutexKey {
         guard address % 4 == 0 else { throw .EINVAL }
         if shared, let area = space.areas.vma(containing: address), area.flags.contains(.shared),
-           let backing = area.backing {
+            let backing = area.backing
+        {
             let offset = area.filePage(at: address) * MemoryLayout64.pageSize + address % MemoryLayout64.pageSize
             return FutexKey(space: backing.objectIdentity, address: offset, isShared: true)
         }
@@ -36,9 +37,12 @@ enum Futex {
     /// word still holds `expected` (else EAGAIN), until a matching wake
     /// (returns), the deadline in ns since boot (ETIMEDOUT) or a fatal
     /// signal (EINTR). EFAULT if the word cannot be read.
-    static func wait(space: AddressSpace, word: UserPointer<UInt32>, shared: Bool, expected: UInt32, bitset: UInt32,
-                     deadline: UInt64?) throws(Errno) {
-        let waiter = FutexWaiter(owner: Scheduler.current, key: try key(space, word.address, shared: shared), bitset: bitset)
+    static func wait(
+        space: AddressSpace, word: UserPointer<UInt32>, shared: Bool, expected: UInt32, bitset: UInt32,
+        deadline: UInt64?
+    ) throws(Errno) {
+        let waiter = FutexWaiter(
+            owner: Scheduler.current, key: try key(space, word.address, shared: shared), bitset: bitset)
         try waiters.withLock { table throws(Errno) in
             guard try word.read() == expected else { throw .EAGAIN }
             table.enqueue(waiter)
@@ -53,8 +57,10 @@ enum Futex {
     /// FUTEX_WAKE and FUTEX_WAKE_BITSET (Linux: futex_wake): wakes up to
     /// `count` waiters (at least one) and returns how many it woke.
     @discardableResult
-    static func wake(space: AddressSpace, address: UInt64, shared: Bool, count: Int,
-                     bitset: UInt32 = FutexCommand.FUTEX_BITSET_MATCH_ANY) -> Int {
+    static func wake(
+        space: AddressSpace, address: UInt64, shared: Bool, count: Int,
+        bitset: UInt32 = FutexCommand.FUTEX_BITSET_MATCH_ANY
+    ) -> Int {
         guard let key = try? key(space, address, shared: shared) else { return 0 }
         let woken = waiters.withLock { $0.wake(key, count: count, bitset: bitset) }
         for waiter in woken { Scheduler.wakeUp(waiter.owner) }
@@ -65,8 +71,10 @@ enum Futex {
     /// up to `wakeCount` waiters on the first word and moves up to
     /// `requeueCount` others to the second; with `expected`, only if the
     /// first word still holds it (EAGAIN). Returns woken plus moved.
-    static func requeue(space: AddressSpace, from source: UserPointer<UInt32>, to target: UserPointer<UInt32>, shared: Bool,
-                        wakeCount: Int, requeueCount: Int, expected: UInt32?) throws(Errno) -> Int {
+    static func requeue(
+        space: AddressSpace, from source: UserPointer<UInt32>, to target: UserPointer<UInt32>, shared: Bool,
+        wakeCount: Int, requeueCount: Int, expected: UInt32?
+    ) throws(Errno) -> Int {
         let from = try key(space, source.address, shared: shared)
         let to = try key(space, target.address, shared: shared)
         let result = try waiters.withLock { table throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
@@ -94,11 +102,17 @@ enum Futex {
         var steps = 0
         while entry != headAddress && entry != 0 && steps < FutexWord.ROBUST_LIST_LIMIT {
             guard let next = try? UserPointer<UInt64>(address: entry).read() else { return }
-            if entry != pending { releaseFutexOnDeath(space, entry &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: false) }
+            if entry != pending {
+                releaseFutexOnDeath(
+                    space, entry &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: false)
+            }
             entry = next & ~1
             steps += 1
         }
-        if pending != 0 { releaseFutexOnDeath(space, pending &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: true) }
+        if pending != 0 {
+            releaseFutexOnDeath(
+                space, pending &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: true)
+        }
     }
 
     private static func releaseFutexOnDeath(_ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool) {

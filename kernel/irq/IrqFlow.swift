@@ -15,7 +15,7 @@ public enum IrqFlow {
             let vector = Int(frame.vector)
             perCPUCounts.withCurrent { $0[vector] += 1 }
             guard vector >= InterruptTable.firstExternalVector else {
-                InterruptTable.runHandler(&frame)   // exceptions are not interrupts
+                InterruptTable.runHandler(&frame)  // exceptions are not interrupts
                 return
             }
             PreemptCount.add(PreemptCount.hardirqOffset)

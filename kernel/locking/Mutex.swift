@@ -39,7 +39,9 @@ public final class Mutex {
             return true
         }
         guard released else {
-            Mutex.warn("DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current): \(Scheduler.current.comm) unlocks a mutex held by \(owner?.comm ?? "nobody")")
+            Mutex.warn(
+                "DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current): \(Scheduler.current.comm) unlocks a mutex held by \(owner?.comm ?? "nobody")"
+            )
             return
         }
         waiters.wakeUp(exclusiveCount: 1)

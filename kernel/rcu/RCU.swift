@@ -30,7 +30,9 @@ public enum RCU {
 
         mutating func checkGracePeriodEnd() {
             let number = completedGracePeriods + 1
-            guard gracePeriodActive, cpusPending == 0, !blockedReaders.contains(where: { $0.blocks <= number }) else { return }
+            guard gracePeriodActive, cpusPending == 0, !blockedReaders.contains(where: { $0.blocks <= number }) else {
+                return
+            }
             completedGracePeriods = number
             gracePeriodActive = false
             if callbacks.contains(where: { $0.after <= completedGracePeriods }) { Softirq.raise(.rcu) }

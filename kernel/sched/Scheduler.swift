@@ -43,8 +43,9 @@ public enum Scheduler {
         PidAllocation.initialize()
         // Linux's fork_init: the thread limit from the memory size, then RLIMIT_NPROC from it.
         let memory = UInt64(PageAllocator.totalPages) * MemoryLayout64.pageSize
-        let maxThreads = ResourceLimits.maxThreads(totalMemoryBytes: memory,
-                                                   threadStackBytes: MemoryLayout64.pageSize << UInt64(Task.stackOrder))
+        let maxThreads = ResourceLimits.maxThreads(
+            totalMemoryBytes: memory,
+            threadStackBytes: MemoryLayout64.pageSize << UInt64(Task.stackOrder))
         ThreadGroup.bootLimits.set(ResourceLimits(maxThreads: maxThreads))
         let idle = Task.bootIdle()
         idle.state = .running

@@ -106,8 +106,10 @@ public final class Task: SchedulableEntity {
 
     /// A task in `group`, or with a group of its own (a new process) when
     /// `group` is nil; likewise for the signal actions.
-    init(pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext,
-         files: FileTable, fs: FSContext, group: ThreadGroup? = nil, sighand: SignalHandlers? = nil) {
+    init(
+        pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext,
+        files: FileTable, fs: FSContext, group: ThreadGroup? = nil, sighand: SignalHandlers? = nil
+    ) {
         self.pid = pid
         self.comm = Task.truncated(name)
         self.flags = flags
@@ -126,8 +128,9 @@ public final class Task: SchedulableEntity {
 
     /// The boot CPU's idle task, pid 0, which the boot code has been all along (Linux: init_task).
     static func bootIdle() -> Task {
-        Task(pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext(),
-             files: FileTable.kernel, fs: FSContext.kernel)
+        Task(
+            pid: 0, name: "swapper/0", flags: [.kernelThread, .idle], parent: nil, stack: nil, context: ThreadContext(),
+            files: FileTable.kernel, fs: FSContext.kernel)
     }
 
     /// A new kernel thread with its own stack, parented to `parent` (kthreadd).
@@ -141,8 +144,9 @@ public final class Task: SchedulableEntity {
         guard let stack = allocateStack() else { panic("out of memory for a kernel stack") }
         guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
         let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
-        let task = Task(pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
-                        context: ThreadContext(stackTop: top), files: files, fs: fs, sighand: sighand)
+        let task = Task(
+            pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
+            context: ThreadContext(stackTop: top), files: files, fs: fs, sighand: sighand)
         parent?.children.append(task)
         return task
     }
@@ -251,8 +255,8 @@ public final class Task: SchedulableEntity {
 public struct TaskFlags: OptionSet, Sendable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public static let idle = TaskFlags(rawValue: 0x0000_0002)          // PF_IDLE
-    public static let exiting = TaskFlags(rawValue: 0x0000_0004)       // PF_EXITING
+    public static let idle = TaskFlags(rawValue: 0x0000_0002)  // PF_IDLE
+    public static let exiting = TaskFlags(rawValue: 0x0000_0004)  // PF_EXITING
     /// Forked and has not exec'd yet: setpgid may still move it (PF_FORKNOEXEC; exec clears it).
     public static let forkNoExec = TaskFlags(rawValue: 0x0000_0040)
     public static let kernelThread = TaskFlags(rawValue: 0x0020_0000)  // PF_KTHREAD

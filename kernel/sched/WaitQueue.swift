@@ -97,8 +97,10 @@ public final class WaitQueue {
     /// condition is evaluated exactly once per wakeup, so it may also claim
     /// what it found (as a completion or a semaphore does).
     @discardableResult
-    public func wait(state: TaskState = .uninterruptible, exclusive: Bool = false, timeout: UInt64? = nil,
-                     until condition: () -> Bool) -> Bool {
+    public func wait(
+        state: TaskState = .uninterruptible, exclusive: Bool = false, timeout: UInt64? = nil,
+        until condition: () -> Bool
+    ) -> Bool {
         wait(state: state, exclusive: exclusive, timeout: timeout, interrupted: { false }, until: condition)
     }
 
@@ -107,12 +109,17 @@ public final class WaitQueue {
     /// signal delivery exists); throws EINTR for the signal.
     public func waitInterruptible(exclusive: Bool = false, until condition: () -> Bool) throws(Errno) {
         let task = Scheduler.current
-        guard wait(state: .interruptible, exclusive: exclusive, timeout: nil,
-                   interrupted: { task.hasFatalSignalPending }, until: condition) else { throw .EINTR }
+        guard
+            wait(
+                state: .interruptible, exclusive: exclusive, timeout: nil,
+                interrupted: { task.hasFatalSignalPending }, until: condition)
+        else { throw .EINTR }
     }
 
-    private func wait(state: TaskState, exclusive: Bool, timeout: UInt64?, interrupted: () -> Bool,
-                      until condition: () -> Bool) -> Bool {
+    private func wait(
+        state: TaskState, exclusive: Bool, timeout: UInt64?, interrupted: () -> Bool,
+        until condition: () -> Bool
+    ) -> Bool {
         if condition() { return true }
         mightSleep("wait_event")
         let entry = WaitQueueEntry()

@@ -39,13 +39,16 @@ enum Signals {
     private static func send(_ signal: Signal, group: ThreadGroup, thread: Task?) {
         let fatal = TaskList.lock.withLockIrqSave { () -> Bool in
             // A process already dying, or gone but for its zombie, takes no signals.
-            guard !group.isExiting, let anyThread = thread ?? group.threads.first, anyThread.isProcess else { return false }
+            guard !group.isExiting, let anyThread = thread ?? group.threads.first, anyThread.isProcess else {
+                return false
+            }
             let actions = anyThread.sighand.actions
             // init ignores signals it has no handler for (Linux: SIGNAL_UNKILLABLE).
             let isInit = group === Scheduler.childReaper?.group
             let target = thread ?? anyThread
             if (actions.isIgnored(signal) || (isInit && actions[signal].sa_handler == KernelSigaction.SIG_DFL))
-                && !target.blockedSignals.contains(signal) {
+                && !target.blockedSignals.contains(signal)
+            {
                 return false
             }
             if let thread { thread.pendingSignals.insert(signal) } else { group.sharedPendingSignals.insert(signal) }

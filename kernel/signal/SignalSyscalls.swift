@@ -21,8 +21,10 @@ enum SignalSyscalls {
     static let signalSetSize: UInt64 = 8
 
     /// rt_sigaction(signal, act, oldact, sigsetsize).
-    static func rtSigaction(_ number: ZeroExtended<Int32>, _ action: UserPointer<KernelSigaction>,
-                            _ oldAction: UserPointer<KernelSigaction>, _ setSize: UInt64) throws(Errno) -> Int64 {
+    static func rtSigaction(
+        _ number: ZeroExtended<Int32>, _ action: UserPointer<KernelSigaction>,
+        _ oldAction: UserPointer<KernelSigaction>, _ setSize: UInt64
+    ) throws(Errno) -> Int64 {
         guard setSize == signalSetSize, let signal = Signal(rawValue: try number.value()) else { throw .EINVAL }
         let task = Scheduler.current
         let new = action.isNull ? nil : try action.read()
@@ -35,8 +37,10 @@ enum SignalSyscalls {
 
     /// rt_sigprocmask(how, set, oldset, sigsetsize): the calling thread's
     /// blocked set; SIGKILL and SIGSTOP are never blocked.
-    static func rtSigprocmask(_ howNumber: Int32, _ set: UserPointer<UInt64>, _ oldSet: UserPointer<UInt64>,
-                              _ setSize: UInt64) throws(Errno) -> Int64 {
+    static func rtSigprocmask(
+        _ howNumber: Int32, _ set: UserPointer<UInt64>, _ oldSet: UserPointer<UInt64>,
+        _ setSize: UInt64
+    ) throws(Errno) -> Int64 {
         guard setSize == signalSetSize else { throw .EINVAL }
         let task = Scheduler.current
         let old = task.blockedSignals
@@ -65,8 +69,10 @@ enum SignalSyscalls {
     /// changed while running on it (EPERM); the mode is 0, SS_ONSTACK or
     /// SS_DISABLE, optionally with SS_AUTODISARM (else EINVAL); a stack
     /// smaller than MINSIGSTKSZ is ENOMEM.
-    static func sigaltstack(_ registers: UserRegisters, _ stack: UserPointer<StackT>,
-                            _ oldStack: UserPointer<StackT>) throws(Errno) -> Int64 {
+    static func sigaltstack(
+        _ registers: UserRegisters, _ stack: UserPointer<StackT>,
+        _ oldStack: UserPointer<StackT>
+    ) throws(Errno) -> Int64 {
         let task = Scheduler.current
         let current = task.alternateSignalStack
         let userStackPointer = registers.stackPointer
@@ -118,7 +124,8 @@ enum SignalSyscalls {
         }
         guard pid != Int32.min else { throw .ESRCH }
         let processes = PidAllocation.allTasks.filter { $0.isGroupLeader }
-        let targets = pid == -1
+        let targets =
+            pid == -1
             ? processes.filter { $0.pid > 1 && $0.group !== sender.group }
             : processes.filter { $0.group.processGroup == (pid == 0 ? sender.group.processGroup : -pid) }
         guard !targets.isEmpty else { throw .ESRCH }
@@ -147,7 +154,9 @@ enum SignalSyscalls {
         try sendToThread(tid, inProcess: nil, number)
     }
 
-    private static func sendToThread(_ tid: Int32, inProcess tgid: Int32?, _ signalArgument: Int32) throws(Errno) -> Int64 {
+    private static func sendToThread(_ tid: Int32, inProcess tgid: Int32?, _ signalArgument: Int32) throws(Errno)
+        -> Int64
+    {
         guard tid > 0 else { throw .EINVAL }
         guard let target = PidAllocation.task(tid), tgid.map({ $0 == target.tgid }) ?? true else { throw .ESRCH }
         let signal = try signalNumber(signalArgument)

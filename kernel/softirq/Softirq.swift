@@ -30,7 +30,8 @@ public enum Softirq {
     /// This CPU's raised vectors (Linux: irq_stat's __softirq_pending),
     /// touched with interrupts off.
     private static let pending = PerCPU<UInt32>(0)
-    private static let handlers = IRQSafeLocked<[(() -> Void)?]>(Array(repeating: nil, count: SoftirqVector.allCases.count))
+    private static let handlers = IRQSafeLocked<[(() -> Void)?]>(
+        Array(repeating: nil, count: SoftirqVector.allCases.count))
     /// How often each vector ran on this CPU (Linux: kstat's softirqs, /proc/softirqs).
     private static let runCounts = PerCPU<[UInt64]>(Array(repeating: 0, count: SoftirqVector.allCases.count))
     /// Woken when softirqs are raised outside interrupt context or keep restarting.

@@ -31,7 +31,8 @@ enum CredentialsSyscalls {
     /// Applies `rule` to a copy of the caller's IDs of `kind` and installs
     /// the copy only if the rule allowed it (Linux: prepare_creds,
     /// commit_creds). Privilege is judged on the old credentials, as in Linux.
-    private static func update(_ kind: Kind, _ rule: (inout IDSet, Bool) throws(Errno) -> Int64) throws(Errno) -> Int64 {
+    private static func update(_ kind: Kind, _ rule: (inout IDSet, Bool) throws(Errno) -> Int64) throws(Errno) -> Int64
+    {
         let task = Scheduler.current
         var ids = kind == .user ? task.credentials.uid : task.credentials.gid
         let result = try rule(&ids, task.credentials.isPrivileged)
@@ -80,7 +81,8 @@ enum CredentialsSyscalls {
 
     /// getresuid/getresgid: real, effective and saved, each to its own pointer.
     private static func getRealEffectiveSaved(_ kind: Kind) -> SyscallHandler {
-        syscall { (real: UserPointer<UInt32>, effective: UserPointer<UInt32>, saved: UserPointer<UInt32>) throws(Errno) in
+        syscall {
+            (real: UserPointer<UInt32>, effective: UserPointer<UInt32>, saved: UserPointer<UInt32>) throws(Errno) in
             try update(kind) { (ids, _) throws(Errno) in
                 try real.write(ids.real)
                 try effective.write(ids.effective)

@@ -10,21 +10,27 @@ enum ExecSyscalls {
     ]
 
     /// execve(path, argv, envp). Returns only on failure.
-    static func execve(_ path: UserString, _ arguments: UserPointer<UInt64>,
-                       _ environment: UserPointer<UInt64>) throws(Errno) -> Int64 {
-        try Exec.execveFromUser(directory: .currentDirectory, path: path, arguments: arguments,
-                                environment: environment, followFinalSymlink: true, allowEmptyPath: false)
+    static func execve(
+        _ path: UserString, _ arguments: UserPointer<UInt64>,
+        _ environment: UserPointer<UInt64>
+    ) throws(Errno) -> Int64 {
+        try Exec.execveFromUser(
+            directory: .currentDirectory, path: path, arguments: arguments,
+            environment: environment, followFinalSymlink: true, allowEmptyPath: false)
         return 0
     }
 
     /// execveat(dirfd, path, argv, envp, flags): AT_SYMLINK_NOFOLLOW makes a
     /// final symlink ELOOP, AT_EMPTY_PATH runs dirfd's own file.
-    static func execveat(_ dirfd: FileDescriptor, _ path: UserString, _ arguments: UserPointer<UInt64>,
-                         _ environment: UserPointer<UInt64>, _ flags: Int32) throws(Errno) -> Int64 {
+    static func execveat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ arguments: UserPointer<UInt64>,
+        _ environment: UserPointer<UInt64>, _ flags: Int32
+    ) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
-        try Exec.execveFromUser(directory: dirfd, path: path, arguments: arguments, environment: environment,
-                                followFinalSymlink: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0,
-                                allowEmptyPath: flags & AtFlags.AT_EMPTY_PATH != 0)
+        try Exec.execveFromUser(
+            directory: dirfd, path: path, arguments: arguments, environment: environment,
+            followFinalSymlink: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0,
+            allowEmptyPath: flags & AtFlags.AT_EMPTY_PATH != 0)
         return 0
     }
 }

@@ -5,7 +5,7 @@ import Lib
 /// fcntl (Linux: fs/fcntl.c).
 enum FcntlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.fcntl, syscall(fcntl)),  // partial: record locks are checked but never held (F_GETLK finds none); no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
+        (.fcntl, syscall(fcntl))  // partial: record locks never held; no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
     ]
 
     /// fcntl(fd, cmd, arg). An O_PATH descriptor allows only F_DUPFD,
@@ -21,7 +21,8 @@ enum FcntlSyscalls {
             // The lowest descriptor wanted is an int; negative is EINVAL.
             let minimum = Int64(bitPattern: argument)
             guard minimum >= 0, minimum <= Int64(Int32.max) else { throw .EINVAL }
-            return Int64(try files.duplicate(descriptor, minimum: Int32(minimum), closeOnExec: command == .F_DUPFD_CLOEXEC))
+            return Int64(
+                try files.duplicate(descriptor, minimum: Int32(minimum), closeOnExec: command == .F_DUPFD_CLOEXEC))
         case .F_GETFD:
             return try files.isCloseOnExec(descriptor) ? Int64(DescriptorFlags.FD_CLOEXEC) : 0
         case .F_SETFD:
@@ -47,8 +48,10 @@ enum FcntlSyscalls {
     /// lock one open for writing), but not kept: every lock is granted at
     /// once and F_GETLK never finds a conflicting one. Correct for one
     /// process; processes that lock against each other are not excluded.
-    private static func recordLock(_ command: FcntlCommand, file: File,
-                                   at pointer: UserPointer<Flock>) throws(Errno) -> Int64 {
+    private static func recordLock(
+        _ command: FcntlCommand, file: File,
+        at pointer: UserPointer<Flock>
+    ) throws(Errno) -> Int64 {
         var lock = try pointer.read()
         guard (0...2).contains(lock.l_whence) else { throw .EINVAL }
         switch lock.l_type {

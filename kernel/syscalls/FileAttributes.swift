@@ -30,12 +30,17 @@ enum AttributeSyscalls {
 
     /// faccessat2(dirfd, path, mode, flags). AT_EACCESS checks with the
     /// effective (filesystem) IDs instead of the real ones.
-    static func faccessat2(_ dirfd: FileDescriptor, _ path: UserString, _ mode: AccessMode,
-                           _ flags: Int32) throws(Errno) -> Int64 {
-        guard flags & ~(AtFlags.AT_EACCESS | AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
+    static func faccessat2(
+        _ dirfd: FileDescriptor, _ path: UserString, _ mode: AccessMode,
+        _ flags: Int32
+    ) throws(Errno) -> Int64 {
+        guard flags & ~(AtFlags.AT_EACCESS | AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else {
+            throw .EINVAL
+        }
         let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
-        return try access(target, mode: mode, follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0,
-                          effectiveIDs: flags & AtFlags.AT_EACCESS != 0)
+        return try access(
+            target, mode: mode, follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0,
+            effectiveIDs: flags & AtFlags.AT_EACCESS != 0)
     }
 
     static func chmod(_ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
@@ -64,8 +69,10 @@ enum AttributeSyscalls {
     }
 
     /// fchownat(dirfd, path, owner, group, flags).
-    static func fchownat(_ dirfd: FileDescriptor, _ path: UserString, _ owner: UInt32, _ group: UInt32,
-                         _ flags: Int32) throws(Errno) -> Int64 {
+    static func fchownat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ owner: UInt32, _ group: UInt32,
+        _ flags: Int32
+    ) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
         let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
         return try change(target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0), owner: owner, group: group)
@@ -83,8 +90,10 @@ enum AttributeSyscalls {
 
     /// Linux: do_faccessat. Only F_OK, R_OK, W_OK and X_OK are valid bits.
     /// The walk and the check use the real IDs unless `effectiveIDs`.
-    private static func access(_ target: PathArgument, mode: AccessMode, follow: Bool,
-                               effectiveIDs: Bool) throws(Errno) -> Int64 {
+    private static func access(
+        _ target: PathArgument, mode: AccessMode, follow: Bool,
+        effectiveIDs: Bool
+    ) throws(Errno) -> Int64 {
         guard mode.subtracting([.R_OK, .W_OK, .X_OK]).isEmpty else { throw .EINVAL }
         let caller = Scheduler.current.credentials
         let credentials = effectiveIDs ? caller : caller.withRealIDsForAccess
@@ -102,8 +111,11 @@ enum AttributeSyscalls {
     /// not a directory loses its set-user-ID bit (and set-group-ID with
     /// group execute), even for root.
     private static func change(_ inode: Inode, owner uid: UInt32, group gid: UInt32) throws(Errno) -> Int64 {
-        try VFS.setAttributes(of: inode, AttributeChange(uid: uid == UInt32.max ? nil : uid,
-                                                         gid: gid == UInt32.max ? nil : gid, dropsSetID: true))
+        try VFS.setAttributes(
+            of: inode,
+            AttributeChange(
+                uid: uid == UInt32.max ? nil : uid,
+                gid: gid == UInt32.max ? nil : gid, dropsSetID: true))
         return 0
     }
 }

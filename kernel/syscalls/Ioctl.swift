@@ -6,7 +6,7 @@ import Lib
 /// then the file's own (a terminal's, a pipe's).
 enum IoctlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.ioctl, syscall(ioctl)),
+        (.ioctl, syscall(ioctl))
     ]
 
     /// ioctl(fd, request, arg) (Linux: do_vfs_ioctl, then vfs_ioctl).

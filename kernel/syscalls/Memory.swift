@@ -46,8 +46,10 @@ enum MemorySyscalls {
     /// mmap(2) (Linux: ksys_mmap_pgoff → do_mmap): anonymous memory, or a
     /// file's pages — shared, so writes reach the file, or private, copied
     /// on first write. Shared anonymous memory is an unlinked ramfs file.
-    static func mmap(_ address: UInt64, _ length: UInt64, _ prot: ZeroExtended<MemoryProtection>, _ flags: MapFlags,
-                     _ fd: FileDescriptor, _ offset: UInt64) throws(Errno) -> Int64 {
+    static func mmap(
+        _ address: UInt64, _ length: UInt64, _ prot: ZeroExtended<MemoryProtection>, _ flags: MapFlags,
+        _ fd: FileDescriptor, _ offset: UInt64
+    ) throws(Errno) -> Int64 {
         guard length > 0, offset % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
         let type = flags.intersection(.MAP_TYPE)
         guard type == .MAP_SHARED || type == .MAP_PRIVATE || type == .MAP_SHARED_VALIDATE else { throw .EINVAL }
@@ -59,14 +61,17 @@ enum MemorySyscalls {
         let hint = address == 0 ? nil : address
         // RLIMIT_AS, RLIMIT_DATA and overcommit (Linux: mmap_region); MAP_NORESERVE is not accounted.
         let privateWritable = protection.contains(.write) && !shared
-        try space().checkExpansion(by: AddressSpace.pageAlignUp(length),
-                                   data: privateWritable && !flags.contains(.MAP_GROWSDOWN),
-                                   accountable: privateWritable && !flags.contains(.MAP_NORESERVE),
-                                   replacing: fixed ? address..<max(address, address &+ length) : nil)
+        try space().checkExpansion(
+            by: AddressSpace.pageAlignUp(length),
+            data: privateWritable && !flags.contains(.MAP_GROWSDOWN),
+            accountable: privateWritable && !flags.contains(.MAP_NORESERVE),
+            replacing: fixed ? address..<max(address, address &+ length) : nil)
 
         if flags.contains(.MAP_ANONYMOUS) && !shared {
-            return Int64(try space().mapAnonymous(at: hint, length: length, protection: protection, fixed: fixed,
-                                                  growsDown: flags.contains(.MAP_GROWSDOWN)))
+            return Int64(
+                try space().mapAnonymous(
+                    at: hint, length: length, protection: protection, fixed: fixed,
+                    growsDown: flags.contains(.MAP_GROWSDOWN)))
         }
         let file: File
         var areaFlags = VMAFlags.mayAccess
@@ -84,8 +89,10 @@ enum MemorySyscalls {
             try file.operations.mmap(file)
         }
         if shared { areaFlags.insert(.shared) }
-        return Int64(try space().mapFile(file, pageOffset: offset / MemoryLayout64.pageSize, at: hint, length: length,
-                                         protection: protection, flags: areaFlags, fixed: fixed))
+        return Int64(
+            try space().mapFile(
+                file, pageOffset: offset / MemoryLayout64.pageSize, at: hint, length: length,
+                protection: protection, flags: areaFlags, fixed: fixed))
     }
 
     static func munmap(_ address: UInt64, _ length: UInt64) throws(Errno) -> Int64 {
@@ -93,20 +100,26 @@ enum MemorySyscalls {
         return 0
     }
 
-    static func mprotect(_ address: UInt64, _ length: UInt64,
-                         _ prot: ZeroExtended<MemoryProtection>) throws(Errno) -> Int64 {
+    static func mprotect(
+        _ address: UInt64, _ length: UInt64,
+        _ prot: ZeroExtended<MemoryProtection>
+    ) throws(Errno) -> Int64 {
         try space().protect(try pageRange(address, length), to: try protection(prot))
         return 0
     }
 
-    static func mremap(_ address: UInt64, _ oldLength: UInt64, _ newLength: UInt64,
-                       _ flagsArgument: ZeroExtended<MremapFlags>, _ newAddress: UInt64) throws(Errno) -> Int64 {
+    static func mremap(
+        _ address: UInt64, _ oldLength: UInt64, _ newLength: UInt64,
+        _ flagsArgument: ZeroExtended<MremapFlags>, _ newAddress: UInt64
+    ) throws(Errno) -> Int64 {
         let flags = try flagsArgument.value()
         guard flags.subtracting([.MREMAP_MAYMOVE, .MREMAP_FIXED]).isEmpty,
-              !flags.contains(.MREMAP_FIXED) || flags.contains(.MREMAP_MAYMOVE) else { throw .EINVAL }
+            !flags.contains(.MREMAP_FIXED) || flags.contains(.MREMAP_MAYMOVE)
+        else { throw .EINVAL }
         let old = try pageRange(address, oldLength)
         let target = flags.contains(.MREMAP_FIXED) ? newAddress : nil
-        return Int64(try space().remap(old, newLength: newLength, mayMove: flags.contains(.MREMAP_MAYMOVE), target: target))
+        return Int64(
+            try space().remap(old, newLength: newLength, mayMove: flags.contains(.MREMAP_MAYMOVE), target: target))
     }
 
     /// Advice is a hint except where Linux makes it a promise: after
@@ -114,7 +127,8 @@ enum MemorySyscalls {
     /// anonymous pages read back as zeros.
     static func madvise(_ address: UInt64, _ length: UInt64, _ adviceNumber: Int32) throws(Errno) -> Int64 {
         guard address % MemoryLayout64.pageSize == 0,
-              let advice = MemoryAdvice(rawValue: adviceNumber) else { throw .EINVAL }
+            let advice = MemoryAdvice(rawValue: adviceNumber)
+        else { throw .EINVAL }
         guard length > 0 else { return 0 }
         let range = try pageRange(address, length)
         switch advice {

@@ -34,8 +34,10 @@ enum NameiSyscalls {
         try mknod(PathArgument(path), mode: mode, device: device)
     }
 
-    static func mknodat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32,
-                        _ device: UInt32) throws(Errno) -> Int64 {
+    static func mknodat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32,
+        _ device: UInt32
+    ) throws(Errno) -> Int64 {
         try mknod(PathArgument(path, dirfd: dirfd), mode: mode, device: device)
     }
 
@@ -67,17 +69,22 @@ enum NameiSyscalls {
         try rename(from: PathArgument(oldPath), to: PathArgument(newPath), flags: [])
     }
 
-    static func renameat(_ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
-                         _ newPath: UserString) throws(Errno) -> Int64 {
+    static func renameat(
+        _ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
+        _ newPath: UserString
+    ) throws(Errno) -> Int64 {
         try rename(from: PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd), flags: [])
     }
 
-    static func renameat2(_ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
-                          _ newPath: UserString, _ flagsArgument: ZeroExtended<RenameFlags>) throws(Errno) -> Int64 {
+    static func renameat2(
+        _ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
+        _ newPath: UserString, _ flagsArgument: ZeroExtended<RenameFlags>
+    ) throws(Errno) -> Int64 {
         let flags = try flagsArgument.value()
         guard flags.subtracting([.RENAME_NOREPLACE, .RENAME_EXCHANGE, .RENAME_WHITEOUT]).isEmpty else { throw .EINVAL }
-        return try rename(from: PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
-                          flags: flags)
+        return try rename(
+            from: PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
+            flags: flags)
     }
 
     static func link(_ oldPath: UserString, _ newPath: UserString) throws(Errno) -> Int64 {
@@ -85,11 +92,14 @@ enum NameiSyscalls {
     }
 
     /// linkat(olddirfd, oldpath, newdirfd, newpath, flags).
-    static func linkat(_ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
-                       _ newPath: UserString, _ flags: Int32) throws(Errno) -> Int64 {
+    static func linkat(
+        _ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
+        _ newPath: UserString, _ flags: Int32
+    ) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_FOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
-        return try link(PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
-                        follow: flags & AtFlags.AT_SYMLINK_FOLLOW != 0)
+        return try link(
+            PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
+            follow: flags & AtFlags.AT_SYMLINK_FOLLOW != 0)
     }
 
     static func symlink(_ target: UserString, _ linkPath: UserString) throws(Errno) -> Int64 {
@@ -97,7 +107,9 @@ enum NameiSyscalls {
     }
 
     /// symlinkat(target, newdirfd, linkpath).
-    static func symlinkat(_ target: UserString, _ newDirfd: FileDescriptor, _ linkPath: UserString) throws(Errno) -> Int64 {
+    static func symlinkat(_ target: UserString, _ newDirfd: FileDescriptor, _ linkPath: UserString) throws(Errno)
+        -> Int64
+    {
         try symlink(target: target, at: PathArgument(linkPath, dirfd: newDirfd))
     }
 
@@ -105,8 +117,9 @@ enum NameiSyscalls {
     /// less the umask.
     private static func mkdir(_ target: PathArgument, mode: UInt32) throws(Errno) -> Int64 {
         let permissions = mode & (FileMode.permissionBits | FileMode.S_ISVTX)
-        try VFS.mkdir(target.path, mode: permissions & ~Scheduler.current.fs.umask,
-                      relativeTo: target.start, root: target.root)
+        try VFS.mkdir(
+            target.path, mode: permissions & ~Scheduler.current.fs.umask,
+            relativeTo: target.start, root: target.root)
         return 0
     }
 
@@ -114,23 +127,27 @@ enum NameiSyscalls {
     /// st_rdev uses; the umask applies to the permissions.
     private static func mknod(_ target: PathArgument, mode requested: UInt32, device: UInt32) throws(Errno) -> Int64 {
         let permissions = requested & 0o7777 & ~Scheduler.current.fs.umask
-        try VFS.mknod(target.path, mode: FileMode.fileType(requested) | permissions, rdev: UInt64(device),
-                      relativeTo: target.start, root: target.root)
+        try VFS.mknod(
+            target.path, mode: FileMode.fileType(requested) | permissions, rdev: UInt64(device),
+            relativeTo: target.start, root: target.root)
         return 0
     }
 
     /// Linux: do_renameat2. The names must share a root; RENAME_EXCHANGE
     /// is not supported yet, nor are whiteouts (ramfs has none).
-    private static func rename(from old: PathArgument, to new: PathArgument, flags: RenameFlags) throws(Errno) -> Int64 {
+    private static func rename(from old: PathArgument, to new: PathArgument, flags: RenameFlags) throws(Errno) -> Int64
+    {
         guard !flags.contains(.RENAME_EXCHANGE), !flags.contains(.RENAME_WHITEOUT) else { throw .EINVAL }
-        try VFS.rename(old.path, to: new.path, relativeTo: new.start, oldRelativeTo: old.start,
-                       noReplace: flags.contains(.RENAME_NOREPLACE), root: new.root)
+        try VFS.rename(
+            old.path, to: new.path, relativeTo: new.start, oldRelativeTo: old.start,
+            noReplace: flags.contains(.RENAME_NOREPLACE), root: new.root)
         return 0
     }
 
     private static func link(_ existing: PathArgument, to new: PathArgument, follow: Bool) throws(Errno) -> Int64 {
-        try VFS.link(existing.path, to: new.path, relativeTo: new.start, existingRelativeTo: existing.start,
-                     followSymlink: follow, root: new.root)
+        try VFS.link(
+            existing.path, to: new.path, relativeTo: new.start, existingRelativeTo: existing.start,
+            followSymlink: follow, root: new.root)
         return 0
     }
 

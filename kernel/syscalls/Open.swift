@@ -5,7 +5,7 @@ import Lib
 /// open, openat, creat and close (Linux: fs/open.c).
 enum OpenSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.open, syscall(open)),  // partial: O_TMPFILE is EOPNOTSUPP; FIFOs, sockets and block devices do not open (ENXIO)
+        (.open, syscall(open)),  // partial: O_TMPFILE is EOPNOTSUPP; FIFOs, sockets, block devices: ENXIO
         (.openat, syscall(openat)),  // partial: as open
         (.creat, syscall(creat)),
         (.close, syscall(close)),
@@ -15,8 +15,10 @@ enum OpenSyscalls {
         try open(PathArgument(path), flags: flags, mode: mode)
     }
 
-    static func openat(_ dirfd: FileDescriptor, _ path: UserString, _ flags: OpenFlags,
-                       _ mode: UInt32) throws(Errno) -> Int64 {
+    static func openat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ flags: OpenFlags,
+        _ mode: UInt32
+    ) throws(Errno) -> Int64 {
         try open(PathArgument(path, dirfd: dirfd), flags: flags, mode: mode)
     }
 
@@ -39,7 +41,8 @@ enum OpenSyscalls {
         flags.insert(.O_LARGEFILE)
         let task = Scheduler.current
         let permissions = mode & 0o7777 & ~task.fs.umask
-        let file = try VFS.open(target.path, flags: flags, mode: permissions, relativeTo: target.start, root: target.root)
+        let file = try VFS.open(
+            target.path, flags: flags, mode: permissions, relativeTo: target.start, root: target.root)
         return Int64(try task.files.install(file, closeOnExec: flags.contains(.O_CLOEXEC)))
     }
 }

@@ -24,13 +24,16 @@ enum PollSyscalls {
     }
 
     /// ppoll(fds, nfds, tsp, sigmask, sigsetsize).
-    static func ppoll(_ fds: UserPointer<PollFd>, _ count: UInt64, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
+    static func ppoll(_ fds: UserPointer<PollFd>, _ count: UInt64, _ time: UserPointer<Timespec>) throws(Errno) -> Int64
+    {
         let timeout = try time.isNull ? nil : jiffies(try time.read())
         return try pollDescriptors(fds, count: count, timeout: timeout)
     }
 
-    static func select(_ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
-                       _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timeval>) throws(Errno) -> Int64 {
+    static func select(
+        _ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
+        _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timeval>
+    ) throws(Errno) -> Int64 {
         var timeout: UInt64? = nil
         if !time.isNull {
             let value = try time.read()
@@ -47,8 +50,10 @@ enum PollSyscalls {
     }
 
     /// pselect6(n, readfds, writefds, exceptfds, tsp, sigmask).
-    static func pselect6(_ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
-                         _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
+    static func pselect6(
+        _ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
+        _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timespec>
+    ) throws(Errno) -> Int64 {
         let timeout = try time.isNull ? nil : jiffies(try time.read())
         let (ready, left) = try selectDescriptors(count, [readSet, writeSet, exceptSet], timeout: timeout)
         if !time.isNull, let left {
@@ -67,7 +72,9 @@ enum PollSyscalls {
 
     // MARK: poll
 
-    private static func pollDescriptors(_ fds: UserPointer<PollFd>, count: UInt64, timeout: UInt64?) throws(Errno) -> Int64 {
+    private static func pollDescriptors(_ fds: UserPointer<PollFd>, count: UInt64, timeout: UInt64?) throws(Errno)
+        -> Int64
+    {
         guard count <= UInt64(DescriptorTable<File>.defaultLimit) else { throw .EINVAL }
         var entries = try fds.read(count: Int(count))
         let files = Scheduler.current.files
@@ -88,7 +95,8 @@ enum PollSyscalls {
     private static func revents(_ entry: PollFd, files: FileTable, table: PollTable?) -> PollEvents {
         guard entry.fd >= 0 else { return [] }
         guard let file = try? files.file(entry.fd) else { return .POLLNVAL }
-        return file.operations.poll(file, table).intersection(PollEvents(rawValue: entry.events).union([.POLLERR, .POLLHUP]))
+        return file.operations.poll(file, table).intersection(
+            PollEvents(rawValue: entry.events).union([.POLLERR, .POLLHUP]))
     }
 
     // MARK: select
@@ -109,7 +117,8 @@ enum PollSyscalls {
         }
         let files = Scheduler.current.files
         var watched: [(descriptor: Int, file: File)] = []
-        for descriptor in 0..<count where sets.contains(where: { !$0.isEmpty && $0[descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0 }) {
+        for descriptor in 0..<count
+        where sets.contains(where: { !$0.isEmpty && $0[descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0 }) {
             watched.append((descriptor, try files.file(Int32(descriptor))))
         }
         var results = sets.map { $0.map { _ in UInt64(0) } }
@@ -119,8 +128,10 @@ enum PollSyscalls {
             for (descriptor, file) in watched {
                 let events = file.operations.poll(file, table)
                 let bit = UInt64(1) << UInt64(descriptor % 64)
-                for which in 0..<3 where !sets[which].isEmpty && sets[which][descriptor / 64] & bit != 0
-                    && !events.isDisjoint(with: interest[which]) {
+                for which in 0..<3
+                where !sets[which].isEmpty && sets[which][descriptor / 64] & bit != 0
+                    && !events.isDisjoint(with: interest[which])
+                {
                     results[which][descriptor / 64] |= bit
                     ready += 1
                 }

@@ -5,7 +5,7 @@ import Lib
 /// prctl(2) (Linux: kernel/sys.c): operations on the calling thread.
 enum PrctlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.prctl, syscall(prctl)),  // partial: PR_SET_NAME and PR_GET_NAME only; other options are EINVAL
+        (.prctl, syscall(prctl))  // partial: PR_SET_NAME and PR_GET_NAME only; other options are EINVAL
     ]
 
     /// prctl(option, arg2, ...): both options take a name pointer.

@@ -9,7 +9,7 @@ import Synchronization
 /// QEMU a halted machine would only hang its runner.
 enum RebootSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.reboot, syscall(reboot)),
+        (.reboot, syscall(reboot))
     ]
 
     /// Whether Ctrl-Alt-Del restarts at once (CAD_ON) or is left to init (CAD_OFF, Linux's default).
@@ -19,10 +19,14 @@ enum RebootSyscalls {
     }
     private static let ctrlAltDel = Atomic<Bool>(false)
 
-    static func reboot(_ magic: UInt32, _ magic2: UInt32, _ command: UInt32, _ argument: UserString) throws(Errno) -> Int64 {
+    static func reboot(_ magic: UInt32, _ magic2: UInt32, _ command: UInt32, _ argument: UserString) throws(Errno)
+        -> Int64
+    {
         guard Scheduler.current.credentials.isPrivileged else { throw .EPERM }
-        let secondMagics = [RebootCommand.LINUX_REBOOT_MAGIC2, RebootCommand.LINUX_REBOOT_MAGIC2A,
-                            RebootCommand.LINUX_REBOOT_MAGIC2B, RebootCommand.LINUX_REBOOT_MAGIC2C]
+        let secondMagics = [
+            RebootCommand.LINUX_REBOOT_MAGIC2, RebootCommand.LINUX_REBOOT_MAGIC2A,
+            RebootCommand.LINUX_REBOOT_MAGIC2B, RebootCommand.LINUX_REBOOT_MAGIC2C,
+        ]
         guard magic == RebootCommand.LINUX_REBOOT_MAGIC1, secondMagics.contains(magic2) else { throw .EINVAL }
         switch command {
         case RebootCommand.LINUX_REBOOT_CMD_RESTART:

@@ -32,8 +32,10 @@ enum ResourceLimitSyscalls {
 
     /// prlimit64(pid, resource, new, old): another process's limits need
     /// the same user and group IDs throughout, or privilege (EPERM).
-    static func prlimit64(_ pid: Int32, _ resourceNumber: ZeroExtended<Int32>, _ newLimit: UserPointer<Rlimit>,
-                          _ oldLimit: UserPointer<Rlimit>) throws(Errno) -> Int64 {
+    static func prlimit64(
+        _ pid: Int32, _ resourceNumber: ZeroExtended<Int32>, _ newLimit: UserPointer<Rlimit>,
+        _ oldLimit: UserPointer<Rlimit>
+    ) throws(Errno) -> Int64 {
         let new = newLimit.isNull ? nil : try newLimit.read()
         let caller = Scheduler.current
         guard let target = pid == 0 ? caller : PidAllocation.task(pid) else { throw .ESRCH }
@@ -60,12 +62,13 @@ enum ResourceLimitSyscalls {
     /// children (RUSAGE_CHILDREN) or the calling thread (RUSAGE_THREAD).
     static func getrusage(_ who: Int32, _ usage: UserPointer<Rusage>) throws(Errno) -> Int64 {
         let task = Scheduler.current
-        let cpuTime: UInt64 = switch who {
-        case Rusage.RUSAGE_SELF: task.group.runtime
-        case Rusage.RUSAGE_CHILDREN: task.group.reapedChildrenRuntime
-        case Rusage.RUSAGE_THREAD: Scheduler.runtime(of: task)
-        default: throw .EINVAL
-        }
+        let cpuTime: UInt64 =
+            switch who {
+            case Rusage.RUSAGE_SELF: task.group.runtime
+            case Rusage.RUSAGE_CHILDREN: task.group.reapedChildrenRuntime
+            case Rusage.RUSAGE_THREAD: Scheduler.runtime(of: task)
+            default: throw .EINVAL
+            }
         try usage.write(Rusage(cpuTime: cpuTime))
         return 0
     }

@@ -6,18 +6,27 @@ import Lib
 /// getpriority/setpriority). There is one CPU: affinity masks are CPU 0.
 enum SchedSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.sched_yield, syscall { () throws(Errno) in
-            Scheduler.yield()
-            return 0
-        }),
+        (
+            .sched_yield,
+            syscall { () throws(Errno) in
+                Scheduler.yield()
+                return 0
+            }
+        ),
         (.sched_getaffinity, syscall(schedGetaffinity)),
         (.sched_setaffinity, syscall(schedSetaffinity)),
         (.sched_getscheduler, syscall(schedGetscheduler)),
         (.sched_setscheduler, syscall(schedSetscheduler)),
         (.sched_getparam, syscall(schedGetparam)),
         (.sched_setparam, syscall(schedSetparam)),
-        (.sched_get_priority_max, syscall { (policy: Int32) throws(Errno) in Int64(try priorityRange(policy).upperBound) }),
-        (.sched_get_priority_min, syscall { (policy: Int32) throws(Errno) in Int64(try priorityRange(policy).lowerBound) }),
+        (
+            .sched_get_priority_max,
+            syscall { (policy: Int32) throws(Errno) in Int64(try priorityRange(policy).upperBound) }
+        ),
+        (
+            .sched_get_priority_min,
+            syscall { (policy: Int32) throws(Errno) in Int64(try priorityRange(policy).lowerBound) }
+        ),
         (.getpriority, syscall(getpriority)),
         (.setpriority, syscall(setpriority)),
         (.getcpu, syscall(getcpu)),
@@ -41,7 +50,9 @@ enum SchedSyscalls {
 
     /// sched_getaffinity(pid, len, mask): `len` must hold every CPU and be a
     /// whole number of longs (EINVAL); returns the bytes written.
-    static func schedGetaffinity(_ pid: Int32, _ length: UInt64, _ maskPointer: UserPointer<UInt8>) throws(Errno) -> Int64 {
+    static func schedGetaffinity(_ pid: Int32, _ length: UInt64, _ maskPointer: UserPointer<UInt8>) throws(Errno)
+        -> Int64
+    {
         guard length > 0, length % 8 == 0 else { throw .EINVAL }
         _ = try lookup(pid)
         let size = min(Int(min(length, UInt64(Int32.max))), cpuMaskSize)
@@ -53,7 +64,9 @@ enum SchedSyscalls {
 
     /// sched_setaffinity(pid, len, mask): a mask without CPU 0 leaves the
     /// task nowhere to run (EINVAL).
-    static func schedSetaffinity(_ pid: Int32, _ length: UInt64, _ maskPointer: UserPointer<UInt8>) throws(Errno) -> Int64 {
+    static func schedSetaffinity(_ pid: Int32, _ length: UInt64, _ maskPointer: UserPointer<UInt8>) throws(Errno)
+        -> Int64
+    {
         let mask = try maskPointer.read(count: min(Int(min(length, UInt64(cpuMaskSize))), cpuMaskSize))
         let target = try lookup(pid)
         guard Scheduler.current.credentials.mayRenice(target.credentials) else { throw .EPERM }
@@ -66,7 +79,8 @@ enum SchedSyscalls {
         switch policy {
         case SchedPolicyNumber.SCHED_FIFO, SchedPolicyNumber.SCHED_RR: SchedPolicy.realTimePriorityRange
         case SchedPolicyNumber.SCHED_NORMAL, SchedPolicyNumber.SCHED_BATCH, SchedPolicyNumber.SCHED_IDLE,
-             SchedPolicyNumber.SCHED_DEADLINE: 0...0
+            SchedPolicyNumber.SCHED_DEADLINE:
+            0...0
         default: throw .EINVAL
         }
     }
@@ -82,8 +96,10 @@ enum SchedSyscalls {
         return 0
     }
 
-    static func schedSetscheduler(_ pid: Int32, _ policyNumber: Int32,
-                                  _ parameter: UserPointer<Int32>) throws(Errno) -> Int64 {
+    static func schedSetscheduler(
+        _ pid: Int32, _ policyNumber: Int32,
+        _ parameter: UserPointer<Int32>
+    ) throws(Errno) -> Int64 {
         let number = policyNumber & ~SchedPolicyNumber.SCHED_RESET_ON_FORK
         guard let policy = SchedPolicy(rawValue: number) else { throw .EINVAL }
         try setScheduler(pid, policy: policy, parameter: parameter)
@@ -123,7 +139,9 @@ enum SchedSyscalls {
             return PidAllocation.task(who).map { [$0] } ?? []
         case PriorityWhich.PRIO_PGRP:
             let group = who == 0 ? caller.group.processGroup : who
-            return PidAllocation.allTasks.filter { $0.group.processGroup == group && $0.isProcess && !$0.state.contains(.exitZombie) }
+            return PidAllocation.allTasks.filter {
+                $0.group.processGroup == group && $0.isProcess && !$0.state.contains(.exitZombie)
+            }
         case PriorityWhich.PRIO_USER:
             let user = who == 0 ? caller.credentials.uid.real : UInt32(bitPattern: who)
             return PidAllocation.allTasks.filter { $0.credentials.uid.real == user && !$0.state.contains(.exitZombie) }
@@ -152,7 +170,8 @@ enum SchedSyscalls {
             if !caller.credentials.mayRenice(target.credentials) {
                 failure = .EPERM
             } else if nice < target.sched.nice && !caller.credentials.isPrivileged
-                        && UInt64(20 - nice) > caller.group.limits.current(.RLIMIT_NICE) {
+                && UInt64(20 - nice) > caller.group.limits.current(.RLIMIT_NICE)
+            {
                 failure = .EACCES
             } else {
                 Scheduler.setNice(target, nice)

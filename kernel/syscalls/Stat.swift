@@ -28,8 +28,10 @@ enum StatSyscalls {
     }
 
     /// newfstatat(dirfd, path, statbuf, flags) (Linux: vfs_fstatat).
-    static func newfstatat(_ dirfd: FileDescriptor, _ path: UserString, _ buffer: UserPointer<Stat>,
-                           _ flags: Int32) throws(Errno) -> Int64 {
+    static func newfstatat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ buffer: UserPointer<Stat>,
+        _ flags: Int32
+    ) throws(Errno) -> Int64 {
         let known = AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT | AtFlags.AT_EMPTY_PATH
         guard flags & ~known == 0 else { throw .EINVAL }
         let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
@@ -39,13 +41,18 @@ enum StatSyscalls {
     /// statx(dirfd, path, flags, mask, statxbuf) (Linux: do_statx). Every
     /// basic field is filled whatever the mask asks; a NULL path means ""
     /// with AT_EMPTY_PATH, as since Linux 6.11.
-    static func statx(_ dirfd: FileDescriptor, _ path: UserString, _ flags: Int32, _ mask: StatxMask,
-                      _ buffer: UserPointer<Statx>) throws(Errno) -> Int64 {
-        let known = AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT | AtFlags.AT_EMPTY_PATH | AtFlags.AT_STATX_SYNC_TYPE
+    static func statx(
+        _ dirfd: FileDescriptor, _ path: UserString, _ flags: Int32, _ mask: StatxMask,
+        _ buffer: UserPointer<Statx>
+    ) throws(Errno) -> Int64 {
+        let known =
+            AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT | AtFlags.AT_EMPTY_PATH | AtFlags.AT_STATX_SYNC_TYPE
         guard flags & ~known == 0, flags & AtFlags.AT_STATX_SYNC_TYPE != AtFlags.AT_STATX_SYNC_TYPE,
-              !mask.contains(.STATX__RESERVED) else { throw .EINVAL }
+            !mask.contains(.STATX__RESERVED)
+        else { throw .EINVAL }
         let allowEmpty = flags & AtFlags.AT_EMPTY_PATH != 0
-        let target = path.isNull && allowEmpty
+        let target =
+            path.isNull && allowEmpty
             ? try PathArgument(path: [], dirfd: dirfd, allowEmpty: true)
             : try PathArgument(path, dirfd: dirfd, allowEmpty: allowEmpty)
         let status = VFS.stat(of: try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0))
@@ -59,15 +66,18 @@ enum StatSyscalls {
 
     /// readlinkat(dirfd, path, buf, bufsiz); an empty path reads the
     /// symlink `dirfd` itself names (an O_PATH | O_NOFOLLOW descriptor).
-    static func readlinkat(_ dirfd: FileDescriptor, _ path: UserString, _ buffer: UserPointer<UInt8>,
-                           _ size: Int32) throws(Errno) -> Int64 {
+    static func readlinkat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ buffer: UserPointer<UInt8>,
+        _ size: Int32
+    ) throws(Errno) -> Int64 {
         try readlink(PathArgument(path, dirfd: dirfd, allowEmpty: true), buffer: buffer, size: size)
     }
 
     /// Linux: do_readlinkat. At most `size` bytes, no NUL; EINVAL for a
     /// size that is not positive or a file that is not a symlink — ENOENT
     /// if the path was empty.
-    private static func readlink(_ target: PathArgument, buffer: UserPointer<UInt8>, size: Int32) throws(Errno) -> Int64 {
+    private static func readlink(_ target: PathArgument, buffer: UserPointer<UInt8>, size: Int32) throws(Errno) -> Int64
+    {
         guard size > 0 else { throw .EINVAL }
         let inode = try target.inode(follow: false)
         guard inode.isSymlink || !target.path.isEmpty else { throw .ENOENT }

@@ -21,14 +21,15 @@ public struct UserRegisters {
 
     /// Argument `index` in the x86-64 order: RDI, RSI, RDX, R10, R8, R9.
     fileprivate func argument<T: SyscallArgument>(_ index: Int) throws(Errno) -> T {
-        let raw = switch index {
-        case 0: frame.rdi
-        case 1: frame.rsi
-        case 2: frame.rdx
-        case 3: frame.r10
-        case 4: frame.r8
-        default: frame.r9
-        }
+        let raw =
+            switch index {
+            case 0: frame.rdi
+            case 1: frame.rsi
+            case 2: frame.rdx
+            case 3: frame.r10
+            case 4: frame.r8
+            default: frame.r9
+            }
         return try T(syscallArgument: raw)
     }
 }
@@ -71,11 +72,15 @@ func syscall<A: SyscallArgument, B: SyscallArgument, C: SyscallArgument, D: Sysc
     { r throws(Errno) in try body(r.argument(0), r.argument(1), r.argument(2), r.argument(3), r.argument(4)) }
 }
 
-func syscall<A: SyscallArgument, B: SyscallArgument, C: SyscallArgument, D: SyscallArgument, E: SyscallArgument,
-             F: SyscallArgument>(
+func syscall<
+    A: SyscallArgument, B: SyscallArgument, C: SyscallArgument, D: SyscallArgument, E: SyscallArgument,
+    F: SyscallArgument
+>(
     _ body: @escaping @Sendable (A, B, C, D, E, F) throws(Errno) -> Int64
 ) -> SyscallHandler {
-    { r throws(Errno) in try body(r.argument(0), r.argument(1), r.argument(2), r.argument(3), r.argument(4), r.argument(5)) }
+    { r throws(Errno) in
+        try body(r.argument(0), r.argument(1), r.argument(2), r.argument(3), r.argument(4), r.argument(5))
+    }
 }
 
 func syscall(_ body: @escaping @Sendable (UserRegisters) throws(Errno) -> Int64) -> SyscallHandler {

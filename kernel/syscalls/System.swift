@@ -6,18 +6,27 @@ import Lib
 /// sethostname, setdomainname, sysinfo).
 enum SystemSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.uname, syscall { (buffer: UserPointer<Utsname>) throws(Errno) in
-            try buffer.write(UTSName.current)
-            return 0
-        }),
-        (.sethostname, syscall { (text: UserPointer<UInt8>, length: Int32) throws(Errno) in
-            UTSName.nodename = try name(text, length: length)
-            return 0
-        }),
-        (.setdomainname, syscall { (text: UserPointer<UInt8>, length: Int32) throws(Errno) in
-            UTSName.domainname = try name(text, length: length)
-            return 0
-        }),
+        (
+            .uname,
+            syscall { (buffer: UserPointer<Utsname>) throws(Errno) in
+                try buffer.write(UTSName.current)
+                return 0
+            }
+        ),
+        (
+            .sethostname,
+            syscall { (text: UserPointer<UInt8>, length: Int32) throws(Errno) in
+                UTSName.nodename = try name(text, length: length)
+                return 0
+            }
+        ),
+        (
+            .setdomainname,
+            syscall { (text: UserPointer<UInt8>, length: Int32) throws(Errno) in
+                UTSName.domainname = try name(text, length: length)
+                return 0
+            }
+        ),
         (.sysinfo, syscall(sysinfo)),  // partial: no load averages (always 0), no shared or buffer memory figures
     ]
 

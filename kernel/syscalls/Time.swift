@@ -66,10 +66,12 @@ enum TimeSyscalls {
     static func clockGetres(_ id: Int32, _ result: UserPointer<Timespec>) throws(Errno) -> Int64 {
         let resolution: Int64
         switch try source(id) {
-        case .global(.CLOCK_REALTIME_COARSE), .global(.CLOCK_MONOTONIC_COARSE): resolution = Timekeeping.coarseResolution
+        case .global(.CLOCK_REALTIME_COARSE), .global(.CLOCK_MONOTONIC_COARSE):
+            resolution = Timekeeping.coarseResolution
         case .global: resolution = 1
         case .process, .thread:
-            resolution = id < 0 && CPUClockID.type(of: id) != CPUClockID.CPUCLOCK_SCHED ? Timekeeping.coarseResolution : 1
+            resolution =
+                id < 0 && CPUClockID.type(of: id) != CPUClockID.CPUCLOCK_SCHED ? Timekeeping.coarseResolution : 1
         }
         if !result.isNull { try result.write(Timespec(nanoseconds: resolution)) }
         return 0
@@ -101,8 +103,10 @@ enum TimeSyscalls {
     }
 
     /// settimeofday(tv, tz): either may be NULL; the zone is only recorded.
-    static func settimeofday(_ timePointer: UserPointer<Timeval>,
-                             _ zonePointer: UserPointer<Timezone>) throws(Errno) -> Int64 {
+    static func settimeofday(
+        _ timePointer: UserPointer<Timeval>,
+        _ zonePointer: UserPointer<Timezone>
+    ) throws(Errno) -> Int64 {
         let time = timePointer.isNull ? nil : try timePointer.read()
         if let time, !(0..<1_000_000).contains(time.tv_usec) { throw .EINVAL }
         let zone = zonePointer.isNull ? nil : try zonePointer.read()
@@ -131,8 +135,10 @@ enum TimeSyscalls {
     /// clock_nanosleep(clock, flags, req, rem): relative, or until an
     /// absolute time with TIMER_ABSTIME. The alarm clocks need privilege
     /// (CAP_WAKE_ALARM); the raw and coarse clocks cannot be slept on.
-    static func clockNanosleep(_ id: Int32, _ flags: Int32, _ request: UserPointer<Timespec>,
-                               _ remaining: UserPointer<Timespec>) throws(Errno) -> Int64 {
+    static func clockNanosleep(
+        _ id: Int32, _ flags: Int32, _ request: UserPointer<Timespec>,
+        _ remaining: UserPointer<Timespec>
+    ) throws(Errno) -> Int64 {
         let clock: ClockID
         switch try source(id) {
         case .global(let global): clock = global
@@ -153,8 +159,10 @@ enum TimeSyscalls {
     /// The sleep of nanosleep and clock_nanosleep (Linux: hrtimer_nanosleep,
     /// do_nanosleep): until the deadline, or EINTR when a fatal signal comes
     /// first, with the time left stored for a relative sleep.
-    private static func sleep(on clock: ClockID, absolute: Bool, request: UserPointer<Timespec>,
-                              remaining: UserPointer<Timespec>) throws(Errno) {
+    private static func sleep(
+        on clock: ClockID, absolute: Bool, request: UserPointer<Timespec>,
+        remaining: UserPointer<Timespec>
+    ) throws(Errno) {
         guard let length = try request.read().validNanoseconds else { throw .EINVAL }
         let now = Timekeeping.monotonic
         let deadline: Int64

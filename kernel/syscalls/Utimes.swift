@@ -16,8 +16,10 @@ enum UtimesSyscalls {
     /// file `dirfd` is open on (what futimens uses); NULL times, or
     /// UTIME_NOW, mean now; UTIME_OMIT leaves a time alone. Setting both
     /// to now needs write permission or ownership, other times ownership.
-    static func utimensat(_ dirfd: FileDescriptor, _ path: UserString, _ timesPointer: UserPointer<Timespec>,
-                          _ flags: Int32) throws(Errno) -> Int64 {
+    static func utimensat(
+        _ dirfd: FileDescriptor, _ path: UserString, _ timesPointer: UserPointer<Timespec>,
+        _ flags: Int32
+    ) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
         var times: (access: Int64?, modification: Int64?) = (now(), now())
         var toNow = true
@@ -35,8 +37,11 @@ enum UtimesSyscalls {
             let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
             inode = try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
         }
-        try VFS.setAttributes(of: inode, AttributeChange(atime: times.access, mtime: times.modification,
-                                                         setsTimesToNow: toNow))
+        try VFS.setAttributes(
+            of: inode,
+            AttributeChange(
+                atime: times.access, mtime: times.modification,
+                setsTimesToNow: toNow))
         return 0
     }
 
@@ -61,10 +66,13 @@ enum UtimesSyscalls {
     }
 
     /// `toNow`: no times were given, so write permission suffices.
-    private static func set(_ target: PathArgument, _ times: (access: Int64, modification: Int64),
-                            toNow: Bool) throws(Errno) -> Int64 {
-        try VFS.setAttributes(of: try target.inode(follow: true),
-                              AttributeChange(atime: times.access, mtime: times.modification, setsTimesToNow: toNow))
+    private static func set(
+        _ target: PathArgument, _ times: (access: Int64, modification: Int64),
+        toNow: Bool
+    ) throws(Errno) -> Int64 {
+        try VFS.setAttributes(
+            of: try target.inode(follow: true),
+            AttributeChange(atime: times.access, mtime: times.modification, setsTimesToNow: toNow))
         return 0
     }
 

@@ -67,7 +67,8 @@ public enum HRTimers {
         sleep(until: deadline, state: .interruptible, wakeWhen: condition)
     }
 
-    private static func sleep(until deadline: UInt64?, state: TaskState, wakeWhen condition: () -> Bool) -> SleepOutcome {
+    private static func sleep(until deadline: UInt64?, state: TaskState, wakeWhen condition: () -> Bool) -> SleepOutcome
+    {
         let task = Scheduler.current
         var expired = false
         let timer = deadline.map { deadline -> HRTimer in

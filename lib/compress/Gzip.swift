@@ -79,7 +79,8 @@ public enum Gzip {
         guard CRC32.checksum(output[memberStart...]) == littleEndianUInt32(input, at: dataEnd) else {
             throw .checksumMismatch
         }
-        guard UInt32(truncatingIfNeeded: output.count - memberStart) == littleEndianUInt32(input, at: dataEnd + 4) else {
+        guard UInt32(truncatingIfNeeded: output.count - memberStart) == littleEndianUInt32(input, at: dataEnd + 4)
+        else {
             throw .sizeMismatch
         }
         return dataEnd + trailerSize

@@ -103,8 +103,9 @@ struct HuffmanTable {
                 fill(entry, from: 0, every: reversed, step: 1 << length, below: primarySize)
             } else {
                 let link = entries[reversed & (primarySize - 1)]
-                fill(entry, from: Int(link.value), every: reversed >> primaryBits,
-                     step: 1 << (length - primaryBits), below: 1 << Int(link.bitCount))
+                fill(
+                    entry, from: Int(link.value), every: reversed >> primaryBits,
+                    step: 1 << (length - primaryBits), below: 1 << Int(link.bitCount))
             }
         }
     }
@@ -122,7 +123,9 @@ struct HuffmanTable {
     /// Kraft's inequality, counted in bit patterns: at each length every
     /// pattern not yet taken by a shorter code splits in two, and the codes
     /// of this length take some of them.
-    private static func checkPrefixCode(_ codesOfLength: InlineArray<16, Int>, allowsSingleOrNoCode: Bool) throws(InflateError) {
+    private static func checkPrefixCode(_ codesOfLength: InlineArray<16, Int>, allowsSingleOrNoCode: Bool)
+        throws(InflateError)
+    {
         var unusedPatterns = 1
         var codeCount = 0
         for length in 1...maxCodeLength {

@@ -35,7 +35,8 @@ public enum Inflate {
         _ input: [UInt8], from start: Int, appendingTo output: inout [UInt8], maxOutputSize: Int = .max
     ) throws(InflateError) -> Int {
         precondition(start >= 0 && start <= input.count, "stream start outside the input")
-        var decoder = StreamDecoder(BitReader(input, at: start), outputStart: output.count, maxOutputSize: maxOutputSize)
+        var decoder = StreamDecoder(
+            BitReader(input, at: start), outputStart: output.count, maxOutputSize: maxOutputSize)
         try decoder.decodeStream(into: &output)
         return decoder.reader.position
     }
@@ -173,8 +174,10 @@ private struct StreamDecoder {
         for symbol in 144...255 { lengths[symbol] = 9 }
         for symbol in 256...279 { lengths[symbol] = 7 }
         let codes = BlockCodes(
-            literalsAndLengths: try HuffmanTable(codeLengths: lengths[...], primaryBits: 9, allowsSingleOrNoCode: false),
-            distances: try HuffmanTable(codeLengths: [UInt8](repeating: 5, count: 32)[...], primaryBits: 5, allowsSingleOrNoCode: false))
+            literalsAndLengths: try HuffmanTable(
+                codeLengths: lengths[...], primaryBits: 9, allowsSingleOrNoCode: false),
+            distances: try HuffmanTable(
+                codeLengths: [UInt8](repeating: 5, count: 32)[...], primaryBits: 5, allowsSingleOrNoCode: false))
         fixedCodes = codes
         return codes
     }

@@ -70,9 +70,12 @@ public struct IDSet: Equatable, Sendable {
     /// setresuid/setresgid: each given ID (not `unchanged`) must be one of
     /// the old real, effective or saved IDs unless the caller is privileged.
     /// A call that changes nothing leaves even the filesystem ID alone.
-    public mutating func setRealEffectiveSaved(_ newReal: UInt32, _ newEffective: UInt32, _ newSaved: UInt32,
-                                               privileged: Bool) throws(Errno) {
-        let isNoOp = (newReal == Self.unchanged || newReal == real)
+    public mutating func setRealEffectiveSaved(
+        _ newReal: UInt32, _ newEffective: UInt32, _ newSaved: UInt32,
+        privileged: Bool
+    ) throws(Errno) {
+        let isNoOp =
+            (newReal == Self.unchanged || newReal == real)
             && (newEffective == Self.unchanged || (newEffective == effective && newEffective == filesystem))
             && (newSaved == Self.unchanged || newSaved == saved)
         if isNoOp { return }
@@ -163,8 +166,9 @@ public struct Credentials: Equatable, Sendable {
     /// prlimit (Linux: check_prlimit_permission): the target's user and group
     /// IDs all equal the caller's real ones, or the caller is privileged.
     public func mayChangeLimits(of target: Credentials) -> Bool {
-        isPrivileged || ([target.uid.real, target.uid.effective, target.uid.saved].allSatisfy { $0 == uid.real }
-            && [target.gid.real, target.gid.effective, target.gid.saved].allSatisfy { $0 == gid.real })
+        isPrivileged
+            || ([target.uid.real, target.uid.effective, target.uid.saved].allSatisfy { $0 == uid.real }
+                && [target.gid.real, target.gid.effective, target.gid.saved].allSatisfy { $0 == gid.real })
     }
 
     /// Whether this task may change `target`'s nice value (Linux:

@@ -22,7 +22,7 @@ public protocol ByteSource {
 extension Array: ByteSource where Element == UInt8 {
     public func read(at offset: Int, count: Int) throws(Errno) -> [UInt8] {
         guard contains(offset: offset, count: count) else { throw .EIO }
-        return Array(self[offset ..< offset + count])
+        return Array(self[offset..<offset + count])
     }
 }
 

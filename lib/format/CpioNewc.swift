@@ -122,7 +122,7 @@ public struct CpioNewcReader<Source: ByteSource> {
         let header = try read(at: headerOffset, count: Self.headerSize, entryAt: headerOffset)
         let hasChecksum = try Self.checkMagic(header, entryAt: headerOffset)
         var fields: [UInt32] = []
-        for index in 0 ..< 13 {
+        for index in 0..<13 {
             guard let field = Self.hexField(header, at: 6 + 8 * index) else {
                 throw fail(.invalidHexDigit)
             }
@@ -138,7 +138,8 @@ public struct CpioNewcReader<Source: ByteSource> {
         let nameStart = headerOffset + Self.headerSize
         let (nameEnd, overflow) = nameStart.addingReportingOverflow(Int(nameSize))
         guard !overflow, let dataStart = Self.alignedToFour(nameEnd),
-              source.contains(offset: nameStart, count: dataStart - nameStart) else {
+            source.contains(offset: nameStart, count: dataStart - nameStart)
+        else {
             throw fail(.truncated)
         }
         let nameWithNUL = try read(at: nameStart, count: Int(nameSize), entryAt: headerOffset)
@@ -149,7 +150,8 @@ public struct CpioNewcReader<Source: ByteSource> {
         // The data must be there too; only the padding after it may be cut
         // off by the end of the input.
         guard let dataSize = Int(exactly: fileSize),
-              source.contains(offset: dataStart, count: dataSize) else {
+            source.contains(offset: dataStart, count: dataSize)
+        else {
             throw fail(.truncated)
         }
         let dataEnd = dataStart + dataSize
@@ -164,7 +166,7 @@ public struct CpioNewcReader<Source: ByteSource> {
             name: name, fileType: fileType, mode: mode, userID: fields[2], groupID: fields[3],
             linkCount: fields[4], modificationTime: fields[5], inode: fields[0],
             devMajor: fields[7], devMinor: fields[8], rdevMajor: fields[9], rdevMinor: fields[10],
-            data: dataStart ..< dataEnd, checksum: hasChecksum ? fields[12] : nil,
+            data: dataStart..<dataEnd, checksum: hasChecksum ? fields[12] : nil,
             headerOffset: headerOffset, archiveIndex: archiveIndex)
         return (entry, next)
     }
@@ -172,7 +174,7 @@ public struct CpioNewcReader<Source: ByteSource> {
     /// Returns whether the header is the crc variant, whose `check` field
     /// holds a checksum; throws for anything but the two newc magics.
     private static func checkMagic(_ header: [UInt8], entryAt offset: Int) throws(CpioError) -> Bool {
-        let magic = header[0 ..< 6]
+        let magic = header[0..<6]
         if magic.elementsEqual(newcMagic) { return false }
         if magic.elementsEqual(crcMagic) { return true }
         if magic.elementsEqual(oldPortableMagic) { throw CpioError(.oldPortableFormat, at: offset) }
@@ -184,12 +186,12 @@ public struct CpioNewcReader<Source: ByteSource> {
     /// catches a damaged header before its numbers are used.
     private static func hexField(_ header: [UInt8], at offset: Int) -> UInt32? {
         var value: UInt32 = 0
-        for character in header[offset ..< offset + 8] {
+        for character in header[offset..<offset + 8] {
             let digit: UInt8
             switch character {
-            case UInt8(ascii: "0") ... UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a") ... UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A") ... UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
             default: return nil
             }
             value = value << 4 | UInt32(digit)

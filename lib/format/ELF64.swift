@@ -99,7 +99,8 @@ public struct ELF64Executable: Sendable {
         imageSize = imageEnd - first.virtualAddress.alignedDown(to: maximumAlignment)
 
         interpreterPath = try Self.readInterpreterPath(source, programHeaders: programHeaders)
-        hasExecutableStack = programHeaders.last { $0.type == .gnuStack }?
+        hasExecutableStack =
+            programHeaders.last { $0.type == .gnuStack }?
             .permissions.contains(.execute) ?? false
         programHeaderAddress = Self.programHeaderAddress(
             tableOffset: tableOffset, programHeaders: programHeaders)
@@ -113,7 +114,8 @@ public struct ELF64Executable: Sendable {
         let available = min(source.count, headerSize)
         let header = try read(source, at: 0, count: available)
         guard available >= 4, header[0] == 0x7F, header[1] == 0x45, header[2] == 0x4C,
-              header[3] == 0x46 else {
+            header[3] == 0x46
+        else {
             throw .notELF
         }
         guard available == headerSize else { throw .truncatedHeader }
@@ -130,7 +132,8 @@ public struct ELF64Executable: Sendable {
         guard header[4] == elfClass64 else { throw .unsupportedClass(header[4]) }
         guard header[5] == littleEndian else { throw .unsupportedByteOrder(header[5]) }
         guard header[6] == currentVersion,
-              header.littleEndianUInt32(at: 20) == UInt32(currentVersion) else {
+            header.littleEndianUInt32(at: 20) == UInt32(currentVersion)
+        else {
             throw .unsupportedVersion
         }
         let machine = header.littleEndianUInt16(at: 18)
@@ -153,11 +156,12 @@ public struct ELF64Executable: Sendable {
             throw .badProgramHeaderCount(count)
         }
         guard let offset = Int(exactly: tableOffset),
-              source.contains(offset: offset, count: tableSize) else {
+            source.contains(offset: offset, count: tableSize)
+        else {
             throw .programHeadersOutsideFile
         }
         let table = try read(source, at: offset, count: tableSize)
-        return (0 ..< Int(count)).map {
+        return (0..<Int(count)).map {
             ELFProgramHeader(decoding: table, at: $0 * ELFProgramHeader.size)
         }
     }
@@ -185,8 +189,9 @@ public struct ELF64Executable: Sendable {
                 // Linux would map past the end and fault on access (SIGBUS);
                 // refusing here turns a truncated program into an exec error.
                 guard let offset = Int(exactly: segment.fileOffset),
-                      let size = Int(exactly: segment.fileSize),
-                      source.contains(offset: offset, count: size) else {
+                    let size = Int(exactly: segment.fileSize),
+                    source.contains(offset: offset, count: size)
+                else {
                     throw .segmentOutsideFile(index)
                 }
             }
@@ -216,9 +221,10 @@ public struct ELF64Executable: Sendable {
             return nil
         }
         // At least one character and the NUL, at most PATH_MAX in all.
-        guard (2 ... UInt64(maximumInterpreterPathSize)).contains(segment.fileSize),
-              let offset = Int(exactly: segment.fileOffset),
-              source.contains(offset: offset, count: Int(segment.fileSize)) else {
+        guard (2...UInt64(maximumInterpreterPathSize)).contains(segment.fileSize),
+            let offset = Int(exactly: segment.fileOffset),
+            source.contains(offset: offset, count: Int(segment.fileSize))
+        else {
             throw .badInterpreterPath
         }
         let bytes = try read(source, at: offset, count: Int(segment.fileSize))

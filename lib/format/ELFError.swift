@@ -56,13 +56,13 @@ public enum ELFError: Error, Equatable, Sendable {
     public var errno: Errno {
         switch self {
         case .notELF, .truncatedHeader, .unsupportedClass, .unsupportedByteOrder,
-             .unsupportedVersion, .wrongMachine, .notExecutable,
-             .badProgramHeaderEntrySize, .badProgramHeaderCount,
-             .programHeadersOutsideFile, .badInterpreterPath, .noLoadableSegments,
-             .segmentOutsideFile:
+            .unsupportedVersion, .wrongMachine, .notExecutable,
+            .badProgramHeaderEntrySize, .badProgramHeaderCount,
+            .programHeadersOutsideFile, .badInterpreterPath, .noLoadableSegments,
+            .segmentOutsideFile:
             .ENOEXEC
         case .segmentFileSizeExceedsMemorySize, .segmentMisaligned, .segmentWraps,
-             .segmentOverlapsPrevious, .segmentOutsideUserSpace, .entryOutsideUserSpace:
+            .segmentOverlapsPrevious, .segmentOutsideUserSpace, .entryOutsideUserSpace:
             .EINVAL
         case .readFailed(let error):
             error

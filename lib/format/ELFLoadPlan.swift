@@ -72,17 +72,19 @@ public struct ELFLoadPlan: Sendable {
             let (start, startOverflow) = base.addingReportingOverflow(segment.virtualAddress - origin)
             let (end, endOverflow) = start.addingReportingOverflow(segment.memorySize)
             guard !startOverflow, !endOverflow, start < userSpaceLimit,
-                  let pagesEnd = end.alignedUp(to: pageSize), pagesEnd <= userSpaceLimit else {
+                let pagesEnd = end.alignedUp(to: pageSize), pagesEnd <= userSpaceLimit
+            else {
                 throw .segmentOutsideUserSpace(index)
             }
-            mappings.append(ELFSegmentMapping(
-                programHeaderIndex: index, segment: segment, start: start, pagesEnd: pagesEnd))
+            mappings.append(
+                ELFSegmentMapping(
+                    programHeaderIndex: index, segment: segment, start: start, pagesEnd: pagesEnd))
         }
         guard let first = mappings.first, let last = mappings.last else {
             throw .noLoadableSegments
         }
         self.mappings = mappings
-        imageRange = first.pages.lowerBound ..< last.pages.upperBound
+        imageRange = first.pages.lowerBound..<last.pages.upperBound
         brkStart = last.pages.upperBound
 
         // Linux: BAD_ADDR(elf_entry). Only an address in user space can be
@@ -171,7 +173,7 @@ public struct ELFSegmentMapping: Equatable, Sendable {
     init(programHeaderIndex: Int, segment: ELFProgramHeader, start: UInt64, pagesEnd: UInt64) {
         self.programHeaderIndex = programHeaderIndex
         let pagesStart = start.alignedDown(to: pageSize)
-        pages = pagesStart ..< pagesEnd
+        pages = pagesStart..<pagesEnd
         permissions = segment.permissions
         var anonymousStart = pagesStart
         if segment.fileSize > 0 {
@@ -179,16 +181,16 @@ public struct ELFSegmentMapping: Equatable, Sendable {
             // Cannot fail: the file bytes end no later than the segment.
             let filePagesEnd = fileEnd.alignedUp(to: pageSize) ?? pagesEnd
             fileBacked = FilePages(
-                addresses: pagesStart ..< filePagesEnd,
+                addresses: pagesStart..<filePagesEnd,
                 fileOffset: segment.fileOffset.alignedDown(to: pageSize))
             let hasBSS = segment.memorySize > segment.fileSize
-            zeroFill = hasBSS && fileEnd < filePagesEnd ? fileEnd ..< filePagesEnd : nil
+            zeroFill = hasBSS && fileEnd < filePagesEnd ? fileEnd..<filePagesEnd : nil
             anonymousStart = filePagesEnd
         } else {
             fileBacked = nil
             zeroFill = nil
         }
-        anonymous = anonymousStart < pagesEnd ? anonymousStart ..< pagesEnd : nil
+        anonymous = anonymousStart < pagesEnd ? anonymousStart..<pagesEnd : nil
     }
 }
 

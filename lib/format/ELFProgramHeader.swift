@@ -98,7 +98,7 @@ extension Array where Element == UInt8 {
 
     private func littleEndianValue(at offset: Int, byteCount: Int) -> UInt64 {
         var value: UInt64 = 0
-        for index in (0 ..< byteCount).reversed() {
+        for index in (0..<byteCount).reversed() {
             value = value << 8 | UInt64(self[offset + index])
         }
         return value

@@ -106,7 +106,8 @@ extension Credentials {
     public func newFileMode(_ mode: UInt32, in directory: FileOwnership) -> UInt32 {
         let setGroupProgram = FileMode.S_ISGID | FileMode.S_IXGRP
         guard mode & setGroupProgram == setGroupProgram, FileMode.fileType(mode) != FileMode.S_IFDIR,
-              directory.mode & FileMode.S_ISGID != 0, !mayKeepSetGroupID(for: directory.gid) else { return mode }
+            directory.mode & FileMode.S_ISGID != 0, !mayKeepSetGroupID(for: directory.gid)
+        else { return mode }
         return mode & ~FileMode.S_ISGID
     }
 

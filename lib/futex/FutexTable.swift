@@ -112,8 +112,10 @@ public final class FutexTable<Owner: AnyObject> {
     /// broadcast hands its waiters to the mutex this way, so they do not
     /// all stampede for it). Bitsets are ignored. Returns the woken
     /// waiters and how many were moved.
-    public func requeue(from source: FutexKey, to target: FutexKey, wakeCount: Int,
-                        requeueCount: Int) -> (woken: [FutexWaiter<Owner>], requeued: Int) {
+    public func requeue(
+        from source: FutexKey, to target: FutexKey, wakeCount: Int,
+        requeueCount: Int
+    ) -> (woken: [FutexWaiter<Owner>], requeued: Int) {
         let index = bucketIndex(source)
         var woken: [FutexWaiter<Owner>] = []
         var moved: [FutexWaiter<Owner>] = []

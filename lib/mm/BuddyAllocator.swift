@@ -195,7 +195,7 @@ public final class BuddyAllocator {
         while order < Self.maxOrder {
             let buddy = head ^ (1 << PFN(order))
             guard let buddyIndex = index(of: buddy),
-                  frames[buddyIndex].state == .free(order: UInt8(order))
+                frames[buddyIndex].state == .free(order: UInt8(order))
             else { break }
             removeFromFreeList(UInt32(buddyIndex), zone: zone, order: order)
             frames[buddyIndex].state = .tail

@@ -27,8 +27,10 @@ public final class Kmalloc<Memory: SlabMemory> {
     public init(memory: Memory) {
         self.memory = memory
         caches = Self.sizeClasses.map { size in
-            guard let cache = SlabCache(name: Self.cacheName(size), objectSize: size,
-                                        align: size & -size, constructor: nil, memory: memory)
+            guard
+                let cache = SlabCache(
+                    name: Self.cacheName(size), objectSize: size,
+                    align: size & -size, constructor: nil, memory: memory)
             else { preconditionFailure("kmalloc size class does not fit a slab") }
             return cache
         }

@@ -28,11 +28,14 @@ public final class SlabCache<Memory: SlabMemory> {
     /// least 8 is used). The constructor, if any, runs once on every object
     /// of a new slab; objects must be freed in their constructed state. nil
     /// if the parameters are unusable or the object is too big for a slab.
-    public init?(name: String, objectSize: Int, align: Int, constructor: ((UInt) -> Void)?,
-                 memory: Memory)
-    {
-        guard let layout = SlabLayout(objectSize: objectSize, align: align,
-                                      hasConstructor: constructor != nil)
+    public init?(
+        name: String, objectSize: Int, align: Int, constructor: ((UInt) -> Void)?,
+        memory: Memory
+    ) {
+        guard
+            let layout = SlabLayout(
+                objectSize: objectSize, align: align,
+                hasConstructor: constructor != nil)
         else { return nil }
         self.name = name
         self.layout = layout

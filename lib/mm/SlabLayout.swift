@@ -45,7 +45,7 @@ struct SlabLayout: Equatable {
     /// for the largest slab.
     init?(objectSize: Int, align: Int, hasConstructor: Bool) {
         guard objectSize > 0, objectSize <= Self.pageBytes << Self.maxOrder,
-              align > 0, align & (align - 1) == 0, align <= Self.pageBytes
+            align > 0, align & (align - 1) == 0, align <= Self.pageBytes
         else {
             return nil
         }

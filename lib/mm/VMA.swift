@@ -130,7 +130,8 @@ public final class VMA: RBNode {
     /// A detached area with the same attributes covering `range`, a part of
     /// this one: the pieces a split or an unmap produces, and fork's copies.
     func copy(covering range: Range<UInt64>) -> VMA {
-        VMA(start: range.lowerBound, end: range.upperBound, protection: protection, flags: flags,
+        VMA(
+            start: range.lowerBound, end: range.upperBound, protection: protection, flags: flags,
             backing: backing, filePageOffset: filePage(at: range.lowerBound), label: label)
     }
 

@@ -254,7 +254,8 @@ public final class VMATree {
             throw .EFAULT
         }
         guard newStart % pageSize == 0, newLength >= range.upperBound - range.lowerBound,
-              newStart <= UInt64.max - newLength else { throw .EINVAL }
+            newStart <= UInt64.max - newLength
+        else { throw .EINVAL }
         let destination = newStart..<newStart + newLength
         guard !destination.overlaps(range) else { throw .EINVAL }
         guard firstIntersecting(destination) == nil else { throw .EEXIST }

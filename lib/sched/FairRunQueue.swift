@@ -74,9 +74,9 @@ public final class FairRunQueue<Entity: SchedulableEntity> {
         let waiting = timeline.leftmost?.sched.vruntime
         let least: UInt64
         switch (running, waiting) {
-        case let (running?, waiting?): least = Vruntime.earlier(running, waiting)
-        case let (running?, nil): least = running
-        case let (nil, waiting?): least = waiting
+        case (let running?, let waiting?): least = Vruntime.earlier(running, waiting)
+        case (let running?, nil): least = running
+        case (nil, let waiting?): least = waiting
         case (nil, nil): return
         }
         minVruntime = Vruntime.later(minVruntime, least)
@@ -157,7 +157,8 @@ public final class FairRunQueue<Entity: SchedulableEntity> {
         guard let leftmost = timeline.leftmost else { return nil }
         var chosen = leftmost
         if skipBuddy === leftmost, let second = timeline.successor(of: leftmost),
-           !isAheadBeyondWakeupGranularity(second, of: leftmost) {
+            !isAheadBeyondWakeupGranularity(second, of: leftmost)
+        {
             chosen = second
         }
         if let nextBuddy, !isAheadBeyondWakeupGranularity(nextBuddy, of: leftmost) {

@@ -150,31 +150,37 @@ public final class RunQueue<Entity: SchedulableEntity> {
             entity.sched.nice = nice
             return
         }
-        change(entity, policy: entity.sched.policy, nice: nice,
-               realTimePriority: entity.sched.realTimePriority, dequeueFlags: .save)
+        change(
+            entity, policy: entity.sched.policy, nice: nice,
+            realTimePriority: entity.sched.realTimePriority, dequeueFlags: .save)
     }
 
     /// sched_setscheduler(2) without the permission checks (__sched_setscheduler):
     /// `priority` must be 1...99 for FIFO and RR and 0 otherwise, else EINVAL.
     /// The nice value is kept.
-    public func setScheduler(_ entity: Entity, policy: SchedPolicy, priority: Int,
-                             now: UInt64) throws(Errno) {
+    public func setScheduler(
+        _ entity: Entity, policy: SchedPolicy, priority: Int,
+        now: UInt64
+    ) throws(Errno) {
         precondition(entity !== idle, "RunQueue: the idle entity keeps its class")
         guard SchedState<Entity>.isValid(policy: policy, realTimePriority: priority) else {
             throw .EINVAL
         }
         guard policy != entity.sched.policy || priority != entity.sched.realTimePriority else { return }
         advanceClock(to: now)
-        change(entity, policy: policy, nice: entity.sched.nice, realTimePriority: priority,
-               dequeueFlags: [])
+        change(
+            entity, policy: policy, nice: entity.sched.nice, realTimePriority: priority,
+            dequeueFlags: [])
     }
 
     /// Applies new parameters the way Linux does: take the entity off its
     /// queue (and off the CPU, if running), change it, put it back, then let
     /// the classes decide whether that calls for preemption
     /// (check_class_changed).
-    private func change(_ entity: Entity, policy: SchedPolicy, nice: Int, realTimePriority: Int,
-                        dequeueFlags: DequeueFlags) {
+    private func change(
+        _ entity: Entity, policy: SchedPolicy, nice: Int, realTimePriority: Int,
+        dequeueFlags: DequeueFlags
+    ) {
         let queued = entity.sched.onRunQueue
         let running = entity === current
         let oldClass = entity.sched.schedClass

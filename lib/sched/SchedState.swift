@@ -56,8 +56,9 @@ public struct SchedState<Entity: AnyObject> {
     /// and RR and 0 otherwise.
     public init(policy: SchedPolicy = .normal, nice: Int = 0, realTimePriority: Int = 0) {
         precondition(SchedPolicy.niceRange.contains(nice), "SchedState: nice out of range")
-        precondition(Self.isValid(policy: policy, realTimePriority: realTimePriority),
-                     "SchedState: priority does not match policy")
+        precondition(
+            Self.isValid(policy: policy, realTimePriority: realTimePriority),
+            "SchedState: priority does not match policy")
         self.policy = policy
         self.nice = nice
         self.realTimePriority = realTimePriority

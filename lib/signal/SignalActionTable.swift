@@ -44,7 +44,10 @@ public struct SignalActionTable: Sendable {
     /// program, so caught signals return to SIG_DFL; ignored ones stay
     /// ignored. Flags, masks and restorers are cleared.
     public mutating func resetForExec() {
-        actions = actions.map { KernelSigaction(handler: $0.sa_handler == KernelSigaction.SIG_IGN ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL) }
+        actions = actions.map {
+            KernelSigaction(
+                handler: $0.sa_handler == KernelSigaction.SIG_IGN ? KernelSigaction.SIG_IGN : KernelSigaction.SIG_DFL)
+        }
         if actions.allSatisfy({ $0.sa_handler == KernelSigaction.SIG_DFL }) { actions = [] }
     }
 
@@ -53,7 +56,8 @@ public struct SignalActionTable: Sendable {
     public func isIgnored(_ signal: Signal) -> Bool {
         let handler = self[signal].sa_handler
         return handler == KernelSigaction.SIG_IGN
-            || (handler == KernelSigaction.SIG_DFL && (signal.defaultAction == .ignore || signal.defaultAction == .continue))
+            || (handler == KernelSigaction.SIG_DFL
+                && (signal.defaultAction == .ignore || signal.defaultAction == .continue))
     }
 
     /// Whether delivering `signal` ends the process (Linux: sig_fatal): its
@@ -78,11 +82,12 @@ extension SignalSet {
     /// The blocked set after rt_sigprocmask's `how` with `set` (Linux:
     /// sigprocmask); SIGKILL and SIGSTOP stay unblocked whatever is asked.
     public func applying(_ how: SigprocmaskHow, _ set: SignalSet) -> SignalSet {
-        let result = switch how {
-        case .SIG_BLOCK: SignalSet(rawValue: rawValue | set.rawValue)
-        case .SIG_UNBLOCK: SignalSet(rawValue: rawValue & ~set.rawValue)
-        case .SIG_SETMASK: set
-        }
+        let result =
+            switch how {
+            case .SIG_BLOCK: SignalSet(rawValue: rawValue | set.rawValue)
+            case .SIG_UNBLOCK: SignalSet(rawValue: rawValue & ~set.rawValue)
+            case .SIG_SETMASK: set
+            }
         return result.removingUnblockable()
     }
 

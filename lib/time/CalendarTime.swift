@@ -28,7 +28,8 @@ public struct CalendarTime: Equatable, Sendable {
 
     /// Whether the fields name a real date and time of day.
     public var isValid: Bool {
-        guard (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+        guard (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+        else {
             return false
         }
         let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
@@ -65,9 +66,10 @@ public struct CalendarTime: Equatable, Sendable {
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
         let shiftedMonth = (5 * dayOfYear + 2) / 153
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        self.init(year: Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), month: Int(month),
-                  day: Int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1),
-                  hour: Int(secondOfDay / 3600), minute: Int(secondOfDay / 60 % 60), second: Int(secondOfDay % 60))
+        self.init(
+            year: Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), month: Int(month),
+            day: Int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1),
+            hour: Int(secondOfDay / 3600), minute: Int(secondOfDay / 60 % 60), second: Int(secondOfDay % 60))
     }
 
     /// ISO 8601, as Linux logs the time it sets: 2024-05-17T09:30:00.
@@ -97,7 +99,9 @@ public struct CMOSTimeRegisters: Equatable, Sendable {
     /// The PM bit of the hours register in 12-hour mode.
     public static let pm: UInt8 = 0x80
 
-    public init(seconds: UInt8, minutes: UInt8, hours: UInt8, dayOfMonth: UInt8, month: UInt8, year: UInt8, statusB: UInt8) {
+    public init(
+        seconds: UInt8, minutes: UInt8, hours: UInt8, dayOfMonth: UInt8, month: UInt8, year: UInt8, statusB: UInt8
+    ) {
         self.seconds = seconds
         self.minutes = minutes
         self.hours = hours
@@ -122,8 +126,9 @@ public struct CMOSTimeRegisters: Equatable, Sendable {
             if hours & Self.pm != 0 { hour += 12 }
         }
         let twoDigitYear = value(year)
-        let time = CalendarTime(year: twoDigitYear + (twoDigitYear < 70 ? 2000 : 1900), month: value(month),
-                                day: value(dayOfMonth), hour: hour, minute: value(minutes), second: value(seconds))
+        let time = CalendarTime(
+            year: twoDigitYear + (twoDigitYear < 70 ? 2000 : 1900), month: value(month),
+            day: value(dayOfMonth), hour: hour, minute: value(minutes), second: value(seconds))
         return time.isValid ? time : nil
     }
 }

@@ -44,7 +44,7 @@ public struct LineDiscipline {
     private func flag(_ bit: UInt32) -> Bool { termios.c_lflag & bit != 0 }
     private func isControl(_ byte: UInt8, _ index: Int) -> Bool {
         let character = termios[cc: index]
-        return character != 0 && byte == character   // _POSIX_VDISABLE is 0
+        return character != 0 && byte == character  // _POSIX_VDISABLE is 0
     }
 
     /// Whether a read would return without waiting (also what poll reports).
@@ -104,7 +104,9 @@ public struct LineDiscipline {
             byte = UInt8(ascii: "\r")
         }
         if flag(Termios.ISIG) {
-            for (index, signal) in [(Termios.VINTR, Signal.SIGINT), (Termios.VQUIT, .SIGQUIT), (Termios.VSUSP, .SIGTSTP)]
+            for (index, signal) in [
+                (Termios.VINTR, Signal.SIGINT), (Termios.VQUIT, .SIGQUIT), (Termios.VSUSP, .SIGTSTP),
+            ]
             where isControl(byte, index) {
                 if !flag(Termios.NOFLSH) { flushInput() }
                 return Reaction(echo: flag(Termios.ECHO) ? echoed(byte) : [], signal: signal)
@@ -134,7 +136,8 @@ public struct LineDiscipline {
                 return Reaction()
             }
             if byte == UInt8(ascii: "\n") || isControl(byte, Termios.VEOL)
-                || (flag(Termios.IEXTEN) && isControl(byte, Termios.VEOL2)) {
+                || (flag(Termios.IEXTEN) && isControl(byte, Termios.VEOL2))
+            {
                 editing.append(byte)
                 ready.append(editing)
                 editing = []

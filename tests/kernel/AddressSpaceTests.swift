@@ -23,31 +23,38 @@ enum AddressSpaceTests {
 
             let grown = try space.remap(base..<base + 2 * page, newLength: 4 * page, mayMove: true, target: nil)
             t.check(grown != base, "mremap: a blocked mapping grows by moving")
-            t.check(word(space, grown) == 0xA0 && word(space, grown + page) == 0xA1,
-                    "mremap: the moved pages keep their contents (the frames moved, not copies)")
-            t.check(space.pageTable.translate(VirtAddr(base)) == nil && space.areas.find(base).map { $0.start } != base,
-                    "mremap: the old range is unmapped after a move")
+            t.check(
+                word(space, grown) == 0xA0 && word(space, grown + page) == 0xA1,
+                "mremap: the moved pages keep their contents (the frames moved, not copies)")
+            t.check(
+                space.pageTable.translate(VirtAddr(base)) == nil && space.areas.find(base).map { $0.start } != base,
+                "mremap: the old range is unmapped after a move")
             t.check(space.areas.vma(containing: grown + 3 * page) != nil, "mremap: the new length is mapped")
 
             try space.mapAnonymous(at: grown + 4 * page, length: page, protection: [.read], fixed: true)
             var refused = false
-            do throws(Errno) { _ = try space.remap(grown..<grown + 4 * page, newLength: 8 * page, mayMove: false, target: nil) }
-            catch { refused = error == .ENOMEM }
+            do throws(Errno) {
+                _ = try space.remap(grown..<grown + 4 * page, newLength: 8 * page, mayMove: false, target: nil)
+            } catch { refused = error == .ENOMEM }
             t.check(refused, "mremap: without MREMAP_MAYMOVE a blocked grow is ENOMEM")
 
             let shrunk = try space.remap(grown..<grown + 4 * page, newLength: page, mayMove: false, target: nil)
-            t.check(shrunk == grown && space.areas.vma(containing: grown + page) == nil && word(space, grown) == 0xA0,
-                    "mremap: shrinking stays in place and unmaps the tail")
+            t.check(
+                shrunk == grown && space.areas.vma(containing: grown + page) == nil && word(space, grown) == 0xA0,
+                "mremap: shrinking stays in place and unmaps the tail")
 
             let fixed: UInt64 = 0x2000_0000
             let moved = try space.remap(grown..<grown + page, newLength: page, mayMove: true, target: fixed)
             t.check(moved == fixed && word(space, fixed) == 0xA0, "mremap: MREMAP_FIXED moves to the given address")
 
             try space.discardPages(fixed..<fixed + page)
-            t.check(space.pageTable.translate(VirtAddr(fixed)) == nil && space.areas.vma(containing: fixed) != nil,
-                    "madvise: MADV_DONTNEED drops the page and keeps the mapping")
+            t.check(
+                space.pageTable.translate(VirtAddr(fixed)) == nil && space.areas.vma(containing: fixed) != nil,
+                "madvise: MADV_DONTNEED drops the page and keeps the mapping")
             var unmappedRefused = false
-            do throws(Errno) { try space.discardPages(0x3000_0000..<0x3000_0000 + page) } catch { unmappedRefused = error == .ENOMEM }
+            do throws(Errno) { try space.discardPages(0x3000_0000..<0x3000_0000 + page) } catch {
+                unmappedRefused = error == .ENOMEM
+            }
             t.check(unmappedRefused, "madvise: an unmapped range is ENOMEM")
         } catch {
             t.check(false, "mremap: unexpected error \(error.rawValue)")
@@ -57,7 +64,9 @@ enum AddressSpaceTests {
     /// Faults the page in as a write would, then stores `value` at its start.
     private static func stamp(_ space: AddressSpace, _ address: UInt64, value: UInt64) {
         _ = space.handleFault(at: address, write: true, instructionFetch: false)
-        if let physical = space.pageTable.translate(VirtAddr(address))?.physical, let frame = Frame(containing: physical) {
+        if let physical = space.pageTable.translate(VirtAddr(address))?.physical,
+            let frame = Frame(containing: physical)
+        {
             frame.store64(value, at: frame.offset(of: physical))
         }
     }

@@ -18,10 +18,14 @@ enum ConsoleTests {
         let rest = try? ConsoleInput.read(count: 100)
         let end = try? ConsoleInput.read(count: 100)
         var wouldBlock = false
-        do throws(Errno) { _ = try ConsoleInput.read(count: 10, nonBlocking: true) } catch { wouldBlock = error == .EAGAIN }
+        do throws(Errno) { _ = try ConsoleInput.read(count: 10, nonBlocking: true) } catch {
+            wouldBlock = error == .EAGAIN
+        }
         t.check(first == Array("apus console line\n".utf8), "console: a typed line is read whole, CR turned into NL")
         t.check(edited == Array("ac\n".utf8), "console: DEL erases the character before it")
-        t.check(short == Array("lon".utf8) && rest == Array("g\n".utf8), "console: a short read leaves the rest of the line")
+        t.check(
+            short == Array("lon".utf8) && rest == Array("g\n".utf8), "console: a short read leaves the rest of the line"
+        )
         t.check(end == [], "console: ^D at the start of a line reads as end-of-file")
         t.check(wouldBlock, "console: an O_NONBLOCK read with nothing typed is EAGAIN")
     }

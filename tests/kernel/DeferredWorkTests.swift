@@ -7,7 +7,10 @@ enum DeferredWorkTests {
         let start = Clock.nanosecondsSinceBoot()
         msleep(100)
         let slept = Clock.nanosecondsSinceBoot() - start
-        t.check(slept >= 100_000_000, "msleep(100) slept \(decimal(slept / 1000)) us (overshoot \(decimal(slept > 100_000_000 ? (slept - 100_000_000) / 1000 : 0)) us)")
+        t.check(
+            slept >= 100_000_000,
+            "msleep(100) slept \(decimal(slept / 1000)) us (overshoot \(decimal(slept > 100_000_000 ? (slept - 100_000_000) / 1000 : 0)) us)"
+        )
         let fine = Clock.nanosecondsSinceBoot()
         HRTimers.sleep(nanoseconds: 300_000)
         let short = Clock.nanosecondsSinceBoot() - fine
@@ -30,13 +33,18 @@ enum DeferredWorkTests {
             taskletDone.complete()
         }
         tasklet.schedule()
-        t.check(taskletDone.wait(timeout: Jiffies.fromMilliseconds(1000)) && taskletContext, "tasklet: runs, in softirq context")
+        t.check(
+            taskletDone.wait(timeout: Jiffies.fromMilliseconds(1000)) && taskletContext,
+            "tasklet: runs, in softirq context")
         var workTask: Task? = nil
         let work = WorkItem { workTask = Scheduler.current }
         Workqueues.system?.queue(work)
         Workqueues.system?.flush(work)
-        t.check(work.runCount == 1 && workTask?.comm == "kworker/0:1", "workqueue: a work item runs in its kworker thread (\(workTask?.displayName ?? "none"))")
-        t.check(Softirq.counts[SoftirqVector.timer.rawValue] > 0 && Softirq.counts[SoftirqVector.tasklet.rawValue] > 0,
-                "softirq: TIMER and TASKLET vectors ran")
+        t.check(
+            work.runCount == 1 && workTask?.comm == "kworker/0:1",
+            "workqueue: a work item runs in its kworker thread (\(workTask?.displayName ?? "none"))")
+        t.check(
+            Softirq.counts[SoftirqVector.timer.rawValue] > 0 && Softirq.counts[SoftirqVector.tasklet.rawValue] > 0,
+            "softirq: TIMER and TASKLET vectors ran")
     }
 }

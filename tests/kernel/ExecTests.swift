@@ -28,22 +28,31 @@ enum ExecTests {
         let before = PageAllocator.freePages
         let check = "\(directory)/check"
 
-        let (direct, name) = execute(check, ["check", "stack", "alpha", "", "beta gamma"],
-                                     ["EXPECT_ARGS=check|stack|alpha||beta gamma", "EXPECT_EXECFN=\(check)", "OTHER=1"])
-        t.check(direct == .exited(passed),
-                "exec: an ET_EXEC program starts with zeroed registers, argv/envp/auxv laid out as Linux does, .data and .bss, brk, fresh FPU, FS/GS 0 and TLS (\(describe(direct)))")
+        let (direct, name) = execute(
+            check, ["check", "stack", "alpha", "", "beta gamma"],
+            ["EXPECT_ARGS=check|stack|alpha||beta gamma", "EXPECT_EXECFN=\(check)", "OTHER=1"])
+        t.check(
+            direct == .exited(passed),
+            "exec: an ET_EXEC program starts with zeroed registers, argv/envp/auxv laid out as Linux does, .data and .bss, brk, fresh FPU, FS/GS 0 and TLS (\(describe(direct)))"
+        )
         t.check(name == "check", "exec: the task is named after the file (comm \(name))")
-        let (pie, _) = execute("\(directory)/check-pie", ["check-pie", "stack"],
-                               ["EXPECT_ARGS=check-pie|stack", "EXPECT_EXECFN=\(directory)/check-pie"])
-        t.check(pie == .exited(passed), "exec: a static PIE runs at ELF_ET_DYN_BASE with the same checks (\(describe(pie)))")
+        let (pie, _) = execute(
+            "\(directory)/check-pie", ["check-pie", "stack"],
+            ["EXPECT_ARGS=check-pie|stack", "EXPECT_EXECFN=\(directory)/check-pie"])
+        t.check(
+            pie == .exited(passed), "exec: a static PIE runs at ELF_ET_DYN_BASE with the same checks (\(describe(pie)))"
+        )
         let (emptyArgv, _) = execute(check, [], ["EXPECT_ARGS="])
         t.check(emptyArgv == .exited(passed), "exec: an empty argv becomes [\"\"] (\(describe(emptyArgv)))")
 
-        let (script, scriptName) = execute("\(directory)/script", ["my-script", "one"],
-                                           ["EXPECT_ARGS=\(check)|stack|\(directory)/script|one", "EXPECT_EXECFN=\(directory)/script"])
-        t.check(script == .exited(passed) && scriptName == "script",
-                "exec: a #! script runs its interpreter with [interpreter, argument, script, argv[1]...] (\(describe(script)), comm \(scriptName))")
-        let chain = (2 ... 6).reversed().map { "\(directory)/loop\($0)" }.joined(separator: "|")
+        let (script, scriptName) = execute(
+            "\(directory)/script", ["my-script", "one"],
+            ["EXPECT_ARGS=\(check)|stack|\(directory)/script|one", "EXPECT_EXECFN=\(directory)/script"])
+        t.check(
+            script == .exited(passed) && scriptName == "script",
+            "exec: a #! script runs its interpreter with [interpreter, argument, script, argv[1]...] (\(describe(script)), comm \(scriptName))"
+        )
+        let chain = (2...6).reversed().map { "\(directory)/loop\($0)" }.joined(separator: "|")
         let (nested, _) = execute("\(directory)/loop2", ["loop", "x"], ["EXPECT_ARGS=\(check)|stack|\(chain)|x"])
         t.check(nested == .exited(passed), "exec: five scripts deep still runs (\(describe(nested)))")
         let (tooDeep, _) = execute("\(directory)/loop1", ["loop"], [])
@@ -63,21 +72,28 @@ enum ExecTests {
         ]
         for failure in failures {
             let (outcome, _) = execute(failure.path, ["x"], [])
-            t.check(outcome == .failed(failure.expected),
-                    "exec: \(failure.what) is errno \(failure.expected.rawValue) (\(describe(outcome)))")
+            t.check(
+                outcome == .failed(failure.expected),
+                "exec: \(failure.what) is errno \(failure.expected.rawValue) (\(describe(outcome)))")
         }
 
         let (errors, _) = execute(check, ["check", "errors"], [])
-        t.check(errors == .exited(passed),
-                "exec: from user space, EFAULT/ENOENT/ENOEXEC/EACCES/ENOTDIR/E2BIG/ELOOP/EINVAL leave the caller running, then a script replaces it with FS reset (\(describe(errors)))")
+        t.check(
+            errors == .exited(passed),
+            "exec: from user space, EFAULT/ENOENT/ENOEXEC/EACCES/ENOTDIR/E2BIG/ELOOP/EINVAL leave the caller running, then a script replaces it with FS reset (\(describe(errors)))"
+        )
         let (forked, _) = execute(check, ["check", "fork"], [])
-        t.check(forked == .exited(passed),
-                "exec: arch_prctl FS/GS bases are per process (fork copies, switches keep), EPERM/EFAULT/EINVAL; fork then execve (\(describe(forked)))")
+        t.check(
+            forked == .exited(passed),
+            "exec: arch_prctl FS/GS bases are per process (fork copies, switches keep), EPERM/EFAULT/EINVAL; fork then execve (\(describe(forked)))"
+        )
 
-        msleep(10)   // let the dead tasks' stacks and address spaces be released
+        msleep(10)  // let the dead tasks' stacks and address spaces be released
         KernelAllocator.shrink()
         let after = PageAllocator.freePages
-        t.check(after >= before, "exec: exec'd and failed processes gave back every page (\(before) free before, \(after) after)")
+        t.check(
+            after >= before,
+            "exec: exec'd and failed processes gave back every page (\(before) free before, \(after) after)")
     }
 
     /// Runs `path` in a new kernel thread through kernel_execve, as pid 1
@@ -119,7 +135,7 @@ enum ExecTests {
         let pie = KernelImage.bytes(exec_check_pie_start_address()..<exec_check_pie_end_address())
         var garbage = [UInt8](repeating: 0, count: 512)
         var random = TestRandom(seed: 0xE8EC)
-        for index in 1 ..< garbage.count { garbage[index] = UInt8(truncatingIfNeeded: random.next()) }
+        for index in 1..<garbage.count { garbage[index] = UInt8(truncatingIfNeeded: random.next()) }
         var files: [(name: String, mode: UInt32, bytes: [UInt8])] = [
             ("check", 0o755, program),
             ("check-pie", 0o755, pie),
@@ -133,12 +149,13 @@ enum ExecTests {
             ("blank-interpreter", 0o755, b("#! \t \n")),
         ]
         // loop1 -> loop2 -> ... -> loop6 -> check: six levels of scripts.
-        for level in 1 ... 5 { files.append(("loop\(level)", 0o755, b("#!\(directory)/loop\(level + 1)\n"))) }
+        for level in 1...5 { files.append(("loop\(level)", 0o755, b("#!\(directory)/loop\(level + 1)\n"))) }
         files.append(("loop6", 0o755, b("#!\(directory)/check stack\n")))
         do throws(Errno) {
             try VFS.mkdir(b(directory), mode: 0o755)
             for file in files {
-                let opened = try VFS.open(b("\(directory)/\(file.name)"), flags: [.O_WRONLY, .O_CREAT, .O_EXCL], mode: file.mode)
+                let opened = try VFS.open(
+                    b("\(directory)/\(file.name)"), flags: [.O_WRONLY, .O_CREAT, .O_EXCL], mode: file.mode)
                 guard try opened.write(file.bytes) == file.bytes.count else { return .EIO }
             }
             try VFS.symlink(b("check"), at: b("\(directory)/link"))
@@ -157,7 +174,7 @@ enum ExecTests {
         let pathOffset = bytes.count
         bytes += path
         let tableOffset = Int(bytes.loadLittleEndian(UInt64.self, at: 32))
-        for index in 0 ..< Int(bytes.loadLittleEndian(UInt16.self, at: 56)) {
+        for index in 0..<Int(bytes.loadLittleEndian(UInt16.self, at: 56)) {
             let entry = tableOffset + index * ELFProgramHeader.size
             guard bytes.loadLittleEndian(UInt32.self, at: entry) == ptGNUStack else { continue }
             bytes.storeLittleEndian(ptInterp, at: entry)

@@ -21,7 +21,9 @@ enum FileTests {
     }
 
     private static let b = VFSTests.b
-    private static func errorOf<T>(_ body: @autoclosure () throws(Errno) -> T) -> Errno? { VFSTests.errorOf(try body()) }
+    private static func errorOf<T>(_ body: @autoclosure () throws(Errno) -> T) -> Errno? {
+        VFSTests.errorOf(try body())
+    }
 
     // MARK: - Descriptor tables
 
@@ -33,10 +35,13 @@ enum FileTests {
             let first = try table.install(null), second = try table.install(zero), third = try table.install(null)
             try table.close(second)
             let reused = try table.install(zero)
-            t.check(first == 0 && second == 1 && third == 2 && reused == 1,
-                    "files: descriptors are the lowest free numbers, a closed one is reused (\(first) \(second) \(third) \(reused))")
-            t.check(errorOf(try table.close(7)) == .EBADF && errorOf(try table.file(-1)) == .EBADF,
-                    "files: closing or using a descriptor that is not open is EBADF")
+            t.check(
+                first == 0 && second == 1 && third == 2 && reused == 1,
+                "files: descriptors are the lowest free numbers, a closed one is reused (\(first) \(second) \(third) \(reused))"
+            )
+            t.check(
+                errorOf(try table.close(7)) == .EBADF && errorOf(try table.file(-1)) == .EBADF,
+                "files: closing or using a descriptor that is not open is EBADF")
 
             // dup2 onto an open descriptor closes what was there: with the
             // only descriptor of a pipe's write end displaced, the read end
@@ -44,25 +49,29 @@ enum FileTests {
             let (reader, writer) = try installPipe(in: table)
             try table.duplicate(first, onto: writer, closeOnExec: false)
             let endOfFile = try table.file(reader).read(count: 10)
-            t.check(endOfFile.isEmpty && table.openDescriptors == [0, 1, 2, reader, writer],
-                    "files: dup2 onto an open descriptor closes the file that was there")
+            t.check(
+                endOfFile.isEmpty && table.openDescriptors == [0, 1, 2, reader, writer],
+                "files: dup2 onto an open descriptor closes the file that was there")
             t.check(try table.file(writer) === null, "files: after dup2 both descriptors name the same open file")
 
             let copy = try table.duplicate(0, minimum: 10, closeOnExec: true)
             try table.setCloseOnExec(2, true)
             let forked = table.copy()
             table.closeOnExec()
-            t.check(copy == 10 && table.openDescriptors == [0, 1, reader, writer] && forked.openDescriptors.contains(10),
-                    "files: closeOnExec closes exactly the close-on-exec descriptors; a copy keeps its own")
+            t.check(
+                copy == 10 && table.openDescriptors == [0, 1, reader, writer] && forked.openDescriptors.contains(10),
+                "files: closeOnExec closes exactly the close-on-exec descriptors; a copy keeps its own")
             let sharedFile = try forked.file(1) === table.file(1), keptFlag = try forked.isCloseOnExec(10)
-            t.check(sharedFile && keptFlag,
-                    "files: a forked table shares the open files and keeps the flags")
+            t.check(
+                sharedFile && keptFlag,
+                "files: a forked table shares the open files and keeps the flags")
 
             let limited = FileTable()
             var last: Int32 = -1
             while let next = try? limited.install(null) { last = next }
-            t.check(last == Int32(DescriptorTable<File>.defaultLimit) - 1 && errorOf(try limited.install(null)) == .EMFILE,
-                    "files: RLIMIT_NOFILE (1024) descriptors, then EMFILE")
+            t.check(
+                last == Int32(DescriptorTable<File>.defaultLimit) - 1 && errorOf(try limited.install(null)) == .EMFILE,
+                "files: RLIMIT_NOFILE (1024) descriptors, then EMFILE")
         } catch {
             t.check(false, "files: descriptor table operations failed with errno \(error.rawValue)")
         }
@@ -84,33 +93,48 @@ enum FileTests {
             _ = try ends!.writer.write(b("second"))
             let head = try reader.read(count: 4)
             let rest = try reader.read(count: 100)
-            t.check(head == b("firs") && rest == b("t second"), "files: a pipe delivers bytes in order, a read takes what is there")
-            t.check(errorOf(try reader.seek(to: 0, from: .SEEK_SET)) == .ESPIPE && errorOf(try reader.read(count: 1, at: 0)) == .ESPIPE,
-                    "files: lseek and pread on a pipe are ESPIPE")
-            t.check(errorOf(try reader.write(b("x"))) == .EBADF && errorOf(try ends!.writer.read(count: 1)) == .EBADF,
-                    "files: the read end cannot be written nor the write end read")
+            t.check(
+                head == b("firs") && rest == b("t second"),
+                "files: a pipe delivers bytes in order, a read takes what is there")
+            t.check(
+                errorOf(try reader.seek(to: 0, from: .SEEK_SET)) == .ESPIPE
+                    && errorOf(try reader.read(count: 1, at: 0)) == .ESPIPE,
+                "files: lseek and pread on a pipe are ESPIPE")
+            t.check(
+                errorOf(try reader.write(b("x"))) == .EBADF && errorOf(try ends!.writer.read(count: 1)) == .EBADF,
+                "files: the read end cannot be written nor the write end read")
             let status = reader.stat()
-            t.check(status.st_mode == FileMode.S_IFIFO | 0o600, "files: a pipe is a FIFO of mode 0600 (0\(String(status.st_mode, radix: 8)))")
+            t.check(
+                status.st_mode == FileMode.S_IFIFO | 0o600,
+                "files: a pipe is a FIFO of mode 0600 (0\(String(status.st_mode, radix: 8)))")
             _ = try ends!.writer.write(b("last"))
             ends = nil  // the writer's last reference: end of file after the data
             let last = try reader.read(count: 100), end = try reader.read(count: 100)
             t.check(last == b("last") && end.isEmpty, "files: after the last writer closes, the data then end-of-file")
 
             let lonelyWriter = createPipeFiles(flags: []).writer
-            t.check(errorOf(try lonelyWriter.write(b("x"))) == .EPIPE,
-                    "files: writing a pipe without readers is EPIPE")
+            t.check(
+                errorOf(try lonelyWriter.write(b("x"))) == .EPIPE,
+                "files: writing a pipe without readers is EPIPE")
 
             let nonBlocking = createPipeFiles(flags: .O_NONBLOCK)
-            t.check(errorOf(try nonBlocking.reader.read(count: 10)) == .EAGAIN, "files: O_NONBLOCK read of an empty pipe is EAGAIN")
+            t.check(
+                errorOf(try nonBlocking.reader.read(count: 10)) == .EAGAIN,
+                "files: O_NONBLOCK read of an empty pipe is EAGAIN")
             let block = [UInt8](repeating: 7, count: PipeLimits.atomicWriteSize)
             var filled = 0
-            while filled < PipeLimits.defaultCapacity, let written = try? nonBlocking.writer.write(block) { filled += written }
-            t.check(filled == PipeLimits.defaultCapacity && errorOf(try nonBlocking.writer.write(b("x"))) == .EAGAIN,
-                    "files: a pipe holds 64 KiB; then O_NONBLOCK writes are EAGAIN (\(filled) bytes)")
+            while filled < PipeLimits.defaultCapacity, let written = try? nonBlocking.writer.write(block) {
+                filled += written
+            }
+            t.check(
+                filled == PipeLimits.defaultCapacity && errorOf(try nonBlocking.writer.write(b("x"))) == .EAGAIN,
+                "files: a pipe holds 64 KiB; then O_NONBLOCK writes are EAGAIN (\(filled) bytes)")
             _ = try nonBlocking.reader.read(count: 100)
-            let whole = errorOf(try nonBlocking.writer.write(block)), small = try nonBlocking.writer.write(Array(block[..<100]))
-            t.check(whole == .EAGAIN && small == 100,
-                    "files: a write of up to PIPE_BUF goes in whole or not at all")
+            let whole = errorOf(try nonBlocking.writer.write(block)),
+                small = try nonBlocking.writer.write(Array(block[..<100]))
+            t.check(
+                whole == .EAGAIN && small == 100,
+                "files: a write of up to PIPE_BUF goes in whole or not at all")
         } catch {
             t.check(false, "files: pipe operations failed with errno \(error.rawValue)")
         }
@@ -136,9 +160,15 @@ enum FileTests {
             received += piece
         }
         finished.wait()
-        let inOrder = received.count == records * size
-            && (0..<records).allSatisfy { index in received[(index * size)..<((index + 1) * size)].allSatisfy { $0 == UInt8(index) } }
-        t.check(inOrder, "files: 256 KiB through a 64 KiB pipe with a sleeping writer and reader arrives in order (\(received.count) bytes)")
+        let inOrder =
+            received.count == records * size
+            && (0..<records).allSatisfy { index in
+                received[(index * size)..<((index + 1) * size)].allSatisfy { $0 == UInt8(index) }
+            }
+        t.check(
+            inOrder,
+            "files: 256 KiB through a 64 KiB pipe with a sleeping writer and reader arrives in order (\(received.count) bytes)"
+        )
     }
 
     /// A task's exit closes its files: a thread that holds the only write
@@ -166,13 +196,15 @@ enum FileTests {
         do throws(Errno) {
             let null = try VFS.open(b("/dev/null"), flags: .O_RDWR)
             let nothing = try null.read(count: 100), swallowed = try null.write(b("gone"))
-            t.check(nothing == [] && swallowed == 4,
-                    "files: /dev/null reads end-of-file and swallows writes")
+            t.check(
+                nothing == [] && swallowed == 4,
+                "files: /dev/null reads end-of-file and swallows writes")
             let zero = try VFS.open(b("/dev/zero"), flags: .O_RDWR)
             let zeros = try zero.read(count: 5000)
             let written = try zero.write(b("x"))
-            t.check(zeros.count == 5000 && zeros.allSatisfy { $0 == 0 } && written == 1,
-                    "files: /dev/zero reads zeros")
+            t.check(
+                zeros.count == 5000 && zeros.allSatisfy { $0 == 0 } && written == 1,
+                "files: /dev/zero reads zeros")
             let full = try VFS.open(b("/dev/full"), flags: .O_WRONLY)
             t.check(errorOf(try full.write(b("x"))) == .ENOSPC, "files: /dev/full writes are ENOSPC")
             let random = try VFS.open(b("/dev/urandom"), flags: .O_RDONLY)
@@ -180,21 +212,29 @@ enum FileTests {
             t.check(first.count == 32 && first != second, "files: /dev/urandom gives different bytes each read")
             let console = try VFS.stat(b("/dev/console"))
             let tty = try VFS.stat(b("/dev/tty"))
-            t.check(console.st_mode == FileMode.S_IFCHR | 0o600 && console.st_rdev == DeviceNumber.encode(major: 5, minor: 1)
+            t.check(
+                console.st_mode == FileMode.S_IFCHR | 0o600
+                    && console.st_rdev == DeviceNumber.encode(major: 5, minor: 1)
                     && tty.st_rdev == DeviceNumber.encode(major: 5, minor: 0),
-                    "files: /dev has console (5,1) and tty (5,0) nodes")
+                "files: /dev has console (5,1) and tty (5,0) nodes")
             let terminal = try VFS.open(b("/dev/console"), flags: .O_RDWR)
-            t.check(errorOf(try terminal.seek(to: 0, from: .SEEK_SET)) == .ESPIPE && errorOf(try null.ioctl(0x5401)) == .ENOTTY,
-                    "files: the console cannot seek; ioctls on /dev/null are ENOTTY")
+            t.check(
+                errorOf(try terminal.seek(to: 0, from: .SEEK_SET)) == .ESPIPE
+                    && errorOf(try null.ioctl(0x5401)) == .ENOTTY,
+                "files: the console cannot seek; ioctls on /dev/null are ENOTTY")
             let directory = b("/selftest-files")
             try VFS.mkdir(directory, mode: 0o755)
-            try VFS.mknod(directory + b("/nodriver"), mode: FileMode.S_IFCHR | 0o600, rdev: DeviceNumber.encode(major: 1, minor: 200))
-            t.check(errorOf(try VFS.open(directory + b("/nodriver"), flags: .O_RDONLY)) == .ENXIO,
-                    "files: a device node without a driver is ENXIO")
+            try VFS.mknod(
+                directory + b("/nodriver"), mode: FileMode.S_IFCHR | 0o600,
+                rdev: DeviceNumber.encode(major: 1, minor: 200))
+            t.check(
+                errorOf(try VFS.open(directory + b("/nodriver"), flags: .O_RDONLY)) == .ENXIO,
+                "files: a device node without a driver is ENXIO")
             let path = try VFS.open(b("/dev/null"), flags: [.O_PATH, .O_RDWR])
-            t.check(errorOf(try path.read(count: 1)) == .EBADF && errorOf(try path.write(b("x"))) == .EBADF
+            t.check(
+                errorOf(try path.read(count: 1)) == .EBADF && errorOf(try path.write(b("x"))) == .EBADF
                     && path.stat().st_rdev == DeviceNumber.encode(major: 1, minor: 3),
-                    "files: an O_PATH file can be stat'ed but neither read nor written")
+                "files: an O_PATH file can be stat'ed but neither read nor written")
         } catch {
             t.check(false, "files: character devices failed with errno \(error.rawValue)")
         }
@@ -216,12 +256,14 @@ enum FileTests {
             return 0
         }
         msleep(20)
-        let worked = (try? VFS.mkdir(b("/selftest-files/while-asleep"), mode: 0o755)) != nil
+        let worked =
+            (try? VFS.mkdir(b("/selftest-files/while-asleep"), mode: 0o755)) != nil
             && (try? VFS.stat(b("/selftest-files/while-asleep"))) != nil
         _ = try? ends.writer.write(b("wake"))
         done.wait()
-        t.check(worked && sleeperResult.withLock { $0 } == b("wake"),
-                "files: while a reader sleeps on a pipe the VFS stays usable, and the reader wakes for data")
+        t.check(
+            worked && sleeperResult.withLock { $0 } == b("wake"),
+            "files: while a reader sleeps on a pipe the VFS stays usable, and the reader wakes for data")
     }
 
     /// getcwd's names: plain, across a mount, and a removed directory.
@@ -235,8 +277,9 @@ enum FileTests {
             let devName = try VFS.pathName(of: inDev)
             let rooted = try VFS.pathName(of: place, root: try VFS.lookup(b("/selftest-files")))
             let plain = try VFS.pathName(of: place)
-            t.check(plain == deep && devName == b("/dev") && rooted == b("/a/b"),
-                    "files: path names from the root, across a mount, and inside a chroot")
+            t.check(
+                plain == deep && devName == b("/dev") && rooted == b("/a/b"),
+                "files: path names from the root, across a mount, and inside a chroot")
             let outside = try VFS.pathName(of: inDev, root: place)
             t.check(outside == b("(unreachable)/dev"), "files: a place outside the root is (unreachable)")
             try VFS.rmdir(deep)

@@ -27,7 +27,8 @@ enum LockingTests {
         }
         for _ in 0..<threads { done.wait() }
         t.check(counter == threads * rounds, "mutex: 8 threads x 10k lock/unlock lose no increment (\(counter))")
-        t.check(Mutex.debugWarnings.load(ordering: .relaxed) == warningsBefore, "mutex: no owner violations in correct use")
+        t.check(
+            Mutex.debugWarnings.load(ordering: .relaxed) == warningsBefore, "mutex: no owner violations in correct use")
         mutex.lock()
         let intruder = Completion()
         KThreads.run(name: "mutex-intruder") {
@@ -36,7 +37,9 @@ enum LockingTests {
             return 0
         }
         intruder.wait()
-        t.check(Mutex.debugWarnings.load(ordering: .relaxed) == warningsBefore + 1 && mutex.isLocked, "mutex: an unlock by a task that is not the owner is reported and refused")
+        t.check(
+            Mutex.debugWarnings.load(ordering: .relaxed) == warningsBefore + 1 && mutex.isLocked,
+            "mutex: an unlock by a task that is not the owner is reported and refused")
         mutex.unlock()
     }
 
@@ -56,7 +59,9 @@ enum LockingTests {
         mightSleep("selftest: sleeping call under a spinlock")
         spin.unlock()
         pr_info("# selftest: expected report ends")
-        t.check(MightSleep.violations.load(ordering: .relaxed) == violationsBefore + 1, "might_sleep: a sleeping call while holding a spinlock is reported")
+        t.check(
+            MightSleep.violations.load(ordering: .relaxed) == violationsBefore + 1,
+            "might_sleep: a sleeping call while holding a spinlock is reported")
     }
 
     /// A reader inside its read section before synchronize_rcu must have left before it returns.
@@ -80,8 +85,9 @@ enum LockingTests {
         let wasInside = readerInside
         RCU.synchronize()
         let returnedAt = Clock.nanosecondsSinceBoot()
-        t.check(wasInside && !readerInside && readerLeftAt > 0 && readerLeftAt <= returnedAt,
-                "rcu: synchronize_rcu returned only after a reader that started before it left")
+        t.check(
+            wasInside && !readerInside && readerLeftAt > 0 && readerLeftAt <= returnedAt,
+            "rcu: synchronize_rcu returned only after a reader that started before it left")
         var callbackRan = false
         RCU.call { callbackRan = true }
         RCU.synchronize()
@@ -121,6 +127,8 @@ enum LockingTests {
             notEmpty.wakeUp()
         }
         done.wait()
-        t.check(received == items && outOfOrder == 0, "waitqueue: producer/consumer moved \(received) items, \(outOfOrder) out of order")
+        t.check(
+            received == items && outOfOrder == 0,
+            "waitqueue: producer/consumer moved \(received) items, \(outOfOrder) out of order")
     }
 }

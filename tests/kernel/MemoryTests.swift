@@ -44,11 +44,16 @@ enum PageAllocatorTests {
         KernelAllocator.shrink()
         let after = PageAllocator.freePages
         countFreeBlocks(into: &blocksAfter)
-        t.check(overlaps == 0 && misaligned == 0, "buddy: \(operations) random alloc/free of orders 0-3, \(overlaps) overlapping, \(misaligned) misaligned blocks")
+        t.check(
+            overlaps == 0 && misaligned == 0,
+            "buddy: \(operations) random alloc/free of orders 0-3, \(overlaps) overlapping, \(misaligned) misaligned blocks"
+        )
         t.check(failures == 0, "buddy: no allocation or free failed (\(failures) failures)")
         t.check(before == after, "buddy: every page returned, free pages \(before) before and \(after) after")
         // Coalescing: freed buddies merge back, so the free blocks per order are what they were.
-        t.check(blocksAfter == blocksBefore, "buddy: free blocks per zone and order are back to their starting counts (buddies coalesced)")
+        t.check(
+            blocksAfter == blocksBefore,
+            "buddy: free blocks per zone and order are back to their starting counts (buddies coalesced)")
         let doubleFree = PageAllocator.allocate(order: 0)
         if let page = doubleFree { try? PageAllocator.free(page) }
         var rejected = false
@@ -61,7 +66,8 @@ enum PageAllocatorTests {
 private func countFreeBlocks(into counts: inout [Int]) {
     for zone in ZoneType.allCases {
         for order in 0...BuddyAllocator.maxOrder {
-            counts[zone.rawValue * (BuddyAllocator.maxOrder + 1) + order] = PageAllocator.freeBlocks(in: zone, order: order)
+            counts[zone.rawValue * (BuddyAllocator.maxOrder + 1) + order] = PageAllocator.freeBlocks(
+                in: zone, order: order)
         }
     }
 }
@@ -99,9 +105,12 @@ enum SlabTests {
         }
         KernelAllocator.shrink()
         let after = PageAllocator.freePages
-        t.check(corrupted == 0 && misaligned == 0, "slab: \(operations) random kmalloc/kfree of 8 B..20 KB, \(corrupted) objects overwritten")
+        t.check(
+            corrupted == 0 && misaligned == 0,
+            "slab: \(operations) random kmalloc/kfree of 8 B..20 KB, \(corrupted) objects overwritten")
         t.check(failures == 0, "slab: no kmalloc or kfree failed (\(failures) failures)")
-        t.check(before == after, "slab: every page returned after shrink, free pages \(before) before and \(after) after")
+        t.check(
+            before == after, "slab: every page returned after shrink, free pages \(before) before and \(after) after")
         var rejected = false
         do { try KernelAllocator.free(UInt(MemoryLayout64.pageOffset + 0x1234_5678)) } catch { rejected = true }
         t.check(rejected, "slab: kfree of a pointer kmalloc never returned is rejected")
@@ -113,7 +122,7 @@ enum SlabTests {
     /// initramfs member needs one such array.
     private static func largeArray(_ t: inout TestReporter) {
         let count = 5 << 20
-        _ = sumOfLargeArray(count: count)   // the first one also builds vmalloc's page tables, which stay
+        _ = sumOfLargeArray(count: count)  // the first one also builds vmalloc's page tables, which stay
         let before = PageAllocator.freePages
         let sum = sumOfLargeArray(count: count)
         let after = PageAllocator.freePages

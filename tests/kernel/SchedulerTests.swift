@@ -39,9 +39,13 @@ enum SchedulerTests {
             let expected = weights[index] * 1000 / totalWeight
             let deviation = measured > expected ? measured - expected : expected - measured
             if deviation * 10 > expected { withinTolerance = false }
-            report.append("nice \(nices[index]): \(decimal(measured / 10)).\(decimal(measured % 10))% (weight share \(decimal(expected / 10)).\(decimal(expected % 10))%)")
+            report.append(
+                "nice \(nices[index]): \(decimal(measured / 10)).\(decimal(measured % 10))% (weight share \(decimal(expected / 10)).\(decimal(expected % 10))%)"
+            )
         }
-        t.check(withinTolerance, "sched: CPU shares over 2 s match nice weights within 10%: " + report.joined(separator: ", "))
+        t.check(
+            withinTolerance,
+            "sched: CPU shares over 2 s match nice weights within 10%: " + report.joined(separator: ", "))
     }
 
     /// Wakeup preemption: a sleeper that wakes gets the CPU promptly even while a CPU hog runs.
@@ -61,7 +65,10 @@ enum SchedulerTests {
         stop = true
         KThreads.stop(hog)
         // Bounded by the scheduling latency plus emulator jitter; the number itself is printed.
-        t.check(worst < 60_000_000, "sched: a sleeper preempts a CPU hog on wakeup (worst extra latency \(decimal(worst / 1000)) us over 20 sleeps)")
+        t.check(
+            worst < 60_000_000,
+            "sched: a sleeper preempts a CPU hog on wakeup (worst extra latency \(decimal(worst / 1000)) us over 20 sleeps)"
+        )
     }
 
     /// The order the real-time test's threads ran in.
@@ -70,9 +77,15 @@ enum SchedulerTests {
     static func realTime(_ t: inout TestReporter) {
         runOrder.withLock { $0 = [] }
         func record(_ name: String) { runOrder.withLock { $0.append(name) } }
-        let normal = KThreads.create(name: "rt-test/cfs") { record("cfs"); return 0 }
-        let roundRobin = KThreads.create(name: "rt-test/rr") { record("rr"); return 0 }
-        let fifo = KThreads.create(name: "rt-test/fifo") { record("fifo"); return 0 }
+        let normal = KThreads.create(name: "rt-test/cfs") {
+            record("cfs"); return 0
+        }
+        let roundRobin = KThreads.create(name: "rt-test/rr") {
+            record("rr"); return 0
+        }
+        let fifo = KThreads.create(name: "rt-test/fifo") {
+            record("fifo"); return 0
+        }
         // FIFO and RR of one priority share a queue (as in Linux): FIFO gets the higher one.
         try? Scheduler.setScheduler(roundRobin, policy: .roundRobin, priority: 10)
         try? Scheduler.setScheduler(fifo, policy: .fifo, priority: 20)
@@ -85,7 +98,9 @@ enum SchedulerTests {
             defer { order = [] }
             return order
         }
-        t.check(order == ["fifo", "rr", "cfs"], "sched: FIFO runs before RR before CFS (order: \(order.joined(separator: ", ")))")
+        t.check(
+            order == ["fifo", "rr", "cfs"],
+            "sched: FIFO runs before RR before CFS (order: \(order.joined(separator: ", ")))")
         var rejected = false
         let probe = KThreads.create(name: "rt-test/probe") { 0 }
         do { try Scheduler.setScheduler(probe, policy: .fifo, priority: 100) } catch { rejected = error == .EINVAL }
@@ -103,23 +118,32 @@ enum SchedulerTests {
         let pid = task.pid
         msleep(10)
         let code = KThreads.stop(task)
-        t.check(ran && code == 42, "kthread: runs, sees kthread_should_stop, returns its code to kthread_stop (\(code))")
-        t.check(task.displayName == "[kthread-test]" && pid > 2, "kthread: named in brackets as ps shows kernel threads (\(task.displayName), pid \(pid))")
+        t.check(
+            ran && code == 42, "kthread: runs, sees kthread_should_stop, returns its code to kthread_stop (\(code))")
+        t.check(
+            task.displayName == "[kthread-test]" && pid > 2,
+            "kthread: named in brackets as ps shows kernel threads (\(task.displayName), pid \(pid))")
     }
 
     /// The observability dump (Linux: /proc/sched_debug, /proc/softirqs,
     /// /proc/interrupts — printed over serial until procfs exists).
     static func dump(_ t: inout TestReporter) {
-        pr_info("sched: \(decimal(Scheduler.contextSwitches)) context switches, \(Scheduler.runnableCount) runnable, jiffies \(decimal(Jiffies.value))")
+        pr_info(
+            "sched: \(decimal(Scheduler.contextSwitches)) context switches, \(Scheduler.runnableCount) runnable, jiffies \(decimal(Jiffies.value))"
+        )
         for task in Scheduler.allTasks {
             let statistics = task.sched.statistics
-            pr_info("  pid \(task.pid) \(task.displayName) state \(task.state.letter) runtime \(decimal(task.sched.sumExecRuntime / 1000)) us, switches \(decimal(statistics.voluntarySwitches)) voluntary / \(decimal(statistics.involuntarySwitches)) involuntary")
+            pr_info(
+                "  pid \(task.pid) \(task.displayName) state \(task.state.letter) runtime \(decimal(task.sched.sumExecRuntime / 1000)) us, switches \(decimal(statistics.voluntarySwitches)) voluntary / \(decimal(statistics.involuntarySwitches)) involuntary"
+            )
         }
         let softirqs = SoftirqVector.allCases.map { "\($0.name) \(decimal(Softirq.counts[$0.rawValue]))" }
         pr_info("softirqs: " + softirqs.joined(separator: ", "))
         let timer = IrqFlow.counts[Int(LocalTimer.timerVector)]
         pr_info("interrupts: LOC (local timer) \(decimal(timer))")
-        t.check(Scheduler.contextSwitches > 0 && timer > 0, "sched: statistics collected (switches, runtimes, softirq and interrupt counts)")
+        t.check(
+            Scheduler.contextSwitches > 0 && timer > 0,
+            "sched: statistics collected (switches, runtimes, softirq and interrupt counts)")
     }
 }
 

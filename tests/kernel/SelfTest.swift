@@ -49,7 +49,7 @@ public enum SelfTests {
     /// Tests that read what the harness types on the serial line; not in
     /// `all`, whose runs have no input.
     static let interactive: [(name: String, run: Test)] = [
-        ("console", ConsoleTests.run),
+        ("console", ConsoleTests.run)
     ]
 
     /// Runs the requested tests, prints the TAP plan and summary, and powers off

@@ -10,7 +10,8 @@ enum TimerTests {
         while Clock.nanosecondsSinceBoot() - startNanoseconds < 100_000_000 { CPU.idle() }
         let ticks = Jiffies.value - startJiffies
         let expected = Jiffies.hz / 10
-        t.check(ticks > 0, "timer: jiffies advance (\(ticks) ticks in 100 ms, \(expected) expected at HZ=\(Jiffies.hz))")
+        t.check(
+            ticks > 0, "timer: jiffies advance (\(ticks) ticks in 100 ms, \(expected) expected at HZ=\(Jiffies.hz))")
         let later = Clock.nanosecondsSinceBoot()
         t.check(later > startNanoseconds, "timer: the TSC clock is monotonic")
     }

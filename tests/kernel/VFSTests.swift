@@ -32,9 +32,14 @@ enum VFSTests {
             made = made && errorOf(try VFS.mkdir(b(path), mode: 0o750)) == nil
         }
         let c = try? VFS.stat(b("\(base)/a/b/c"))
-        t.check(made && c?.st_mode == FileMode.S_IFDIR | 0o750, "vfs: mkdir -p a/b/c/ makes directories with their mode")
-        t.check(errorOf(try VFS.mkdir(b("\(base)/a/b"), mode: 0o755)) == .EEXIST, "vfs: mkdir of an existing name is EEXIST")
-        t.check(errorOf(try VFS.mkdir(b("\(base)/none/x"), mode: 0o755)) == .ENOENT, "vfs: mkdir under a missing directory is ENOENT")
+        t.check(
+            made && c?.st_mode == FileMode.S_IFDIR | 0o750, "vfs: mkdir -p a/b/c/ makes directories with their mode")
+        t.check(
+            errorOf(try VFS.mkdir(b("\(base)/a/b"), mode: 0o755)) == .EEXIST, "vfs: mkdir of an existing name is EEXIST"
+        )
+        t.check(
+            errorOf(try VFS.mkdir(b("\(base)/none/x"), mode: 0o755)) == .ENOENT,
+            "vfs: mkdir under a missing directory is ENOENT")
         let a = try? VFS.stat(b("\(base)/a"))
         t.check(a?.st_nlink == 3, "vfs: a directory with one subdirectory has nlink 3 (\(a?.st_nlink ?? 0))")
     }
@@ -43,18 +48,21 @@ enum VFSTests {
 
     static func regularFiles(_ t: inout TestReporter, _ base: String) {
         let path = b("\(base)/data")
-        let pattern = (0 ..< 10_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let pattern = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
         do throws(Errno) {
             let file = try VFS.open(path, flags: [.O_RDWR, .O_CREAT, .O_EXCL], mode: 0o644)
             let written = try file.write(pattern)
             _ = try file.seek(to: 0, from: .SEEK_SET)
             let back = try file.read(count: 20_000)
-            t.check(written == pattern.count && back == pattern, "vfs: 10000 bytes across three pages read back as written")
+            t.check(
+                written == pattern.count && back == pattern, "vfs: 10000 bytes across three pages read back as written")
             let status = try VFS.stat(path)
-            t.check(status.st_mode == FileMode.S_IFREG | 0o644 && status.st_size == 10_000 && status.st_nlink == 1,
-                    "vfs: stat of a new file: mode 0100644, size 10000, nlink 1")
-            t.check(errorOf(try VFS.open(path, flags: [.O_RDWR, .O_CREAT, .O_EXCL], mode: 0o644)) == .EEXIST,
-                    "vfs: O_CREAT|O_EXCL on an existing file is EEXIST")
+            t.check(
+                status.st_mode == FileMode.S_IFREG | 0o644 && status.st_size == 10_000 && status.st_nlink == 1,
+                "vfs: stat of a new file: mode 0100644, size 10000, nlink 1")
+            t.check(
+                errorOf(try VFS.open(path, flags: [.O_RDWR, .O_CREAT, .O_EXCL], mode: 0o644)) == .EEXIST,
+                "vfs: O_CREAT|O_EXCL on an existing file is EEXIST")
 
             let appender = try VFS.open(path, flags: [.O_WRONLY, .O_APPEND])
             _ = try appender.seek(to: 0, from: .SEEK_SET)
@@ -62,10 +70,12 @@ enum VFSTests {
             let reader = try VFS.open(path, flags: [.O_RDONLY])
             _ = try reader.seek(to: 10_000, from: .SEEK_SET)
             let appended = try reader.read(count: 10)
-            t.check(appended == b("xyz") && appender.position == 10_003,
-                    "vfs: O_APPEND writes at the end whatever the position")
-            t.check(errorOf(try reader.write(b("no"))) == .EBADF && errorOf(try appender.read(count: 1)) == .EBADF,
-                    "vfs: writing a read-only file and reading a write-only one are EBADF")
+            t.check(
+                appended == b("xyz") && appender.position == 10_003,
+                "vfs: O_APPEND writes at the end whatever the position")
+            t.check(
+                errorOf(try reader.write(b("no"))) == .EBADF && errorOf(try appender.read(count: 1)) == .EBADF,
+                "vfs: writing a read-only file and reading a write-only one are EBADF")
 
             let truncated = try VFS.open(path, flags: [.O_RDWR, .O_TRUNC])
             let afterTruncation = try truncated.read(count: 10)
@@ -77,11 +87,15 @@ enum VFSTests {
             _ = try sparse.write(b("tail"))
             _ = try sparse.seek(to: 0, from: .SEEK_SET)
             let all = try sparse.read(count: 20_000)
-            let hole = all[4 ..< Int(end)]
-            t.check(all.count == 3 * 4096 + 104 && hole.allSatisfy { $0 == 0 } && all.suffix(4).elementsEqual(b("tail")),
-                    "vfs: a write past the end leaves a hole that reads as zeros")
-            t.check(sparse.stat().st_blocks == 2 * 4096 / 512, "vfs: the hole takes no pages (st_blocks \(sparse.stat().st_blocks))")
-            t.check(errorOf(try sparse.seek(to: -1, from: .SEEK_SET)) == .EINVAL, "vfs: seeking before the start is EINVAL")
+            let hole = all[4..<Int(end)]
+            t.check(
+                all.count == 3 * 4096 + 104 && hole.allSatisfy { $0 == 0 } && all.suffix(4).elementsEqual(b("tail")),
+                "vfs: a write past the end leaves a hole that reads as zeros")
+            t.check(
+                sparse.stat().st_blocks == 2 * 4096 / 512,
+                "vfs: the hole takes no pages (st_blocks \(sparse.stat().st_blocks))")
+            t.check(
+                errorOf(try sparse.seek(to: -1, from: .SEEK_SET)) == .EINVAL, "vfs: seeking before the start is EINVAL")
         } catch {
             t.check(false, "vfs: file operations failed with errno \(error.rawValue)")
         }
@@ -97,8 +111,9 @@ enum VFSTests {
             try VFS.unlink(path)
             _ = try file.seek(to: 0, from: .SEEK_SET)
             let kept = try file.read(count: 100)
-            t.check(errorOf(try VFS.stat(path)) == .ENOENT && kept == b("still here") && file.stat().st_nlink == 0,
-                    "vfs: an unlinked open file keeps its data, with nlink 0")
+            t.check(
+                errorOf(try VFS.stat(path)) == .ENOENT && kept == b("still here") && file.stat().st_nlink == 0,
+                "vfs: an unlinked open file keeps its data, with nlink 0")
 
             try write(b("new"), to: "\(base)/x")
             try write(b("old contents"), to: "\(base)/y")
@@ -107,21 +122,30 @@ enum VFSTests {
             try VFS.rename(b("\(base)/x"), to: b("\(base)/y"))
             let replaced = try contents("\(base)/y"), otherName = try contents("\(base)/y2")
             let otherLinks = try VFS.stat(b("\(base)/y2")).st_nlink
-            t.check(replaced == b("new") && errorOf(try VFS.stat(b("\(base)/x"))) == .ENOENT
+            t.check(
+                replaced == b("new") && errorOf(try VFS.stat(b("\(base)/x"))) == .ENOENT
                     && otherLinks == 1 && otherName == b("old contents"),
-                    "vfs: rename over an existing file replaces that name only")
-            t.check(errorOf(try VFS.rename(b("\(base)/y"), to: b("\(base)/a"))) == .EISDIR, "vfs: rename of a file over a directory is EISDIR")
-            t.check(errorOf(try VFS.rename(b("\(base)/a"), to: b("\(base)/y"))) == .ENOTDIR, "vfs: rename of a directory over a file is ENOTDIR")
-            t.check(errorOf(try VFS.rename(b("\(base)/a"), to: b("\(base)/a/b/inside"))) == .EINVAL,
-                    "vfs: rename of a directory into itself is EINVAL")
+                "vfs: rename over an existing file replaces that name only")
+            t.check(
+                errorOf(try VFS.rename(b("\(base)/y"), to: b("\(base)/a"))) == .EISDIR,
+                "vfs: rename of a file over a directory is EISDIR")
+            t.check(
+                errorOf(try VFS.rename(b("\(base)/a"), to: b("\(base)/y"))) == .ENOTDIR,
+                "vfs: rename of a directory over a file is ENOTDIR")
+            t.check(
+                errorOf(try VFS.rename(b("\(base)/a"), to: b("\(base)/a/b/inside"))) == .EINVAL,
+                "vfs: rename of a directory into itself is EINVAL")
             try VFS.mkdir(b("\(base)/empty"), mode: 0o755)
             try VFS.rename(b("\(base)/a/b/c"), to: b("\(base)/empty"))
             let oldParentLinks = try VFS.stat(b("\(base)/a/b")).st_nlink
             let moved = try VFS.stat(b("\(base)/empty"))
-            t.check(oldParentLinks == 2 && moved.st_mode & FileMode.S_IFMT == FileMode.S_IFDIR,
-                    "vfs: rename of a directory over an empty one moves it and fixes link counts")
+            t.check(
+                oldParentLinks == 2 && moved.st_mode & FileMode.S_IFMT == FileMode.S_IFDIR,
+                "vfs: rename of a directory over an empty one moves it and fixes link counts")
 
-            t.check(errorOf(try VFS.rmdir(b("\(base)/a"))) == .ENOTEMPTY, "vfs: rmdir of a non-empty directory is ENOTEMPTY")
+            t.check(
+                errorOf(try VFS.rmdir(b("\(base)/a"))) == .ENOTEMPTY, "vfs: rmdir of a non-empty directory is ENOTEMPTY"
+            )
             t.check(errorOf(try VFS.rmdir(b("\(base)/y"))) == .ENOTDIR, "vfs: rmdir of a file is ENOTDIR")
             t.check(errorOf(try VFS.unlink(b("\(base)/a"))) == .EISDIR, "vfs: unlink of a directory is EISDIR")
             t.check(errorOf(try VFS.rmdir(b("\(base)/a/."))) == .EINVAL, "vfs: rmdir of \".\" is EINVAL")
@@ -141,18 +165,25 @@ enum VFSTests {
             let target = try VFS.stat(b("\(base)/a/b"))
             t.check(through.st_ino == target.st_ino, "vfs: a relative symlink resolves from its directory")
             let link = try VFS.stat(b("\(base)/shortcut"), follow: false)
-            t.check(link.st_mode == FileMode.S_IFLNK | 0o777 && link.st_size == 3, "vfs: lstat sees the link itself (mode 0120777, size 3)")
+            t.check(
+                link.st_mode == FileMode.S_IFLNK | 0o777 && link.st_size == 3,
+                "vfs: lstat sees the link itself (mode 0120777, size 3)")
             t.check(try VFS.readlink(b("\(base)/shortcut")) == b("a/b"), "vfs: readlink returns the body")
             t.check(errorOf(try VFS.readlink(b("\(base)/y"))) == .EINVAL, "vfs: readlink of a file is EINVAL")
             try VFS.symlink(b("loop2"), at: b("\(base)/loop1"))
             try VFS.symlink(b("loop1"), at: b("\(base)/loop2"))
             t.check(errorOf(try VFS.stat(b("\(base)/loop1"))) == .ELOOP, "vfs: a symlink cycle is ELOOP")
-            t.check(errorOf(try VFS.open(b("\(base)/shortcut"), flags: [.O_RDONLY, .O_NOFOLLOW])) == .ELOOP,
-                    "vfs: O_NOFOLLOW on a symlink is ELOOP")
+            t.check(
+                errorOf(try VFS.open(b("\(base)/shortcut"), flags: [.O_RDONLY, .O_NOFOLLOW])) == .ELOOP,
+                "vfs: O_NOFOLLOW on a symlink is ELOOP")
             try VFS.symlink(b("\(base)/created-through-link"), at: b("\(base)/dangling"))
             _ = try VFS.open(b("\(base)/dangling"), flags: [.O_WRONLY, .O_CREAT], mode: 0o644)
-            t.check((try? VFS.stat(b("\(base)/created-through-link"))) != nil, "vfs: O_CREAT through a dangling symlink creates its target")
-            t.check(errorOf(try VFS.open(b("\(base)/y/"), flags: [.O_RDONLY])) == .ENOTDIR, "vfs: a file with a trailing slash is ENOTDIR")
+            t.check(
+                (try? VFS.stat(b("\(base)/created-through-link"))) != nil,
+                "vfs: O_CREAT through a dangling symlink creates its target")
+            t.check(
+                errorOf(try VFS.open(b("\(base)/y/"), flags: [.O_RDONLY])) == .ENOTDIR,
+                "vfs: a file with a trailing slash is ENOTDIR")
         } catch {
             t.check(false, "vfs: symlinks failed with errno \(error.rawValue)")
         }
@@ -174,18 +205,29 @@ enum VFSTests {
             let end = try directory.readDirectory(fitting: 4096)
             let all = first + rest
             let names = all.map { String(decoding: $0.d_name, as: UTF8.self) }
-            let type = { (name: String) -> UInt8? in all.first { String(decoding: $0.d_name, as: UTF8.self) == name }?.d_type }
-            t.check(first.count == 1 && names == [".", "..", "one", "sub", "ln"],
-                    "vfs: getdents lists . .. one sub ln, in creation order, a small buffer taking one (\(names.count))")
-            t.check(type("one") == Dirent64.DT_REG && type("sub") == Dirent64.DT_DIR && type("ln") == Dirent64.DT_LNK,
-                    "vfs: getdents reports each entry's d_type")
+            let type = { (name: String) -> UInt8? in
+                all.first { String(decoding: $0.d_name, as: UTF8.self) == name }?.d_type
+            }
+            t.check(
+                first.count == 1 && names == [".", "..", "one", "sub", "ln"],
+                "vfs: getdents lists . .. one sub ln, in creation order, a small buffer taking one (\(names.count))")
+            t.check(
+                type("one") == Dirent64.DT_REG && type("sub") == Dirent64.DT_DIR && type("ln") == Dirent64.DT_LNK,
+                "vfs: getdents reports each entry's d_type")
             t.check(end.isEmpty, "vfs: getdents at the end returns nothing")
-            t.check(errorOf(try directory.readDirectory(fitting: 8)) == nil, "vfs: getdents at the end with a tiny buffer is not an error")
+            t.check(
+                errorOf(try directory.readDirectory(fitting: 8)) == nil,
+                "vfs: getdents at the end with a tiny buffer is not an error")
             _ = try directory.seek(to: 0, from: .SEEK_SET)
-            t.check(errorOf(try directory.readDirectory(fitting: 8)) == .EINVAL, "vfs: getdents into a buffer too small for one entry is EINVAL")
-            t.check(errorOf(try VFS.open(b("\(base)/list"), flags: [.O_WRONLY])) == .EISDIR, "vfs: opening a directory for writing is EISDIR")
-            t.check(errorOf(try VFS.open(b("\(base)/list/one"), flags: [.O_RDONLY, .O_DIRECTORY])) == .ENOTDIR,
-                    "vfs: O_DIRECTORY on a file is ENOTDIR")
+            t.check(
+                errorOf(try directory.readDirectory(fitting: 8)) == .EINVAL,
+                "vfs: getdents into a buffer too small for one entry is EINVAL")
+            t.check(
+                errorOf(try VFS.open(b("\(base)/list"), flags: [.O_WRONLY])) == .EISDIR,
+                "vfs: opening a directory for writing is EISDIR")
+            t.check(
+                errorOf(try VFS.open(b("\(base)/list/one"), flags: [.O_RDONLY, .O_DIRECTORY])) == .ENOTDIR,
+                "vfs: O_DIRECTORY on a file is ENOTDIR")
         } catch {
             t.check(false, "vfs: listing failed with errno \(error.rawValue)")
         }
@@ -200,24 +242,33 @@ enum VFSTests {
             let outer = try VFS.stat(b("\(base)/mnt"))
             try VFS.mount(Ramfs.makeSuperBlock(), at: b("\(base)/mnt"))
             let inner = try VFS.stat(b("\(base)/mnt"))
-            t.check(inner.st_dev != outer.st_dev && inner.st_ino != outer.st_ino,
-                    "vfs: a mount point shows the mounted filesystem's root (st_dev \(inner.st_dev) vs \(outer.st_dev))")
+            t.check(
+                inner.st_dev != outer.st_dev && inner.st_ino != outer.st_ino,
+                "vfs: a mount point shows the mounted filesystem's root (st_dev \(inner.st_dev) vs \(outer.st_dev))")
             t.check(errorOf(try VFS.stat(b("\(base)/mnt/hidden"))) == .ENOENT, "vfs: a mount hides what is beneath it")
             try write(b("on top"), to: "\(base)/mnt/file")
-            t.check(try contents("\(base)/mnt/../mnt/file") == b("on top"), "vfs: mnt/../mnt/file crosses the mount both ways")
+            t.check(
+                try contents("\(base)/mnt/../mnt/file") == b("on top"),
+                "vfs: mnt/../mnt/file crosses the mount both ways")
             let up = try VFS.stat(b("\(base)/mnt/.."))
             let baseStat = try VFS.stat(b(base))
-            t.check(up.st_ino == baseStat.st_ino && up.st_dev == baseStat.st_dev, "vfs: \"..\" at a mounted root leads to the mount point's parent")
+            t.check(
+                up.st_ino == baseStat.st_ino && up.st_dev == baseStat.st_dev,
+                "vfs: \"..\" at a mounted root leads to the mount point's parent")
             let root = try VFS.stat(b("/"))
             let aboveRoot = try VFS.stat(b("/../.."))
             t.check(aboveRoot.st_ino == root.st_ino, "vfs: \"..\" at the root stays at the root")
             t.check(errorOf(try VFS.rmdir(b("\(base)/mnt"))) == .EBUSY, "vfs: rmdir of a mount point is EBUSY")
-            t.check(errorOf(try VFS.rename(b("\(base)/mnt/file"), to: b("\(base)/y"))) == .EXDEV,
-                    "vfs: rename across mounts is EXDEV")
-            t.check(errorOf(try VFS.link(b("\(base)/mnt/file"), to: b("\(base)/z"))) == .EXDEV, "vfs: link across mounts is EXDEV")
+            t.check(
+                errorOf(try VFS.rename(b("\(base)/mnt/file"), to: b("\(base)/y"))) == .EXDEV,
+                "vfs: rename across mounts is EXDEV")
+            t.check(
+                errorOf(try VFS.link(b("\(base)/mnt/file"), to: b("\(base)/z"))) == .EXDEV,
+                "vfs: link across mounts is EXDEV")
             let start = try VFS.lookup(b("\(base)/a"))
-            t.check((try VFS.stat(b("b/../../mnt/file"), relativeTo: start)).st_size == 6,
-                    "vfs: a relative path from a directory walks .. across a mount")
+            t.check(
+                (try VFS.stat(b("b/../../mnt/file"), relativeTo: start)).st_size == 6,
+                "vfs: a relative path from a directory walks .. across a mount")
         } catch {
             t.check(false, "vfs: mounts failed with errno \(error.rawValue)")
         }
@@ -230,24 +281,30 @@ enum VFSTests {
     /// size. Later archives may replace names of earlier ones, so the tree
     /// can hold fewer entries than were unpacked, but not more.
     static func bootInitramfs(_ t: inout TestReporter) {
-        guard let statistics = Initramfs.bootStatistics, statistics.files + statistics.directories + statistics.symlinks > 0 else {
+        guard let statistics = Initramfs.bootStatistics,
+            statistics.files + statistics.directories + statistics.symlinks > 0
+        else {
             t.check(true, "vfs: no initramfs was unpacked at boot, nothing to check")
             return
         }
         var found = TreeCount()
         // /dev is devtmpfs mounted over the archive's own /dev: not the archive's files.
         found.count(directory: "", skipping: ["selftest-vfs", "dev"])
-        t.check((found.files > 0) == (statistics.files > 0) && found.files <= statistics.files
+        t.check(
+            (found.files > 0) == (statistics.files > 0) && found.files <= statistics.files
                 && (found.symlinks > 0) == (statistics.symlinks > 0) && found.symlinks <= statistics.symlinks
                 && found.directories <= statistics.directories && found.bytes <= statistics.bytes,
-                "vfs: the boot initramfs is in /: \(found.files) files, \(found.directories) directories, \(found.symlinks) symlinks, \(found.bytes) bytes")
-        t.check(found.shortReads == 0, "vfs: every file of the boot initramfs reads back to its size (\(found.shortReads) do not)")
+            "vfs: the boot initramfs is in /: \(found.files) files, \(found.directories) directories, \(found.symlinks) symlinks, \(found.bytes) bytes"
+        )
+        t.check(
+            found.shortReads == 0,
+            "vfs: every file of the boot initramfs reads back to its size (\(found.shortReads) do not)")
     }
 
     /// A cpio archive built here, raw and wrapped in gzip, unpacked into a
     /// scratch ramfs.
     static func unpacking(_ t: inout TestReporter, _ base: String) {
-        let fileData = (0 ..< 5000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        let fileData = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
         var archive = CpioBuilder()
         archive.add(".", mode: FileMode.S_IFDIR | 0o700)
         archive.add("dir", mode: FileMode.S_IFDIR | 0o751, mtime: 1_000_000)
@@ -272,28 +329,40 @@ enum VFSTests {
             func stat(_ path: String, follow: Bool = true) -> Stat? {
                 try? VFS.stat(b(path), follow: follow, relativeTo: scratch, root: scratch)
             }
-            t.check(failure == nil && statistics.files == 4 && statistics.directories == 2 && statistics.symlinks == 1
+            t.check(
+                failure == nil && statistics.files == 4 && statistics.directories == 2 && statistics.symlinks == 1
                     && statistics.bytes == 5000 + 20,
-                    "vfs: unpack: 4 files, 2 directories, 1 symlink, 5020 bytes (\(statistics.files), \(statistics.directories), \(statistics.symlinks), \(statistics.bytes))")
+                "vfs: unpack: 4 files, 2 directories, 1 symlink, 5020 bytes (\(statistics.files), \(statistics.directories), \(statistics.symlinks), \(statistics.bytes))"
+            )
             let file = stat("/dir/file"), hard = stat("/dir/hard")
-            t.check(file?.st_ino == hard?.st_ino && file?.st_nlink == 2 && hard?.st_size == 5000,
-                    "vfs: unpack: a hard link shares the inode and the data")
-            t.check(file?.st_mode == FileMode.S_IFREG | 0o640 && file?.st_mtim.tv_sec == 2_000_000,
-                    "vfs: unpack: mode and mtime come from the archive")
-            let data = try VFS.open(b("dir/hard"), flags: [.O_RDONLY], relativeTo: scratch, root: scratch).read(count: 10_000)
+            t.check(
+                file?.st_ino == hard?.st_ino && file?.st_nlink == 2 && hard?.st_size == 5000,
+                "vfs: unpack: a hard link shares the inode and the data")
+            t.check(
+                file?.st_mode == FileMode.S_IFREG | 0o640 && file?.st_mtim.tv_sec == 2_000_000,
+                "vfs: unpack: mode and mtime come from the archive")
+            let data = try VFS.open(b("dir/hard"), flags: [.O_RDONLY], relativeTo: scratch, root: scratch).read(
+                count: 10_000)
             t.check(data == fileData, "vfs: unpack: the file's 5000 bytes are intact")
-            t.check((try VFS.readlink(b("dir/link"), relativeTo: scratch, root: scratch)) == b("file")
+            t.check(
+                (try VFS.readlink(b("dir/link"), relativeTo: scratch, root: scratch)) == b("file")
                     && stat("dir/link")?.st_ino == file?.st_ino, "vfs: unpack: the symlink points at the file")
             let directory = stat("dir")
-            t.check(directory?.st_mode == FileMode.S_IFDIR | 0o751 && directory?.st_mtim.tv_sec == 1_000_000,
-                    "vfs: unpack: the directory has its mode and, set last, its mtime")
+            t.check(
+                directory?.st_mode == FileMode.S_IFDIR | 0o751 && directory?.st_mtim.tv_sec == 1_000_000,
+                "vfs: unpack: the directory has its mode and, set last, its mtime")
             t.check(stat("/")?.st_mode == FileMode.S_IFDIR | 0o700, "vfs: unpack: the \".\" entry sets the root's mode")
             let null = stat("dir/null")
-            t.check(null?.st_mode == FileMode.S_IFCHR | 0o666 && null?.st_rdev == DeviceNumber.encode(major: 1, minor: 3),
-                    "vfs: unpack: a device node keeps its device number")
-            t.check(stat("nodir/orphan") == nil && stat("nodir") == nil, "vfs: unpack: an entry without its directory is skipped")
+            t.check(
+                null?.st_mode == FileMode.S_IFCHR | 0o666 && null?.st_rdev == DeviceNumber.encode(major: 1, minor: 3),
+                "vfs: unpack: a device node keeps its device number")
+            t.check(
+                stat("nodir/orphan") == nil && stat("nodir") == nil,
+                "vfs: unpack: an entry without its directory is skipped")
             t.check(stat("second")?.st_size == 20, "vfs: unpack: a gzip member after a raw archive is unpacked too")
-            t.check((try? VFS.stat(b("\(base)/unpack/dir/file")))?.st_size == 5000, "vfs: unpack: the tree is visible where the scratch ramfs is mounted")
+            t.check(
+                (try? VFS.stat(b("\(base)/unpack/dir/file")))?.st_size == 5000,
+                "vfs: unpack: the tree is visible where the scratch ramfs is mounted")
 
             var damaged = CpioBuilder()
             damaged.add("kept", mode: FileMode.S_IFREG | 0o644, data: b("ok"))
@@ -301,11 +370,15 @@ enum VFSTests {
             try VFS.mkdir(b("\(base)/unpack/broken"), mode: 0o755)
             let brokenRoot = try VFS.lookup(b("\(base)/unpack/broken"))
             let (brokenStatistics, brokenFailure) = Initramfs.unpack(broken, into: brokenRoot)
-            t.check(brokenFailure == "malformed archive" && brokenStatistics.files == 1
+            t.check(
+                brokenFailure == "malformed archive" && brokenStatistics.files == 1
                     && (try? VFS.stat(b("kept"), relativeTo: brokenRoot, root: brokenRoot)) != nil,
-                    "vfs: unpack: a damaged archive fails with a reason and keeps what came before (\(brokenFailure ?? "no failure"))")
+                "vfs: unpack: a damaged archive fails with a reason and keeps what came before (\(brokenFailure ?? "no failure"))"
+            )
             let (_, randomFailure) = Initramfs.unpack([0x17, 0x74, 0x40, 0x45, 0, 0], into: brokenRoot)
-            t.check(randomFailure == "invalid magic at start of compressed archive", "vfs: unpack: random bytes are an invalid magic")
+            t.check(
+                randomFailure == "invalid magic at start of compressed archive",
+                "vfs: unpack: random bytes are an invalid magic")
         } catch {
             t.check(false, "vfs: unpacking failed with errno \(error.rawValue)")
         }
@@ -342,7 +415,9 @@ enum VFSTests {
         out += data
         let crc = CRC32.checksum(data[...])
         for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: crc >> UInt32(shift))) }
-        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: UInt32(data.count) >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            out.append(UInt8(truncatingIfNeeded: UInt32(data.count) >> UInt32(shift)))
+        }
         return out
     }
 }
@@ -358,7 +433,8 @@ struct CpioBuilder {
         let nameBytes = Array(name.utf8)
         bytes += Array("070701".utf8)
         let fields: [UInt32] = [
-            ino, mode, 0, 0, nlink, mtime, UInt32(data.count), 0, 0, rdevMajor, rdevMinor, UInt32(nameBytes.count + 1), 0,
+            ino, mode, 0, 0, nlink, mtime, UInt32(data.count), 0, 0, rdevMajor, rdevMinor, UInt32(nameBytes.count + 1),
+            0,
         ]
         for field in fields { bytes += Array(hex(UInt64(field), width: 8).utf8) }
         bytes += nameBytes + [0]
@@ -396,7 +472,8 @@ struct TreeCount {
                 default:
                     files += 1
                     guard entry.d_type == Dirent64.DT_REG, !inodesRead.contains(entry.d_ino),
-                          let file = try? VFS.open(VFSTests.b(path), flags: [.O_RDONLY]) else { continue }
+                        let file = try? VFS.open(VFSTests.b(path), flags: [.O_RDONLY])
+                    else { continue }
                     inodesRead.append(entry.d_ino)
                     var read = 0
                     while let chunk = try? file.read(count: 1 << 16), !chunk.isEmpty { read += chunk.count }

@@ -6,11 +6,13 @@
 // output path. Symbols without a size (assembly labels) extend to the next symbol.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let textStart = UInt64(arguments[1], radix: 16), let textEnd = UInt64(arguments[2], radix: 16) else {
+guard arguments.count == 4, let textStart = UInt64(arguments[1], radix: 16),
+    let textEnd = UInt64(arguments[2], radix: 16)
+else {
     fputs("usage: kallsyms-tool TEXT_START TEXT_END OUTPUT < symbols\n", stderr)
     exit(2)
 }
@@ -36,7 +38,9 @@ for index in symbols.indices where symbols[index].size == 0 {
 
 do {
     let bytes = try KallsymsTable.encode(symbols: symbols, base: textStart)
-    guard let file = fopen(arguments[3], "wb") else { fputs("kallsyms-tool: cannot write \(arguments[3])\n", stderr); exit(1) }
+    guard let file = fopen(arguments[3], "wb") else {
+        fputs("kallsyms-tool: cannot write \(arguments[3])\n", stderr); exit(1)
+    }
     _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
     fclose(file)
     print("kallsyms: \(symbols.count) symbols, \(bytes.count) bytes")

@@ -7,7 +7,7 @@ import Lib
 /// thread-local storage.
 enum ArchPrctlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.arch_prctl, syscall(archPrctl)),  // partial: FS/GS bases; CPUID faulting unavailable; no vDSO, AMX or shadow-stack codes
+        (.arch_prctl, syscall(archPrctl))  // partial: FS/GS bases; no CPUID faulting, vDSO, AMX or shadow stack
     ]
 
     /// arch_prctl(code, addr): `addr` is the new base for the SET codes,

@@ -62,9 +62,13 @@ public enum Traps {
         default: signal = .SIGSEGV
         }
         if vector == pageFault {
-            pr_info("\(task.comm)[\(task.pid)]: segfault at \(hexDigits(CPU.faultAddress)) ip \(hex(frame.rip, width: 16)) sp \(hex(frame.rsp, width: 16)) error \(hexDigits(frame.errorCode))")
+            pr_info(
+                "\(task.comm)[\(task.pid)]: segfault at \(hexDigits(CPU.faultAddress)) ip \(hex(frame.rip, width: 16)) sp \(hex(frame.rsp, width: 16)) error \(hexDigits(frame.errorCode))"
+            )
         } else {
-            pr_info("traps: \(task.comm)[\(task.pid)] \(names[vector]) ip:\(hexDigits(frame.rip)) sp:\(hexDigits(frame.rsp)) error:\(hexDigits(frame.errorCode))")
+            pr_info(
+                "traps: \(task.comm)[\(task.pid)] \(names[vector]) ip:\(hexDigits(frame.rip)) sp:\(hexDigits(frame.rsp)) error:\(hexDigits(frame.errorCode))"
+            )
         }
         return WaitStatus.signaled(by: signal, coreDumped: false)
     }

@@ -26,11 +26,14 @@ enum PageFault {
     /// yet touched is normal; only an access no VMA allows becomes EFAULT.
     static func resolveUserFault(_ frame: TrapFrame) -> Bool {
         let address = CPU.faultAddress
-        guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else { return false }
+        guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else {
+            return false
+        }
         let error = X86PageFaultError(rawValue: frame.errorCode)
-        return space.handleFault(at: address, write: error.contains(.write),
-                                 instructionFetch: error.contains(.instructionFetch),
-                                 present: error.contains(.protection))
+        return space.handleFault(
+            at: address, write: error.contains(.write),
+            instructionFetch: error.contains(.instructionFetch),
+            present: error.contains(.protection))
     }
 
     /// The page-fault preamble Linux prints before the oops (page_fault_oops, show_fault_oops).
@@ -42,7 +45,9 @@ enum PageFault {
         } else {
             pr_alert("BUG: unable to handle page fault for address: \(hex(address, width: 16))")
         }
-        let access = error.contains(.instructionFetch) ? "instruction fetch"
+        let access =
+            error.contains(.instructionFetch)
+            ? "instruction fetch"
             : (error.contains(.write) ? "write access" : "read access")
         let mode = frame.isUserMode ? "user" : "kernel"
         pr_alert("#PF: \(error.contains(.user) ? "user" : "supervisor") \(access) in \(mode) mode")

@@ -17,12 +17,12 @@ public struct Serial8250: Sendable {
     /// 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on.
     public func initialize() {
         interruptEnable.write8(0)
-        lineControl.write8(0x80)            // DLAB: the next two writes set the divisor
-        data.write8(1)                      // 115200 / 1
+        lineControl.write8(0x80)  // DLAB: the next two writes set the divisor
+        data.write8(1)  // 115200 / 1
         interruptEnable.write8(0)
-        lineControl.write8(0x03)            // 8N1
-        fifoControl.write8(0xC7)            // enable and clear FIFOs, 14-byte threshold
-        modemControl.write8(0x0B)           // DTR, RTS, OUT2
+        lineControl.write8(0x03)  // 8N1
+        fifoControl.write8(0xC7)  // enable and clear FIFOs, 14-byte threshold
+        modemControl.write8(0x0B)  // DTR, RTS, OUT2
     }
 
     /// Interrupt when a received byte is waiting (IER bit 0, ERBFI).
@@ -35,7 +35,7 @@ public struct Serial8250: Sendable {
     }
 
     public func write(byte: UInt8) {
-        while lineStatus.read8() & 0x20 == 0 {}   // transmit holding register empty
+        while lineStatus.read8() & 0x20 == 0 {}  // transmit holding register empty
         data.write8(byte)
     }
 

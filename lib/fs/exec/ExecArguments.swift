@@ -32,7 +32,8 @@ public struct ExecArguments: Sendable {
     public var environment: [[UInt8]] { environmentReversed.reversed() }
     /// Every string's bytes with their NULs: what the stack must hold.
     public var stringBytes: Int {
-        let lists = environmentReversed.reduce(0) { $0 + $1.count + 1 } + argumentsReversed.reduce(0) { $0 + $1.count + 1 }
+        let lists =
+            environmentReversed.reduce(0) { $0 + $1.count + 1 } + argumentsReversed.reduce(0) { $0 + $1.count + 1 }
         return filename.count + 1 + lists
     }
 

@@ -70,8 +70,9 @@ public struct InitialStack: Sendable {
         let randomAddress = platformAddress - 16
         strings.append((platformAddress, platform))
 
-        let addresses = StringAddresses(filename: filenameAddress, platform: platformAddress,
-                                        randomBytes: randomAddress)
+        let addresses = StringAddresses(
+            filename: filenameAddress, platform: platformAddress,
+            randomBytes: randomAddress)
         let auxiliary = auxiliaryVector(addresses) + [(.AT_NULL, 0)]
         var words: [UInt64] = [UInt64(argv.count)]
         words += argumentPointers + [0]

@@ -33,22 +33,24 @@ public struct ScriptInterpreterLine: Sendable {
             end = lineBreak
         } else {
             // No newline: only accept the line if the name cannot be cut off.
-            guard let nameStart = (2 ... last).first(where: { !isBlank($0) }),
-                  (nameStart ... last).contains(where: isTerminator) else { throw .ENOEXEC }
+            guard let nameStart = (2...last).first(where: { !isBlank($0) }),
+                (nameStart...last).contains(where: isTerminator)
+            else { throw .ENOEXEC }
             end = last
         }
         while isBlank(end - 1) { end -= 1 }
 
-        guard let nameStart = (2 ... end).first(where: { !isBlank($0) }), nameStart != end else {
+        guard let nameStart = (2...end).first(where: { !isBlank($0) }), nameStart != end else {
             throw .ENOEXEC
         }
-        let separator = (nameStart ... end).first(where: isTerminator)
-        interpreter = Array(buffer[nameStart ..< (separator ?? end)])
+        let separator = (nameStart...end).first(where: isTerminator)
+        interpreter = Array(buffer[nameStart..<(separator ?? end)])
         // A blank after the name starts the argument; a NUL ends the line.
         if let separator, buffer[separator] != 0,
-           let argumentStart = (separator ... end).first(where: { !isBlank($0) }) {
-            let argumentEnd = (argumentStart ..< end).first { buffer[$0] == 0 } ?? end
-            argument = Array(buffer[argumentStart ..< argumentEnd])
+            let argumentStart = (separator...end).first(where: { !isBlank($0) })
+        {
+            let argumentEnd = (argumentStart..<end).first { buffer[$0] == 0 } ?? end
+            argument = Array(buffer[argumentStart..<argumentEnd])
         } else {
             argument = nil
         }

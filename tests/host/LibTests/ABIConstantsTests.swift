@@ -1,6 +1,7 @@
-import Testing
-@testable import ABI
 import Lib
+import Testing
+
+@testable import ABI
 
 /// A selection of numbers from each file, each checked against the Linux
 /// header it comes from.
@@ -120,9 +121,11 @@ import Lib
         #expect(CloneFlags.CLONE_NEWPID.rawValue == 0x2000_0000)
         #expect(CloneFlags.CLONE_INTO_CGROUP.rawValue == 0x2_0000_0000)
         // What glibc's pthread_create passes, minus the signal byte.
-        let thread: CloneFlags = [.CLONE_VM, .CLONE_FS, .CLONE_FILES, .CLONE_SIGHAND, .CLONE_THREAD,
-                                  .CLONE_SYSVSEM, .CLONE_SETTLS, .CLONE_PARENT_SETTID,
-                                  .CLONE_CHILD_CLEARTID]
+        let thread: CloneFlags = [
+            .CLONE_VM, .CLONE_FS, .CLONE_FILES, .CLONE_SIGHAND, .CLONE_THREAD,
+            .CLONE_SYSVSEM, .CLONE_SETTLS, .CLONE_PARENT_SETTID,
+            .CLONE_CHILD_CLEARTID,
+        ]
         #expect(thread.rawValue == 0x3d0f00)
     }
 

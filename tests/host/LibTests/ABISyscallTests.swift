@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ABI
 
 /// The system call table and the error numbers: the two lists every other

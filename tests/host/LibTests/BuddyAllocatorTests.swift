@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 private let orders = 0...BuddyAllocator.maxOrder
@@ -84,7 +85,8 @@ private struct FrameModel {
                 // Left to right, the largest aligned free block at each free frame is maximal.
                 var order = 0
                 while order < BuddyAllocator.maxOrder && pfn % (2 << order) == 0
-                    && isFree(pfn..<(pfn + (2 << order))) {
+                    && isFree(pfn..<(pfn + (2 << order)))
+                {
                     order += 1
                 }
                 counts[ZoneType(pfn: pfn).rawValue][order] += 1
@@ -141,11 +143,12 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) throws {
         var pfn = range.lowerBound
         while pfn < range.upperBound {
             let index = Int(pfn - buddy.firstPFN)
-            let head: (order: UInt8, isFree: Bool)? = switch frames[index].state {
-            case .free(let order): (order, true)
-            case .allocated(let order): (order, false)
-            case .reserved, .tail: nil
-            }
+            let head: (order: UInt8, isFree: Bool)? =
+                switch frames[index].state {
+                case .free(let order): (order, true)
+                case .allocated(let order): (order, false)
+                case .reserved, .tail: nil
+                }
             let block = try #require(head, "frame \(pfn) is managed but not a block head")
             try #require(block.isFree == model.isFree(pfn), "frame \(pfn)")
             let size = PFN(1) << block.order
@@ -297,7 +300,8 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) throws {
                 let order = orderChoices.randomElement(using: &random)!
                 let maxZone = ZoneType.allCases.randomElement(using: &random)!
                 let allowed = ZoneType.allCases.filter { $0.rawValue <= maxZone.rawValue }
-                switch Result(catching: { () throws(BuddyError) in try buddy.allocate(order: order, maxZone: maxZone) }) {
+                switch Result(catching: { () throws(BuddyError) in try buddy.allocate(order: order, maxZone: maxZone) })
+                {
                 case .success(let pfn):
                     let block = pfn..<(pfn + (1 << order))
                     try #require(pfn % (1 << order) == 0)
@@ -337,7 +341,9 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) throws {
                 try #require(buddy.tag(pfn: probe) == nil)
                 if roll >= 97 {
                     // Once merged with its buddy, the block's first frame may be a tail.
-                    let error = #expect(throws: BuddyError.self) { try buddy.free(pfn: victim.pfn, order: victim.order) }
+                    let error = #expect(throws: BuddyError.self) {
+                        try buddy.free(pfn: victim.pfn, order: victim.order)
+                    }
                     #expect(error == .doubleFree || error == .notAllocated)
                 }
             }

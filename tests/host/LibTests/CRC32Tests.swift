@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct CRC32Tests {

@@ -1,6 +1,7 @@
 import ABI
 import Foundation
 import Testing
+
 @testable import Lib
 
 /// One member of a hand-made archive, every header field settable, so tests
@@ -27,8 +28,10 @@ struct TestCpioMember {
     /// four-byte boundary, so padding is to a multiple of four.
     func bytes() -> [UInt8] {
         let nameBytes = rawName ?? Array(name.utf8) + [0]
-        let fields: [UInt32] = [inode, mode, 1000, 100, linkCount, 0x6500_0000, UInt32(data.count),
-                      devMajor, devMinor, rdevMajor, rdevMinor, nameSize ?? UInt32(nameBytes.count), check]
+        let fields: [UInt32] = [
+            inode, mode, 1000, 100, linkCount, 0x6500_0000, UInt32(data.count),
+            devMajor, devMinor, rdevMajor, rdevMinor, nameSize ?? UInt32(nameBytes.count), check,
+        ]
         var bytes = Array(magic.utf8)
         for field in fields { bytes += Array(String(format: "%08X", field).utf8) }
         bytes += nameBytes
@@ -74,18 +77,22 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
         let (entries, error) = readAll(archive)
         #expect(error == nil)
         #expect(entries.map { string($0.name) } == Self.kinds.map(\.name))
-        #expect(entries.map(\.fileType) == [.directory, .regular, .symbolicLink, .characterDevice,
-                                            .blockDevice, .fifo, .socket, .regular])
+        #expect(
+            entries.map(\.fileType) == [
+                .directory, .regular, .symbolicLink, .characterDevice,
+                .blockDevice, .fifo, .socket, .regular,
+            ])
         #expect(entries.map(\.permissions) == [0o755, 0o755, 0o777, 0o666, 0o660, 0o600, 0o755, 0o4755])
         #expect(Array(archive[entries[1].data]) == Array("#!/bin/sh\n".utf8))
         #expect(Array(archive[entries[2].data]) == Array("busybox".utf8))
         #expect((entries[3].rdevMajor, entries[3].rdevMinor) == (1, 3))
         #expect((entries[4].rdevMajor, entries[4].rdevMinor) == (8, 0))
-        #expect(entries.allSatisfy {
-            $0.userID == 1000 && $0.groupID == 100 && $0.modificationTime == 0x6500_0000
-                && $0.checksum == nil && $0.archiveIndex == 0 && $0.headerOffset % 4 == 0
-        })
-        #expect(entries.map(\.inode) == Array(2 ... 9))
+        #expect(
+            entries.allSatisfy {
+                $0.userID == 1000 && $0.groupID == 100 && $0.modificationTime == 0x6500_0000
+                    && $0.checksum == nil && $0.archiveIndex == 0 && $0.headerOffset % 4 == 0
+            })
+        #expect(entries.map(\.inode) == Array(2...9))
         #expect(entries[0].hardLinkKey == nil)
     }
 
@@ -183,7 +190,8 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
         #expect(error(member) == .badMagic)
         member.magic = "070707"
         #expect(error(member) == .oldPortableFormat)
-        #expect(readAll(Array("\u{1F}\u{8B}\u{08}".utf8) + [UInt8](repeating: 0, count: 200)).error?.reason == .badMagic)
+        #expect(
+            readAll(Array("\u{1F}\u{8B}\u{08}".utf8) + [UInt8](repeating: 0, count: 200)).error?.reason == .badMagic)
 
         member = TestCpioMember(name: "file")
         member.nameSize = 0
@@ -209,7 +217,7 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
 
     @Test func refusesNonHexDigitsInEveryField() {
         let archive = testArchive([TestCpioMember(name: "file")])
-        for field in 0 ..< 13 {
+        for field in 0..<13 {
             for bad in ["g", " ", "-", "\0", "x"] {
                 var corrupted = archive
                 corrupted[6 + 8 * field + 3] = UInt8(ascii: bad.unicodeScalars.first!)
@@ -226,7 +234,7 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
         member.data = []
         archive = member.bytes()
         for size in ["00000001", "FFFFFFFF"] {
-            archive.replaceSubrange(6 + 6 * 8 ..< 6 + 7 * 8, with: Array(size.utf8))
+            archive.replaceSubrange(6 + 6 * 8..<6 + 7 * 8, with: Array(size.utf8))
             #expect(readAll(archive).error == CpioError(.truncated, at: 0))
         }
     }
@@ -234,7 +242,7 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
     @Test func everyTruncationEndsInAnErrorAfterTheEntriesBeforeIt() {
         let archive = testArchive(Self.kinds)
         let complete = readAll(archive).entries
-        for length in 1 ..< archive.count {
+        for length in 1..<archive.count {
             let (entries, error) = readAll(Array(archive[..<length]))
             #expect(error != nil, "length \(length)")
             #expect(entries == Array(complete.prefix(entries.count)))
@@ -298,18 +306,18 @@ private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UT
         var random = TestRandom(seed: seed)
         let original = testArchive(Self.kinds) + [0, 0, 0, 0] + testArchive([Self.kinds[1]])
         let hexDigits = Array("0123456789abcdefF".utf8)
-        for _ in 0 ..< 4000 {
+        for _ in 0..<4000 {
             var bytes = original
-            for _ in 0 ..< Int.random(in: 1 ... 6, using: &random) {
-                let offset = Int.random(in: 0 ..< bytes.count, using: &random)
-                switch Int.random(in: 0 ..< 3, using: &random) {
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let offset = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
                 case 0: bytes[offset] = hexDigits.randomElement(using: &random)!
-                case 1: bytes[offset] = UInt8.random(in: 0 ... 255, using: &random)
+                case 1: bytes[offset] = UInt8.random(in: 0...255, using: &random)
                 default: bytes[offset] = 0
                 }
             }
             if Bool.random(using: &random) {
-                bytes.removeLast(Int.random(in: 0 ..< bytes.count, using: &random))
+                bytes.removeLast(Int.random(in: 0..<bytes.count, using: &random))
             }
             let (entries, _) = readAll(bytes)
             #expect(entries.count <= 10)
@@ -337,19 +345,25 @@ struct CpioHostArchiveTests {
         try files.createDirectory(at: directory.appendingPathComponent("sub"), withIntermediateDirectories: true)
         func write(_ name: String, _ text: String, permissions: Int) throws {
             let path = directory.appendingPathComponent(name).path
-            #expect(files.createFile(atPath: path, contents: Data(text.utf8),
-                                     attributes: [.posixPermissions: permissions]))
+            #expect(
+                files.createFile(
+                    atPath: path, contents: Data(text.utf8),
+                    attributes: [.posixPermissions: permissions]))
         }
         try write("hello.txt", "hello, initramfs\n", permissions: 0o640)
         try write("empty", "", permissions: 0o600)
         try write("hard1", "shared\n", permissions: 0o644)
-        try files.linkItem(atPath: directory.appendingPathComponent("hard1").path,
-                           toPath: directory.appendingPathComponent("sub/hard2").path)
-        try files.createSymbolicLink(atPath: directory.appendingPathComponent("link").path,
-                                     withDestinationPath: "hello.txt")
-        return try HostTool.run("sh", [
-            "-c", "find . -mindepth 1 -printf '%P\\n' | LC_ALL=C sort | cpio -o -H \(format) --quiet",
-        ], in: directory)
+        try files.linkItem(
+            atPath: directory.appendingPathComponent("hard1").path,
+            toPath: directory.appendingPathComponent("sub/hard2").path)
+        try files.createSymbolicLink(
+            atPath: directory.appendingPathComponent("link").path,
+            withDestinationPath: "hello.txt")
+        return try HostTool.run(
+            "sh",
+            [
+                "-c", "find . -mindepth 1 -printf '%P\\n' | LC_ALL=C sort | cpio -o -H \(format) --quiet",
+            ], in: directory)
     }
 
     @Test func readsANewcArchive() throws {
@@ -359,7 +373,8 @@ struct CpioHostArchiveTests {
         func entry(_ name: String) throws -> CpioEntry {
             try #require(entries.first { string($0.name) == name }, "no \(name)")
         }
-        #expect(entries.map { string($0.name) }.sorted()
+        #expect(
+            entries.map { string($0.name) }.sorted()
                 == ["empty", "hard1", "hello.txt", "link", "sub", "sub/hard2"])
 
         let hello = try entry("hello.txt")

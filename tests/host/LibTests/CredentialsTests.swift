@@ -1,5 +1,6 @@
-import Testing
 import ABI
+import Testing
+
 @testable import Lib
 
 /// The set*id rules of Linux's kernel/sys.c, case by case, with the IDs a
@@ -28,7 +29,7 @@ import ABI
     @Test func unprivilegedSetuidMovesOnlyTheEffectiveID() throws {
         // A set-user-ID-root program run by 1000 (real 1000, effective and saved 0) that dropped to 1000.
         var ids = IDSet(real: 1000, effective: 1000, saved: 0, filesystem: 1000)
-        try ids.set(0, privileged: false)   // back to the saved ID
+        try ids.set(0, privileged: false)  // back to the saved ID
         #expect(ids == IDSet(real: 1000, effective: 0, saved: 0, filesystem: 0))
         try ids.set(1000, privileged: false)
         #expect(ids == IDSet(real: 1000, effective: 1000, saved: 0, filesystem: 1000))
@@ -37,7 +38,7 @@ import ABI
 
     @Test func setreuidSwapsAndUpdatesTheSavedID() throws {
         var ids = IDSet(real: 1000, effective: 2000, saved: 2000, filesystem: 2000)
-        try ids.setRealEffective(2000, 1000, privileged: false)   // swap real and effective
+        try ids.setRealEffective(2000, 1000, privileged: false)  // swap real and effective
         #expect(ids == IDSet(real: 2000, effective: 1000, saved: 1000, filesystem: 1000))
         // Only the effective ID, set to the real one: the saved ID stays.
         var other = IDSet(real: 1000, effective: 0, saved: 0, filesystem: 0)
@@ -48,7 +49,7 @@ import ABI
         // A failed call changes nothing.
         #expect(other == IDSet(real: 1000, effective: 1000, saved: 0, filesystem: 1000))
         expectError(.EPERM) { () throws(Errno) in try other.setRealEffective(unchanged, 3000, privileged: false) }
-        try other.setRealEffective(unchanged, 0, privileged: false)   // the saved ID is allowed for the effective one
+        try other.setRealEffective(unchanged, 0, privileged: false)  // the saved ID is allowed for the effective one
         #expect(other.effective == 0 && other.saved == 0)
     }
 
@@ -56,7 +57,9 @@ import ABI
         var ids = IDSet(real: 1000, effective: 0, saved: 0, filesystem: 0)
         try ids.setRealEffectiveSaved(unchanged, 1000, unchanged, privileged: false)
         #expect(ids == IDSet(real: 1000, effective: 1000, saved: 0, filesystem: 1000))
-        expectError(.EPERM) { () throws(Errno) in try ids.setRealEffectiveSaved(5, unchanged, unchanged, privileged: false) }
+        expectError(.EPERM) { () throws(Errno) in
+            try ids.setRealEffectiveSaved(5, unchanged, unchanged, privileged: false)
+        }
         try ids.setRealEffectiveSaved(0, 0, 1000, privileged: false)
         #expect(ids == IDSet(real: 0, effective: 0, saved: 1000, filesystem: 0))
         try ids.setRealEffectiveSaved(5, 6, 7, privileged: true)
@@ -75,9 +78,9 @@ import ABI
         var ids = IDSet(real: 1000, effective: 1001, saved: 1002, filesystem: 1001)
         #expect(ids.setFilesystem(1002, privileged: false) == 1001)
         #expect(ids.filesystem == 1002)
-        #expect(ids.setFilesystem(0, privileged: false) == 1002)   // refused, reported unchanged
+        #expect(ids.setFilesystem(0, privileged: false) == 1002)  // refused, reported unchanged
         #expect(ids.filesystem == 1002)
-        #expect(ids.setFilesystem(unchanged, privileged: true) == 1002)   // -1 only queries
+        #expect(ids.setFilesystem(unchanged, privileged: true) == 1002)  // -1 only queries
         #expect(ids.setFilesystem(0, privileged: true) == 1002 && ids.filesystem == 0)
     }
 
@@ -96,10 +99,11 @@ import ABI
 
     @Test func permissionToSignalReniceAndChangeLimits() {
         let user = Credentials(uid: IDSet(all: 1000), gid: IDSet(all: 100))
-        let setuidProgram = Credentials(uid: IDSet(real: 1000, effective: 0, saved: 0, filesystem: 0), gid: IDSet(all: 100))
+        let setuidProgram = Credentials(
+            uid: IDSet(real: 1000, effective: 0, saved: 0, filesystem: 0), gid: IDSet(all: 100))
         let other = Credentials(uid: IDSet(all: 2000), gid: IDSet(all: 100))
         #expect(Credentials.root.maySignal(other))
-        #expect(user.maySignal(setuidProgram))   // the sender's uid is the target's real uid
+        #expect(user.maySignal(setuidProgram))  // the sender's uid is the target's real uid
         #expect(!user.maySignal(other))
         #expect(!user.maySignal(.root))
         #expect(user.mayRenice(setuidProgram) && !user.mayRenice(other))
@@ -133,11 +137,17 @@ import ABI
         let old = try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 64, rlim_max: 128), privileged: false)
         #expect(sameBytes(old, ResourceLimits.defaultOpenFiles))
         #expect(sameBytes(limits[.RLIMIT_NOFILE], Rlimit(rlim_cur: 64, rlim_max: 128)))
-        #expect(throws: Errno.EPERM) { try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 64, rlim_max: 256), privileged: false) }
-        #expect(throws: Errno.EINVAL) { try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 100, rlim_max: 50), privileged: true) }
+        #expect(throws: Errno.EPERM) {
+            try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 64, rlim_max: 256), privileged: false)
+        }
+        #expect(throws: Errno.EINVAL) {
+            try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 100, rlim_max: 50), privileged: true)
+        }
         try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 64, rlim_max: 256), privileged: true)
         #expect(throws: Errno.EPERM) {
-            try limits.set(.RLIMIT_NOFILE, to: Rlimit(rlim_cur: 1, rlim_max: ResourceLimits.maximumOpenFiles + 1), privileged: true)
+            try limits.set(
+                .RLIMIT_NOFILE, to: Rlimit(rlim_cur: 1, rlim_max: ResourceLimits.maximumOpenFiles + 1), privileged: true
+            )
         }
         // The soft limit may rise up to the hard one without privilege.
         try limits.set(.RLIMIT_STACK, to: Rlimit(rlim_cur: 16 << 20, rlim_max: Rlimit.RLIM_INFINITY), privileged: false)

@@ -1,5 +1,6 @@
 import ABI
 import Testing
+
 @testable import Lib
 
 /// A stand-in for an open file.
@@ -97,7 +98,9 @@ private final class FakeFile {
         var next: UInt8 = 0
         for _ in 0..<2000 {
             if random.below(2) == 0 {
-                let bytes = (0..<random.below(60)).map { _ -> UInt8 in next &+= 1; return next }
+                let bytes = (0..<random.below(60)).map { _ -> UInt8 in
+                    next &+= 1; return next
+                }
                 let taken = ring.append(bytes[...])
                 #expect(taken == min(bytes.count, 100 - model.count))
                 model.append(contentsOf: bytes.prefix(taken))

@@ -1,6 +1,7 @@
 import ABI
 import Foundation
 import Testing
+
 @testable import Lib
 
 /// One program header of a test image, with the raw numbers a linker writes.
@@ -37,8 +38,10 @@ struct TestELF {
 
     /// Like `gcc -static` (ET_EXEC at `base`) or, with `type` 3 and base 0,
     /// like a static PIE.
-    init(type: UInt16 = 2, base: UInt64 = 0x40_0000, programHeaderSegment: Bool = true,
-         interpreter: String? = nil) {
+    init(
+        type: UInt16 = 2, base: UInt64 = 0x40_0000, programHeaderSegment: Bool = true,
+        interpreter: String? = nil
+    ) {
         self.type = type
         entry = base + 0x100
         self.interpreter = interpreter.map { Array($0.utf8) + [0] }
@@ -46,26 +49,32 @@ struct TestELF {
         var segments: [TestSegment] = []
         if programHeaderSegment {
             let size = UInt64(count * ELFProgramHeader.size)
-            segments.append(TestSegment(
-                type: TestSegment.phdr, flags: TestSegment.r, offset: 64, address: base + 64,
-                fileSize: size, memorySize: size, alignment: 8))
+            segments.append(
+                TestSegment(
+                    type: TestSegment.phdr, flags: TestSegment.r, offset: 64, address: base + 64,
+                    fileSize: size, memorySize: size, alignment: 8))
         }
         if let path = self.interpreter {
-            segments.append(TestSegment(
-                type: TestSegment.interp, flags: TestSegment.r, offset: UInt64(Self.interpreterOffset),
-                address: base + UInt64(Self.interpreterOffset), fileSize: UInt64(path.count),
-                memorySize: UInt64(path.count), alignment: 1))
+            segments.append(
+                TestSegment(
+                    type: TestSegment.interp, flags: TestSegment.r, offset: UInt64(Self.interpreterOffset),
+                    address: base + UInt64(Self.interpreterOffset), fileSize: UInt64(path.count),
+                    memorySize: UInt64(path.count), alignment: 1))
         }
         segments += [
-            TestSegment(type: TestSegment.load, flags: TestSegment.r | TestSegment.x,
-                        offset: 0, address: base, fileSize: 0x200, memorySize: 0x200),
-            TestSegment(type: TestSegment.load, flags: TestSegment.r | TestSegment.w,
-                        offset: 0x200, address: base + 0x1200, fileSize: 0x100, memorySize: 0x3000),
-            TestSegment(type: TestSegment.tls, flags: TestSegment.r, offset: 0x200,
-                        address: base + 0x1200, fileSize: 0x10, memorySize: 0x20, alignment: 8),
+            TestSegment(
+                type: TestSegment.load, flags: TestSegment.r | TestSegment.x,
+                offset: 0, address: base, fileSize: 0x200, memorySize: 0x200),
+            TestSegment(
+                type: TestSegment.load, flags: TestSegment.r | TestSegment.w,
+                offset: 0x200, address: base + 0x1200, fileSize: 0x100, memorySize: 0x3000),
+            TestSegment(
+                type: TestSegment.tls, flags: TestSegment.r, offset: 0x200,
+                address: base + 0x1200, fileSize: 0x10, memorySize: 0x20, alignment: 8),
             TestSegment(type: TestSegment.gnuStack, flags: TestSegment.r | TestSegment.w, alignment: 16),
-            TestSegment(type: TestSegment.note, flags: TestSegment.r, offset: 0x1d0,
-                        address: base + 0x1d0, fileSize: 0x10, memorySize: 0x10, alignment: 4),
+            TestSegment(
+                type: TestSegment.note, flags: TestSegment.r, offset: 0x1d0,
+                address: base + 0x1d0, fileSize: 0x10, memorySize: 0x10, alignment: 4),
         ]
         self.segments = segments
     }
@@ -77,7 +86,7 @@ struct TestELF {
 
     func bytes() -> [UInt8] {
         var image = [UInt8](repeating: 0, count: fileSize)
-        image.replaceSubrange(0 ..< 7, with: [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1])
+        image.replaceSubrange(0..<7, with: [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1])
         image.setLittleEndian(type, at: 16)
         image.setLittleEndian(UInt16(62), at: 18)
         image.setLittleEndian(UInt32(1), at: 20)
@@ -98,8 +107,9 @@ struct TestELF {
             image.setLittleEndian(segment.alignment, at: base + 48)
         }
         if let interpreter {
-            image.replaceSubrange(Self.interpreterOffset ..< Self.interpreterOffset + interpreter.count,
-                                  with: interpreter)
+            image.replaceSubrange(
+                Self.interpreterOffset..<Self.interpreterOffset + interpreter.count,
+                with: interpreter)
         }
         return image
     }
@@ -175,7 +185,8 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
 
     @Test func executableStackComesFromTheLastGNUStack() throws {
         var elf = TestELF()
-        elf.segments.append(TestSegment(type: TestSegment.gnuStack, flags: TestSegment.r | TestSegment.w | TestSegment.x))
+        elf.segments.append(
+            TestSegment(type: TestSegment.gnuStack, flags: TestSegment.r | TestSegment.w | TestSegment.x))
         #expect(try elf.parse().hasExecutableStack)
         elf.segments.removeAll { $0.type == TestSegment.gnuStack }
         #expect(try !elf.parse().hasExecutableStack)
@@ -223,13 +234,17 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
     }
 
     @Test func headerErrorsAreENOEXECSoExecCanTryAnotherFormat() {
-        for error: ELFError in [.notELF, .truncatedHeader, .wrongMachine(3), .notExecutable(1),
-                                .badProgramHeaderCount(0), .programHeadersOutsideFile, .badInterpreterPath,
-                                .noLoadableSegments, .segmentOutsideFile(1)] {
+        for error: ELFError in [
+            .notELF, .truncatedHeader, .wrongMachine(3), .notExecutable(1),
+            .badProgramHeaderCount(0), .programHeadersOutsideFile, .badInterpreterPath,
+            .noLoadableSegments, .segmentOutsideFile(1),
+        ] {
             #expect(error.errno == .ENOEXEC)
         }
-        for error: ELFError in [.segmentMisaligned(1), .segmentFileSizeExceedsMemorySize(1), .segmentWraps(1),
-                                .segmentOverlapsPrevious(1), .segmentOutsideUserSpace(1), .entryOutsideUserSpace] {
+        for error: ELFError in [
+            .segmentMisaligned(1), .segmentFileSizeExceedsMemorySize(1), .segmentWraps(1),
+            .segmentOverlapsPrevious(1), .segmentOutsideUserSpace(1), .entryOutsideUserSpace,
+        ] {
             #expect(error.errno == .EINVAL)
         }
         #expect(ELFError.readFailed(.EIO).errno == .EIO)
@@ -245,27 +260,43 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
             change(&copy)
             return copy.bytes()
         }
-        expectParse(corrupted { $0.segments[data].memorySize = 0x80 },
-                    throws: .segmentFileSizeExceedsMemorySize(data))
+        expectParse(
+            corrupted { $0.segments[data].memorySize = 0x80 },
+            throws: .segmentFileSizeExceedsMemorySize(data))
         expectParse(corrupted { $0.segments[data].offset = 0x204 }, throws: .segmentMisaligned(data))
-        expectParse(corrupted { $0.segments[data].fileSize = 0x101; $0.segments[data].memorySize = 0x101 },
-                    throws: .segmentOutsideFile(data))
-        expectParse(corrupted { $0.segments[data].offset = 0xFFFF_FFFF_FFFF_F200 },
-                    throws: .segmentOutsideFile(data))
-        expectParse(corrupted { $0.segments[data].fileSize = .max; $0.segments[data].memorySize = .max },
-                    throws: .segmentWraps(data))
-        expectParse(corrupted { $0.segments[data].address = 0xFFFF_FFFF_FFFF_F200 },
-                    throws: .segmentWraps(data))
+        expectParse(
+            corrupted {
+                $0.segments[data].fileSize = 0x101; $0.segments[data].memorySize = 0x101
+            },
+            throws: .segmentOutsideFile(data))
+        expectParse(
+            corrupted { $0.segments[data].offset = 0xFFFF_FFFF_FFFF_F200 },
+            throws: .segmentOutsideFile(data))
+        expectParse(
+            corrupted {
+                $0.segments[data].fileSize = .max; $0.segments[data].memorySize = .max
+            },
+            throws: .segmentWraps(data))
+        expectParse(
+            corrupted { $0.segments[data].address = 0xFFFF_FFFF_FFFF_F200 },
+            throws: .segmentWraps(data))
         // The end fits in 64 bits, but rounding it up to a page does not.
-        expectParse(corrupted {
-            $0.segments[data].address = 0xFFFF_FFFF_FFFF_E200
-            $0.segments[data].memorySize = 0x1D00
-        }, throws: .segmentWraps(data))
-        expectParse(corrupted { $0.segments[data].address = 0x40_01F0; $0.segments[data].offset = 0x1F0 },
-                    throws: .segmentOverlapsPrevious(data))
+        expectParse(
+            corrupted {
+                $0.segments[data].address = 0xFFFF_FFFF_FFFF_E200
+                $0.segments[data].memorySize = 0x1D00
+            }, throws: .segmentWraps(data))
+        expectParse(
+            corrupted {
+                $0.segments[data].address = 0x40_01F0; $0.segments[data].offset = 0x1F0
+            },
+            throws: .segmentOverlapsPrevious(data))
         expectParse(corrupted { $0.segments.swapAt(text, data) }, throws: .segmentOverlapsPrevious(data))
-        expectParse(corrupted { $0.segments[text].type = 0; $0.segments[data].type = 0 },
-                    throws: .noLoadableSegments)
+        expectParse(
+            corrupted {
+                $0.segments[text].type = 0; $0.segments[data].type = 0
+            },
+            throws: .noLoadableSegments)
         #expect(ELFError.segmentMisaligned(data).errno == .EINVAL)
     }
 
@@ -281,8 +312,8 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
         elf.segments[data].address = 0x40_0200
         let executable = try elf.parse()
         let placed = try plan(executable)
-        #expect(placed.mappings[0].pages == 0x40_0000 ..< 0x40_1000)
-        #expect(placed.mappings[1].pages == 0x40_0000 ..< 0x40_4000)
+        #expect(placed.mappings[0].pages == 0x40_0000..<0x40_1000)
+        #expect(placed.mappings[1].pages == 0x40_0000..<0x40_4000)
     }
 
     @Test func refusesABadInterpreterPath() {
@@ -293,7 +324,10 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
             return copy.bytes()
         }
         expectParse(corrupted { $0.interpreter![10] = 0x41 }, throws: .badInterpreterPath)
-        expectParse(corrupted { $0.interpreter = [0, 0]; $0.segments[1].fileSize = 2 }, throws: .badInterpreterPath)
+        expectParse(
+            corrupted {
+                $0.interpreter = [0, 0]; $0.segments[1].fileSize = 2
+            }, throws: .badInterpreterPath)
         expectParse(corrupted { $0.segments[1].fileSize = 1 }, throws: .badInterpreterPath)
         expectParse(corrupted { $0.segments[1].fileSize = 4097 }, throws: .badInterpreterPath)
         expectParse(corrupted { $0.segments[1].offset = 0x2F8 }, throws: .badInterpreterPath)
@@ -314,7 +348,7 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
 
     @Test func everyTruncationIsAnError() {
         let bytes = TestELF(interpreter: "/lib/ld.so").bytes()
-        for length in 0 ..< bytes.count {
+        for length in 0..<bytes.count {
             #expect(throws: ELFError.self) { try ELF64Executable(parsing: Array(bytes[..<length])) }
         }
     }
@@ -324,34 +358,41 @@ private func plan(_ executable: ELF64Executable, base: UInt64 = 0x5555_5555_4000
     @Test(arguments: [1, 2, 3, 4])
     func survivesRandomCorruption(seed: UInt64) {
         var random = TestRandom(seed: seed)
-        let originals = [TestELF(), TestELF(type: 3, base: 0, programHeaderSegment: false),
-                         TestELF(type: 3, base: 0, interpreter: "/lib/ld.so")].map { $0.bytes() }
-        let interesting: [UInt64] = [0, 1, 0xFFF, 0x1000, 0x1001, 0x7FFF_FFFF_F000, 1 << 63,
-                                     .max, .max - 0xFFF, UInt64(Int.max)]
+        let originals = [
+            TestELF(), TestELF(type: 3, base: 0, programHeaderSegment: false),
+            TestELF(type: 3, base: 0, interpreter: "/lib/ld.so"),
+        ].map { $0.bytes() }
+        let interesting: [UInt64] = [
+            0, 1, 0xFFF, 0x1000, 0x1001, 0x7FFF_FFFF_F000, 1 << 63,
+            .max, .max - 0xFFF, UInt64(Int.max),
+        ]
         var parsed = 0
-        for _ in 0 ..< 5000 {
+        for _ in 0..<5000 {
             var bytes = originals.randomElement(using: &random)!
-            for _ in 0 ..< Int.random(in: 1 ... 4, using: &random) {
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
                 // Mostly the header and program header table, where the
                 // numbers are; sometimes whole fields with extreme values.
-                let offset = Int.random(in: 0 ..< 0x1d0, using: &random)
+                let offset = Int.random(in: 0..<0x1d0, using: &random)
                 if Bool.random(using: &random) {
-                    bytes[offset] = UInt8.random(in: 0 ... 255, using: &random)
+                    bytes[offset] = UInt8.random(in: 0...255, using: &random)
                 } else {
                     let fieldOffset = min(offset & ~7, bytes.count - 8)
-                    let value = Bool.random(using: &random)
+                    let value =
+                        Bool.random(using: &random)
                         ? interesting.randomElement(using: &random)! : random.next()
                     bytes.setLittleEndian(value, at: fieldOffset)
                 }
             }
-            if Int.random(in: 0 ..< 8, using: &random) == 0 {
-                bytes.removeLast(Int.random(in: 0 ..< bytes.count, using: &random))
+            if Int.random(in: 0..<8, using: &random) == 0 {
+                bytes.removeLast(Int.random(in: 0..<bytes.count, using: &random))
             }
             guard let executable = try? ELF64Executable(parsing: bytes) else { continue }
             parsed += 1
             let base = interesting.randomElement(using: &random)! & ~0xFFF
-            if let placed = try? ELFLoadPlan(placing: executable, dynamicBase: base,
-                                             userSpaceLimit: TestELF.userSpaceLimit) {
+            if let placed = try? ELFLoadPlan(
+                placing: executable, dynamicBase: base,
+                userSpaceLimit: TestELF.userSpaceLimit)
+            {
                 checkInvariants(placed, fileSize: bytes.count)
             }
         }
@@ -374,30 +415,35 @@ func checkInvariants(_ plan: ELFLoadPlan, fileSize: Int, sourceLocation: SourceL
     #expect(!plan.mappings.isEmpty, sourceLocation: sourceLocation)
     var previousEnd: UInt64 = 0
     for mapping in plan.mappings {
-        #expect(isPageAligned(mapping.pages.lowerBound) && isPageAligned(mapping.pages.upperBound),
-                sourceLocation: sourceLocation)
+        #expect(
+            isPageAligned(mapping.pages.lowerBound) && isPageAligned(mapping.pages.upperBound),
+            sourceLocation: sourceLocation)
         #expect(mapping.pages.upperBound <= TestELF.userSpaceLimit, sourceLocation: sourceLocation)
         // Neighbours may share at most one page.
         #expect(mapping.pages.lowerBound + pageSize >= previousEnd, sourceLocation: sourceLocation)
         previousEnd = mapping.pages.upperBound
         if let file = mapping.fileBacked {
             #expect(!file.addresses.isEmpty && within(file.addresses, mapping.pages), sourceLocation: sourceLocation)
-            #expect(isPageAligned(file.fileOffset) && isPageAligned(file.addresses.upperBound),
-                    sourceLocation: sourceLocation)
+            #expect(
+                isPageAligned(file.fileOffset) && isPageAligned(file.addresses.upperBound),
+                sourceLocation: sourceLocation)
             #expect(file.fileOffset < UInt64(fileSize), sourceLocation: sourceLocation)
             #expect(file.addresses.lowerBound == mapping.pages.lowerBound, sourceLocation: sourceLocation)
         }
         if let zeroFill = mapping.zeroFill {
             // The rest of the last file page, never more.
             let filePages = mapping.fileBacked?.addresses
-            #expect(filePages.map { within(zeroFill, $0) && zeroFill.upperBound == $0.upperBound } ?? false,
-                    sourceLocation: sourceLocation)
+            #expect(
+                filePages.map { within(zeroFill, $0) && zeroFill.upperBound == $0.upperBound } ?? false,
+                sourceLocation: sourceLocation)
         }
         if let anonymous = mapping.anonymous {
-            #expect(isPageAligned(anonymous.lowerBound) && within(anonymous, mapping.pages)
+            #expect(
+                isPageAligned(anonymous.lowerBound) && within(anonymous, mapping.pages)
                     && anonymous.upperBound == mapping.pages.upperBound, sourceLocation: sourceLocation)
-            #expect(anonymous.lowerBound == (mapping.fileBacked?.addresses.upperBound ?? mapping.pages.lowerBound),
-                    sourceLocation: sourceLocation)
+            #expect(
+                anonymous.lowerBound == (mapping.fileBacked?.addresses.upperBound ?? mapping.pages.lowerBound),
+                sourceLocation: sourceLocation)
         }
     }
     #expect(plan.imageRange.lowerBound == plan.mappings[0].pages.lowerBound, sourceLocation: sourceLocation)
@@ -414,19 +460,21 @@ func checkInvariants(_ plan: ELFLoadPlan, fileSize: Int, sourceLocation: SourceL
         let text = placed.mappings[0], data = placed.mappings[1]
         #expect(text.programHeaderIndex == 1)
         #expect(text.permissions == [.read, .execute])
-        #expect(text.fileBacked == .init(addresses: 0x40_0000 ..< 0x40_1000, fileOffset: 0))
+        #expect(text.fileBacked == .init(addresses: 0x40_0000..<0x40_1000, fileOffset: 0))
         #expect(text.zeroFill == nil)
         #expect(text.anonymous == nil)
-        #expect(data.pages == 0x40_1000 ..< 0x40_5000)
-        #expect(data.fileBacked == .init(addresses: 0x40_1000 ..< 0x40_2000, fileOffset: 0))
-        #expect(data.zeroFill == 0x40_1300 ..< 0x40_2000)
-        #expect(data.anonymous == 0x40_2000 ..< 0x40_5000)
+        #expect(data.pages == 0x40_1000..<0x40_5000)
+        #expect(data.fileBacked == .init(addresses: 0x40_1000..<0x40_2000, fileOffset: 0))
+        #expect(data.zeroFill == 0x40_1300..<0x40_2000)
+        #expect(data.anonymous == 0x40_2000..<0x40_5000)
         #expect(data.anonymousPermissions == [.read, .write])
-        #expect(placed.imageRange == 0x40_0000 ..< 0x40_5000)
+        #expect(placed.imageRange == 0x40_0000..<0x40_5000)
         #expect(placed.brkStart == 0x40_5000)
-        #expect(placed.auxiliaryValues(interpreter: nil) == .init(
-            programHeaderAddress: 0x40_0040, programHeaderEntrySize: 56, programHeaderCount: 6,
-            entry: 0x40_0100, interpreterBase: 0, startAddress: 0x40_0100))
+        #expect(
+            placed.auxiliaryValues(interpreter: nil)
+                == .init(
+                    programHeaderAddress: 0x40_0040, programHeaderEntrySize: 56, programHeaderCount: 6,
+                    entry: 0x40_0100, interpreterBase: 0, startAddress: 0x40_0100))
         checkInvariants(placed, fileSize: 0x300)
     }
 
@@ -438,8 +486,8 @@ func checkInvariants(_ plan: ELFLoadPlan, fileSize: Int, sourceLocation: SourceL
         #expect(placed.loadBias == 0x7F12_3456_7000)
         #expect(placed.entry == 0x7F12_3456_7100)
         #expect(placed.programHeaderAddress == 0x7F12_3456_7040)
-        #expect(placed.mappings[1].zeroFill == 0x7F12_3456_8300 ..< 0x7F12_3456_9000)
-        #expect(placed.imageRange == 0x7F12_3456_7000 ..< 0x7F12_3456_7000 + executable.imageSize)
+        #expect(placed.mappings[1].zeroFill == 0x7F12_3456_8300..<0x7F12_3456_9000)
+        #expect(placed.imageRange == 0x7F12_3456_7000..<0x7F12_3456_7000 + executable.imageSize)
         checkInvariants(placed, fileSize: 0x300)
     }
 
@@ -461,7 +509,7 @@ func checkInvariants(_ plan: ELFLoadPlan, fileSize: Int, sourceLocation: SourceL
         let mapping = try plan(elf.parse()).mappings[1]
         #expect(mapping.fileBacked == nil)
         #expect(mapping.zeroFill == nil)
-        #expect(mapping.anonymous == 0x40_1000 ..< 0x40_5000)
+        #expect(mapping.anonymous == 0x40_1000..<0x40_5000)
     }
 
     @Test func fileBytesEndingOnAPageNeedNoZeroFill() throws {
@@ -470,9 +518,9 @@ func checkInvariants(_ plan: ELFLoadPlan, fileSize: Int, sourceLocation: SourceL
         elf.fileSize = 0x1000
         elf.segments[data].fileSize = 0xE00
         let mapping = try plan(elf.parse()).mappings[1]
-        #expect(mapping.fileBacked?.addresses == 0x40_1000 ..< 0x40_2000)
+        #expect(mapping.fileBacked?.addresses == 0x40_1000..<0x40_2000)
         #expect(mapping.zeroFill == nil)
-        #expect(mapping.anonymous == 0x40_2000 ..< 0x40_5000)
+        #expect(mapping.anonymous == 0x40_2000..<0x40_5000)
     }
 
     @Test func executableSegmentsKeepExecuteOnTheirBSS() throws {
@@ -482,10 +530,12 @@ func checkInvariants(_ plan: ELFLoadPlan, fileSize: Int, sourceLocation: SourceL
     }
 
     @Test func interpreterSuppliesTheBaseAndTheStart() throws {
-        let program = try plan(TestELF(type: 3, base: 0, interpreter: "/lib/ld.so").parse(),
-                               base: 0x5555_5555_4000)
-        let interpreter = try plan(TestELF(type: 3, base: 0, programHeaderSegment: false).parse(),
-                                   base: 0x7F00_0000_0000)
+        let program = try plan(
+            TestELF(type: 3, base: 0, interpreter: "/lib/ld.so").parse(),
+            base: 0x5555_5555_4000)
+        let interpreter = try plan(
+            TestELF(type: 3, base: 0, programHeaderSegment: false).parse(),
+            base: 0x7F00_0000_0000)
         let values = program.auxiliaryValues(interpreter: interpreter)
         #expect(values.interpreterBase == 0x7F00_0000_0000)
         #expect(values.startAddress == 0x7F00_0000_0100)
@@ -532,10 +582,11 @@ private struct ReadelfReport {
             } else if line.contains("Entry point address:"), let last = words.last {
                 entry = hex(last)
             } else if words.first == "LOAD" {
-                loads.append(Load(
-                    offset: hex(words[1]), address: hex(words[2]), fileSize: hex(words[4]),
-                    memorySize: hex(words[5]), alignment: hex(words[words.count - 1]),
-                    flags: words[6 ..< words.count - 1].joined()))
+                loads.append(
+                    Load(
+                        offset: hex(words[1]), address: hex(words[2]), fileSize: hex(words[4]),
+                        memorySize: hex(words[5]), alignment: hex(words[words.count - 1]),
+                        flags: words[6..<words.count - 1].joined()))
             } else if let range = line.range(of: "[Requesting program interpreter: ") {
                 interpreter = String(line[range.upperBound...].dropLast())
             }
@@ -555,18 +606,22 @@ private func parseAndCompareWithReadelf(_ bytes: [UInt8], path: String) throws -
     #expect((executable.objectType == .executable) == report.isExecutable)
     #expect(executable.entry == report.entry)
     #expect(executable.interpreterPath.map { String(decoding: $0, as: UTF8.self) } == report.interpreter)
-    #expect(executable.loadSegments.map {
-        ReadelfReport.Load(offset: $0.fileOffset, address: $0.virtualAddress, fileSize: $0.fileSize,
-                           memorySize: $0.memorySize, alignment: $0.alignment, flags: flags($0.permissions))
-    } == report.loads)
+    #expect(
+        executable.loadSegments.map {
+            ReadelfReport.Load(
+                offset: $0.fileOffset, address: $0.virtualAddress, fileSize: $0.fileSize,
+                memorySize: $0.memorySize, alignment: $0.alignment, flags: flags($0.permissions))
+        } == report.loads)
     return executable
 }
 
 @Suite struct ELFRealProgramTests {
     static let hasReadelf = HostTool.isInstalled("readelf")
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/bin/busybox") && hasReadelf,
-                   "needs Debian's busybox-static at /bin/busybox and readelf"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: "/bin/busybox") && hasReadelf,
+            "needs Debian's busybox-static at /bin/busybox and readelf"))
     func readsBusybox() throws {
         let source = RecordingSource(Array(try Data(contentsOf: URL(fileURLWithPath: "/bin/busybox"))))
         let executable = try parseAndCompareWithReadelf(source.bytes, path: "/bin/busybox")
@@ -575,18 +630,19 @@ private func parseAndCompareWithReadelf(_ bytes: [UInt8], path: String) throws -
         #expect(executable.programHeaders.contains { $0.type == .gnuReadOnlyAfterRelocation })
         let placed = try plan(executable)
         checkInvariants(placed, fileSize: source.count)
-        #expect(placed.mappings.contains { mapping in
-            mapping.permissions.contains(.execute)
-                && mapping.fileBacked.map { $0.addresses.contains(placed.entry) } ?? false
-        })
+        #expect(
+            placed.mappings.contains { mapping in
+                mapping.permissions.contains(.execute)
+                    && mapping.fileBacked.map { $0.addresses.contains(placed.entry) } ?? false
+            })
         // Parsing touches the header, the table and nothing else of a 2 MB file.
         _ = try ELF64Executable(parsing: source)
         #expect(source.bytesRead == 64 + executable.programHeaders.count * ELFProgramHeader.size)
         // Truncated anywhere inside its segments, it is refused.
         let fileEnd = executable.loadSegments.map { Int($0.fileOffset + $0.fileSize) }.max()!
         var random = TestRandom(seed: 7)
-        for _ in 0 ..< 200 {
-            let length = Int.random(in: 0 ..< fileEnd, using: &random)
+        for _ in 0..<200 {
+            let length = Int.random(in: 0..<fileEnd, using: &random)
             #expect(throws: ELFError.self) { try ELF64Executable(parsing: Array(source.bytes[..<length])) }
         }
     }
@@ -621,8 +677,11 @@ private func parseAndCompareWithReadelf(_ bytes: [UInt8], path: String) throws -
         let bias = values[3] &- executable.entry
         let placed = try plan(executable, base: bias)
         let predicted = placed.auxiliaryValues(interpreter: nil)
-        #expect([predicted.programHeaderAddress, predicted.programHeaderEntrySize,
-                 predicted.programHeaderCount, predicted.entry] == values)
+        #expect(
+            [
+                predicted.programHeaderAddress, predicted.programHeaderEntrySize,
+                predicted.programHeaderCount, predicted.entry,
+            ] == values)
         checkInvariants(placed, fileSize: bytes.count)
         return executable
     }
@@ -661,9 +720,10 @@ private func parseAndCompareWithReadelf(_ bytes: [UInt8], path: String) throws -
     /// way musl's own build documents: rcrt1.o, -static -pie, no interpreter.
     static let muslLibraryDirectory: String? = {
         guard HostTool.isInstalled("musl-gcc"), HostTool.isInstalled("gcc"),
-              let wrapper = try? HostTool.run("sh", ["-c", "cat \"$(command -v musl-gcc)\""]),
-              let specs = String(decoding: wrapper, as: UTF8.self).split(separator: "\"")
-                  .first(where: { $0.hasSuffix("musl-gcc.specs") }) else { return nil }
+            let wrapper = try? HostTool.run("sh", ["-c", "cat \"$(command -v musl-gcc)\""]),
+            let specs = String(decoding: wrapper, as: UTF8.self).split(separator: "\"")
+                .first(where: { $0.hasSuffix("musl-gcc.specs") })
+        else { return nil }
         let directory = (String(specs) as NSString).deletingLastPathComponent
         return FileManager.default.fileExists(atPath: directory + "/rcrt1.o") ? directory : nil
     }()
@@ -675,11 +735,13 @@ private func parseAndCompareWithReadelf(_ bytes: [UInt8], path: String) throws -
             String(decoding: try HostTool.run("gcc", ["-print-file-name=\(name)"]), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let executable = try compileAndCompare("musl-gcc", [
-            "-fPIE", "-nostartfiles", "-Wl,-static", "-Wl,-pie", "-Wl,--no-dynamic-linker",
-            "\(musl)/rcrt1.o", "\(musl)/crti.o", try gccFile("crtbeginS.o"),
-            "-x", "c", "auxv.c", "-x", "none", try gccFile("crtendS.o"), "\(musl)/crtn.o",
-        ])
+        let executable = try compileAndCompare(
+            "musl-gcc",
+            [
+                "-fPIE", "-nostartfiles", "-Wl,-static", "-Wl,-pie", "-Wl,--no-dynamic-linker",
+                "\(musl)/rcrt1.o", "\(musl)/crti.o", try gccFile("crtbeginS.o"),
+                "-x", "c", "auxv.c", "-x", "none", try gccFile("crtendS.o"), "\(musl)/crtn.o",
+            ])
         #expect(executable.isStaticPIE)
     }
 }

@@ -1,5 +1,6 @@
 import ABI
 import Testing
+
 @testable import Lib
 
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
@@ -9,8 +10,9 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 private func execArguments(
     filename: String, argv: [String], envp: [String], stackLimit: Int = ExecArguments.defaultStackLimit
 ) throws(Errno) -> ExecArguments {
-    var arguments = try ExecArguments(filename: bytes(filename), argumentCount: argv.count,
-                                      environmentCount: envp.count, stackLimit: stackLimit)
+    var arguments = try ExecArguments(
+        filename: bytes(filename), argumentCount: argv.count,
+        environmentCount: envp.count, stackLimit: stackLimit)
     for string in envp.reversed() { try arguments.pushEnvironment(bytes(string)) }
     for string in argv.reversed() { try arguments.pushArgument(bytes(string)) }
     return arguments
@@ -66,12 +68,14 @@ private func execArguments(
     }
 
     @Test func aSmallStackStillAllowsThirtyTwoPages() throws {
-        let arguments = try ExecArguments(filename: bytes("/f"), argumentCount: 0, environmentCount: 0,
-                                          stackLimit: 64 << 10)
+        let arguments = try ExecArguments(
+            filename: bytes("/f"), argumentCount: 0, environmentCount: 0,
+            stackLimit: 64 << 10)
         // An empty argv reserves the pointer to the empty argv[0] exec adds.
         #expect(arguments.spaceLeft == ExecArguments.minimumStringSpace - 8 - 3)
-        let huge = try ExecArguments(filename: bytes("/f"), argumentCount: 0, environmentCount: 0,
-                                     stackLimit: 1 << 40)
+        let huge = try ExecArguments(
+            filename: bytes("/f"), argumentCount: 0, environmentCount: 0,
+            stackLimit: 1 << 40)
         #expect(huge.spaceLeft == 6 << 20 - 8 - 3)
     }
 
@@ -103,7 +107,7 @@ private struct ParsedStack {
         var cursor = base
         let argc = word(cursor)
         cursor += 8
-        for _ in 0 ..< argc {
+        for _ in 0..<argc {
             argv.append(string(word(cursor)))
             cursor += 8
         }
@@ -127,7 +131,7 @@ private struct ParsedStack {
 
 @Suite struct InitialStackTests {
     static let top: UInt64 = 0x3fff_ffff_f000
-    static let random: [UInt8] = Array(1 ... 16)
+    static let random: [UInt8] = Array(1...16)
 
     static func build(argv: [String], envp: [String], filename: String = "/bin/prog") throws -> InitialStack {
         let arguments = try execArguments(filename: filename, argv: argv, envp: envp)
@@ -151,7 +155,7 @@ private struct ParsedStack {
         let stack = try Self.build(argv: ["a", "bc"], envp: ["D=1"], filename: "/f")
         let image = stack.bytes
         func at(_ address: UInt64, _ count: Int) -> [UInt8] {
-            Array(image[Int(address - stack.stackPointer) ..< Int(address - stack.stackPointer) + count])
+            Array(image[Int(address - stack.stackPointer)..<Int(address - stack.stackPointer) + count])
         }
         // argv[0] lowest, then the rest, the environment, the file name, 8 zero bytes.
         #expect(stack.argumentsStart == Self.top - 8 - 12)
@@ -170,10 +174,10 @@ private struct ParsedStack {
     }
 
     @Test func theStackPointerIsAlignedWhateverTheCounts() throws {
-        for argc in 1 ... 4 {
-            for envc in 0 ... 3 {
-                let argv = (0 ..< argc).map { String(repeating: "a", count: $0 + 1) }
-                let envp = (0 ..< envc).map { "E\($0)=" + String(repeating: "v", count: $0) }
+        for argc in 1...4 {
+            for envc in 0...3 {
+                let argv = (0..<argc).map { String(repeating: "a", count: $0 + 1) }
+                let envp = (0..<envc).map { "E\($0)=" + String(repeating: "v", count: $0) }
                 let stack = try Self.build(argv: argv, envp: envp)
                 #expect(stack.stackPointer % 16 == 0)
                 let parsed = ParsedStack(stack)

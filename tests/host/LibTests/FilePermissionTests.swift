@@ -1,5 +1,6 @@
-import Testing
 import ABI
+import Testing
+
 @testable import Lib
 
 /// The VFS's access rules (lib/fs/FilePermission.swift, AttributeChange,
@@ -18,8 +19,10 @@ import ABI
         FileOwnership(mode: FileMode.S_IFDIR | mode, uid: uid, gid: gid)
     }
 
-    private func expectRefusal(_ expected: Errno, _ change: AttributeChange, for file: FileOwnership,
-                               by credentials: Credentials, _ sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectRefusal(
+        _ expected: Errno, _ change: AttributeChange, for file: FileOwnership,
+        by credentials: Credentials, _ sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         expectError(expected, sourceLocation) { () throws(Errno) in
             _ = try change.prepared(for: file, by: credentials)
         }
@@ -86,16 +89,18 @@ import ABI
     }
 
     @Test func newFilesBelongToTheCreatorOrTheSetGroupIDDirectorysGroup() {
-        #expect(user.newFileOwnership(mode: FileMode.S_IFREG | 0o644, in: directory(0o755, uid: 0, gid: 0))
-            == file(0o644))
+        #expect(
+            user.newFileOwnership(mode: FileMode.S_IFREG | 0o644, in: directory(0o755, uid: 0, gid: 0))
+                == file(0o644))
         let shared = directory(0o2775, uid: 0, gid: 300)
         #expect(user.newFileOwnership(mode: FileMode.S_IFREG | 0o644, in: shared) == file(0o644, gid: 300))
         #expect(user.newFileOwnership(mode: FileMode.S_IFDIR | 0o755, in: shared) == directory(0o2755, gid: 300))
         #expect(user.newFileOwnership(mode: FileMode.S_IFDIR | 0o755, in: nil) == directory(0o755))
         // A set-group-ID program for a group the creator is not in loses the bit.
         #expect(user.newFileMode(FileMode.S_IFREG | 0o2755, in: shared) == FileMode.S_IFREG | 0o755)
-        #expect(user.newFileMode(FileMode.S_IFREG | 0o2755, in: directory(0o2775, gid: 50))
-            == FileMode.S_IFREG | 0o2755)
+        #expect(
+            user.newFileMode(FileMode.S_IFREG | 0o2755, in: directory(0o2775, gid: 50))
+                == FileMode.S_IFREG | 0o2755)
         #expect(root.newFileMode(FileMode.S_IFREG | 0o2755, in: shared) == FileMode.S_IFREG | 0o2755)
     }
 
@@ -145,8 +150,9 @@ import ABI
         // Root running its own set-user-ID-root program gains nothing and is not secure.
         #expect(root.executing(file(0o4755, uid: 0, gid: 0)) == (root, false))
         // A process whose effective ID already differs stays secure, and the saved ID follows.
-        let halfway = Credentials(uid: IDSet(real: 1000, effective: 0, saved: 1000, filesystem: 0),
-                                  gid: IDSet(all: 100))
+        let halfway = Credentials(
+            uid: IDSet(real: 1000, effective: 0, saved: 1000, filesystem: 0),
+            gid: IDSet(all: 100))
         let (after, stillSecure) = halfway.executing(file(0o755))
         #expect(after.uid.saved == 0 && stillSecure)
     }

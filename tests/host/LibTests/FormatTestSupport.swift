@@ -1,5 +1,6 @@
 import ABI
 import Foundation
+
 @testable import Lib
 
 /// Programs on the host that produce real inputs for the parsers: compilers,
@@ -83,7 +84,7 @@ final class RecordingSource: ByteSource {
 extension Array where Element == UInt8 {
     /// Stores `value` least significant byte first, as ELF on x86-64 does.
     mutating func setLittleEndian<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-        for index in 0 ..< T.bitWidth / 8 {
+        for index in 0..<T.bitWidth / 8 {
             self[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
         }
     }

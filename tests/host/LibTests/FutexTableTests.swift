@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 private final class Sleeper {
@@ -11,7 +12,9 @@ private final class Sleeper {
     private let b = FutexKey(space: 1, address: 0x1004)
     private let otherSpace = FutexKey(space: 2, address: 0x1000)
 
-    private func queue(_ table: FutexTable<Sleeper>, _ key: FutexKey, _ names: [Int], bitset: UInt32 = .max) -> [FutexWaiter<Sleeper>] {
+    private func queue(_ table: FutexTable<Sleeper>, _ key: FutexKey, _ names: [Int], bitset: UInt32 = .max)
+        -> [FutexWaiter<Sleeper>]
+    {
         names.map { name in
             let waiter = FutexWaiter(owner: Sleeper(name), key: key, bitset: bitset)
             table.enqueue(waiter)
@@ -20,7 +23,7 @@ private final class Sleeper {
     }
 
     @Test func wakesInArrivalOrderUpToTheCount() {
-        for buckets in [1, 256] {   // one bucket: every key collides
+        for buckets in [1, 256] {  // one bucket: every key collides
             let table = FutexTable<Sleeper>(bucketCount: buckets)
             _ = queue(table, a, [1, 2, 3])
             _ = queue(table, b, [10])
@@ -57,7 +60,7 @@ private final class Sleeper {
     @Test func removeTellsWhetherAWakerCameFirst() {
         let table = FutexTable<Sleeper>()
         let waiters = queue(table, a, [1, 2])
-        #expect(table.remove(waiters[1]))   // a timeout: still queued, now removed
+        #expect(table.remove(waiters[1]))  // a timeout: still queued, now removed
         #expect(!waiters[1].isWoken)
         _ = table.wake(a, count: 5)
         #expect(!table.remove(waiters[0]))  // woken already

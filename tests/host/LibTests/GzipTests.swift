@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct GzipTests {
@@ -47,7 +48,8 @@ import Testing
         let first = CompressTestData.text(count: 5000, seed: 23)
         let second = CompressTestData.random(count: 3000, seed: 24)
         let third = Array("third".utf8)
-        let file = try HostGzip.compress(first, level: 1) + HostGzip.compress(second, level: 9)
+        let file =
+            try HostGzip.compress(first, level: 1) + HostGzip.compress(second, level: 9)
             + Self.memberWithAllFields(third) + HostGzip.compress([])
         #expect(try Gzip.decompress(file) == first + second + third)
     }
@@ -158,7 +160,9 @@ import Testing
 
     @Test func reportsDeflateErrors() {
         let header: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]
-        #expect(throws: GzipError.deflate(.invalidBlockType)) { try Gzip.decompress(header + [0x07, 0, 0, 0, 0, 0, 0, 0, 0]) }
+        #expect(throws: GzipError.deflate(.invalidBlockType)) {
+            try Gzip.decompress(header + [0x07, 0, 0, 0, 0, 0, 0, 0, 0])
+        }
         #expect(throws: GzipError.deflate(.truncatedInput)) { try Gzip.decompress(header) }
     }
 
@@ -172,7 +176,8 @@ import Testing
     }
 
     @Test func rejectsEveryTruncation() throws {
-        let file = try Self.memberWithAllFields(CompressTestData.text(count: 2000, seed: 25))
+        let file =
+            try Self.memberWithAllFields(CompressTestData.text(count: 2000, seed: 25))
             + HostGzip.compress(CompressTestData.random(count: 100, seed: 25))
         let firstEnd = file.count - (try HostGzip.compress(CompressTestData.random(count: 100, seed: 25)).count)
         for length in 0..<file.count where length != firstEnd {

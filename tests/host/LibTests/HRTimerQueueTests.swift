@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 // MARK: Fixtures
@@ -44,7 +45,8 @@ private struct HRTimerModel {
     mutating func run(now: UInt64) -> [Int] {
         var fired: [Int] = []
         while let first = entries.min(by: { ($0.expires, $0.arrival) < ($1.expires, $1.arrival) }),
-              first.expires <= now {
+            first.expires <= now
+        {
             cancel(first.index)
             fired.append(first.index)
             if let period = periods[first.index] {
@@ -111,10 +113,10 @@ private struct HRTimerModel {
         let timer = HRTimer { _ in .noRestart }
         // (expires, now, interval) -> (overruns, new expiry), worked out by hand.
         let cases: [(UInt64, UInt64, UInt64, UInt64, UInt64)] = [
-            (100, 99, 10, 0, 100),     // not yet due: unchanged
-            (100, 100, 10, 1, 110),    // due exactly now: one period on
+            (100, 99, 10, 0, 100),  // not yet due: unchanged
+            (100, 100, 10, 1, 110),  // due exactly now: one period on
             (100, 109, 10, 1, 110),
-            (100, 110, 10, 2, 120),    // the result is strictly after now
+            (100, 110, 10, 2, 120),  // the result is strictly after now
             (100, 135, 10, 4, 140),
             (0, 1_000_000, 1, 1_000_001, 1_000_001),
             (5, .max, .max / 2, 2, .max),  // past the end of the clock: saturates
@@ -259,7 +261,8 @@ private struct HRTimerModel {
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<5:
                 // Sometimes already due; sometimes the same expiry as another timer.
-                let expires = Bool.random(using: &random)
+                let expires =
+                    Bool.random(using: &random)
                     ? log.now + UInt64.random(in: 0..<5_000, using: &random)
                     : model.entries.randomElement(using: &random)?.expires ?? log.now
                 queue.start(timers[index], expires: expires)

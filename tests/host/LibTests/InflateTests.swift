@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lib
 
 @Suite struct InflateTests {
@@ -83,7 +84,8 @@ import Testing
 
     @Test func copiesStoredBlocks() throws {
         // BFINAL=0 BTYPE=00, LEN 5, NLEN ~5, "hello"; then a final empty one.
-        let stream: [UInt8] = [0x00, 0x05, 0x00, 0xfa, 0xff] + Array("hello".utf8)
+        let stream: [UInt8] =
+            [0x00, 0x05, 0x00, 0xfa, 0xff] + Array("hello".utf8)
             + [0x01, 0x00, 0x00, 0xff, 0xff]
         #expect(try Inflate.decompress(stream) == Array("hello".utf8))
     }
@@ -330,8 +332,10 @@ enum CompressTestData {
     /// Words with a skewed frequency, like prose: dynamic Huffman codes
     /// with many short and some long matches.
     static func text(count: Int, seed: UInt64) -> [UInt8] {
-        let words = ["the", "kernel", "unpacks", "an", "initramfs", "into", "rootfs", "before", "init", "runs",
-                     "Swift", "page", "frame", "zone", "slab", "of", "and", "a", "to", "in", "\n"]
+        let words = [
+            "the", "kernel", "unpacks", "an", "initramfs", "into", "rootfs", "before", "init", "runs",
+            "Swift", "page", "frame", "zone", "slab", "of", "and", "a", "to", "in", "\n",
+        ]
         var random = TestRandom(seed: seed)
         var bytes: [UInt8] = []
         while bytes.count < count {
@@ -437,10 +441,14 @@ struct DeflateBitWriter {
 
     /// A match in the fixed code, found by searching RFC 1951 3.2.5's table.
     mutating func writeFixedLengthAndDistance(length: Int, distance: Int) {
-        let lengthBases = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-                           35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-        let distanceBases = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-                             257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
+        let lengthBases = [
+            3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+            35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+        ]
+        let distanceBases = [
+            1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+            257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+        ]
         let lengthIndex = lengthBases.lastIndex { $0 <= length }!
         writeFixedSymbol(257 + lengthIndex)
         let lengthExtra = lengthIndex == 28 ? 0 : max(0, (lengthIndex - 4) / 4)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lib
 
 /// The archives `tools/mkinitramfs` writes for `make run` and the user-space tests, read with
@@ -19,23 +20,34 @@ struct InitramfsToolTests {
             try files.createDirectory(at: directory.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         let initScript = Array("#!/bin/sh\nexec /bin/sh\n".utf8)
-        #expect(files.createFile(atPath: directory.appendingPathComponent("init").path,
-                                 contents: Data(initScript), attributes: [.posixPermissions: 0o755]))
-        #expect(files.createFile(atPath: directory.appendingPathComponent("etc/group").path,
-                                 contents: Data("root:x:0:\n".utf8), attributes: [.posixPermissions: 0o644]))
-        try files.createSymbolicLink(atPath: directory.appendingPathComponent("bin/sh").path,
-                                     withDestinationPath: "/bin/busybox")
+        #expect(
+            files.createFile(
+                atPath: directory.appendingPathComponent("init").path,
+                contents: Data(initScript), attributes: [.posixPermissions: 0o755]))
+        #expect(
+            files.createFile(
+                atPath: directory.appendingPathComponent("etc/group").path,
+                contents: Data("root:x:0:\n".utf8), attributes: [.posixPermissions: 0o644]))
+        try files.createSymbolicLink(
+            atPath: directory.appendingPathComponent("bin/sh").path,
+            withDestinationPath: "/bin/busybox")
 
-        let compressed = try HostTool.run("python3", [
-            Self.tool, "--gzip", "--node", "/dev/console,c,5,1,0600", directory.path, "-o", "-",
-        ])
+        let compressed = try HostTool.run(
+            "python3",
+            [
+                Self.tool, "--gzip", "--node", "/dev/console,c,5,1,0600", directory.path, "-o", "-",
+            ])
         let archive = try Gzip.decompress(compressed)
         let (entries, error) = readAll(archive)
         #expect(error == nil)
-        #expect(entries.map { String(decoding: $0.name, as: UTF8.self) }
+        #expect(
+            entries.map { String(decoding: $0.name, as: UTF8.self) }
                 == ["bin", "bin/sh", "dev", "dev/console", "etc", "etc/group", "init"])
-        #expect(entries.map(\.fileType) == [.directory, .symbolicLink, .directory, .characterDevice,
-                                            .directory, .regular, .regular])
+        #expect(
+            entries.map(\.fileType) == [
+                .directory, .symbolicLink, .directory, .characterDevice,
+                .directory, .regular, .regular,
+            ])
         #expect(entries.allSatisfy { $0.userID == 0 && $0.groupID == 0 && $0.modificationTime == 0 })
         let console = entries[3], initEntry = entries[6]
         #expect(console.rdevMajor == 5 && console.rdevMinor == 1 && console.permissions == 0o600)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct KallsymsTests {
@@ -16,13 +17,14 @@ import Testing
     @Test func encodesTheDocumentedLayout() throws {
         let bytes = try KallsymsTable.encode(
             symbols: [KernelSymbol(name: "f", address: 0x1010, size: 0x20)], base: 0x1000)
-        #expect(bytes == [
-            0x4b, 0x53, 0x59, 0x4d,                          // "KSYM"
-            1, 0, 0, 0,                                      // count
-            0x00, 0x10, 0, 0, 0, 0, 0, 0,                    // base
-            0x10, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0,        // offset, size, name offset
-            UInt8(ascii: "f"), 0,                            // names
-        ])
+        #expect(
+            bytes == [
+                0x4b, 0x53, 0x59, 0x4d,  // "KSYM"
+                1, 0, 0, 0,  // count
+                0x00, 0x10, 0, 0, 0, 0, 0, 0,  // base
+                0x10, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0,  // offset, size, name offset
+                UInt8(ascii: "f"), 0,  // names
+            ])
     }
 
     @Test func roundTripsEverySymbol() throws {
@@ -50,10 +52,10 @@ import Testing
 
     @Test func rejectsAddressesNoSymbolCovers() throws {
         let table = try Self.table()
-        #expect(table.lookup(address: Self.base + 0x1280) == nil)   // one past Kernel.panic
-        #expect(table.lookup(address: Self.base + 0x2040) == nil)   // one past the last symbol
-        #expect(table.lookup(address: Self.base + 0xfff) == nil)    // before the first
-        #expect(table.lookup(address: 0) == nil)                    // below the base
+        #expect(table.lookup(address: Self.base + 0x1280) == nil)  // one past Kernel.panic
+        #expect(table.lookup(address: Self.base + 0x2040) == nil)  // one past the last symbol
+        #expect(table.lookup(address: Self.base + 0xfff) == nil)  // before the first
+        #expect(table.lookup(address: 0) == nil)  // below the base
         #expect(table.lookup(address: UInt64.max) == nil)
     }
 
@@ -103,11 +105,11 @@ import Testing
         #expect(throws: KallsymsError.truncated) { try KallsymsTable(bytes: hugeCount) }
 
         var badName = good
-        badName.replaceSubrange(24..<28, with: [0xff, 0xff, 0, 0])    // first entry's name offset
+        badName.replaceSubrange(24..<28, with: [0xff, 0xff, 0, 0])  // first entry's name offset
         #expect(throws: KallsymsError.nameOutOfBounds) { try KallsymsTable(bytes: badName) }
 
         var unsorted = good
-        unsorted.replaceSubrange(28..<32, with: [0, 0, 0, 0])           // second entry's address offset
+        unsorted.replaceSubrange(28..<32, with: [0, 0, 0, 0])  // second entry's address offset
         #expect(throws: KallsymsError.unsorted) { try KallsymsTable(bytes: unsorted) }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct KernelCommandLineTests {
@@ -35,7 +36,10 @@ import Testing
         let commandLine = KernelCommandLine(
             "console=ttyS0 panic=-1 apus.unused=1 first EXEC_CHECK_INIT=exit EXPECT_ARGS=/init|first|second -- second")
         #expect(commandLine.initArgv(path: "/init") == ["/init", "first", "second"])
-        #expect(commandLine.initEnvironment == Self.defaultEnvironment + ["EXEC_CHECK_INIT=exit", "EXPECT_ARGS=/init|first|second"])
+        #expect(
+            commandLine.initEnvironment == Self.defaultEnvironment + [
+                "EXEC_CHECK_INIT=exit", "EXPECT_ARGS=/init|first|second",
+            ])
         #expect(commandLine.ramdiskInitPath == nil && commandLine.initPath == nil)
         #expect(commandLine.panicTimeout == -1)
     }
@@ -153,7 +157,10 @@ import Testing
     }
 
     @Test func malformedValuesAreReportedAndIgnored() {
-        for line in ["loglevel=abc", "loglevel", "loglevel=", "loglevel=-", "panic", "panic=10s", "panic=2147483648", "panic=-+1"] {
+        for line in [
+            "loglevel=abc", "loglevel", "loglevel=", "loglevel=-", "panic", "panic=10s", "panic=2147483648",
+            "panic=-+1",
+        ] {
             let commandLine = KernelCommandLine("loglevel=2 panic=5 " + line)
             #expect(commandLine.consoleLogLevel == 2, "\(line)")
             #expect(commandLine.panicTimeout == 5, "\(line)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct KmallocTests {
@@ -48,8 +49,10 @@ import Testing
         let freed = try #require(kmalloc.allocate(size: 16))
         let large = try #require(kmalloc.allocate(size: 5000))
         let freedLarge = try #require(kmalloc.allocate(size: 5000))
-        let standalone = try #require(SlabCache(name: "other", objectSize: 16, align: 16,
-                                                constructor: nil, memory: ram))
+        let standalone = try #require(
+            SlabCache(
+                name: "other", objectSize: 16, align: 16,
+                constructor: nil, memory: ram))
         let foreignObject = try #require(standalone.allocate())
         try kmalloc.free(freed)
         try kmalloc.free(freedLarge)

@@ -1,5 +1,6 @@
 import ABI
 import Testing
+
 @testable import Lib
 
 @Suite struct LineDisciplineTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 /// The regions of a table as (base, end) pairs, for compact expectations.

@@ -1,5 +1,6 @@
 import ABI
 import Testing
+
 @testable import Lib
 
 // MARK: An in-memory filesystem
@@ -92,8 +93,8 @@ private func sampleFilesystem() -> FakeFilesystem {
     fs.touch("usr/bin/sh")
     fs.mkdir("usr/lib")
     fs.mkdir("tmp")
-    fs.symlink("bin", to: "usr/bin")              // relative, from /
-    fs.symlink("usr/lib/sh-link", to: "../bin/sh") // relative, from /usr/lib
+    fs.symlink("bin", to: "usr/bin")  // relative, from /
+    fs.symlink("usr/lib/sh-link", to: "../bin/sh")  // relative, from /usr/lib
     fs.symlink("tmp/abs", to: "/etc")
     fs.symlink("tmp/dangling", to: "/nowhere/file")
     fs.symlink("tmp/dangling-here", to: "newfile")
@@ -109,8 +110,10 @@ private func walker(_ fs: FakeFilesystem) -> PathWalker<FakeFilesystem> {
 
 private func bytes(_ path: String) -> [UInt8] { Array(path.utf8) }
 
-private func resolve(_ fs: FakeFilesystem, _ path: String, from start: FakeNode? = nil,
-                     _ options: PathLookupOptions = .followFinalSymlink) throws(Errno) -> FakeNode {
+private func resolve(
+    _ fs: FakeFilesystem, _ path: String, from start: FakeNode? = nil,
+    _ options: PathLookupOptions = .followFinalSymlink
+) throws(Errno) -> FakeNode {
     try walker(fs).lookup(bytes(path), from: start ?? fs.root, options: options)
 }
 
@@ -186,7 +189,9 @@ private func resolve(_ fs: FakeFilesystem, _ path: String, from start: FakeNode?
     fs.touch("tmp/" + longest)
     #expect(try resolve(fs, "/tmp/" + longest) === fs["tmp/" + longest])
     expectError(.ENAMETOOLONG) { () throws(Errno) in _ = try resolve(fs, "/tmp/" + longest + "n") }
-    expectError(.ENAMETOOLONG) { () throws(Errno) in _ = try walker(fs).lookupParent(bytes("/tmp/" + longest + "n"), from: fs.root) }
+    expectError(.ENAMETOOLONG) { () throws(Errno) in
+        _ = try walker(fs).lookupParent(bytes("/tmp/" + longest + "n"), from: fs.root)
+    }
 
     // 4095 bytes fit (with the NUL, PATH_MAX); 4096 do not.
     let fits = String(repeating: "/", count: 4095 - 4) + "/tmp"
@@ -334,36 +339,53 @@ private func resolve(_ fs: FakeFilesystem, _ path: String, from start: FakeNode?
 @Test func createModeFindsOrPlacesTheFile() throws {
     let fs = sampleFilesystem()
     let walk = walker(fs)
-    guard case .existing(let passwd) = try walk.lookupForCreate(bytes("/etc/passwd"), from: fs.root, followFinalSymlink: true) else {
+    guard
+        case .existing(let passwd) = try walk.lookupForCreate(
+            bytes("/etc/passwd"), from: fs.root, followFinalSymlink: true)
+    else {
         Issue.record("expected an existing file")
         return
     }
     #expect(passwd === fs["etc/passwd"])
 
-    guard case .missing(let directory, let name) = try walk.lookupForCreate(bytes("/bin/new"), from: fs.root, followFinalSymlink: true) else {
+    guard
+        case .missing(let directory, let name) = try walk.lookupForCreate(
+            bytes("/bin/new"), from: fs.root, followFinalSymlink: true)
+    else {
         Issue.record("expected a missing file")
         return
     }
     #expect(directory === fs["usr/bin"] && name == bytes("new"))
 
     // A dangling link creates its target, in the link's directory for a relative body.
-    guard case .missing(let linkDirectory, let target) = try walk.lookupForCreate(bytes("/tmp/dangling-here"), from: fs.root, followFinalSymlink: true) else {
+    guard
+        case .missing(let linkDirectory, let target) = try walk.lookupForCreate(
+            bytes("/tmp/dangling-here"), from: fs.root, followFinalSymlink: true)
+    else {
         Issue.record("expected the link's target")
         return
     }
     #expect(linkDirectory === fs["tmp"] && target == bytes("newfile"))
     // Through an absolute body whose directory is missing, nothing can be created.
-    expectError(.ENOENT) { () throws(Errno) in _ = try walk.lookupForCreate(bytes("/tmp/dangling"), from: fs.root, followFinalSymlink: true) }
+    expectError(.ENOENT) { () throws(Errno) in
+        _ = try walk.lookupForCreate(bytes("/tmp/dangling"), from: fs.root, followFinalSymlink: true)
+    }
 
     // O_EXCL does not follow: the link itself exists.
-    guard case .existing(let link) = try walk.lookupForCreate(bytes("/tmp/dangling-here"), from: fs.root, followFinalSymlink: false) else {
+    guard
+        case .existing(let link) = try walk.lookupForCreate(
+            bytes("/tmp/dangling-here"), from: fs.root, followFinalSymlink: false)
+    else {
         Issue.record("expected the link itself")
         return
     }
     #expect(link === fs["tmp/dangling-here"])
 
-    expectError(.EISDIR) { () throws(Errno) in _ = try walk.lookupForCreate(bytes("/tmp/new/"), from: fs.root, followFinalSymlink: true) }
-    guard case .existing(let dot) = try walk.lookupForCreate(bytes("/usr/."), from: fs.root, followFinalSymlink: true) else {
+    expectError(.EISDIR) { () throws(Errno) in
+        _ = try walk.lookupForCreate(bytes("/tmp/new/"), from: fs.root, followFinalSymlink: true)
+    }
+    guard case .existing(let dot) = try walk.lookupForCreate(bytes("/usr/."), from: fs.root, followFinalSymlink: true)
+    else {
         Issue.record("expected the directory")
         return
     }

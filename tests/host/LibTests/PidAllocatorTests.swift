@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 /// The reference model: one Bool per PID and bit-by-bit linear searches,
@@ -17,8 +18,9 @@ private struct PidModel {
         let cursor = lastHandedOut + 1
         let lowest = cursor > PidAllocator.reservedPids ? PidAllocator.reservedPids : 1
         let start = max(cursor, lowest)
-        guard let pid = (start..<max(start, pidMax)).first(where: { !inUse[$0] })
-            ?? (lowest..<max(lowest, min(start, pidMax))).first(where: { !inUse[$0] })
+        guard
+            let pid = (start..<max(start, pidMax)).first(where: { !inUse[$0] })
+                ?? (lowest..<max(lowest, min(start, pidMax))).first(where: { !inUse[$0] })
         else { return nil }
         inUse[pid] = true
         lastHandedOut = pid

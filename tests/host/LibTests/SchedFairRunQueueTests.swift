@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 private let ms = SchedSimulator.millisecond
@@ -187,8 +188,10 @@ private func isClose(_ a: UInt64, _ b: UInt64, within tolerance: UInt64 = 100) -
     }
 
     @Test func wakeupPreemptsBeyondTheWeightedGranularity() {
-        for (nice, lead, preempts) in [(0, ms, false), (0, ms + 1, true),
-                                       (19, 68 * ms, false), (19, 69 * ms, true)] {
+        for (nice, lead, preempts) in [
+            (0, ms, false), (0, ms + 1, true),
+            (19, 68 * ms, false), (19, 69 * ms, true),
+        ] {
             let fair = queueRunning(SimTask("runner"), until: 10 * ms)
             let woken = SimTask("woken", nice: nice)
             enqueue(woken, at: -Int64(lead), in: fair, now: 10 * ms)
@@ -229,8 +232,10 @@ private func isClose(_ a: UInt64, _ b: UInt64, within tolerance: UInt64 = 100) -
 
     @Test func yieldPassesOverTheYielderOnlyWhenFair() {
         // (offset of the other entity, whether the yielder yields, who runs next)
-        for (offset, yields, otherRuns) in [(Int64(500_000), false, false), (500_000, true, true),
-                                            (2_000_000, true, false)] {
+        for (offset, yields, otherRuns) in [
+            (Int64(500_000), false, false), (500_000, true, true),
+            (2_000_000, true, false),
+        ] {
             let yielder = SimTask("yielder")
             let fair = queueRunning(yielder, until: 0)
             let other = SimTask("other")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 private let ms = SchedSimulator.millisecond
@@ -100,8 +101,9 @@ private let second = SchedSimulator.second
     @Test func wakingHigherPriorityPreemptsAtOnce() {
         let sim = SchedSimulator()
         let low = SimTask("low", policy: .fifo, priority: 10)
-        let high = SimTask("high", policy: .roundRobin, priority: 50,
-                           behavior: .periodic(run: 3 * ms, sleep: 7 * ms))
+        let high = SimTask(
+            "high", policy: .roundRobin, priority: 50,
+            behavior: .periodic(run: 3 * ms, sleep: 7 * ms))
         sim.spawn(low)
         sim.spawn(high)
         sim.run(for: 1 * second)

@@ -1,5 +1,6 @@
 import ABI
 import Testing
+
 @testable import Lib
 
 private let ms = SchedSimulator.millisecond

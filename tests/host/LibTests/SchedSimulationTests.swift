@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 private let ms = SchedSimulator.millisecond
@@ -21,8 +22,9 @@ private func isWithin(_ tolerance: Double, _ actual: UInt64, of expected: Double
         let totalWeight = Double(1024 + 335 + 3121)
         for task in tasks {
             let share = Double(task.sched.load.weight) / totalWeight
-            #expect(isWithin(0.02, task.cpuTime, of: share * Double(10 * second)),
-                    "\(task.name): \(task.cpuTime) ns")
+            #expect(
+                isWithin(0.02, task.cpuTime, of: share * Double(10 * second)),
+                "\(task.name): \(task.cpuTime) ns")
         }
         // The run queue's own accounting agrees with the simulator's, except
         // for the running task's last, not yet charged stretch.

@@ -36,8 +36,10 @@ final class SimTask: SchedulableEntity {
     /// The longest time from a wakeup to getting the CPU.
     var longestWakeLatency: UInt64 = 0
 
-    init(_ name: String, policy: SchedPolicy = .normal, nice: Int = 0, priority: Int = 0,
-         behavior: SimBehavior = .cpuBound) {
+    init(
+        _ name: String, policy: SchedPolicy = .normal, nice: Int = 0, priority: Int = 0,
+        behavior: SimBehavior = .cpuBound
+    ) {
         self.name = name
         self.behavior = behavior
         sched = SchedState(policy: policy, nice: nice, realTimePriority: priority)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 /// The arithmetic under CFS: weights, inverse weights, the multiply-shift

@@ -1,5 +1,6 @@
-import Testing
 import ABI
+import Testing
+
 @testable import Lib
 
 @Suite struct SignalActionTableTests {
@@ -10,19 +11,24 @@ import ABI
         mask.insert(.SIGKILL)
         mask.insert(.SIGUSR1)
         mask.insert(.SIGSTOP)
-        let handler = KernelSigaction(handler: 0x40_1000, flags: [.SA_RESTORER, .SA_SIGINFO, .SA_UNSUPPORTED],
-                                      restorer: 0x40_2000, mask: mask)
+        let handler = KernelSigaction(
+            handler: 0x40_1000, flags: [.SA_RESTORER, .SA_SIGINFO, .SA_UNSUPPORTED],
+            restorer: 0x40_2000, mask: mask)
         let old = try table.change(.SIGINT, to: handler)
         #expect(sameBytes(old, KernelSigaction()))
         let installed = table[.SIGINT]
-        #expect(installed.flags == [.SA_RESTORER, .SA_SIGINFO])   // SA_UNSUPPORTED cleared
-        #expect(installed.mask.contains(.SIGUSR1) && !installed.mask.contains(.SIGKILL) && !installed.mask.contains(.SIGSTOP))
+        #expect(installed.flags == [.SA_RESTORER, .SA_SIGINFO])  // SA_UNSUPPORTED cleared
+        #expect(
+            installed.mask.contains(.SIGUSR1) && !installed.mask.contains(.SIGKILL)
+                && !installed.mask.contains(.SIGSTOP))
         #expect(sameBytes(try table.change(.SIGINT, to: nil), installed))
     }
 
     @Test func sigkillAndSigstopCanBeReadButNotChanged() throws {
         var table = SignalActionTable()
-        #expect(throws: Errno.EINVAL) { try table.change(.SIGKILL, to: KernelSigaction(handler: KernelSigaction.SIG_IGN)) }
+        #expect(throws: Errno.EINVAL) {
+            try table.change(.SIGKILL, to: KernelSigaction(handler: KernelSigaction.SIG_IGN))
+        }
         #expect(throws: Errno.EINVAL) { try table.change(.SIGSTOP, to: KernelSigaction()) }
         #expect(sameBytes(try table.change(.SIGKILL, to: nil), KernelSigaction()))
     }
@@ -60,7 +66,8 @@ import ABI
         let both = blocked.applying(.SIG_BLOCK, usr)
         #expect(both.contains(.SIGUSR1) && both.contains(.SIGINT))
         #expect(both.applying(.SIG_UNBLOCK, set) == usr)
-        #expect(both.applying(.SIG_SETMASK, SignalSet(rawValue: .max)) == SignalSet(rawValue: .max).removingUnblockable())
+        #expect(
+            both.applying(.SIG_SETMASK, SignalSet(rawValue: .max)) == SignalSet(rawValue: .max).removingUnblockable())
         #expect(both.first == .SIGINT && SignalSet().first == nil)
     }
 }

@@ -1,9 +1,12 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct SlabCacheTests {
-    private func makeCache(_ ram: SlabSimulatedMemory, size: Int = 40, align: Int = 16,
-                           constructor: ((UInt) -> Void)? = nil) throws -> SlabCache<SlabSimulatedMemory> {
+    private func makeCache(
+        _ ram: SlabSimulatedMemory, size: Int = 40, align: Int = 16,
+        constructor: ((UInt) -> Void)? = nil
+    ) throws -> SlabCache<SlabSimulatedMemory> {
         try #require(SlabCache(name: "test", objectSize: size, align: align, constructor: constructor, memory: ram))
     }
 
@@ -27,8 +30,10 @@ import Testing
         for size in stride(from: 1, through: 4096, by: 7) {
             for align in [1, 8, 16, 64, 256, 4096] {
                 for hasConstructor in [false, true] {
-                    let layout = try #require(SlabLayout(objectSize: size, align: align,
-                                                         hasConstructor: hasConstructor))
+                    let layout = try #require(
+                        SlabLayout(
+                            objectSize: size, align: align,
+                            hasConstructor: hasConstructor))
                     let n = layout.objectsPerSlab
                     #expect(n >= 1)
                     #expect(layout.firstObjectOffset >= SlabLayout.headerBytes(objectCount: n))
@@ -40,8 +45,9 @@ import Testing
                     // Header and tail waste at most 1/8 when objects are at
                     // most a page apart.
                     if layout.stride <= 4096 {
-                        #expect((layout.slabBytes - n * layout.stride) * 8 <= layout.slabBytes,
-                                "size \(size) align \(align)")
+                        #expect(
+                            (layout.slabBytes - n * layout.stride) * 8 <= layout.slabBytes,
+                            "size \(size) align \(align)")
                     }
                 }
             }

@@ -51,7 +51,7 @@ final class SlabSimulatedMemory: SlabMemory {
 
     func pageBlock(containing address: UInt) -> SlabPageBlock? {
         guard address >= Self.base, address < end,
-              let start = blockOfPage[Int((address - Self.base) / 4096)]
+            let start = blockOfPage[Int((address - Self.base) / 4096)]
         else { return nil }
         return blocks[start]
     }
@@ -73,7 +73,7 @@ final class SlabSimulatedMemory: SlabMemory {
 
     private func checkedWord(_ address: UInt) -> Int? {
         guard address % 8 == 0, address >= Self.base, address < end,
-              blockOfPage[Int((address - Self.base) / 4096)] != nil
+            blockOfPage[Int((address - Self.base) / 4096)] != nil
         else {
             violations += 1
             return nil
@@ -81,4 +81,3 @@ final class SlabSimulatedMemory: SlabMemory {
         return Int((address - Self.base) / 8)
     }
 }
-

@@ -1,5 +1,6 @@
-import Testing
 import ABI
+import Testing
+
 @testable import Lib
 
 /// How argument registers decode into the types handlers take: C's casts

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 // MARK: Fixtures
@@ -242,10 +243,11 @@ private func offset(_ jiffies: UInt64, by delta: Int64) -> UInt64 {
         let log = FiringLog()
         var timers: [WheelTimer] = []
         for index in 0..<2 {
-            timers.append(WheelTimer { _ in
-                log.fired.append(index)
-                #expect(wheel.remove(timers[1 - index]), "peer was no longer pending")
-            })
+            timers.append(
+                WheelTimer { _ in
+                    log.fired.append(index)
+                    #expect(wheel.remove(timers[1 - index]), "peer was no longer pending")
+                })
         }
         for timer in timers { wheel.add(timer, expires: 5) }
         wheel.runTimers(upTo: 50)
@@ -258,10 +260,11 @@ private func offset(_ jiffies: UInt64, by delta: Int64) -> UInt64 {
         var firings: [(index: Int, at: UInt64)] = []
         var timers: [WheelTimer] = []
         for index in 0..<2 {
-            timers.append(WheelTimer { _ in
-                firings.append((index, wheel.clock - 1))
-                if firings.count == 1 { #expect(wheel.modify(timers[1 - index], expires: 20)) }
-            })
+            timers.append(
+                WheelTimer { _ in
+                    firings.append((index, wheel.clock - 1))
+                    if firings.count == 1 { #expect(wheel.modify(timers[1 - index], expires: 20)) }
+                })
         }
         for timer in timers { wheel.add(timer, expires: 5) }
         for jiffies in 1...30 as ClosedRange<UInt64> { wheel.runTimers(upTo: jiffies) }

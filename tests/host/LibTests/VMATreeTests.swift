@@ -1,5 +1,6 @@
 import ABI
 import Testing
+
 @testable import Lib
 
 // MARK: Fixtures
@@ -22,15 +23,21 @@ private func pages(_ range: Range<UInt64>) -> Range<UInt64> { page(range.lowerBo
 
 private let readWrite: VMAProtection = [.read, .write]
 
-private func anonymous(_ range: Range<UInt64>, _ protection: VMAProtection = readWrite,
-                       flags: VMAFlags = .mayAccess, label: VMALabel? = nil) -> VMA {
-    VMA(start: page(range.lowerBound), end: page(range.upperBound), protection: protection,
+private func anonymous(
+    _ range: Range<UInt64>, _ protection: VMAProtection = readWrite,
+    flags: VMAFlags = .mayAccess, label: VMALabel? = nil
+) -> VMA {
+    VMA(
+        start: page(range.lowerBound), end: page(range.upperBound), protection: protection,
         flags: flags, label: label)
 }
 
-private func fileMapping(_ range: Range<UInt64>, _ file: TestFile, filePage: UInt64,
-                         _ protection: VMAProtection = [.read], flags: VMAFlags = .mayAccess) -> VMA {
-    VMA(start: page(range.lowerBound), end: page(range.upperBound), protection: protection,
+private func fileMapping(
+    _ range: Range<UInt64>, _ file: TestFile, filePage: UInt64,
+    _ protection: VMAProtection = [.read], flags: VMAFlags = .mayAccess
+) -> VMA {
+    VMA(
+        start: page(range.lowerBound), end: page(range.upperBound), protection: protection,
         flags: flags, backing: file, filePageOffset: filePage)
 }
 
@@ -58,8 +65,9 @@ private struct PageAttributes: Equatable {
     /// How `vma` maps `address`.
     init(_ vma: VMA, at address: UInt64) {
         let file = vma.backing.map { $0 as! TestFile }
-        self.init(protection: vma.protection, flags: vma.flags, fileID: file?.id,
-                  filePage: file == nil ? nil : vma.filePage(at: address))
+        self.init(
+            protection: vma.protection, flags: vma.flags, fileID: file?.id,
+            filePage: file == nil ? nil : vma.filePage(at: address))
     }
 }
 
@@ -100,7 +108,8 @@ private struct PageModel {
 /// the tree's own rule.
 private func shouldHaveMerged(_ lower: VMA, _ upper: VMA) -> Bool {
     guard lower.end == upper.start, lower.protection == upper.protection, lower.flags == upper.flags,
-          lower.label == upper.label else { return false }
+        lower.label == upper.label
+    else { return false }
     switch (lower.backing, upper.backing) {
     case (nil, nil): return true
     case (let a?, let b?): return a === b && lower.filePage(at: lower.end - pageSize) + 1 == upper.filePageOffset
@@ -159,8 +168,9 @@ func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
             let shift: UInt64 = random.below(2) == 0 ? 0 : 7
             return fileMapping(range, files[random.below(2)], filePage: range.lowerBound + shift, protection)
         default:
-            return fileMapping(range, readOnlyFile, filePage: range.lowerBound, [.read],
-                               flags: [.shared, .mayRead, .mayExec])
+            return fileMapping(
+                range, readOnlyFile, filePage: range.lowerBound, [.read],
+                flags: [.shared, .mayRead, .mayExec])
         }
     }
 
@@ -374,8 +384,9 @@ func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
     let mmapBase = page(1000)
     let highest = page(4000)
     func find(_ length: UInt64, hint: UInt64 = 0) throws(Errno) -> UInt64 {
-        try tree.findFreeRange(length: length * pageSize, hint: hint, lowest: lowest, mmapBase: mmapBase,
-                               highest: highest)
+        try tree.findFreeRange(
+            length: length * pageSize, hint: hint, lowest: lowest, mmapBase: mmapBase,
+            highest: highest)
     }
     #expect(try find(4) == page(996))
 
@@ -394,7 +405,9 @@ func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
 
     // Nothing of this size fits below the mmap base.
     expectError(.ENOMEM) { () throws(Errno) in _ = try find(1001) }
-    expectError(.EINVAL) { () throws(Errno) in _ = try tree.findFreeRange(length: 10, lowest: lowest, mmapBase: mmapBase, highest: highest) }
+    expectError(.EINVAL) { () throws(Errno) in
+        _ = try tree.findFreeRange(length: 10, lowest: lowest, mmapBase: mmapBase, highest: highest)
+    }
 }
 
 @Test func freeRangeSearchKeepsClearOfAStackGuardGap() throws {
@@ -403,13 +416,15 @@ func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
     #expect(guardPages == 256)
     let stack = anonymous(500..<510, flags: [.mayRead, .mayWrite, .mayExec, .growsDown], label: .stack)
     try tree.map(stack)
-    let found = try tree.findFreeRange(length: 100 * pageSize, lowest: page(0), mmapBase: page(600),
-                                       highest: page(4000))
+    let found = try tree.findFreeRange(
+        length: 100 * pageSize, lowest: page(0), mmapBase: page(600),
+        highest: page(4000))
     // Above the stack there are only 90 pages; below it, the guard gap is kept.
     #expect(found == page(500 - guardPages - 100))
     // A hint inside the guard gap is not taken.
-    let hinted = try tree.findFreeRange(length: pageSize, hint: page(400), lowest: page(0), mmapBase: page(600),
-                                        highest: page(4000))
+    let hinted = try tree.findFreeRange(
+        length: pageSize, hint: page(400), lowest: page(0), mmapBase: page(600),
+        highest: page(4000))
     #expect(hinted == page(599))
 }
 

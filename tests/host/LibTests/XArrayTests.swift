@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lib
 
 @Suite struct XArrayTests {
@@ -81,12 +82,13 @@ import Testing
         let array = XArray<UInt64>()
         var model: [UInt64: UInt64] = [:]
         for step in 0..<5000 {
-            let index: UInt64 = switch step % 4 {
-            case 0: UInt64.random(in: 0..<200, using: &generator)
-            case 3: 0
-            case 1: UInt64.random(in: 0..<(1 << 20), using: &generator)
-            default: UInt64.random(in: 0...UInt64.max, using: &generator)
-            }
+            let index: UInt64 =
+                switch step % 4 {
+                case 0: UInt64.random(in: 0..<200, using: &generator)
+                case 3: 0
+                case 1: UInt64.random(in: 0..<(1 << 20), using: &generator)
+                default: UInt64.random(in: 0...UInt64.max, using: &generator)
+                }
             if Bool.random(using: &generator) {
                 array[index] = UInt64(step)
                 model[index] = UInt64(step)

@@ -47,7 +47,8 @@ public struct BootParams {
     public let bootProtocol: BootProtocol
     public let infoBlock: PhysAddr
     public private(set) var regionCount = 0
-    private var regionStorage = InlineArray<128, MemoryRegion>(repeating: MemoryRegion(base: 0, length: 0, type: .reserved))
+    private var regionStorage = InlineArray<128, MemoryRegion>(
+        repeating: MemoryRegion(base: 0, length: 0, type: .reserved))
     public private(set) var moduleCount = 0
     private var moduleStorage = InlineArray<4, Module>(repeating: Module(start: PhysAddr(0), size: 0))
     public private(set) var commandLine: PhysAddr? = nil
@@ -71,7 +72,8 @@ public struct BootParams {
 
     private mutating func addRegion(base: UInt64, length: UInt64, rawType: UInt32) {
         guard regionCount < BootParams.maxRegions, length > 0 else { return }
-        regionStorage[regionCount] = MemoryRegion(base: base, length: length, type: E820Type(rawValue: rawType) ?? .reserved)
+        regionStorage[regionCount] = MemoryRegion(
+            base: base, length: length, type: E820Type(rawValue: rawType) ?? .reserved)
         regionCount += 1
     }
 
@@ -107,9 +109,10 @@ public struct BootParams {
             var entry = PhysAddr(UInt64(PhysicalMemory.read32(info + 48)))
             let end = entry + length
             while entry < end {
-                let size = UInt64(PhysicalMemory.read32(entry))   // excludes the size field itself
-                addRegion(base: PhysicalMemory.read64(entry + 4), length: PhysicalMemory.read64(entry + 12),
-                          rawType: PhysicalMemory.read32(entry + 20))
+                let size = UInt64(PhysicalMemory.read32(entry))  // excludes the size field itself
+                addRegion(
+                    base: PhysicalMemory.read64(entry + 4), length: PhysicalMemory.read64(entry + 12),
+                    rawType: PhysicalMemory.read32(entry + 20))
                 entry = entry + size + 4
             }
         }
@@ -133,8 +136,9 @@ public struct BootParams {
                 let entrySize = UInt64(PhysicalMemory.read32(tag + 8))
                 var entry = tag + 16
                 while entrySize > 0 && entry + entrySize <= tag + size {
-                    addRegion(base: PhysicalMemory.read64(entry), length: PhysicalMemory.read64(entry + 8),
-                              rawType: PhysicalMemory.read32(entry + 16))
+                    addRegion(
+                        base: PhysicalMemory.read64(entry), length: PhysicalMemory.read64(entry + 8),
+                        rawType: PhysicalMemory.read32(entry + 16))
                     entry = entry + entrySize
                 }
             default: break
@@ -160,8 +164,9 @@ public struct BootParams {
             let entries = PhysicalMemory.read32(info + 48)
             for index in 0..<UInt64(entries) {
                 let entry = table + index * 24
-                addRegion(base: PhysicalMemory.read64(entry), length: PhysicalMemory.read64(entry + 8),
-                          rawType: PhysicalMemory.read32(entry + 16))
+                addRegion(
+                    base: PhysicalMemory.read64(entry), length: PhysicalMemory.read64(entry + 8),
+                    rawType: PhysicalMemory.read32(entry + 16))
             }
         }
         return true

@@ -16,7 +16,9 @@ public enum CPU {
         let leaf0 = cpuid(0, 0)
         var vendorBytes: [UInt8] = []
         for word in [leaf0.ebx, leaf0.edx, leaf0.ecx] {
-            for shift in stride(from: 0, to: 32, by: 8) { vendorBytes.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+            for shift in stride(from: 0, to: 32, by: 8) {
+                vendorBytes.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
+            }
         }
         let leaf1 = cpuid(1, 0)
         let leaf7 = leaf0.eax >= 7 ? cpuid(7, 0) : cpuid_regs(eax: 0, ebx: 0, ecx: 0, edx: 0)

@@ -1,6 +1,5 @@
 import X86Asm
 
-
 /// The Global Descriptor Table and Task State Segment of one CPU (Linux:
 /// arch/x86/kernel/cpu/common.c gdt_page, struct tss_struct). In long mode
 /// segments are flat; the GDT still chooses the privilege level, and the TSS
@@ -20,7 +19,8 @@ import X86Asm
         unsafe gdt = .allocate(capacity: CPUTables.gdtEntries)
         unsafe tss = .allocate(byteCount: CPUTables.tssSize, alignment: 16)
         unsafe tss.initializeMemory(as: UInt8.self, repeating: 0, count: CPUTables.tssSize)
-        // Descriptor bits: P=1<<47, DPL<<45, S=1<<44, code 0xA<<40 (exec/read) or data 0x2<<40 (rw), L=1<<53, G|D/B for 32-bit.
+        // Descriptor bits: P=1<<47, DPL<<45, S=1<<44, code 0xA<<40 (exec/read) or data 0x2<<40 (rw),
+        // L=1<<53, G|D/B for 32-bit.
         let code64: UInt64 = 0x0020_9A00_0000_0000
         let data: UInt64 = 0x00C0_9200_0000_FFFF | 0x000F_0000_0000_0000
         let code32: UInt64 = 0x00CF_9A00_0000_FFFF

@@ -26,15 +26,17 @@ public enum InterruptTable {
         unsafe handlers = Array(repeating: nil, count: vectorCount)
         let stubs = linker_interrupt_stubs()
         for vector in 0..<vectorCount {
-            let stack: CPUTables.InterruptStack? = switch vector {
-            case 2: .nmi
-            case 8: .doubleFault
-            case 18: .machineCheck
-            default: nil
-            }
+            let stack: CPUTables.InterruptStack? =
+                switch vector {
+                case 2: .nmi
+                case 8: .doubleFault
+                case 18: .machineCheck
+                default: nil
+                }
             let target = stubs + UInt64(vector) * stubSize
-            let gate: UInt64 = 0x8E   // present, DPL 0, 64-bit interrupt gate
-            unsafe table[vector * 2] = (target & 0xFFFF) | UInt64(Selector.kernelCode) << 16
+            let gate: UInt64 = 0x8E  // present, DPL 0, 64-bit interrupt gate
+            unsafe table[vector * 2] =
+                (target & 0xFFFF) | UInt64(Selector.kernelCode) << 16
                 | UInt64(stack?.rawValue ?? 0) << 32 | gate << 40 | ((target >> 16) & 0xFFFF) << 48
             unsafe table[vector * 2 + 1] = target >> 32
         }

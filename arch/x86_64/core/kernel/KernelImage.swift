@@ -13,7 +13,9 @@ public enum KernelImage {
     /// A copy of bytes the image carries between two of its addresses.
     public static func bytes(_ range: Range<UInt64>) -> [UInt8] {
         precondition(range.lowerBound >= MemoryLayout64.kernelImageBase, "not an image address")
-        let bytes = unsafe UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: UInt(range.lowerBound)), count: Int(range.upperBound - range.lowerBound))
+        let bytes = unsafe UnsafeBufferPointer(
+            start: UnsafePointer<UInt8>(bitPattern: UInt(range.lowerBound)),
+            count: Int(range.upperBound - range.lowerBound))
         return unsafe Array(bytes)
     }
     /// The early heap inside .bss (Linux: the brk area, RESERVE_BRK/extend_brk).

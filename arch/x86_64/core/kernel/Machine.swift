@@ -7,7 +7,7 @@ public enum Machine {
     public static func reboot() -> Never {
         local_irq_disable()
         for _ in 0..<1000 {
-            if IOPort(0x64).read8() & 0x02 == 0 { break }   // input buffer empty
+            if IOPort(0x64).read8() & 0x02 == 0 { break }  // input buffer empty
         }
         IOPort(0x64).write8(0xFE)
         lidt(0, 0)

@@ -15,10 +15,10 @@ public enum PIT8253 {
         let latch = frequency * milliseconds / 1000
         precondition(latch <= 0xFFFF, "PIT interval too long")
         gate.write8((gate.read8() & ~0x02) | 0x01)  // gate on, speaker off
-        mode.write8(0xB0)                           // channel 2, lobyte/hibyte, mode 0, binary
+        mode.write8(0xB0)  // channel 2, lobyte/hibyte, mode 0, binary
         channel2.write8(UInt8(latch & 0xFF))
         start()
-        channel2.write8(UInt8(latch >> 8))          // the count starts on this write
+        channel2.write8(UInt8(latch >> 8))  // the count starts on this write
         while gate.read8() & 0x20 == 0 {}
         return finish()
     }

@@ -50,7 +50,7 @@ public enum SyscallEntry {
         wrmsr(star, UInt64(Selector.user32Code) << 48 | UInt64(Selector.kernelCode) << 32)
         wrmsr(lstar, entry_syscall_address())
         wrmsr(fmask, 0x47700)
-        wrmsr(CPU.MSR.efer, rdmsr(CPU.MSR.efer) | 1)   // SCE
+        wrmsr(CPU.MSR.efer, rdmsr(CPU.MSR.efer) | 1)  // SCE
     }
 }
 

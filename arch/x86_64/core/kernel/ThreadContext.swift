@@ -45,7 +45,7 @@ import X86Asm
         // r12 rbx rbp, the return address, two words so the call in ret_from_fork is aligned.
         let record = unsafe UnsafeMutablePointer<UInt64>(bitPattern: UInt(frameAddress - 9 * 8))!
         for slot in 0..<9 { unsafe record[slot] = 0 }
-        unsafe record[3] = frameAddress            // r12
+        unsafe record[3] = frameAddress  // r12
         unsafe record[6] = linker_ret_from_fork()
         unsafe savedStackPointerCell.initialize(to: frameAddress - 9 * 8)
     }

@@ -21,8 +21,8 @@ public struct UserSegmentBases: Equatable, Sendable {
         self.gs = gs
     }
 
-    private static let fsBaseMSR: UInt32 = 0xC000_0100          // MSR_FS_BASE
-    private static let userGSBaseMSR: UInt32 = 0xC000_0102      // MSR_KERNEL_GS_BASE, while in the kernel
+    private static let fsBaseMSR: UInt32 = 0xC000_0100  // MSR_FS_BASE
+    private static let userGSBaseMSR: UInt32 = 0xC000_0102  // MSR_KERNEL_GS_BASE, while in the kernel
 
     /// The running task's bases, as the CPU holds them. Values must be
     /// canonical addresses (the caller checks they are user addresses).

@@ -29,7 +29,9 @@ public struct SpinLock: ~Copyable, Sendable {
     public borrowing func tryLock() -> Bool {
         preemptDisable()
         let serving = nowServing.load(ordering: .relaxed)
-        if nextTicket.compareExchange(expected: serving, desired: serving &+ 1, ordering: .acquiring).exchanged { return true }
+        if nextTicket.compareExchange(expected: serving, desired: serving &+ 1, ordering: .acquiring).exchanged {
+            return true
+        }
         preemptEnable()
         return false
     }

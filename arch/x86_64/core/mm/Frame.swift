@@ -25,7 +25,9 @@ public struct Frame: Hashable, Sendable {
     /// A struct around the existential, as the lock types want (see SharedCell).
     private struct Registration { let allocator: any FrameAllocator }
 
-    public static func register(allocator: any FrameAllocator) { Frame.allocator.set(Registration(allocator: allocator)) }
+    public static func register(allocator: any FrameAllocator) {
+        Frame.allocator.set(Registration(allocator: allocator))
+    }
 
     /// Each CPU remembers the last block it found: the slab writes word by
     /// word into the same page, and asking the allocator each time tripled
@@ -45,7 +47,8 @@ public struct Frame: Hashable, Sendable {
         let interruptsWereOn = CPU.saveAndDisableInterrupts()
         defer { CPU.restoreInterrupts(interruptsWereOn) }
         if let found = Frame.lastFound.withCurrent({ $0 }), found.frees == frees,
-           address >= found.frame.address, address.value - found.frame.address.value < UInt64(found.frame.size) {
+            address >= found.frame.address, address.value - found.frame.address.value < UInt64(found.frame.size)
+        {
             self = found.frame
             return
         }

@@ -23,8 +23,8 @@ public struct PageFlags: OptionSet, Sendable {
 }
 
 public enum PageSize: Sendable {
-    case small   // 4 KiB, a PTE
-    case large   // 2 MiB, a PMD with PS set
+    case small  // 4 KiB, a PTE
+    case large  // 2 MiB, a PMD with PS set
     var bytes: UInt64 { self == .small ? 4096 : 2 << 20 }
     /// The level whose entry maps a page of this size: 1 = PTE, 2 = PMD.
     var level: Int { self == .small ? 1 : 2 }
@@ -76,7 +76,9 @@ public struct PageTable: Sendable {
 
     /// The physical address of the entry for `address` at `level` (4 = PML4 ... 1 = PTE),
     /// creating missing tables with `allocateTable` when it is given.
-    private func entry(for address: VirtAddr, level target: Int, allocateTable: () -> PhysAddr? = { nil }) throws(PageTableError) -> PhysAddr {
+    private func entry(for address: VirtAddr, level target: Int, allocateTable: () -> PhysAddr? = { nil })
+        throws(PageTableError) -> PhysAddr
+    {
         var table = root
         var level = 4
         while true {
@@ -99,8 +101,10 @@ public struct PageTable: Sendable {
     }
 
     /// Maps one page. Fails rather than silently replacing an existing mapping.
-    public func map(_ virtual: VirtAddr, to physical: PhysAddr, size: PageSize = .small, flags: PageFlags,
-                    allocateTable: () -> PhysAddr?) throws(PageTableError) {
+    public func map(
+        _ virtual: VirtAddr, to physical: PhysAddr, size: PageSize = .small, flags: PageFlags,
+        allocateTable: () -> PhysAddr?
+    ) throws(PageTableError) {
         guard virtual.value % size.bytes == 0, physical.value % size.bytes == 0 else { throw .misaligned }
         let slot = try entry(for: virtual, level: size.level) { () -> PhysAddr? in allocateTable() }
         guard PhysicalMemory.read64(slot) & PageFlags.present.rawValue == 0 else { throw .alreadyMapped }
@@ -136,7 +140,8 @@ public struct PageTable: Sendable {
         var table = root
         var level = 4
         while level >= 1 {
-            let value = PhysicalMemory.read64(PageTable.entryAddress(table: table, index: PageTable.index(virtual, level: level)))
+            let value = PhysicalMemory.read64(
+                PageTable.entryAddress(table: table, index: PageTable.index(virtual, level: level)))
             guard value & PageFlags.present.rawValue != 0 else { return nil }
             let isLeaf = level == 1 || (level <= 3 && value & PageFlags.huge.rawValue != 0)
             if isLeaf {
@@ -156,8 +161,9 @@ public struct PageTable: Sendable {
     public func shareKernelEntries(from other: PageTable) {
         let first = PageTable.index(VirtAddr(MemoryLayout64.pageOffset), level: 4)
         for index in first..<512 {
-            unsafe PhysicalMemory.write64(PageTable.entryAddress(table: root, index: index),
-                                   PhysicalMemory.read64(PageTable.entryAddress(table: other.root, index: index)))
+            unsafe PhysicalMemory.write64(
+                PageTable.entryAddress(table: root, index: index),
+                PhysicalMemory.read64(PageTable.entryAddress(table: other.root, index: index)))
         }
     }
 
@@ -169,8 +175,10 @@ public struct PageTable: Sendable {
         walk(root, level: 4, base: 0, slots: 0..<userSlots, body)
     }
 
-    private func walk(_ table: PhysAddr, level: Int, base: UInt64, slots: Range<UInt64>,
-                      _ body: (VirtAddr, PhysAddr, PageFlags) -> PageFlags?) {
+    private func walk(
+        _ table: PhysAddr, level: Int, base: UInt64, slots: Range<UInt64>,
+        _ body: (VirtAddr, PhysAddr, PageFlags) -> PageFlags?
+    ) {
         for index in slots {
             let entry = PageTable.entryAddress(table: table, index: index)
             let value = PhysicalMemory.read64(entry)
@@ -191,7 +199,8 @@ public struct PageTable: Sendable {
     /// Points an existing 4 KiB mapping at another frame (copy-on-write's
     /// break), returning the old frame.
     @discardableResult
-    public func replace(_ virtual: VirtAddr, with frame: PhysAddr, flags: PageFlags) throws(PageTableError) -> PhysAddr {
+    public func replace(_ virtual: VirtAddr, with frame: PhysAddr, flags: PageFlags) throws(PageTableError) -> PhysAddr
+    {
         let slot = try entry(for: virtual, level: 1)
         let value = PhysicalMemory.read64(slot)
         guard value & PageFlags.present.rawValue != 0 else { throw .notMapped }

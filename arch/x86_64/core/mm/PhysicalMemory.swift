@@ -11,9 +11,15 @@ public enum PhysicalMemory {
     }
 
     public static func read8(_ address: PhysAddr) -> UInt8 { unsafe pointer(address, as: UInt8.self).pointee }
-    public static func read16(_ address: PhysAddr) -> UInt16 { unsafe UnsafeRawPointer(pointer(address, as: UInt8.self)).loadUnaligned(as: UInt16.self) }
-    public static func read32(_ address: PhysAddr) -> UInt32 { unsafe UnsafeRawPointer(pointer(address, as: UInt8.self)).loadUnaligned(as: UInt32.self) }
-    public static func read64(_ address: PhysAddr) -> UInt64 { unsafe UnsafeRawPointer(pointer(address, as: UInt8.self)).loadUnaligned(as: UInt64.self) }
+    public static func read16(_ address: PhysAddr) -> UInt16 {
+        unsafe UnsafeRawPointer(pointer(address, as: UInt8.self)).loadUnaligned(as: UInt16.self)
+    }
+    public static func read32(_ address: PhysAddr) -> UInt32 {
+        unsafe UnsafeRawPointer(pointer(address, as: UInt8.self)).loadUnaligned(as: UInt32.self)
+    }
+    public static func read64(_ address: PhysAddr) -> UInt64 {
+        unsafe UnsafeRawPointer(pointer(address, as: UInt8.self)).loadUnaligned(as: UInt64.self)
+    }
     @unsafe static func write64(_ address: PhysAddr, _ value: UInt64) {
         unsafe UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).storeBytes(of: value, as: UInt64.self)
     }
@@ -34,18 +40,21 @@ public enum PhysicalMemory {
 
     @unsafe static func copy(_ bytes: [UInt8], to address: PhysAddr) {
         unsafe bytes.withUnsafeBytes { source in
-            unsafe UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).copyMemory(from: source.baseAddress!, byteCount: source.count)
+            unsafe UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).copyMemory(
+                from: source.baseAddress!, byteCount: source.count)
         }
     }
 
     @unsafe static func fill(_ address: PhysAddr, count: Int, with byte: UInt8) {
-        unsafe UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).initializeMemory(as: UInt8.self, repeating: byte, count: count)
+        unsafe UnsafeMutableRawPointer(pointer(address, as: UInt8.self)).initializeMemory(
+            as: UInt8.self, repeating: byte, count: count)
     }
 
     /// Copies one 4 KiB frame (Linux: copy_page).
     @unsafe static func copyPage(from source: PhysAddr, to destination: PhysAddr) {
         unsafe UnsafeMutableRawPointer(pointer(destination, as: UInt8.self))
-            .copyMemory(from: UnsafeRawPointer(pointer(source, as: UInt8.self)), byteCount: Int(MemoryLayout64.pageSize))
+            .copyMemory(
+                from: UnsafeRawPointer(pointer(source, as: UInt8.self)), byteCount: Int(MemoryLayout64.pageSize))
     }
 
     /// Zeroes one 4 KiB frame (Linux: clear_page).

@@ -15,6 +15,8 @@ public enum IOAPICSetup {
         let ioapic = IOAPIC(registers: registers)
         ioapic.maskAll()
         chip.set(ioapic)
-        pr_info("IOAPIC[0]: apic_id \(ioapic.id), address 0x\(hex(IOAPIC.defaultPhysicalBase.value, width: 8)), GSI 0-\(ioapic.lineCount - 1)")
+        pr_info(
+            "IOAPIC[0]: apic_id \(ioapic.id), address 0x\(hex(IOAPIC.defaultPhysicalBase.value, width: 8)), GSI 0-\(ioapic.lineCount - 1)"
+        )
     }
 }

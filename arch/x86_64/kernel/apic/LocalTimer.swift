@@ -24,21 +24,29 @@ public enum LocalTimer {
         let apic = LocalAPIC(registers: registers)
         localAPIC.set(apic)
         apic.enable(spuriousVector: spuriousVector, errorVector: errorVector)
-        pr_info("APIC: local APIC id \(apic.id), version 0x\(hex(UInt64(apic.version), width: 2)) at [mem 0x\(hex(LocalAPIC.physicalBase.value, width: 8))]")
+        pr_info(
+            "APIC: local APIC id \(apic.id), version 0x\(hex(UInt64(apic.version), width: 2)) at [mem 0x\(hex(LocalAPIC.physicalBase.value, width: 8))]"
+        )
 
         var tscStart: UInt64 = 0
-        let (tscEnd, apicRemaining) = PIT8253.measure(milliseconds: calibrationMilliseconds, start: {
-            apic.startFreeRunningTimer()
-            tscStart = CPU.timestampCounter()
-        }, finish: { (CPU.timestampCounter(), apic.timerCurrentCount) })
+        let (tscEnd, apicRemaining) = PIT8253.measure(
+            milliseconds: calibrationMilliseconds,
+            start: {
+                apic.startFreeRunningTimer()
+                tscStart = CPU.timestampCounter()
+            }, finish: { (CPU.timestampCounter(), apic.timerCurrentCount) })
         apic.stopTimer()
         let scale = 1000 / calibrationMilliseconds
         let tscFrequency = (tscEnd - tscStart) * scale
         let apicTimerFrequency = UInt64(UInt32.max - apicRemaining) * scale
         timerFrequency.set(apicTimerFrequency)
         Clock.start(tscFrequency: tscFrequency, tscAtBoot: tscStart)
-        pr_info("tsc: Detected \(decimal(tscFrequency / 1_000_000)).\(decimal(tscFrequency / 1000 % 1000, width: 3, zeroPadded: true)) MHz processor")
-        pr_info("APIC timer calibrated: \(decimal(apicTimerFrequency)) Hz, \(decimal(apicTimerFrequency / Jiffies.hz)) counts per tick")
+        pr_info(
+            "tsc: Detected \(decimal(tscFrequency / 1_000_000)).\(decimal(tscFrequency / 1000 % 1000, width: 3, zeroPadded: true)) MHz processor"
+        )
+        pr_info(
+            "APIC timer calibrated: \(decimal(apicTimerFrequency)) Hz, \(decimal(apicTimerFrequency / Jiffies.hz)) counts per tick"
+        )
 
         InterruptTable.setHandler(vector: Int(timerVector)) { _ in
             apic.endOfInterrupt()

@@ -34,7 +34,7 @@ public struct LocalAPIC: Sendable {
     /// Software-enables the APIC with `spuriousVector`, accepts every priority,
     /// masks the legacy LINT pins and routes APIC errors to `errorVector`.
     public func enable(spuriousVector: UInt8, errorVector: UInt8) {
-        wrmsr(CPU.MSR.apicBase, rdmsr(CPU.MSR.apicBase) | (1 << 11))   // global enable
+        wrmsr(CPU.MSR.apicBase, rdmsr(CPU.MSR.apicBase) | (1 << 11))  // global enable
         write(.taskPriority, 0)
         write(.lint0, LocalAPIC.masked)
         write(.lint1, LocalAPIC.masked)
