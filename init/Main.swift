@@ -25,8 +25,10 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
         "CPU: \(features.vendor) family \(hex(UInt64(features.family))) model \(hex(UInt64(features.model))) stepping \(features.stepping)"
     )
     pr_info(
-        "CPU features: NX \(onOff(features.hasNX)), PGE \(onOff(features.hasPGE)), XSAVE \(onOff(features.hasXSAVE)), SMEP \(onOff(features.hasSMEP)), SMAP \(onOff(features.hasSMAP)), x2APIC \(onOff(features.hasX2APIC)), RDRAND \(onOff(features.hasRDRAND))"
+        "CPU features: NX \(onOff(features.hasNX)), PGE \(onOff(features.hasPGE)), XSAVE \(onOff(features.hasXSAVE)), SMEP \(onOff(features.hasSMEP)), SMAP \(onOff(features.hasSMAP)), UMIP \(onOff(features.hasUMIP)), x2APIC \(onOff(features.hasX2APIC)), RDRAND \(onOff(features.hasRDRAND))"
     )
+
+    if features.hasUMIP { pr_info("x86/cpu: User Mode Instruction Prevention (UMIP) activated") }
 
     let cpuTables = CPUTables()
     cpuTables.load()

@@ -20,12 +20,13 @@ public struct TestReporter {
 public enum SelfTests {
     public typealias Test = @Sendable (inout TestReporter) -> Void
 
-    /// Every test, in the order `all` runs them. The oops test is not part of `all`: it ends the boot.
+    /// Every test, in the order `all` runs them. The oops tests are not part of `all`: they end the boot.
     static let registry: [(name: String, run: Test)] = [
         ("buddy", PageAllocatorTests.stress),
         ("slab", SlabTests.stress),
         ("vmalloc", VmallocTests.run),
         ("paging", PagingTests.run),
+        ("hardening", HardeningTests.run),
         ("timer", TimerTests.run),
         ("initrd", InitrdTests.run),
         ("kthread", SchedulerTests.kthreads),
@@ -56,6 +57,7 @@ public enum SelfTests {
     /// with status 0 when all passed, 1 otherwise.
     public static func run(selection: String) -> Never {
         if selection == "oops" { OopsTest.trigger() }
+        if selection == "oops-smap" { OopsTest.triggerSMAP() }
         let names = selection == "all" ? registry.map { $0.name } : selection.split(separator: ",").map(String.init)
         var reporter = TestReporter()
         pr_info("TAP version 13")

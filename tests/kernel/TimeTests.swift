@@ -38,4 +38,16 @@ enum OopsTest {
         _ = KernelMemory.storeFaulting(0x0BAD, VirtAddr(0x0000_0BAD_BEEF_0000))
         panic("selftest oops: the write did not fault")
     }
+
+    /// Reads a mapped user page with a plain load, outside the copy
+    /// routines: with SMAP on, the page-fault handler must oops.
+    @inline(never)
+    static func triggerSMAP() -> Never {
+        pr_info("selftest oops: reading a user page outside the copy routines (SMAP)")
+        guard CPU.isEnabled(CPU.CR4.smap), HardeningTests.mapUserPage() != nil else {
+            panic("selftest oops: SMAP is off or no user page could be mapped")
+        }
+        let value = KernelMemory.load(HardeningTests.userPage)
+        panic("selftest oops: the read did not fault (it read \(hex(value)))")
+    }
 }

@@ -326,6 +326,12 @@ RUNS = [
                                  r'passing init= option to kernel\. See Linux '
                                  r'Documentation/admin-guide/init\.rst for guidance\.$')]),
     Run('oops', '-m 64M', 'oops', '64M', 'console=ttyS0 apus.selftest=oops panic=-1'),
+    # SMAP: a plain kernel read of a present user page, outside the copy routines, oopses
+    # with Linux's lines for it (a supervisor read, a permissions violation).
+    Run('oops-smap', '-cpu max, -m 64M', 'oops', '64M',
+        'console=ttyS0 apus.selftest=oops-smap panic=-1', cpu='max',
+        expected=dict(address='00000bad5ea10000', access='read access', error_code='0001',
+                      reason='permissions violation')),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
         initrd=True, protocol='Multiboot2', prepare=make_test_iso),
     # `make run`'s initramfs, unpacked by the kernel and checked by the vfs self-test.
@@ -445,7 +451,7 @@ def check_run(run, status, initrd_info):
         results = sl.check_boot_run(log, status, sl.parse_size(run.mem), run.label,
                                     run.protocol, run.timeout)
     else:
-        results = sl.check_oops_run(log, status, run.label, run.timeout)
+        results = sl.check_oops_run(log, status, run.label, run.timeout, **(run.expected or {}))
     if run.initramfs:
         results.append(sl.check_unpacked(log, initramfs_counts(run.initramfs), run.label))
     return log, results

@@ -594,7 +594,10 @@ GPRS = ['RAX', 'RBX', 'RCX', 'RDX', 'RSI', 'RDI', 'RBP', 'R0?8', 'R0?9', 'R10', 
         'R13', 'R14', 'R15']
 
 
-def check_oops_run(log, status, label='', timeout=None):
+def check_oops_run(log, status, label='', timeout=None, address=OOPS_ADDRESS,
+                   access='write access', error_code='0002', reason='not-present page'):
+    """The oops self-test's report; the defaults are the write to an unmapped address, the
+    keyword arguments another fault's (the SMAP run: a read of a present user page)."""
     sfx = (' ' + label) if label else ''
     results = []
 
@@ -611,13 +614,13 @@ def check_oops_run(log, status, label='', timeout=None):
         results.append(Result(True, 'oops report ' + name + sfx))
         return hit[0]
 
-    pos = step('BUG line', r'^BUG: unable to handle page fault for address: %s$' % OOPS_ADDRESS,
-               0, "'BUG: unable to handle page fault for address: %s'" % OOPS_ADDRESS)
-    pos = step('#PF access', r'^#PF: supervisor write access in kernel mode$', pos,
-               "'#PF: supervisor write access in kernel mode'")
-    pos = step('#PF error code', r'^#PF: error_code\(0x0002\) - not-present page$', pos,
-               "'#PF: error_code(0x0002) - not-present page'")
-    pos = step('Oops line', r'^Oops: 0002 \[#1\]', pos, "'Oops: 0002 [#1]'")
+    pos = step('BUG line', r'^BUG: unable to handle page fault for address: %s$' % address,
+               0, "'BUG: unable to handle page fault for address: %s'" % address)
+    pos = step('#PF access', r'^#PF: supervisor %s in kernel mode$' % access, pos,
+               "'#PF: supervisor %s in kernel mode'" % access)
+    pos = step('#PF error code', r'^#PF: error_code\(0x%s\) - %s$' % (error_code, reason), pos,
+               "'#PF: error_code(0x%s) - %s'" % (error_code, reason))
+    pos = step('Oops line', r'^Oops: %s \[#1\]' % error_code, pos, "'Oops: %s [#1]'" % error_code)
     pos = step('CPU line', r'^CPU: \d+ PID: \d+ Comm: \S+', pos,
                "'CPU: 0 PID: 0 Comm: swapper'")
 
@@ -651,9 +654,9 @@ def check_oops_run(log, status, label='', timeout=None):
     for reg in GPRS:
         if not re.search(r'\b' + reg + r': [0-9a-f]+\b', reg_text):
             missing.append(reg.replace('0?', '0'))
-    if not re.search(r'\bCR2: %s\b' % OOPS_ADDRESS, reg_text):
+    if not re.search(r'\bCR2: %s\b' % address, reg_text):
         cr2 = re.search(r'\bCR2: ([0-9a-f]+)', reg_text)
-        missing.append('CR2: %s%s' % (OOPS_ADDRESS, ' (CR2 is %s)' % cr2.group(1) if cr2 else ''))
+        missing.append('CR2: %s%s' % (address, ' (CR2 is %s)' % cr2.group(1) if cr2 else ''))
     results.append(check('oops report registers' + sfx,
                          ['missing ' + ', '.join(missing)] if missing else []))
 

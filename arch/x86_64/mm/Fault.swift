@@ -30,6 +30,13 @@ enum PageFault {
             return false
         }
         let error = X86PageFaultError(rawValue: frame.errorCode)
+        // The kernel running user code (SMEP), or touching a user page outside
+        // the copy routines (SMAP: EFLAGS.AC clear), is a bug, never demand
+        // paging: it oopses (Linux: do_user_addr_fault's first checks).
+        if !error.contains(.user) {
+            if error.contains(.instructionFetch) { return false }
+            if frame.rflags & CPU.alignmentCheckFlag == 0 && CPU.isEnabled(CPU.CR4.smap) { return false }
+        }
         return space.handleFault(
             at: address, write: error.contains(.write),
             instructionFetch: error.contains(.instructionFetch),

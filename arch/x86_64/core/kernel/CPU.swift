@@ -8,7 +8,7 @@ public enum CPU {
         public var vendor: String
         public var family: UInt32, model: UInt32, stepping: UInt32
         public var hasNX, hasSyscall, hasPGE, hasAPIC, hasTSC, hasInvariantTSC: Bool
-        public var hasFXSR, hasXSAVE, hasSMEP, hasSMAP, hasRDRAND, hasX2APIC, hasGBPages: Bool
+        public var hasFXSR, hasXSAVE, hasSMEP, hasSMAP, hasUMIP, hasRDRAND, hasX2APIC, hasGBPages: Bool
         public var maxPhysicalAddressBits: UInt32
     }
 
@@ -38,12 +38,30 @@ public enum CPU {
             hasTSC: leaf1.edx & (1 << 4) != 0, hasInvariantTSC: ext7.edx & (1 << 8) != 0,
             hasFXSR: leaf1.edx & (1 << 24) != 0, hasXSAVE: leaf1.ecx & (1 << 26) != 0,
             hasSMEP: leaf7.ebx & (1 << 7) != 0, hasSMAP: leaf7.ebx & (1 << 20) != 0,
+            hasUMIP: leaf7.ecx & (1 << 2) != 0,
             hasRDRAND: leaf1.ecx & (1 << 30) != 0, hasX2APIC: leaf1.ecx & (1 << 21) != 0,
             hasGBPages: ext1.edx & (1 << 26) != 0,
             maxPhysicalAddressBits: ext8.eax & 0xFF)
     }
 
-    /// Turns on what the kernel relies on: no-execute pages and global pages.
+    /// CR4 bits of the hardening Linux turns on whenever the CPU has it
+    /// (arch/x86/kernel/cpu/common.c setup_smep, setup_smap, setup_umip).
+    public enum CR4 {
+        /// User-Mode Instruction Prevention: SGDT, SIDT, SLDT, SMSW and STR fault in ring 3.
+        public static let umip: UInt64 = 1 << 11
+        /// Supervisor-Mode Execution Prevention: the kernel cannot run code from user pages.
+        public static let smep: UInt64 = 1 << 20
+        /// Supervisor-Mode Access Prevention: the kernel cannot touch user pages, unless EFLAGS.AC is set.
+        public static let smap: UInt64 = 1 << 21
+    }
+    /// EFLAGS.AC: with SMAP on, set only inside the user-copy routines.
+    public static let alignmentCheckFlag: UInt64 = 1 << 18
+
+    /// Whether a CR4 hardening bit is on.
+    public static func isEnabled(_ bit: UInt64) -> Bool { read_cr4() & bit != 0 }
+
+    /// Turns on what the kernel relies on: no-execute pages, global pages,
+    /// and the hardening bits the CPU offers.
     public static func enableFeatures(_ features: Features) {
         if features.hasNX {
             wrmsr(MSR.efer, rdmsr(MSR.efer) | (1 << 11))
@@ -55,6 +73,27 @@ public enum CPU {
         if features.hasFXSR {
             write_cr4(read_cr4() | (1 << 9) | (1 << 10))
             write_cr0((read_cr0() & ~(1 << 2)) | (1 << 1))
+        }
+        if features.hasSMEP { write_cr4(read_cr4() | CR4.smep) }
+        if features.hasSMAP {
+            applySMAPAlternatives()
+            write_cr4(read_cr4() | CR4.smap)
+        }
+        if features.hasUMIP { write_cr4(read_cr4() | CR4.umip) }
+    }
+
+    /// Turns the NOPs smap.h left at each stac/clac site into the real
+    /// instruction (Linux: apply_alternatives). Runs on the boot page
+    /// tables, before the image's text becomes read-only.
+    private static func applySMAPAlternatives() {
+        var entry = linker___smap_alternatives_start()
+        while entry < linker___smap_alternatives_end() {
+            let site = unsafe UnsafePointer<UInt64>(bitPattern: UInt(entry))!
+            let code = unsafe UnsafeMutablePointer<UInt8>(bitPattern: UInt(site[0]))!
+            unsafe code[0] = 0x0F
+            unsafe code[1] = 0x01
+            unsafe code[2] = UInt8(truncatingIfNeeded: site[1])
+            entry += 16
         }
     }
 

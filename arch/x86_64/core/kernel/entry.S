@@ -6,6 +6,7 @@
  * and calls the Swift dispatcher with a pointer to that frame.
  */
 #include "kernel/calling.h"
+#include "kernel/smap.h"
     .section .text.entry, "ax"
 
 /* Vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP #VC #SX. */
@@ -26,6 +27,8 @@ interrupt_stubs:
     .endr
 
 common_interrupt:
+    /* An exception inside a user copy must not run its handler with user memory open. */
+    ASM_CLAC
     /* From user mode, GS still holds the user's base: take the kernel's per-CPU area. */
     testb $3, 24(%rsp)                  /* CS, above vector and error code */
     jz 1f

@@ -40,6 +40,9 @@ SECTIONS
         __ex_table_start = .;
         KEEP(*(__ex_table))
         __ex_table_end = .;
+        __smap_alternatives_start = .;
+        KEEP(*(.smap_alternatives))
+        __smap_alternatives_end = .;
         *(.eh_frame*)
         *(swift5_*)
         *(.swift_*)

@@ -3,18 +3,24 @@
  * (Linux: arch/x86/lib/copy_user_64.S, strncpy_from_user, the exception
  * table). Each instruction that may touch user memory has an __ex_table entry
  * naming where to continue if it faults; the page-fault handler looks the
- * faulting RIP up there and resumes at the fixup instead of oopsing.
+ * faulting RIP up there and resumes at the fixup instead of oopsing. With
+ * SMAP on, these are the only places the kernel opens user memory (stac),
+ * and every way out closes it again (clac).
  */
+#include "kernel/smap.h"
     .text
     .global copy_user_raw, copy_string_from_user_raw
 
 /* uint64_t copy_user_raw(void *dst, const void *src, uint64_t n): returns the bytes NOT copied. */
 copy_user_raw:
     movq %rdx, %rcx
+    ASM_STAC
 1:  rep movsb
+    ASM_CLAC
     xorl %eax, %eax
     ret
-2:  movq %rcx, %rax
+2:  ASM_CLAC
+    movq %rcx, %rax
     ret
     .section __ex_table, "a"
     .balign 8
@@ -28,6 +34,7 @@ copy_user_raw:
  */
 copy_string_from_user_raw:
     xorl %eax, %eax
+    ASM_STAC
 3:  cmpq %rdx, %rax
     je 5f
 4:  movb (%rsi, %rax), %cl
@@ -36,8 +43,10 @@ copy_string_from_user_raw:
     jz 5f
     incq %rax
     jmp 3b
-5:  ret
-6:  movq $-1, %rax
+5:  ASM_CLAC
+    ret
+6:  ASM_CLAC
+    movq $-1, %rax
     ret
     .section __ex_table, "a"
     .quad 4b, 6b
