@@ -78,14 +78,14 @@ extension Task {
             throw .ENOMEM
         }
         guard let pid = PidAllocation.allocate() else {
-            try? PageAllocator.free(stack, order: stackOrder)
+            freeStack(stack)
             childSpace.dropUser()
             throw .EAGAIN
         }
         var frame = registers
         frame.rax = 0
         if arguments.stack != 0 { frame.rsp = arguments.stack }
-        let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
+        let top = stack + stackSize
         let isThread = flags.contains(.CLONE_THREAD)
         let realParent = flags.contains(.CLONE_PARENT) || isThread ? parent.realParent : parent
         let child = TaskList.lock.withLockIrqSave { () -> Task in
@@ -132,7 +132,7 @@ extension Task {
     /// Frees what a dead or zombie task no longer needs: its kernel stack and
     /// its use of the address space. Runs on the next task's stack after the final switch.
     func releaseResources() {
-        if let stack { try? PageAllocator.free(stack, order: Task.stackOrder) }
+        if let stack { Task.freeStack(stack) }
         mm?.dropUser()
         mm = nil
         fpu = nil

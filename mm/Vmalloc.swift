@@ -19,13 +19,15 @@ public enum Vmalloc {
 
     public enum Failure: Error { case outOfVirtualSpace, outOfMemory, notAnArea }
 
-    /// First fit in the vmalloc range (Linux: alloc_vmap_area).
-    private static func reserve(size: UInt64, ownsFrames: Bool) throws(Failure) -> Area {
-        try areas.withLock { areas throws(Failure) -> Area in
-            var candidate = MemoryLayout64.vmallocStart
+    /// First fit in the vmalloc range, at a multiple of `alignment` (a power
+    /// of two, at least a page; Linux: alloc_vmap_area).
+    private static func reserve(size: UInt64, alignment: UInt64, ownsFrames: Bool) throws(Failure) -> Area {
+        func alignedUp(_ address: UInt64) -> UInt64 { (address + alignment - 1) & ~(alignment - 1) }
+        return try areas.withLock { areas throws(Failure) -> Area in
+            var candidate = alignedUp(MemoryLayout64.vmallocStart)
             var index = 0
             while index < areas.count && areas[index].start.value < candidate + size + MemoryLayout64.pageSize {
-                candidate = max(candidate, areas[index].end)
+                candidate = max(candidate, alignedUp(areas[index].end))
                 index += 1
             }
             guard candidate + size + MemoryLayout64.pageSize <= MemoryLayout64.vmallocEnd else {
@@ -48,10 +50,13 @@ public enum Vmalloc {
         (bytes + MemoryLayout64.pageSize - 1) / MemoryLayout64.pageSize
     }
 
-    /// `size` bytes of zeroed, virtually contiguous memory (Linux: vzalloc).
-    public static func allocate(size: UInt64) throws(Failure) -> VirtAddr {
+    /// `size` bytes of zeroed, virtually contiguous memory starting at a
+    /// multiple of `alignment` (Linux: vzalloc, __vmalloc_node_range's align).
+    /// The page below the area is never mapped: it is the guard page of
+    /// whatever area precedes it, or the gap before the vmalloc range.
+    public static func allocate(size: UInt64, alignment: UInt64 = MemoryLayout64.pageSize) throws(Failure) -> VirtAddr {
         let pages = pageCount(size)
-        let area = try reserve(size: pages * MemoryLayout64.pageSize, ownsFrames: true)
+        let area = try reserve(size: pages * MemoryLayout64.pageSize, alignment: alignment, ownsFrames: true)
         for page in 0..<pages {
             let virtual = area.start + page * MemoryLayout64.pageSize
             guard let frame = PageAllocator.allocateZeroedPage() else {
@@ -91,7 +96,8 @@ public enum Vmalloc {
     public static func ioremap(_ physical: PhysAddr, size: UInt64) throws(Failure) -> MMIORegion {
         let offset = physical.value & (MemoryLayout64.pageSize - 1)
         let pages = pageCount(size + offset)
-        let area = try reserve(size: pages * MemoryLayout64.pageSize, ownsFrames: false)
+        let area = try reserve(
+            size: pages * MemoryLayout64.pageSize, alignment: MemoryLayout64.pageSize, ownsFrames: false)
         let base = PhysAddr(physical.value - offset)
         for page in 0..<pages {
             do {

@@ -54,8 +54,9 @@ public final class Task: SchedulableEntity {
     var vforkDone: Completion? = nil
 
     /// The kernel stack: THREAD_SIZE bytes, THREAD_SIZE-aligned (so an oops
-    /// finds it from RSP). nil for the idle task, which runs on the boot stack.
-    let stack: PhysAddr?
+    /// finds it from RSP), in vmalloc space above a guard page. nil for the
+    /// idle task, which runs on the boot stack.
+    let stack: VirtAddr?
     let context: ThreadContext
     /// What a new kernel thread runs (Linux passes it in kthread_create_info);
     /// its result is the thread's exit status.
@@ -101,13 +102,13 @@ public final class Task: SchedulableEntity {
     var rcuReadNesting = 0
     var rcuBlocked = false
 
-    /// THREAD_SIZE, 32 KiB (arch/x86_64/boot/layout.h), naturally aligned by the buddy allocator.
+    /// THREAD_SIZE, 32 KiB (arch/x86_64/boot/layout.h) as a page order.
     static let stackOrder = 3
 
     /// A task in `group`, or with a group of its own (a new process) when
     /// `group` is nil; likewise for the signal actions.
     init(
-        pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: PhysAddr?, context: ThreadContext,
+        pid: Int32, name: String, flags: TaskFlags, parent: Task?, stack: VirtAddr?, context: ThreadContext,
         files: FileTable, fs: FSContext, group: ThreadGroup? = nil, sighand: SignalHandlers? = nil
     ) {
         self.pid = pid
@@ -143,7 +144,7 @@ public final class Task: SchedulableEntity {
     ) -> Task {
         guard let stack = allocateStack() else { panic("out of memory for a kernel stack") }
         guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
-        let top = stack.directMapped + (MemoryLayout64.pageSize << UInt64(stackOrder))
+        let top = stack + stackSize
         let task = Task(
             pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
             context: ThreadContext(stackTop: top), files: files, fs: fs, sighand: sighand)
@@ -225,22 +226,26 @@ public final class Task: SchedulableEntity {
         return userEntry
     }
 
-    /// A kernel stack, zeroed, as Debian's Linux zeroes every page
-    /// allocation (init_on_alloc). Under QEMU's TCG the zeroing also matters
-    /// for speed: a page where the firmware once ran code keeps every later
-    /// store on QEMU's self-modifying-code path until the code's own bytes
-    /// are overwritten: init's stack landing there made the buddy and slab
+    /// THREAD_SIZE in bytes.
+    static let stackSize = MemoryLayout64.pageSize << UInt64(stackOrder)
+
+    /// A kernel stack in vmalloc space, with an unmapped guard page below
+    /// it, so an overflow faults instead of overwriting the memory beneath
+    /// (Linux: CONFIG_VMAP_STACK, alloc_thread_stack_node). Its pages are
+    /// zeroed, as Debian's Linux zeroes every page allocation
+    /// (init_on_alloc). Under QEMU's TCG the zeroing also matters for speed:
+    /// a page where the firmware once ran code keeps every later store on
+    /// QEMU's self-modifying-code path until the code's own bytes are
+    /// overwritten: init's stack landing there made the buddy and slab
     /// self-tests 20 to 60 times slower at -m 32M.
-    static func allocateStack() -> PhysAddr? {
-        guard let stack = PageAllocator.allocate(order: stackOrder) else { return nil }
-        Frame(containing: stack)!.zero()
-        return stack
+    static func allocateStack() -> VirtAddr? {
+        try? Vmalloc.allocate(size: stackSize, alignment: stackSize)
     }
 
+    static func freeStack(_ stack: VirtAddr) { try? Vmalloc.free(stack) }
+
     /// The top of the kernel stack: where entries from user mode start.
-    var kernelStackTop: UInt64? {
-        stack.map { $0.directMapped.value + (MemoryLayout64.pageSize << UInt64(Task.stackOrder)) }
-    }
+    var kernelStackTop: UInt64? { stack.map { $0.value + Task.stackSize } }
 
     private static func truncated(_ name: String) -> String {
         let bytes = Array(name.utf8.prefix(commLength - 1))

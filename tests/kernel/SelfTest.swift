@@ -58,6 +58,7 @@ public enum SelfTests {
     public static func run(selection: String) -> Never {
         if selection == "oops" { OopsTest.trigger() }
         if selection == "oops-smap" { OopsTest.triggerSMAP() }
+        if selection == "oops-stack" { OopsTest.triggerStackOverflow() }
         let names = selection == "all" ? registry.map { $0.name } : selection.split(separator: ",").map(String.init)
         var reporter = TestReporter()
         pr_info("TAP version 13")

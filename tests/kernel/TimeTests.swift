@@ -50,4 +50,21 @@ enum OopsTest {
         let value = KernelMemory.load(HardeningTests.userPage)
         panic("selftest oops: the read did not fault (it read \(hex(value)))")
     }
+
+    /// Runs a kernel thread into the guard page below its stack: the
+    /// double fault must report the overflow and name the thread.
+    static func triggerStackOverflow() -> Never {
+        pr_info("selftest oops: overflowing a kernel thread's stack")
+        let thread = KThreads.run(name: "stack-overflow") { Int32(truncatingIfNeeded: recurse(1)) }
+        thread.exited.wait()
+        panic("selftest oops: the recursion ended without a fault")
+    }
+
+    /// Recursion the compiler cannot turn into a loop: each level's result
+    /// feeds a multiplication after the call, and the end never comes.
+    @inline(never)
+    static func recurse(_ depth: UInt64) -> UInt64 {
+        guard depth != 0 else { return 0 }
+        return recurse(depth &+ 1) &* 3 &+ depth
+    }
 }

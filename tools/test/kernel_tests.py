@@ -330,8 +330,18 @@ RUNS = [
     # with Linux's lines for it (a supervisor read, a permissions violation).
     Run('oops-smap', '-cpu max, -m 64M', 'oops', '64M',
         'console=ttyS0 apus.selftest=oops-smap panic=-1', cpu='max',
-        expected=dict(address='00000bad5ea10000', access='read access', error_code='0001',
-                      reason='permissions violation')),
+        expected=dict(preamble=sl.page_fault_preamble(
+            '00000bad5ea10000', 'read access', '0001', 'permissions violation'),
+            cr2='00000bad5ea10000')),
+    # A kernel thread recursing without end runs into the guard page below its stack: the
+    # double fault, on its own stack, reports the overflow and names the task.
+    Run('oops-stack', '-m 64M', 'oops', '64M', 'console=ttyS0 apus.selftest=oops-stack panic=-1',
+        expected=dict(preamble=[
+            ('stack guard line', r'^BUG: TASK stack guard page was hit at [0-9a-f]{16} '
+                                 r'\(stack is [0-9a-f]{16}\.\.[0-9a-f]{16}\)$',
+             "'BUG: TASK stack guard page was hit at ... (stack is ...)'"),
+            ('Oops line', r'^stack guard page: 0000 \[#1\]', "'stack guard page: 0000 [#1]'")],
+            cr2='[0-9a-f]{16}', comm='stack-overflow')),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
         initrd=True, protocol='Multiboot2', prepare=make_test_iso),
     # `make run`'s initramfs, unpacked by the kernel and checked by the vfs self-test.

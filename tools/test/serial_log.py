@@ -594,10 +594,26 @@ GPRS = ['RAX', 'RBX', 'RCX', 'RDX', 'RSI', 'RDI', 'RBP', 'R0?8', 'R0?9', 'R10', 
         'R13', 'R14', 'R15']
 
 
-def check_oops_run(log, status, label='', timeout=None, address=OOPS_ADDRESS,
-                   access='write access', error_code='0002', reason='not-present page'):
-    """The oops self-test's report; the defaults are the write to an unmapped address, the
-    keyword arguments another fault's (the SMAP run: a read of a present user page)."""
+def page_fault_preamble(address=OOPS_ADDRESS, access='write access', error_code='0002',
+                        reason='not-present page'):
+    """The lines an oops from a page fault starts with, as (name, regex, what) in order; the
+    defaults are the oops self-test's write to an unmapped address."""
+    return [
+        ('BUG line', r'^BUG: unable to handle page fault for address: %s$' % address,
+         "'BUG: unable to handle page fault for address: %s'" % address),
+        ('#PF access', r'^#PF: supervisor %s in kernel mode$' % access,
+         "'#PF: supervisor %s in kernel mode'" % access),
+        ('#PF error code', r'^#PF: error_code\(0x%s\) - %s$' % (error_code, reason),
+         "'#PF: error_code(0x%s) - %s'" % (error_code, reason)),
+        ('Oops line', r'^Oops: %s \[#1\]' % error_code, "'Oops: %s [#1]'" % error_code),
+    ]
+
+
+def check_oops_run(log, status, label='', timeout=None, preamble=None, cr2=OOPS_ADDRESS,
+                   comm=r'\S+'):
+    """An oops self-test's report: `preamble` (default: page_fault_preamble()) in order, the
+    CPU line naming a task whose name matches `comm`, registers with CR2 matching `cr2`, the
+    symbolized RIP and Call Trace, the panic."""
     sfx = (' ' + label) if label else ''
     results = []
 
@@ -614,14 +630,10 @@ def check_oops_run(log, status, label='', timeout=None, address=OOPS_ADDRESS,
         results.append(Result(True, 'oops report ' + name + sfx))
         return hit[0]
 
-    pos = step('BUG line', r'^BUG: unable to handle page fault for address: %s$' % address,
-               0, "'BUG: unable to handle page fault for address: %s'" % address)
-    pos = step('#PF access', r'^#PF: supervisor %s in kernel mode$' % access, pos,
-               "'#PF: supervisor %s in kernel mode'" % access)
-    pos = step('#PF error code', r'^#PF: error_code\(0x%s\) - %s$' % (error_code, reason), pos,
-               "'#PF: error_code(0x%s) - %s'" % (error_code, reason))
-    pos = step('Oops line', r'^Oops: %s \[#1\]' % error_code, pos, "'Oops: %s [#1]'" % error_code)
-    pos = step('CPU line', r'^CPU: \d+ PID: \d+ Comm: \S+', pos,
+    pos = 0
+    for name, regex, what in preamble or page_fault_preamble():
+        pos = step(name, regex, pos, what)
+    pos = step('CPU line', r'^CPU: \d+ PID: \d+ Comm: %s( |$)' % comm, pos,
                "'CPU: 0 PID: 0 Comm: swapper'")
 
     # RIP symbolized: `RIP: 0010:Kernel.SelfTests.oops()+0x1a/0x40`
@@ -654,9 +666,9 @@ def check_oops_run(log, status, label='', timeout=None, address=OOPS_ADDRESS,
     for reg in GPRS:
         if not re.search(r'\b' + reg + r': [0-9a-f]+\b', reg_text):
             missing.append(reg.replace('0?', '0'))
-    if not re.search(r'\bCR2: %s\b' % address, reg_text):
-        cr2 = re.search(r'\bCR2: ([0-9a-f]+)', reg_text)
-        missing.append('CR2: %s%s' % (address, ' (CR2 is %s)' % cr2.group(1) if cr2 else ''))
+    if not re.search(r'\bCR2: %s\b' % cr2, reg_text):
+        found = re.search(r'\bCR2: ([0-9a-f]+)', reg_text)
+        missing.append('CR2: %s%s' % (cr2, ' (CR2 is %s)' % found.group(1) if found else ''))
     results.append(check('oops report registers' + sfx,
                          ['missing ' + ', '.join(missing)] if missing else []))
 

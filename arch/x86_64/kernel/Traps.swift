@@ -16,6 +16,7 @@ public enum Traps {
         "hypervisor injection", "VMM communication", "security exception", "reserved 31",
     ]
     static let pageFault = 14
+    static let doubleFault = 8
 
     public static func install() {
         for vector in 0..<InterruptTable.firstExternalVector {
@@ -32,6 +33,7 @@ public enum Traps {
                     }
                     PageFault.oops(frame)
                 }
+                if Int(frame.vector) == doubleFault { StackGuard.checkOverflow(frame) }
                 Oops.die(names[Int(frame.vector)], frame: frame)
             }
         }
