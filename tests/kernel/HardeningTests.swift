@@ -5,8 +5,8 @@ import Lib
 import UserTestPrograms
 
 /// SMEP, SMAP and UMIP are on whenever the CPU offers them (the
-/// `selftest-cpu-max` run has all three), and SMAP lets the kernel reach a
-/// user page only through the copy routines.
+/// `selftest-cpu-max` run has all three), SMAP lets the kernel reach a user
+/// page only through the copy routines, and the kernel's mappings are W^X.
 enum HardeningTests {
     /// A user address the page table leaves alone otherwise.
     static let userPage = VirtAddr(0x0000_0BAD_5EA1_0000)
@@ -24,6 +24,38 @@ enum HardeningTests {
             }
         }
         if features.hasSMAP { checkSMAP(&t) }
+        checkMappings(&t, noExecute: features.hasNX)
+    }
+
+    /// W^X for the image, and NX for every kernel mapping that holds data
+    /// (docs/memory.md): the direct map, vmalloc (and so kernel stacks).
+    private static func checkMappings(_ t: inout TestReporter, noExecute: Bool) {
+        let table = KernelPaging.pageTable
+        func flags(_ address: UInt64) -> PageFlags { table.translate(VirtAddr(address))?.flags ?? [] }
+        let text = flags(KernelImage.text.lowerBound)
+        let rodata = flags(KernelImage.readOnlyData.lowerBound)
+        let data = flags(KernelImage.writableData.lowerBound)
+        t.check(
+            text.contains(.present) && !text.contains(.writable) && !text.contains(.noExecute),
+            "hardening: W^X: kernel text is read-only and executable")
+        t.check(
+            rodata.contains(.present) && !rodata.contains(.writable) && rodata.contains(.noExecute) == noExecute,
+            "hardening: W^X: rodata is read-only\(noExecute ? " and NX" : "")")
+        t.check(
+            data.contains(.writable) && data.contains(.noExecute) == noExecute,
+            "hardening: W^X: data and bss are writable\(noExecute ? " and NX" : "")")
+        let direct = flags(PhysAddr(1 << 20).directMapped.value)
+        t.check(
+            direct.contains(.writable) && direct.contains(.noExecute) == noExecute,
+            "hardening: the direct map is writable\(noExecute ? " and NX" : "")")
+        guard let area = try? Vmalloc.allocate(size: MemoryLayout64.pageSize) else {
+            t.check(false, "hardening: a vmalloc page")
+            return
+        }
+        t.check(
+            flags(area.value).contains(.noExecute) == noExecute,
+            "hardening: vmalloc memory (kernel stacks too)\(noExecute ? " is NX" : "")")
+        try? Vmalloc.free(area)
     }
 
     /// A user page in this kernel thread's table: a plain read faults, the
