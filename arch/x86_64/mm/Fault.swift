@@ -47,6 +47,9 @@ enum PageFault {
     static func oops(_ frame: TrapFrame) -> Never {
         let address = CPU.faultAddress
         let error = X86PageFaultError(rawValue: frame.errorCode)
+        if error.contains(.instructionFetch), !frame.isUserMode {
+            explainInstructionFetch(at: address)
+        }
         if address < MemoryLayout64.pageSize {
             pr_alert("BUG: kernel NULL pointer dereference, address: \(hex(address, width: 16))")
         } else {
@@ -62,5 +65,17 @@ enum PageFault {
         if error.contains(.reservedBit) { reason = "reserved bit violation" }
         pr_alert("#PF: error_code(0x\(hex(frame.errorCode, width: 4))) - \(reason)")
         Oops.die("Oops", frame: frame)
+    }
+
+    /// The kernel jumped to a page it may not run: say which protection
+    /// stopped it, as Linux's show_fault_oops does.
+    private static func explainInstructionFetch(at address: UInt64) {
+        guard let flags = PageTable.active.translate(VirtAddr(address))?.flags else { return }
+        let uid = Scheduler.isRunning ? Scheduler.current.credentials.uid.real : 0
+        if flags.contains(.noExecute) {
+            pr_crit("kernel tried to execute NX-protected page - exploit attempt? (uid: \(uid))")
+        } else if flags.contains(.user) && CPU.isEnabled(CPU.CR4.smep) {
+            pr_crit("unable to execute userspace code (SMEP?) (uid: \(uid))")
+        }
     }
 }
