@@ -20,7 +20,7 @@ CORE := $(ARCH)/core
 UAPI := include/uapi/linux
 
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
-  -wmo -parse-as-library -Osize -Xfrontend -disable-stack-protector \
+  -wmo -parse-as-library -Osize \
   -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
   -I $(B)/modules -I $(CORE)/include -Xcc -fmodule-map-file=$(UAPI)/module.modulemap \
   -module-cache-path $(B)/module-cache

@@ -59,6 +59,7 @@ public enum SelfTests {
         if selection == "oops" { OopsTest.trigger() }
         if selection == "oops-smap" { OopsTest.triggerSMAP() }
         if selection == "oops-stack" { OopsTest.triggerStackOverflow() }
+        if selection == "oops-canary" { OopsTest.triggerCanary() }
         let names = selection == "all" ? registry.map { $0.name } : selection.split(separator: ",").map(String.init)
         var reporter = TestReporter()
         pr_info("TAP version 13")

@@ -1,6 +1,7 @@
 import Core
 import Kernel
 import Lib
+import UserTestPrograms
 
 enum TimerTests {
     static func run(_ t: inout TestReporter) {
@@ -49,6 +50,14 @@ enum OopsTest {
         }
         let value = KernelMemory.load(HardeningTests.userPage)
         panic("selftest oops: the read did not fault (it read \(hex(value)))")
+    }
+
+    /// Overwrites a stack canary: the function's epilogue must panic
+    /// naming it instead of returning.
+    static func triggerCanary() -> Never {
+        pr_info("selftest oops: overwriting a stack canary")
+        canary_smash()
+        panic("selftest oops: the overwritten canary went unnoticed")
     }
 
     /// Runs a kernel thread into the guard page below its stack: the

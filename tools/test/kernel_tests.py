@@ -342,6 +342,14 @@ RUNS = [
              "'BUG: TASK stack guard page was hit at ... (stack is ...)'"),
             ('Oops line', r'^stack guard page: 0000 \[#1\]', "'stack guard page: 0000 [#1]'")],
             cr2='[0-9a-f]{16}', comm='stack-overflow')),
+    # The stack protector: a function whose canary was overwritten panics, naming itself,
+    # instead of returning through what overwrote it.
+    Run('oops-canary', '-m 64M', 'init', '64M', 'console=ttyS0 apus.selftest=oops-canary panic=-1',
+        kernel=TEST_KERNEL,
+        expected=[('overwrites a canary', r'^selftest oops: overwriting a stack canary$'),
+                  ('stack-protector panic', r'^Kernel panic - not syncing: stack-protector: Kernel '
+                                            r'stack is corrupted in: canary_smash\+0x[0-9a-f]+/'
+                                            r'0x[0-9a-f]+$')]),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
         initrd=True, protocol='Multiboot2', prepare=make_test_iso),
     # `make run`'s initramfs, unpacked by the kernel and checked by the vfs self-test.

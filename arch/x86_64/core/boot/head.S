@@ -147,6 +147,19 @@ long_mode_start:
     fninit                          /* Swift's Double uses x87 in an SSE-free kernel */
     movl %edi, %edi                 /* zero-extend the 32-bit arguments */
     movl %esi, %esi
+    /*
+     * The stack protector's canary, set before the first Swift function has
+     * a frame to check (Linux: boot_init_stack_canary): the TSC stirred by a
+     * multiply, its low byte zero so a string copy cannot write it.
+     */
+    rdtsc
+    shlq $32, %rdx
+    orq %rdx, %rax
+    movabsq $0x9E3779B97F4A7C15, %rdx
+    imulq %rdx, %rax
+    xorb %al, %al
+    movabsq $__stack_chk_guard, %rdx
+    movq %rax, (%rdx)
     movabsq $start_kernel, %rax
     call *%rax
 4:  hlt
@@ -169,6 +182,13 @@ boot_pml4:       .skip 4096
 boot_pdpt_low:   .skip 4096
 boot_pdpt_image: .skip 4096
 boot_pd:         .skip 4096
+
+/* What every protected Swift function's canary is compared with on return. */
+    .data
+    .balign 8
+    .global __stack_chk_guard
+__stack_chk_guard:
+    .quad 0
 
 /* The boot CPU's first kernel stack; it becomes the idle task's stack. */
     .section .bss.init_stack, "aw", @nobits
