@@ -8,14 +8,17 @@ import Lib
 /// address in CR2 tells an overflow from any other double fault.
 enum StackGuard {
     /// Dies with Linux's report when the double fault in `frame` was the
-    /// current task's stack running into its guard page; returns otherwise.
+    /// current stack running into its guard page; returns otherwise. The
+    /// boot code and the idle task run on the boot stack, whose guard page
+    /// the image leaves unmapped (vmlinux.lds.S).
     static func checkOverflow(_ frame: TrapFrame) {
         let address = CPU.faultAddress
-        guard Scheduler.isRunning, let base = Scheduler.current.stack?.value,
-            address >= base - MemoryLayout64.pageSize, address < base
-        else { return }
+        let taskStack =
+            Scheduler.isRunning ? Scheduler.current.stack.map { $0.value..<($0.value + Task.stackSize) } : nil
+        let stack = taskStack ?? KernelImage.initStack
+        guard address >= stack.lowerBound - MemoryLayout64.pageSize, address < stack.lowerBound else { return }
         pr_emerg(
-            "BUG: TASK stack guard page was hit at \(hex(address, width: 16)) (stack is \(hex(base, width: 16))..\(hex(base + Task.stackSize - 1, width: 16)))"
+            "BUG: TASK stack guard page was hit at \(hex(address, width: 16)) (stack is \(hex(stack.lowerBound, width: 16))..\(hex(stack.upperBound - 1, width: 16)))"
         )
         Oops.die("stack guard page", frame: frame)
     }
