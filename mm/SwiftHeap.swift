@@ -1,5 +1,6 @@
 import Core
 import Lib
+import Synchronization
 
 /// Where Swift's own heap (objects, arrays, strings) comes from: posix_memalign
 /// and free in arch/x86_64/lib/runtime.S forward here. Three phases, as the
@@ -10,24 +11,40 @@ import Lib
 ///    cannot give contiguously (beyond its largest order, or fragmented) is
 ///    pieced together from single pages by vmalloc (Linux: kvmalloc).
 /// Memory from phase 1 is never given back (as Linux's memblock/brk).
+///
+/// Swift's runtime cannot take a refusal back (swift_allocObject traps on
+/// NULL), so a request nothing can serve goes to the out-of-memory handler
+/// (mm/OOMKill.swift) instead of returning 0.
 enum SwiftHeap {
     private static let brkNext = IRQSafeLocked<UInt64>(0)
     private static let largeRequest = 64 * 1024
+    /// Set once the heap ran dry: from then on what is left of brk serves the
+    /// reports about it (their Strings need a little memory too).
+    private static let exhausted = Atomic<Bool>(false)
 
     static func allocate(size: Int, alignment: Int) -> UInt {
         let align = max(alignment, 16)
+        if let address = allocateFromAllocators(size: size, align: align) { return address }
+        if exhausted.exchange(true, ordering: .relaxed) {
+            return allocateFromBrk(size: UInt64(size), align: UInt64(align))
+        }
+        OOMKill.heapExhausted(bytes: size)
+    }
+
+    private static func allocateFromAllocators(size: Int, align: Int) -> UInt? {
         if KernelAllocator.isReady {
             if let address = KernelAllocator.allocate(size: size, align: align) { return address }
             guard size > Int(MemoryLayout64.pageSize), align <= Int(MemoryLayout64.pageSize),
                 let area = try? Vmalloc.allocate(size: UInt64(size))
-            else { return 0 }
+            else { return nil }
             return UInt(area.value)
         }
         if size >= largeRequest, let block = EarlyMemory.allocate(bytes: UInt64(size), align: UInt64(max(align, 4096)))
         {
             return UInt(block.directMapped.value)
         }
-        return allocateFromBrk(size: UInt64(size), align: UInt64(align))
+        let address = allocateFromBrk(size: UInt64(size), align: UInt64(align))
+        return address == 0 ? nil : address
     }
 
     private static func allocateFromBrk(size: UInt64, align: UInt64) -> UInt {
