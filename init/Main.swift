@@ -91,6 +91,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
 private func applyEarlyParameters(_ commandLine: KernelCommandLine) {
     Printk.consoleLogLevel.store(commandLine.consoleLogLevel, ordering: .relaxed)
     Panic.timeoutSeconds.store(commandLine.panicTimeout, ordering: .relaxed)
+    Oops.panicOnOops.store(commandLine.panicOnOops, ordering: .relaxed)
 }
 
 private func onOff(_ flag: Bool) -> String { flag ? "yes" : "no" }

@@ -1,23 +1,49 @@
+import ABI
 import Core
 import Lib
 import Synchronization
 
 /// Reports a fatal kernel exception the way Linux does (Linux:
-/// arch/x86/kernel/dumpstack.c __die/show_regs, arch/x86/mm/fault.c
-/// page_fault_oops), then panics.
+/// arch/x86/kernel/dumpstack.c __die/show_regs/oops_end, arch/x86/mm/fault.c
+/// page_fault_oops), then ends what was running: the task whose system call
+/// met the bug dies and the rest of the system goes on, tainted (D).
 public enum Oops {
     private static let count = Atomic<Int>(0)
+    /// `panic_on_oops=1`: every oops panics.
+    public static let panicOnOops = Atomic<Bool>(false)
 
     public static func die(_ title: String, frame: TrapFrame) -> Never {
         Printk.oopsInProgress.store(true, ordering: .relaxed)
         let number = count.wrappingAdd(1, ordering: .relaxed).newValue
         pr_emerg("\(title): \(hex(frame.errorCode & 0xFFFF, width: 4)) [#\(number)]")
         pr_emerg(
-            "CPU: 0 PID: \(Scheduler.isRunning ? Scheduler.current.pid : 0) Comm: \(Scheduler.isRunning ? Scheduler.current.comm : "swapper/0") Not tainted Apus"
+            "CPU: 0 PID: \(Scheduler.isRunning ? Scheduler.current.pid : 0) Comm: \(Scheduler.isRunning ? Scheduler.current.comm : "swapper/0") \(Taint.description) Apus"
         )
         showRegisters(frame)
         Backtrace.dump(framePointer: frame.rbp)
-        panic("Fatal exception")
+        Taint.add(.die)
+        end()
+    }
+
+    /// Linux's oops_end and make_task_dead: a panic where no task can be
+    /// blamed alone or where losing it loses the system; else that task
+    /// exits as if killed by SIGSEGV. Locks it held stay held, as in Linux:
+    /// this is a net for bugs, not a way to recover from them.
+    private static func end() -> Never {
+        if PreemptCount.inInterrupt { panic("Fatal exception in interrupt") }
+        if panicOnOops.load(ordering: .relaxed) { panic("Fatal exception") }
+        guard Scheduler.isRunning, Scheduler.current.pid != 0 else { panic("Attempted to kill the idle task!") }
+        let task = Scheduler.current
+        // A kernel thread's work has nobody to take it over.
+        guard task.mm != nil else { panic("Fatal exception") }
+        pr_emerg("---[ end trace 0000000000000000 ]---")
+        Printk.oopsInProgress.store(false, ordering: .relaxed)
+        if PreemptCount.inAtomic {
+            pr_info("note: \(task.comm)[\(task.pid)] exited with preempt_count \(PreemptCount.value)")
+            PreemptCount.subtract(PreemptCount.value)
+        }
+        // pid 1 leaves through exit too, which panics with "Attempted to kill init!".
+        Scheduler.exitCurrent(status: WaitStatus.signaled(by: .SIGSEGV, coreDumped: false))
     }
 
     private static func showRegisters(_ frame: TrapFrame) {

@@ -37,6 +37,9 @@ public struct KernelCommandLine: Sendable {
     /// `panic=N`: seconds to wait before rebooting after a panic; 0 waits
     /// forever, a negative value reboots at once.
     public private(set) var panicTimeout = 0
+    /// `panic_on_oops=N`: N != 0 makes every oops panic, instead of killing
+    /// the task that was running.
+    public private(set) var panicOnOops = false
     /// Every `console=` in order; the last one is the preferred console.
     public private(set) var consoles: [String] = []
     /// init's argv without argv[0], which is the init path chosen at exec time.
@@ -134,6 +137,11 @@ public struct KernelCommandLine: Sendable {
         KnownParameter(name: "panic", needsEquals: false) { commandLine, value in
             guard let seconds = value.flatMap(Self.strictInteger) else { return false }
             commandLine.panicTimeout = seconds
+            return true
+        },
+        KnownParameter(name: "panic_on_oops", needsEquals: true) { commandLine, value in
+            guard let flag = value.flatMap(Self.strictInteger) else { return false }
+            commandLine.panicOnOops = flag != 0
             return true
         },
     ]

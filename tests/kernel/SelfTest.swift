@@ -45,6 +45,7 @@ public enum SelfTests {
         ("user", UserModeTests.run),
         ("process", ProcessTests.run),
         ("exec", ExecTests.run),
+        ("oops_user", OopsRecoveryTests.run),
         ("sched", SchedulerTests.dump),
     ]
     /// Tests that read what the harness types on the serial line; not in

@@ -44,6 +44,7 @@
 #define SYS_setresuid 117
 #define SYS_getresuid 118
 #define SYS_getsid 124
+#define SYS_mknod 133
 #define SYS_rt_sigpending 127
 #define SYS_getpriority 140
 #define SYS_setpriority 141
@@ -77,12 +78,15 @@
 #define ENOSYS 38
 #define ETIMEDOUT 110
 
+#define O_RDONLY 0
 #define O_WRONLY 1
 #define O_RDWR 2
 #define O_CREAT 0x40
 #define O_TRUNC 0x200
 #define O_DIRECTORY 0x10000
 #define F_GETFD 1
+
+#define S_IFCHR 0x2000
 
 #define PROT_READ 1
 #define PROT_RW 3

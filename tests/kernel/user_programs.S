@@ -13,6 +13,7 @@
     .global user_mprotect_start, user_mprotect_end
     .global user_fork_start, user_fork_end
     .global user_files_start, user_files_end
+    .global user_kernel_bug_start, user_kernel_bug_end
 
 user_hello_start:
     /* write(1, message, length) returns length */
@@ -497,3 +498,40 @@ files_text:
 files_hi:
     .ascii "hi"
 user_files_end:
+
+/*
+ * A kernel bug met in a system call: reads the device of major 240 (the oops
+ * self-test registers a driver whose read traps), whose node it makes, opens
+ * and unlinks. The kernel kills it with SIGSEGV; reaching exit is a failure.
+ */
+user_kernel_bug_start:
+    movl $SYS_mknod, %eax
+    leaq kernel_bug_path(%rip), %rdi
+    movl $(S_IFCHR | 0600), %esi
+    movl $(240 << 8), %edx
+    syscall
+    movl $1, %edi
+    testq %rax, %rax
+    jne 9f
+    movl $SYS_open, %eax
+    leaq kernel_bug_path(%rip), %rdi
+    movl $O_RDONLY, %esi
+    syscall
+    movl $2, %edi
+    cmpq $-4096, %rax
+    jae 9f
+    movq %rax, %r12
+    movl $SYS_unlink, %eax
+    leaq kernel_bug_path(%rip), %rdi
+    syscall
+    movl $SYS_read, %eax
+    movq %r12, %rdi
+    leaq -16(%rsp), %rsi
+    movl $1, %edx
+    syscall
+    movl $3, %edi
+9:  movl $SYS_exit, %eax
+    syscall
+kernel_bug_path:
+    .asciz "/oops-device"
+user_kernel_bug_end:

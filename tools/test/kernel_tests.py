@@ -358,6 +358,25 @@ RUNS = [
                   ('stack-protector panic', r'^Kernel panic - not syncing: stack-protector: Kernel '
                                             r'stack is corrupted in: canary_smash\+0x[0-9a-f]+/'
                                             r'0x[0-9a-f]+$')]),
+    # A trap in a system call (tests/kernel/OopsRecoveryTests.swift): twice the report naming
+    # the task, the second tainted, the task killed, and the tests after it still run.
+    Run('oops-user', '-m 64M', 'selftest', '64M', 'console=ttyS0 apus.selftest=oops_user,user',
+        expected=[('first oops', r'^invalid opcode: 0000 \[#1\]$'),
+                  ('names the task', r'^CPU: 0 PID: \d+ Comm: user-kbug Not tainted'),
+                  ('RIP in the driver', r'^RIP: 0010:BuggyDevice\.read'),
+                  ('Call Trace', r'^Call Trace:$'),
+                  ('from the system call', r'^\s+entry_SYSCALL_64\+'),
+                  ('end trace', r'^---\[ end trace [0-9a-f]{16} \]---$'),
+                  ('task killed', r'^ok \d+ - oops: a trap in a system call kills only'),
+                  ('second oops', r'^invalid opcode: 0000 \[#2\]$'),
+                  ('tainted D', r'^CPU: 0 PID: \d+ Comm: user-kbug Tainted: G      D '),
+                  ('tests go on', r'^ok \d+ - user: ring-3 program')]),
+    # The same trap with panic_on_oops=1: the oops halts the machine, as before the net.
+    Run('oops-user-panic', '-m 64M, panic_on_oops=1', 'init', '64M',
+        'console=ttyS0 apus.selftest=oops_user panic_on_oops=1 panic=-1', kernel=TEST_KERNEL,
+        expected=[('oops', r'^invalid opcode: 0000 \[#1\]$'),
+                  ('names the task', r'^CPU: 0 PID: \d+ Comm: user-kbug Not tainted'),
+                  ('panics', r'^Kernel panic - not syncing: Fatal exception$')]),
     Run('iso', 'GRUB ISO, -m 256M, initrd', 'selftest', '256M', None, cdrom=TEST_ISO,
         initrd=True, protocol='Multiboot2', prepare=make_test_iso),
     # `make run`'s initramfs, unpacked by the kernel and checked by the vfs self-test.
@@ -463,6 +482,8 @@ def check_run(run, status, initrd_info):
         log = sl.SerialLog(b'')
     if run.kind == 'selftest':
         results = sl.check_selftest_run(log, status, run.label, run.protocol, run.timeout)
+        if run.expected:
+            results += sl.ordered_lines(log, run.expected, run.name, run.label)
         if run.initrd:
             results.append(sl.check_initrd(log, initrd_info[0], initrd_info[1], run.label))
     elif run.kind == 'unknown':

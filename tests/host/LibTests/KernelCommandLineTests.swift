@@ -12,6 +12,7 @@ import Testing
         #expect(commandLine.initEnvironment == Self.defaultEnvironment)
         #expect(commandLine.consoleLogLevel == ConsoleLogLevel.default)
         #expect(commandLine.panicTimeout == 0)
+        #expect(!commandLine.panicOnOops)
         #expect(commandLine.initPath == nil)
         #expect(commandLine.initVariableOverflow == nil)
     }
@@ -42,6 +43,14 @@ import Testing
             ])
         #expect(commandLine.ramdiskInitPath == nil && commandLine.initPath == nil)
         #expect(commandLine.panicTimeout == -1)
+    }
+
+    @Test func panicOnOopsIsTheKernelsOwn() {
+        let commandLine = KernelCommandLine("panic_on_oops=1 panic-on-oops=0 panic_on_oops=x")
+        #expect(!commandLine.panicOnOops)
+        #expect(commandLine.initEnvironment == Self.defaultEnvironment)
+        #expect(commandLine.invalidParameters.map(\.value) == ["x"])
+        #expect(KernelCommandLine("panic_on_oops=1").panicOnOops)
     }
 
     @Test func keepsDottedWordsForTheKernel() {

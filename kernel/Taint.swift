@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Why the kernel's own state may no longer be trusted, as later oops
+/// headers show it (Linux: kernel/panic.c add_taint, print_tainted).
+public enum Taint {
+    /// Linux's flag numbers (include/linux/panic.h); only those the kernel sets.
+    public enum Flag: Int {
+        /// TAINT_DIE: an oops killed a task and the kernel went on.
+        case die = 7
+    }
+
+    /// Linux's letters, one per flag number, TAINT_PROPRIETARY_MODULE to TAINT_TEST.
+    private static let letters = Array("PFSRMBUDAWCIOELKXTN")
+    private static let mask = Atomic<UInt32>(0)
+
+    public static func add(_ flag: Flag) { mask.bitwiseOr(1 << flag.rawValue, ordering: .relaxed) }
+
+    public static func isSet(_ flag: Flag) -> Bool { mask.load(ordering: .relaxed) & (1 << flag.rawValue) != 0 }
+
+    /// `Not tainted`, or `Tainted: ` and a column per flag: its letter when
+    /// set, else a space (`G`, for "no proprietary module", in the first).
+    public static var description: String {
+        let value = mask.load(ordering: .relaxed)
+        guard value != 0 else { return "Not tainted" }
+        let columns = letters.indices.map { index -> Character in
+            value & (1 << index) != 0 ? letters[index] : index == 0 ? "G" : " "
+        }
+        return "Tainted: " + String(columns)
+    }
+}

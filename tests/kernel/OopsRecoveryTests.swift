@@ -1,0 +1,45 @@
+import ABI
+import Core
+import Kernel
+import Lib
+import UserTestPrograms
+
+/// The safety net (Linux: oops_end, make_task_dead): a bug the kernel meets
+/// while serving a system call oopses, kills only the calling task as
+/// SIGSEGV would, taints the kernel (D) and lets the rest go on. The
+/// harness's `oops-user` run checks the reports; `oops-user-panic` that
+/// `panic_on_oops=1` halts instead.
+enum OopsRecoveryTests {
+    /// Linux's first character major for local and experimental use.
+    static let major: UInt32 = 240
+
+    static func run(_ t: inout TestReporter) {
+        do throws(Errno) {
+            try CharDevices.register(major: major, minor: 0, BuggyDevice())
+        } catch {
+            t.check(error == .EBUSY, "oops: the buggy device registers (error -\(error.rawValue))")
+        }
+        let program = user_kernel_bug_start_address()..<user_kernel_bug_end_address()
+        for attempt in 1...2 {
+            pr_info("# selftest: expected report begins")
+            let status = UserModeTests.runProgram("user-kbug", program)
+            pr_info("# selftest: expected report ends")
+            t.check(
+                status == WaitStatus.signaled(by: .SIGSEGV, coreDumped: false),
+                "oops: a trap in a system call kills only the calling task, with SIGSEGV, \(attempt == 1 ? "once" : "again") (status 0x\(UserModeTests.hexWord(status)))"
+            )
+        }
+        t.check(Taint.isSet(.die), "oops: the kernel is tainted (\(Taint.description))")
+        let hello = UserModeTests.runProgram("user-hello", user_hello_start_address()..<user_hello_end_address())
+        t.check(
+            hello == WaitStatus.exited(code: 42),
+            "oops: programs still run afterwards (status 0x\(UserModeTests.hexWord(hello)))")
+    }
+}
+
+/// A driver with a bug: its read fails a check, which Swift turns into a trap.
+final class BuggyDevice: FileOperations {
+    func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
+        fatalError("oops self-test: a driver's read met a bug")
+    }
+}
