@@ -18,18 +18,21 @@ import Synchronization
 enum SwiftHeap {
     private static let brkNext = IRQSafeLocked<UInt64>(0)
     private static let largeRequest = 64 * 1024
-    /// Set once the heap ran dry: from then on what is left of brk serves the
-    /// reports about it (their Strings need a little memory too).
-    private static let exhausted = Atomic<Bool>(false)
+    /// Set while the out-of-memory handler reports: what is left of brk
+    /// serves its Strings, and the exit of the task it kills.
+    private static let reserveInUse = Atomic<Bool>(false)
 
     static func allocate(size: Int, alignment: Int) -> UInt {
         let align = max(alignment, 16)
         if let address = allocateFromAllocators(size: size, align: align) { return address }
-        if exhausted.exchange(true, ordering: .relaxed) {
+        if reserveInUse.exchange(true, ordering: .relaxed) || OOMKill.currentIsExiting {
             return allocateFromBrk(size: UInt64(size), align: UInt64(align))
         }
         OOMKill.heapExhausted(bytes: size)
     }
+
+    /// The handler has reported: the next exhaustion is reported afresh.
+    static func releaseReserve() { reserveInUse.store(false, ordering: .relaxed) }
 
     private static func allocateFromAllocators(size: Int, align: Int) -> UInt? {
         if KernelAllocator.isReady {

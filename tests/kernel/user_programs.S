@@ -14,6 +14,7 @@
     .global user_fork_start, user_fork_end
     .global user_files_start, user_files_end
     .global user_kernel_bug_start, user_kernel_bug_end
+    .global user_kernel_oom_start, user_kernel_oom_end
 
 user_hello_start:
     /* write(1, message, length) returns length */
@@ -500,21 +501,22 @@ files_hi:
 user_files_end:
 
 /*
- * A kernel bug met in a system call: reads the device of major 240 (the oops
- * self-test registers a driver whose read traps), whose node it makes, opens
- * and unlinks. The kernel kills it with SIGSEGV; reaching exit is a failure.
+ * Reads the device of major 240 and `minor`, whose node it makes, opens and
+ * unlinks: the oops self-test registers drivers there that trap (minor 0)
+ * or ask for more memory than there is (minor 1). The kernel kills the
+ * program; reaching exit is a failure.
  */
-user_kernel_bug_start:
+.macro READ_TEST_DEVICE minor
     movl $SYS_mknod, %eax
-    leaq kernel_bug_path(%rip), %rdi
+    leaq 8f(%rip), %rdi
     movl $(S_IFCHR | 0600), %esi
-    movl $(240 << 8), %edx
+    movl $((240 << 8) | \minor), %edx
     syscall
     movl $1, %edi
     testq %rax, %rax
     jne 9f
     movl $SYS_open, %eax
-    leaq kernel_bug_path(%rip), %rdi
+    leaq 8f(%rip), %rdi
     movl $O_RDONLY, %esi
     syscall
     movl $2, %edi
@@ -522,7 +524,7 @@ user_kernel_bug_start:
     jae 9f
     movq %rax, %r12
     movl $SYS_unlink, %eax
-    leaq kernel_bug_path(%rip), %rdi
+    leaq 8f(%rip), %rdi
     syscall
     movl $SYS_read, %eax
     movq %r12, %rdi
@@ -532,6 +534,13 @@ user_kernel_bug_start:
     movl $3, %edi
 9:  movl $SYS_exit, %eax
     syscall
-kernel_bug_path:
-    .asciz "/oops-device"
+8:  .asciz "/test-device"
+.endm
+
+user_kernel_bug_start:
+    READ_TEST_DEVICE 0
 user_kernel_bug_end:
+
+user_kernel_oom_start:
+    READ_TEST_DEVICE 1
+user_kernel_oom_end:

@@ -359,7 +359,8 @@ RUNS = [
                                             r'stack is corrupted in: canary_smash\+0x[0-9a-f]+/'
                                             r'0x[0-9a-f]+$')]),
     # A trap in a system call (tests/kernel/OopsRecoveryTests.swift): twice the report naming
-    # the task, the second tainted, the task killed, and the tests after it still run.
+    # the task, the second tainted, the task killed; a task killed for a request the heap
+    # cannot serve; and the tests after them still run.
     Run('oops-user', '-m 64M', 'selftest', '64M', 'console=ttyS0 apus.selftest=oops_user,user',
         expected=[('first oops', r'^invalid opcode: 0000 \[#1\]$'),
                   ('names the task', r'^CPU: 0 PID: \d+ Comm: user-kbug Not tainted'),
@@ -370,6 +371,7 @@ RUNS = [
                   ('task killed', r'^ok \d+ - oops: a trap in a system call kills only'),
                   ('second oops', r'^invalid opcode: 0000 \[#2\]$'),
                   ('tainted D', r'^CPU: 0 PID: \d+ Comm: user-kbug Tainted: G      D '),
+                  ('OOM kill', r'^Out of memory: Killed process \d+ \(user-koom\)'),
                   ('tests go on', r'^ok \d+ - user: ring-3 program')]),
     # The same trap with panic_on_oops=1: the oops halts the machine, as before the net.
     Run('oops-user-panic', '-m 64M, panic_on_oops=1', 'init', '64M',
