@@ -9,9 +9,10 @@ import Lib
 enum OOMKill {
     /// Swift's heap could not serve `bytes` (mm/SwiftHeap.swift). In a user
     /// task's system call that task dies, as by SIGKILL; at boot, in a
-    /// kernel thread, in init or in an interrupt, Linux's panic.
+    /// kernel thread, in init, in an interrupt or under a spinlock (which
+    /// the exit could need), Linux's panic.
     static func heapExhausted(bytes: Int) -> Never {
-        guard Scheduler.isRunning, !PreemptCount.inInterrupt, Scheduler.current.mm != nil,
+        guard Scheduler.isRunning, !PreemptCount.inAtomic, Scheduler.current.mm != nil,
             Scheduler.current.pid > 1
         else {
             pr_emerg("Out of memory: the kernel heap cannot serve \(bytes) bytes")
