@@ -22,16 +22,21 @@ public enum Oops {
         showRegisters(frame)
         Backtrace.dump(framePointer: frame.rbp)
         Taint.add(.die)
-        end()
+        end(frame)
     }
+
+    /// NMI, double fault and machine check run on IST stacks of their own
+    /// (arch/x86_64/core/kernel/GDT.swift): an exit from there would leave
+    /// the task's stack behind (Linux rewinds to it first).
+    private static let istVectors: Set<UInt64> = [2, 8, 18]
 
     /// Linux's oops_end and make_task_dead: a panic where no task can be
     /// blamed alone or where losing it loses the system; else that task
     /// exits as if killed by SIGSEGV. Locks it held stay held, as in Linux:
     /// this is a net for bugs, not a way to recover from them.
-    private static func end() -> Never {
+    private static func end(_ frame: TrapFrame) -> Never {
         if PreemptCount.inInterrupt { panic("Fatal exception in interrupt") }
-        if panicOnOops.load(ordering: .relaxed) { panic("Fatal exception") }
+        if panicOnOops.load(ordering: .relaxed) || istVectors.contains(frame.vector) { panic("Fatal exception") }
         guard Scheduler.isRunning, Scheduler.current.pid != 0 else { panic("Attempted to kill the idle task!") }
         let task = Scheduler.current
         // A kernel thread's work has nobody to take it over.
