@@ -74,9 +74,12 @@ public enum SyscallTable {
     }
 
     /// Runs the call in RAX (saved in the frame's error-code slot, Linux's
-    /// orig_ax) and returns the value for RAX: a result or -errno.
+    /// orig_ax) and returns the value for RAX: a result or -errno. The
+    /// number is EAX sign-extended, as Linux's entry code takes it (`movslq
+    /// %eax`): the upper half of RAX is ignored, and -1 or any number past
+    /// the table is ENOSYS.
     static func dispatch(_ frame: TrapFrame) -> Int64 {
-        let number = Int(frame.errorCode)
+        let number = Int(Int32(truncatingIfNeeded: frame.errorCode))
         guard number >= 0, number < handlers.count, let handler = handlers[number] else {
             reportUnimplemented(number)
             return -Int64(Errno.ENOSYS.rawValue)
@@ -88,12 +91,14 @@ public enum SyscallTable {
         }
     }
 
-    /// The log line that tells which calls real programs still need.
+    /// The log line that tells which calls real programs still need, once
+    /// per number. A number past the table is no system call at all, and is
+    /// not logged: a program probing numbers would flood the console.
     private static func reportUnimplemented(_ number: Int) {
         let first = reported.withLock { reported -> Bool in
-            guard number >= 0 && number < reported.count else { return true }
-            defer { reported[number] = true }
-            return !reported[number]
+            guard number >= 0 && number < reported.count, !reported[number] else { return false }
+            reported[number] = true
+            return true
         }
         if !first { return }
         let name = SyscallNumber(rawValue: number)?.name ?? "unknown"
