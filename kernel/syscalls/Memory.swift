@@ -30,13 +30,24 @@ enum MemorySyscalls {
         return result
     }
 
-    /// A page-aligned range of `length` bytes rounded up; EINVAL otherwise.
-    private static func pageRange(_ address: UInt64, _ length: UInt64) throws(Errno) -> Range<UInt64> {
-        let size = (length + MemoryLayout64.pageSize - 1) & ~(MemoryLayout64.pageSize - 1)
-        guard address % MemoryLayout64.pageSize == 0, size > 0, UserAccess.isUserRange(address, count: Int(size)) else {
+    /// The pages of `address` and `length`, within user space: EINVAL for
+    /// a misaligned address, else `wrapping` when the rounded length wraps
+    /// and `beyondUser` when the range passes TASK_SIZE — the errno differs
+    /// by call, as Linux's own checks do.
+    private static func pages(
+        _ address: UInt64, _ length: UInt64,
+        wrapping: Errno, beyondUser: Errno
+    ) throws(Errno) -> PageRange {
+        let pages: PageRange
+        do {
+            pages = try PageRange(start: address, length: length)
+        } catch .misaligned {
             throw .EINVAL
+        } catch {
+            throw wrapping
         }
-        return address..<(address + size)
+        guard pages.end <= MemoryLayout64.taskSize else { throw beyondUser }
+        return pages
     }
 
     static func brk(_ end: UInt64) throws(Errno) -> Int64 {
@@ -51,13 +62,23 @@ enum MemorySyscalls {
         _ fd: FileDescriptor, _ offset: UInt64
     ) throws(Errno) -> Int64 {
         guard length > 0, offset % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
+        // More than user space holds, or so much that rounding wraps (Linux: do_mmap), before
+        // the length sizes anything.
+        guard case let size = AddressSpace.pageAlignUp(length), size > 0, size <= MemoryLayout64.taskSize else {
+            throw .ENOMEM
+        }
         let type = flags.intersection(.MAP_TYPE)
         guard type == .MAP_SHARED || type == .MAP_PRIVATE || type == .MAP_SHARED_VALIDATE else { throw .EINVAL }
         let shared = type != .MAP_PRIVATE
         let protection = try protection(prot)
         let noReplace = flags.contains(.MAP_FIXED_NOREPLACE)
         let fixed = flags.contains(.MAP_FIXED) || noReplace
-        if noReplace, try space().areas.firstIntersecting(try pageRange(address, length)) != nil { throw .EEXIST }
+        if noReplace,
+            try space().areas.firstIntersecting(
+                try pages(address, size, wrapping: .ENOMEM, beyondUser: .ENOMEM).range) != nil
+        {
+            throw .EEXIST
+        }
         let hint = address == 0 ? nil : address
         // RLIMIT_AS, RLIMIT_DATA and overcommit (Linux: mmap_region); MAP_NORESERVE is not accounted.
         let privateWritable = protection.contains(.write) && !shared
@@ -96,7 +117,9 @@ enum MemorySyscalls {
     }
 
     static func munmap(_ address: UInt64, _ length: UInt64) throws(Errno) -> Int64 {
-        try space().unmap(try pageRange(address, length))
+        let pages = try pages(address, length, wrapping: .EINVAL, beyondUser: .EINVAL)
+        guard !pages.isEmpty else { throw .EINVAL }
+        try space().unmap(pages.range)
         return 0
     }
 
@@ -104,7 +127,10 @@ enum MemorySyscalls {
         _ address: UInt64, _ length: UInt64,
         _ prot: ZeroExtended<MemoryProtection>
     ) throws(Errno) -> Int64 {
-        try space().protect(try pageRange(address, length), to: try protection(prot))
+        // Linux: a zero length succeeds; a range that wraps or leaves user space maps nothing.
+        let pages = try pages(address, length, wrapping: .ENOMEM, beyondUser: .ENOMEM)
+        guard !pages.isEmpty else { return 0 }
+        try space().protect(pages.range, to: try protection(prot))
         return 0
     }
 
@@ -116,10 +142,16 @@ enum MemorySyscalls {
         guard flags.subtracting([.MREMAP_MAYMOVE, .MREMAP_FIXED]).isEmpty,
             !flags.contains(.MREMAP_FIXED) || flags.contains(.MREMAP_MAYMOVE)
         else { throw .EINVAL }
-        let old = try pageRange(address, oldLength)
+        let old = try pages(address, oldLength, wrapping: .EINVAL, beyondUser: .EINVAL)
+        // No old length 0 (Linux's duplication of a shared area); a new length is one user space can hold.
+        guard !old.isEmpty, case let newSize = AddressSpace.pageAlignUp(newLength),
+            newSize > 0, newSize <= MemoryLayout64.taskSize
+        else { throw .EINVAL }
         let target = flags.contains(.MREMAP_FIXED) ? newAddress : nil
         return Int64(
-            try space().remap(old, newLength: newLength, mayMove: flags.contains(.MREMAP_MAYMOVE), target: target))
+            try space().remap(
+                old.range, newLength: newSize, mayMove: flags.contains(.MREMAP_MAYMOVE),
+                target: target))
     }
 
     /// Advice is a hint except where Linux makes it a promise: after
@@ -129,10 +161,11 @@ enum MemorySyscalls {
         guard address % MemoryLayout64.pageSize == 0,
             let advice = MemoryAdvice(rawValue: adviceNumber)
         else { throw .EINVAL }
-        guard length > 0 else { return 0 }
-        let range = try pageRange(address, length)
+        // Linux: a length that rounds up past 2^64 is EINVAL; a range past user space maps nothing.
+        let pages = try pages(address, length, wrapping: .EINVAL, beyondUser: .ENOMEM)
+        guard !pages.isEmpty else { return 0 }
         switch advice {
-        case .MADV_DONTNEED, .MADV_FREE, .MADV_DONTNEED_LOCKED: try space().discardPages(range)
+        case .MADV_DONTNEED, .MADV_FREE, .MADV_DONTNEED_LOCKED: try space().discardPages(pages.range)
         case .MADV_REMOVE, .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_COLLAPSE: throw .EINVAL
         default: break
         }
@@ -141,21 +174,26 @@ enum MemorySyscalls {
 
     /// mincore(2): one byte per page of the range, 1 where the page is in
     /// memory — here, present in the page table. ENOMEM if part of the
-    /// range is not mapped, EINVAL for an unaligned start.
+    /// range is not mapped, EINVAL for an unaligned start. The bytes go out
+    /// a page of them at a time (Linux: do_mincore's loop), so no buffer is
+    /// sized by the caller's length.
     static func mincore(_ address: UInt64, _ length: UInt64, _ vector: UserPointer<UInt8>) throws(Errno) -> Int64 {
-        guard address % MemoryLayout64.pageSize == 0 else { throw .EINVAL }
-        guard length > 0 else { return 0 }
-        guard UserAccess.isUserRange(address, count: Int(min(length, UInt64(Int.max)))) else { throw .ENOMEM }
-        let range = try pageRange(address, length)
+        let pages = try pages(address, length, wrapping: .ENOMEM, beyondUser: .ENOMEM)
         let space = try space()
+        let batch = Int(MemoryLayout64.pageSize)
         var residency: [UInt8] = []
-        var page = range.lowerBound
-        while page < range.upperBound {
+        var written = 0
+        var page = pages.start
+        while page < pages.end {
             guard space.areas.vma(containing: page) != nil else { throw .ENOMEM }
             residency.append(space.pageTable.translate(VirtAddr(page)) == nil ? 0 : 1)
             page += MemoryLayout64.pageSize
+            if residency.count == batch || page == pages.end {
+                try vector.advanced(by: written).write(residency)
+                written += residency.count
+                residency.removeAll(keepingCapacity: true)
+            }
         }
-        try vector.write(residency)
         return 0
     }
 }
