@@ -17,6 +17,7 @@
 #   make bench                 QEMU launch -> first kernel line, median and min
 #   make deps                  check/install the Debian packages and the Swift toolchain
 #   make user-tests            $(B)/user-initramfs.cpio: busybox + tests/user, /init runs them
+#   make fuzz                  the system-call fuzzer in QEMU (CALLS=, SEED=, docs/robustness.md)
 
 RUN_MEM     ?= 256M
 RUN_CMDLINE ?= console=ttyS0
@@ -106,3 +107,35 @@ $(B)/user-initramfs.cpio: $(ROOTFS_DEPS) tests/user tests/user/init.sh $(USER_PR
 	  $(foreach p,$(USER_PROGRAMS),--add $(p):tests/$(notdir $(p))) $(B)/user-root -o $@
 
 user-tests: $(B)/user-initramfs.cpio
+
+# ---- the fuzz run (docs/robustness.md): tools/fuzz's fuzzer and exec corpus, static with
+# musl, in an initramfs whose /init runs them as uid 65534 and then checks the kernel.
+# `make fuzz` boots it; CALLS=, SEED= and EXEC= (malformed programs) choose the run, and
+# REPLAY=INDEX makes call INDEX of SEED alone, printed; WORKERS=N runs N fuzzing processes at
+# once (docs/robustness.md).
+CALLS ?= 20000
+SEED  ?= 1
+EXEC  ?= 400
+FUZZ_INITRAMFS := $(B)/fuzz-initramfs.cpio
+
+# The numbers the fuzzer favours: those docs/syscalls.md lists as implemented or partial.
+$(B)/fuzz/syscalls.h: docs/syscalls.md
+	@mkdir -p $(dir $@)
+	awk -F'|' '$$4 ~ /implemented|partial/ { gsub(/[ `]/, "", $$2); gsub(/[ `]/, "", $$3); \
+	  printf "    %s, /* %s */\n", $$2, $$3 }' $< > $@
+
+$(B)/fuzz/fuzz: tools/fuzz/fuzz.c tools/fuzz/rng.h $(B)/fuzz/syscalls.h
+	$(USER_CC) $(USER_CFLAGS) -I $(B)/fuzz $< -o $@
+
+$(B)/fuzz/exec-corpus: tools/fuzz/exec_corpus.c tools/fuzz/rng.h
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+$(FUZZ_INITRAMFS): $(ROOTFS_DEPS) tools/fuzz/init.sh $(B)/fuzz/fuzz $(B)/fuzz/exec-corpus
+	BUSYBOX=$(BUSYBOX) tools/rootfs/mkrootfs --init tools/fuzz/init.sh \
+	  --add $(B)/fuzz/fuzz:fuzz/fuzz --add $(B)/fuzz/exec-corpus:fuzz/exec-corpus $(B)/fuzz-root -o $@
+
+.PHONY: fuzz
+fuzz: deps $(B)/apus.elf $(FUZZ_INITRAMFS)
+	@$(TEST_ENV) FUZZ_CALLS=$(CALLS) FUZZ_SEED=$(SEED) FUZZ_EXEC=$(EXEC) FUZZ_REPLAY=$(REPLAY) \
+	  FUZZ_WORKERS=$(or $(WORKERS),1) tools/test/run-kernel-tests.sh fuzz

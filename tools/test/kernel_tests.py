@@ -55,6 +55,13 @@ TEST_ISO = os.path.join(LOGS, 'apus-selftest.iso')
 
 RUN_INITRAMFS = os.path.join(BUILD, 'initramfs.cpio.gz')
 USER_INITRAMFS = os.path.join(BUILD, 'user-initramfs.cpio')
+# The fuzz run (tools/fuzz, docs/robustness.md): `make fuzz` sets these for long runs.
+FUZZ_INITRAMFS = os.path.join(BUILD, 'fuzz-initramfs.cpio')
+FUZZ_SEED = int(os.environ.get('FUZZ_SEED', '1'))
+FUZZ_CALLS = int(os.environ.get('FUZZ_CALLS', '20000'))
+FUZZ_EXEC = int(os.environ.get('FUZZ_EXEC', '400'))
+FUZZ_REPLAY = os.environ.get('FUZZ_REPLAY', '')
+FUZZ_WORKERS = os.environ.get('FUZZ_WORKERS', '1')
 
 MULTIBOOT1_MAGIC = 0x1BADB002
 
@@ -400,6 +407,14 @@ RUNS = [
     Run('user', 'busybox, -m 512M', 'user', '512M', 'console=ttyS0', timeout_factor=3,
         initramfs=USER_INITRAMFS, prepare=made_by_make(USER_INITRAMFS),
         quiet_limit=60),
+    # The fuzzer as uid 65534, the exec corpus, then fork, exec and a file: no oops, no hang.
+    # It prints a line per call, so 60 s of silence is a hung kernel.
+    Run('fuzz', 'seed %d, %d calls, -m 256M' % (FUZZ_SEED, FUZZ_CALLS), 'fuzz', '256M',
+        'console=ttyS0 FUZZ_SEED=%d FUZZ_CALLS=%d FUZZ_EXEC=%d' % (FUZZ_SEED, FUZZ_CALLS, FUZZ_EXEC)
+        + (' FUZZ_REPLAY=' + FUZZ_REPLAY if FUZZ_REPLAY else '')
+        + (' FUZZ_WORKERS=' + FUZZ_WORKERS if FUZZ_WORKERS != '1' else ''),
+        timeout_factor=3 + FUZZ_CALLS / 10000, initramfs=FUZZ_INITRAMFS,
+        prepare=made_by_make(FUZZ_INITRAMFS), quiet_limit=60),
 ]
 
 BOOTED = 'Apus booted.'
@@ -496,6 +511,8 @@ def check_run(run, status, initrd_info):
         results = sl.check_shell_run(log, status, run.label, run.expected, run.timeout)
     elif run.kind == 'user':
         results = sl.check_user_run(log, status, run.label, run.timeout)
+    elif run.kind == 'fuzz':
+        results = sl.check_user_run(log, status, run.label, run.timeout, tag='fuzz')
     elif run.kind == 'boot':
         results = sl.check_boot_run(log, status, sl.parse_size(run.mem), run.label,
                                     run.protocol, run.timeout)

@@ -399,23 +399,24 @@ def check_selftest_run(log, status, label, protocol=None, timeout=None, expected
     return results
 
 
-def check_poweroff(status, label, timeout=None):
+def check_poweroff(status, label, timeout=None, prefix='user'):
     """The user tier ends with `poweroff -f`: QEMU must have exited by itself, not been ended
     by its timeout or by the harness after a panic. (Which status a power-off gives depends
     on how the kernel leaves QEMU: isa-debug-exit or a reset with -no-reboot.)"""
-    name = 'user poweroff ends QEMU ' + label
+    name = prefix + ' poweroff ends QEMU ' + label
     if isinstance(status, int) and status >= 0 and status not in (124, 137):
         return Result(True, name, note='(%s)' % describe_status(status))
     return Result(False, name, describe_status(status, timeout))
 
 
-def check_user_run(log, status, label, timeout=None):
-    """A boot with tests/user/init.sh as /init: each TAP line it printed, its plan and
-    `# user:` summary, the power-off at the end, and no oops or panic."""
-    tap = Tap(log, tag='user')
-    results = tap_results(tap, label, prefix='user')
-    results.append(check_tap_complete(tap, label, prefix='user'))
-    results.append(check_poweroff(status, label, timeout))
+def check_user_run(log, status, label, timeout=None, tag='user'):
+    """A boot with tests/user/init.sh (or tools/fuzz/init.sh, tag 'fuzz') as /init: each TAP
+    line it printed, its plan and `# user:` summary, the power-off at the end, and no oops or
+    panic."""
+    tap = Tap(log, tag=tag)
+    results = tap_results(tap, label, prefix=tag)
+    results.append(check_tap_complete(tap, label, prefix=tag))
+    results.append(check_poweroff(status, label, timeout, prefix=tag))
     results.append(check_clean(log, label))
     return results
 
