@@ -42,7 +42,7 @@ enum ReadWriteSyscalls {
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(buffer, count: count)
-        return Int64(try transfer(from: file, into: buffers, at: try offset(position)))
+        return Int64(try transfer(from: file, into: buffers, at: try offset(position, count: buffers.total, of: file)))
     }
 
     static func pwrite64(
@@ -51,7 +51,7 @@ enum ReadWriteSyscalls {
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(buffer, count: count)
-        return Int64(try transfer(into: file, from: buffers, at: try offset(position)))
+        return Int64(try transfer(into: file, from: buffers, at: try offset(position, count: buffers.total, of: file)))
     }
 
     static func readv(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32) throws(Errno) -> Int64 {
@@ -74,7 +74,7 @@ enum ReadWriteSyscalls {
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(vector: vector, count: count)
-        return Int64(try transfer(from: file, into: buffers, at: try offset(position)))
+        return Int64(try transfer(from: file, into: buffers, at: try offset(position, count: buffers.total, of: file)))
     }
 
     static func pwritev(
@@ -83,7 +83,7 @@ enum ReadWriteSyscalls {
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
         let buffers = try UserBuffers(vector: vector, count: count)
-        return Int64(try transfer(into: file, from: buffers, at: try offset(position)))
+        return Int64(try transfer(into: file, from: buffers, at: try offset(position, count: buffers.total, of: file)))
     }
 
     static func lseek(_ fd: FileDescriptor, _ offset: Int64, _ whence: ZeroExtended<Int32>) throws(Errno) -> Int64 {
@@ -102,9 +102,9 @@ enum ReadWriteSyscalls {
         let output = try outputFD.file()
         let input = try inputFD.file()
         guard input.mayRead, output.mayWrite else { throw .EBADF }
-        var position: Int64? = nil
-        if !offsetPointer.isNull { position = try offset(try offsetPointer.read()) }
         let count = Int(min(count, UInt64(maximumTransfer)))
+        var position: Int64? = nil
+        if !offsetPointer.isNull { position = try offset(try offsetPointer.read(), count: count, of: input) }
         let done = try inChunks(total: count, once: input.operations.isStream) { (done, wanted) throws(Errno) -> Int in
             // A short write ends the copy; what was read beyond it is dropped.
             try output.write(try input.read(count: wanted, at: position.map { $0 + Int64(done) }))
@@ -113,9 +113,13 @@ enum ReadWriteSyscalls {
         return Int64(done)
     }
 
-    /// A file offset argument (loff_t): negative is EINVAL.
-    private static func offset(_ value: Int64) throws(Errno) -> Int64 {
+    /// A file offset argument (loff_t) for `count` bytes: EINVAL if it is
+    /// negative or, on a file with positions, if the bytes would end past
+    /// 2^63 (Linux: rw_verify_area), so no offset plus count can overflow.
+    /// A stream's ESPIPE comes later, from the transfer.
+    private static func offset(_ value: Int64, count: Int, of file: File) throws(Errno) -> Int64 {
         guard value >= 0 else { throw .EINVAL }
+        guard file.operations.isStream || !value.addingReportingOverflow(Int64(count)).overflow else { throw .EINVAL }
         return value
     }
 

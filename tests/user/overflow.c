@@ -1,16 +1,41 @@
-/* System-call arguments at the edges of 64 bits, as an ordinary user passes them: each of
+/* System-call arguments at the edges of 64 bits, as an ordinary user passes them: most of
  * these once trapped the kernel on an arithmetic overflow (issue 9). Each must return Linux's
  * errno, and the process (and kernel) carry on. Runs as uid 65534 when started as root. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdint.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include "tap.h"
 
 #define PAGE 4096ul
 #define NOBODY 65534
 
+/* Offsets whose bytes would end past 2^63 (Linux: rw_verify_area). */
+static void offsets(int fd)
+{
+    char buffer[16] = "0123456789abcdef";
+    struct iovec iov = { buffer, 10 };
+    off_t near = INT64_MAX - 5;
+    fails_with(pread(fd, buffer, 10, near), EINVAL, "pread ending past 2^63 is EINVAL");
+    fails_with(pwrite(fd, buffer, 10, near), EINVAL, "pwrite ending past 2^63 is EINVAL");
+    fails_with(preadv(fd, &iov, 1, near), EINVAL, "preadv ending past 2^63 is EINVAL");
+    fails_with(pwritev(fd, &iov, 1, near), EINVAL, "pwritev ending past 2^63 is EINVAL");
+    int null = open("/dev/null", O_WRONLY);
+    fails_with(sendfile(null, fd, &near, 10), EINVAL, "sendfile from an offset ending past 2^63 is EINVAL");
+    is((long)near, (long)(INT64_MAX - 5), "and leaves the offset alone");
+    close(null);
+    is(pwrite(fd, buffer, 4, 0), 4L, "pwrite at 0 still works");
+}
+
 int main(void)
 {
+    const char *tmp = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/overflow-file", tmp ? tmp : "/tmp");
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    unlink(path);
     if (getuid() == 0 && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)))
         diag("cannot drop to uid %d: %s", NOBODY, strerror(errno));
     ok(getuid() != 0, "runs as an ordinary user (uid %d)", (int)getuid());
@@ -46,5 +71,8 @@ int main(void)
     p[0] = 1;
     is(p[0], 1, "the mapping is still writable");
     munmap(p, 2 * PAGE);
+
+    if (ok(fd >= 0, "a scratch file open (%s)", path))
+        offsets(fd);
     return tap_done();
 }
