@@ -104,6 +104,9 @@ public struct PathWalker<Filesystem: PathWalkFilesystem> {
         try Self.checkLength(path)
         if path.isEmpty {
             guard options.contains(.allowEmpty) else { throw .ENOENT }
+            // Linux's path_lookupat checks LOOKUP_DIRECTORY after every
+            // walk, an empty one too.
+            guard !options.contains(.requireDirectory) || filesystem.isDirectory(start) else { throw .ENOTDIR }
             return start
         }
         var walk = Walk(filesystem: filesystem, root: root, current: start)

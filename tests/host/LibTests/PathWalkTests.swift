@@ -171,6 +171,7 @@ private func resolve(
     expectError(.ENOENT) { () throws(Errno) in _ = try resolve(fs, "") }
     let file = fs["etc/passwd"]
     #expect(try resolve(fs, "", from: file, [.followFinalSymlink, .allowEmpty]) === file)
+    expectError(.ENOTDIR) { () throws(Errno) in _ = try resolve(fs, "", from: file, [.allowEmpty, .requireDirectory]) }
 }
 
 @Test func searchPermissionIsNeededOnEveryDirectoryPassed() throws {
