@@ -6,7 +6,7 @@ import Testing
 // MARK: An in-memory filesystem
 
 /// A file, directory or symlink of the fake filesystem.
-private final class FakeNode: Equatable, CustomStringConvertible {
+final class FakeNode: Equatable, CustomStringConvertible {
     enum Kind {
         case directory
         case file
@@ -36,7 +36,7 @@ private final class FakeNode: Equatable, CustomStringConvertible {
     }
 }
 
-private struct FakeFilesystem: PathWalkFilesystem {
+struct FakeFilesystem: PathWalkFilesystem {
     let root = FakeNode(name: "/", kind: .directory, parent: nil)
 
     func isDirectory(_ node: FakeNode) -> Bool { node.isDirectory }
@@ -84,7 +84,7 @@ private struct FakeFilesystem: PathWalkFilesystem {
 }
 
 /// /etc/passwd, /usr/bin/sh, /usr/lib, /tmp, and links between them.
-private func sampleFilesystem() -> FakeFilesystem {
+func sampleFilesystem() -> FakeFilesystem {
     let fs = FakeFilesystem()
     fs.mkdir("etc")
     fs.touch("etc/passwd")
