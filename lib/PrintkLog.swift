@@ -68,23 +68,38 @@ public struct PrintkRecord: Sendable {
     /// Nanoseconds since boot.
     public let timestamp: UInt64
     public let level: LogLevel
+    /// Who logged it, as syslog(3) numbers them: 0 (LOG_KERN) for the
+    /// kernel, 1 (LOG_USER) by default for writes to /dev/kmsg.
+    public let facility: UInt8
     /// The message without level markers or trailing newline.
     public let text: String
 
-    public init(sequence: UInt64, timestamp: UInt64, level: LogLevel, text: String) {
+    public init(sequence: UInt64, timestamp: UInt64, level: LogLevel, facility: UInt8 = 0, text: String) {
         self.sequence = sequence
         self.timestamp = timestamp
         self.level = level
+        self.facility = facility
         self.text = text
     }
 
     /// The record as the console shows it: each line prefixed with the time
     /// as `[%5lu.%06lu] ` and ended by a newline (Linux: print_time,
     /// record_print_text): `[    0.012345] text\n`.
-    public var consoleText: String {
+    public var consoleText: String { printText(syslog: false) }
+
+    /// The record as syslog(2) reads it: the console form with each line
+    /// also prefixed by `<priority>`, the facility and level as one number
+    /// (Linux: record_print_text with syslog set, info_print_prefix).
+    public var syslogText: String { printText(syslog: true) }
+
+    /// syslog's priority value: facility << 3 | level (Linux: LOG_MAKEPRI).
+    public var priority: UInt64 { UInt64(facility) << 3 | UInt64(level.rawValue) }
+
+    private func printText(syslog: Bool) -> String {
         let seconds = timestamp / 1_000_000_000
         let microseconds = timestamp % 1_000_000_000 / 1_000
-        let prefix = "[" + decimal(seconds, width: 5) + "." + decimal(microseconds, width: 6, zeroPadded: true) + "] "
+        var prefix = "[" + decimal(seconds, width: 5) + "." + decimal(microseconds, width: 6, zeroPadded: true) + "] "
+        if syslog { prefix = "<" + decimal(priority) + ">" + prefix }
         var output = ""
         for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             output += prefix + String(decoding: line, as: UTF8.self) + "\n"
@@ -104,6 +119,9 @@ public struct PrintkLog: Sendable {
     public static let defaultCapacity = 1 << 17
     /// Longer messages are cut to this many bytes (PRINTKRB_RECORD_MAX).
     public static let maxTextLength = 1024
+    /// Bytes of text the ring holds (Linux: log_buf_len, which syslog's
+    /// SIZE_BUFFER reports).
+    public var capacity: Int { text.count }
     /// Linux sizes the descriptor ring for texts averaging 32 bytes
     /// (PRB_AVGBITS), so it rarely runs out before the byte ring does.
     static let averageTextLengthShift = 5
@@ -113,6 +131,7 @@ public struct PrintkLog: Sendable {
         var textStart: Int
         var textLength: Int
         var level: LogLevel
+        var facility: UInt8
         var timestamp: UInt64
     }
 
@@ -133,7 +152,7 @@ public struct PrintkLog: Sendable {
     public init(capacity: Int = PrintkLog.defaultCapacity) {
         precondition(capacity > 0, "log capacity must be positive")
         text = [UInt8](repeating: 0, count: capacity)
-        let unused = Descriptor(textStart: 0, textLength: 0, level: .messageDefault, timestamp: 0)
+        let unused = Descriptor(textStart: 0, textLength: 0, level: .messageDefault, facility: 0, timestamp: 0)
         descriptors = [Descriptor](repeating: unused, count: max(1, capacity >> Self.averageTextLengthShift))
     }
 
@@ -149,9 +168,12 @@ public struct PrintkLog: Sendable {
         return append(level: prefix.level ?? .messageDefault, text: body, timestamp: timestamp)
     }
 
-    /// Logs `text` at `level` as is. Returns the record's sequence number.
+    /// Logs `text` at `level` as is, from `facility` (the kernel's, 0, by
+    /// default). Returns the record's sequence number.
     @discardableResult
-    public mutating func append(level: LogLevel, text message: some Collection<UInt8>, timestamp: UInt64) -> UInt64 {
+    public mutating func append(
+        level: LogLevel, facility: UInt8 = 0, text message: some Collection<UInt8>, timestamp: UInt64
+    ) -> UInt64 {
         let length = min(message.count, Self.maxTextLength, text.count)
         while textUsed + length > text.count || nextSequence - firstSequence == UInt64(descriptors.count) {
             dropOldest()
@@ -163,7 +185,7 @@ public struct PrintkLog: Sendable {
         }
         let sequence = nextSequence
         descriptors[slot(of: sequence)] = Descriptor(
-            textStart: textHead, textLength: length, level: level, timestamp: timestamp)
+            textStart: textHead, textLength: length, level: level, facility: facility, timestamp: timestamp)
         textHead = index
         textUsed += length
         nextSequence += 1
@@ -185,7 +207,7 @@ public struct PrintkLog: Sendable {
         }
         return PrintkRecord(
             sequence: found, timestamp: descriptor.timestamp,
-            level: descriptor.level, text: String(decoding: bytes, as: UTF8.self))
+            level: descriptor.level, facility: descriptor.facility, text: String(decoding: bytes, as: UTF8.self))
     }
 
     private mutating func dropOldest() {

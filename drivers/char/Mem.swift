@@ -2,8 +2,9 @@ import ABI
 import Core
 
 /// The memory devices, major 1 (Linux: drivers/char/mem.c, with
-/// /dev/random and /dev/urandom from drivers/char/random.c): registered
-/// with their device nodes at boot, as Linux's chr_dev_init walks devlist.
+/// /dev/random and /dev/urandom from drivers/char/random.c, /dev/kmsg from
+/// kernel/printk): registered with their device nodes at boot, as Linux's
+/// chr_dev_init walks devlist.
 enum MemDevices {
     static let major: UInt32 = 1
 
@@ -15,6 +16,7 @@ enum MemDevices {
             (7, "full", 0o666, FullDevice()),
             (8, "random", 0o666, RandomDevice()),
             (9, "urandom", 0o666, RandomDevice()),
+            (DevKmsg.minor, "kmsg", 0o644, DevKmsg()),
         ]
         for device in devices {
             do throws(Errno) {

@@ -143,28 +143,13 @@ public final class File {
         return result
     }
 
-    /// Moves the position (Linux: generic_file_llseek; for directories
-    /// dcache_dir_lseek, where positions are readdir cookies). Moving past
-    /// the end is allowed: a later write leaves a hole. SEEK_DATA and
-    /// SEEK_HOLE ask the file operations; streams are ESPIPE.
+    /// Moves the position through the file operations' llseek; streams are
+    /// ESPIPE.
     public func seek(to offset: Int64, from whence: SeekWhence) throws(Errno) -> Int64 {
         guard !operations.isStream else { throw .ESPIPE }
         positionLock.lock()
         defer { positionLock.unlock() }
-        let base: Int64
-        switch whence {
-        case .SEEK_SET: base = 0
-        case .SEEK_CUR: base = position
-        case .SEEK_END: base = VFS.lockedNonThrowing { inode.size }
-        case .SEEK_DATA, .SEEK_HOLE:
-            position = try operations.seekDataOrHole(self, from: offset, data: whence == .SEEK_DATA)
-            return position
-        }
-        let (target, overflow) = base.addingReportingOverflow(offset)
-        guard !overflow else { throw .EOVERFLOW }
-        guard target >= 0 else { throw .EINVAL }
-        position = target
-        return target
+        return try operations.llseek(self, to: offset, from: whence, position: &position)
     }
 
     /// The directory entries from the position that fit in `bufferSize`

@@ -30,6 +30,9 @@ public protocol FileOperations: AnyObject {
     /// A device- or file-specific request (Linux: ->unlocked_ioctl); the
     /// generic ones (FIONBIO, FIOCLEX, ...) are handled before this.
     func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64
+    /// A device node was opened (Linux: ->open, from chrdev_open): a driver
+    /// checks who may open it and sets up its per-open state.
+    func open(_ file: File) throws(Errno)
     /// The last reference to an open file is gone (Linux: ->release, from
     /// the final fput): a pipe counts its readers and writers here.
     func release(_ file: File)
@@ -48,6 +51,9 @@ public protocol FileOperations: AnyObject {
     /// next data or hole begins; ENXIO at or past the end (Linux: ->llseek
     /// for these two).
     func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64
+    /// lseek(2) on a file with a position, called with the position lock
+    /// held; returns the result for user space (Linux: ->llseek).
+    func llseek(_ file: File, to offset: Int64, from whence: SeekWhence, position: inout Int64) throws(Errno) -> Int64
 }
 
 extension FileOperations {
@@ -57,6 +63,7 @@ extension FileOperations {
     public func truncate(_ inode: Inode, to size: Int64) throws(Errno) { throw .EINVAL }
     public func allocatedBytes(_ inode: Inode) -> Int64 { 0 }
     public func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 { throw .ENOTTY }
+    public func open(_ file: File) throws(Errno) {}
     public func release(_ file: File) {}
     public var isStream: Bool { false }
     /// Files that never block are always ready (Linux: DEFAULT_POLLMASK).
@@ -71,5 +78,28 @@ extension FileOperations {
         let size = VFS.lockedNonThrowing { file.inode.size }
         guard offset >= 0, offset < size else { throw .ENXIO }
         return data ? offset : size
+    }
+
+    /// Moves the position (Linux: generic_file_llseek; for directories
+    /// dcache_dir_lseek, where positions are readdir cookies). Moving past
+    /// the end is allowed: a later write leaves a hole. SEEK_DATA and
+    /// SEEK_HOLE ask `seekDataOrHole`.
+    public func llseek(_ file: File, to offset: Int64, from whence: SeekWhence, position: inout Int64) throws(Errno)
+        -> Int64
+    {
+        let base: Int64
+        switch whence {
+        case .SEEK_SET: base = 0
+        case .SEEK_CUR: base = position
+        case .SEEK_END: base = VFS.lockedNonThrowing { file.inode.size }
+        case .SEEK_DATA, .SEEK_HOLE:
+            position = try seekDataOrHole(file, from: offset, data: whence == .SEEK_DATA)
+            return position
+        }
+        let (target, overflow) = base.addingReportingOverflow(offset)
+        guard !overflow else { throw .EOVERFLOW }
+        guard target >= 0 else { throw .EINVAL }
+        position = target
+        return target
     }
 }

@@ -178,7 +178,9 @@ public enum VFS {
                 operations = driver
             default: throw .ENXIO
             }
-            return File(path: place, inode: inode, flags: flags, operations: operations)
+            let file = File(path: place, inode: inode, flags: flags, operations: operations)
+            if inode.fileType == FileMode.S_IFCHR { try operations.open(file) }
+            return file
         }
     }
 

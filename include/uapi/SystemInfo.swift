@@ -83,3 +83,25 @@ extension Rlimit {
     /// "No limit": all ones. Linux: include/uapi/asm-generic/resource.h.
     public static let RLIM_INFINITY: UInt64 = ~0
 }
+
+/// The actions of syslog(2), the first argument (Linux:
+/// include/linux/syslog.h; glibc's klogctl passes them through).
+public enum SyslogAction: Int32, Sendable {
+    case SYSLOG_ACTION_CLOSE = 0
+    case SYSLOG_ACTION_OPEN = 1
+    /// Read and consume, sleeping until there is something.
+    case SYSLOG_ACTION_READ = 2
+    /// The newest records that fit, without consuming (`dmesg`).
+    case SYSLOG_ACTION_READ_ALL = 3
+    /// READ_ALL, then CLEAR (`dmesg -c`).
+    case SYSLOG_ACTION_READ_CLEAR = 4
+    /// Forget the records so far for READ_ALL.
+    case SYSLOG_ACTION_CLEAR = 5
+    /// Console level to the minimum, and back (saved) with CONSOLE_ON.
+    case SYSLOG_ACTION_CONSOLE_OFF = 6
+    case SYSLOG_ACTION_CONSOLE_ON = 7
+    /// Set the console log level (`dmesg -n`).
+    case SYSLOG_ACTION_CONSOLE_LEVEL = 8
+    case SYSLOG_ACTION_SIZE_UNREAD = 9
+    case SYSLOG_ACTION_SIZE_BUFFER = 10
+}

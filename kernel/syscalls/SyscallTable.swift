@@ -42,6 +42,7 @@ public enum SyscallTable {
         SystemSyscalls.table,
         PrctlSyscalls.table,
         RebootSyscalls.table,
+        SyslogSyscalls.table,
     ]
 
     /// Indexed by number, filled once at boot.

@@ -8,9 +8,11 @@ public enum Capability: Int, Sendable {
     case CAP_FOWNER = 3
     case CAP_FSETID = 4
     case CAP_SYS_CHROOT = 18
+    case CAP_SYS_ADMIN = 21
     case CAP_MKNOD = 27
+    case CAP_SYSLOG = 34
 
     /// The filesystem capabilities, which follow the filesystem user ID
     /// rather than the effective one (Linux: CAP_FS_SET).
-    public var isFilesystemCapability: Bool { self != .CAP_SYS_CHROOT }
+    public var isFilesystemCapability: Bool { ![.CAP_SYS_CHROOT, .CAP_SYS_ADMIN, .CAP_SYSLOG].contains(self) }
 }

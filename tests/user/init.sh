@@ -172,6 +172,25 @@ applets() {
     same "touch makes an empty file" "$(run stat -c %s empty)" "0"
     status "sleep 0.1" 0 run sleep 0.1
 
+    # The kernel log: busybox dmesg is syslog(2) (READ_ALL, READ_CLEAR, CONSOLE_LEVEL); the
+    # markers are logged through /dev/kmsg at level 7, which no console shows.
+    echo "<7>apus-dmesg-marker" > /dev/kmsg
+    case "$(run dmesg)" in
+        *"] apus-dmesg-marker"*) result ok "dmesg shows a record written to /dev/kmsg" ;;
+        *) result fail "dmesg shows a record written to /dev/kmsg" ;;
+    esac
+    case "$(run dmesg -r)" in
+        *"<15>["*"] apus-dmesg-marker"*) result ok "dmesg -r shows its priority, <15>" ;;
+        *) result fail "dmesg -r shows its priority, <15>" ;;
+    esac
+    same "dmesg -c prints the log" "$(run dmesg -c | run grep -c apus-dmesg-marker)" "1"
+    same "and clears it" "$(run dmesg | run grep -c apus-dmesg-marker)" "0"
+    console_level=7
+    [ -r /proc/sys/kernel/printk ] && read -r console_level _ < /proc/sys/kernel/printk
+    status "dmesg -n 1" 0 run dmesg -n 1
+    status "dmesg -n 9 is refused" 1 run dmesg -n 9
+    status "dmesg -n $console_level" 0 run dmesg -n "$console_level"
+
     # Archives: 200 KB of busybox's own bytes and some text, in a small tree.
     run mkdir -p src/sub
     run head -c 200000 $R/bin/busybox > src/sub/binary
