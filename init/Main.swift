@@ -77,7 +77,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Ksoftirqd.start()
     Workqueues.initialize()
     MemDevices.initialize()
-    ConsoleDevice.initialize()
+    TtyDevice.initialize()
     Initramfs.populateRootfs()
     Devtmpfs.mount()
     consoleOnRootfs()

@@ -16,6 +16,10 @@ extension Task {
         if mm != nil { mmRelease() }
         exitFiles()
         if isProcess && group === Scheduler.childReaper?.group { handOverChildReaper() }
+        // The last thread ends the process: job control's part (Linux: disassociate_ctty, kill_orphaned_pgrp).
+        let processEnds = isProcess && TaskList.lock.withLockIrqSave { group.threads.count == 1 }
+        if processEnds { Tty.sessionLeaderExiting(group) }
+        let orphaned = processEnds ? ProcessGroups.orphanedByExit(of: group) : []
         _ = CPU.saveAndDisableInterrupts()
         TaskList.lock.lock()
         leaveThreadGroup()
@@ -23,6 +27,7 @@ extension Task {
         TaskList.lock.unlock()
         exited.completeAll()
         if let notify { ProcessExit.notifyParent(of: notify) }
+        ProcessGroups.hangUpOrphaned(orphaned)
     }
 
     /// Linux's mm_release: wake whoever waits for this thread to let go of

@@ -23,19 +23,38 @@ public enum ConsoleInput {
         port.enableReceiveInterrupt()
     }
 
+    /// Signals typed with ISIG (^C, ^\, ^Z) waiting to go to the
+    /// foreground process group. They are sent from a worker, in process
+    /// context, as Linux's receive path runs in one (flush_to_ldisc).
+    private static let typedSignals = IRQSafeLocked<[Signal]>([])
+    private static let signalWork = BootOnce(WorkItem { sendTypedSignals() })
+
     /// Hard-interrupt context: drain the UART, echo, wake readers.
     private static func receive() {
         guard let port else { return }
         var echo: [UInt8] = []
+        var signals: [Signal] = []
         discipline.withLock { discipline in
             while let byte = port.receivedByte() {
-                // The signal an interrupt character asks for is not sent
-                // yet: signal delivery arrives with the next issue.
-                echo += discipline.receive(byte).echo
+                let reaction = discipline.receive(byte)
+                echo += reaction.echo
+                if let signal = reaction.signal { signals.append(signal) }
             }
         }
         if !echo.isEmpty { ConsoleOutput.write(echo) }
+        if !signals.isEmpty {
+            typedSignals.withLock { $0 += signals }
+            Workqueues.system?.queue(signalWork.value)
+        }
         readers.value.wakeUpAll()
+    }
+
+    private static func sendTypedSignals() {
+        let signals = typedSignals.withLock { typed in
+            defer { typed = [] }
+            return typed
+        }
+        for signal in signals { Tty.console.signalForeground(signal) }
     }
 
     /// read(2) on the console: blocks until the line discipline has input
@@ -48,15 +67,30 @@ public enum ConsoleInput {
             guard let ready = discipline.withLock({ $0.read(count: count) }) else { throw .EAGAIN }
             return ready
         }
-        try readers.value.waitInterruptible {
-            result = discipline.withLock { $0.read(count: count) }
+        func take(timerExpired: Bool) -> Bool {
+            result = discipline.withLock { $0.read(count: count, timerExpired: timerExpired) }
             return result != nil
         }
-        return result ?? []
+        guard let timeout = discipline.withLock({ $0.readTimeout(hz: Jiffies.hz) }) else {
+            try readers.value.waitInterruptible { take(timerExpired: false) }
+            return result ?? []
+        }
+        // VTIME: the timer starts again with every byte that arrives.
+        while true {
+            let seen = readableCount
+            let arrived = try readers.value.waitInterruptible(timeout: timeout) {
+                take(timerExpired: false) || readableCount != seen
+            }
+            if let result { return result }
+            if !arrived && take(timerExpired: true) { return result ?? [] }
+        }
     }
 
     /// Queues a poller on the readers' queue, which every arrival wakes.
     public static func pollWait(_ table: PollTable) { table.wait(on: readers.value) }
+
+    /// The bytes a read could take now (FIONREAD).
+    public static var readableCount: Int { discipline.withLock { $0.readableCount } }
 
     /// Whether a read would return at once (poll's POLLIN).
     public static var hasInput: Bool { discipline.withLock { $0.hasInput } }

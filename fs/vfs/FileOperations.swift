@@ -13,6 +13,10 @@ import Core
 /// exception: like Linux's ->setattr under i_rwsem, it is called with
 /// `VFS.lock` held.
 public protocol FileOperations: AnyObject {
+    /// A new open file of the inode, with the flags it was opened with
+    /// (Linux: ->open); an error undoes the open. A terminal takes the
+    /// caller's session here.
+    func open(_ file: File, flags: OpenFlags) throws(Errno)
     /// Up to `count` bytes at `offset`, which advances past them; fewer at
     /// the end of the file, none at its end.
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8]
@@ -57,6 +61,7 @@ public protocol FileOperations: AnyObject {
 }
 
 extension FileOperations {
+    public func open(_ file: File, flags: OpenFlags) throws(Errno) {}
     public func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] { throw .EINVAL }
     public func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int { throw .EINVAL }
     public func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64] { throw .ENOTDIR }

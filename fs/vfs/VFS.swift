@@ -136,7 +136,7 @@ public enum VFS {
         _ path: [UInt8], flags: OpenFlags, mode: UInt32 = 0, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> File {
         let credentials = callerCredentials
-        return try locked { () throws(Errno) -> File in
+        let file = try locked { () throws(Errno) -> File in
             let walker = try walker(root: root, as: credentials)
             let from = start ?? walker.root
             if flags.contains(.O_PATH) { return try openPath(path, flags: flags, walker: walker, from: from) }
@@ -182,6 +182,9 @@ public enum VFS {
             if inode.fileType == FileMode.S_IFCHR { try operations.open(file) }
             return file
         }
+        // Outside the VFS lock: a driver's open may take its own locks or sleep.
+        try file.operations.open(file, flags: flags)
+        return file
     }
 
     /// open(O_PATH): only O_DIRECTORY and O_NOFOLLOW matter; the access

@@ -29,6 +29,8 @@ public final class ThreadGroup {
     public internal(set) var processGroup: Int32 = 0
     public internal(set) var session: Int32 = 0
     public internal(set) var isSessionLeader = false
+    /// The session's controlling terminal, shared by its processes (Linux: signal->tty).
+    var controllingTerminal: Tty? = nil
 
     /// getrlimit/setrlimit's table.
     public internal(set) var limits: ResourceLimits
@@ -54,6 +56,7 @@ public final class ThreadGroup {
         self.tgid = tgid
         processGroup = parent.processGroup
         session = parent.session
+        controllingTerminal = parent.controllingTerminal
         limits = parent.limits
     }
 

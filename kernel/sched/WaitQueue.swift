@@ -106,14 +106,19 @@ public final class WaitQueue {
 
     /// Sleeps until `condition` holds or a fatal signal is pending (Linux:
     /// wait_event_interruptible, where only fatal signals interrupt until
-    /// signal delivery exists); throws EINTR for the signal.
-    public func waitInterruptible(exclusive: Bool = false, until condition: () -> Bool) throws(Errno) {
+    /// signal delivery exists); throws EINTR for the signal. With `timeout`
+    /// (jiffies) it returns false if that ran out first (Linux:
+    /// wait_event_interruptible_timeout).
+    @discardableResult
+    public func waitInterruptible(exclusive: Bool = false, timeout: UInt64? = nil, until condition: () -> Bool)
+        throws(Errno) -> Bool
+    {
         let task = Scheduler.current
-        guard
-            wait(
-                state: .interruptible, exclusive: exclusive, timeout: nil,
-                interrupted: { task.hasFatalSignalPending }, until: condition)
-        else { throw .EINTR }
+        let satisfied = wait(
+            state: .interruptible, exclusive: exclusive, timeout: timeout,
+            interrupted: { task.hasFatalSignalPending }, until: condition)
+        if !satisfied && task.hasFatalSignalPending { throw .EINTR }
+        return satisfied
     }
 
     private func wait(

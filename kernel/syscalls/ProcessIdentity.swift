@@ -23,13 +23,6 @@ enum ProcessIdentitySyscalls {
         return task
     }
 
-    /// Whether any process is in process group `id` — within `session`, if given.
-    private static func processGroupExists(_ id: Int32, inSession session: Int32? = nil) -> Bool {
-        PidAllocation.allTasks.contains { task in
-            task.group.processGroup == id && (session.map { task.group.session == $0 } ?? true)
-        }
-    }
-
     /// setpgid(pid, pgid) with Linux's rules: the caller itself or a child
     /// that has not exec'd (else EACCES), in the caller's session (EPERM);
     /// never a session leader (EPERM); and a group other than its own pid
@@ -50,21 +43,22 @@ enum ProcessIdentitySyscalls {
             throw .ESRCH
         }
         guard !target.group.isSessionLeader else { throw .EPERM }
-        if pgid != pid && !processGroupExists(pgid, inSession: caller.group.session) { throw .EPERM }
+        if pgid != pid && !ProcessGroups.exists(pgid, inSession: caller.group.session) { throw .EPERM }
         TaskList.lock.withLockIrqSave { target.group.processGroup = pgid }
         return 0
     }
 
     /// setsid(): a new session and process group, both named by the
-    /// caller's pid — unless that pid already names a process group (EPERM),
+    /// caller's pid, without a controlling terminal — unless that pid already names a process group (EPERM),
     /// which includes being a group leader already.
     static func setsid() throws(Errno) -> Int64 {
         let group = Scheduler.current.group
-        guard !group.isSessionLeader, !processGroupExists(group.tgid) else { throw .EPERM }
+        guard !group.isSessionLeader, !ProcessGroups.exists(group.tgid) else { throw .EPERM }
         TaskList.lock.withLockIrqSave {
             group.isSessionLeader = true
             group.session = group.tgid
             group.processGroup = group.tgid
+            group.controllingTerminal = nil  // Linux: proc_clear_tty
         }
         return Int64(group.tgid)
     }

@@ -50,12 +50,28 @@ public struct LineDiscipline {
     /// Whether a read would return without waiting (also what poll reports).
     public var hasInput: Bool {
         if isCanonical { return !ready.isEmpty }
-        return ready.contains { !$0.isEmpty } || termios[cc: Termios.VMIN] == 0
+        return readableCount > 0 || (termios[cc: Termios.VMIN] == 0 && termios[cc: Termios.VTIME] == 0)
+    }
+
+    /// The bytes a read could take now (FIONREAD, Linux: n_tty's TIOCINQ):
+    /// in canonical mode those of finished lines only.
+    public var readableCount: Int { ready.reduce(0) { $0 + $1.count } }
+
+    /// Non-canonical mode's VTIME in jiffies at `hz` ticks a second, nil if
+    /// reads have no timer: with VMIN 0 a read waits that long for a first
+    /// byte, otherwise that long after each byte for the next one.
+    public func readTimeout(hz: UInt64) -> UInt64? {
+        let tenths = UInt64(termios[cc: Termios.VTIME])
+        guard !isCanonical, tenths > 0 else { return nil }
+        return max(1, tenths * hz / 10)
     }
 
     /// Up to `count` bytes for read(2), or nil if the reader must wait. A
-    /// canonical read stops at the end of a line; an empty result is end-of-file.
-    public mutating func read(count: Int) -> [UInt8]? {
+    /// canonical read stops at the end of a line; an empty result is
+    /// end-of-file. `timerExpired`: the VTIME timer ran out, so a
+    /// non-canonical read takes what there is, even nothing with VMIN 0
+    /// (Linux: n_tty_read's minimum and time).
+    public mutating func read(count: Int, timerExpired: Bool = false) -> [UInt8]? {
         guard count > 0 else { return [] }
         if isCanonical {
             guard !ready.isEmpty else { return nil }
@@ -67,9 +83,11 @@ public struct LineDiscipline {
             ready[0] = Array(line[count...])
             return Array(line[..<count])
         }
-        let available = ready.reduce(0) { $0 + $1.count }
+        let available = readableCount
         let minimum = min(Int(termios[cc: Termios.VMIN]), count)
-        guard available >= max(minimum, 1) || minimum == 0 else { return nil }
+        let untimed = termios[cc: Termios.VTIME] == 0
+        let expired = timerExpired && (available > 0 || minimum == 0)
+        guard available >= max(minimum, 1) || (minimum == 0 && untimed) || expired else { return nil }
         var taken: [UInt8] = []
         while !ready.isEmpty && taken.count < count {
             let wanted = count - taken.count

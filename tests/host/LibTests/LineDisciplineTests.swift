@@ -92,6 +92,36 @@ import Testing
         #expect(tty.hasInput)
     }
 
+    @Test func vtimeLetsAReadEndWithFewerThanVMINBytesWhenTheTimerExpires() {
+        var tty = LineDiscipline()
+        var raw = Termios.standard
+        raw.c_lflag &= ~Termios.ICANON
+        raw[cc: Termios.VMIN] = 3
+        raw[cc: Termios.VTIME] = 5
+        tty.setTermios(raw)
+        #expect(tty.readTimeout(hz: 250) == 125)
+        #expect(tty.read(count: 10, timerExpired: true) == nil)  // VMIN > 0: the timer waits for a byte
+        _ = type("a", into: &tty)
+        #expect(tty.read(count: 10) == nil)
+        #expect(tty.read(count: 10, timerExpired: true) == bytes("a"))
+        raw[cc: Termios.VMIN] = 0
+        tty.setTermios(raw)
+        #expect(!tty.hasInput)
+        #expect(tty.read(count: 10) == nil)
+        #expect(tty.read(count: 10, timerExpired: true) == [])  // VMIN 0: nothing came in time
+    }
+
+    @Test func readableCountIsFinishedLinesInCanonicalModeAndEverythingOtherwise() {
+        var tty = LineDiscipline()
+        _ = type("one\ntw", into: &tty)
+        #expect(tty.readableCount == 4)
+        #expect(tty.readTimeout(hz: 250) == nil)
+        var raw = Termios.standard
+        raw.c_lflag &= ~Termios.ICANON
+        tty.setTermios(raw)
+        #expect(tty.readableCount == 6)
+    }
+
     @Test func leavingCanonicalModeMakesThePartialLineReadable() {
         var tty = LineDiscipline()
         _ = type("half", into: &tty)
