@@ -15,7 +15,8 @@
 #   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
 #   kernel   build/apus.elf and the test image build/apus-test.elf; no self-test code in the
 #            first (tools/test/check-no-selftests.sh); both under QEMU: in-kernel self-tests
-#            (TAP), boot log, oops, init, PVH, ISO, busybox sh, tests/user as /init
+#            (TAP), boot log, oops, init, PVH, ISO, busybox sh, tests/user as /init; `make run`
+#            itself on a pty, typed into (tools/test/make_run_session.py; run name `session`)
 # Every result is a line `PASS name` or `FAIL name: reason`; the tally counts them.
 # Logs: build/test-logs/ (host.log, build.log, <run>.log, results.txt).
 set -u
@@ -93,8 +94,19 @@ tier_kernel() {
         return
     fi
     run_tier kernel tools/test/check-no-selftests.sh "$B/apus.elf" "$B/apus-test.elf"
-    echo "== kernel: QEMU boots (logs: $LOGS/<run>.log)"
-    run_tier kernel tools/test/run-kernel-tests.sh "${kernel_runs[@]}"
+    # `session` is not a QEMU command of run-kernel-tests.sh but `make run` itself on a pty.
+    local qemu_runs=() session=${#kernel_runs[@]}
+    for run in "${kernel_runs[@]}"; do
+        if [ "$run" = session ]; then session=0; else qemu_runs+=("$run"); fi
+    done
+    if [ ${#kernel_runs[@]} -eq 0 ] || [ ${#qemu_runs[@]} -gt 0 ]; then
+        echo "== kernel: QEMU boots (logs: $LOGS/<run>.log)"
+        run_tier kernel tools/test/run-kernel-tests.sh "${qemu_runs[@]}"
+    fi
+    if [ "$session" -eq 0 ]; then
+        echo "== kernel: make run driven through a pty (log: $LOGS/session.log)"
+        run_tier kernel python3 tools/test/make_run_session.py --log "$LOGS/session.log"
+    fi
 }
 
 for tier in "${tiers[@]}"; do
