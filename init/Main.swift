@@ -51,6 +51,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     LocalTimer.initialize()
     Timekeeping.initialize()
     IOAPICSetup.initialize()
+    ACPIPower.initialize()
     ConsoleInput.initialize(port: .com1)
     Initrd.locate(boot)
     CPU.enableInterrupts()

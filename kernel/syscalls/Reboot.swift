@@ -5,8 +5,10 @@ import Synchronization
 
 /// reboot(2) (Linux: kernel/reboot.c): privileged (CAP_SYS_BOOT), both
 /// magic numbers right, then restart, halt or power off with Linux's log
-/// lines. busybox's `poweroff -f` ends here. Halting powers off too: under
-/// QEMU a halted machine would only hang its runner.
+/// lines. busybox's `poweroff -f` ends here: ACPI's soft-off, as Linux
+/// does (QEMU then exits with status 0), or, without ACPI, QEMU's
+/// isa-debug-exit. Restarting tries ACPI's reset register, then the
+/// keyboard controller, then a triple fault; halting stops the CPU.
 enum RebootSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.reboot, syscall(reboot))
@@ -31,16 +33,17 @@ enum RebootSyscalls {
         switch command {
         case RebootCommand.LINUX_REBOOT_CMD_RESTART:
             pr_emerg("reboot: Restarting system")
-            Machine.reboot()
+            restart()
         case RebootCommand.LINUX_REBOOT_CMD_RESTART2:
             let text = try argument.read(limit: 255)
             pr_emerg("reboot: Restarting system with command '\(String(decoding: text, as: UTF8.self))'")
-            Machine.reboot()
+            restart()
         case RebootCommand.LINUX_REBOOT_CMD_HALT:
             pr_emerg("reboot: System halted")
-            Machine.powerOff(code: 0)
+            CPU.haltForever()
         case RebootCommand.LINUX_REBOOT_CMD_POWER_OFF:
             pr_emerg("reboot: Power down")
+            ACPIPower.powerOff()
             Machine.powerOff(code: 0)
         case RebootCommand.LINUX_REBOOT_CMD_CAD_ON:
             ctrlAltDelRestarts = true
@@ -51,5 +54,12 @@ enum RebootSyscalls {
         default:
             throw .EINVAL
         }
+    }
+
+    /// Linux's machine_restart on x86: the ACPI reset register first (BOOT_ACPI), then the
+    /// keyboard controller and a triple fault.
+    private static func restart() -> Never {
+        ACPIPower.reset()
+        Machine.reboot()
     }
 }

@@ -402,6 +402,16 @@ RUNS = [
                   ('a pipeline', r'^PIPED$'),
                   ('cd and pwd', r'^/tmp$'),
                   ('poweroff', r'reboot: Power down')]),
+    # busybox's `poweroff -f` and `reboot -f` on `make run`'s image: ACPI's soft-off (PM1a_CNT)
+    # ends QEMU with status 0, as Linux's does; a reset with -no-reboot ends it with 0 too.
+    Run('poweroff', "make run's busybox sh, poweroff -f, -m 128M", 'power', '128M', 'console=ttyS0',
+        initramfs=RUN_INITRAMFS, prepare=made_by_make(RUN_INITRAMFS), quiet_limit=60,
+        typed=b'poweroff -f\r',
+        expected=[('finds the ACPI tables', r'^ACPI: PM1a_CNT port 0x[0-9a-f]+, S5 SLP_TYP \d+$'),
+                  ('poweroff', r'reboot: Power down$')]),
+    Run('reboot', "make run's busybox sh, reboot -f, -m 128M", 'power', '128M', 'console=ttyS0',
+        initramfs=RUN_INITRAMFS, prepare=made_by_make(RUN_INITRAMFS), quiet_limit=60,
+        typed=b'reboot -f\r', expected=[('reboot', r'reboot: Restarting system$')]),
     # The tests print at least every few seconds; 60 s of silence is a hang. 512M: mm.c maps
     # 256 MiB of private writable memory, which overcommit grants only with more RAM than that.
     Run('user', 'busybox, -m 512M', 'user', '512M', 'console=ttyS0', timeout_factor=3,
@@ -509,6 +519,8 @@ def check_run(run, status, initrd_info):
         results = sl.check_init_run(log, status, run.label, run.expected, run.timeout)
     elif run.kind == 'shell':
         results = sl.check_shell_run(log, status, run.label, run.expected, run.timeout)
+    elif run.kind == 'power':
+        results = sl.check_power_run(log, status, run.label, run.expected, run.timeout)
     elif run.kind == 'user':
         results = sl.check_user_run(log, status, run.label, run.timeout)
     elif run.kind == 'fuzz':

@@ -409,6 +409,30 @@ def check_poweroff(status, label, timeout=None, prefix='user'):
     return Result(False, name, describe_status(status, timeout))
 
 
+def check_power_run(log, status, label, expected, timeout=None):
+    """`poweroff -f` or `reboot -f` typed into `make run`'s shell: the expected lines in order,
+    no oops or panic, and QEMU exiting with status 0 by itself -- ACPI's soft-off, or a reset
+    under -no-reboot -- not through isa-debug-exit (status 1) or a timeout."""
+    results = ordered_lines(log, expected, 'power', label)
+    results.append(check_no_fatal(log, label))
+    results.append(check_exit_zero('power QEMU exit status 0 ' + label, status, timeout))
+    return results
+
+
+def check_no_fatal(log, label):
+    """No oops or panic anywhere in the log."""
+    fatal = log.fatal_lines()
+    return check('no oops or panic ' + label,
+                 ['line %d: %s' % (fatal[0].number, fatal[0].text.strip())] if fatal else [])
+
+
+def check_exit_zero(name, status, timeout=None):
+    """QEMU exited with status 0: a reset or shutdown (-no-reboot)."""
+    if status == 0:
+        return Result(True, name)
+    return Result(False, name, describe_status(status, timeout))
+
+
 def check_user_run(log, status, label, timeout=None, tag='user'):
     """A boot with tests/user/init.sh (or tools/fuzz/init.sh, tag 'fuzz') as /init: each TAP
     line it printed, its plan and `# user:` summary, the power-off at the end, and no oops or
@@ -710,11 +734,7 @@ def check_oops_run(log, status, label='', timeout=None, preamble=None, cr2=OOPS_
 
     step('panic line', r'^Kernel panic - not syncing', pos,
          "'Kernel panic - not syncing: ...'")
-    name = 'oops panic=-1 reboots (exit status 0)' + sfx
-    if status == 0:
-        results.append(Result(True, name))
-    else:
-        results.append(Result(False, name, describe_status(status, timeout)))
+    results.append(check_exit_zero('oops panic=-1 reboots (exit status 0)' + sfx, status, timeout))
     return results
 
 
@@ -749,11 +769,7 @@ def check_init_run(log, status, label, expected, timeout=None):
     other = [line for line in log.fatal_lines() if not final_panic.search(line.text)]
     results.append(check('no other oops or panic ' + label,
                          ['line %d: %s' % (other[0].number, other[0].text.strip())] if other else []))
-    name = 'init panic=-1 reboots (exit status 0) ' + label
-    if status == 0:
-        results.append(Result(True, name))
-    else:
-        results.append(Result(False, name, describe_status(status, timeout)))
+    results.append(check_exit_zero('init panic=-1 reboots (exit status 0) ' + label, status, timeout))
     return results
 
 
@@ -761,9 +777,7 @@ def check_shell_run(log, status, label, expected, timeout=None):
     """`make run`'s image driven through the serial console: the typed commands' output lines
     in order (see ordered_lines), no oops or panic, and the typed `poweroff -f` ending QEMU."""
     results = ordered_lines(log, expected, 'shell', label)
-    fatal = log.fatal_lines()
-    results.append(check('no oops or panic ' + label,
-                         ['line %d: %s' % (fatal[0].number, fatal[0].text.strip())] if fatal else []))
+    results.append(check_no_fatal(log, label))
     results.append(check_poweroff(status, label, timeout))
     return results
 
