@@ -28,6 +28,14 @@ public final class FileTable {
         self.descriptors = descriptors
     }
 
+    /// The last task using the table is gone: its files are closed, and
+    /// with that the process's record locks go (Linux: close_files).
+    deinit {
+        for descriptor in descriptors.openDescriptors {
+            if let file = descriptors.entry(descriptor) { FileLocks.closed(file, by: self) }
+        }
+    }
+
     /// The open file `descriptor` refers to (Linux: fget). EBADF if it is
     /// not open, or is an O_PATH descriptor and `allowingPathOnly` is false:
     /// only the calls Linux serves with fget_raw (fstat, fchdir, *at
@@ -49,7 +57,8 @@ public final class FileTable {
     /// close(2) (Linux: close_fd). EBADF if the descriptor was not open.
     public func close(_ descriptor: Int32) throws(Errno) {
         let closed = locked { descriptors.remove(descriptor) }
-        guard closed != nil else { throw .EBADF }
+        guard let closed else { throw .EBADF }
+        FileLocks.closed(closed, by: self)
     }
 
     /// dup(2) and fcntl(F_DUPFD[_CLOEXEC]): a new descriptor, the lowest
@@ -67,10 +76,11 @@ public final class FileTable {
     public func duplicate(_ descriptor: Int32, onto target: Int32, closeOnExec: Bool) throws(Errno) {
         // The displaced file leaves the locked section as its result, so
         // it is let go after the unlock.
-        _ = try locked { () throws(Errno) -> File? in
+        let displaced = try locked { () throws(Errno) -> File? in
             guard let file = descriptors.entry(descriptor) else { throw .EBADF }
             return try descriptors.replace(target, with: file, closeOnExec: closeOnExec)
         }
+        if let displaced { FileLocks.closed(displaced, by: self) }
     }
 
     /// FD_CLOEXEC of an open descriptor (fcntl F_GETFD).
@@ -93,7 +103,7 @@ public final class FileTable {
     /// Closes the close-on-exec descriptors, as execve does once the new
     /// program is certain to run (Linux: do_close_on_exec).
     public func closeOnExec() {
-        _ = locked { descriptors.removeCloseOnExec() }
+        for file in locked({ descriptors.removeCloseOnExec() }) { FileLocks.closed(file, by: self) }
     }
 
     /// The open descriptors, lowest first (/proc/PID/fd, tests).

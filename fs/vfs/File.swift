@@ -42,7 +42,10 @@ public final class File {
         self.operations = operations
     }
 
-    deinit { operations.release(self) }
+    deinit {
+        FileLocks.released(self)
+        operations.release(self)
+    }
 
     public var flags: OpenFlags {
         flagsLock.lock()

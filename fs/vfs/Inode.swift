@@ -32,6 +32,10 @@ public final class Inode {
     public let operations: any InodeOperations
     /// What an open file of this inode does (Linux: i_fop).
     public let fileOperations: any FileOperations
+    /// Its advisory locks, POSIX and OFD ones, and flock ones (Linux:
+    /// i_flctx); only fs/FileLocks.swift touches them, under its lock.
+    var recordLocks = FileLockList()
+    var flockLocks = FileLockList()
 
     public init(
         superBlock: SuperBlock, mode: UInt32, operations: any InodeOperations,

@@ -5,7 +5,7 @@ import Lib
 /// fcntl (Linux: fs/fcntl.c).
 enum FcntlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.fcntl, syscall(fcntl))  // partial: record locks never held; no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
+        (.fcntl, syscall(fcntl))  // partial: no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
     ]
 
     /// fcntl(fd, cmd, arg). An O_PATH descriptor allows only F_DUPFD,
@@ -33,7 +33,7 @@ enum FcntlSyscalls {
         case .F_SETFL:
             try file.setFlags(OpenFlags(rawValue: Int32(truncatingIfNeeded: argument)))
             return 0
-        case .F_GETLK, .F_SETLK, .F_SETLKW:
+        case .F_GETLK, .F_SETLK, .F_SETLKW, .F_OFD_GETLK, .F_OFD_SETLK, .F_OFD_SETLKW:
             return try recordLock(command, file: file, at: UserPointer(address: argument))
         case .F_GETPIPE_SZ:
             guard file.operations.isStream, file.inode.fileType == FileMode.S_IFIFO else { throw .EBADF }
@@ -43,27 +43,53 @@ enum FcntlSyscalls {
         }
     }
 
-    /// POSIX record locks, checked as Linux checks them (a valid l_type
-    /// and l_whence; a read lock needs a file open for reading, a write
-    /// lock one open for writing), but not kept: every lock is granted at
-    /// once and F_GETLK never finds a conflicting one. Correct for one
-    /// process; processes that lock against each other are not excluded.
+    /// POSIX record locks (F_GETLK, F_SETLK, F_SETLKW), held by the process
+    /// and dropped by any close of the file, and open-file-description locks
+    /// (F_OFD_*), held by the open file (Linux: fcntl_getlk, fcntl_setlk).
+    /// A read lock needs a file open for reading, a write lock one open for
+    /// writing (EBADF); an OFD request must say l_pid 0.
     private static func recordLock(
         _ command: FcntlCommand, file: File,
         at pointer: UserPointer<Flock>
     ) throws(Errno) -> Int64 {
         var lock = try pointer.read()
-        guard (0...2).contains(lock.l_whence) else { throw .EINVAL }
+        let isOFD = [.F_OFD_GETLK, .F_OFD_SETLK, .F_OFD_SETLKW].contains(command)
+        let isQuery = command == .F_GETLK || command == .F_OFD_GETLK
+        guard !isOFD || lock.l_pid == 0 else { throw .EINVAL }
         switch lock.l_type {
-        case Flock.F_RDLCK: if command != .F_GETLK && !file.mayRead { throw .EBADF }
-        case Flock.F_WRLCK: if command != .F_GETLK && !file.mayWrite { throw .EBADF }
-        case Flock.F_UNLCK: if command == .F_GETLK { throw .EINVAL }
+        case Flock.F_RDLCK: if !isQuery && !file.mayRead { throw .EBADF }
+        case Flock.F_WRLCK: if !isQuery && !file.mayWrite { throw .EBADF }
+        case Flock.F_UNLCK: if isQuery { throw .EINVAL }
         default: throw .EINVAL
         }
-        if command == .F_GETLK {
-            lock.l_type = Flock.F_UNLCK
-            try pointer.write(lock)
+        let base: Int64
+        switch lock.l_whence {
+        case 0: base = 0
+        case 1: base = file.position
+        case 2: base = VFS.lockedNonThrowing { file.inode.size }
+        default: throw .EINVAL
         }
+        let range = try FileLock.range(base: base, start: lock.l_start, length: lock.l_len)
+        let task = Scheduler.current
+        let owner = isOFD ? FileLocks.openFileOwner(file) : FileLocks.processOwner(task.files)
+        let request = FileLock(
+            owner: owner, pid: isOFD ? -1 : task.group.tgid, isWrite: lock.l_type == Flock.F_WRLCK,
+            start: range.lowerBound, end: range.upperBound)
+        if isQuery {
+            if let holder = FileLocks.conflict(on: file.inode, with: request) {
+                let length = holder.end == Int64.max ? 0 : holder.end - holder.start + 1
+                lock = Flock(
+                    l_type: holder.isWrite ? Flock.F_WRLCK : Flock.F_RDLCK, l_whence: 0, l_start: holder.start,
+                    l_len: length, l_pid: holder.pid)
+            } else {
+                lock.l_type = Flock.F_UNLCK
+            }
+            try pointer.write(lock)
+            return 0
+        }
+        try FileLocks.setRecordLock(
+            on: file.inode, request, unlock: lock.l_type == Flock.F_UNLCK,
+            wait: command == .F_SETLKW || command == .F_OFD_SETLKW)
         return 0
     }
 }

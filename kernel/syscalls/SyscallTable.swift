@@ -20,6 +20,7 @@ public enum SyscallTable {
         ReaddirSyscalls.table,
         FileDescriptorSyscalls.table,
         FcntlSyscalls.table,
+        FlockSyscalls.table,
         IoctlSyscalls.table,
         PipeSyscalls.table,
         PollSyscalls.table,
