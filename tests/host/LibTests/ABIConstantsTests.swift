@@ -288,6 +288,9 @@ import Testing
         #expect(IoctlCommand.FIONREAD.rawValue == 0x541B)
         #expect(IoctlCommand.FIONBIO.rawValue == 0x5421)
         #expect(IoctlCommand.TIOCNOTTY.rawValue == 0x5422)
+        #expect(IoctlCommand.TIOCGSID.rawValue == 0x5429)
+        #expect(IoctlCommand.TCXONC.rawValue == 0x540A && IoctlCommand.TCFLSH.rawValue == 0x540B)
+        #expect(Termios.TOSTOP == 0x100 && Termios.NOFLSH == 0x80 && Termios.ISIG == 0x1)
         #expect(IoctlCommand.FIOCLEX.rawValue == 0x5451)
     }
 
