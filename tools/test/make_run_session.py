@@ -7,9 +7,9 @@ and has its own timeout; the whole session is killed if it outlives them.
     tools/test/make_run_session.py [--log FILE]
 
 Steps: the prompt with job control on (no "can't access tty"); `sleep 100` ended by Ctrl-C;
-`sleep 100` stopped by Ctrl-Z, `jobs`, `bg`, `fg`, Ctrl-C; `cat | grep x` ended by Ctrl-D;
-`vi` opening, editing and saving a file, checked with cat; `poweroff -f` ending QEMU and
-`make run` (its status 0 once ACPI power-off lands). (`top` needs /proc: not yet.)
+`cat | grep x` ended by Ctrl-D; `vi` opening, editing and saving a file, checked with cat;
+`poweroff -f` ending QEMU and `make run` (its status 0 once ACPI power-off lands). Not yet:
+Ctrl-Z, `jobs`, `bg`, `fg` (they need signal delivery to stop and continue) and `top` (/proc).
 """
 import argparse
 import os
