@@ -27,10 +27,14 @@ public enum ProcessGroups {
     /// A group is orphaned when no member has a parent in another group of
     /// the same session — nobody left who could continue it with job
     /// control. `ignoring` is a process about to leave, and members whose
-    /// parent is init do not count (Linux: will_become_orphaned_pgrp).
+    /// parent is init do not count, nor those of `ignoring`, which init is
+    /// about to adopt (Linux: will_become_orphaned_pgrp, after
+    /// forget_original_parent).
     static func isOrphaned(_ id: Int32, ignoring: ThreadGroup? = nil) -> Bool {
         for member in members(id) where member !== ignoring && !member.isExiting {
-            guard let parent = member.leader?.parent, parent.group !== Scheduler.childReaper?.group else { continue }
+            guard let parent = member.leader?.parent, parent.group !== Scheduler.childReaper?.group,
+                parent.group !== ignoring
+            else { continue }
             if parent.group.processGroup != id && parent.group.session == member.session { return false }
         }
         return true
