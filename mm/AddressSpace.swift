@@ -227,56 +227,96 @@ public final class AddressSpace {
         return programBreak
     }
 
+    /// What the address space holds, in pages (Linux: total_vm, the
+    /// MM_ANONPAGES/MM_FILEPAGES counters and mm_pgtables_bytes). Counted by
+    /// walking the page tables, for the rare readers that need it.
+    public struct MemoryUsage: Sendable {
+        public var virtualPages = 0
+        public var anonymousPages = 0
+        public var filePages = 0
+        /// The tables below the root that map user space, and the root.
+        public var pageTablePages = 1
+        public var residentPages: Int { anonymousPages + filePages }
+    }
+
+    public func memoryUsage() -> MemoryUsage {
+        var usage = MemoryUsage()
+        usage.virtualPages = Int(areas.mappedBytes / MemoryLayout64.pageSize)
+        var last: UInt64? = nil
+        pageTable.forEachUserPage { address, frame, _ in
+            // Pages come in address order: a new table at each level whose span was not seen yet.
+            for shift: UInt64 in [21, 30, 39] where last.map({ $0 >> shift != address.value >> shift }) ?? true {
+                usage.pageTablePages += 1
+            }
+            last = address.value
+            // A file's page is shared with its cache; a private copy of one is anonymous.
+            if areas.vma(containing: address.value)?.backing != nil && UserFrames.isShared(frame) {
+                usage.filePages += 1
+            } else {
+                usage.anonymousPages += 1
+            }
+            return nil
+        }
+        return usage
+    }
+
     // MARK: Faults
 
     /// Resolves a fault at `address` if the VMAs allow the access (Linux:
     /// do_user_addr_fault → handle_mm_fault): a missing page of an
     /// anonymous area becomes a zeroed page; a fault just below a stack
-    /// grows it. Returns false for an access no area allows: the caller then
-    /// delivers SIGSEGV, or EFAULT for a kernel copy.
-    public func handleFault(at address: UInt64, write: Bool, instructionFetch: Bool, present: Bool = false) -> Bool {
-        guard address < MemoryLayout64.taskSize, var area = areas.find(address) else { return false }
+    /// grows it. Throws what stood in the way: the caller delivers the
+    /// signal it means, calls the OOM killer, or for a kernel copy returns
+    /// EFAULT.
+    public func handleFault(
+        at address: UInt64, write: Bool, instructionFetch: Bool, present: Bool = false
+    ) throws(VMFault) {
+        guard address < MemoryLayout64.taskSize, var area = areas.find(address) else { throw .noMapping }
         if !area.contains(address) {
             // A stack grows to a fault below it, within RLIMIT_STACK (Linux: acct_stack_growth).
             guard area.flags.contains(.growsDown), area.end - (address & ~(MemoryLayout64.pageSize - 1)) <= stackLimit,
                 (try? areas.expandDown(area, to: address)) != nil,
                 let grown = areas.vma(containing: address)
-            else { return false }
+            else { throw .noMapping }
             area = grown
         }
-        if write && !area.protection.contains(.write) { return false }
-        if instructionFetch && !area.protection.contains(.exec) { return false }
-        if !write && !instructionFetch && area.protection.isEmpty { return false }
+        if write && !area.protection.contains(.write) { throw .accessDenied }
+        if instructionFetch && !area.protection.contains(.exec) { throw .accessDenied }
+        if !write && !instructionFetch && area.protection.isEmpty { throw .accessDenied }
         let page = VirtAddr(address).pageAlignedDown
         if let mapping = pageTable.translate(page) {
             // A write to a page the VMA allows but the entry does not: copy-on-write after fork.
-            guard write, !mapping.flags.contains(.writable) else { return !present }
-            return breakCopyOnWrite(page, frame: mapping.physical, area: area)
+            guard write, !mapping.flags.contains(.writable) else {
+                if present { throw .accessDenied }
+                return
+            }
+            guard breakCopyOnWrite(page, frame: mapping.physical, area: area) else { throw .outOfMemory }
+            return
         }
-        guard let frame = newPage(for: area, at: page.value, write: write) else { return false }
+        let frame = try newPage(for: area, at: page.value, write: write)
         do {
             try pageTable.map(
                 page, to: frame, flags: pageFlags(area, frame: frame),
                 allocateTable: PageAllocator.allocateZeroedPage)
         } catch {
             UserFrames.release(frame)
-            return false
+            throw .outOfMemory
         }
-        return true
     }
 
     /// The frame a missing page gets, with a reference for this mapping:
     /// zeros for anonymous memory; for a mapped object its page — the very
     /// frame, or for a write to a private mapping a copy (Linux:
     /// do_anonymous_page, do_read_fault/do_shared_fault, do_cow_fault).
-    /// nil past the end of the object.
-    private func newPage(for area: VMA, at address: UInt64, write: Bool) -> PhysAddr? {
-        guard let backing = area.backing else { return UserFrames.allocateZeroed() }
-        guard let pfn = backing.frame(forPage: area.filePage(at: address)) else { return nil }
-        let cached = PhysAddr(pfn << MemoryLayout64.pageShift)
+    private func newPage(for area: VMA, at address: UInt64, write: Bool) throws(VMFault) -> PhysAddr {
+        guard let backing = area.backing else {
+            guard let zeroed = UserFrames.allocateZeroed() else { throw .outOfMemory }
+            return zeroed
+        }
+        let cached = PhysAddr(try backing.frame(forPage: area.filePage(at: address)) << MemoryLayout64.pageShift)
         guard write && !area.flags.contains(.shared) else { return cached }
         defer { UserFrames.release(cached) }
-        guard let copy = UserFrames.allocateZeroed() else { return nil }
+        guard let copy = UserFrames.allocateZeroed() else { throw .outOfMemory }
         Frame(containing: copy)!.copyPage(from: cached)
         return copy
     }
@@ -336,10 +376,12 @@ public final class AddressSpace {
         var offset = 0
         while offset < bytes.count {
             let target = address + UInt64(offset)
-            if pageTable.translate(target) == nil
-                && !handleFault(at: target.value, write: false, instructionFetch: false)
-            {
-                throw .EFAULT
+            if pageTable.translate(target) == nil {
+                do throws(VMFault) {
+                    try handleFault(at: target.value, write: false, instructionFetch: false)
+                } catch {
+                    throw error == .outOfMemory ? .ENOMEM : .EFAULT
+                }
             }
             // A page shared with a file's cache (or a fork) gets its own copy first.
             if let shared = pageTable.translate(target.pageAlignedDown), UserFrames.isShared(shared.physical),

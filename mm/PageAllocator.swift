@@ -18,6 +18,9 @@ public enum PageAllocator {
         EarlyMemory.retire()
         buddy.withLock { $0 = allocator }
         Frame.register(allocator: AllocatedBlocks())
+        let kilobytesPerPage = pageSize / 1024
+        let reserveKilobytes = Watermarks.minFreeKilobytes(lowmemKilobytes: UInt64(totalPages) * kilobytesPerPage)
+        reserve.set(Int(reserveKilobytes / kilobytesPerPage))
     }
 
     /// Core's view of which memory is allocated, for its checked Frame accesses.
@@ -71,6 +74,11 @@ public enum PageAllocator {
     public static func freePages(in zone: ZoneType) -> Int { buddy.withLock { $0?.freeFrames(in: zone) ?? 0 } }
     public static func managedPages(in zone: ZoneType) -> Int { buddy.withLock { $0?.managedFrames(in: zone) ?? 0 } }
     /// Pages of RAM the allocator manages, over all zones (Linux: totalram_pages).
+    /// Pages that user memory may not take (Lib's Watermarks; Linux: the
+    /// min watermark, which GFP_HIGHUSER allocations stop at).
+    public static var minFreePages: Int { reserve.valueIfSet ?? 0 }
+    private static let reserve = BootOnce<Int>()
+
     public static var totalPages: Int { ZoneType.allCases.reduce(0) { $0 + managedPages(in: $1) } }
     public static func freeBlocks(in zone: ZoneType, order: Int) -> Int {
         buddy.withLock { $0?.freeBlocks(in: zone, order: order) ?? 0 }

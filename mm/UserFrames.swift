@@ -16,9 +16,12 @@ enum UserFrames {
 
     private static func index(_ frame: PhysAddr) -> Int { Int(frame.pageFrameNumber) }
 
-    /// A new zeroed page with one user.
+    /// A new zeroed page with one user; nil once free memory is down to the
+    /// kernel's reserve.
     static func allocateZeroed() -> PhysAddr? {
-        guard let frame = PageAllocator.allocateZeroedPage() else { return nil }
+        guard PageAllocator.freePages > PageAllocator.minFreePages,
+            let frame = PageAllocator.allocateZeroedPage()
+        else { return nil }
         counts.withLock { $0[index(frame)] = 1 }
         return frame
     }

@@ -65,12 +65,14 @@ final class RamfsRegularFile: FileOperations {
     func mmap(_ file: File) throws(Errno) {}
 
     /// A page inside the file, from the cache (Linux: filemap_fault); past
-    /// the end, none.
+    /// the end, SIGBUS.
     /// Runs in the page-fault handler, which must not sleep: the size is
     /// read without the VFS lock (one aligned word).
-    func fault(_ file: File, pageIndex: UInt64) -> PhysAddr? {
+    func fault(_ file: File, pageIndex: UInt64) throws(VMFault) -> PhysAddr {
         let pages = (UInt64(max(file.inode.size, 0)) + pageSize - 1) / pageSize
-        return pageIndex < pages ? cache.mappedFrame(forPage: pageIndex) : nil
+        guard pageIndex < pages else { throw .beyondObject }
+        guard let frame = cache.mappedFrame(forPage: pageIndex) else { throw .outOfMemory }
+        return frame
     }
 
     /// SEEK_DATA and SEEK_HOLE see the holes the cache really has, as

@@ -190,8 +190,8 @@ public final class File {
 
 /// A mapped file's pages come from its operations' fault handler.
 extension File: VMABacking {
-    public func frame(forPage index: UInt64) -> PFN? {
-        operations.fault(self, pageIndex: index)?.pageFrameNumber
+    public func frame(forPage index: UInt64) throws(VMFault) -> PFN {
+        try operations.fault(self, pageIndex: index).pageFrameNumber
     }
 
     public var objectIdentity: UInt64 { UInt64(UInt(bitPattern: ObjectIdentifier(inode))) }

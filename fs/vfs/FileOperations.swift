@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Lib
 
 /// What an open file of an inode does (Linux: struct file_operations). The
 /// `File` checks the access mode and keeps the position; read and write get
@@ -49,8 +50,8 @@ public protocol FileOperations: AnyObject {
     /// Whether the file may be mapped (Linux: ->mmap); ENODEV if not.
     func mmap(_ file: File) throws(Errno)
     /// The frame holding page `pageIndex` for a mapping, with a reference
-    /// taken; nil past the end (Linux: vm_ops->fault).
-    func fault(_ file: File, pageIndex: UInt64) -> PhysAddr?
+    /// taken; `.beyondObject` past the end (Linux: vm_ops->fault).
+    func fault(_ file: File, pageIndex: UInt64) throws(VMFault) -> PhysAddr
     /// lseek's SEEK_DATA (`data`) or SEEK_HOLE from `offset`: where the
     /// next data or hole begins; ENXIO at or past the end (Linux: ->llseek
     /// for these two).
@@ -76,7 +77,7 @@ extension FileOperations {
         [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
     }
     public func mmap(_ file: File) throws(Errno) { throw .ENODEV }
-    public func fault(_ file: File, pageIndex: UInt64) -> PhysAddr? { nil }
+    public func fault(_ file: File, pageIndex: UInt64) throws(VMFault) -> PhysAddr { throw .beyondObject }
     /// The whole file is data, with the one hole at its end (Linux:
     /// generic_file_llseek_size).
     public func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64 {

@@ -56,8 +56,9 @@ public struct VMAFlags: OptionSet, Sendable {
 /// same pages.
 public protocol VMABacking: AnyObject {
     /// The frame holding page `index` of the object, with a reference taken
-    /// for the mapping; nil past the end of the object (Linux: SIGBUS).
-    func frame(forPage index: UInt64) -> PFN?
+    /// for the mapping; `.beyondObject` past its end (Linux: SIGBUS),
+    /// `.outOfMemory` when no frame can hold it.
+    func frame(forPage index: UInt64) throws(VMFault) -> PFN
     /// The object itself, the same for every open and mapping of it (the
     /// inode): futexes in shared memory are keyed by it (Linux: get_futex_key).
     var objectIdentity: UInt64 { get }

@@ -63,7 +63,7 @@ enum AddressSpaceTests {
 
     /// Faults the page in as a write would, then stores `value` at its start.
     private static func stamp(_ space: AddressSpace, _ address: UInt64, value: UInt64) {
-        _ = space.handleFault(at: address, write: true, instructionFetch: false)
+        try? space.handleFault(at: address, write: true, instructionFetch: false)
         if let physical = space.pageTable.translate(VirtAddr(address))?.physical,
             let frame = Frame(containing: physical)
         {

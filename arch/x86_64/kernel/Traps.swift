@@ -22,8 +22,20 @@ public enum Traps {
         for vector in 0..<InterruptTable.firstExternalVector {
             InterruptTable.setHandler(vector: vector) { frame in
                 // A fault on a user address, from user code or a kernel copy, that the
-                // VMAs allow: map the page and retry the instruction.
-                if Int(frame.vector) == pageFault && PageFault.resolveUserFault(frame) { return }
+                // VMAs allow: map the page and retry the instruction. Out of memory in
+                // user code, the OOM killer frees some (or ends this task) and the
+                // instruction retries (Linux: pagefault_out_of_memory).
+                if Int(frame.vector) == pageFault {
+                    do throws(VMFault) {
+                        try PageFault.resolveUserFault(frame)
+                        return
+                    } catch {
+                        if error == .outOfMemory && frame.isUserMode {
+                            OOMKill.pagefaultOutOfMemory()
+                            return
+                        }
+                    }
+                }
                 if frame.isUserMode { userException(frame) }
                 if Int(frame.vector) == pageFault {
                     // A guarded copy from or to user memory: resume at its fixup (EFAULT).

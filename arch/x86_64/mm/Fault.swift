@@ -24,20 +24,22 @@ enum PageFault {
     /// Demand paging and stack growth (Linux: do_user_addr_fault). Kernel
     /// faults on user addresses reach here too: copy_to_user into a page not
     /// yet touched is normal; only an access no VMA allows becomes EFAULT.
-    static func resolveUserFault(_ frame: TrapFrame) -> Bool {
+    /// Throws why the fault stands: the trap handler turns that into a
+    /// signal, the OOM killer, EFAULT or an oops.
+    static func resolveUserFault(_ frame: TrapFrame) throws(VMFault) {
         let address = CPU.faultAddress
         guard address < MemoryLayout64.taskSize, Scheduler.isRunning, let space = Scheduler.current.mm else {
-            return false
+            throw .noMapping
         }
         let error = X86PageFaultError(rawValue: frame.errorCode)
         // The kernel running user code (SMEP), or touching a user page outside
         // the copy routines (SMAP: EFLAGS.AC clear), is a bug, never demand
         // paging: it oopses (Linux: do_user_addr_fault's first checks).
         if !error.contains(.user) {
-            if error.contains(.instructionFetch) { return false }
-            if frame.rflags & CPU.alignmentCheckFlag == 0 && CPU.isEnabled(CPU.CR4.smap) { return false }
+            if error.contains(.instructionFetch) { throw .accessDenied }
+            if frame.rflags & CPU.alignmentCheckFlag == 0 && CPU.isEnabled(CPU.CR4.smap) { throw .accessDenied }
         }
-        return space.handleFault(
+        try space.handleFault(
             at: address, write: error.contains(.write),
             instructionFetch: error.contains(.instructionFetch),
             present: error.contains(.protection))

@@ -9,7 +9,7 @@ import Testing
 private final class TestFile: VMABacking {
     let id: Int
     init(id: Int) { self.id = id }
-    func frame(forPage index: UInt64) -> PFN? { nil }
+    func frame(forPage index: UInt64) throws(VMFault) -> PFN { throw .beyondObject }
     var objectIdentity: UInt64 { UInt64(id) }
 }
 
