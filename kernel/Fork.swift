@@ -77,7 +77,11 @@ extension Task {
             childSpace.dropUser()
             throw .ENOMEM
         }
-        guard let pid = PidAllocation.allocate() else {
+        // RLIMIT_NPROC binds neither root nor CAP_SYS_RESOURCE (Linux: copy_process).
+        let credentials = parent.credentials
+        let userLimit =
+            credentials.uid.real == 0 || credentials.isPrivileged ? nil : parent.group.limits.current(.RLIMIT_NPROC)
+        guard let pid = PidAllocation.allocate(forUser: credentials.uid.real, userLimit: userLimit) else {
             freeStack(stack)
             childSpace.dropUser()
             throw .EAGAIN

@@ -11,17 +11,29 @@ enum PidAllocation {
     private struct Table {
         var allocator: PidAllocator? = nil
         var tasks: [Task] = []
+        /// Linux's max_threads (set_max_threads in fork_init).
+        var threadLimit = Int.max
     }
     private static let registry = IRQSafeLocked(Table())
 
-    static func initialize() {
+    static func initialize(threadLimit: Int) {
         let pids = PidAllocator()
         try? pids.allocate(exactly: 0)
-        registry.withLock { $0.allocator = pids }
+        registry.withLock {
+            $0.allocator = pids
+            $0.threadLimit = threadLimit
+        }
     }
 
-    static func allocate() -> Int32? {
+    /// An ID for a new task of real user `uid`, or nil, which fork reports
+    /// as EAGAIN (Linux: copy_process): the IDs have run out, the machine's
+    /// thread limit is reached, or the user already has `userLimit` tasks
+    /// (RLIMIT_NPROC; nil for a caller it does not bind). Zombies count
+    /// until reaped, as in Linux's nr_threads.
+    static func allocate(forUser uid: UInt32, userLimit: UInt64?) -> Int32? {
         registry.withLock { table -> Int32? in
+            guard table.tasks.count < table.threadLimit else { return nil }
+            if let userLimit, UInt64(table.tasks.count { $0.credentials.uid.real == uid }) >= userLimit { return nil }
             guard let pid = try? table.allocator?.allocate() else { return nil }
             return Int32(pid)
         }

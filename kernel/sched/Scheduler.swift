@@ -40,12 +40,12 @@ public enum Scheduler {
 
     /// Turns the boot code into the idle task (pid 0) and starts the run queue (Linux: sched_init).
     static func initialize() {
-        PidAllocation.initialize()
         // Linux's fork_init: the thread limit from the memory size, then RLIMIT_NPROC from it.
         let memory = UInt64(PageAllocator.totalPages) * MemoryLayout64.pageSize
         let maxThreads = ResourceLimits.maxThreads(
             totalMemoryBytes: memory,
             threadStackBytes: MemoryLayout64.pageSize << UInt64(Task.stackOrder))
+        PidAllocation.initialize(threadLimit: Int(maxThreads))
         ThreadGroup.bootLimits.set(ResourceLimits(maxThreads: maxThreads))
         let idle = Task.bootIdle()
         idle.state = .running

@@ -143,7 +143,7 @@ public final class Task: SchedulableEntity {
         sighand: SignalHandlers?
     ) -> Task {
         guard let stack = allocateStack() else { panic("out of memory for a kernel stack") }
-        guard let pid = PidAllocation.allocate() else { panic("out of process IDs") }
+        guard let pid = PidAllocation.allocate(forUser: 0, userLimit: nil) else { panic("out of process IDs") }
         let top = stack + stackSize
         let task = Task(
             pid: pid, name: name, flags: [.kernelThread], parent: parent, stack: stack,
