@@ -414,9 +414,13 @@ RUNS = [
         typed=b'reboot -f\r', expected=[('reboot', r'reboot: Restarting system$')]),
     # The tests print at least every few seconds; 60 s of silence is a hang. 512M: mm.c maps
     # 256 MiB of private writable memory, which overcommit grants only with more RAM than that.
+    # oom.c's hogs are stopped by the OOM killer, which names its victim.
     Run('user', 'busybox, -m 512M', 'user', '512M', 'console=ttyS0', timeout_factor=3,
         initramfs=USER_INITRAMFS, prepare=made_by_make(USER_INITRAMFS),
-        quiet_limit=60),
+        quiet_limit=60,
+        expected=[('OOM killer', r'^oom invoked oom-killer: gfp_mask=0x[0-9a-f]+\(GFP_HIGHUSER_MOVABLE'),
+                  ('OOM victim', r'^Out of memory: Killed process \d+ \(oom\) total-vm:\d+kB, '
+                                 r'anon-rss:\d+kB, file-rss:\d+kB, shmem-rss:0kB, UID:0 pgtables:\d+kB')]),
     # The fuzzer as uid 65534, the exec corpus, then fork, exec and a file: no oops, no hang.
     # It prints a line per call, so 60 s of silence is a hung kernel.
     Run('fuzz', 'seed %d, %d calls, -m 256M' % (FUZZ_SEED, FUZZ_CALLS), 'fuzz', '256M',
@@ -523,6 +527,8 @@ def check_run(run, status, initrd_info):
         results = sl.check_power_run(log, status, run.label, run.expected, run.timeout)
     elif run.kind == 'user':
         results = sl.check_user_run(log, status, run.label, run.timeout)
+        if run.expected:
+            results += sl.ordered_lines(log, run.expected, run.name, run.label)
     elif run.kind == 'fuzz':
         results = sl.check_user_run(log, status, run.label, run.timeout, tag='fuzz')
     elif run.kind == 'boot':
