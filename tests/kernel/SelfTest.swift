@@ -40,6 +40,7 @@ public enum SelfTests {
         ("sleep", DeferredWorkTests.sleeping),
         ("deferred", DeferredWorkTests.deferred),
         ("vfs", VFSTests.run),
+        ("initramfs_corpus", InitramfsCorpusTests.run),
         ("mremap", AddressSpaceTests.run),
         ("files", FileTests.run),
         ("user", UserModeTests.run),
