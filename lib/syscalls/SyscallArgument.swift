@@ -47,6 +47,8 @@ extension MemoryProtection: SyscallArgument {}
 extension WaitOptions: SyscallArgument {}
 extension MremapFlags: SyscallArgument {}
 extension GetrandomFlags: SyscallArgument {}
+extension MountFlags: SyscallArgument {}
+extension UnmountFlags: SyscallArgument {}
 
 /// A 32-bit argument whose register must hold nothing above it: the calls
 /// that take one refuse set upper bits with EINVAL, where Linux's C cast

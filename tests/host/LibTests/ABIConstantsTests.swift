@@ -310,3 +310,26 @@ import Testing
         #expect(GetrandomFlags.GRND_INSECURE.rawValue == 4)
     }
 }
+
+/// include/uapi/linux/mount.h, include/linux/fs.h (umount2) and
+/// include/uapi/linux/magic.h.
+@Suite struct ABIMountConstantsTests {
+    @Test func mountFlags() {
+        #expect(MountFlags.MS_RDONLY.rawValue == 1 && MountFlags.MS_NOSUID.rawValue == 2)
+        #expect(MountFlags.MS_NODEV.rawValue == 4 && MountFlags.MS_NOEXEC.rawValue == 8)
+        #expect(MountFlags.MS_REMOUNT.rawValue == 32 && MountFlags.MS_NOATIME.rawValue == 1024)
+        #expect(MountFlags.MS_BIND.rawValue == 4096 && MountFlags.MS_MOVE.rawValue == 8192)
+        #expect(MountFlags.MS_REC.rawValue == 16384 && MountFlags.MS_PRIVATE.rawValue == 0x40000)
+        #expect(MountFlags.MS_SHARED.rawValue == 0x100000 && MountFlags.MS_RELATIME.rawValue == 0x200000)
+        #expect(MountFlags.MS_STRICTATIME.rawValue == 0x1000000 && MountFlags.MS_MGC_VAL == 0xC0ED0000)
+        #expect(UnmountFlags.MNT_FORCE.rawValue == 1 && UnmountFlags.MNT_DETACH.rawValue == 2)
+        #expect(UnmountFlags.MNT_EXPIRE.rawValue == 4 && UnmountFlags.UMOUNT_NOFOLLOW.rawValue == 8)
+    }
+
+    @Test func magicNumbersAndStatfsFlags() {
+        #expect(FilesystemMagic.TMPFS_MAGIC == 0x01021994 && FilesystemMagic.RAMFS_MAGIC == 0x858458f6)
+        #expect(FilesystemMagic.PROC_SUPER_MAGIC == 0x9fa0 && FilesystemMagic.SYSFS_MAGIC == 0x62656572)
+        #expect(Statfs.ST_RDONLY == 1 && Statfs.ST_NOSUID == 2 && Statfs.ST_NODEV == 4)
+        #expect(Statfs.ST_NOEXEC == 8 && Statfs.ST_RELATIME == 4096)
+    }
+}
