@@ -20,6 +20,11 @@ public func decimal(_ value: UInt64, width: Int = 0, zeroPadded: Bool = false) -
     digits(of: value, radix: 10, width: width, padding: UInt8(ascii: zeroPadded ? "0" : " "))
 }
 
+/// `value` in octal, zero-padded to at least `width` digits (`%03o`).
+public func octal(_ value: UInt64, width: Int = 0) -> String {
+    digits(of: value, radix: 8, width: width, padding: UInt8(ascii: "0"))
+}
+
 private func digits(of value: UInt64, radix: UInt64, width: Int, padding: UInt8) -> String {
     var reversed: [UInt8] = []
     var rest = value
