@@ -1,3 +1,4 @@
+import ABI
 import Core
 import Lib
 import Synchronization
@@ -79,6 +80,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Workqueues.initialize()
     MemDevices.initialize()
     TtyDevice.initialize()
+    registerFilesystems()
     Initramfs.populateRootfs()
     Devtmpfs.mount()
     consoleOnRootfs()
@@ -86,6 +88,19 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     if let selection = commandLine.value(of: "apus.selftest") { runSelfTests(selection: selection) }
     InitProcess.start(commandLine)
     return 0
+}
+
+/// The filesystem types mount(2) knows (Linux: each filesystem's
+/// init_*_fs initcall calling register_filesystem).
+private func registerFilesystems() {
+    let types: [any FileSystemType] = [Ramfs.FileSystem(), Tmpfs.shared, Devtmpfs.FileSystem()]
+    for type in types {
+        do throws(Errno) {
+            try FileSystems.register(type)
+        } catch {
+            pr_err("VFS: cannot register \(type.name): error -\(error.rawValue)")
+        }
+    }
 }
 
 /// Parameters that take effect before anything else prints (Linux: early_param).

@@ -15,11 +15,15 @@ public final class PageCache {
     private let pages = XArray<PhysAddr>()
     private let lock = SpinLock()
     private static let pageBytes = Int(MemoryLayout64.pageSize)
+    /// Who pays for the pages: a filesystem with a size (tmpfs), or nobody.
+    private let accounting: (any PageAccounting)?
 
-    public init() {}
+    public init(accounting: (any PageAccounting)? = nil) { self.accounting = accounting }
 
     deinit {
-        for frame in pages.removeAll(from: 0) { UserFrames.release(frame) }
+        let frames = pages.removeAll(from: 0)
+        for frame in frames { UserFrames.release(frame) }
+        accounting?.uncharge(pages: frames.count)
     }
 
     /// `count` bytes at `offset` (the caller has clipped them to the file size).
@@ -36,9 +40,11 @@ public final class PageCache {
         return result
     }
 
-    /// Stores `bytes` at `offset`, allocating the pages it touches. ENOSPC
-    /// when memory runs out (what a full tmpfs reports).
-    public func write(_ bytes: [UInt8], at offset: Int64) throws(Errno) {
+    /// Stores `bytes` at `offset`, allocating the pages it touches, and
+    /// returns how many went in: all, or those before the first page that
+    /// could not be had. ENOSPC if not even the first could (memory or the
+    /// filesystem's size ran out: what a full tmpfs reports).
+    public func write(_ bytes: [UInt8], at offset: Int64) throws(Errno) -> Int {
         var consumed = 0
         var failed = false
         forEachPiece(at: offset, count: bytes.count) { index, inPage, length in
@@ -49,7 +55,8 @@ public final class PageCache {
             Frame(containing: frame)!.write(Array(bytes[consumed..<consumed + length]), at: inPage)
             consumed += length
         }
-        if failed { throw .ENOSPC }
+        if consumed == 0 && !bytes.isEmpty { throw .ENOSPC }
+        return consumed
     }
 
     /// Drops the pages past `size` and zeroes the rest of the last one
@@ -59,6 +66,7 @@ public final class PageCache {
         let kept = UInt64(size / Int64(Self.pageBytes)) + (size % Int64(Self.pageBytes) == 0 ? 0 : 1)
         let dropped = lock.withLockIrqSave { pages.removeAll(from: kept) }
         for frame in dropped { UserFrames.release(frame) }
+        accounting?.uncharge(pages: dropped.count)
         let tail = Int(size % Int64(Self.pageBytes))
         if tail != 0, let frame = page(kept - 1) {
             Frame(containing: frame)!.fill(0, at: tail, count: Self.pageBytes - tail)
@@ -100,13 +108,20 @@ public final class PageCache {
 
     private func page(_ index: UInt64, create: Bool = false) -> PhysAddr? {
         if let existing = lock.withLockIrqSave({ pages[index] }) { return existing }
-        guard create, let fresh = UserFrames.allocateZeroed() else { return nil }
+        guard create, accounting?.charge(pages: 1) ?? true else { return nil }
+        guard let fresh = UserFrames.allocateZeroed() else {
+            accounting?.uncharge(pages: 1)
+            return nil
+        }
         let kept = lock.withLockIrqSave { () -> PhysAddr in
             if let raced = pages[index] { return raced }
             pages[index] = fresh
             return fresh
         }
-        if kept != fresh { UserFrames.release(fresh) }
+        if kept != fresh {
+            UserFrames.release(fresh)
+            accounting?.uncharge(pages: 1)
+        }
         return kept
     }
 
@@ -123,4 +138,12 @@ public final class PageCache {
             position += Int64(length)
         }
     }
+}
+
+/// What pays for a page cache's pages (Linux: shmem's block accounting
+/// against the superblock's max_blocks).
+public protocol PageAccounting: AnyObject {
+    /// Takes `pages`; false if they would pass the limit.
+    func charge(pages: Int) -> Bool
+    func uncharge(pages: Int)
 }

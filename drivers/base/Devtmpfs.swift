@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Lib
 
 /// The device filesystem (Linux: drivers/base/devtmpfs.c): a ramfs
 /// instance that holds a node for every device a driver announces, filled
@@ -18,6 +19,16 @@ enum Devtmpfs {
                 rdev: DeviceNumber.encode(major: major, minor: minor), relativeTo: place, root: place)
         } catch {
             pr_err("devtmpfs: cannot create \(name): error -\(error.rawValue)")
+        }
+    }
+
+    /// mount(2)'s "devtmpfs": the one instance, wherever it is mounted
+    /// (Linux: devtmpfs's public_dev_type handing out the kernel's superblock).
+    final class FileSystem: FileSystemType, Sendable {
+        var name: String { "devtmpfs" }
+
+        func mount(source: [UInt8], options: MountOptions) throws(Errno) -> SuperBlock {
+            Devtmpfs.place.mount.superBlock
         }
     }
 

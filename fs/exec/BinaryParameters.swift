@@ -37,9 +37,15 @@ final class BinaryParameters {
     /// Takes the new credentials from the file being loaded, its set-ID
     /// bits and owner, once a loader has accepted it: a script's own set-ID
     /// bits count for nothing, its interpreter's do (Linux:
-    /// bprm_creds_from_file, at begin_new_exec).
+    /// bprm_creds_from_file, at begin_new_exec). On a nosuid mount the
+    /// set-ID bits are ignored (Linux: mnt_may_suid).
     func computeCredentials() {
-        (credentials, isSecure) = Scheduler.current.credentials.executing(file.inode.ownership)
+        var ownership = file.inode.ownership
+        if file.path.mount.flags.contains(.MS_NOSUID) {
+            ownership = FileOwnership(
+                mode: ownership.mode & ~(FileMode.S_ISUID | FileMode.S_ISGID), uid: ownership.uid, gid: ownership.gid)
+        }
+        (credentials, isSecure) = Scheduler.current.credentials.executing(ownership)
     }
 
     /// The file's bytes, for parsers that read pieces of it.

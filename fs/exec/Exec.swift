@@ -101,14 +101,15 @@ public enum Exec {
     /// Opens a program or interpreter for exec (Linux: do_open_execat and
     /// may_open with MAY_EXEC): only a regular file the caller may execute
     /// will do — root too needs some execute bit; a directory, device or
-    /// FIFO is EACCES. Reading is not needed.
+    /// FIFO is EACCES, and so is a file on a noexec mount. Reading is not needed.
     static func openExecutable(_ target: PathArgument, followFinalSymlink: Bool = true) throws(Errno) -> File {
         let place = try target.lookup(follow: followFinalSymlink)
         guard let inode = place.inode else { throw .ENOENT }
         if inode.isSymlink { throw .ELOOP }
-        guard inode.fileType == FileMode.S_IFREG, inode.permits(.X_OK, as: VFS.callerCredentials) else {
-            throw .EACCES
-        }
+        // A noexec mount runs nothing (Linux: path_noexec in do_open_execat).
+        guard inode.fileType == FileMode.S_IFREG, !place.mount.flags.contains(.MS_NOEXEC),
+            inode.permits(.X_OK, as: VFS.callerCredentials)
+        else { throw .EACCES }
         return File(path: place, inode: inode, flags: .O_RDONLY, operations: inode.fileOperations)
     }
 

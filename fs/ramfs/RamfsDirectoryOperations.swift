@@ -11,23 +11,24 @@ final class RamfsDirectoryOperations: InodeOperations, Sendable {
     func lookup(_ name: [UInt8], in directory: Inode) throws(Errno) -> Inode? { nil }
 
     func create(_ name: [UInt8], in directory: Inode, mode: UInt32) throws(Errno) -> Inode {
-        add(Ramfs.makeInode(directory.superBlock, mode: mode, in: directory), to: directory)
+        add(try Ramfs.makeInode(directory.superBlock, mode: mode, in: directory), to: directory)
     }
 
     /// A subdirectory's ".." is one more link to its parent.
     func mkdir(_ name: [UInt8], in directory: Inode, mode: UInt32) throws(Errno) -> Inode {
+        let inode = try Ramfs.makeInode(directory.superBlock, mode: mode, in: directory)
         directory.nlink += 1
-        return add(Ramfs.makeInode(directory.superBlock, mode: mode, in: directory), to: directory)
+        return add(inode, to: directory)
     }
 
     func mknod(_ name: [UInt8], in directory: Inode, mode: UInt32, rdev: UInt64) throws(Errno) -> Inode {
-        let inode = Ramfs.makeInode(directory.superBlock, mode: mode, in: directory)
+        let inode = try Ramfs.makeInode(directory.superBlock, mode: mode, in: directory)
         inode.rdev = rdev
         return add(inode, to: directory)
     }
 
     func symlink(_ name: [UInt8], in directory: Inode, target: [UInt8]) throws(Errno) -> Inode {
-        let inode = Ramfs.makeInode(
+        let inode = try Ramfs.makeInode(
             directory.superBlock, mode: FileMode.S_IFLNK | 0o777, in: directory,
             symlinkTarget: target)
         return add(inode, to: directory)

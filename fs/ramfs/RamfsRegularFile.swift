@@ -8,7 +8,10 @@ import Lib
 /// page; the pages between stay holes that read as zeros. mmap maps the
 /// cache's pages themselves.
 final class RamfsRegularFile: FileOperations {
-    private let cache = PageCache()
+    private let cache: PageCache
+
+    /// The pages count against the filesystem's size, if it has one (tmpfs).
+    init(superBlock: SuperBlock) { cache = PageCache(accounting: superBlock) }
 
     /// Contents are filesystem state: reads and writes take the VFS lock,
     /// which also orders them with truncation and O_APPEND's end.
@@ -39,11 +42,11 @@ final class RamfsRegularFile: FileOperations {
             let count = try VFS.writableCount(inode, at: start, count: bytes.count)
             guard count > 0 else { return (start, 0) }
             inode.removeSetIDBits(as: credentials)
-            try cache.write(count == bytes.count ? bytes : Array(bytes.prefix(count)), at: start)
-            let end = start + Int64(count)
+            let stored = try cache.write(count == bytes.count ? bytes : Array(bytes.prefix(count)), at: start)
+            let end = start + Int64(stored)
             inode.size = max(inode.size, end)
             inode.touchModified()
-            return (end, count)
+            return (end, stored)
         }
         offset = end
         return written

@@ -10,8 +10,8 @@ enum SharedAnonymous {
     private static var place: Path { kernelMount.value }
     private static let kernelMount = BootOnce<Path>(VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "tmpfs")))
 
-    static func file(size: UInt64) -> File {
-        let inode = Ramfs.makeInode(place.mount.superBlock, mode: FileMode.S_IFREG | 0o600, in: nil)
+    static func file(size: UInt64) throws(Errno) -> File {
+        let inode = try Ramfs.makeInode(place.mount.superBlock, mode: FileMode.S_IFREG | 0o600, in: nil)
         inode.size = Int64(size)
         let path = Path(mount: place.mount, dentry: Dentry(pseudo: Array("/dev/zero (deleted)".utf8), inode: inode))
         return File(path: path, inode: inode, flags: .O_RDWR, operations: inode.fileOperations)

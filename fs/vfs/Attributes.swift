@@ -38,15 +38,19 @@ extension VFS {
             let walker = try walker(root: root, as: credentials)
             let place = try walker.lookup(path, from: start ?? walker.root, options: follow ? .followFinalSymlink : [])
             guard let inode = place.inode else { throw .ENOENT }
+            try place.checkWritable()
             try change.prepared(for: inode.ownership, by: credentials).apply(to: inode)
         }
     }
 
     /// Changes the attributes of an inode already found: an open file's
-    /// (fchmod, fchown, futimens) or a path's.
+    /// (fchmod, fchown, futimens) or a path's. EROFS on a read-only
+    /// filesystem (a read-only bind mount of a writable one is not seen
+    /// from the inode).
     public static func setAttributes(of inode: Inode, _ change: AttributeChange) throws(Errno) {
         let credentials = callerCredentials
         try locked { () throws(Errno) in
+            if inode.superBlock.isReadOnly { throw .EROFS }
             try change.prepared(for: inode.ownership, by: credentials).apply(to: inode)
         }
     }
@@ -67,6 +71,7 @@ extension VFS {
             if inode.isDirectory { throw .EISDIR }
             guard inode.fileType == FileMode.S_IFREG else { throw .EINVAL }
             if checkingPermission { try inode.checkPermission(.W_OK, as: credentials) }
+            if inode.superBlock.isReadOnly { throw .EROFS }
             try doTruncate(inode, to: length, as: credentials)
         }
     }

@@ -40,11 +40,13 @@ public final class File {
         self.inode = inode
         self.statusFlags = flags.subtracting(Self.openTimeFlags)
         self.operations = operations
+        path.mount.fileOpened()
     }
 
     deinit {
         FileLocks.released(self)
         operations.release(self)
+        path.mount.fileClosed()
     }
 
     public var flags: OpenFlags {

@@ -51,7 +51,12 @@ public final class Inode {
         atime = now
         mtime = now
         ctime = now
+        superBlock.inodeCreated()
     }
+
+    /// The last reference is gone: the filesystem counts one inode fewer
+    /// (Linux: evict, where shmem gives back its inode).
+    deinit { superBlock.inodeDestroyed() }
 
     public var fileType: UInt32 { FileMode.fileType(mode) }
     public var isDirectory: Bool { fileType == FileMode.S_IFDIR }

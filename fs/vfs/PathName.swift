@@ -13,33 +13,39 @@ extension VFS {
     public static func pathName(of place: Path, root: Path? = nil) throws(Errno) -> [UInt8] {
         try locked { () throws(Errno) -> [UInt8] in
             guard place.inode != nil else { throw .ENOENT }
-            let top = try resolvedRoot(root)
-            var components: [[UInt8]] = []
-            var current = place
-            var reachable = true
-            while current != top {
-                if current.dentry === current.mount.root {
-                    guard let parent = current.mount.parent, let mountpoint = current.mount.mountpoint else {
-                        reachable = false
-                        break
-                    }
-                    current = Path(mount: parent, dentry: mountpoint)
-                    continue
-                }
-                guard let parent = current.dentry.parent else {
+            let (name, reachable) = components(of: place, from: try resolvedRoot(root))
+            return reachable ? name : Array("(unreachable)".utf8) + name
+        }
+    }
+
+    /// The name of `place` below `top` and whether `top` is above it at
+    /// all (Linux: prepend_path); with VFS.lock held.
+    static func components(of place: Path, from top: Path) -> (name: [UInt8], reachable: Bool) {
+        var components: [[UInt8]] = []
+        var current = place
+        var reachable = true
+        while current != top {
+            if current.dentry === current.mount.root {
+                guard let parent = current.mount.parent, let mountpoint = current.mount.mountpoint else {
                     reachable = false
                     break
                 }
-                components.append(current.dentry.name)
-                current = Path(mount: current.mount, dentry: parent)
+                current = Path(mount: parent, dentry: mountpoint)
+                continue
             }
-            var name: [UInt8] = reachable ? [] : Array("(unreachable)".utf8)
-            for component in components.reversed() {
-                name.append(UInt8(ascii: "/"))
-                name.append(contentsOf: component)
+            guard let parent = current.dentry.parent else {
+                reachable = false
+                break
             }
-            if components.isEmpty { name.append(UInt8(ascii: "/")) }
-            return name
+            components.append(current.dentry.name)
+            current = Path(mount: current.mount, dentry: parent)
         }
+        var name: [UInt8] = []
+        for component in components.reversed() {
+            name.append(UInt8(ascii: "/"))
+            name.append(contentsOf: component)
+        }
+        if components.isEmpty { name.append(UInt8(ascii: "/")) }
+        return (name, reachable)
     }
 }

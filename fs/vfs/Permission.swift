@@ -11,8 +11,8 @@ extension Inode {
     public var ownership: FileOwnership { FileOwnership(mode: mode, uid: uid, gid: gid) }
 
     /// Whether `credentials` may access the inode as `mask` asks (Linux:
-    /// inode_permission, which for ramfs is generic_permission: no ACLs, no
-    /// read-only mounts or immutable files yet).
+    /// inode_permission, which for ramfs is generic_permission: no ACLs or
+    /// immutable files; the VFS checks read-only mounts itself, EROFS).
     public func permits(_ mask: AccessMode, as credentials: Credentials) -> Bool {
         credentials.mayAccess(ownership, mask)
     }

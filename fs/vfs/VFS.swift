@@ -169,10 +169,14 @@ public enum VFS {
             switch inode.fileType {
             case FileMode.S_IFDIR, FileMode.S_IFLNK: break  // checkMayOpen has refused what it must
             case FileMode.S_IFREG:
+                // Writing a file needs a writable mount (Linux: do_dentry_open's __mnt_want_write).
+                if flags.accessMode != .O_RDONLY || flags.contains(.O_TRUNC) { try place.checkWritable() }
                 if flags.contains(.O_TRUNC) && !created {
                     try doTruncate(inode, to: 0, as: credentials)
                 }
             case FileMode.S_IFCHR:
+                // A nodev mount opens no devices (Linux: may_open_dev).
+                if place.mount.flags.contains(.MS_NODEV) { throw .EACCES }
                 // Linux: chrdev_open finds the driver through cdev_map.
                 guard let driver = CharDevices.driver(for: inode.rdev) else { throw .ENXIO }
                 operations = driver
@@ -316,6 +320,7 @@ public enum VFS {
                 path, start: start, root: root, as: credentials,
                 nonNameError: .EISDIR)
             guard let inode = victim.inode, let directoryInode = directory.inode else { throw .ENOENT }
+            try directory.checkWritable()
             try checkMayDelete(inode, from: directoryInode, isDirectory: false, as: credentials)
             try directoryInode.operations.unlink(inode, from: directoryInode)
             victim.dentry.delete()
@@ -337,6 +342,7 @@ public enum VFS {
             case .name(let name):
                 let victim = try walker.filesystem.lookup(name, in: parent.directory)
                 guard let inode = victim.inode, let directoryInode = parent.directory.inode else { throw .ENOENT }
+                try parent.directory.checkWritable()
                 try checkMayDelete(inode, from: directoryInode, isDirectory: true, as: credentials)
                 guard !mountTable.isBusy(victim) else { throw .EBUSY }
                 guard victim.dentry.children.isEmpty else { throw .ENOTEMPTY }
@@ -371,6 +377,7 @@ public enum VFS {
                 throw .EBUSY
             }
             guard oldParent.directory.mount === newParent.directory.mount else { throw .EXDEV }
+            try newParent.directory.checkWritable()
             let tree = walker.filesystem
             let source = try tree.lookup(oldName, in: oldParent.directory)
             guard let inode = source.inode,
@@ -494,6 +501,7 @@ public enum VFS {
         _ name: [UInt8], in directory: Path, as credentials: Credentials, _ make: (Inode) throws(Errno) -> Inode
     ) throws(Errno) -> Path {
         guard let parent = directory.inode else { throw .ENOENT }
+        try directory.checkWritable()
         try checkMayCreate(in: parent, as: credentials)
         let inode = try make(parent)
         return Path(mount: directory.mount, dentry: directory.dentry.addChild(name, inode: inode))

@@ -97,7 +97,15 @@ enum AttributeSyscalls {
         guard mode.subtracting([.R_OK, .W_OK, .X_OK]).isEmpty else { throw .EINVAL }
         let caller = Scheduler.current.credentials
         let credentials = effectiveIDs ? caller : caller.withRealIDsForAccess
-        guard try target.inode(follow: follow, as: credentials).permits(mode, as: credentials) else { throw .EACCES }
+        let inode = try target.inode(follow: follow, as: credentials)
+        guard inode.permits(mode, as: credentials) else { throw .EACCES }
+        // Files, directories and links cannot be written on a read-only mount (devices can).
+        let kinds = [FileMode.S_IFREG, FileMode.S_IFDIR, FileMode.S_IFLNK]
+        if mode.contains(.W_OK) && kinds.contains(inode.fileType) {
+            var mount = target.emptyPathFile?.path.mount
+            if mount == nil { mount = try target.lookup(follow: follow, as: credentials).mount }
+            if mount?.isReadOnly ?? false { throw .EROFS }
+        }
         return 0
     }
 

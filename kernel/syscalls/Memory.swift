@@ -97,7 +97,7 @@ enum MemorySyscalls {
         let file: File
         var areaFlags = VMAFlags.mayAccess
         if flags.contains(.MAP_ANONYMOUS) {
-            file = SharedAnonymous.file(size: length)
+            file = try SharedAnonymous.file(size: length)
         } else {
             file = try fd.file()
             // A private mapping never writes the file, so only reading must be allowed.
@@ -107,6 +107,8 @@ enum MemorySyscalls {
                 areaFlags.remove(.mayWrite)
             }
             if shared && protection.contains(.write) && file.flags.contains(.O_APPEND) { throw .EACCES }
+            // Nothing on a noexec mount may be mapped executable (Linux: do_mmap's path_noexec).
+            if protection.contains(.exec) && file.path.mount.flags.contains(.MS_NOEXEC) { throw .EPERM }
             try file.operations.mmap(file)
         }
         if shared { areaFlags.insert(.shared) }

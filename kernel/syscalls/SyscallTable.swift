@@ -26,6 +26,7 @@ public enum SyscallTable {
         PollSyscalls.table,
         SyncSyscalls.table,
         StatfsSyscalls.table,
+        MountSyscalls.table,
         ExitSyscalls.table,
         ProcessIdentitySyscalls.table,
         MemorySyscalls.table,
