@@ -7,8 +7,9 @@
 # off with `poweroff -f` (reboot(2); QEMU then exits).
 #
 # APUS_TESTS=NAME,... runs only those programs, and the applet checks only if it names
-# `applets` (on Apus: a word APUS_TESTS=... on the kernel command line, which the kernel hands
-# to /init as an environment variable, as Linux does).
+# `applets` (the mount and hostname ones if it names `mounts`; on Apus: a word APUS_TESTS=...
+# on the kernel command line, which the kernel hands to /init as an environment variable, as
+# Linux does).
 #
 # On the host, to check the tests against Linux (tools/test/user_linux.py does this):
 #     APUS_TEST_ROOT=$PWD/build/user-root build/user-root/bin/sh build/user-root/init
@@ -214,12 +215,56 @@ applets() {
     cd /
 }
 
+# mounts: busybox's mount, umount, df, stat -f and hostname on a scratch tmpfs. They change
+# the system, so they run only as the machine's init (on Apus), not on a host.
+mounts() {
+    if [ "$$" != 1 ]; then
+        result ok "mount, umount, df and hostname applets # SKIP not the machine's init"
+        return
+    fi
+    point=$TMPDIR/mounted
+    run mkdir -p "$point"
+    status "mount -t tmpfs -o size=1m,mode=700" 0 run mount -t tmpfs -o size=1m,mode=700 scratch "$point"
+    same "stat -f -c '%T %b %S' shows the tmpfs and its size" \
+        "$(run stat -f -c '%T %b %S' "$point")" "tmpfs 256 4096"
+    same "stat -c %a: mode=700 is the root's mode" "$(run stat -c %a "$point")" "700"
+    run head -c 10000 "$R/bin/busybox" > "$point/file"
+    same "stat -f -c %f counts the pages a file took" "$(run stat -f -c %f "$point")" "253"
+    if [ -r /proc/mounts ]; then
+        case "$(run mount)" in
+            *"scratch on $point type tmpfs (rw,relatime,size=1024k,mode=700)"*) result ok "mount lists the tmpfs" ;;
+            *) result fail "mount lists the tmpfs" "$(run mount)" ;;
+        esac
+        df_line=$(run df -k "$point" | run tail -n 1)
+        case "$df_line" in
+            "scratch"*" 1024 "*" 12 "*" 1012 "*"% $point") result ok "df -k shows the tmpfs's size and use" ;;
+            *) result fail "df -k shows the tmpfs's size and use" "$df_line" ;;
+        esac
+        # busybox finds the mount in /proc/mounts to remount it.
+        status "mount -o remount,ro" 0 run mount -o remount,ro "$point"
+        status "a read-only tmpfs refuses touch" 1 run touch "$point/new"
+    else
+        for check in "mount lists the tmpfs" "df -k shows the tmpfs's size and use" \
+            "mount -o remount,ro" "a read-only tmpfs refuses touch"; do
+            result ok "$check # SKIP no /proc/mounts"
+        done
+    fi
+    status "umount" 0 run umount "$point"
+    status "the mount point is empty again" 0 run test ! -e "$point/file"
+    old_name=$(run hostname)
+    status "hostname apus-test" 0 run hostname apus-test
+    same "hostname shows the new name" "$(run hostname)" "apus-test"
+    same "uname -n too" "$(run uname -n)" "apus-test"
+    run hostname "$old_name"
+}
+
 echo "TAP version 13"
 run mkdir -p "$TMPDIR" || echo "# cannot make $TMPDIR"
 for program in "$R"/tests/*; do
     [ -x "$program" ] && chosen "${program##*/}" && run_program "$program"
 done
 chosen applets && applets
+chosen mounts && mounts
 run rm -rf "$TMPDIR"
 
 echo "1..$n"

@@ -46,17 +46,7 @@ static void make_directory(const char *name, mode_t mode, uid_t uid, gid_t gid)
 }
 
 /* A copy of this program at scratch/NAME, owned by root:0 with `mode`. */
-static void copy_self(const char *name, mode_t mode)
-{
-    int in = open(self, O_RDONLY), out = open(at(name), O_WRONLY | O_CREAT | O_TRUNC, 0700);
-    char buffer[65536];
-    ssize_t n;
-    while (in >= 0 && out >= 0 && (n = read(in, buffer, sizeof buffer)) > 0)
-        write(out, buffer, (size_t)n);
-    close(in);
-    close(out);
-    chmod(at(name), mode);
-}
+static void copy_self(const char *name, mode_t mode) { copy_file(self, at(name), mode); }
 
 static mode_t mode_of(const char *path)
 {

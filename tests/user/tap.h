@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,6 +210,19 @@ static inline const char *path_in(const char *directory, const char *name)
     char *path = paths[next++ % 4];
     snprintf(path, sizeof paths[0], "%s/%s", directory, name);
     return path;
+}
+
+/* Copies the file `from` to `to` (made or emptied) and gives the copy `mode`. */
+static inline void copy_file(const char *from, const char *to, mode_t mode)
+{
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+    char buffer[65536];
+    ssize_t n;
+    while (in >= 0 && out >= 0 && (n = read(in, buffer, sizeof buffer)) > 0)
+        write(out, buffer, (size_t)n);
+    close(in);
+    close(out);
+    chmod(to, mode);
 }
 
 /* Forks a child whose standard output is a pipe and whose results are numbered from 1
