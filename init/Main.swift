@@ -78,6 +78,9 @@ private func restInit(_ commandLine: KernelCommandLine) -> Never {
 private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Ksoftirqd.start()
     Workqueues.initialize()
+    DeviceModel.initialize()
+    KSysfs.initialize()
+    CpuDevices.initialize()
     MemDevices.initialize()
     TtyDevice.initialize()
     registerFilesystems()
@@ -93,7 +96,9 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
 /// The filesystem types mount(2) knows (Linux: each filesystem's
 /// init_*_fs initcall calling register_filesystem).
 private func registerFilesystems() {
-    let types: [any FileSystemType] = [Ramfs.FileSystem(), Tmpfs.shared, Devtmpfs.FileSystem()]
+    let types: [any FileSystemType] = [
+        Sysfs.FileSystem(), Ramfs.FileSystem(), Tmpfs.shared, Devtmpfs.FileSystem(),
+    ]
     for type in types {
         do throws(Errno) {
             try FileSystems.register(type)

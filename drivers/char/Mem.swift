@@ -25,7 +25,8 @@ enum MemDevices {
                 pr_err("mem: cannot register \(device.name): error -\(error.rawValue)")
                 continue
             }
-            Devtmpfs.createNode(device.name, mode: device.mode, major: major, minor: device.minor)
+            DeviceModel.createDevice(
+                device.name, className: "mem", mode: device.mode, major: major, minor: device.minor)
         }
     }
 }

@@ -38,7 +38,9 @@ final class TtyDevice: FileOperations {
                 pr_err("tty: cannot register \(name): error -\(error.rawValue)")
                 continue
             }
-            Devtmpfs.createNode(name, mode: mode, major: major, minor: minor)
+            // The serial port is a platform device; the others are virtual (Linux: serial8250, tty_init).
+            let parent = node == .serial ? ["platform", "serial8250"] : []
+            DeviceModel.createDevice(name, className: "tty", parent: parent, mode: mode, major: major, minor: minor)
         }
     }
 
