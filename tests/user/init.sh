@@ -16,7 +16,13 @@
 # Every path is then taken below APUS_TEST_ROOT, and the machine is left on (not pid 1).
 R=${APUS_TEST_ROOT:-}
 export PATH=$R/bin:$R/sbin:$R/usr/bin:$R/usr/sbin HOME=$R/root TMPDIR=$R/tmp/user-tests
-# No filesystem is mounted: the tests need only the initramfs (no /proc yet).
+# As the machine's init, mount what a Debian init mounts (initramfs-tools' init): /proc, /sys,
+# and /dev if the kernel has not mounted devtmpfs there. Each may be missing (no procfs yet).
+if [ "$$" = 1 ]; then
+    mount -t proc -o nodev,noexec,nosuid proc /proc 2>/dev/null || echo "# cannot mount /proc"
+    mount -t sysfs -o nodev,noexec,nosuid sysfs /sys 2>/dev/null || echo "# cannot mount /sys"
+    [ -e /dev/null ] || mount -t devtmpfs -o nosuid,mode=0755 udev /dev 2>/dev/null || echo "# cannot mount /dev"
+fi
 
 n=0
 failed=0
