@@ -269,9 +269,43 @@ enum VFSTests {
             t.check(
                 (try VFS.stat(b("b/../../mnt/file"), relativeTo: start)).st_size == 6,
                 "vfs: a relative path from a directory walks .. across a mount")
+            mountTexts(&t, base)
         } catch {
             t.check(false, "vfs: mounts failed with errno \(error.rawValue)")
         }
+    }
+
+    /// /proc/mounts and mountinfo as procfs will show them: the ramfs on
+    /// mnt, and a tmpfs with options on a name with a space (escaped).
+    static func mountTexts(_ t: inout TestReporter, _ base: String) {
+        do throws(Errno) {
+            t.check(
+                has(VFS.mountsText(root: nil), "ramfs \(base)/mnt ramfs rw,relatime 0 0\n"),
+                "vfs: /proc/mounts shows mnt")
+            t.check(
+                has(VFS.mountInfoText(root: nil), " / \(base)/mnt rw,relatime - ramfs ramfs rw\n"),
+                "vfs: mountinfo shows mnt")
+            try VFS.mkdir(b("\(base)/a b"), mode: 0o755)
+            let tmpfs = try FileSystems.find(b("tmpfs")).mount(
+                source: b("scratch"), options: MountOptions(parsing: b("size=1m,mode=700")))
+            try VFS.mount(tmpfs, on: VFS.lookup(b("\(base)/a b")), source: b("scratch"))
+            t.check(
+                has(VFS.mountsText(root: nil), "scratch \(base)/a\\040b tmpfs rw,relatime,size=1024k,mode=700 0 0\n"),
+                "vfs: /proc/mounts escapes a space and shows tmpfs's options")
+            try VFS.unmount(VFS.lookup(b("\(base)/a b")), flags: [])
+            t.check(
+                !has(VFS.mountsText(root: nil), "\\040"),
+                "vfs: umount takes the line away")
+        } catch {
+            t.check(false, "vfs: mount texts failed with errno \(error.rawValue)")
+        }
+    }
+
+    /// Whether `text` holds `part`.
+    private static func has(_ text: [UInt8], _ part: String) -> Bool {
+        let needle = Array(part.utf8)
+        guard needle.count <= text.count else { return false }
+        return (0...(text.count - needle.count)).contains { Array(text[$0..<$0 + needle.count]) == needle }
     }
 
     // MARK: - Initramfs
