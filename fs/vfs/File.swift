@@ -40,13 +40,20 @@ public final class File {
         self.inode = inode
         self.statusFlags = flags.subtracting(Self.openTimeFlags)
         self.operations = operations
-        path.mount.fileOpened()
+        path.mount.fileOpened(writing: isWriter)
     }
 
     deinit {
         FileLocks.released(self)
         operations.release(self)
-        path.mount.fileClosed()
+        path.mount.fileClosed(writing: isWriter)
+    }
+
+    /// Whether this is a regular file open for writing: what keeps a
+    /// mount from going read-only (Linux: the mnt_want_write that
+    /// do_dentry_open takes for all but special files).
+    private var isWriter: Bool {
+        inode.fileType == FileMode.S_IFREG && !statusFlags.contains(.O_PATH) && statusFlags.accessMode != .O_RDONLY
     }
 
     public var flags: OpenFlags {

@@ -53,9 +53,20 @@ public final class Mount {
         id = Self.lastID.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
-    func fileOpened() { _ = openFiles.wrappingAdd(1, ordering: .relaxed) }
-    func fileClosed() { _ = openFiles.wrappingSubtract(1, ordering: .relaxed) }
+    /// Regular files open for writing, which keep the mount from being
+    /// made read-only (Linux: mnt_get_writers).
+    private let writers = Atomic<Int>(0)
+
+    func fileOpened(writing: Bool) {
+        _ = openFiles.wrappingAdd(1, ordering: .relaxed)
+        if writing { _ = writers.wrappingAdd(1, ordering: .relaxed) }
+    }
+    func fileClosed(writing: Bool) {
+        _ = openFiles.wrappingSubtract(1, ordering: .relaxed)
+        if writing { _ = writers.wrappingSubtract(1, ordering: .relaxed) }
+    }
     var hasOpenFiles: Bool { openFiles.load(ordering: .relaxed) > 0 }
+    var hasWriters: Bool { writers.load(ordering: .relaxed) > 0 }
 
     /// statfs(2) through this mount: the filesystem's figures, and in
     /// f_flags the mount's flags (Linux: vfs_statfs's calculate_f_flags).

@@ -70,7 +70,9 @@ extension VFS {
     /// MS_REMOUNT at the root of a mount (EINVAL elsewhere): the mount's
     /// flags become those given; without MS_BIND the filesystem's too —
     /// read-only or not, and its options (Linux: do_remount, or
-    /// do_reconfigure_mnt for MS_BIND).
+    /// do_reconfigure_mnt for MS_BIND). EBUSY to make it read-only while
+    /// a regular file is open for writing through it (or, without MS_BIND,
+    /// through any mount of the filesystem).
     public static func remount(
         _ place: Path, flags: MountFlags, options: MountOptions, bindOnly: Bool
     ) throws(Errno) {
@@ -81,6 +83,12 @@ extension VFS {
             // No atime flag given: the mount keeps its own (Linux: path_mount).
             if flags.intersection([.MS_NOATIME, .MS_NODIRATIME, .MS_RELATIME, .MS_STRICTATIME]).isEmpty {
                 newFlags = newFlags.subtracting(atimeFlags).union(mount.flags.intersection(atimeFlags))
+            }
+            // Not read-only while files are open for writing (Linux:
+            // mnt_make_readonly, and sb_prepare_remount_readonly over every mount).
+            if flags.contains(.MS_RDONLY) {
+                let writable = bindOnly ? [mount] : mountTable.mounts.filter { $0.superBlock === mount.superBlock }
+                if writable.contains(where: { $0.hasWriters }) { throw .EBUSY }
             }
             if !bindOnly {
                 try mount.superBlock.operations?.reconfigure(mount.superBlock, options: options)

@@ -165,6 +165,10 @@ static void tmpfs_limits(void)
 static void remount_read_only(void)
 {
     make_file(at("t/existing"));
+    int writer = open(at("t/existing"), O_WRONLY);
+    fails_with(mount(NULL, t, NULL, MS_REMOUNT | MS_RDONLY, NULL), EBUSY,
+               "remounting read-only with a file open for writing is EBUSY");
+    close(writer);
     succeeds(mount(NULL, t, NULL, MS_REMOUNT | MS_RDONLY, NULL), "remount the tmpfs read-only");
     struct statfs fs;
     statfs(t, &fs);
