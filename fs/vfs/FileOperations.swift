@@ -35,9 +35,6 @@ public protocol FileOperations: AnyObject {
     /// A device- or file-specific request (Linux: ->unlocked_ioctl); the
     /// generic ones (FIONBIO, FIOCLEX, ...) are handled before this.
     func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64
-    /// A device node was opened (Linux: ->open, from chrdev_open): a driver
-    /// checks who may open it and sets up its per-open state.
-    func open(_ file: File) throws(Errno)
     /// The last reference to an open file is gone (Linux: ->release, from
     /// the final fput): a pipe counts its readers and writers here.
     func release(_ file: File)
@@ -69,7 +66,6 @@ extension FileOperations {
     public func truncate(_ inode: Inode, to size: Int64) throws(Errno) { throw .EINVAL }
     public func allocatedBytes(_ inode: Inode) -> Int64 { 0 }
     public func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 { throw .ENOTTY }
-    public func open(_ file: File) throws(Errno) {}
     public func release(_ file: File) {}
     public var isStream: Bool { false }
     /// Files that never block are always ready (Linux: DEFAULT_POLLMASK).

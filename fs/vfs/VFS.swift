@@ -182,9 +182,7 @@ public enum VFS {
                 operations = driver
             default: throw .ENXIO
             }
-            let file = File(path: place, inode: inode, flags: flags, operations: operations)
-            if inode.fileType == FileMode.S_IFCHR { try operations.open(file) }
-            return file
+            return File(path: place, inode: inode, flags: flags, operations: operations)
         }
         // Outside the VFS lock: a driver's open may take its own locks or sleep.
         try file.operations.open(file, flags: flags)

@@ -34,8 +34,8 @@ final class DevKmsg: FileOperations {
 
     /// A reader starts at the oldest record and needs syslog's READ_ALL
     /// permission, so dmesg_restrict keeps it from other users.
-    func open(_ file: File) throws(Errno) {
-        guard file.flags.accessMode != .O_WRONLY else { return }
+    func open(_ file: File, flags: OpenFlags) throws(Errno) {
+        guard flags.accessMode != .O_WRONLY else { return }
         try Syslog.checkPermission(.SYSLOG_ACTION_READ_ALL)
         setPlace(of: file, to: Printk.withLog { $0.records.firstSequence } ?? 0)
     }
