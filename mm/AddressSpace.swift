@@ -19,6 +19,9 @@ public final class AddressSpace {
     public var mmapBase: UInt64 = MemoryLayout64.taskSize - (128 << 20)
     /// How far a stack may grow (Linux: RLIMIT_STACK, 8 MiB by default).
     public var stackLimit: UInt64 = 8 << 20
+    /// The program file exec loaded, kept open while the program runs, so it
+    /// cannot be written (ETXTBSY) (Linux: mm->exe_file).
+    public var executable: File? = nil
     /// Nothing is mapped below this (Linux: mmap_min_addr), so NULL stays a fault.
     public static let lowestAddress: UInt64 = 0x10000
 
@@ -346,6 +349,7 @@ public final class AddressSpace {
         child.heapStart = heapStart
         child.programBreak = programBreak
         child.mmapBase = mmapBase
+        child.executable = executable
         child.stackLimit = stackLimit
         var failed = false
         pageTable.forEachUserPage { address, frame, flags in

@@ -110,7 +110,11 @@ public enum Exec {
         guard inode.fileType == FileMode.S_IFREG, !place.mount.flags.contains(.MS_NOEXEC),
             inode.permits(.X_OK, as: VFS.callerCredentials)
         else { throw .EACCES }
-        return File(path: place, inode: inode, flags: .O_RDONLY, operations: inode.fileOperations)
+        // A file open for writing cannot be run (Linux: deny_write_access): ETXTBSY.
+        let denial = try InodeWriteAccess(inode, .deny)
+        let file = File(path: place, inode: inode, flags: .O_RDONLY, operations: inode.fileOperations)
+        file.writeAccess = denial
+        return file
     }
 
     // MARK: - The steps
@@ -183,6 +187,8 @@ public enum Exec {
         // Linux: de_thread. The other threads go; the new program runs alone.
         task.killOtherThreadsForExec()
         if parameters.isSecure { limitStackForSecureExec(task.group) }
+        // The program's memory keeps its file, and with it the file unwritable (Linux: mm->exe_file).
+        program.space.executable = parameters.file
         task.startUserProgram(in: program.space, rip: program.entry, rsp: program.stackPointer)
         // Linux: unshare_files, then do_close_on_exec. Threads sharing the
         // table keep theirs; this process goes on with its own copy.

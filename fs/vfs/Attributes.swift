@@ -72,6 +72,7 @@ extension VFS {
             guard inode.fileType == FileMode.S_IFREG else { throw .EINVAL }
             if checkingPermission { try inode.checkPermission(.W_OK, as: credentials) }
             if inode.superBlock.isReadOnly { throw .EROFS }
+            if checkingPermission { try InodeWriteAccess.checkNotRunning(inode) }
             try doTruncate(inode, to: length, as: credentials)
         }
     }

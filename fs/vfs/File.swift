@@ -27,6 +27,9 @@ public final class File {
     /// a reader sleeping on a pipe or the console holds nothing.
     private let positionLock = Mutex()
     public private(set) var position: Int64 = 0
+    /// A regular file open for writing holds a write count of its inode, an
+    /// executable opened to run a deny count (ETXTBSY for the other side).
+    var writeAccess: InodeWriteAccess? = nil
 
     /// The open flags that act only at open time (Linux drops them from
     /// f_flags too); O_CLOEXEC belongs to the descriptor.

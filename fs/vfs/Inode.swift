@@ -1,5 +1,6 @@
 import ABI
 import Lib
+import Synchronization
 
 /// A file's identity and attributes, whatever names it has (Linux: struct
 /// inode, include/linux/fs.h). Names live in dentries; an inode outlives
@@ -36,6 +37,9 @@ public final class Inode {
     /// i_flctx); only fs/FileLocks.swift touches them, under its lock.
     var recordLocks = FileLockList()
     var flockLocks = FileLockList()
+    /// Writers (positive) or programs running from it (negative); see
+    /// `InodeWriteAccess` (Linux: i_writecount).
+    let writeCount = Atomic<Int>(0)
 
     public init(
         superBlock: SuperBlock, mode: UInt32, operations: any InodeOperations,

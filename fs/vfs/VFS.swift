@@ -166,11 +166,14 @@ public enum VFS {
             guard let inode = place.inode else { throw .ENOENT }
             if !created { try checkMayOpen(inode, flags: flags, as: credentials) }
             var operations = inode.fileOperations
+            var writeAccess: InodeWriteAccess? = nil
             switch inode.fileType {
             case FileMode.S_IFDIR, FileMode.S_IFLNK: break  // checkMayOpen has refused what it must
             case FileMode.S_IFREG:
                 // Writing a file needs a writable mount (Linux: do_dentry_open's __mnt_want_write).
                 if flags.accessMode != .O_RDONLY || flags.contains(.O_TRUNC) { try place.checkWritable() }
+                // Before any truncation: a running program's file is ETXTBSY (Linux: get_write_access).
+                if flags.accessMode != .O_RDONLY { writeAccess = try InodeWriteAccess(inode, .write) }
                 if flags.contains(.O_TRUNC) && !created {
                     try doTruncate(inode, to: 0, as: credentials)
                 }
@@ -182,7 +185,9 @@ public enum VFS {
                 operations = driver
             default: throw .ENXIO
             }
-            return File(path: place, inode: inode, flags: flags, operations: operations)
+            let file = File(path: place, inode: inode, flags: flags, operations: operations)
+            file.writeAccess = writeAccess
+            return file
         }
         // Outside the VFS lock: a driver's open may take its own locks or sleep.
         try file.operations.open(file, flags: flags)
