@@ -73,6 +73,45 @@ public final class PageCache {
         }
     }
 
+    /// Fills the holes among the pages a byte range touches with zeroed
+    /// pages (Linux: shmem_fallocate). ENOSPC when memory runs out; the
+    /// pages allocated by then stay.
+    public func allocate(at offset: Int64, count: Int64) throws(Errno) {
+        var index = UInt64(offset / Int64(Self.pageBytes))
+        let end = UInt64((offset + count - 1) / Int64(Self.pageBytes))
+        while index <= end {
+            guard page(index, create: true) != nil else { throw .ENOSPC }
+            index += 1
+        }
+    }
+
+    /// Makes a byte range a hole: the pages wholly inside it go, the
+    /// partial ones at its ends are zeroed there (Linux:
+    /// shmem_truncate_range for FALLOC_FL_PUNCH_HOLE).
+    public func punchHole(at offset: Int64, count: Int64) {
+        let bytes = Int64(Self.pageBytes)
+        let end = offset + count
+        var dropped: [PhysAddr] = []
+        var position = offset
+        while position < end {
+            let index = UInt64(position / bytes)
+            let inPage = Int(position % bytes)
+            let length = Int(min(bytes - Int64(inPage), end - position))
+            if length == Self.pageBytes {
+                if let frame = lock.withLockIrqSave({ () -> PhysAddr? in
+                    defer { pages[index] = nil }
+                    return pages[index]
+                }) {
+                    dropped.append(frame)
+                }
+            } else if let frame = page(index) {
+                Frame(containing: frame)!.fill(0, at: inPage, count: length)
+            }
+            position += Int64(length)
+        }
+        for frame in dropped { UserFrames.release(frame) }
+    }
+
     /// Page `index` for a mapping, created if it is a hole, with a
     /// reference taken that the mapping gives back (Linux: filemap_fault).
     public func mappedFrame(forPage index: UInt64) -> PhysAddr? {

@@ -64,6 +64,26 @@ final class RamfsRegularFile: FileOperations {
 
     func allocatedBytes(_ inode: Inode) -> Int64 { cache.allocatedBytes }
 
+    /// Allocates the range's pages, growing the file unless KEEP_SIZE, or
+    /// with PUNCH_HOLE frees them; other modes are EOPNOTSUPP (Linux:
+    /// shmem_fallocate, as ramfs here stands in for tmpfs).
+    func fallocate(_ file: File, mode: FallocateMode, offset: Int64, length: Int64) throws(Errno) {
+        guard mode.subtracting([.FALLOC_FL_KEEP_SIZE, .FALLOC_FL_PUNCH_HOLE]).isEmpty else { throw .EOPNOTSUPP }
+        try VFS.locked { () throws(Errno) in
+            let inode = file.inode
+            if mode.contains(.FALLOC_FL_PUNCH_HOLE) {
+                let end = min(offset + length, inode.size)
+                if end > offset { cache.punchHole(at: offset, count: end - offset) }
+            } else {
+                let end = offset + length
+                if !mode.contains(.FALLOC_FL_KEEP_SIZE) { try VFS.checkNewSize(inode, end) }
+                try cache.allocate(at: offset, count: length)
+                if !mode.contains(.FALLOC_FL_KEEP_SIZE) && end > inode.size { inode.size = end }
+            }
+            inode.touchModified()
+        }
+    }
+
     /// Any ramfs file can be mapped (Linux: generic_file_mmap).
     func mmap(_ file: File) throws(Errno) {}
 

@@ -53,6 +53,9 @@ public protocol FileOperations: AnyObject {
     /// next data or hole begins; ENXIO at or past the end (Linux: ->llseek
     /// for these two).
     func seekDataOrHole(_ file: File, from offset: Int64, data: Bool) throws(Errno) -> Int64
+    /// fallocate(2) on a regular file, its arguments checked (Linux:
+    /// ->fallocate); EOPNOTSUPP where the filesystem has none.
+    func fallocate(_ file: File, mode: FallocateMode, offset: Int64, length: Int64) throws(Errno)
     /// lseek(2) on a file with a position, called with the position lock
     /// held; returns the result for user space (Linux: ->llseek).
     func llseek(_ file: File, to offset: Int64, from whence: SeekWhence, position: inout Int64) throws(Errno) -> Int64
@@ -73,6 +76,9 @@ extension FileOperations {
         [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
     }
     public func mmap(_ file: File) throws(Errno) { throw .ENODEV }
+    public func fallocate(_ file: File, mode: FallocateMode, offset: Int64, length: Int64) throws(Errno) {
+        throw .EOPNOTSUPP
+    }
     public func fault(_ file: File, pageIndex: UInt64) throws(VMFault) -> PhysAddr { throw .beyondObject }
     /// The whole file is data, with the one hole at its end (Linux:
     /// generic_file_llseek_size).

@@ -229,3 +229,23 @@ public struct Dirent64: Sendable {
         d_name + [UInt8](repeating: 0, count: d_reclen - Self.nameOffset - d_name.count)
     }
 }
+
+/// fallocate(2)'s modes (Linux: include/uapi/linux/falloc.h); 0 allocates
+/// and extends the size.
+public struct FallocateMode: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+    /// Allocate without changing the size.
+    public static let FALLOC_FL_KEEP_SIZE = FallocateMode(rawValue: 0x01)
+    /// Free the range, which then reads as zeros (with KEEP_SIZE only).
+    public static let FALLOC_FL_PUNCH_HOLE = FallocateMode(rawValue: 0x02)
+    public static let FALLOC_FL_COLLAPSE_RANGE = FallocateMode(rawValue: 0x08)
+    public static let FALLOC_FL_ZERO_RANGE = FallocateMode(rawValue: 0x10)
+    public static let FALLOC_FL_INSERT_RANGE = FallocateMode(rawValue: 0x20)
+    public static let FALLOC_FL_UNSHARE_RANGE = FallocateMode(rawValue: 0x40)
+    /// Every mode Linux knows (FALLOC_FL_SUPPORTED_MASK).
+    public static let supported: FallocateMode = [
+        .FALLOC_FL_KEEP_SIZE, .FALLOC_FL_PUNCH_HOLE, .FALLOC_FL_COLLAPSE_RANGE, .FALLOC_FL_ZERO_RANGE,
+        .FALLOC_FL_INSERT_RANGE, .FALLOC_FL_UNSHARE_RANGE,
+    ]
+}

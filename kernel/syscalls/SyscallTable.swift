@@ -21,6 +21,7 @@ public enum SyscallTable {
         FileDescriptorSyscalls.table,
         FcntlSyscalls.table,
         FlockSyscalls.table,
+        FallocateSyscalls.table,
         IoctlSyscalls.table,
         PipeSyscalls.table,
         PollSyscalls.table,
