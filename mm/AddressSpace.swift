@@ -22,6 +22,8 @@ public final class AddressSpace {
     /// The program file exec loaded, kept open while the program runs, so it
     /// cannot be written (ETXTBSY) (Linux: mm->exe_file).
     public var executable: File? = nil
+    /// mlockall(MCL_FUTURE): new mappings start locked (Linux: VM_LOCKED in mm->def_flags).
+    public var lockFuture = false
     /// Nothing is mapped below this (Linux: mmap_min_addr), so NULL stays a fault.
     public static let lowestAddress: UInt64 = 0x10000
 
@@ -146,7 +148,24 @@ public final class AddressSpace {
         } else {
             try areas.map(area)
         }
+        if lockFuture {
+            try? areas.setLocked(start..<(start + size), true)
+            populate(start..<(start + size))
+        }
         return start
+    }
+
+    /// Faults in the missing pages of `range`, for writing where the
+    /// mapping is private and writable, so none is left to copy (Linux:
+    /// __mm_populate, after mlock).
+    public func populate(_ range: Range<UInt64>) {
+        forEachPage(in: range) { address in
+            guard pageTable.translate(VirtAddr(address)) == nil, let area = areas.vma(containing: address) else {
+                return
+            }
+            let write = area.protection.contains(.write) && !area.flags.contains(.shared)
+            try? handleFault(at: address, write: write, instructionFetch: false)
+        }
     }
 
     /// ENOMEM unless `size` more bytes of mappings fit the caller's

@@ -15,7 +15,7 @@ enum MemorySyscalls {
         (.mincore, syscall(mincore)),
     ]
 
-    private static func space() throws(Errno) -> AddressSpace {
+    static func space() throws(Errno) -> AddressSpace {
         guard let space = Scheduler.current.mm else { throw .EFAULT }
         return space
     }
@@ -34,7 +34,7 @@ enum MemorySyscalls {
     /// a misaligned address, else `wrapping` when the rounded length wraps
     /// and `beyondUser` when the range passes TASK_SIZE — the errno differs
     /// by call, as Linux's own checks do.
-    private static func pages(
+    static func pages(
         _ address: UInt64, _ length: UInt64,
         wrapping: Errno, beyondUser: Errno
     ) throws(Errno) -> PageRange {

@@ -22,6 +22,7 @@ public enum SyscallTable {
         FcntlSyscalls.table,
         FlockSyscalls.table,
         FallocateSyscalls.table,
+        MlockSyscalls.table,
         IoctlSyscalls.table,
         PipeSyscalls.table,
         PollSyscalls.table,

@@ -35,6 +35,9 @@ public struct VMAFlags: OptionSet, Sendable {
     /// VM_GROWSDOWN: a stack, which the page-fault handler extends downward
     /// when user code touches the pages just below it.
     public static let growsDown = VMAFlags(rawValue: 0x100)
+    /// VM_LOCKED: mlock'ed, its pages kept in memory and counted against
+    /// RLIMIT_MEMLOCK.
+    public static let locked = VMAFlags(rawValue: 0x2000)
 
     /// Every may-flag: what a mapping with no restrictions carries.
     public static let mayAccess: VMAFlags = [.mayRead, .mayWrite, .mayExec]
@@ -90,7 +93,7 @@ public final class VMA: RBNode {
     public internal(set) var start: UInt64
     public internal(set) var end: UInt64
     public internal(set) var protection: VMAProtection
-    public let flags: VMAFlags
+    public internal(set) var flags: VMAFlags
     /// The mapped object, nil for anonymous memory (zero-filled on first touch).
     public let backing: (any VMABacking)?
     /// For a file-backed area, the page of `backing` that `start` shows

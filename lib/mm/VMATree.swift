@@ -126,6 +126,40 @@ public final class VMATree {
     /// which changes the areas before the offending one, a failure changes
     /// nothing.
     public func protect(_ range: Range<UInt64>, to protection: VMAProtection) throws(Errno) {
+        try update(
+            range, check: { (vma: VMA) throws(Errno) in guard vma.flags.permits(protection) else { throw .EACCES } },
+            isDone: { $0.protection == protection }, change: { $0.protection = protection })
+    }
+
+    /// Sets or clears VM_LOCKED over `range` (Linux: apply_vma_lock_flags
+    /// for mlock and munlock), splitting and merging as `protect` does;
+    /// ENOMEM if part of the range is not mapped.
+    public func setLocked(_ range: Range<UInt64>, _ locked: Bool) throws(Errno) {
+        try update(
+            range, check: { (_: VMA) throws(Errno) in }, isDone: { $0.flags.contains(.locked) == locked },
+            change: { if locked { $0.flags.insert(.locked) } else { $0.flags.remove(.locked) } })
+    }
+
+    /// Bytes of `range` (of every area, by default) in locked areas
+    /// (Linux: locked_vm, in bytes).
+    public func lockedBytes(in range: Range<UInt64> = 0..<UInt64.max) -> UInt64 {
+        var locked: UInt64 = 0
+        for vma in self where vma.flags.contains(.locked) && vma.end > range.lowerBound && vma.start < range.upperBound
+        {
+            locked += Swift.min(vma.end, range.upperBound) - Swift.max(vma.start, range.lowerBound)
+        }
+        return locked
+    }
+
+    /// Changes every area of `range` for which `isDone` is false with
+    /// `change`, after `check` has passed for all of them: the areas are
+    /// split at the range's ends and then merged with any neighbour that
+    /// now matches. ENOMEM for a part of the range that is not mapped, or
+    /// if splitting would exceed the area limit. Unlike Linux, which
+    /// changes the areas before the offending one, a failure changes nothing.
+    private func update(
+        _ range: Range<UInt64>, check: (VMA) throws(Errno) -> Void, isDone: (VMA) -> Bool, change: (VMA) -> Void
+    ) throws(Errno) {
         try Self.checkPageRange(range)
         // Check the whole range first, in address order so the first
         // problem is the one reported, as in Linux.
@@ -134,10 +168,10 @@ public final class VMATree {
         var cursor = find(range.lowerBound)
         while covered < range.upperBound {
             guard let vma = cursor, vma.start <= covered else { throw .ENOMEM }
-            guard vma.flags.permits(protection) else { throw .EACCES }
-            // Areas that already have the protection are left alone, so
-            // they need no split (Linux: mprotect_fixup's early return).
-            if vma.protection != protection {
+            try check(vma)
+            // Areas that already are as asked are left alone, so they need
+            // no split (Linux: mprotect_fixup's early return).
+            if !isDone(vma) {
                 if vma.start < range.lowerBound { splits += 1 }
                 if vma.end > range.upperBound { splits += 1 }
             }
@@ -149,13 +183,13 @@ public final class VMATree {
         var address = range.lowerBound
         while address < range.upperBound {
             var vma = find(address)!
-            guard vma.protection != protection else {
+            guard !isDone(vma) else {
                 address = vma.end
                 continue
             }
             if vma.start < range.lowerBound { vma = split(vma, at: range.lowerBound) }
             if vma.end > range.upperBound { _ = split(vma, at: range.upperBound) }
-            vma.protection = protection
+            change(vma)
             address = vma.end
             mergeWithNext(mergeWithPrevious(vma))
         }
@@ -298,7 +332,12 @@ public final class VMATree {
     /// with the same bounds and attributes, sharing the backing objects.
     public func copy() -> VMATree {
         let child = VMATree(maxMapCount: maxMapCount, stackGuardGap: stackGuardGap)
-        for vma in self { child.link(vma.copy(covering: vma.start..<vma.end)) }
+        for vma in self {
+            // Memory locks are not inherited (Linux: dup_mmap clears VM_LOCKED).
+            let copied = vma.copy(covering: vma.start..<vma.end)
+            copied.flags.remove(.locked)
+            child.link(copied)
+        }
         return child
     }
 

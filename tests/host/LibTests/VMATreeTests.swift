@@ -551,3 +551,21 @@ func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
     #expect(tree.next(after: first)?.start == page(10))
     #expect(tree.previous(before: tree.next(after: first)!) === first)
 }
+
+@Test func lockingSplitsAreasAndCountsLockedBytes() throws {
+    let tree = VMATree()
+    try tree.map(anonymous(0..<10))
+    try tree.setLocked(pages(2..<4), true)
+    #expect(layout(tree) == [0..<2, 2..<4, 4..<10])
+    #expect(tree.lockedBytes() == 2 * pageSize)
+    #expect(tree.lockedBytes(in: pages(3..<8)) == pageSize)
+    // Locking the rest merges everything back into one locked area.
+    try tree.setLocked(pages(0..<10), true)
+    #expect(layout(tree) == [0..<10] && tree.lockedBytes() == 10 * pageSize)
+    #expect(throws: Errno.ENOMEM) { try tree.setLocked(pages(8..<12), false) }
+    #expect(tree.lockedBytes() == 10 * pageSize)
+    // A fork's copy holds no locks.
+    #expect(tree.copy().lockedBytes() == 0)
+    try tree.setLocked(pages(0..<10), false)
+    #expect(layout(tree) == [0..<10] && tree.lockedBytes() == 0)
+}
