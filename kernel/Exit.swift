@@ -67,6 +67,7 @@ extension Task {
     /// new parent (Linux: forget_original_parent).
     private func leaveThreadGroup() {
         group.exitedThreadsRuntime += Scheduler.runtime(of: self)
+        CPUAccounting.threadExited(self)
         group.threads.removeAll { $0 === self }
         // Another thread of the process adopts the children; if none is
         // left, init does, and kthreadd for kernel threads' children.
@@ -171,13 +172,11 @@ enum ProcessExit {
         parent.group.childExited.wakeUpAll()
     }
 
-    /// Removes a collected zombie for good, adding its CPU time to the
+    /// Removes a collected zombie for good, adding its usage to the
     /// parent's children total (Linux: release_task after wait_task_zombie).
     static func reap(_ zombie: Task) {
         TaskList.lock.withLockIrqSave {
-            if let parent = zombie.parent {
-                parent.group.reapedChildrenRuntime += zombie.group.runtime + zombie.group.reapedChildrenRuntime
-            }
+            if let parent = zombie.parent { CPUAccounting.childReaped(zombie.group, by: parent.group) }
         }
         zombie.reap()
     }
@@ -291,7 +290,7 @@ enum WaitSyscalls {
             }
         guard let child = try ProcessExit.waitForChild(selector, options: options.union(.WEXITED)) else { return 0 }
         let (pid, status) = (child.pid, child.waitStatus)
-        let usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
+        let usage = CPUAccounting.usageWithChildren(of: child.group).rusage
         ProcessExit.reap(child)
         if !statusPointer.isNull { try statusPointer.write(status) }
         if !usagePointer.isNull { try usagePointer.write(usage) }
@@ -328,7 +327,7 @@ enum WaitSyscalls {
         var usage = Rusage()
         if let child = try ProcessExit.waitForChild(selector, options: options) {
             info = ProcessExit.siginfo(for: child)
-            usage = Rusage(cpuTime: child.group.runtime + child.group.reapedChildrenRuntime)
+            usage = CPUAccounting.usageWithChildren(of: child.group).rusage
             if !options.contains(.WNOWAIT) { ProcessExit.reap(child) }
         }
         if !infoPointer.isNull { try infoPointer.write(info) }

@@ -26,6 +26,11 @@ public final class AddressSpace {
     public var lockFuture = false
     /// Nothing is mapped below this (Linux: mmap_min_addr), so NULL stays a fault.
     public static let lowestAddress: UInt64 = 0x10000
+    /// Pages mapped now, and the most there ever were (Linux: the
+    /// MM_*PAGES rss counters and hiwater_rss): what getrusage's ru_maxrss reports.
+    public private(set) var residentPages: UInt64 = 0
+    public private(set) var peakResidentPages: UInt64 = 0
+    public var peakResidentKilobytes: UInt64 { peakResidentPages * (MemoryLayout64.pageSize / 1024) }
 
     /// A number no other address space has had, for keys that must not
     /// outlive it (futexes); an object's address could be reused.
@@ -324,6 +329,8 @@ public final class AddressSpace {
             UserFrames.release(frame)
             throw .outOfMemory
         }
+        residentPages += 1
+        peakResidentPages = max(peakResidentPages, residentPages)
     }
 
     /// The frame a missing page gets, with a reference for this mapping:
@@ -379,12 +386,14 @@ public final class AddressSpace {
                 try child.pageTable.map(
                     address, to: frame, flags: kept, allocateTable: PageAllocator.allocateZeroedPage)
                 UserFrames.share(frame)
+                child.residentPages += 1
             } catch {
                 failed = true
             }
             return kept
         }
         pageTable.flushUserMappings()
+        child.peakResidentPages = child.residentPages
         guard !failed else {
             child.dropUser()
             throw .ENOMEM
@@ -424,8 +433,14 @@ public final class AddressSpace {
     /// Drops the present pages of `range`.
     func releasePages(_ range: Range<UInt64>) {
         forEachPage(in: range) { address in
-            if let frame = try? pageTable.unmap(VirtAddr(address)) { UserFrames.release(frame) }
+            if let frame = try? pageTable.unmap(VirtAddr(address)) { releaseResident(frame) }
         }
+    }
+
+    /// Lets go of a frame this address space had mapped.
+    func releaseResident(_ frame: PhysAddr) {
+        UserFrames.release(frame)
+        residentPages -= min(residentPages, 1)
     }
 
     /// Calls `body` with each page address of `range`, stopping early when

@@ -63,7 +63,7 @@ extension AddressSpace {
                         VirtAddr(destination + (address - range.lowerBound)), to: frame,
                         flags: mapping.flags, allocateTable: PageAllocator.allocateZeroedPage)
                 } catch {
-                    UserFrames.release(frame)
+                    releaseResident(frame)
                 }
             }
         }

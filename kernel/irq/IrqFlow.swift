@@ -9,6 +9,10 @@ public enum IrqFlow {
     /// Interrupts taken per vector on this CPU (Linux: kstat_irqs, /proc/interrupts).
     private static let perCPUCounts = PerCPU<[UInt64]>(Array(repeating: 0, count: InterruptTable.vectorCount))
     public static var counts: [UInt64] { perCPUCounts.withCurrent { $0 } }
+    /// Whether the interrupt being handled came from user mode, for the
+    /// tick's CPU-time accounting (Linux: user_mode(get_irq_regs())).
+    private static let interruptedUserMode = PerCPU<Bool>(false)
+    public static var interruptedUser: Bool { interruptedUserMode.withCurrent { $0 } }
 
     public static func install() {
         InterruptTable.setFlow { frame in
@@ -19,6 +23,7 @@ public enum IrqFlow {
                 return
             }
             PreemptCount.add(PreemptCount.hardirqOffset)
+            interruptedUserMode.withCurrent { $0 = frame.isUserMode }
             InterruptTable.runHandler(&frame)
             PreemptCount.subtract(PreemptCount.hardirqOffset)
             if !PreemptCount.inInterrupt && Softirq.hasPending { Softirq.run() }

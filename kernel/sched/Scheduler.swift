@@ -277,6 +277,7 @@ public enum Scheduler {
         queue.tick(now: now())
         let running = queue.current
         lock.unlock()
+        CPUAccounting.tick(running, userMode: IrqFlow.interruptedUser)
         RCU.tick(current: running)
     }
 

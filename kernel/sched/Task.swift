@@ -42,6 +42,13 @@ public final class Task: SchedulableEntity {
     /// nil for threads, which notify no one.
     var exitSignal: Signal? = .SIGCHLD
 
+    // CPU-time accounting (kernel/sched/CPUAccounting.swift).
+    /// The tick's user and system samples (Linux: utime, stime), the split
+    /// last reported (prev_cputime), and page faults served (min_flt).
+    var tickTime = CPUTime()
+    var reportedTime = CPUTimeSplit()
+    var minorFaults: UInt64 = 0
+
     // What the C library asked the kernel to do at thread start and exit.
     /// CLONE_CHILD_SETTID: where the new thread stores its TID first thing (Linux: set_child_tid).
     var setChildTID = UserPointer<Int32>.null
@@ -197,6 +204,7 @@ public final class Task: SchedulableEntity {
         flags.remove([.kernelThread, .forkNoExec])
         CPU.restoreInterrupts(interruptsWereOn)
         // A vfork parent still uses the old memory: only its last user frees it.
+        if let oldSpace { CPUAccounting.addressSpaceReplaced(oldSpace, in: group) }
         oldSpace?.dropUser()
         space.stackLimit = group.limits.current(.RLIMIT_STACK)
         flushSignalHandlers(forceDefault: wasKernelThread)

@@ -36,10 +36,17 @@ public final class ThreadGroup {
     public internal(set) var limits: ResourceLimits
     /// Signals sent to the process as a whole, not yet taken by a thread (Linux: shared_pending).
     var sharedPendingSignals = SignalSet()
-    /// CPU time, ns, of the threads that have exited (Linux: sum_sched_runtime)
-    /// and of the waited-for children with their own children (cutime + cstime).
+    /// CPU time, ns, of the threads that have exited (Linux: sum_sched_runtime).
     var exitedThreadsRuntime: UInt64 = 0
-    var reapedChildrenRuntime: UInt64 = 0
+    /// The tick's samples of every thread, exited ones included (Linux: the
+    /// thread-group cputimer), and the split last reported (prev_cputime).
+    var tickTime = CPUTime()
+    var reportedTime = CPUTimeSplit()
+    /// The counters of exited threads and replaced address spaces (Linux:
+    /// signal_struct's nvcsw, nivcsw, min_flt, maj_flt, maxrss), and the
+    /// usage of waited-for children with their own (cutime, cstime, cnvcsw, ...).
+    var exitedUsage = ResourceUsage()
+    var childrenUsage = ResourceUsage()
 
     /// The limits the first processes start with; set at boot from the memory size.
     static let bootLimits = BootOnce<ResourceLimits>()

@@ -3,15 +3,15 @@ import Core
 import Lib
 
 /// Resource limits and usage (Linux: kernel/sys.c getrlimit, setrlimit,
-/// prlimit64, getrusage, times). CPU time is the scheduler's runtime, all
-/// of it counted as user time.
+/// prlimit64, getrusage, times). The usage comes from
+/// kernel/sched/CPUAccounting.swift.
 enum ResourceLimitSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.getrlimit, syscall(getrlimit)),
         (.setrlimit, syscall(setrlimit)),
         (.prlimit64, syscall(prlimit64)),
-        (.getrusage, syscall(getrusage)),  // partial: CPU time only (all as user time); no fault, switch or RSS counts
-        (.times, syscall(times)),  // partial: all CPU time is reported as user time
+        (.getrusage, syscall(getrusage)),
+        (.times, syscall(times)),
     ]
 
     private static func resource(_ argument: ZeroExtended<Int32>) throws(Errno) -> RlimitResource {
@@ -62,14 +62,14 @@ enum ResourceLimitSyscalls {
     /// children (RUSAGE_CHILDREN) or the calling thread (RUSAGE_THREAD).
     static func getrusage(_ who: Int32, _ usage: UserPointer<Rusage>) throws(Errno) -> Int64 {
         let task = Scheduler.current
-        let cpuTime: UInt64 =
+        let result: ResourceUsage =
             switch who {
-            case Rusage.RUSAGE_SELF: task.group.runtime
-            case Rusage.RUSAGE_CHILDREN: task.group.reapedChildrenRuntime
-            case Rusage.RUSAGE_THREAD: Scheduler.runtime(of: task)
+            case Rusage.RUSAGE_SELF: CPUAccounting.usage(of: task.group)
+            case Rusage.RUSAGE_CHILDREN: TaskList.lock.withLockIrqSave { task.group.childrenUsage }
+            case Rusage.RUSAGE_THREAD: CPUAccounting.usage(of: task)
             default: throw .EINVAL
             }
-        try usage.write(Rusage(cpuTime: cpuTime))
+        try usage.write(result.rusage)
         return 0
     }
 
@@ -77,9 +77,13 @@ enum ResourceLimitSyscalls {
     static func times(_ buffer: UserPointer<Tms>) throws(Errno) -> Int64 {
         let group = Scheduler.current.group
         if !buffer.isNull {
+            let own = CPUAccounting.usage(of: group).time
+            let children = TaskList.lock.withLockIrqSave { group.childrenUsage.time }
             var times = Tms()
-            times.tms_utime = TimeUnits.clockTicks(nanoseconds: group.runtime)
-            times.tms_cutime = TimeUnits.clockTicks(nanoseconds: group.reapedChildrenRuntime)
+            times.tms_utime = TimeUnits.clockTicks(nanoseconds: own.user)
+            times.tms_stime = TimeUnits.clockTicks(nanoseconds: own.system)
+            times.tms_cutime = TimeUnits.clockTicks(nanoseconds: children.user)
+            times.tms_cstime = TimeUnits.clockTicks(nanoseconds: children.system)
             try buffer.write(times)
         }
         return TimeUnits.clockTicks(nanoseconds: UInt64(Timekeeping.monotonic))

@@ -77,13 +77,15 @@ enum TimeSyscalls {
         return 0
     }
 
-    /// Only CLOCK_REALTIME can be set, by the privileged; a CPU clock never (EPERM).
+    /// Only CLOCK_REALTIME can be set, by the privileged. A CPU clock
+    /// never: EPERM by its pid-encoded ID (posix_cpu_clock_set), EINVAL as
+    /// CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID, which have no clock_set.
     static func clockSettime(_ clock: Int32, _ time: UserPointer<Timespec>) throws(Errno) -> Int64 {
         switch try source(clock) {
         case .global(.CLOCK_REALTIME):
             try setRealtime(try time.read().validNanoseconds)
             return 0
-        case .process, .thread: throw .EPERM
+        case .process, .thread: throw clock < 0 ? .EPERM : .EINVAL
         case .global: throw .EINVAL
         }
     }

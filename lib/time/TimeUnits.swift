@@ -65,12 +65,3 @@ extension Timeval {
         return TimeUnits.combine(seconds: tv_sec, nanoseconds: tv_usec * TimeUnits.nanosecondsPerMicrosecond)
     }
 }
-
-extension Rusage {
-    /// A usage record with `cpuTime` ns of CPU time. The scheduler does not
-    /// split user from system time, so all of it is reported as user time.
-    public init(cpuTime: UInt64) {
-        self.init()
-        ru_utime = Timeval(nanoseconds: Int64(clamping: cpuTime))
-    }
-}

@@ -43,6 +43,8 @@ enum PageFault {
             at: address, write: error.contains(.write),
             instructionFetch: error.contains(.instructionFetch),
             present: error.contains(.protection))
+        // Every fault served counts as minor: none waits for I/O (Linux: mm_account_fault).
+        Scheduler.current.minorFaults += 1
     }
 
     /// The page-fault preamble Linux prints before the oops (page_fault_oops, show_fault_oops).
