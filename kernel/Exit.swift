@@ -69,6 +69,7 @@ extension Task {
         group.exitedThreadsRuntime += Scheduler.runtime(of: self)
         CPUAccounting.threadExited(self)
         group.threads.removeAll { $0 === self }
+        if group.threads.isEmpty { group.timers.release() }
         // Another thread of the process adopts the children; if none is
         // left, init does, and kthreadd for kernel threads' children.
         let adopter = group.threads.first ?? (isProcess ? Scheduler.childReaper : KThreads.daemon)

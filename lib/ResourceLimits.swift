@@ -46,6 +46,13 @@ public struct ResourceLimits: Sendable {
     /// The soft limit of `resource` (Linux: rlimit()).
     public func current(_ resource: RlimitResource) -> UInt64 { self[resource].rlim_cur }
 
+    /// After SIGXCPU at the soft RLIMIT_CPU: the next one comes a second of
+    /// CPU time later (Linux: check_process_timers sets rlim_cur to soft + 1).
+    public mutating func raiseSoftCPULimit() {
+        let index = Int(RlimitResource.RLIMIT_CPU.rawValue)
+        limits[index].rlim_cur = min(limits[index].rlim_cur &+ 1, limits[index].rlim_max)
+    }
+
     /// setrlimit/prlimit64 (Linux: do_prlimit): the soft limit may not
     /// exceed the hard one (EINVAL); raising the hard limit needs privilege
     /// (EPERM), and so does a descriptor limit above fs.nr_open, even for

@@ -26,6 +26,7 @@ enum CPUAccounting {
         let sample = userMode ? CPUTime(user: period) : CPUTime(system: period)
         task.tickTime += sample
         task.group.tickTime += sample
+        if task.isProcess { CPUTimers.tick(task.group) }
     }
 
     /// RUSAGE_THREAD: the calling thread alone.

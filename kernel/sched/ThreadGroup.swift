@@ -47,6 +47,8 @@ public final class ThreadGroup {
     /// usage of waited-for children with their own (cutime, cstime, cnvcsw, ...).
     var exitedUsage = ResourceUsage()
     var childrenUsage = ResourceUsage()
+    /// Interval and POSIX timers (kernel/time/ProcessTimers.swift).
+    let timers = ProcessTimers()
 
     /// The limits the first processes start with; set at boot from the memory size.
     static let bootLimits = BootOnce<ResourceLimits>()

@@ -41,6 +41,7 @@ public enum SyscallTable {
         CredentialsSyscalls.table,
         SignalSyscalls.table,
         TimeSyscalls.table,
+        ITimerSyscalls.table,
         ResourceLimitSyscalls.table,
         SchedSyscalls.table,
         SystemSyscalls.table,

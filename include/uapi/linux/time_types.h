@@ -17,4 +17,18 @@ struct linux_old_timeval {
     __s64 tv_usec;
 } APUS_SWIFT_NAME(Timeval);
 
+/* timer_settime, timer_gettime, timerfd_settime, timerfd_gettime: the
+ * period (0 for a one-shot timer) and the time to the next expiry (0:
+ * disarmed), or with TIMER_ABSTIME/TFD_TIMER_ABSTIME the absolute time of it. */
+struct linux_itimerspec {
+    struct linux_timespec it_interval;
+    struct linux_timespec it_value;
+} APUS_SWIFT_NAME(Itimerspec);
+
+/* getitimer and setitimer: the same pair in microseconds. */
+struct linux_old_itimerval {
+    struct linux_old_timeval it_interval;
+    struct linux_old_timeval it_value;
+} APUS_SWIFT_NAME(Itimerval);
+
 #endif

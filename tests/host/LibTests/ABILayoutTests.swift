@@ -46,6 +46,16 @@ private func layout<T>(
 private let measures: [Measure] = [
     layout("struct __kernel_timespec", Timespec.self, [("tv_sec", \.tv_sec), ("tv_nsec", \.tv_nsec)]),
     layout("struct __kernel_old_timeval", Timeval.self, [("tv_sec", \.tv_sec), ("tv_usec", \.tv_usec)]),
+    layout(
+        "struct __kernel_itimerspec", Itimerspec.self, [("it_interval", \.it_interval), ("it_value", \.it_value)]),
+    layout(
+        "struct __kernel_old_itimerval", Itimerval.self, [("it_interval", \.it_interval), ("it_value", \.it_value)]),
+    layout(
+        "sigevent_t", Sigevent.self,
+        [
+            ("sigev_value", \.sigev_value), ("sigev_signo", \.sigev_signo), ("sigev_notify", \.sigev_notify),
+            ("_sigev_un._tid", \.sigev_notify_thread_id),
+        ]),
     layout("struct timezone", Timezone.self, [("tz_minuteswest", \.tz_minuteswest), ("tz_dsttime", \.tz_dsttime)]),
     layout("struct utimbuf", Utimbuf.self, [("actime", \.actime), ("modtime", \.modtime)]),
     layout(

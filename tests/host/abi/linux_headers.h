@@ -24,6 +24,7 @@
 #include <linux/sysinfo.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
+#include <linux/timerfd.h>
 #include <linux/times.h>
 #include <linux/uio.h>
 #include <linux/utime.h>
