@@ -246,7 +246,11 @@ public enum Scheduler {
 
     /// A task's CPU time so far, ns, including the running stretch if it is
     /// on the CPU now (Linux: task_sched_runtime).
+    /// Interrupts are off while it reads: a tick in between would move
+    /// the stretch into the total after one was read and before the other.
     static func runtime(of task: Task) -> UInt64 {
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        defer { CPU.restoreInterrupts(interruptsWereOn) }
         let charged = task.sched.sumExecRuntime
         guard isRunning, task === current else { return charged }
         let time = now()
