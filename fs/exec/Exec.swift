@@ -186,6 +186,8 @@ public enum Exec {
         task.credentials = parameters.credentials
         // Linux: de_thread. The other threads go; the new program runs alone.
         task.killOtherThreadsForExec()
+        // Linux: exit_itimers. timer_create's timers end; alarm and setitimer's stay.
+        TaskList.lock.withLockIrqSave { task.group.timers.deletePosixTimers() }
         if parameters.isSecure { limitStackForSecureExec(task.group) }
         // The program's memory keeps its file, and with it the file unwritable (Linux: mm->exe_file).
         program.space.executable = parameters.file

@@ -42,6 +42,7 @@ public enum SyscallTable {
         SignalSyscalls.table,
         TimeSyscalls.table,
         ITimerSyscalls.table,
+        PosixTimerSyscalls.table,
         ResourceLimitSyscalls.table,
         SchedSyscalls.table,
         SystemSyscalls.table,

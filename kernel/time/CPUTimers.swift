@@ -6,7 +6,8 @@ import Lib
 /// tick has charged the running task (Linux: run_posix_cpu_timers →
 /// check_process_timers in kernel/time/posix-cpu-timers.c): ITIMER_VIRTUAL
 /// on the process's user samples, ITIMER_PROF on its user + system
-/// samples, and RLIMIT_CPU on the same PROF samples.
+/// samples, RLIMIT_CPU on the same PROF samples, and timer_create's timers
+/// on the exact CPU time of the process or of one of its threads.
 enum CPUTimers {
     /// From the tick, interrupts off.
     static func tick(_ group: ThreadGroup) {
@@ -15,6 +16,7 @@ enum CPUTimers {
         let timers = group.timers
         if timers.virtual.expire(at: samples.user) > 0 { Signals.send(.SIGVTALRM, toProcess: group, from: nil) }
         if timers.prof.expire(at: samples.total) > 0 { Signals.send(.SIGPROF, toProcess: group, from: nil) }
+        for timer in timers.cpuClockTimers where timer.setting.isArmed { timer.expire() }
         checkCPULimit(group, used: samples.total)
     }
 

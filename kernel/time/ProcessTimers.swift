@@ -17,6 +17,12 @@ final class ProcessTimers {
     /// system tick samples (Linux: CPUCLOCK_VIRT, CPUCLOCK_PROF).
     var virtual = IntervalTimer()
     var prof = IntervalTimer()
+    /// timer_create's timers (Linux: signal->posix_timers), and the next ID
+    /// to try (Linux: next_posix_timer_id).
+    var posixTimers: [PosixTimer] = []
+    var nextPosixTimerID: Int32 = 0
+    /// Timers of any process that run on this process's CPU time, for the tick.
+    var cpuClockTimers: [PosixTimer] = []
 
     /// The process is gone: nothing may fire for it any more, and the
     /// hrtimer's hold on it ends (Linux: the hrtimer_cancel of real_timer
@@ -27,5 +33,18 @@ final class ProcessTimers {
         real.disarm()
         virtual.disarm()
         prof.disarm()
+        deletePosixTimers()
+        cpuClockTimers.removeAll()
     }
+
+    /// Deletes every timer_create timer: at exit and exec (Linux: exit_itimers).
+    func deletePosixTimers() {
+        for timer in posixTimers {
+            timer.cancel()
+            if let target = timer.clock.cpuTimeOwner { target.timers.cpuClockTimers.removeAll { $0 === timer } }
+        }
+        posixTimers.removeAll()
+    }
+
+    func posixTimer(_ id: Int32) -> PosixTimer? { posixTimers.first { $0.id == id } }
 }

@@ -1,10 +1,13 @@
-/* Helpers for the CPU-time tests (cpu_clocks, rusage, itimers, posix_timers): read a clock in
- * nanoseconds and burn CPU in user mode or in the kernel. Every loop is bounded by wall-clock
+/* Helpers for the CPU-time and timer tests (cpu_clocks, rusage, itimers, posix_timers): read a
+ * clock in nanoseconds, burn CPU in user mode or in the kernel, and look at a timer's signal
+ * without a handler (blocked and pending, then discarded). Every loop is bounded by wall-clock
  * time too, so a kernel whose CPU clocks stand still fails the check instead of hanging. */
 #ifndef APUS_CPU_TIME_H
 #define APUS_CPU_TIME_H
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,6 +68,31 @@ static inline void sleep_ns(long long ns)
     struct timespec length = { ns / 1000000000LL, ns % 1000000000LL };
     while (nanosleep(&length, &length) != 0)
         ;
+}
+
+/* Whether `sig` is pending for the calling thread or its process. */
+static inline int pending(int sig)
+{
+    sigset_t set;
+    sigpending(&set);
+    return sigismember(&set, sig);
+}
+
+/* Blocks (SIG_BLOCK) or unblocks (SIG_UNBLOCK) `sig` in the calling thread. */
+static inline void block(int sig, int how)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(how, &set, 0);
+}
+
+/* Forgets a pending `sig` (setting the action to SIG_IGN discards it) and unblocks it. */
+static inline void discard(int sig)
+{
+    signal(sig, SIG_IGN);
+    block(sig, SIG_UNBLOCK);
+    signal(sig, SIG_DFL);
 }
 
 #endif

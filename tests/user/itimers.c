@@ -29,29 +29,6 @@ static int set_itimer(int which, long long value_ns, long long interval_ns)
     return setitimer(which, &value, 0);
 }
 
-static int pending(int sig)
-{
-    sigset_t set;
-    sigpending(&set);
-    return sigismember(&set, sig);
-}
-
-static void block(int sig, int how)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(how, &set, 0);
-}
-
-/* Forgets a pending `sig` (setting the action to SIG_IGN discards it) and unblocks it. */
-static void discard(int sig)
-{
-    signal(sig, SIG_IGN);
-    block(sig, SIG_UNBLOCK);
-    signal(sig, SIG_DFL);
-}
-
 static void no_core(void)
 {
     struct rlimit none = { 0, 0 };
