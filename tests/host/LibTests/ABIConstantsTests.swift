@@ -309,6 +309,18 @@ import Testing
         #expect(GetrandomFlags.GRND_RANDOM.rawValue == 2)
         #expect(GetrandomFlags.GRND_INSECURE.rawValue == 4)
     }
+
+    // MARK: include/uapi/linux/time.h (itimers), asm-generic/siginfo.h (sigevent), linux/timerfd.h
+
+    @Test func timerNumbers() {
+        #expect(ITimerWhich.ITIMER_REAL.rawValue == 0 && ITimerWhich.ITIMER_VIRTUAL.rawValue == 1)
+        #expect(ITimerWhich.ITIMER_PROF.rawValue == 2 && ITimerWhich(rawValue: 3) == nil)
+        #expect(Sigevent.SIGEV_SIGNAL == 0 && Sigevent.SIGEV_NONE == 1 && Sigevent.SIGEV_THREAD == 2)
+        #expect(Sigevent.SIGEV_THREAD_ID == 4)
+        #expect(TimerfdFlags.TFD_TIMER_ABSTIME == 1 && TimerfdFlags.TFD_TIMER_CANCEL_ON_SET == 2)
+        #expect(TimerfdFlags.TFD_NONBLOCK == 0o4000 && TimerfdFlags.TFD_CLOEXEC == 0o2000000)
+        #expect(MemoryLayout<Sigevent>.size == 64)
+    }
 }
 
 /// include/uapi/linux/mount.h, include/linux/fs.h (umount2) and
