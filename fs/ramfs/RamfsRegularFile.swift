@@ -21,7 +21,7 @@ final class RamfsRegularFile: FileOperations {
         let bytes = VFS.lockedNonThrowing { () -> [UInt8] in
             let inode = file.inode
             guard start < inode.size, count > 0 else { return [] }
-            inode.atime = VFSClock.now()
+            file.markAccessed()
             return cache.read(at: start, count: Int(min(Int64(count), inode.size - start)))
         }
         offset += Int64(bytes.count)

@@ -59,6 +59,27 @@ public final class File {
         inode.fileType == FileMode.S_IFREG && !statusFlags.contains(.O_PATH) && statusFlags.accessMode != .O_RDONLY
     }
 
+    /// Marks the file read (Linux: file_accessed and touch_atime): not
+    /// with O_NOATIME, not on a noatime mount (nor a directory on a
+    /// nodiratime one), and on a relatime mount — the default — only when
+    /// the access time is not after the modification and change times or
+    /// is a day old (Linux: relatime_need_update). With VFS.lock held.
+    public func markAccessed() {
+        let mountFlags = path.mount.flags
+        if flags.contains(.O_NOATIME) || mountFlags.contains(.MS_NOATIME) { return }
+        if inode.isDirectory && mountFlags.contains(.MS_NODIRATIME) { return }
+        let now = VFSClock.now()
+        if mountFlags.contains(.MS_RELATIME) && inode.atime > inode.mtime && inode.atime > inode.ctime
+            && now - inode.atime < Self.relatimeInterval
+        {
+            return
+        }
+        inode.atime = now
+    }
+
+    /// A day in nanoseconds, the longest relatime leaves an access time alone.
+    private static let relatimeInterval: Int64 = 24 * 60 * 60 * 1_000_000_000
+
     public var flags: OpenFlags {
         flagsLock.lock()
         defer { flagsLock.unlock() }

@@ -3,10 +3,10 @@
  * As root: tmpfs with size=, nr_inodes= and mode= (statfs's block and inode counts, ENOSPC at
  * the size and at the inode limit), ramfs, read-only remounts (EROFS for every kind of write)
  * and back, bind mounts with and without MS_REC and a read-only bind, MS_NOEXEC, MS_NODEV and
- * MS_NOSUID, umount2's EBUSY (open file, working directory, a mount below) and MNT_DETACH,
- * EINVAL and ENODEV for bad requests, the mount's line in /proc/self/mountinfo when /proc is
- * there, chroot, pivot_root, and sethostname/setdomainname as uname shows them. As user 65534:
- * EPERM for all of these.
+ * MS_NOSUID, access times (relatime, strictatime, noatime), umount2's EBUSY (open file,
+ * working directory, a mount below) and MNT_DETACH, EINVAL and ENODEV for bad requests, the
+ * mount's line in /proc/self/mountinfo when /proc is there, chroot, pivot_root, and
+ * sethostname/setdomainname as uname shows them. As user 65534: EPERM for all of these.
  *
  * On a host the privileged part runs in new mount and UTS namespaces (unshare), so it changes
  * nothing outside; on Apus, which has one namespace and no unshare (ENOSYS), it runs as it is
@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #define NOBODY 65534
 #define TMPFS_MAGIC 0x01021994
@@ -292,6 +293,60 @@ static void mount_flags(void)
     succeeds(umount(n), "umount the nosuid tmpfs");
 }
 
+/* Reads a byte of `path` and returns its access time, after setting atime to now + `ahead`
+ * seconds and mtime to a day ago. */
+static time_t atime_after_read(const char *path, long ahead)
+{
+    struct timespec now, times[2];
+    clock_gettime(CLOCK_REALTIME, &now);
+    times[0].tv_sec = now.tv_sec + ahead;
+    times[0].tv_nsec = 0;
+    times[1].tv_sec = now.tv_sec - 86400;
+    times[1].tv_nsec = 0;
+    utimensat(AT_FDCWD, path, times, 0);
+    char byte;
+    int fd = open(path, O_RDONLY);
+    read(fd, &byte, 1);
+    close(fd);
+    struct stat st;
+    stat(path, &st);
+    return st.st_atime - now.tv_sec;
+}
+
+static void access_times(void)
+{
+    static const struct {
+        unsigned long flags;
+        const char *name;
+        long future_kept;       /* a future atime after a read: kept (1) or now (0) */
+        long past_kept;         /* an atime older than mtime after a read */
+    } cases[] = {
+        { 0, "relatime (the default)", 1, 0 },
+        { MS_STRICTATIME, "strictatime", 0, 0 },
+        { MS_NOATIME, "noatime", 1, 1 },
+    };
+    char a[600], file[700];
+    snprintf(a, sizeof a, "%s/a", scratch);
+    snprintf(file, sizeof file, "%s/file", a);
+    mkdir(a, 0755);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (mount("none", a, "tmpfs", cases[i].flags, NULL) != 0) {
+            ok(0, "%s: mount failed (%s)", cases[i].name, strerror(errno));
+            continue;
+        }
+        fill(file, 10);
+        time_t future = atime_after_read(file, 3600);
+        ok(cases[i].future_kept ? future >= 3599 : future < 5,
+           "%s: a read %s an access time after the change time", cases[i].name,
+           cases[i].future_kept ? "keeps" : "updates");
+        time_t past = atime_after_read(file, -7200);
+        ok(cases[i].past_kept ? past <= -7199 : past > -5,
+           "%s: a read %s an access time before the modification time", cases[i].name,
+           cases[i].past_kept ? "keeps" : "updates");
+        umount(a);
+    }
+}
+
 static void chroot_and_pivot_root(void)
 {
     char p[600];
@@ -366,6 +421,7 @@ static void as_root(void *unused)
     bind_mounts();
     busy_and_detach();
     mount_flags();
+    access_times();
     chroot_and_pivot_root();
     host_names();
 }
