@@ -11,7 +11,7 @@
  * flags). Everything about call i comes from (SEED, i), and a worker writes `@<i in hex>` to
  * the console before making it, so the serial log names the call a crash happened in, and
  * `fuzz -s SEED -r INDEX` makes that call again (printing it). A worker that dies is restarted
- * after the call that killed it; one whose call blocks for a second is killed and restarted.
+ * after the call that killed it; one whose call blocks for 100 ms is killed and restarted.
  * Calls that would end the run are not made: exit, exit_group and reboot, and signals to the
  * fuzzer's own parent (kill(-1), its pid, its group).
  *
@@ -47,7 +47,7 @@ static const long implemented[] = {
 #define MAX_WORKERS 16
 #define PAGE 4096ULL
 #define TASK_SIZE 0x3ffffffff000ULL  /* arch/x86_64/core/boot/layout.h */
-#define HANG_MS 1000
+#define HANG_MS 100
 #define UNKILLABLE_MS 10000
 
 /* The scratch area, at a fixed address so that pointers into it are the same in every run:
