@@ -41,7 +41,10 @@ public final class Dentry {
         self.inode = inode
     }
 
-    private init(name: [UInt8], parent: Dentry, inode: Inode) {
+    /// A name looked up in a directory whose filesystem does not let the
+    /// cache keep it (`InodeOperations.cachesLookups`): it knows its parent,
+    /// for path names, but the parent does not list it.
+    init(uncached name: [UInt8], parent: Dentry, inode: Inode) {
         self.name = name
         self.parent = parent
         self.inode = inode
@@ -55,7 +58,7 @@ public final class Dentry {
     /// Caches `inode` under `name` (Linux: d_alloc + d_add / d_instantiate).
     @discardableResult
     func addChild(_ name: [UInt8], inode: Inode) -> Dentry {
-        let child = Dentry(name: name, parent: self, inode: inode)
+        let child = Dentry(uncached: name, parent: self, inode: inode)
         adopt(child)
         return child
     }

@@ -31,7 +31,10 @@ struct DentryWalk: PathWalkFilesystem {
             guard let inode = try directoryInode.operations.lookup(name, in: directoryInode) else {
                 throw .ENOENT
             }
-            child = directory.dentry.addChild(name, inode: inode)
+            child =
+                directoryInode.operations.cachesLookups
+                ? directory.dentry.addChild(name, inode: inode)
+                : Dentry(uncached: name, parent: directory.dentry, inode: inode)
         }
         return mounts.followMounts(Path(mount: directory.mount, dentry: child))
     }

@@ -41,11 +41,12 @@ public final class Inode {
     /// `InodeWriteAccess` (Linux: i_writecount).
     let writeCount = Atomic<Int>(0)
 
+    /// `ino` is the filesystem's choice, or the superblock's next number.
     public init(
         superBlock: SuperBlock, mode: UInt32, operations: any InodeOperations,
-        fileOperations: any FileOperations
+        fileOperations: any FileOperations, ino: UInt64? = nil
     ) {
-        self.ino = superBlock.nextInodeNumber()
+        self.ino = ino ?? superBlock.nextInodeNumber()
         self.mode = mode
         self.superBlock = superBlock
         self.operations = operations

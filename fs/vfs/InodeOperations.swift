@@ -29,6 +29,11 @@ public protocol InodeOperations: AnyObject {
     ) throws(Errno)
     /// A symlink's body (Linux: ->get_link); EINVAL for anything else.
     func readlink(_ inode: Inode) throws(Errno) -> [UInt8]
+    /// Whether the dentry cache may keep what `lookup` answers in this
+    /// directory. procfs's directories say no: their entries come and go
+    /// with tasks, and Linux drops them at every use (pid_revalidate,
+    /// pid_delete_dentry), so each walk asks `lookup` again.
+    var cachesLookups: Bool { get }
 }
 
 extension InodeOperations {
@@ -46,4 +51,5 @@ extension InodeOperations {
         _ inode: Inode, from oldDirectory: Inode, to newDirectory: Inode, replacing replaced: Inode?
     ) throws(Errno) { throw .EPERM }
     public func readlink(_ inode: Inode) throws(Errno) -> [UInt8] { throw .EINVAL }
+    public var cachesLookups: Bool { true }
 }

@@ -11,11 +11,15 @@ extension VFS {
     /// from its filesystem's top with "(unreachable)" in front, as Linux's
     /// getcwd does.
     public static func pathName(of place: Path, root: Path? = nil) throws(Errno) -> [UInt8] {
-        try locked { () throws(Errno) -> [UInt8] in
-            guard place.inode != nil else { throw .ENOENT }
-            let (name, reachable) = components(of: place, from: try resolvedRoot(root))
-            return reachable ? name : Array("(unreachable)".utf8) + name
-        }
+        try locked { () throws(Errno) -> [UInt8] in try pathNameLocked(of: place, root: root) }
+    }
+
+    /// The same, for callers that hold VFS.lock: a /proc symlink's body is
+    /// worked out while the walk that follows it holds the lock.
+    static func pathNameLocked(of place: Path, root: Path? = nil) throws(Errno) -> [UInt8] {
+        guard place.inode != nil else { throw .ENOENT }
+        let (name, reachable) = components(of: place, from: try resolvedRoot(root))
+        return reachable ? name : Array("(unreachable)".utf8) + name
     }
 
     /// The name of `place` below `top` and whether `top` is above it at
