@@ -15,6 +15,9 @@ public enum Taint {
 
     public static func add(_ flag: Flag) { mask.bitwiseOr(1 << flag.rawValue, ordering: .relaxed) }
 
+    /// The flags as a bit mask (Linux: the tainted sysctl).
+    public static var flags: UInt32 { mask.load(ordering: .relaxed) }
+
     public static func isSet(_ flag: Flag) -> Bool { mask.load(ordering: .relaxed) & (1 << flag.rawValue) != 0 }
 
     /// `Not tainted`, or `Tainted: ` and a column per flag: its letter when

@@ -24,6 +24,10 @@ public final class AddressSpace {
     public var executable: File? = nil
     /// mlockall(MCL_FUTURE): new mappings start locked (Linux: VM_LOCKED in mm->def_flags).
     public var lockFuture = false
+    /// Where exec put argv's and envp's strings (Linux: arg_start/arg_end,
+    /// env_start/env_end), which /proc/PID/cmdline and environ read.
+    public var argumentArea: Range<UInt64> = 0..<0
+    public var environmentArea: Range<UInt64> = 0..<0
     /// Nothing is mapped below this (Linux: mmap_min_addr), so NULL stays a fault.
     public static let lowestAddress: UInt64 = 0x10000
     /// Pages mapped now, and the most there ever were (Linux: the
@@ -377,6 +381,8 @@ public final class AddressSpace {
         child.mmapBase = mmapBase
         child.executable = executable
         child.stackLimit = stackLimit
+        child.argumentArea = argumentArea
+        child.environmentArea = environmentArea
         var failed = false
         pageTable.forEachUserPage { address, frame, flags in
             // MAP_SHARED pages stay shared as they are; private ones become copy-on-write.
@@ -428,6 +434,29 @@ public final class AddressSpace {
             frame.write(Array(bytes[offset..<(offset + chunk)]), at: frame.offset(of: mapping.physical))
             offset += chunk
         }
+    }
+
+    /// Up to `count` bytes at `address`, faulting pages in as the owner's
+    /// access would, stopping short at the first address that cannot be
+    /// read (Linux: access_remote_vm, for /proc/PID/cmdline, environ, mem).
+    public func read(count: Int, at address: UInt64) -> [UInt8] {
+        var result: [UInt8] = []
+        while result.count < count {
+            let (target, overflow) = address.addingReportingOverflow(UInt64(result.count))
+            guard !overflow, target < MemoryLayout64.taskSize,
+                let area = areas.vma(containing: target), area.protection.contains(.read)
+            else { break }
+            let place = VirtAddr(target)
+            if pageTable.translate(place) == nil {
+                guard (try? handleFault(at: target, write: false, instructionFetch: false)) != nil else { break }
+            }
+            guard let mapping = pageTable.translate(place), let frame = Frame(containing: mapping.physical) else {
+                break
+            }
+            let chunk = min(count - result.count, Int(MemoryLayout64.pageSize - target % MemoryLayout64.pageSize))
+            result.append(contentsOf: frame.read(at: frame.offset(of: mapping.physical), count: chunk))
+        }
+        return result
     }
 
     /// Drops the present pages of `range`.

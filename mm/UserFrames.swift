@@ -35,6 +35,11 @@ enum UserFrames {
         counts.withLock { $0[index(frame)] > 1 }
     }
 
+    /// How many hold `frame` (Linux: page_mapcount, for /proc's PSS).
+    static func users(_ frame: PhysAddr) -> Int {
+        counts.withLock { Int($0[index(frame)]) }
+    }
+
     /// One mapping fewer; the last one frees the frame.
     static func release(_ frame: PhysAddr) {
         let last = counts.withLock { counts -> Bool in

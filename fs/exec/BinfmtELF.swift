@@ -114,6 +114,9 @@ enum BinfmtELF {
             at: bottom, length: top - bottom, protection: stackProtection,
             fixed: true, growsDown: true, label: .stack)
         try space.write(stack.bytes, at: VirtAddr(stack.stackPointer))
+        space.argumentArea = stack.argumentsStart..<stack.environmentStart
+        space.environmentArea = stack.environmentStart..<stack.environmentEnd
+        space.executable = parameters.file
         return stack.stackPointer
     }
 

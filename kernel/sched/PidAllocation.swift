@@ -1,3 +1,4 @@
+import ABI
 import Core
 import Lib
 
@@ -13,6 +14,9 @@ enum PidAllocation {
         var tasks: [Task] = []
         /// Linux's max_threads (set_max_threads in fork_init).
         var threadLimit = Int.max
+        /// IDs handed out since boot (Linux: total_forks) and the last one (last_pid).
+        var created = 0
+        var last: Int32 = 0
     }
     private static let registry = IRQSafeLocked(Table())
 
@@ -35,6 +39,8 @@ enum PidAllocation {
             guard table.tasks.count < table.threadLimit else { return nil }
             if let userLimit, UInt64(table.tasks.count { $0.credentials.uid.real == uid }) >= userLimit { return nil }
             guard let pid = try? table.allocator?.allocate() else { return nil }
+            table.created += 1
+            table.last = Int32(pid)
             return Int32(pid)
         }
     }
@@ -70,6 +76,25 @@ enum PidAllocation {
         return registry.withLock { table -> Task? in
             let position = index(of: pid, in: table.tasks)
             return position < table.tasks.count && table.tasks[position].pid == pid ? table.tasks[position] : nil
+        }
+    }
+
+    /// Tasks made since boot and the last pid given (/proc/stat's
+    /// processes, /proc/loadavg's last field).
+    static var totalCreated: Int { registry.withLock { $0.created } }
+    static var lastAllocated: Int32 { registry.withLock { $0.last } }
+
+    /// The `kernel.pid_max` sysctl: PIDs handed out are below it.
+    static var pidMax: Int { registry.withLock { $0.allocator?.pidMax ?? PidAllocator.defaultPidMax } }
+
+    /// Sets pid_max; EINVAL outside what the allocator can hold.
+    static func setPidMax(_ value: Int) throws(Errno) {
+        try registry.withLock { (table) throws(Errno) in
+            do throws(PidAllocatorError) {
+                try table.allocator?.setPidMax(value)
+            } catch {
+                throw .EINVAL
+            }
         }
     }
 

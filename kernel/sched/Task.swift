@@ -92,6 +92,9 @@ public final class Task: SchedulableEntity {
     /// How the task ended (Linux: exit_code): the wait(2) status for user
     /// tasks; for kernel threads, the function's result, which kthread_stop returns.
     public internal(set) var exitStatus: Int32 = 0
+    /// When the task was made, ns since boot (Linux: start_boottime), for
+    /// /proc/PID/stat's starttime.
+    public let startTime = Clock.nanosecondsSinceBoot()
     /// Completed when the task has exited (kthread_stop waits on it).
     public let exited = Completion()
 
@@ -170,6 +173,10 @@ public final class Task: SchedulableEntity {
         }
         set { openFiles = newValue }
     }
+
+    /// The open files, nil once the task has exited (for /proc, which also
+    /// shows zombies).
+    public var openFilesIfAny: FileTable? { openFiles }
 
     /// Lets go of the open files at exit (Linux: exit_files), so that the
     /// last reference to each closes it now, not when the zombie is reaped:

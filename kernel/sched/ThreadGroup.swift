@@ -32,6 +32,9 @@ public final class ThreadGroup {
     /// The session's controlling terminal, shared by its processes (Linux: signal->tty).
     var controllingTerminal: Tty? = nil
 
+    /// How much more or less the OOM killer should prefer the process,
+    /// -1000...1000 (Linux: oom_score_adj); inherited by fork.
+    public internal(set) var oomScoreAdjustment: Int = 0
     /// getrlimit/setrlimit's table.
     public internal(set) var limits: ResourceLimits
     /// Signals sent to the process as a whole, not yet taken by a thread (Linux: shared_pending).
@@ -67,6 +70,7 @@ public final class ThreadGroup {
         session = parent.session
         controllingTerminal = parent.controllingTerminal
         limits = parent.limits
+        oomScoreAdjustment = parent.oomScoreAdjustment
     }
 
     public var isExiting: Bool { exitStatus != nil }

@@ -171,6 +171,16 @@ public struct Credentials: Equatable, Sendable {
                 && [target.gid.real, target.gid.effective, target.gid.saved].allSatisfy { $0 == gid.real })
     }
 
+    /// Whether this task may look into another's memory and descriptors
+    /// through /proc (Linux: __ptrace_may_access with
+    /// PTRACE_MODE_READ_FSCREDS): the target's user and group IDs all equal
+    /// the caller's filesystem ones, or the caller holds CAP_SYS_PTRACE.
+    public func mayInspect(_ target: Credentials) -> Bool {
+        isPrivileged
+            || ([target.uid.real, target.uid.effective, target.uid.saved].allSatisfy { $0 == uid.filesystem }
+                && [target.gid.real, target.gid.effective, target.gid.saved].allSatisfy { $0 == gid.filesystem })
+    }
+
     /// Whether this task may change `target`'s nice value (Linux:
     /// set_one_prio_perm): its effective user ID is the target's real or
     /// effective one, or it is privileged.

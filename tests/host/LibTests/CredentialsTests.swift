@@ -109,6 +109,9 @@ import Testing
         #expect(user.mayRenice(setuidProgram) && !user.mayRenice(other))
         #expect(user.mayChangeLimits(of: user) && !user.mayChangeLimits(of: setuidProgram))
         #expect(Credentials.root.mayChangeLimits(of: other))
+        // /proc/PID/environ and fd/: only the same user, and not a set-ID program.
+        #expect(user.mayInspect(user) && !user.mayInspect(setuidProgram) && !user.mayInspect(other))
+        #expect(Credentials.root.mayInspect(other) && !other.mayInspect(.root))
     }
 }
 
