@@ -55,6 +55,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     ACPIPower.initialize()
     ConsoleInput.initialize(port: .com1)
     Initrd.locate(boot)
+    ProcFS.initialize(commandLine: boot.commandLineBytes())
     CPU.enableInterrupts()
     restInit(commandLine)
 }

@@ -43,6 +43,7 @@ public enum SelfTests {
         ("initramfs_corpus", InitramfsCorpusTests.run),
         ("mremap", AddressSpaceTests.run),
         ("files", FileTests.run),
+        ("proc", ProcTests.run),
         ("user", UserModeTests.run),
         ("process", ProcessTests.run),
         ("exec", ExecTests.run),

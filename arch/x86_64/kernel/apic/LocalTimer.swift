@@ -77,5 +77,6 @@ public enum LocalTimer {
         Jiffies.tick()
         Scheduler.tick()
         KernelTimers.tick(jiffies: Jiffies.value)
+        LoadAverage.tick(jiffies: Jiffies.value)
     }
 }

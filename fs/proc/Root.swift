@@ -1,0 +1,37 @@
+import ABI
+import Core
+import Lib
+
+/// The files of /proc that describe the whole system (Linux: fs/proc/root.c
+/// proc_root_init and the fs_initcalls of fs/proc/*.c), registered through
+/// the same `ProcFS.create` any other kernel code uses.
+extension ProcFS {
+    /// Registers the system files and sysctl settings (Linux:
+    /// proc_root_init). `commandLine` is the kernel's, for /proc/cmdline.
+    public static func initialize(commandLine: [UInt8]) {
+        let commandLineText = String(decoding: commandLine, as: UTF8.self) + "\n"
+        let files: [(String, () throws(Errno) -> String)] = [
+            ("cmdline", { commandLineText }),
+            ("cpuinfo", { ProcSystem.cpuinfo() }),
+            ("buddyinfo", { ProcSystem.buddyinfo() }),
+            ("interrupts", { ProcSystem.interrupts() }),
+            ("loadavg", { ProcSystem.loadavg() }),
+            ("meminfo", { ProcSystem.meminfo() }),
+            ("modules", { "" }),
+            ("partitions", { "major minor  #blocks  name\n\n" }),
+            ("softirqs", { ProcSystem.softirqs() }),
+            ("stat", { ProcSystem.stat() }),
+            ("swaps", { "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n" }),
+            ("uptime", { ProcSystem.uptime() }),
+            ("version", { "\(UTSName.sysname) version \(UTSName.release) (apus@localhost) \(UTSName.version)\n" }),
+        ]
+        do throws(Errno) {
+            for (name, show) in files { try create(name, show: show) }
+            try symlink("mounts", target: "self/mounts")
+            try Sysctl.register("kernel", ProcSystem.kernelSettings)
+            try Sysctl.register("vm", ProcSystem.vmSettings)
+        } catch {
+            pr_err("proc: cannot register the system files: error -\(error.rawValue)")
+        }
+    }
+}
