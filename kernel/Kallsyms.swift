@@ -17,6 +17,9 @@ public enum Kallsyms {
         }
     }
 
+    /// The table, if the image has one.
+    public static var table: KallsymsTable? { symbols.valueIfSet }
+
     /// `name+0xoff/0xsize`, or the bare address when no symbol covers it.
     public static func describe(_ address: UInt64) -> String {
         if let location = symbols.valueIfSet?.lookup(address: address) { return location.description }

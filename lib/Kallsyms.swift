@@ -77,6 +77,11 @@ public struct KallsymsTable: Sendable {
         return nil
     }
 
+    /// The symbol at `index`, 0..<count, in address order (for /proc/kallsyms).
+    public func symbol(at index: Int) -> KernelSymbol {
+        KernelSymbol(name: name(index), address: base + addressOffset(index), size: UInt64(size(index)))
+    }
+
     /// Builds the bytes of a table; used by host tests and the build tool.
     /// Symbols may come in any order; those sharing an address keep theirs.
     public static func encode(symbols: [KernelSymbol], base: UInt64) throws(KallsymsError) -> [UInt8] {

@@ -55,6 +55,20 @@ public enum KernelAllocator {
         try kmalloc.withLock { kmalloc throws(SlabError) in try kmalloc?.free(address) }
     }
 
+    /// Each size-class cache's name and counters (Linux: the slab_caches
+    /// list /proc/slabinfo walks). The list is sized before the lock is
+    /// taken: allocating under it would recurse into kmalloc.
+    public static var cacheStatistics: [(name: String, statistics: SlabCacheStatistics)] {
+        var result: [(name: String, statistics: SlabCacheStatistics)] = []
+        result.reserveCapacity(32)
+        kmalloc.withLock { kmalloc in
+            for cache in kmalloc?.caches ?? [] where result.count < 32 {
+                result.append((cache.name, cache.statistics))
+            }
+        }
+        return result
+    }
+
     /// Returns empty slabs to the page allocator (Linux: kmem_cache_shrink on every cache).
     public static func shrink() { kmalloc.withLock { $0?.shrink() } }
 }

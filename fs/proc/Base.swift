@@ -127,6 +127,7 @@ final class ProcPidDirectory: ProcDirectoryContents {
             ("fdinfo", 0o500, .directory(ProcFdDirectory(task, info: true))),
             ("limits", 0o444, text { Array(ProcPidFiles.limits(task).utf8) }),
             ("maps", 0o444, text { Array(ProcTaskMMU.maps(task).utf8) }),
+            ("mem", 0o600, .operations({ ProcMemFile(task) })),
             ("mountinfo", 0o444, text { Array(ProcMounts.mountinfo(for: task).utf8) }),
             ("mounts", 0o444, text { Array(ProcMounts.mounts(for: task).utf8) }),
             (
@@ -152,7 +153,7 @@ final class ProcPidDirectory: ProcDirectoryContents {
         return list.enumerated().map { index, item in
             let type: UInt32
             switch item.2 {
-            case .file: type = FileMode.S_IFREG
+            case .file, .operations: type = FileMode.S_IFREG
             case .directory: type = FileMode.S_IFDIR
             case .symlink: type = FileMode.S_IFLNK
             }

@@ -43,6 +43,9 @@ public enum ProcContent {
     /// single_open); `write`, if present, takes what user space wrote
     /// (Linux: proc_ops->proc_write).
     case file(show: () throws(Errno) -> [UInt8], write: (([UInt8]) throws(Errno) -> Void)?)
+    /// A file with operations of its own, made for each open (Linux: a
+    /// proc_ops with its own read and write, as /proc/PID/mem has).
+    case operations(() -> any FileOperations)
     case directory(any ProcDirectoryContents)
     /// A symlink whose body is worked out when it is read or followed
     /// (Linux: proc_get_link, proc_self_get_link).

@@ -23,6 +23,7 @@ extension ProcFS {
         let fileOperations: any FileOperations
         switch entry.content {
         case .file: fileOperations = ProcFileOperations(entry)
+        case .operations(let make): fileOperations = make()
         case .directory(let contents): fileOperations = ProcDirectoryFileOperations(contents)
         case .symlink: fileOperations = NoFileOperations.shared
         }

@@ -193,6 +193,16 @@ enum ProcSystem {
                 get: { Int64(PidAllocation.pidMax) },
                 set: { (value: Int64) throws(Errno) in try PidAllocation.setPidMax(Int(value)) }),
             .integer("tainted", range: 0...0, get: { Int64(Taint.flags) }),
+            .integer(
+                "dmesg_restrict", range: 0...1, get: { Syslog.dmesgRestrict.load(ordering: .relaxed) ? 1 : 0 },
+                set: { (value: Int64) throws(Errno) in
+                    try Syslog.setDmesgRestrict(Int(value), by: Scheduler.current.credentials)
+                }),
+            .integer(
+                "kptr_restrict", range: 0...2, get: { Int64(KernelPointers.restrict.load(ordering: .relaxed)) },
+                set: { (value: Int64) throws(Errno) in
+                    try KernelPointers.setRestrict(Int(value), by: Scheduler.current.credentials)
+                }),
             SysctlSetting(
                 name: "printk",
                 show: {
@@ -217,5 +227,38 @@ enum ProcSystem {
             .integer("page-cluster", range: 0...0, get: { 0 }),
             .integer("swappiness", range: 0...0, get: { 0 }),
         ]
+    }
+}
+
+extension ProcSystem {
+    /// /proc/kallsyms (Linux: s_show in kernel/kallsyms.c): "address type
+    /// name" per symbol. Addresses show as kptr_restrict allows (Linux:
+    /// kallsyms_show_value): by default to root, zeros to others.
+    static func kallsyms() -> String {
+        guard let table = Kallsyms.table else { return "" }
+        let showAddresses = KernelPointers.symbolAddressesVisible(to: Scheduler.current.credentials)
+        var text = ""
+        for index in 0..<table.count {
+            let symbol = table.symbol(at: index)
+            text += hex(showAddresses ? symbol.address : 0, width: 16) + " T " + symbol.name + "\n"
+        }
+        return text
+    }
+
+    /// /proc/slabinfo (Linux: slab_show, version 2.1): one line per cache.
+    static func slabinfo() -> String {
+        var text = "slabinfo - version: 2.1\n"
+        text += "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+        text += " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
+        for (name, statistics) in KernelAllocator.cacheStatistics {
+            text += ProcPidFiles.padded(name, 17) + " " + decimal(UInt64(statistics.activeObjects), width: 6) + " "
+            text += decimal(UInt64(statistics.totalObjects), width: 6) + " "
+            text += decimal(UInt64(statistics.objectSize), width: 6) + " "
+            text += decimal(UInt64(statistics.objectsPerSlab), width: 4) + " "
+            text += decimal(UInt64(statistics.pagesPerSlab), width: 4)
+            text += " : tunables    0    0    0 : slabdata " + decimal(UInt64(statistics.activeSlabs), width: 6) + " "
+            text += decimal(UInt64(statistics.totalSlabs), width: 6) + "      0\n"
+        }
+        return text
     }
 }

@@ -27,6 +27,8 @@ extension ProcFS {
         ]
         do throws(Errno) {
             for (name, show) in files { try create(name, show: show) }
+            try create("kallsyms", show: { ProcSystem.kallsyms() })
+            try create("slabinfo", mode: 0o400, show: { ProcSystem.slabinfo() })
             try symlink("mounts", target: "self/mounts")
             try Sysctl.register("kernel", ProcSystem.kernelSettings)
             try Sysctl.register("vm", ProcSystem.vmSettings)

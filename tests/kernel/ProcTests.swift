@@ -71,7 +71,8 @@ enum ProcTests {
             let kthreadStatus = try text("2/status")
             t.check(field("VmSize", in: kthreadStatus) == nil, "proc: a kernel thread's status has no Vm lines")
             t.check((try text("2/cmdline")).isEmpty, "proc: a kernel thread's cmdline is empty")
-            t.check(VFSTests.errorOf(try VFS.readlink(b("\(base)/2/exe"))) == .ENOENT, "proc: a kernel thread has no exe")
+            t.check(
+                VFSTests.errorOf(try VFS.readlink(b("\(base)/2/exe"))) == .ENOENT, "proc: a kernel thread has no exe")
             t.check((try VFS.readlink(b("\(base)/self/cwd"))) == b("/"), "proc: self/cwd names the working directory")
             t.check((try text("self/statm")).split(separator: " ").count == 7, "proc: statm has seven numbers")
             let limits = try text("self/limits")
@@ -88,7 +89,9 @@ enum ProcTests {
             let task1 = try VFS.stat(b("\(base)/1/task/1"))
             t.check(FileMode.fileType(task1.st_mode) == FileMode.S_IFDIR, "proc: 1/task/1 is the thread's directory")
             t.check(VFSTests.errorOf(try VFS.stat(b("\(base)/99999"))) == .ENOENT, "proc: no directory for a free pid")
-            t.check(VFSTests.errorOf(try VFS.stat(b("\(base)/01"))) == .ENOENT, "proc: a pid with a leading zero is no name")
+            t.check(
+                VFSTests.errorOf(try VFS.stat(b("\(base)/01"))) == .ENOENT, "proc: a pid with a leading zero is no name"
+            )
         } catch {
             t.check(false, "proc: process files failed with errno \(error.rawValue)")
         }
@@ -149,6 +152,16 @@ enum ProcTests {
             t.check((try text("cpuinfo")).hasPrefix("processor\t: 0\nvendor_id\t: "), "proc: cpuinfo")
             let mounts = try text("mounts")
             t.check(mounts.includes("proc \(base) proc rw 0 0\n"), "proc: mounts lists this mount")
+            let kallsyms = try text("kallsyms")
+            let startKernel = kallsyms.split(separator: "\n").first { $0.hasSuffix(" T start_kernel") }
+            t.check(
+                startKernel.map { UInt64($0.prefix(16), radix: 16) != 0 } ?? false,
+                "proc: kallsyms shows root the address of start_kernel")
+            let slabinfo = try text("slabinfo")
+            t.check(
+                slabinfo.hasPrefix("slabinfo - version: 2.1\n# name ") && slabinfo.includes("\nkmalloc-64 "),
+                "proc: slabinfo lists the kmalloc caches")
+            t.check((try text("2/mem")).isEmpty, "proc: a kernel thread's mem is empty")
             let mountinfo = try text("self/mountinfo")
             t.check(mountinfo.includes(" / \(base) rw - proc proc rw\n"), "proc: mountinfo lists this mount")
         } catch {
@@ -170,13 +183,28 @@ enum ProcTests {
             t.check((try text("sys/kernel/hostname")) == "selftest-host\n", "proc: writing sys/kernel/hostname sets it")
             try write(hostname, to: "sys/kernel/hostname")
             t.check((try text("sys/kernel/pid_max")) == "32768\n", "proc: sys/kernel/pid_max")
-            t.check(VFSTests.errorOf(try write("12", to: "sys/kernel/pid_max")) == .EINVAL, "proc: pid_max below 301 is EINVAL")
-            t.check(VFSTests.errorOf(try write("x", to: "sys/kernel/pid_max")) == .EINVAL, "proc: pid_max takes only numbers")
+            t.check(
+                VFSTests.errorOf(try write("12", to: "sys/kernel/pid_max")) == .EINVAL,
+                "proc: pid_max below 301 is EINVAL")
+            t.check(
+                VFSTests.errorOf(try write("x", to: "sys/kernel/pid_max")) == .EINVAL,
+                "proc: pid_max takes only numbers")
             t.check(
                 VFSTests.errorOf(try VFS.open(b("\(base)/sys/kernel/ostype"), flags: [.O_WRONLY])) == .EACCES
                     || VFSTests.errorOf(try write("x", to: "sys/kernel/ostype")) != nil,
                 "proc: a read-only setting takes no write")
             t.check((try text("sys/vm/overcommit_memory")) == "0\n", "proc: sys/vm/overcommit_memory")
+            let dmesgRestrict = try text("sys/kernel/dmesg_restrict")
+            let kptrRestrict = try text("sys/kernel/kptr_restrict")
+            t.check(
+                dmesgRestrict == "1\n" && kptrRestrict == "0\n",
+                "proc: dmesg_restrict and kptr_restrict at their defaults")
+            try write("2", to: "sys/kernel/kptr_restrict")
+            let restricted = try text("kallsyms")
+            try write("0", to: "sys/kernel/kptr_restrict")
+            t.check(
+                restricted.hasPrefix("0000000000000000 T "),
+                "proc: kptr_restrict 2 hides kallsyms' addresses even from root")
         } catch {
             t.check(false, "proc: sysctl failed with errno \(error.rawValue)")
         }

@@ -38,6 +38,9 @@ import Testing
             #expect(location.symbol.size == symbol.size)
             #expect(location.offset == 0)
         }
+        // /proc/kallsyms lists them by index, in address order.
+        #expect((0..<table.count).map { table.symbol(at: $0).name } == Self.symbols.map(\.name))
+        #expect(table.symbol(at: 2).address == Self.base + 0x2000 && table.symbol(at: 2).size == 0x40)
     }
 
     @Test func findsAddressesInsideASymbol() throws {
