@@ -98,7 +98,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
 /// init_*_fs initcall calling register_filesystem).
 private func registerFilesystems() {
     let types: [any FileSystemType] = [
-        Sysfs.FileSystem(), Ramfs.FileSystem(), Tmpfs.shared, Devtmpfs.FileSystem(),
+        Sysfs.FileSystem(), Ramfs.FileSystem(), Tmpfs.shared, Devtmpfs.FileSystem(), ProcFS.FileSystem(),
     ]
     for type in types {
         do throws(Errno) {

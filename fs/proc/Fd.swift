@@ -68,6 +68,6 @@ final class ProcFdDirectory: ProcDirectoryContents {
         var flags = file.flags.rawValue
         if closeOnExec { flags |= OpenFlags.O_CLOEXEC.rawValue }
         return
-            "pos:\t\(file.position)\nflags:\t0\(String(flags, radix: 8))\nmnt_id:\t\(ProcMounts.identifier(of: file.path.mount))\nino:\t\(file.inode.ino)\n"
+            "pos:\t\(file.position)\nflags:\t0\(String(flags, radix: 8))\nmnt_id:\t\(file.path.mount.id)\nino:\t\(file.inode.ino)\n"
     }
 }

@@ -1,5 +1,6 @@
 import ABI
 import Core
+import Lib
 
 /// procfs's superblock and inodes (Linux: fs/proc/root.c proc_fill_super,
 /// fs/proc/inode.c proc_get_inode). Every mount gets a superblock of its
@@ -16,6 +17,15 @@ extension ProcFS {
         let root = ProcEntry(name: "/", mode: FileMode.S_IFDIR | 0o555, content: .directory(rootDirectory.value))
         superBlock.makeRoot(inode(for: root, in: superBlock))
         return superBlock
+    }
+
+    /// mount(2)'s "proc": a new superblock over the one tree each time, as
+    /// Linux's since 5.8; its options (hidepid=, subset=) are not supported
+    /// and are ignored.
+    final class FileSystem: FileSystemType, Sendable {
+        var name: String { ProcFS.typeName }
+
+        func mount(source: [UInt8], options: MountOptions) throws(Errno) -> SuperBlock { makeSuperBlock() }
     }
 
     /// The inode standing for `entry` (Linux: proc_get_inode, proc_pid_make_inode).

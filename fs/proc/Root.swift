@@ -13,6 +13,7 @@ extension ProcFS {
         let files: [(String, () throws(Errno) -> String)] = [
             ("cmdline", { commandLineText }),
             ("cpuinfo", { ProcSystem.cpuinfo() }),
+            ("filesystems", { String(decoding: FileSystems.procText(), as: UTF8.self) }),
             ("buddyinfo", { ProcSystem.buddyinfo() }),
             ("interrupts", { ProcSystem.interrupts() }),
             ("loadavg", { ProcSystem.loadavg() }),
