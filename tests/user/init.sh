@@ -7,9 +7,9 @@
 # off with `poweroff -f` (reboot(2); QEMU then exits).
 #
 # APUS_TESTS=NAME,... runs only those programs, and the applet checks only if it names
-# `applets` (the mount and hostname ones if it names `mounts`; on Apus: a word APUS_TESTS=...
-# on the kernel command line, which the kernel hands to /init as an environment variable, as
-# Linux does).
+# `applets` (the mount and hostname ones if it names `mounts`, the /proc ones if `procps`;
+# on Apus: a word APUS_TESTS=... on the kernel command line, which the kernel hands to /init
+# as an environment variable, as Linux does).
 #
 # On the host, to check the tests against Linux (tools/test/user_linux.py does this):
 #     APUS_TEST_ROOT=$PWD/build/user-root build/user-root/bin/sh build/user-root/init
@@ -264,12 +264,63 @@ mounts() {
     run hostname "$old_name"
 }
 
+# procps: busybox's ps, top, free, uptime, pidof and killall over /proc, with a script named
+# apussleep running in the background (a script's process is called by the script's name).
+procps() {
+    if [ ! -r /proc/self/stat ]; then
+        result ok "ps, top, free, uptime, pidof, killall # SKIP no /proc"
+        return
+    fi
+    sleeper=$TMPDIR/apussleep
+    printf '#!/bin/sh\nwhile :; do sleep 1; done\n' > "$sleeper"
+    run chmod 755 "$sleeper"
+    "$sleeper" &
+    sleeper_pid=$!
+    tries=0
+    while [ "$(run cat /proc/$sleeper_pid/comm 2>/dev/null)" != apussleep ] && [ $tries -lt 100 ]; do
+        run sleep 0.1
+        tries=$((tries + 1))
+    done
+    ps_out=$(run ps)
+    if printf '%s\n' "$ps_out" | run grep -q "^ *$sleeper_pid .*/apussleep"; then
+        result ok "ps lists the sleeper with its command line"
+    else
+        result fail "ps lists the sleeper with its command line" "$ps_out"
+    fi
+    if [ "$$" = 1 ]; then
+        case "$ps_out" in
+            *"[kthreadd]"*) result ok "ps shows kernel threads in brackets" ;;
+            *) result fail "ps shows kernel threads in brackets" "$ps_out" ;;
+        esac
+    else
+        result ok "ps shows kernel threads in brackets # SKIP a host may hide them"
+    fi
+    top_out=$(run top -b -n 1)
+    case "$top_out" in
+        "Mem: "*"CPU: "*"usr"*"Load average: "*"$sleeper_pid "*"apussleep"*) result ok "top -b -n 1 shows memory, CPU, load and the sleeper" ;;
+        *) result fail "top -b -n 1 shows memory, CPU, load and the sleeper" "$top_out" ;;
+    esac
+    same "free's total is /proc/meminfo's MemTotal" \
+        "$(run free | run awk '/^Mem:/ { print $2 }')" "$(run awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+    uptime_out=$(run uptime)
+    case "$uptime_out" in
+        *" up "*"load average: "*.*", "*.*", "*.*) result ok "uptime shows the time up and the load averages" ;;
+        *) result fail "uptime shows the time up and the load averages" "$uptime_out" ;;
+    esac
+    same "pidof apussleep" "$(run pidof apussleep)" "$sleeper_pid"
+    status "killall apussleep" 0 run killall apussleep
+    wait "$sleeper_pid"
+    same "the sleeper ended by SIGTERM" "$?" 143
+    status "pidof finds no apussleep any more" 1 run pidof apussleep
+}
+
 echo "TAP version 13"
 run mkdir -p "$TMPDIR" || echo "# cannot make $TMPDIR"
 for program in "$R"/tests/*; do
     [ -x "$program" ] && chosen "${program##*/}" && run_program "$program"
 done
 chosen applets && applets
+chosen procps && procps
 chosen mounts && mounts
 run rm -rf "$TMPDIR"
 
