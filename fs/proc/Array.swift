@@ -26,14 +26,13 @@ enum ProcArray {
         task.mm.map { TaskMemory($0) } ?? TaskMemory()
     }
 
-    /// CPU time of a thread, or of the whole process for `wholeProcess`,
-    /// split into user and system ticks of USER_HZ. Until the kernel
-    /// accounts the two apart, a user task's time counts as user time and
-    /// a kernel thread's as system time.
-    static func cpuTicks(of task: Task, wholeProcess: Bool) -> (user: Int64, system: Int64) {
-        let runtime = wholeProcess ? task.group.runtime : Scheduler.runtime(of: task)
-        let ticks = TimeUnits.clockTicks(nanoseconds: runtime)
-        return task.flags.contains(.kernelThread) ? (0, ticks) : (ticks, 0)
+    /// The usage of a thread, or of the whole process for `wholeProcess`,
+    /// and of its waited-for children (Linux: thread_group_cputime_adjusted
+    /// or task_cputime_adjusted, and signal_struct's cutime, cstime, cmin_flt).
+    static func usage(of task: Task, wholeProcess: Bool) -> (own: ResourceUsage, children: ResourceUsage) {
+        let own = wholeProcess ? CPUAccounting.usage(of: task.group) : CPUAccounting.usage(of: task)
+        let children = TaskList.lock.withLockIrqSave { task.group.childrenUsage }
+        return (own, children)
     }
 
     /// The kernel's priority as stat shows it (Linux: task_prio): nice + 20
@@ -63,8 +62,8 @@ enum ProcArray {
     static func stat(_ task: Task, wholeProcess: Bool) -> String {
         let group = task.group
         let memory = memory(of: task)
-        let (user, system) = cpuTicks(of: task, wholeProcess: wholeProcess)
-        let children = TimeUnits.clockTicks(nanoseconds: group.reapedChildrenRuntime)
+        let (usage, children) = usage(of: task, wholeProcess: wholeProcess)
+        func ticks(_ nanoseconds: UInt64) -> String { "\(TimeUnits.clockTicks(nanoseconds: nanoseconds))" }
         let (ignored, caught) = ignoredAndCaught(task)
         let pending = wholeProcess ? task.pendingSignals.union(group.sharedPendingSignals) : task.pendingSignals
         let start = TimeUnits.clockTicks(nanoseconds: task.startTime)
@@ -78,8 +77,8 @@ enum ProcArray {
             "\(task.realParent?.tgid ?? 0)", "\(group.processGroup)", "\(group.session)",
             "0", "-1",  // tty_nr, tpgid: no controlling terminal
             "\(task.flags.rawValue)",
-            "0", "0", "0", "0",  // minflt, cminflt, majflt, cmajflt
-            "\(user)", "\(system)", "\(children)", "0",
+            "\(usage.minorFaults)", "\(children.minorFaults)", "0", "0",  // majflt, cmajflt: no I/O
+            ticks(usage.time.user), ticks(usage.time.system), ticks(children.time.user), ticks(children.time.system),
             "\(priority(of: task))", "\(task.sched.nice)", "\(group.threads.count)", "0",
             "\(start)", "\(memory.virtualBytes)", "\(residentPages)", "\(rssLimit)",
             "\(memory.codeStart)", "\(memory.codeEnd)", "\(space?.argumentArea.lowerBound ?? 0)",
@@ -169,7 +168,9 @@ enum ProcArray {
         text += "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
         text += "Speculation_Store_Bypass:\tnot vulnerable\nSpeculationIndirectBranch:\tnot affected\n"
         text += "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t1\nMems_allowed_list:\t0\n"
-        text += "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n"
+        let switches = CPUAccounting.usage(of: task)
+        text += "voluntary_ctxt_switches:\t\(switches.voluntarySwitches)\n"
+        text += "nonvoluntary_ctxt_switches:\t\(switches.involuntarySwitches)\n"
         return text
     }
 }

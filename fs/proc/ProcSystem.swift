@@ -42,30 +42,12 @@ enum ProcSystem {
         return text
     }
 
-    /// CPU time in USER_HZ ticks by kind: user tasks, kernel threads and
-    /// the idle task (Linux: kcpustat's user, system and idle). Until user
-    /// and system time are accounted apart, a task's time counts by its kind.
-    private static func cpuTimes() -> (user: Int64, system: Int64, idle: Int64) {
-        var user: UInt64 = 0
-        var system: UInt64 = 0
-        for task in PidAllocation.allTasks where task.pid > 0 {
-            if task.flags.contains(.kernelThread) {
-                system += Scheduler.runtime(of: task)
-            } else {
-                user += Scheduler.runtime(of: task)
-            }
-        }
-        let idle = Scheduler.idleTask.map { Scheduler.runtime(of: $0) } ?? 0
-        return (
-            TimeUnits.clockTicks(nanoseconds: user), TimeUnits.clockTicks(nanoseconds: system),
-            TimeUnits.clockTicks(nanoseconds: idle)
-        )
-    }
-
     /// /proc/stat (Linux: show_stat).
     static func stat() -> String {
-        let (user, system, idle) = cpuTimes()
-        let times = "\(user) 0 \(system) \(idle) 0 0 0 0 0 0\n"
+        let (user, system, idle) = KernelCPUStat.current
+        let times =
+            "\(TimeUnits.clockTicks(nanoseconds: user)) 0 \(TimeUnits.clockTicks(nanoseconds: system)) "
+            + "\(TimeUnits.clockTicks(nanoseconds: idle)) 0 0 0 0 0 0\n"
         var text = "cpu  " + times + "cpu0 " + times
         let interrupts = IrqFlow.counts
         text += "intr \(interrupts.reduce(0, +))" + interrupts.map { " \($0)" }.joined() + "\n"

@@ -21,6 +21,7 @@ enum CPUAccounting {
     /// From the tick (Linux: account_process_tick → account_user_time or
     /// account_system_time). The idle task is charged nothing.
     static func tick(_ task: Task, userMode: Bool) {
+        KernelCPUStat.tick(task, userMode: userMode)
         guard !task.flags.contains(.idle) else { return }
         let period = HRTimers.tickPeriod
         let sample = userMode ? CPUTime(user: period) : CPUTime(system: period)
