@@ -110,6 +110,7 @@ public final class PageCache {
             position += Int64(length)
         }
         for frame in dropped { UserFrames.release(frame) }
+        accounting?.uncharge(pages: dropped.count)
     }
 
     /// Page `index` for a mapping, created if it is a hole, with a

@@ -6,7 +6,40 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+
+static unsigned long free_blocks(const char *path)
+{
+    struct statvfs st;
+    return statvfs(path, &st) == 0 ? st.f_bfree : 0;
+}
+
+/* On a tmpfs of its own (root only): allocating takes blocks from the file system, punching a
+ * hole gives them back. */
+static void tmpfs_blocks(const char *directory)
+{
+    char mountpoint[256], path[300];
+    snprintf(mountpoint, sizeof mountpoint, "%s/fallocate-tmpfs", directory);
+    mkdir(mountpoint, 0755);
+    if (geteuid() != 0 || mount("tmpfs", mountpoint, "tmpfs", 0, "size=1m") != 0) {
+        skip("cannot mount tmpfs here", "tmpfs blocks taken and given back");
+        rmdir(mountpoint);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/file", mountpoint);
+    int fd = open(path, O_RDWR | O_CREAT, 0644);
+    unsigned long before = free_blocks(mountpoint);
+    is(fallocate(fd, 0, 0, 256 * 1024), 0, "fallocate 256 KiB on a 1 MiB tmpfs");
+    unsigned long allocated = free_blocks(mountpoint);
+    ok(before - allocated >= 64, "takes its blocks (%lu -> %lu free)", before, allocated);
+    is(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 256 * 1024), 0, "punch it all out");
+    is(free_blocks(mountpoint), before, "the blocks are free again");
+    close(fd);
+    umount(mountpoint);
+    rmdir(mountpoint);
+}
 
 static struct stat status_of(int fd)
 {
@@ -81,5 +114,6 @@ int main(void)
     exits_with(pid, 0, "beyond RLIMIT_FSIZE: EFBIG");
     close(fd);
     unlink(path);
+    tmpfs_blocks(directory ? directory : "/tmp");
     return tap_done();
 }
