@@ -5,10 +5,15 @@ import ABI
 /// file's ->poll reports what is ready now and, given a table, queues the
 /// caller on whatever will change that; a wakeup on any of them takes the
 /// entry off its queue, which is how the caller knows to look again.
+/// epoll's table instead puts a callback on each queue, which stays there
+/// until the watch goes (Linux: ep_ptable_queue_proc).
 public final class PollTable {
     private var waits: [(queue: WaitQueue, entry: WaitQueueEntry)] = []
+    private let callback: (() -> Void)?
 
-    public init() {}
+    public init() { callback = nil }
+
+    public init(callback: @escaping () -> Void) { self.callback = callback }
 
     /// Linux: poll_wait. Queues the caller on `queue` (once per call).
     public func wait(on queue: WaitQueue) {
@@ -16,7 +21,7 @@ public final class PollTable {
             queue.add(existing.entry)  // again, if a wakeup took it off
             return
         }
-        let entry = WaitQueueEntry()
+        let entry = callback.map { WaitQueueEntry(callback: $0) } ?? WaitQueueEntry()
         queue.add(entry)
         waits.append((queue, entry))
     }

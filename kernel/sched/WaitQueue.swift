@@ -1,16 +1,31 @@
 import ABI
 import Core
 
-/// One sleeper on a wait queue (Linux: struct wait_queue_entry).
+/// One sleeper on a wait queue (Linux: struct wait_queue_entry), or a
+/// callback to run instead of waking one (an entry with its own ->func).
 public final class WaitQueueEntry {
-    public let task: Task
+    /// The task to wake; nil for a callback entry.
+    public let task: Task?
+    /// Runs on every wakeup of the queue, under its lock with interrupts
+    /// off, so it may only take spinlocks and wake other queues; the entry
+    /// stays queued (Linux: ep_poll_callback, which epoll puts on the
+    /// queues of the files it watches).
+    fileprivate let callback: (() -> Void)?
     /// Exclusive waiters are woken one at a time (Linux: WQ_FLAG_EXCLUSIVE),
     /// which avoids a thundering herd when only one of them can proceed.
     public fileprivate(set) var isExclusive = false
     /// On a queue and not woken since (a woken entry is taken off).
     public fileprivate(set) var isQueued = false
 
-    public init(task: Task = Scheduler.current) { self.task = task }
+    public init(task: Task = Scheduler.current) {
+        self.task = task
+        callback = nil
+    }
+
+    public init(callback: @escaping () -> Void) {
+        task = nil
+        self.callback = callback
+    }
 }
 
 /// A list of tasks sleeping until something happens (Linux:
@@ -80,7 +95,10 @@ public final class WaitQueue {
             while index < entries.count {
                 let entry = entries[index]
                 if entry.isExclusive && remainingExclusive == 0 { break }
-                if Scheduler.wakeUp(entry.task, states: states) {
+                if let callback = entry.callback {
+                    callback()
+                    index += 1
+                } else if let task = entry.task, Scheduler.wakeUp(task, states: states) {
                     if entry.isExclusive { remainingExclusive -= 1 }
                     remove(entry)
                 } else {
