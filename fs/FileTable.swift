@@ -11,7 +11,8 @@ import Lib
 ///
 /// The spinlock guards the numbers only. A file that a close or dup2
 /// displaces is let go after the lock is dropped, since its release may
-/// wake sleepers (the other end of a pipe).
+/// wake sleepers (the other end of a pipe), and so is told that one of its
+/// descriptors closed, which may end epoll's watches of it.
 public final class FileTable {
     /// The kernel threads' table (Linux: init_files).
     public static var kernel: FileTable { kernelTable.value }
@@ -26,14 +27,23 @@ public final class FileTable {
 
     private init(copying descriptors: DescriptorTable<File>) {
         self.descriptors = descriptors
+        for file in files { file.descriptorOpened() }
     }
 
     /// The last task using the table is gone: its files are closed, and
     /// with that the process's record locks go (Linux: close_files).
     deinit {
-        for descriptor in descriptors.openDescriptors {
-            if let file = descriptors.entry(descriptor) { FileLocks.closed(file, by: self) }
-        }
+        for file in files { closed(file) }
+    }
+
+    /// The file of every open descriptor, once per descriptor.
+    private var files: [File] { descriptors.openDescriptors.compactMap { descriptors.entry($0) } }
+
+    /// A descriptor of `file` was closed: the process's record locks on it
+    /// go, and with the file's last descriptor its epoll watches.
+    private func closed(_ file: File) {
+        FileLocks.closed(file, by: self)
+        file.descriptorClosed()
     }
 
     /// The open file `descriptor` refers to (Linux: fget). EBADF if it is
@@ -50,15 +60,16 @@ public final class FileTable {
     /// get_unused_fd_flags + fd_install). EMFILE past RLIMIT_NOFILE.
     public func install(_ file: File, closeOnExec: Bool = false, minimum: Int32 = 0) throws(Errno) -> Int32 {
         try locked { () throws(Errno) -> Int32 in
-            try descriptors.install(file, closeOnExec: closeOnExec, minimum: minimum)
+            let descriptor = try descriptors.install(file, closeOnExec: closeOnExec, minimum: minimum)
+            file.descriptorOpened()
+            return descriptor
         }
     }
 
     /// close(2) (Linux: close_fd). EBADF if the descriptor was not open.
     public func close(_ descriptor: Int32) throws(Errno) {
-        let closed = locked { descriptors.remove(descriptor) }
-        guard let closed else { throw .EBADF }
-        FileLocks.closed(closed, by: self)
+        guard let closed = locked({ descriptors.remove(descriptor) }) else { throw .EBADF }
+        self.closed(closed)
     }
 
     /// dup(2) and fcntl(F_DUPFD[_CLOEXEC]): a new descriptor, the lowest
@@ -66,7 +77,9 @@ public final class FileTable {
     public func duplicate(_ descriptor: Int32, minimum: Int32 = 0, closeOnExec: Bool = false) throws(Errno) -> Int32 {
         try locked { () throws(Errno) -> Int32 in
             guard let file = descriptors.entry(descriptor) else { throw .EBADF }
-            return try descriptors.install(file, closeOnExec: closeOnExec, minimum: minimum)
+            let duplicate = try descriptors.install(file, closeOnExec: closeOnExec, minimum: minimum)
+            file.descriptorOpened()
+            return duplicate
         }
     }
 
@@ -78,9 +91,11 @@ public final class FileTable {
         // it is let go after the unlock.
         let displaced = try locked { () throws(Errno) -> File? in
             guard let file = descriptors.entry(descriptor) else { throw .EBADF }
-            return try descriptors.replace(target, with: file, closeOnExec: closeOnExec)
+            let displaced = try descriptors.replace(target, with: file, closeOnExec: closeOnExec)
+            file.descriptorOpened()
+            return displaced
         }
-        if let displaced { FileLocks.closed(displaced, by: self) }
+        if let displaced { closed(displaced) }
     }
 
     /// FD_CLOEXEC of an open descriptor (fcntl F_GETFD).
@@ -103,7 +118,7 @@ public final class FileTable {
     /// Closes the close-on-exec descriptors, as execve does once the new
     /// program is certain to run (Linux: do_close_on_exec).
     public func closeOnExec() {
-        for file in locked({ descriptors.removeCloseOnExec() }) { FileLocks.closed(file, by: self) }
+        for file in locked({ descriptors.removeCloseOnExec() }) { closed(file) }
     }
 
     /// The open descriptors, lowest first (/proc/PID/fd, tests).

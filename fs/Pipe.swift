@@ -24,6 +24,7 @@ final class Pipe: FileOperations {
     private let writeWait = WaitQueue()
 
     var isStream: Bool { true }
+    var canPoll: Bool { true }
 
     /// Linux: pipe_read. Returns what is there, up to `count`, without
     /// waiting for more; sleeps only while the pipe is empty and has writers.
@@ -132,7 +133,7 @@ public func createPipeFiles(flags: OpenFlags) -> (reader: File, writer: File) {
     let pipe = Pipe()
     let inode = Inode(
         superBlock: Pipefs.place.mount.superBlock, mode: FileMode.S_IFIFO | 0o600,
-        operations: PipefsInodeOperations.shared, fileOperations: pipe)
+        operations: PseudoInodeOperations.shared, fileOperations: pipe)
     inode.initOwner(in: nil, as: VFS.callerCredentials)  // Linux: get_pipe_inode
     let name = Array("pipe:[\(inode.ino)]".utf8)
     let path = Path(mount: Pipefs.place.mount, dentry: Dentry(pseudo: name, inode: inode))
@@ -148,17 +149,5 @@ public func createPipeFiles(flags: OpenFlags) -> (reader: File, writer: File) {
 enum Pipefs {
     static var place: Path { mount.value }
     private static let mount = BootOnce<Path>(
-        {
-            let superBlock = SuperBlock(typeName: "pipefs", magic: FilesystemMagic.PIPEFS_MAGIC)
-            superBlock.makeRoot(
-                Inode(
-                    superBlock: superBlock, mode: FileMode.S_IFDIR | 0o700, operations: PipefsInodeOperations.shared,
-                    fileOperations: NoFileOperations.shared))
-            return VFS.kernelMount(superBlock)
-        }())
-}
-
-/// Pipefs inodes have no names to look up or make.
-final class PipefsInodeOperations: InodeOperations, Sendable {
-    static let shared = PipefsInodeOperations()
+        PseudoFilesystem.mount(typeName: "pipefs", magic: FilesystemMagic.PIPEFS_MAGIC))
 }

@@ -59,6 +59,7 @@ final class TtyDevice: FileOperations {
 
     /// A terminal has no position (Linux: tty_open's nonseekable_open).
     var isStream: Bool { true }
+    var canPoll: Bool { true }
 
     /// Blocks until the line discipline has a line (or, raw, bytes); a
     /// background process gets SIGTTIN instead (Linux: n_tty_read's job_control).

@@ -30,6 +30,13 @@ public final class File {
     /// A regular file open for writing holds a write count of its inode, an
     /// executable opened to run a deny count (ETXTBSY for the other side).
     var writeAccess: InodeWriteAccess? = nil
+    /// How many descriptors, in all tables, refer to the file (under
+    /// flagsLock). Linux has only f_count; here epoll's watches hold the
+    /// file too, so the count of descriptors is what says when the last
+    /// one closed and the watches must go (`descriptorClosed`).
+    private var descriptorCount = 0
+    /// The epoll instances watching the file, once per watch (Linux: f_ep).
+    private var watchers: [Eventpoll] = []
 
     /// The open flags that act only at open time (Linux drops them from
     /// f_flags too); O_CLOEXEC belongs to the descriptor.
@@ -103,6 +110,36 @@ public final class File {
     public func setNonBlocking(_ nonBlocking: Bool) {
         flagsLock.lock()
         if nonBlocking { statusFlags.insert(.O_NONBLOCK) } else { statusFlags.remove(.O_NONBLOCK) }
+        flagsLock.unlock()
+    }
+
+    /// A descriptor table gained a descriptor for the file.
+    func descriptorOpened() {
+        flagsLock.lock()
+        descriptorCount += 1
+        flagsLock.unlock()
+    }
+
+    /// A descriptor for the file was closed. With the last one gone, epoll
+    /// forgets the file (Linux: eventpoll_release from __fput), and the
+    /// watches' references with it, so the final release can happen.
+    func descriptorClosed() {
+        flagsLock.lock()
+        descriptorCount -= 1
+        let forgotten = descriptorCount == 0 ? watchers : []
+        if descriptorCount == 0 { watchers = [] }
+        flagsLock.unlock()
+        for eventpoll in forgotten { eventpoll.forget(self) }
+    }
+
+    /// An epoll instance started (`watching`) or stopped watching the file.
+    func setWatched(by eventpoll: Eventpoll, _ watching: Bool) {
+        flagsLock.lock()
+        if watching {
+            watchers.append(eventpoll)
+        } else if let index = watchers.firstIndex(where: { $0 === eventpoll }) {
+            watchers.remove(at: index)
+        }
         flagsLock.unlock()
     }
 

@@ -44,6 +44,10 @@ public protocol FileOperations: AnyObject {
     /// What a read or write would do without blocking now, and, given a
     /// table, the wait queues that will say when that changes (Linux: ->poll).
     func poll(_ file: File, _ table: PollTable?) -> PollEvents
+    /// Whether `poll` can wait, i.e. has queues that say when readiness
+    /// changes; epoll refuses the rest with EPERM (Linux: file_can_poll,
+    /// true when f_op->poll exists).
+    var canPoll: Bool { get }
     /// Whether the file may be mapped (Linux: ->mmap); ENODEV if not.
     func mmap(_ file: File) throws(Errno)
     /// The frame holding page `pageIndex` for a mapping, with a reference
@@ -75,6 +79,7 @@ extension FileOperations {
     public func poll(_ file: File, _ table: PollTable?) -> PollEvents {
         [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
     }
+    public var canPoll: Bool { false }
     public func mmap(_ file: File) throws(Errno) { throw .ENODEV }
     public func fallocate(_ file: File, mode: FallocateMode, offset: Int64, length: Int64) throws(Errno) {
         throw .EOPNOTSUPP

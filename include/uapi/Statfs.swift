@@ -22,4 +22,5 @@ public enum FilesystemMagic {
     public static let TMPFS_MAGIC: Int64 = 0x0102_1994
     public static let PROC_SUPER_MAGIC: Int64 = 0x9fa0
     public static let SYSFS_MAGIC: Int64 = 0x6265_6572
+    public static let ANON_INODE_FS_MAGIC: Int64 = 0x0904_1934
 }

@@ -101,6 +101,8 @@ final class DevKmsg: FileOperations {
         return 0
     }
 
+    var canPoll: Bool { true }
+
     /// Readable when a record waits; with POLLERR and POLLPRI too when the
     /// reader's next record was overwritten (Linux: devkmsg_poll).
     func poll(_ file: File, _ table: PollTable?) -> PollEvents {

@@ -64,7 +64,7 @@ enum PollSyscalls {
     }
 
     /// A timeout in whole jiffies, rounded up; EINVAL for a negative or malformed one.
-    private static func jiffies(_ value: Timespec) throws(Errno) -> UInt64 {
+    static func jiffies(_ value: Timespec) throws(Errno) -> UInt64 {
         guard value.tv_sec >= 0, value.tv_nsec >= 0, value.tv_nsec < 1_000_000_000 else { throw .EINVAL }
         let seconds = min(UInt64(value.tv_sec), UInt64(Int32.max))
         return (seconds * 1_000_000_000 + UInt64(value.tv_nsec) + jiffyNanoseconds - 1) / jiffyNanoseconds

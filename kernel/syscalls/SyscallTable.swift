@@ -26,6 +26,8 @@ public enum SyscallTable {
         IoctlSyscalls.table,
         PipeSyscalls.table,
         PollSyscalls.table,
+        EventpollSyscalls.table,
+        EventFdSyscalls.table,
         SyncSyscalls.table,
         StatfsSyscalls.table,
         MountSyscalls.table,

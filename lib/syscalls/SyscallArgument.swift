@@ -49,6 +49,7 @@ extension MremapFlags: SyscallArgument {}
 extension GetrandomFlags: SyscallArgument {}
 extension MountFlags: SyscallArgument {}
 extension UnmountFlags: SyscallArgument {}
+extension EventFdFlags: SyscallArgument {}
 
 /// A 32-bit argument whose register must hold nothing above it: the calls
 /// that take one refuse set upper bits with EINVAL, where Linux's C cast

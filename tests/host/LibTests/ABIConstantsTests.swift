@@ -29,6 +29,18 @@ import Testing
         #expect(OpenFlags.O_APPEND.accessMode == .O_RDONLY)
     }
 
+    // MARK: include/uapi/linux/eventpoll.h, eventfd.h
+
+    @Test func eventInterfaceFlags() {
+        #expect(EpollEvents.EPOLLIN.rawValue == 0x1 && EpollEvents.EPOLLOUT.rawValue == 0x4)
+        #expect(EpollEvents.EPOLLRDHUP.rawValue == 0x2000)
+        #expect(EpollEvents.EPOLLEXCLUSIVE.rawValue == 0x1000_0000 && EpollEvents.EPOLLWAKEUP.rawValue == 0x2000_0000)
+        #expect(EpollEvents.EPOLLONESHOT.rawValue == 0x4000_0000 && EpollEvents.EPOLLET.rawValue == 0x8000_0000)
+        #expect(EpollOperation.EPOLL_CTL_ADD.rawValue == 1 && EpollOperation.EPOLL_CTL_DEL.rawValue == 2)
+        #expect(EpollOperation.EPOLL_CTL_MOD.rawValue == 3 && EpollFlags.EPOLL_CLOEXEC == 0o2000000)
+        #expect(EventFdFlags.EFD_SEMAPHORE.rawValue == 1 && EventFdFlags.EFD_NONBLOCK.rawValue == 0o4000)
+    }
+
     @Test func atFlagsFcntlSeekAccessRename() {
         #expect(AtFlags.AT_FDCWD == -100)
         #expect(AtFlags.AT_SYMLINK_NOFOLLOW == 0x100)

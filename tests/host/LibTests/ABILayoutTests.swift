@@ -100,6 +100,7 @@ private let measures: [Measure] = [
             ("l_pid", \.l_pid),
         ]),
     layout("struct pollfd", PollFd.self, [("fd", \.fd), ("events", \.events), ("revents", \.revents)]),
+    layout("struct epoll_event", EpollEvent.self, [("events", \.events), ("data", \.data)]),
     layout(
         "struct sigaction", KernelSigaction.self,
         [
@@ -563,6 +564,14 @@ private func run(_ path: String, _ arguments: [String]) throws -> String? {
         #expect(MemoryLayout<PollFd>.size == 8 && bytes == [0xFE, 0xFF, 0xFF, 0xFF, 5, 0, 0x10, 0])
         #expect(roundTrips(entry))
         #expect(PollEvents.readSet.rawValue == 0x00D9 && PollEvents.writeSet.rawValue == 0x030C)
+    }
+
+    @Test func epollEventIsPackedToTwelveBytes() {
+        let event = EpollEvent(events: EpollEvents([.EPOLLIN, .EPOLLET]).rawValue, data: 0x1122_3344_5566_7788)
+        let bytes = bytes(of: event)
+        #expect(MemoryLayout<EpollEvent>.stride == 12)
+        #expect(field(bytes, 0, width: 4) == 0x8000_0001 && field(bytes, 4, width: 8) == 0x1122_3344_5566_7788)
+        #expect(roundTrips(event))
     }
 
     // MARK: File I/O (include/uapi/linux/uio.h, asm-generic/fcntl.h, asm-generic/statfs.h)

@@ -17,6 +17,7 @@
 #include <asm/statfs.h>
 #include <asm/termbits.h>
 #include <asm/termios.h>
+#include <linux/eventpoll.h>
 #include <linux/fcntl.h>
 #include <linux/futex.h>
 #include <linux/resource.h>

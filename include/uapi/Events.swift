@@ -1,0 +1,58 @@
+// The event interfaces' flags: eventfd and epoll
+// (struct epoll_event itself is C, in include/uapi/linux/eventpoll.h).
+
+/// eventfd2's flags. Linux: include/uapi/linux/eventfd.h.
+public struct EventFdFlags: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// Each read takes 1 from the counter instead of all of it.
+    public static let EFD_SEMAPHORE = EventFdFlags(rawValue: 1)
+    public static let EFD_NONBLOCK = EventFdFlags(rawValue: OpenFlags.O_NONBLOCK.rawValue)
+    public static let EFD_CLOEXEC = EventFdFlags(rawValue: OpenFlags.O_CLOEXEC.rawValue)
+}
+
+/// What an epoll watch asks about and reports, and how it reports it.
+/// The low bits are poll's. Linux: include/uapi/linux/eventpoll.h.
+public struct EpollEvents: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(_ events: PollEvents) { rawValue = UInt32(events.rawValue) }
+
+    public static let EPOLLIN = EpollEvents(.POLLIN)
+    public static let EPOLLPRI = EpollEvents(.POLLPRI)
+    public static let EPOLLOUT = EpollEvents(.POLLOUT)
+    public static let EPOLLERR = EpollEvents(.POLLERR)
+    public static let EPOLLHUP = EpollEvents(.POLLHUP)
+    public static let EPOLLRDHUP = EpollEvents(.POLLRDHUP)
+    /// Wake only one of several epolls watching the same file.
+    public static let EPOLLEXCLUSIVE = EpollEvents(rawValue: 1 << 28)
+    /// Keeps the system from suspending while the event is pending.
+    public static let EPOLLWAKEUP = EpollEvents(rawValue: 1 << 29)
+    /// Report once, then disable the watch until EPOLL_CTL_MOD.
+    public static let EPOLLONESHOT = EpollEvents(rawValue: 1 << 30)
+    /// Edge triggered: report a change, not a state.
+    public static let EPOLLET = EpollEvents(rawValue: 1 << 31)
+
+    /// The bits that say how, not what (Linux: EP_PRIVATE_BITS).
+    public static let modes: EpollEvents = [.EPOLLWAKEUP, .EPOLLONESHOT, .EPOLLET, .EPOLLEXCLUSIVE]
+    /// The only bits EPOLLEXCLUSIVE may come with (Linux: EPOLLEXCLUSIVE_OK_BITS).
+    public static let exclusiveAllowed: EpollEvents = [
+        .EPOLLIN, .EPOLLOUT, .EPOLLERR, .EPOLLHUP, .EPOLLWAKEUP, .EPOLLET, .EPOLLEXCLUSIVE,
+        EpollEvents(.POLLRDNORM), EpollEvents(.POLLWRNORM), EpollEvents(.POLLRDBAND), EpollEvents(.POLLWRBAND),
+    ]
+    /// Always reported, asked or not.
+    public static let always: EpollEvents = [.EPOLLERR, .EPOLLHUP]
+}
+
+/// epoll_ctl's operations.
+public enum EpollOperation: Int32, Sendable {
+    case EPOLL_CTL_ADD = 1
+    case EPOLL_CTL_DEL = 2
+    case EPOLL_CTL_MOD = 3
+}
+
+/// epoll_create1's one flag.
+public enum EpollFlags {
+    public static let EPOLL_CLOEXEC = OpenFlags.O_CLOEXEC.rawValue
+}
