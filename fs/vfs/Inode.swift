@@ -40,6 +40,9 @@ public final class Inode {
     /// Writers (positive) or programs running from it (negative); see
     /// `InodeWriteAccess` (Linux: i_writecount).
     let writeCount = Atomic<Int>(0)
+    /// A FIFO's pipe, made at its first open and kept for the next ones
+    /// (Linux: i_pipe); under VFS.lock.
+    var pipe: Pipe?
 
     /// `ino` is the filesystem's choice, or the superblock's next number.
     public init(

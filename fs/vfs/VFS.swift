@@ -126,20 +126,25 @@ public enum VFS {
     /// refuses a final symlink (ELOOP), O_DIRECTORY anything but a
     /// directory (ENOTDIR), O_TRUNC empties a regular file. Directories
     /// open only for reading (EISDIR); a character device opens its
-    /// driver's operations (ENXIO if no driver has its number); block
-    /// devices, FIFOs and sockets cannot be opened yet (ENXIO). O_PATH
-    /// opens a place for fstat, fchdir and *at calls only: a final symlink
-    /// itself with O_NOFOLLOW, and no device is involved (Linux: FMODE_PATH).
+    /// driver's operations (ENXIO if no driver has its number) and its
+    /// open; a FIFO opens its pipe, waiting for the other end as
+    /// `Pipe.openFifo` says; block devices and sockets cannot be opened yet
+    /// (ENXIO). O_PATH opens a place for fstat, fchdir and *at calls only:
+    /// a final symlink itself with O_NOFOLLOW, and no device is involved
+    /// (Linux: FMODE_PATH).
     /// Creating needs write and search permission on the directory; an
     /// existing file must permit the access mode (`checkMayOpen`).
     public static func open(
         _ path: [UInt8], flags: OpenFlags, mode: UInt32 = 0, relativeTo start: Path? = nil, root: Path? = nil
     ) throws(Errno) -> File {
         let credentials = callerCredentials
-        let file = try locked { () throws(Errno) -> File in
+        if flags.contains(.O_PATH) {
+            return try openPath(path, flags: flags, start: start, root: root, as: credentials)
+        }
+        let (place, inode, operations, writeAccess) = try locked {
+            () throws(Errno) -> (Path, Inode, any FileOperations, InodeWriteAccess?) in
             let walker = try walker(root: root, as: credentials)
             let from = start ?? walker.root
-            if flags.contains(.O_PATH) { return try openPath(path, flags: flags, walker: walker, from: from) }
             let place: Path
             var created = false
             if flags.contains(.O_CREAT) {
@@ -183,11 +188,23 @@ public enum VFS {
                 // Linux: chrdev_open finds the driver through cdev_map.
                 guard let driver = CharDevices.driver(for: inode.rdev) else { throw .ENXIO }
                 operations = driver
+            case FileMode.S_IFIFO:
+                let pipe = inode.pipe ?? Pipe(ends: 0)
+                inode.pipe = pipe
+                operations = pipe
             default: throw .ENXIO
             }
-            let file = File(path: place, inode: inode, flags: flags, operations: operations)
+            return (place, inode, operations, writeAccess)
+        }
+        let file: File
+        if inode.fileType == FileMode.S_IFIFO, let pipe = operations as? Pipe {
+            // Linux: fifo_open, which may sleep, so after the lock.
+            file = try pipe.openFifo(flags: flags) {
+                File(path: place, inode: inode, flags: flags, operations: pipe)
+            }
+        } else {
+            file = File(path: place, inode: inode, flags: flags, operations: operations)
             file.writeAccess = writeAccess
-            return file
         }
         // Outside the VFS lock: a driver's open may take its own locks or sleep.
         try file.operations.open(file, flags: flags)
@@ -197,12 +214,15 @@ public enum VFS {
     /// open(O_PATH): only O_DIRECTORY and O_NOFOLLOW matter; the access
     /// mode is ignored (Linux: the O_PATH branch of build_open_flags).
     private static func openPath(
-        _ path: [UInt8], flags: OpenFlags, walker: PathWalker<DentryWalk>, from: Path
+        _ path: [UInt8], flags: OpenFlags, start: Path?, root: Path?, as credentials: Credentials
     ) throws(Errno) -> File {
-        let place = try walker.lookup(path, from: from, options: lookupOptions(flags))
-        guard let inode = place.inode else { throw .ENOENT }
-        let kept = flags.intersection([.O_PATH, .O_DIRECTORY, .O_NOFOLLOW, .O_CLOEXEC])
-        return File(path: place, inode: inode, flags: kept, operations: NoFileOperations.shared)
+        try locked { () throws(Errno) -> File in
+            let walker = try walker(root: root, as: credentials)
+            let place = try walker.lookup(path, from: start ?? walker.root, options: lookupOptions(flags))
+            guard let inode = place.inode else { throw .ENOENT }
+            let kept = flags.intersection([.O_PATH, .O_DIRECTORY, .O_NOFOLLOW, .O_CLOEXEC])
+            return File(path: place, inode: inode, flags: kept, operations: NoFileOperations.shared)
+        }
     }
 
     /// How open's walk treats the last component without O_CREAT.

@@ -5,7 +5,7 @@ import Lib
 /// open, openat, creat and close (Linux: fs/open.c).
 enum OpenSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.open, syscall(open)),  // partial: O_TMPFILE is EOPNOTSUPP; FIFOs, sockets, block devices: ENXIO
+        (.open, syscall(open)),  // partial: O_TMPFILE is EOPNOTSUPP; sockets, block devices: ENXIO
         (.openat, syscall(openat)),  // partial: as open
         (.creat, syscall(creat)),
         (.close, syscall(close)),

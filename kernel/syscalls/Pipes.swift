@@ -6,15 +6,16 @@ import Lib
 enum PipeSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.pipe, syscall(pipe)),
-        (.pipe2, syscall(pipe2)),  // partial: O_DIRECT (packet mode) is EINVAL
+        (.pipe2, syscall(pipe2)),
     ]
 
     static func pipe(_ descriptors: UserPointer<Int32>) throws(Errno) -> Int64 {
         try makePipe(at: descriptors, flags: [])
     }
 
+    /// pipe2(fds, flags): O_CLOEXEC, O_NONBLOCK and O_DIRECT (packet mode).
     static func pipe2(_ descriptors: UserPointer<Int32>, _ flags: OpenFlags) throws(Errno) -> Int64 {
-        guard flags.subtracting([.O_CLOEXEC, .O_NONBLOCK]).isEmpty else { throw .EINVAL }
+        guard flags.subtracting([.O_CLOEXEC, .O_NONBLOCK, .O_DIRECT]).isEmpty else { throw .EINVAL }
         return try makePipe(at: descriptors, flags: flags)
     }
 
