@@ -9,6 +9,10 @@ import Lib
 /// cache's pages themselves.
 final class RamfsRegularFile: FileOperations {
     private let cache: PageCache
+    /// What may no longer be done to the file (Linux: shmem_inode_info's
+    /// seals), under the VFS lock. Only a memfd made with
+    /// MFD_ALLOW_SEALING starts without F_SEAL_SEAL (mm/Memfd.swift).
+    var seals: FileSeals = .F_SEAL_SEAL
 
     /// The pages count against the filesystem's size, if it has one (tmpfs).
     init(superBlock: SuperBlock) { cache = PageCache(accounting: superBlock) }
@@ -39,8 +43,16 @@ final class RamfsRegularFile: FileOperations {
             let inode = file.inode
             let start = appending ? inode.size : requested
             guard start >= 0 else { throw .EINVAL }
-            let count = try VFS.writableCount(inode, at: start, count: bytes.count)
+            var count = try VFS.writableCount(inode, at: start, count: bytes.count)
             guard count > 0 else { return (start, 0) }
+            // Linux: shmem_write_begin, page by page, so a write that would
+            // grow a sealed file stops at the last page boundary inside it.
+            if !seals.isDisjoint(with: [.F_SEAL_WRITE, .F_SEAL_FUTURE_WRITE]) { throw .EPERM }
+            if seals.contains(.F_SEAL_GROW) && start + Int64(count) > inode.size {
+                let boundary = inode.size / Int64(pageSize) * Int64(pageSize)
+                guard boundary > start else { throw .EPERM }
+                count = Int(boundary - start)
+            }
             inode.removeSetIDBits(as: credentials)
             let stored = try cache.write(count == bytes.count ? bytes : Array(bytes.prefix(count)), at: start)
             let end = start + Int64(stored)
@@ -55,8 +67,12 @@ final class RamfsRegularFile: FileOperations {
     /// Shrinking frees the pages past the end and zeroes the rest of the
     /// last one, so growing again reads zeros there (Linux:
     /// truncate_pagecache + the partial-page zeroing of simple_setattr).
+    /// A seal against shrinking or growing makes that EPERM (Linux: shmem_setattr).
     func truncate(_ inode: Inode, to size: Int64) throws(Errno) {
         guard size >= 0 else { throw .EINVAL }
+        if size < inode.size && seals.contains(.F_SEAL_SHRINK) || size > inode.size && seals.contains(.F_SEAL_GROW) {
+            throw .EPERM
+        }
         if size < inode.size { cache.truncate(to: size) }
         inode.size = size
         inode.touchModified()

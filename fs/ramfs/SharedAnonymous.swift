@@ -11,9 +11,17 @@ enum SharedAnonymous {
     private static let kernelMount = BootOnce<Path>(VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "tmpfs")))
 
     static func file(size: UInt64) throws(Errno) -> File {
-        let inode = try Ramfs.makeInode(place.mount.superBlock, mode: FileMode.S_IFREG | 0o600, in: nil)
-        inode.size = Int64(size)
-        let path = Path(mount: place.mount, dentry: Dentry(pseudo: Array("/dev/zero (deleted)".utf8), inode: inode))
+        let file = try unlinkedFile(name: Array("/dev/zero (deleted)".utf8), mode: FileMode.S_IFREG | 0o600)
+        file.inode.size = Int64(size)
+        return file
+    }
+
+    /// A new empty regular file on the internal mount, open for reading
+    /// and writing and in no directory (Linux: shmem_file_setup); memfds
+    /// are these too.
+    static func unlinkedFile(name: [UInt8], mode: UInt32) throws(Errno) -> File {
+        let inode = try Ramfs.makeInode(place.mount.superBlock, mode: mode, in: nil)
+        let path = Path(mount: place.mount, dentry: Dentry(pseudo: name, inode: inode))
         return File(path: path, inode: inode, flags: .O_RDWR, operations: inode.fileOperations)
     }
 }

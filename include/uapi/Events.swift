@@ -1,4 +1,4 @@
-// The event interfaces' flags: eventfd and epoll
+// The event interfaces' flags: eventfd, epoll, memfd and file seals
 // (struct epoll_event itself is C, in include/uapi/linux/eventpoll.h).
 
 /// eventfd2's flags. Linux: include/uapi/linux/eventfd.h.
@@ -55,4 +55,42 @@ public enum EpollOperation: Int32, Sendable {
 /// epoll_create1's one flag.
 public enum EpollFlags {
     public static let EPOLL_CLOEXEC = OpenFlags.O_CLOEXEC.rawValue
+}
+
+/// memfd_create's flags. Linux: include/uapi/linux/memfd.h.
+public struct MemfdFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let MFD_CLOEXEC = MemfdFlags(rawValue: 0x1)
+    public static let MFD_ALLOW_SEALING = MemfdFlags(rawValue: 0x2)
+    public static let MFD_HUGETLB = MemfdFlags(rawValue: 0x4)
+    public static let MFD_NOEXEC_SEAL = MemfdFlags(rawValue: 0x8)
+    public static let MFD_EXEC = MemfdFlags(rawValue: 0x10)
+    /// A name is at most this long, without "memfd:" and the NUL (Linux: MFD_NAME_MAX_LEN).
+    public static let nameMaximum = 249
+}
+
+/// The seals F_ADD_SEALS adds and F_GET_SEALS reports. Linux:
+/// include/uapi/linux/fcntl.h.
+public struct FileSeals: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// No more seals.
+    public static let F_SEAL_SEAL = FileSeals(rawValue: 0x0001)
+    /// The file may not shrink.
+    public static let F_SEAL_SHRINK = FileSeals(rawValue: 0x0002)
+    /// The file may not grow.
+    public static let F_SEAL_GROW = FileSeals(rawValue: 0x0004)
+    /// The contents may not change; refused while shared writable mappings exist.
+    public static let F_SEAL_WRITE = FileSeals(rawValue: 0x0008)
+    /// Like F_SEAL_WRITE, but mappings that already exist may still write.
+    public static let F_SEAL_FUTURE_WRITE = FileSeals(rawValue: 0x0010)
+    /// The execute bits may not change.
+    public static let F_SEAL_EXEC = FileSeals(rawValue: 0x0020)
+
+    public static let all: FileSeals = [
+        .F_SEAL_SEAL, .F_SEAL_SHRINK, .F_SEAL_GROW, .F_SEAL_WRITE, .F_SEAL_FUTURE_WRITE, .F_SEAL_EXEC,
+    ]
 }

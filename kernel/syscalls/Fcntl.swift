@@ -5,7 +5,7 @@ import Lib
 /// fcntl (Linux: fs/fcntl.c).
 enum FcntlSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.fcntl, syscall(fcntl))  // partial: no F_SETOWN, leases, notify, seals, F_SETPIPE_SZ
+        (.fcntl, syscall(fcntl))  // partial: no F_SETOWN, leases, notify, F_SETPIPE_SZ
     ]
 
     /// fcntl(fd, cmd, arg). An O_PATH descriptor allows only F_DUPFD,
@@ -35,6 +35,11 @@ enum FcntlSyscalls {
             return 0
         case .F_GETLK, .F_SETLK, .F_SETLKW, .F_OFD_GETLK, .F_OFD_SETLK, .F_OFD_SETLKW:
             return try recordLock(command, file: file, at: UserPointer(address: argument))
+        case .F_ADD_SEALS:
+            try Memfd.addSeals(FileSeals(rawValue: Int32(truncatingIfNeeded: argument)), to: file)
+            return 0
+        case .F_GET_SEALS:
+            return Int64(try Memfd.seals(of: file).rawValue)
         case .F_GETPIPE_SZ:
             guard file.operations.isStream, file.inode.fileType == FileMode.S_IFIFO else { throw .EBADF }
             return Int64(PipeLimits.defaultCapacity)

@@ -110,6 +110,8 @@ enum MemorySyscalls {
             // Nothing on a noexec mount may be mapped executable (Linux: do_mmap's path_noexec).
             if protection.contains(.exec) && file.path.mount.flags.contains(.MS_NOEXEC) { throw .EPERM }
             try file.operations.mmap(file)
+            areaFlags = try Memfd.checkMapping(
+                file, shared: shared, writable: protection.contains(.write), flags: areaFlags)
         }
         if shared { areaFlags.insert(.shared) }
         return Int64(

@@ -28,6 +28,7 @@ public enum SyscallTable {
         PollSyscalls.table,
         EventpollSyscalls.table,
         EventFdSyscalls.table,
+        MemfdSyscalls.table,
         SyncSyscalls.table,
         StatfsSyscalls.table,
         MountSyscalls.table,

@@ -50,6 +50,7 @@ extension GetrandomFlags: SyscallArgument {}
 extension MountFlags: SyscallArgument {}
 extension UnmountFlags: SyscallArgument {}
 extension EventFdFlags: SyscallArgument {}
+extension MemfdFlags: SyscallArgument {}
 
 /// A 32-bit argument whose register must hold nothing above it: the calls
 /// that take one refuse set upper bits with EINVAL, where Linux's C cast

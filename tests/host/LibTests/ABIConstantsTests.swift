@@ -29,7 +29,7 @@ import Testing
         #expect(OpenFlags.O_APPEND.accessMode == .O_RDONLY)
     }
 
-    // MARK: include/uapi/linux/eventpoll.h, eventfd.h
+    // MARK: include/uapi/linux/eventpoll.h, eventfd.h, memfd.h
 
     @Test func eventInterfaceFlags() {
         #expect(EpollEvents.EPOLLIN.rawValue == 0x1 && EpollEvents.EPOLLOUT.rawValue == 0x4)
@@ -39,6 +39,9 @@ import Testing
         #expect(EpollOperation.EPOLL_CTL_ADD.rawValue == 1 && EpollOperation.EPOLL_CTL_DEL.rawValue == 2)
         #expect(EpollOperation.EPOLL_CTL_MOD.rawValue == 3 && EpollFlags.EPOLL_CLOEXEC == 0o2000000)
         #expect(EventFdFlags.EFD_SEMAPHORE.rawValue == 1 && EventFdFlags.EFD_NONBLOCK.rawValue == 0o4000)
+        #expect(MemfdFlags.MFD_CLOEXEC.rawValue == 1 && MemfdFlags.MFD_ALLOW_SEALING.rawValue == 2)
+        #expect(FileSeals.F_SEAL_SEAL.rawValue == 1 && FileSeals.F_SEAL_WRITE.rawValue == 8)
+        #expect(FileSeals.F_SEAL_FUTURE_WRITE.rawValue == 0x10)
     }
 
     @Test func atFlagsFcntlSeekAccessRename() {
