@@ -40,18 +40,21 @@ extension VFS {
             guard let inode = place.inode else { throw .ENOENT }
             try place.checkWritable()
             try change.prepared(for: inode.ownership, by: credentials).apply(to: inode)
+            Fsnotify.changed(inode, at: place.dentry)
         }
     }
 
     /// Changes the attributes of an inode already found: an open file's
-    /// (fchmod, fchown, futimens) or a path's. EROFS on a read-only
-    /// filesystem (a read-only bind mount of a writable one is not seen
-    /// from the inode).
-    public static func setAttributes(of inode: Inode, _ change: AttributeChange) throws(Errno) {
+    /// (fchmod, fchown, futimens) or a path's, found at `dentry` (for
+    /// watchers of its directory). EROFS on a read-only filesystem (a
+    /// read-only bind mount of a writable one is not seen from the inode).
+    public static func setAttributes(of inode: Inode, _ change: AttributeChange, at dentry: Dentry? = nil) throws(Errno)
+    {
         let credentials = callerCredentials
         try locked { () throws(Errno) in
             if inode.superBlock.isReadOnly { throw .EROFS }
             try change.prepared(for: inode.ownership, by: credentials).apply(to: inode)
+            Fsnotify.changed(inode, at: dentry)
         }
     }
 
@@ -64,7 +67,9 @@ extension VFS {
 
     /// ftruncate(2) needs no permission check: the descriptor was opened
     /// for writing (Linux: do_sys_ftruncate).
-    static func truncate(_ inode: Inode, to length: Int64, checkingPermission: Bool) throws(Errno) {
+    static func truncate(
+        _ inode: Inode, to length: Int64, checkingPermission: Bool, at dentry: Dentry? = nil
+    ) throws(Errno) {
         guard length >= 0 else { throw .EINVAL }
         let credentials = callerCredentials
         try locked { () throws(Errno) in
@@ -73,17 +78,21 @@ extension VFS {
             if checkingPermission { try inode.checkPermission(.W_OK, as: credentials) }
             if inode.superBlock.isReadOnly { throw .EROFS }
             if checkingPermission { try InodeWriteAccess.checkNotRunning(inode) }
-            try doTruncate(inode, to: length, as: credentials)
+            try doTruncate(inode, to: length, as: credentials, at: dentry)
         }
     }
 
     /// Sets a regular file's size, taking a program's set-ID bits off
     /// (Linux: do_truncate, a notify_change with ATTR_SIZE and the kill
     /// flags); EFBIG (and SIGXFSZ) beyond the file size limits. Called
-    /// with the lock held.
-    static func doTruncate(_ inode: Inode, to length: Int64, as credentials: Credentials) throws(Errno) {
+    /// with the lock held. Watchers hear IN_MODIFY, through the directory
+    /// too if the caller knows the `dentry`.
+    static func doTruncate(
+        _ inode: Inode, to length: Int64, as credentials: Credentials, at dentry: Dentry? = nil
+    ) throws(Errno) {
         try checkNewSize(inode, length)
         inode.removeSetIDBits(as: credentials)
         try inode.fileOperations.truncate(inode, to: length)
+        Fsnotify.changed(inode, at: dentry, sizeChanged: true)
     }
 }

@@ -53,7 +53,9 @@ public final class File {
         path.mount.fileOpened(writing: isWriter)
     }
 
+    /// The final fput: watchers hear of the close first (Linux: __fput).
     deinit {
+        Fsnotify.closed(self)
         FileLocks.released(self)
         operations.release(self)
         path.mount.fileClosed(writing: isWriter)
@@ -174,13 +176,15 @@ public final class File {
     ) throws(Errno) -> Int {
         guard mayRead else { throw .EBADF }
         guard count >= 0 else { throw .EINVAL }
-        return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+        let count = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
             var moved = cursor
             let bytes = try operations.read(self, count: count, at: &moved)
             try deliver(bytes)
             cursor = moved
             return bytes.count
         }
+        if count > 0 { Fsnotify.accessed(self) }
+        return count
     }
 
     /// Writes `bytes` at the position, advancing it, or at `offset`
@@ -188,11 +192,13 @@ public final class File {
     /// if not open for writing (Linux: vfs_write).
     public func write(_ bytes: [UInt8], at offset: Int64? = nil) throws(Errno) -> Int {
         guard mayWrite else { throw .EBADF }
-        return try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+        let written = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
             // A range that would end past 2^63 - 1 is EINVAL (Linux: rw_verify_area).
             guard !cursor.addingReportingOverflow(Int64(bytes.count)).overflow else { throw .EINVAL }
             return try operations.write(self, bytes, at: &cursor)
         }
+        if written > 0 { Fsnotify.modified(self) }
+        return written
     }
 
     /// Runs a read or write at an explicit offset, or at the position
@@ -249,7 +255,7 @@ public final class File {
     /// ftruncate(2): EINVAL unless open for writing (Linux: do_ftruncate).
     public func truncate(to length: Int64) throws(Errno) {
         guard mayWrite else { throw .EINVAL }
-        try VFS.truncate(inode, to: length, checkingPermission: false)
+        try VFS.truncate(inode, to: length, checkingPermission: false, at: path.dentry)
     }
 
     /// stat(2) of the open file (Linux: vfs_fstat).

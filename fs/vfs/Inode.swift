@@ -43,6 +43,9 @@ public final class Inode {
     /// A FIFO's pipe, made at its first open and kept for the next ones
     /// (Linux: i_pipe); under VFS.lock.
     var pipe: Pipe?
+    /// The inotify watches on the inode (Linux: i_fsnotify_marks); under
+    /// Fsnotify's lock.
+    var inotifyWatches: [InotifyWatch] = []
 
     /// `ino` is the filesystem's choice, or the superblock's next number.
     public init(

@@ -180,7 +180,7 @@ public enum VFS {
                 // Before any truncation: a running program's file is ETXTBSY (Linux: get_write_access).
                 if flags.accessMode != .O_RDONLY { writeAccess = try InodeWriteAccess(inode, .write) }
                 if flags.contains(.O_TRUNC) && !created {
-                    try doTruncate(inode, to: 0, as: credentials)
+                    try doTruncate(inode, to: 0, as: credentials, at: place.dentry)
                 }
             case FileMode.S_IFCHR:
                 // A nodev mount opens no devices (Linux: may_open_dev).
@@ -208,6 +208,7 @@ public enum VFS {
         }
         // Outside the VFS lock: a driver's open may take its own locks or sleep.
         try file.operations.open(file, flags: flags)
+        Fsnotify.opened(file)
         return file
     }
 
@@ -322,7 +323,7 @@ public enum VFS {
                 path, start: start, root: root, as: credentials,
                 allowTrailingSlash: false)
             guard directory.mount === old.mount else { throw .EXDEV }
-            _ = try createChild(name, in: directory, as: credentials) { (parent) throws(Errno) -> Inode in
+            _ = try createChild(name, in: directory, as: credentials, isLink: true) { (parent) throws(Errno) -> Inode in
                 guard !inode.isDirectory else { throw .EPERM }
                 guard inode.nlink > 0 else { throw .ENOENT }
                 try parent.operations.link(inode, as: name, in: parent)
@@ -347,6 +348,7 @@ public enum VFS {
             try checkMayDelete(inode, from: directoryInode, isDirectory: false, as: credentials)
             try directoryInode.operations.unlink(inode, from: directoryInode)
             victim.dentry.delete()
+            Fsnotify.removed(victim.dentry.name, for: inode, from: directoryInode)
         }
     }
 
@@ -371,6 +373,7 @@ public enum VFS {
                 guard victim.dentry.children.isEmpty else { throw .ENOTEMPTY }
                 try directoryInode.operations.rmdir(inode, from: directoryInode)
                 victim.dentry.delete()
+                Fsnotify.removed(name, for: inode, from: directoryInode)
             }
         }
     }
@@ -441,12 +444,14 @@ public enum VFS {
                 guard !mountTable.isBusy(source), !mountTable.isBusy(target) else { throw .EBUSY }
                 try oldDirectory.operations.rename(inode, from: oldDirectory, to: newDirectory, replacing: replaced)
                 target.dentry.delete()
+                Fsnotify.moved(inode, from: oldDirectory, oldName, to: newDirectory, newName, replacing: replaced)
             } else {
                 try checkMayDelete(inode, from: oldDirectory, isDirectory: inode.isDirectory, as: credentials)
                 try checkMayCreate(in: newDirectory, as: credentials)
                 try checkMayMoveDirectory(inode, from: oldDirectory, to: newDirectory, as: credentials)
                 guard !mountTable.isBusy(source) else { throw .EBUSY }
                 try oldDirectory.operations.rename(inode, from: oldDirectory, to: newDirectory, replacing: nil)
+                Fsnotify.moved(inode, from: oldDirectory, oldName, to: newDirectory, newName, replacing: nil)
             }
             source.dentry.move(to: newParent.directory.dentry, as: newName)
         }
@@ -521,12 +526,14 @@ public enum VFS {
     /// caller may create there, and caches it (Linux: vfs_create/vfs_mkdir/...
     /// with may_create, then d_instantiate).
     private static func createChild(
-        _ name: [UInt8], in directory: Path, as credentials: Credentials, _ make: (Inode) throws(Errno) -> Inode
+        _ name: [UInt8], in directory: Path, as credentials: Credentials, isLink: Bool = false,
+        _ make: (Inode) throws(Errno) -> Inode
     ) throws(Errno) -> Path {
         guard let parent = directory.inode else { throw .ENOENT }
         try directory.checkWritable()
         try checkMayCreate(in: parent, as: credentials)
         let inode = try make(parent)
+        Fsnotify.created(name, for: inode, in: parent, isLink: isLink)
         return Path(mount: directory.mount, dentry: directory.dentry.addChild(name, inode: inode))
     }
 }

@@ -1,5 +1,6 @@
-// The event interfaces' flags: eventfd, epoll, memfd and file seals
-// (struct epoll_event itself is C, in include/uapi/linux/eventpoll.h).
+// The event interfaces' flags: eventfd, epoll, inotify, memfd and file
+// seals (struct epoll_event and struct inotify_event are C, in
+// include/uapi/linux/eventpoll.h and inotify.h).
 
 /// eventfd2's flags. Linux: include/uapi/linux/eventfd.h.
 public struct EventFdFlags: OptionSet, Sendable {
@@ -93,4 +94,62 @@ public struct FileSeals: OptionSet, Sendable {
     public static let all: FileSeals = [
         .F_SEAL_SEAL, .F_SEAL_SHRINK, .F_SEAL_GROW, .F_SEAL_WRITE, .F_SEAL_FUTURE_WRITE, .F_SEAL_EXEC,
     ]
+}
+
+/// What an inotify watch asks about and an event reports, and how the
+/// watch is set. Linux: include/uapi/linux/inotify.h.
+public struct InotifyMask: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let IN_ACCESS = InotifyMask(rawValue: 0x0000_0001)
+    public static let IN_MODIFY = InotifyMask(rawValue: 0x0000_0002)
+    /// Metadata: permissions, owner, times, link count.
+    public static let IN_ATTRIB = InotifyMask(rawValue: 0x0000_0004)
+    public static let IN_CLOSE_WRITE = InotifyMask(rawValue: 0x0000_0008)
+    public static let IN_CLOSE_NOWRITE = InotifyMask(rawValue: 0x0000_0010)
+    public static let IN_OPEN = InotifyMask(rawValue: 0x0000_0020)
+    public static let IN_MOVED_FROM = InotifyMask(rawValue: 0x0000_0040)
+    public static let IN_MOVED_TO = InotifyMask(rawValue: 0x0000_0080)
+    public static let IN_CREATE = InotifyMask(rawValue: 0x0000_0100)
+    public static let IN_DELETE = InotifyMask(rawValue: 0x0000_0200)
+    public static let IN_DELETE_SELF = InotifyMask(rawValue: 0x0000_0400)
+    public static let IN_MOVE_SELF = InotifyMask(rawValue: 0x0000_0800)
+    /// Reported, never asked for: the file system was unmounted.
+    public static let IN_UNMOUNT = InotifyMask(rawValue: 0x0000_2000)
+    /// The queue overflowed and events were lost.
+    public static let IN_Q_OVERFLOW = InotifyMask(rawValue: 0x0000_4000)
+    /// The watch is gone (removed, or its file was).
+    public static let IN_IGNORED = InotifyMask(rawValue: 0x0000_8000)
+    /// Watch only a directory (ENOTDIR otherwise).
+    public static let IN_ONLYDIR = InotifyMask(rawValue: 0x0100_0000)
+    /// Do not follow a final symlink.
+    public static let IN_DONT_FOLLOW = InotifyMask(rawValue: 0x0200_0000)
+    /// No events for children after they are unlinked.
+    public static let IN_EXCL_UNLINK = InotifyMask(rawValue: 0x0400_0000)
+    /// Fail with EEXIST if the file is watched already.
+    public static let IN_MASK_CREATE = InotifyMask(rawValue: 0x1000_0000)
+    /// Add to an existing watch's mask instead of replacing it.
+    public static let IN_MASK_ADD = InotifyMask(rawValue: 0x2000_0000)
+    /// The event's subject is a directory.
+    public static let IN_ISDIR = InotifyMask(rawValue: 0x4000_0000)
+    /// Remove the watch after its first event.
+    public static let IN_ONESHOT = InotifyMask(rawValue: 0x8000_0000)
+
+    /// The events a watch can ask for (Linux: IN_ALL_EVENTS).
+    public static let allEvents = InotifyMask(rawValue: 0x0000_0FFF)
+    /// Every bit inotify_add_watch accepts (Linux: ALL_INOTIFY_BITS).
+    public static let valid: InotifyMask = [
+        .allEvents, .IN_UNMOUNT, .IN_Q_OVERFLOW, .IN_IGNORED, .IN_ONLYDIR, .IN_DONT_FOLLOW, .IN_EXCL_UNLINK,
+        .IN_MASK_CREATE, .IN_MASK_ADD, .IN_ISDIR, .IN_ONESHOT,
+    ]
+}
+
+/// inotify_init1's flags.
+public struct InotifyFlags: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let IN_NONBLOCK = InotifyFlags(rawValue: OpenFlags.O_NONBLOCK.rawValue)
+    public static let IN_CLOEXEC = InotifyFlags(rawValue: OpenFlags.O_CLOEXEC.rawValue)
 }

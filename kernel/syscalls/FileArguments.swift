@@ -69,6 +69,16 @@ struct PathArgument {
         return try VFS.lookup(path, follow: follow, relativeTo: start, root: root, as: credentials)
     }
 
+    /// The inode the path names and the dentry it was found at, whose name
+    /// and parent watchers hear of (`Fsnotify`); an empty path names
+    /// `dirfd`'s open file or the working directory.
+    func located(follow: Bool) throws(Errno) -> (inode: Inode, dentry: Dentry) {
+        if let emptyPathFile { return (emptyPathFile.inode, emptyPathFile.path.dentry) }
+        let place = try lookup(follow: follow)
+        guard let inode = place.inode else { throw .ENOENT }
+        return (inode, place.dentry)
+    }
+
     /// The inode the path names; an empty path names `dirfd`'s open file
     /// (still there if it was unlinked) or the working directory.
     func inode(follow: Bool, as credentials: Credentials? = nil) throws(Errno) -> Inode {

@@ -44,28 +44,30 @@ enum AttributeSyscalls {
     }
 
     static func chmod(_ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
-        try change(PathArgument(path).inode(follow: true), mode: mode)
+        try change(PathArgument(path).located(follow: true), mode: mode)
     }
 
     static func fchmod(_ fd: FileDescriptor, _ mode: UInt32) throws(Errno) -> Int64 {
-        try change(fd.file().inode, mode: mode)
+        let file = try fd.file()
+        return try change((file.inode, file.path.dentry), mode: mode)
     }
 
     static func fchmodat(_ dirfd: FileDescriptor, _ path: UserString, _ mode: UInt32) throws(Errno) -> Int64 {
         let target = try PathArgument(path, dirfd: dirfd)
-        return try change(target.inode(follow: true), mode: mode)
+        return try change(target.located(follow: true), mode: mode)
     }
 
     static func chown(_ path: UserString, _ owner: UInt32, _ group: UInt32) throws(Errno) -> Int64 {
-        try change(PathArgument(path).inode(follow: true), owner: owner, group: group)
+        try change(PathArgument(path).located(follow: true), owner: owner, group: group)
     }
 
     static func lchown(_ path: UserString, _ owner: UInt32, _ group: UInt32) throws(Errno) -> Int64 {
-        try change(PathArgument(path).inode(follow: false), owner: owner, group: group)
+        try change(PathArgument(path).located(follow: false), owner: owner, group: group)
     }
 
     static func fchown(_ fd: FileDescriptor, _ owner: UInt32, _ group: UInt32) throws(Errno) -> Int64 {
-        try change(fd.file().inode, owner: owner, group: group)
+        let file = try fd.file()
+        return try change((file.inode, file.path.dentry), owner: owner, group: group)
     }
 
     /// fchownat(dirfd, path, owner, group, flags).
@@ -75,7 +77,7 @@ enum AttributeSyscalls {
     ) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
         let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
-        return try change(target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0), owner: owner, group: group)
+        return try change(target.located(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0), owner: owner, group: group)
     }
 
     static func truncate(_ path: UserString, _ length: Int64) throws(Errno) -> Int64 {
@@ -110,20 +112,23 @@ enum AttributeSyscalls {
     }
 
     /// Linux: chmod_common. The type stays; permissions, set-ID and sticky bits change.
-    private static func change(_ inode: Inode, mode: UInt32) throws(Errno) -> Int64 {
-        try VFS.setAttributes(of: inode, AttributeChange(mode: mode & 0o7777))
+    private static func change(_ target: (inode: Inode, dentry: Dentry), mode: UInt32) throws(Errno) -> Int64 {
+        try VFS.setAttributes(of: target.inode, AttributeChange(mode: mode & 0o7777), at: target.dentry)
         return 0
     }
 
     /// Linux: chown_common. An ID of -1 is left as it is; a file that is
     /// not a directory loses its set-user-ID bit (and set-group-ID with
     /// group execute), even for root.
-    private static func change(_ inode: Inode, owner uid: UInt32, group gid: UInt32) throws(Errno) -> Int64 {
+    private static func change(
+        _ target: (inode: Inode, dentry: Dentry), owner uid: UInt32, group gid: UInt32
+    ) throws(Errno) -> Int64 {
         try VFS.setAttributes(
-            of: inode,
+            of: target.inode,
             AttributeChange(
                 uid: uid == UInt32.max ? nil : uid,
-                gid: gid == UInt32.max ? nil : gid, dropsSetID: true))
+                gid: gid == UInt32.max ? nil : gid, dropsSetID: true),
+            at: target.dentry)
         return 0
     }
 }

@@ -29,6 +29,7 @@ public enum SyscallTable {
         EventpollSyscalls.table,
         EventFdSyscalls.table,
         MemfdSyscalls.table,
+        InotifySyscalls.table,
         SyncSyscalls.table,
         StatfsSyscalls.table,
         MountSyscalls.table,

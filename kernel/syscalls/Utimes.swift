@@ -29,19 +29,21 @@ enum UtimesSyscalls {
             if times.access == nil && times.modification == nil { return 0 }
             toNow = given.allSatisfy { $0.tv_nsec == UtimeMarker.UTIME_NOW }
         }
-        let inode: Inode
+        let target: (inode: Inode, dentry: Dentry)
         if path.isNull {
             guard flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0 else { throw .EINVAL }
-            inode = try dirfd.file().inode
+            let file = try dirfd.file()
+            target = (file.inode, file.path.dentry)
         } else {
-            let target = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
-            inode = try target.inode(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
+            let argument = try PathArgument(path, dirfd: dirfd, allowEmpty: flags & AtFlags.AT_EMPTY_PATH != 0)
+            target = try argument.located(follow: flags & AtFlags.AT_SYMLINK_NOFOLLOW == 0)
         }
         try VFS.setAttributes(
-            of: inode,
+            of: target.inode,
             AttributeChange(
                 atime: times.access, mtime: times.modification,
-                setsTimesToNow: toNow))
+                setsTimesToNow: toNow),
+            at: target.dentry)
         return 0
     }
 
@@ -70,9 +72,10 @@ enum UtimesSyscalls {
         _ target: PathArgument, _ times: (access: Int64, modification: Int64),
         toNow: Bool
     ) throws(Errno) -> Int64 {
+        let (inode, dentry) = try target.located(follow: true)
         try VFS.setAttributes(
-            of: try target.inode(follow: true),
-            AttributeChange(atime: times.access, mtime: times.modification, setsTimesToNow: toNow))
+            of: inode, AttributeChange(atime: times.access, mtime: times.modification, setsTimesToNow: toNow),
+            at: dentry)
         return 0
     }
 

@@ -51,6 +51,8 @@ extension MountFlags: SyscallArgument {}
 extension UnmountFlags: SyscallArgument {}
 extension EventFdFlags: SyscallArgument {}
 extension MemfdFlags: SyscallArgument {}
+extension InotifyMask: SyscallArgument {}
+extension InotifyFlags: SyscallArgument {}
 
 /// A 32-bit argument whose register must hold nothing above it: the calls
 /// that take one refuse set upper bits with EINVAL, where Linux's C cast

@@ -29,7 +29,7 @@ import Testing
         #expect(OpenFlags.O_APPEND.accessMode == .O_RDONLY)
     }
 
-    // MARK: include/uapi/linux/eventpoll.h, eventfd.h, memfd.h
+    // MARK: include/uapi/linux/eventpoll.h, eventfd.h, memfd.h, inotify.h
 
     @Test func eventInterfaceFlags() {
         #expect(EpollEvents.EPOLLIN.rawValue == 0x1 && EpollEvents.EPOLLOUT.rawValue == 0x4)
@@ -42,6 +42,10 @@ import Testing
         #expect(MemfdFlags.MFD_CLOEXEC.rawValue == 1 && MemfdFlags.MFD_ALLOW_SEALING.rawValue == 2)
         #expect(FileSeals.F_SEAL_SEAL.rawValue == 1 && FileSeals.F_SEAL_WRITE.rawValue == 8)
         #expect(FileSeals.F_SEAL_FUTURE_WRITE.rawValue == 0x10)
+        #expect(InotifyMask.IN_CREATE.rawValue == 0x100 && InotifyMask.IN_DELETE_SELF.rawValue == 0x400)
+        #expect(InotifyMask.IN_IGNORED.rawValue == 0x8000 && InotifyMask.IN_ONESHOT.rawValue == 0x8000_0000)
+        #expect(InotifyMask.IN_MASK_CREATE.rawValue == 0x1000_0000 && InotifyMask.allEvents.rawValue == 0xFFF)
+        #expect(InotifyFlags.IN_NONBLOCK.rawValue == 0o4000 && InotifyFlags.IN_CLOEXEC.rawValue == 0o2000000)
     }
 
     @Test func atFlagsFcntlSeekAccessRename() {

@@ -102,6 +102,9 @@ private let measures: [Measure] = [
     layout("struct pollfd", PollFd.self, [("fd", \.fd), ("events", \.events), ("revents", \.revents)]),
     layout("struct epoll_event", EpollEvent.self, [("events", \.events), ("data", \.data)]),
     layout(
+        "struct inotify_event", InotifyEvent.self,
+        [("wd", \.wd), ("mask", \.mask), ("cookie", \.cookie), ("len", \.len)]),
+    layout(
         "struct sigaction", KernelSigaction.self,
         [
             ("sa_handler", \.sa_handler), ("sa_flags", \.sa_flags), ("sa_restorer", \.sa_restorer),

@@ -20,6 +20,7 @@
 #include <linux/eventpoll.h>
 #include <linux/fcntl.h>
 #include <linux/futex.h>
+#include <linux/inotify.h>
 #include <linux/resource.h>
 #include <linux/stat.h>
 #include <linux/sysinfo.h>
