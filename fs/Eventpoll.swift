@@ -19,10 +19,13 @@ final class Eventpoll: FileOperations {
     private static var nesting: Mutex { nestingMutex.value }
     private static let nestingMutex = BootOnce(Mutex())
 
-    /// Serialises epoll_ctl and the delivery of events (Linux: ep->mtx);
-    /// the wakeup callbacks never take it.
-    private let mutex = Mutex()
-    /// Under `mutex`.
+    /// Serialises epoll_ctl and the delivery of events; the wakeup
+    /// callbacks never take it. Linux's ep->mtx is a mutex; this is a
+    /// spinlock because a watch can end in a file's final release on the
+    /// way out of a fault-killed task, where nothing may sleep, and nothing
+    /// under it sleeps: files' poll methods take only spinlocks.
+    private let itemsLock = SpinLock()
+    /// Under `itemsLock`.
     private var items: [EpollItem] = []
     /// Guards `ready` and each item's `isReady`; taken in wakeup callbacks,
     /// which may run in interrupts (Linux: ep->lock).
@@ -46,8 +49,8 @@ final class Eventpoll: FileOperations {
         if inner != nil { Self.nesting.lock() }
         defer { if inner != nil { Self.nesting.unlock() } }
         if let inner, inner === self || inner.depth(reaching: self) > Self.maximumNesting - 1 { throw .ELOOP }
-        mutex.lock()
-        defer { mutex.unlock() }
+        itemsLock.lock()
+        defer { itemsLock.unlock() }
         guard item(file, descriptor) == nil else { throw .EEXIST }
         let item = EpollItem(file: file, descriptor: descriptor, events: events, data: data)
         items.append(item)
@@ -60,8 +63,8 @@ final class Eventpoll: FileOperations {
     /// EPOLL_CTL_MOD (Linux: ep_modify). ENOENT if not watched; EINVAL for
     /// an EPOLLEXCLUSIVE watch.
     func modify(_ file: File, descriptor: Int32, events: EpollEvents, data: UInt64) throws(Errno) {
-        mutex.lock()
-        defer { mutex.unlock() }
+        itemsLock.lock()
+        defer { itemsLock.unlock() }
         guard let item = item(file, descriptor) else { throw .ENOENT }
         guard !item.events.contains(.EPOLLEXCLUSIVE) else { throw .EINVAL }
         item.events = events
@@ -71,8 +74,8 @@ final class Eventpoll: FileOperations {
 
     /// EPOLL_CTL_DEL (Linux: ep_remove). ENOENT if not watched.
     func remove(_ file: File, descriptor: Int32) throws(Errno) {
-        mutex.lock()
-        defer { mutex.unlock() }
+        itemsLock.lock()
+        defer { itemsLock.unlock() }
         guard let item = item(file, descriptor) else { throw .ENOENT }
         unwatch(item)
         file.setWatched(by: self, false)
@@ -81,17 +84,17 @@ final class Eventpoll: FileOperations {
     /// The last descriptor of `file` closed: every watch of it goes
     /// (Linux: eventpoll_release_file).
     func forget(_ file: File) {
-        mutex.lock()
+        itemsLock.lock()
         for item in items where item.file === file { unwatch(item) }
-        mutex.unlock()
+        itemsLock.unlock()
     }
 
     /// The epoll's own file is closed: every watch goes (Linux: ep_free).
     func release(_ file: File) {
-        mutex.lock()
+        itemsLock.lock()
         let watched = items
         for item in watched { unwatch(item) }
-        mutex.unlock()
+        itemsLock.unlock()
         for item in watched { item.file.setWatched(by: self, false) }
     }
 
@@ -100,7 +103,7 @@ final class Eventpoll: FileOperations {
     }
 
     /// Takes `item` off the file's queues, the ready list and the watches.
-    /// Under `mutex`.
+    /// Under `itemsLock`.
     private func unwatch(_ item: EpollItem) {
         item.table?.removeAll()
         item.table = nil
@@ -114,9 +117,9 @@ final class Eventpoll: FileOperations {
     /// How many epolls deep the chain from this one to `target` goes:
     /// more than the limit for a cycle (Linux: ep_loop_check).
     private func depth(reaching target: Eventpoll) -> Int {
-        mutex.lock()
+        itemsLock.lock()
         let inner = items.compactMap { $0.file.operations as? Eventpoll }
-        mutex.unlock()
+        itemsLock.unlock()
         var deepest = 0
         for eventpoll in inner {
             if eventpoll === target { return Self.maximumNesting }
@@ -145,8 +148,8 @@ final class Eventpoll: FileOperations {
     /// Each ready watch's file is asked again; a watch with nothing to say
     /// leaves the list, a level-triggered one that reported goes back on it.
     func collect(maximum: Int) -> [EpollEvent] {
-        mutex.lock()
-        defer { mutex.unlock() }
+        itemsLock.lock()
+        defer { itemsLock.unlock() }
         let candidates = lock.withLockIrqSave { () -> [EpollItem] in
             let taken = ready
             ready = []
@@ -201,8 +204,8 @@ final class Eventpoll: FileOperations {
     /// Readable when a watch has an event to report (Linux: ep_eventpoll_poll).
     func poll(_ file: File, _ table: PollTable?) -> PollEvents {
         table?.wait(on: pollers)
-        mutex.lock()
-        defer { mutex.unlock() }
+        itemsLock.lock()
+        defer { itemsLock.unlock() }
         let candidates = lock.withLockIrqSave { ready }
         let any = candidates.contains { item in
             !EpollEvents(item.file.operations.poll(item.file, nil)).isDisjoint(with: item.events)
@@ -216,7 +219,7 @@ final class Eventpoll: FileOperations {
 final class EpollItem {
     let file: File
     let descriptor: Int32
-    /// Under the epoll's mutex. A one-shot watch that fired keeps only its mode bits.
+    /// Under the epoll's itemsLock. A one-shot watch that fired keeps only its mode bits.
     var events: EpollEvents
     var data: UInt64
     /// On the epoll's ready list; under its spinlock.
