@@ -59,6 +59,19 @@ public enum Errno: Int32, Error, Sendable, CaseIterable {
     case EKEYREJECTED = 129, EOWNERDEAD = 130, ENOTRECOVERABLE = 131
     case ERFKILL = 132, EHWPOISON = 133
 
+    // MARK: The kernel's own, never seen by user space (include/linux/errno.h)
+
+    /// A sleep a signal interrupted: the call restarts if the handler has
+    /// SA_RESTART or no handler runs, else it fails with EINTR.
+    case ERESTARTSYS = 512
+    /// Restarts whatever happens to the signal (fork, sigreturn-safe calls).
+    case ERESTARTNOINTR = 513
+    /// Restarts only if no handler runs; EINTR after a handler (pause, poll).
+    case ERESTARTNOHAND = 514
+    /// Like ERESTARTNOHAND, but the restart goes through restart_syscall,
+    /// which resumes with what the task saved (nanosleep's remaining time).
+    case ERESTART_RESTARTBLOCK = 516
+
     // MARK: Aliases
 
     /// Linux defines EWOULDBLOCK as EAGAIN: "try again" and "would block"

@@ -212,8 +212,26 @@ public enum SignalCode {
     public static let SI_USER: Int32 = 0
     /// Sent by the kernel.
     public static let SI_KERNEL: Int32 = 0x80
+    /// Sent by sigqueue(3) (rt_sigqueueinfo).
+    public static let SI_QUEUE: Int32 = -1
+    /// A POSIX timer expired.
+    public static let SI_TIMER: Int32 = -2
     /// Sent by tkill(2) or tgkill(2).
     public static let SI_TKILL: Int32 = -6
+
+    // Faults: what the CPU reported (si_addr holds the address).
+    /// SIGSEGV: no mapping at the address.
+    public static let SEGV_MAPERR: Int32 = 1
+    /// SIGSEGV: a mapping that does not allow the access.
+    public static let SEGV_ACCERR: Int32 = 2
+    /// SIGBUS: an address inside a mapping with nothing behind it (past a file's end).
+    public static let BUS_ADRERR: Int32 = 2
+    /// SIGFPE: integer division by zero.
+    public static let FPE_INTDIV: Int32 = 1
+    /// SIGILL: an illegal opcode.
+    public static let ILL_ILLOPN: Int32 = 2
+    /// SIGTRAP: a breakpoint (int3).
+    public static let TRAP_BRKPT: Int32 = 1
 
     // SIGCHLD's codes: what happened to the child.
     public static let CLD_EXITED: Int32 = 1
@@ -222,6 +240,40 @@ public enum SignalCode {
     public static let CLD_TRAPPED: Int32 = 4
     public static let CLD_STOPPED: Int32 = 5
     public static let CLD_CONTINUED: Int32 = 6
+}
+
+extension Siginfo {
+    /// A siginfo for `signal` with `code`, the union zero.
+    public init(signal: Signal, code: Int32) {
+        self.init()
+        si_signo = signal.rawValue
+        si_code = code
+    }
+
+    /// Faults: the address, overlaying si_pid and si_uid (`_sigfault._addr`).
+    public var si_addr: UInt64 {
+        get { UInt64(UInt32(bitPattern: si_pid)) | UInt64(si_uid) << 32 }
+        set {
+            si_pid = Int32(truncatingIfNeeded: newValue)
+            si_uid = UInt32(truncatingIfNeeded: newValue >> 32)
+        }
+    }
+
+    /// sigqueue's and timers' value, overlaying si_status and the word after it (`_rt._sigval`).
+    public var si_value: UInt64 {
+        get { UInt64(UInt32(bitPattern: si_status)) | UInt64(UInt32(bitPattern: __pad1)) << 32 }
+        set {
+            si_status = Int32(truncatingIfNeeded: newValue)
+            __pad1 = Int32(truncatingIfNeeded: newValue >> 32)
+        }
+    }
+}
+
+extension Ucontext {
+    /// uc_flags: sigcontext's ss is meaningful, and sigreturn restores it as saved.
+    /// Linux: arch/x86/include/uapi/asm/ucontext.h.
+    public static let UC_SIGCONTEXT_SS: UInt64 = 0x2
+    public static let UC_STRICT_RESTORE_SS: UInt64 = 0x4
 }
 
 extension StackT {

@@ -39,6 +39,14 @@ public struct SignalActionTable: Sendable {
         return old
     }
 
+    /// Sets `signal` back to SIG_DFL, as SA_RESETHAND does on delivery and
+    /// a forced fault signal does to an ignored one (Linux: the sa_handler =
+    /// SIG_DFL of get_signal and force_sig_info_to_task).
+    public mutating func resetToDefault(_ signal: Signal) {
+        guard !actions.isEmpty else { return }
+        actions[Int(signal.rawValue - 1)] = KernelSigaction()
+    }
+
     /// What execve does to the actions (Linux: flush_signal_handlers with
     /// force_default false): a handler address means nothing in the new
     /// program, so caught signals return to SIG_DFL; ignored ones stay

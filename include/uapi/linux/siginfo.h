@@ -3,10 +3,13 @@
 #define _APUS_UAPI_SIGINFO_H
 #include "types.h"
 
-/* Three ints, then a union whose member depends on the signal. Apus fills
- * only the kill and SIGCHLD members (pid, uid, then status and CPU times),
- * which is what waitid(2) reports, so the union is laid out flat as that
- * member and the rest of its 112 bytes stay zero. */
+/* Three ints, then a union whose member depends on the signal. It is laid
+ * out flat as the kill and SIGCHLD members (pid, uid, then status and CPU
+ * times); the other members Apus fills overlay these words and are views
+ * in include/uapi/Signals.swift: a fault's si_addr is the 8 bytes of
+ * si_pid and si_uid, a timer's si_tid and si_overrun sit where si_pid and
+ * si_uid do, and sigqueue's and a timer's si_value is the 8 bytes at
+ * si_status. The rest of the union's 112 bytes stay zero. */
 struct linux_siginfo {
     __s32 si_signo;
     __s32 si_errno;

@@ -116,6 +116,35 @@ private let measures: [Measure] = [
         [
             ("si_signo", \.si_signo), ("si_errno", \.si_errno), ("si_code", \.si_code), ("si_pid", \.si_pid),
             ("si_uid", \.si_uid), ("si_status", \.si_status), ("si_utime", \.si_utime), ("si_stime", \.si_stime),
+        ])
+        // The members Signals.swift overlays on the flat layout.
+        + [
+            Measure(name: "offsetof(siginfo_t, si_addr)", value: MemoryLayout<Siginfo>.offset(of: \.si_pid) ?? -1),
+            Measure(name: "offsetof(siginfo_t, si_value)", value: MemoryLayout<Siginfo>.offset(of: \.si_status) ?? -1),
+            Measure(name: "offsetof(siginfo_t, si_tid)", value: MemoryLayout<Siginfo>.offset(of: \.si_pid) ?? -1),
+            Measure(name: "offsetof(siginfo_t, si_overrun)", value: MemoryLayout<Siginfo>.offset(of: \.si_uid) ?? -1),
+        ],
+    layout(
+        "struct _fpstate_64", FPState.self,
+        [
+            ("cwd", \.cwd), ("swd", \.swd), ("twd", \.twd), ("fop", \.fop), ("rip", \.rip), ("rdp", \.rdp),
+            ("mxcsr", \.mxcsr), ("mxcsr_mask", \.mxcsr_mask), ("st_space", \.st_space), ("xmm_space", \.xmm_space),
+            ("reserved2", \.reserved2), ("sw_reserved", \.sw_reserved),
+        ]),
+    layout(
+        "struct sigcontext", Sigcontext.self,
+        [
+            ("r8", \.r8), ("r9", \.r9), ("r10", \.r10), ("r11", \.r11), ("r12", \.r12), ("r13", \.r13),
+            ("r14", \.r14), ("r15", \.r15), ("rdi", \.rdi), ("rsi", \.rsi), ("rbp", \.rbp), ("rbx", \.rbx),
+            ("rdx", \.rdx), ("rax", \.rax), ("rcx", \.rcx), ("rsp", \.rsp), ("rip", \.rip), ("eflags", \.eflags),
+            ("cs", \.cs), ("gs", \.gs), ("fs", \.fs), ("ss", \.ss), ("err", \.err), ("trapno", \.trapno),
+            ("oldmask", \.oldmask), ("cr2", \.cr2), ("fpstate", \.fpstate), ("reserved1", \.reserved1),
+        ]),
+    layout(
+        "struct ucontext", Ucontext.self,
+        [
+            ("uc_flags", \.uc_flags), ("uc_link", \.uc_link), ("uc_stack", \.uc_stack),
+            ("uc_mcontext", \.uc_mcontext), ("uc_sigmask", \.uc_sigmask),
         ]),
     layout("struct rlimit", Rlimit.self, [("rlim_cur", \.rlim_cur), ("rlim_max", \.rlim_max)]),
     layout(
@@ -502,6 +531,27 @@ private func run(_ path: String, _ arguments: [String]) throws -> String? {
             field(bytes, 16, width: 4) == 1234 && field(bytes, 20, width: 4) == 1000 && field(bytes, 24, width: 4) == 9)
         #expect(field(bytes, 32, width: 8) == 5 && field(bytes, 40, width: 8) == 6)
         #expect(isZero(bytes, 28..<32) && isZero(bytes, 48..<128))
+    }
+
+    @Test func rtSigframeIsPretcodeUcontextSiginfo() {
+        // arch/x86/include/asm/sigframe.h (no uapi header): 8 + 304 + 128 bytes,
+        // the offsets SignalFrame.swift computes.
+        #expect(MemoryLayout<RtSigframe>.size == 440)
+        #expect(MemoryLayout<RtSigframe>.offset(of: \.uc) == 8)
+        #expect(MemoryLayout<RtSigframe>.offset(of: \.info) == 8 + MemoryLayout<Ucontext>.size)
+        #expect(MemoryLayout<FPState>.size == 512 && MemoryLayout<FPState>.alignment == 16)
+    }
+
+    @Test func siginfoOverlaidMembers() {
+        var info = Siginfo(signal: .SIGSEGV, code: SignalCode.SEGV_MAPERR)
+        info.si_addr = 0x1234_5678_9abc
+        let fault = bytes(of: info)
+        #expect(field(fault, 16, width: 8) == 0x1234_5678_9abc && info.si_addr == 0x1234_5678_9abc)
+        info = Siginfo(signal: .SIGRTMIN, code: SignalCode.SI_QUEUE)
+        info.si_value = 0xdead_beef_0000_0001
+        let queued = bytes(of: info)
+        #expect(field(queued, 24, width: 8) == 0xdead_beef_0000_0001 && info.si_value == 0xdead_beef_0000_0001)
+        #expect(field(queued, 8, width: 4) == UInt64(UInt32(bitPattern: SignalCode.SI_QUEUE)))
     }
 
     @Test func stackTHasAHoleAfterTheFlags() {

@@ -13,6 +13,8 @@
 #include <asm/poll.h>
 #include <asm/siginfo.h>
 #include <asm/signal.h>
+#include <asm/sigcontext.h>
+#include <asm/ucontext.h>
 #include <asm/stat.h>
 #include <asm/statfs.h>
 #include <asm/termbits.h>
