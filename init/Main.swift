@@ -38,6 +38,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     Traps.install()
     SyscallEntry.enable()
     SyscallTable.install()
+    ForkSyscalls.install()
 
     MemoryInit.initialize(boot: boot)
     Kallsyms.initialize()

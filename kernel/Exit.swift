@@ -70,6 +70,9 @@ extension Task {
         CPUAccounting.threadExited(self)
         group.threads.removeAll { $0 === self }
         if group.threads.isEmpty { group.timers.release() }
+        // Signals nobody will take: their records no longer count against the user (Linux: flush_sigqueue).
+        SignalRecords.release(pending.removeAll())
+        if group.threads.isEmpty { SignalRecords.release(group.sharedPending.removeAll()) }
         // Another thread of the process adopts the children; if none is
         // left, init does, and kthreadd for kernel threads' children.
         let adopter = group.threads.first ?? (isProcess ? Scheduler.childReaper : KThreads.daemon)
@@ -124,12 +127,13 @@ extension ThreadGroup {
         return exitStatus ?? status
     }
 
-    /// Sends each thread SIGKILL and wakes it from any interruptible sleep,
-    /// so it exits on its way back to user mode (Linux: zap_other_threads).
+    /// Sends each thread SIGKILL and wakes it from any interruptible sleep
+    /// or a stop, so it exits on its way back to user mode (Linux:
+    /// zap_other_threads, with TASK_WAKEKILL).
     static func kill(_ threads: [Task]) {
         for thread in threads {
-            thread.pendingSignals.insert(.SIGKILL)
-            Scheduler.wakeUp(thread, states: .interruptible)
+            TaskList.lock.withLockIrqSave { thread.pending.add(.SIGKILL, info: nil) }
+            Scheduler.wakeUp(thread, states: [.interruptible, .stopped])
         }
     }
 }
@@ -152,9 +156,10 @@ extension Task {
 /// parent's wait for it (Linux: do_wait). A process is waitable once its last
 /// thread is gone; the children of every thread of the caller count, as in Linux.
 enum ProcessExit {
-    /// Sends the child's exit signal and wakes the parent's waiters. A
-    /// parent that ignores SIGCHLD (or set SA_NOCLDWAIT) does not get a
-    /// zombie: the child is reaped at once.
+    /// Sends the child's exit signal, with the siginfo waitid would report
+    /// (CLD_EXITED, CLD_KILLED or CLD_DUMPED), and wakes the parent's
+    /// waiters. A parent that ignores SIGCHLD (or set SA_NOCLDWAIT) does
+    /// not get a zombie: the child is reaped at once.
     static func notifyParent(of leader: Task) {
         guard let parent = leader.parent else { return }
         let actions = parent.sighand.actions
@@ -162,7 +167,11 @@ enum ProcessExit {
             leader.exitSignal == .SIGCHLD
             && (actions[.SIGCHLD].sa_handler == KernelSigaction.SIG_IGN
                 || actions[.SIGCHLD].flags.contains(.SA_NOCLDWAIT))
-        if let signal = leader.exitSignal { Signals.send(signal, toProcess: parent.group, from: nil) }
+        if let signal = leader.exitSignal {
+            var info = siginfo(for: leader)
+            info.si_signo = signal.rawValue
+            try? Signals.send(info: info, toProcess: parent.group)
+        }
         if autoReap {
             // Dead rather than a zombie; if it is still on its way out, its
             // last switch reaps it, otherwise it is reaped here (without
@@ -215,35 +224,58 @@ enum ProcessExit {
         return info
     }
 
+    /// What a wait found: an ended child, or a stop or continue to report.
+    enum WaitEvent {
+        case exited
+        case stopped(Signal)
+        case continued
+    }
+
     /// Finds a child that `selector` names and whose state `options` asks
     /// about, sleeping until there is one (Linux: do_wait). nil with WNOHANG
-    /// when none is ready; ECHILD when no child matches at all. Only exits
-    /// are reported (WEXITED): no child ever stops yet. Unless WNOWAIT, the
-    /// child is claimed (EXIT_DEAD) in the same step, so two threads waiting
-    /// at once cannot both collect it.
-    static func waitForChild(_ selector: WaitSelector, options: WaitOptions) throws(Errno) -> Task? {
+    /// when none is ready; ECHILD when no child matches at all. Exits need
+    /// WEXITED, stops WSTOPPED (WUNTRACED), continues WCONTINUED; each is
+    /// reported once. Unless WNOWAIT, the child or its report is claimed
+    /// (an exited child becomes EXIT_DEAD) in the same step, so two threads
+    /// waiting at once cannot both collect it.
+    static func waitForChild(_ selector: WaitSelector, options: WaitOptions) throws(Errno) -> (Task, WaitEvent)? {
         let caller = Scheduler.current
-        func search() -> (anyMatch: Bool, ready: Task?) {
-            TaskList.lock.withLockIrqSave { () -> (anyMatch: Bool, ready: Task?) in
+        func event(_ child: Task) -> WaitEvent? {
+            if options.contains(.WEXITED) && child.isWaitableZombie { return .exited }
+            switch child.group.jobControl.unreported {
+            case .stopped(let signal) where options.contains(.WSTOPPED): return .stopped(signal)
+            case .continued where options.contains(.WCONTINUED): return .continued
+            default: return nil
+            }
+        }
+        func search() -> (anyMatch: Bool, ready: (Task, WaitEvent)?) {
+            TaskList.lock.withLockIrqSave { () -> (anyMatch: Bool, ready: (Task, WaitEvent)?) in
                 let parents = options.contains(.__WNOTHREAD) ? [caller] : caller.group.threads
                 let children = parents.flatMap { $0.children }.filter { selector.matches($0) }
-                guard options.contains(.WEXITED), let child = children.first(where: { $0.isWaitableZombie }) else {
-                    return (!children.isEmpty, nil)
+                for child in children {
+                    guard let found = event(child) else { continue }
+                    if !options.contains(.WNOWAIT) {
+                        if case .exited = found {
+                            child.state = .exitDead
+                        } else {
+                            child.group.jobControl.unreported = nil
+                        }
+                    }
+                    return (true, (child, found))
                 }
-                if !options.contains(.WNOWAIT) { child.state = .exitDead }
-                return (true, child)
+                return (!children.isEmpty, nil)
             }
         }
         while true {
             var found = search()
             guard found.anyMatch else { throw .ECHILD }
-            if let child = found.ready { return child }
+            if let ready = found.ready { return ready }
             if options.contains(.WNOHANG) { return nil }
             try caller.group.childExited.waitInterruptible {
                 found = search()
                 return !found.anyMatch || found.ready != nil
             }
-            if let child = found.ready { return child }
+            if let ready = found.ready { return ready }
         }
     }
 }
@@ -270,8 +302,8 @@ enum ExitSyscalls {
 /// the arguments, wait with `ProcessExit.waitForChild` and copy the status out.
 enum WaitSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.wait4, syscall(wait4)),  // partial: no stopped/continued children; __WCLONE/__WALL ignored
-        (.waitid, syscall(waitid)),  // partial: stopped and continued children are never reported; no P_PIDFD
+        (.wait4, syscall(wait4)),  // partial: __WCLONE/__WALL ignored
+        (.waitid, syscall(waitid)),  // partial: no P_PIDFD
     ]
 
     static func wait4(
@@ -289,10 +321,19 @@ enum WaitSyscalls {
             case ..<0: .processGroup(-wanted)
             default: .pid(wanted)
             }
-        guard let child = try ProcessExit.waitForChild(selector, options: options.union(.WEXITED)) else { return 0 }
-        let (pid, status) = (child.pid, child.waitStatus)
+        guard let (child, event) = try ProcessExit.waitForChild(selector, options: options.union(.WEXITED)) else {
+            return 0
+        }
+        let pid = child.pid
         let usage = CPUAccounting.usageWithChildren(of: child.group).rusage
-        ProcessExit.reap(child)
+        let status: Int32
+        switch event {
+        case .exited:
+            status = child.waitStatus
+            ProcessExit.reap(child)
+        case .stopped(let signal): status = WaitStatus.stopped(by: signal)
+        case .continued: status = WaitStatus.continued
+        }
         if !statusPointer.isNull { try statusPointer.write(status) }
         if !usagePointer.isNull { try usagePointer.write(usage) }
         return Int64(pid)
@@ -326,10 +367,18 @@ enum WaitSyscalls {
         }
         var info = Siginfo()
         var usage = Rusage()
-        if let child = try ProcessExit.waitForChild(selector, options: options) {
+        if let (child, event) = try ProcessExit.waitForChild(selector, options: options) {
             info = ProcessExit.siginfo(for: child)
             usage = CPUAccounting.usageWithChildren(of: child.group).rusage
-            if !options.contains(.WNOWAIT) { ProcessExit.reap(child) }
+            switch event {
+            case .exited: if !options.contains(.WNOWAIT) { ProcessExit.reap(child) }
+            case .stopped(let signal):
+                info.si_code = SignalCode.CLD_STOPPED
+                info.si_status = signal.rawValue
+            case .continued:
+                info.si_code = SignalCode.CLD_CONTINUED
+                info.si_status = Signal.SIGCONT.rawValue
+            }
         }
         if !infoPointer.isNull { try infoPointer.write(info) }
         if !usagePointer.isNull { try usagePointer.write(usage) }

@@ -48,7 +48,7 @@ extension Task {
         child.vforkDone = vforkDone
         Scheduler.wakeUpNewTask(child)
         // Killable: a fatal signal lets the parent go (it then exits), as in Linux.
-        if let vforkDone { try? vforkDone.waitInterruptible() }
+        if let vforkDone { try? vforkDone.waitKillable() }
         return pid
     }
 
@@ -65,7 +65,7 @@ extension Task {
         try arguments.validate(caller: parent)
         guard let space = parent.mm else { throw .EINVAL }
         // A clone racing with a group exit would escape the kill (Linux: fatal_signal_pending check).
-        if parent.hasFatalSignalPending { throw .EINTR }
+        if parent.hasSignalPending { throw .ERESTARTNOINTR }
         let childSpace: AddressSpace
         if flags.contains(.CLONE_VM) {
             space.addUser()
@@ -102,7 +102,7 @@ extension Task {
                 sighand: flags.contains(.CLONE_SIGHAND) ? parent.sighand : parent.sighand.copy())
             if !isThread { realParent?.children.append(child) }
             // A group exit that began while this thread was being made still reaches it.
-            if child.group.isExiting { child.pendingSignals.insert(.SIGKILL) }
+            if child.group.isExiting { child.pending.add(.SIGKILL, info: nil) }
             return child
         }
         child.mm = childSpace
@@ -157,14 +157,17 @@ extension Task {
     }
 }
 
-/// The first C-level step of a forked child (switch.S's ret_from_fork):
-/// finish the switch, store the TID, and, like every return to user mode,
-/// die instead if a fatal signal came first.
-@c(schedule_tail)
-func scheduleTail() {
-    Scheduler.finishTaskSwitch()
-    Scheduler.current.storeChildTID()
-    Signals.exitToUserMode()
+extension ForkSyscalls {
+    /// The first step of a forked child (switch.S's ret_from_fork): finish
+    /// the switch, store the TID, and, like every return to user mode,
+    /// take the signals that came first.
+    static func install() {
+        ForkReturn.setHandler { frame in
+            Scheduler.finishTaskSwitch()
+            Scheduler.current.storeChildTID()
+            Signals.exitToUserMode(&frame)
+        }
+    }
 }
 
 /// fork, vfork, clone (Linux: kernel/fork.c). clone3 is left ENOSYS: glibc

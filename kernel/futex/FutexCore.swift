@@ -35,8 +35,8 @@ enum Futex {
 
     /// FUTEX_WAIT and FUTEX_WAIT_BITSET (Linux: futex_wait): sleep if the
     /// word still holds `expected` (else EAGAIN), until a matching wake
-    /// (returns), the deadline in ns since boot (ETIMEDOUT) or a fatal
-    /// signal (EINTR). EFAULT if the word cannot be read.
+    /// (returns), the deadline in ns since boot (ETIMEDOUT) or a
+    /// signal (EINTR, or a restart without a deadline). EFAULT if the word cannot be read.
     static func wait(
         space: AddressSpace, word: UserPointer<UInt32>, shared: Bool, expected: UInt32, bitset: UInt32,
         deadline: UInt64?
@@ -51,7 +51,8 @@ enum Futex {
         if outcome == .woken { return }
         // Not woken yet: leave the queue — unless a waker took us meanwhile, which counts as woken.
         guard waiters.withLock({ $0.remove(waiter) }) else { return }
-        throw outcome == .timedOut ? .ETIMEDOUT : .EINTR
+        // Without a deadline an interrupted wait restarts as Linux's does (ERESTARTSYS).
+        throw outcome == .timedOut ? .ETIMEDOUT : (deadline == nil ? .ERESTARTSYS : .EINTR)
     }
 
     /// FUTEX_WAKE and FUTEX_WAKE_BITSET (Linux: futex_wake): wakes up to

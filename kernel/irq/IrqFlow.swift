@@ -20,6 +20,8 @@ public enum IrqFlow {
             perCPUCounts.withCurrent { $0[vector] += 1 }
             guard vector >= InterruptTable.firstExternalVector else {
                 InterruptTable.runHandler(&frame)  // exceptions are not interrupts
+                // A fault in user code has queued its signal: deliver it now.
+                if frame.isUserMode { Signals.exitToUserMode(&frame) }
                 return
             }
             PreemptCount.add(PreemptCount.hardirqOffset)
@@ -33,8 +35,8 @@ public enum IrqFlow {
             if Scheduler.needsReschedule && PreemptCount.value == 0 && interruptedWithInterruptsOn {
                 Scheduler.preempt()
             }
-            // Back to user mode: a thread killed while it ran (or was preempted) in user code dies here.
-            if frame.isUserMode { Signals.exitToUserMode() }
+            // Back to user mode: signals sent while it ran (or was preempted) in user code arrive here.
+            if frame.isUserMode { Signals.exitToUserMode(&frame) }
         }
     }
 }

@@ -33,8 +33,8 @@ public final class Completion {
 
     /// Sleeps until completed or a fatal signal is pending (Linux:
     /// wait_for_completion_killable); throws EINTR for the signal.
-    public func waitInterruptible() throws(Errno) {
-        try waiters.waitInterruptible(exclusive: true) { self.tryConsume() }
+    public func waitKillable() throws(Errno) {
+        try waiters.waitKillable(exclusive: true) { self.tryConsume() }
     }
 
     public var isDone: Bool { lock.withLockIrqSave { done > 0 } }

@@ -269,7 +269,7 @@ public enum Scheduler {
     fileprivate static func takeUserEntry() -> (rip: UInt64, rsp: UInt64, kernelStackTop: UInt64)? {
         let task = current
         guard let top = task.kernelStackTop, let start = task.takeUserEntry() else { return nil }
-        return (start.rip, start.rsp, top)
+        return (start.rip, start.rsp, top)  // exec's entry: only RIP and RSP are set
     }
 
     // MARK: The tick

@@ -35,7 +35,20 @@ public final class Task: SchedulableEntity {
     public internal(set) var credentials = Credentials.root
     /// Signals this thread blocks, and those sent to it alone that wait (Linux: blocked, pending).
     var blockedSignals = SignalSet()
-    var pendingSignals = SignalSet()
+    let pending = SigPending()
+    /// The mask to put back once a signal has been handled, set by calls
+    /// that block with a temporary mask: rt_sigsuspend, ppoll, pselect
+    /// (Linux: saved_sigmask with TIF_RESTORE_SIGMASK).
+    var savedSignalMask: SignalSet? = nil
+    /// What restart_syscall resumes: set by a call interrupted with
+    /// ERESTART_RESTARTBLOCK, such as nanosleep with its remaining time
+    /// (Linux: restart_block).
+    var restartBlock: (() throws(Errno) -> Int64)? = nil
+    /// The last exception from user mode, for the signal frame's trapno,
+    /// err and cr2 (Linux: thread.trap_nr, error_code, cr2).
+    var lastTrap = TrapInfo()
+    /// Group stop: this thread still has to stop (Linux: JOBCTL_STOP_PENDING).
+    var stopPending = false
     /// sigaltstack's stack (Linux: sas_ss_sp, sas_ss_size, sas_ss_flags).
     var alternateSignalStack = StackT()
     /// The signal the parent gets when this process ends (Linux: exit_signal);
@@ -68,10 +81,11 @@ public final class Task: SchedulableEntity {
     /// What a new kernel thread runs (Linux passes it in kthread_create_info);
     /// its result is the thread's exit status.
     var entry: (() -> Int32)? = nil
-    /// Set by exec: where the new program starts in ring 3. The system-call
-    /// return path (or, for a kernel thread that ran exec, the end of its
-    /// function) takes it and leaves for that address.
-    private var userEntry: (rip: UInt64, rsp: UInt64)? = nil
+    /// Registers the system-call return path must leave with instead of the
+    /// caller's: set by exec (where the new program starts in ring 3) and
+    /// by rt_sigreturn (what the signal frame restored). For a kernel thread
+    /// that ran exec, the end of its function takes it instead.
+    var userEntry: TrapFrame? = nil
     var kthread: KThread? = nil
 
     /// The user address space (Linux: mm); nil for kernel threads, which run
@@ -216,7 +230,7 @@ public final class Task: SchedulableEntity {
         space.stackLimit = group.limits.current(.RLIMIT_STACK)
         flushSignalHandlers(forceDefault: wasKernelThread)
         alternateSignalStack = StackT()
-        userEntry = (rip, rsp)
+        userEntry = .userEntry(rip: rip, rsp: rsp)
     }
 
     /// What exec does to the signal actions (Linux: unshare_sighand, then
@@ -235,8 +249,8 @@ public final class Task: SchedulableEntity {
         }
     }
 
-    /// Where the program exec loaded starts, handed out once.
-    func takeUserEntry() -> (rip: UInt64, rsp: UInt64)? {
+    /// The registers exec or rt_sigreturn set, handed out once.
+    func takeUserEntry() -> TrapFrame? {
         defer { userEntry = nil }
         return userEntry
     }
@@ -269,6 +283,13 @@ public final class Task: SchedulableEntity {
 
     /// How `ps` shows the name: kernel threads in brackets.
     public var displayName: String { flags.contains(.kernelThread) ? "[\(comm)]" : comm }
+}
+
+/// An exception's details as the signal frame's sigcontext reports them.
+struct TrapInfo {
+    var trapNumber: UInt64 = 0
+    var errorCode: UInt64 = 0
+    var address: UInt64 = 0
 }
 
 /// Per-task flags (Linux: PF_* in include/linux/sched.h).

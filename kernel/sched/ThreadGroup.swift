@@ -38,7 +38,12 @@ public final class ThreadGroup {
     /// getrlimit/setrlimit's table.
     public internal(set) var limits: ResourceLimits
     /// Signals sent to the process as a whole, not yet taken by a thread (Linux: shared_pending).
-    var sharedPendingSignals = SignalSet()
+    let sharedPending = SigPending()
+    /// Job control (Linux: the SIGNAL_STOP_* flags, group_stop_count and
+    /// group_exit_code): the group is stopped, or stopping with
+    /// `stopSignal`; the parent has a stop or a continue to learn about
+    /// through wait (WUNTRACED, WCONTINUED) until it collects it.
+    var jobControl = JobControl()
     /// CPU time, ns, of the threads that have exited (Linux: sum_sched_runtime).
     var exitedThreadsRuntime: UInt64 = 0
     /// The tick's samples of every thread, exited ones included (Linux: the

@@ -122,10 +122,10 @@ public final class WaitQueue {
         wait(state: state, exclusive: exclusive, timeout: timeout, interrupted: { false }, until: condition)
     }
 
-    /// Sleeps until `condition` holds or a fatal signal is pending (Linux:
-    /// wait_event_interruptible, where only fatal signals interrupt until
-    /// signal delivery exists); throws EINTR for the signal. With `timeout`
-    /// (jiffies) it returns false if that ran out first (Linux:
+    /// Sleeps until `condition` holds or a signal is pending (Linux:
+    /// wait_event_interruptible); throws ERESTARTSYS for the signal, which
+    /// becomes EINTR or a restart on the way back to user mode. With
+    /// `timeout` (jiffies) it returns false if that ran out first (Linux:
     /// wait_event_interruptible_timeout).
     @discardableResult
     public func waitInterruptible(exclusive: Bool = false, timeout: UInt64? = nil, until condition: () -> Bool)
@@ -134,9 +134,20 @@ public final class WaitQueue {
         let task = Scheduler.current
         let satisfied = wait(
             state: .interruptible, exclusive: exclusive, timeout: timeout,
-            interrupted: { task.hasFatalSignalPending }, until: condition)
-        if !satisfied && task.hasFatalSignalPending { throw .EINTR }
+            interrupted: { task.hasSignalPending }, until: condition)
+        if !satisfied && task.hasSignalPending { throw .ERESTARTSYS }
         return satisfied
+    }
+
+    /// Sleeps until `condition` holds or a fatal signal is pending (Linux:
+    /// wait_event_killable); throws EINTR for the signal.
+    public func waitKillable(exclusive: Bool = false, until condition: () -> Bool) throws(Errno) {
+        let task = Scheduler.current
+        guard
+            wait(
+                state: .interruptible, exclusive: exclusive, timeout: nil,
+                interrupted: { task.hasFatalSignalPending }, until: condition)
+        else { throw .EINTR }
     }
 
     private func wait(

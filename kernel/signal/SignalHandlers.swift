@@ -33,6 +33,11 @@ public final class SignalHandlers {
         try lock.withLockIrqSave { () throws(Errno) -> KernelSigaction in try table.change(signal, to: new) }
     }
 
+    /// SA_RESETHAND's and a forced signal's reset (see `SignalActionTable.resetToDefault`).
+    func resetToDefault(_ signal: Signal) {
+        lock.withLockIrqSave { table.resetToDefault(signal) }
+    }
+
     /// execve's reset (see `SignalActionTable.resetForExec`).
     func resetForExec() {
         lock.withLockIrqSave { table.resetForExec() }

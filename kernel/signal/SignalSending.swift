@@ -4,8 +4,16 @@ import Lib
 
 extension Task {
     /// SIGKILL is pending (Linux: fatal_signal_pending): the task is to die
-    /// on its way back to user mode, and interruptible sleeps end for it.
-    var hasFatalSignalPending: Bool { pendingSignals.contains(.SIGKILL) }
+    /// on its way back to user mode; killable sleeps end for it.
+    var hasFatalSignalPending: Bool { pending.signals.contains(.SIGKILL) }
+
+    /// Something waits that this thread acts on when it returns to user
+    /// mode: a signal it does not block, for it or for its process, or a
+    /// group stop (Linux: signal_pending, TIF_SIGPENDING). Interruptible
+    /// sleeps end for it, with ERESTARTSYS or a sibling code.
+    var hasSignalPending: Bool {
+        stopPending || !pending.signals.union(group.sharedPending.signals).subtracting(blockedSignals).isEmpty
+    }
 
     /// Whether `sender` may signal this task (Linux: check_kill_permission):
     /// threads of one process always may; otherwise the credentials decide,
@@ -16,56 +24,163 @@ extension Task {
     }
 }
 
-/// Sending signals (Linux: kernel/signal.c). A signal is recorded as pending
-/// for a thread or for the whole process, and one whose action is the
-/// default "terminate" (SIGKILL always) ends the process at once. Running
-/// handlers, stopping and continuing arrive with signal delivery: until
-/// then other pending signals only wait, visible to rt_sigpending.
+/// Sending signals (Linux: kernel/signal.c, send_signal_locked and
+/// complete_signal). This is the API the rest of the kernel uses:
+///
+/// - `send(_:toProcess:from:)`, `send(_:toThread:from:)`: kill and tkill's
+///   sending, with an SI_USER/SI_TKILL (or, from the kernel, SI_KERNEL) siginfo;
+/// - `send(_:toProcessGroup:from:)`: every process of a group (Linux:
+///   kill_pgrp), what the tty does for ^C and ^Z;
+/// - `send(info:toProcess:)`, `send(info:toThread:)`: with a siginfo of the
+///   caller's (timers: SI_TIMER; SIGCHLD: CLD_*), EAGAIN when a real-time
+///   signal finds RLIMIT_SIGPENDING used up;
+/// - `force(_:)`: a fault's signal for the running thread, which cannot
+///   be blocked or ignored (Linux: force_sig_info);
+/// - `dequeue(_:from:)` in SignalDelivery.swift: takes a pending signal for
+///   a waiter (rt_sigtimedwait, signalfd).
+///
+/// A signal is pending for one thread or for the process; the thread that
+/// will take it is woken from an interruptible sleep. Delivery happens on
+/// the thread's way back to user mode (SignalDelivery.swift).
 enum Signals {
+    /// kill's siginfo: who sent it, or SI_KERNEL from the kernel.
+    private static func senderInfo(_ signal: Signal, code: Int32, from sender: Task?) -> Siginfo {
+        var info = Siginfo(signal: signal, code: sender == nil ? SignalCode.SI_KERNEL : code)
+        if let sender {
+            info.si_pid = sender.tgid
+            info.si_uid = sender.credentials.uid.real
+        }
+        return info
+    }
+
     /// A signal for the process (Linux: group_send_sig_info); `sender` nil
     /// when the kernel sends it.
     static func send(_ signal: Signal, toProcess group: ThreadGroup, from sender: Task?) {
-        send(signal, group: group, thread: nil)
+        try? send(senderInfo(signal, code: SignalCode.SI_USER, from: sender), group: group, thread: nil)
     }
 
     /// A signal for one thread (tkill, tgkill; Linux: do_send_specific).
     static func send(_ signal: Signal, toThread thread: Task, from sender: Task?) {
-        send(signal, group: thread.group, thread: thread)
+        try? send(senderInfo(signal, code: SignalCode.SI_TKILL, from: sender), group: thread.group, thread: thread)
     }
 
-    /// Linux's __send_signal_locked and complete_signal, without the queue
-    /// of siginfo records (a pending signal is one bit, so real-time signals
-    /// do not queue up yet).
-    private static func send(_ signal: Signal, group: ThreadGroup, thread: Task?) {
-        let fatal = TaskList.lock.withLockIrqSave { () -> Bool in
+    /// The signal for every process in process group `processGroup`
+    /// (Linux: kill_pgrp, __kill_pgrp_info); returns whether there was one.
+    @discardableResult
+    static func send(_ signal: Signal, toProcessGroup processGroup: Int32, from sender: Task?) -> Bool {
+        let leaders = PidAllocation.allTasks.filter { $0.isGroupLeader && $0.group.processGroup == processGroup }
+        for leader in leaders { send(signal, toProcess: leader.group, from: sender) }
+        return !leaders.isEmpty
+    }
+
+    /// A signal with the caller's siginfo, for the process.
+    static func send(info: Siginfo, toProcess group: ThreadGroup) throws(Errno) {
+        try send(info, group: group, thread: nil)
+    }
+
+    /// A signal with the caller's siginfo, for one thread.
+    static func send(info: Siginfo, toThread thread: Task) throws(Errno) {
+        try send(info, group: thread.group, thread: thread)
+    }
+
+    /// What every send does (Linux: send_signal_locked): the job-control
+    /// side effects, the ignore check, queueing, then a thread to wake or
+    /// the process to end.
+    private static func send(_ info: Siginfo, group: ThreadGroup, thread: Task?) throws(Errno) {
+        guard let signal = Signal(rawValue: info.si_signo) else { return }
+        var continued = false
+        let outcome = try TaskList.lock.withLockIrqSave { () throws(Errno) -> SendOutcome in
             // A process already dying, or gone but for its zombie, takes no signals.
             guard !group.isExiting, let anyThread = thread ?? group.threads.first, anyThread.isProcess else {
-                return false
+                return .dropped
             }
-            let actions = anyThread.sighand.actions
-            // init ignores signals it has no handler for (Linux: SIGNAL_UNKILLABLE).
-            let isInit = group === Scheduler.childReaper?.group
+            continued = JobControl.prepare(signal, group: group)
             let target = thread ?? anyThread
-            if (actions.isIgnored(signal) || (isInit && actions[signal].sa_handler == KernelSigaction.SIG_DFL))
-                && !target.blockedSignals.contains(signal)
-            {
-                return false
+            if isIgnored(signal, by: target) { return .dropped }
+            let queue = thread?.pending ?? group.sharedPending
+            if queue.coalesces(signal) { return .dropped }
+            let owner = target.credentials.uid.real
+            // kill's and the kernel's standard signals may go over the limit (Linux: override_rlimit).
+            let mayOverride = !signal.isRealTime && info.si_code >= 0
+            if SignalRecords.charge(owner, limit: group.limits.current(.RLIMIT_SIGPENDING), override: mayOverride) {
+                queue.add(signal, info: info, owner: owner)
+            } else if signal.isRealTime && info.si_code != SignalCode.SI_USER {
+                throw .EAGAIN
+            } else {
+                queue.add(signal, info: nil)
             }
-            if let thread { thread.pendingSignals.insert(signal) } else { group.sharedPendingSignals.insert(signal) }
-            // Fatal if some thread that may take it does not block it.
-            let takers = thread.map { [$0] } ?? group.threads
-            let wanted = takers.contains { !$0.blockedSignals.contains(signal) }
-            return wanted && (signal == .SIGKILL || actions.isFatal(signal)) && !isInit
+            return complete(signal, group: group, thread: thread)
         }
-        if fatal { group.beginExit(status: WaitStatus.signaled(by: signal, coreDumped: false), except: nil) }
+        if continued { JobControl.notifyParent(of: group, why: SignalCode.CLD_CONTINUED) }
+        switch outcome {
+        case .dropped: break
+        case .wake(let taker): Scheduler.wakeUp(taker, states: .interruptible)
+        case .fatal:
+            let status = WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump)
+            group.beginExit(status: status, except: nil)
+        }
+    }
+
+    private enum SendOutcome {
+        case dropped
+        case wake(Task)
+        case fatal
+    }
+
+    /// Whether a signal sent to `target` is discarded at once (Linux:
+    /// sig_ignored): ignored explicitly or by default, unless blocked, since
+    /// the action may change before it is unblocked. init ignores every
+    /// signal it has no handler for (Linux: SIGNAL_UNKILLABLE).
+    private static func isIgnored(_ signal: Signal, by target: Task) -> Bool {
+        guard !target.blockedSignals.contains(signal) else { return false }
+        let actions = target.sighand.actions
+        return actions.isIgnored(signal)
+            || (isInit(target.group) && actions[signal].sa_handler == KernelSigaction.SIG_DFL)
+    }
+
+    static func isInit(_ group: ThreadGroup) -> Bool { group === Scheduler.childReaper?.group }
+
+    /// Picks the thread to take a queued signal and wakes it, or ends the
+    /// process for a fatal one (Linux: complete_signal). A signal for the
+    /// process goes to a thread that does not block it.
+    private static func complete(_ signal: Signal, group: ThreadGroup, thread: Task?) -> SendOutcome {
+        let takers = thread.map { [$0] } ?? group.threads
+        guard let taker = takers.first(where: { !$0.blockedSignals.contains(signal) }) else { return .dropped }
+        let fatal = signal == .SIGKILL || taker.sighand.actions.isFatal(signal)
+        if fatal && !isInit(group) { return .fatal }
+        return .wake(taker)
+    }
+
+    /// A fault's signal for the running thread (Linux: force_sig_info_to_task
+    /// with HANDLER_CURRENT): one it blocks or ignores is unblocked and set
+    /// back to SIG_DFL, so a second fault inside the handler kills.
+    static func force(_ info: Siginfo) {
+        guard let signal = Signal(rawValue: info.si_signo) else { return }
+        let task = Scheduler.current
+        TaskList.lock.withLockIrqSave {
+            let ignored = task.sighand.actions[signal].sa_handler == KernelSigaction.SIG_IGN
+            let blocked = task.blockedSignals.contains(signal)
+            if ignored || blocked {
+                task.sighand.resetToDefault(signal)
+                task.blockedSignals.remove(signal)
+            }
+            if !task.pending.coalesces(signal) {
+                let owner = task.credentials.uid.real
+                let limit = task.group.limits.current(.RLIMIT_SIGPENDING)
+                let charged = SignalRecords.charge(owner, limit: limit, override: true)
+                task.pending.add(signal, info: charged ? info : nil, owner: owner)
+            }
+        }
     }
 
     /// Forgets `signal` wherever it is pending in the process: its action
     /// became "ignore" (Linux: flush_sigqueue_mask in do_sigaction).
     static func discardPending(_ signal: Signal, in group: ThreadGroup) {
         TaskList.lock.withLockIrqSave {
-            group.sharedPendingSignals.remove(signal)
-            for thread in group.threads { thread.pendingSignals.remove(signal) }
+            var set = SignalSet()
+            set.insert(signal)
+            SignalRecords.release(group.sharedPending.remove(set))
+            for thread in group.threads { SignalRecords.release(thread.pending.remove(set)) }
         }
     }
 
@@ -79,31 +194,36 @@ enum Signals {
         Scheduler.yieldIfNeeded()
         return Scheduler.current.hasFatalSignalPending
     }
+}
 
-    /// What every return to user mode checks (Linux: exit_to_user_mode_loop
-    /// → get_signal): a task with a fatal signal pending exits here instead.
-    static func exitToUserMode() {
-        if let status = fatalSignalExitStatus() { Scheduler.exitCurrent(status: status) }
+/// How many siginfo records wait, per user, against RLIMIT_SIGPENDING
+/// (Linux: the UCOUNT_RLIMIT_SIGPENDING count of struct ucounts). A record
+/// is counted against the real user of the task it waits for.
+enum SignalRecords {
+    /// (user, records) for each user with records; few users ever have any.
+    private static let counts = IRQSafeLocked<[(user: UInt32, count: UInt64)]>([])
+
+    /// Counts one more record for `user`; false if the limit is reached
+    /// and may not be overridden.
+    static func charge(_ user: UInt32, limit: UInt64, override: Bool) -> Bool {
+        counts.withLock { counts in
+            let index = counts.firstIndex { $0.user == user }
+            let count = index.map { counts[$0].count } ?? 0
+            guard override || count < limit else { return false }
+            if let index { counts[index].count += 1 } else { counts.append((user, 1)) }
+            return true
+        }
     }
 
-    /// The status the running task must exit with, if any: SIGKILL (or a
-    /// group exit) pending, or a deliverable signal whose action is the
-    /// default "terminate" — for example one unblocked since it was sent.
-    private static func fatalSignalExitStatus() -> Int32? {
-        let task = Scheduler.current
-        if task.hasFatalSignalPending {
-            return task.group.beginExit(status: WaitStatus.signaled(by: .SIGKILL, coreDumped: false), except: task)
-        }
-        let deliverable = task.pendingSignals.union(task.group.sharedPendingSignals).subtracting(task.blockedSignals)
-        guard !deliverable.isEmpty else { return nil }
-        let actions = task.sighand.actions
-        var remaining = deliverable
-        while let signal = remaining.first {
-            if actions.isFatal(signal) {
-                return task.group.beginExit(status: WaitStatus.signaled(by: signal, coreDumped: false), except: task)
+    /// The records of `users` (one entry per record) are gone.
+    static func release(_ users: [UInt32]) {
+        guard !users.isEmpty else { return }
+        counts.withLock { counts in
+            for user in users {
+                guard let index = counts.firstIndex(where: { $0.user == user }) else { continue }
+                counts[index].count -= 1
+                if counts[index].count == 0 { counts.remove(at: index) }
             }
-            remaining.remove(signal)
         }
-        return nil
     }
 }

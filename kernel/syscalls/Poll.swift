@@ -148,7 +148,8 @@ enum PollSyscalls {
 
     /// Scans until something is ready or `timeout` jiffies (nil: forever)
     /// pass (Linux: do_poll/do_select and poll_schedule_timeout). Returns
-    /// the ready count and the jiffies left; EINTR when a fatal signal comes.
+    /// the ready count and the jiffies left; ERESTARTNOHAND when a signal comes
+    /// (EINTR after a handler; without one the call restarts with its whole timeout).
     private static func waitUntilReady(timeout: UInt64?, scan: (PollTable?) -> Int) throws(Errno) -> (Int, UInt64?) {
         let table = PollTable()
         defer { table.removeAll() }
@@ -163,9 +164,9 @@ enum PollSyscalls {
                 Scheduler.setCurrentState(.running)
                 continue
             }
-            if Scheduler.current.hasFatalSignalPending {
+            if Scheduler.current.hasSignalPending {
                 Scheduler.setCurrentState(.running)
-                throw .EINTR
+                throw .ERESTARTNOHAND
             }
             if let left = remaining {
                 remaining = Scheduler.sleep(timeout: left)

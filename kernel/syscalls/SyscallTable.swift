@@ -72,15 +72,14 @@ public enum SyscallTable {
         SyscallEntry.setHandler { frame in
             frame.rax = UInt64(bitPattern: dispatch(frame))
             // After a successful execve none of the old program's registers
-            // go back: the new program starts from its entry (Linux: start_thread).
-            if let start = Scheduler.current.takeUserEntry() {
-                frame = .userEntry(rip: start.rip, rsp: start.rsp)
-            }
+            // go back: the new program starts from its entry (Linux:
+            // start_thread); rt_sigreturn's come from the signal frame.
+            if let registers = Scheduler.current.takeUserEntry() { frame = registers }
             // On the way back to user mode (Linux: exit_to_user_mode_loop): a
             // wakeup during the call may have asked for another task to run,
-            // and a fatal signal may have arrived.
+            // and signals may have arrived, or interrupted the call.
             Scheduler.yieldIfNeeded()
-            Signals.exitToUserMode()
+            Signals.exitToUserMode(&frame)
         }
     }
 

@@ -158,9 +158,8 @@ enum TimeSyscalls {
         return 0
     }
 
-    /// The sleep of nanosleep and clock_nanosleep (Linux: hrtimer_nanosleep,
-    /// do_nanosleep): until the deadline, or EINTR when a fatal signal comes
-    /// first, with the time left stored for a relative sleep.
+    /// The sleep of nanosleep and clock_nanosleep (Linux: hrtimer_nanosleep):
+    /// until the deadline, or until a signal comes first.
     private static func sleep(
         on clock: ClockID, absolute: Bool, request: UserPointer<Timespec>,
         remaining: UserPointer<Timespec>
@@ -176,10 +175,26 @@ enum TimeSyscalls {
             deadline = length
         }
         guard deadline > now else { return }
+        try sleep(until: deadline, absolute: absolute, remaining: remaining)
+    }
+
+    /// Sleeps to `deadline`, monotonic ns (Linux: do_nanosleep). A signal
+    /// ends an absolute sleep with ERESTARTNOHAND, to be called again as it
+    /// was; a relative one stores the time left and resumes through
+    /// restart_syscall with the same deadline (Linux: nanosleep_restart),
+    /// both EINTR if a handler runs.
+    private static func sleep(until deadline: Int64, absolute: Bool, remaining: UserPointer<Timespec>)
+        throws(Errno)
+    {
         guard HRTimers.sleepInterruptible(until: UInt64(deadline), wakeWhen: { false }) == .interrupted else { return }
-        if !absolute && !remaining.isNull {
+        if absolute { throw .ERESTARTNOHAND }
+        if !remaining.isNull {
             try remaining.write(Timespec(nanoseconds: max(deadline - Timekeeping.monotonic, 0)))
         }
-        throw .EINTR
+        Scheduler.current.restartBlock = { () throws(Errno) -> Int64 in
+            try sleep(until: deadline, absolute: false, remaining: remaining)
+            return 0
+        }
+        throw .ERESTART_RESTARTBLOCK
     }
 }

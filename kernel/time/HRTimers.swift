@@ -59,7 +59,7 @@ public enum HRTimers {
     }
 
     /// Sleeps until `condition` holds, `deadline` (ns since boot; nil for
-    /// none) passes, or a fatal signal is pending (Linux:
+    /// none) passes, or a signal is pending (Linux:
     /// schedule_hrtimeout in TASK_INTERRUPTIBLE, as nanosleep and futex
     /// waits use it). The condition is tested after the task's state is set,
     /// so a wakeup between the test and the switch is not lost.
@@ -91,7 +91,7 @@ public enum HRTimers {
                 outcome = .timedOut
                 break
             }
-            if state.contains(.interruptible) && task.hasFatalSignalPending {
+            if state.contains(.interruptible) && task.hasSignalPending {
                 outcome = .interrupted
                 break
             }
@@ -107,6 +107,6 @@ public enum HRTimers {
 public enum SleepOutcome {
     case woken
     case timedOut
-    /// A fatal signal: the caller returns EINTR, and the task exits on its way to user mode.
+    /// A signal: the caller returns EINTR or a restart code.
     case interrupted
 }

@@ -68,3 +68,20 @@ import X86Asm
         unsafe switch_stacks(current.savedStackPointerCell, next.savedStackPointerCell.pointee)
     }
 }
+
+/// What a forked child runs before its first return to user mode (Linux:
+/// schedule_tail, then the exit-to-user-mode work of ret_from_fork), with
+/// its user registers: signal delivery may rewrite them.
+public enum ForkReturn {
+    nonisolated(unsafe) fileprivate static var handler: (inout TrapFrame) -> Void = { _ in }
+
+    /// Installs the kernel's first step of a forked child (boot only).
+    public static func setHandler(_ handler: @escaping (inout TrapFrame) -> Void) {
+        unsafe ForkReturn.handler = handler
+    }
+}
+
+@c(schedule_tail)
+func scheduleTail(_ frame: UnsafeMutableRawPointer) {
+    unsafe ForkReturn.handler(&frame.assumingMemoryBound(to: TrapFrame.self).pointee)
+}

@@ -1,3 +1,4 @@
+import ABI
 import X86Asm
 
 /// A user task's x87/SSE registers (Linux: struct fpu with the FXSAVE
@@ -25,6 +26,41 @@ import X86Asm
 
     public func save() { unsafe fxsave(area) }
     public func restore() { unsafe fxrstor(area) }
+
+    /// The running task's live registers, for a signal frame. Called by the
+    /// task that owns them, so they are in the CPU.
+    public func snapshot() -> FPState {
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        save()
+        var state = unsafe area.load(as: FPState.self)
+        CPU.restoreInterrupts(interruptsWereOn)
+        // FXSAVE leaves the last 48 bytes alone; a frame without XSAVE has them zero.
+        state.sw_reserved = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return state
+    }
+
+    /// Makes `state` the running task's live registers (rt_sigreturn).
+    /// MXCSR bits the CPU does not support would make FXRSTOR fault in the
+    /// kernel, so they are cleared (Linux: mxcsr_feature_mask).
+    public func load(_ state: FPState) {
+        var state = state
+        let interruptsWereOn = CPU.saveAndDisableInterrupts()
+        save()
+        let supported = unsafe area.load(fromByteOffset: 28, as: UInt32.self)
+        state.mxcsr &= supported == 0 ? 0xFFBF : supported
+        state.mxcsr_mask = supported
+        unsafe area.storeBytes(of: state, as: FPState.self)
+        restore()
+        CPU.restoreInterrupts(interruptsWereOn)
+    }
+
+    /// Fresh registers for a signal handler (Linux: fpu__clear_user_states).
+    public func reset() {
+        var state = FPState()
+        state.cwd = 0x037F
+        state.mxcsr = 0x1F80
+        load(state)
+    }
 }
 
 /// Entering ring 3 (Linux: start_thread plus the return-to-user path).

@@ -50,6 +50,7 @@ ret_from_kernel_thread:
     .global ret_from_fork
 ret_from_fork:
     xorl %ebp, %ebp
+    movq %r12, %rdi
     call schedule_tail
     movq %r12, %rdi
     jmp return_to_user_mode

@@ -1,0 +1,113 @@
+import ABI
+import Core
+import Lib
+
+/// Taking pending signals (Linux: get_signal, dequeue_signal and
+/// signal_delivered in kernel/signal.c; the x86 half, frames and syscall
+/// restarts, is arch/x86_64/kernel/SignalFrame.swift). Every return to user
+/// mode — from a system call, an interrupt or an exception in ring 3, and a
+/// forked child's first — ends in `exitToUserMode`, which acts on each
+/// signal the thread does not block: SIGKILL and fatal defaults end the
+/// process, stop defaults stop it, ignored ones vanish, and each handler
+/// gets a frame on the user stack, the last one set up running first.
+extension Signals {
+    /// What every return to user mode does (Linux: exit_to_user_mode_loop →
+    /// arch_do_signal_or_restart). `frame` holds the user registers, which a
+    /// handler's frame rewrites.
+    static func exitToUserMode(_ frame: inout TrapFrame) {
+        let task = Scheduler.current
+        var handled = false
+        while let (info, action) = nextHandler(task) {
+            SignalFrame.restartBeforeHandler(&frame, restart: action.flags.contains(.SA_RESTART))
+            let mask = task.savedSignalMask ?? task.blockedSignals
+            if SignalFrame.setup(info, action, blocked: mask, frame: &frame, task: task) {
+                signalDelivered(info.si_signo, action, task)
+            } else {
+                forceSegfault(after: info.si_signo, task)
+            }
+            handled = true
+        }
+        if handled { return }
+        SignalFrame.restartWithoutHandler(&frame)
+        // rt_sigsuspend's temporary mask ends here when no handler ran.
+        if let saved = task.savedSignalMask {
+            task.savedSignalMask = nil
+            setBlocked(saved, task)
+        }
+    }
+
+    /// The handler's mask is added, and SA_RESETHAND's action already reset
+    /// (Linux: signal_delivered): the handler runs with its signal blocked
+    /// unless SA_NODEFER. The frame holds the mask to go back to.
+    private static func signalDelivered(_ number: Int32, _ action: KernelSigaction, _ task: Task) {
+        var blocked = task.blockedSignals.union(action.mask)
+        if !action.flags.contains(.SA_NODEFER), let signal = Signal(rawValue: number) { blocked.insert(signal) }
+        task.savedSignalMask = nil
+        setBlocked(blocked, task)
+    }
+
+    /// The frame could not be written (Linux: force_sigsegv): SIGSEGV, with
+    /// its default action if the failed signal was SIGSEGV itself.
+    private static func forceSegfault(after number: Int32, _ task: Task) {
+        if number == Signal.SIGSEGV.rawValue { task.sighand.resetToDefault(.SIGSEGV) }
+        force(Siginfo(signal: .SIGSEGV, code: SignalCode.SI_KERNEL))
+    }
+
+    /// A new blocked set for the running thread (Linux: set_current_blocked):
+    /// SIGKILL and SIGSTOP stay unblocked.
+    static func setBlocked(_ set: SignalSet, _ task: Task) {
+        TaskList.lock.withLockIrqSave { task.blockedSignals = set.removingUnblockable() }
+    }
+
+    /// The next signal with a handler to run (Linux: get_signal): on the
+    /// way, SIGKILL and fatal defaults end the process, stops happen and
+    /// ignored signals are dropped. nil when nothing is left to deliver.
+    private static func nextHandler(_ task: Task) -> (Siginfo, KernelSigaction)? {
+        while true {
+            if task.hasFatalSignalPending {
+                exitGroup(task, status: WaitStatus.signaled(by: .SIGKILL, coreDumped: false))
+            }
+            if task.stopPending {
+                JobControl.stopIfPending(task)
+                continue
+            }
+            guard let info = dequeue(task, notIn: task.blockedSignals), let signal = Signal(rawValue: info.si_signo)
+            else { return nil }
+            let action = task.sighand.actions[signal]
+            if action.sa_handler == KernelSigaction.SIG_IGN { continue }
+            if action.sa_handler != KernelSigaction.SIG_DFL {
+                if action.flags.contains(.SA_RESETHAND) { task.sighand.resetToDefault(signal) }
+                return (info, action)
+            }
+            // init takes no default action but SIGKILL's (Linux: SIGNAL_UNKILLABLE),
+            // except for its own faults' (force_sig_info_to_task clears the flag).
+            if isInit(task.group) && !SignalSet.synchronous.contains(signal) { continue }
+            switch signal.defaultAction {
+            case .ignore, .continue: continue
+            case .stop: JobControl.beginStop(signal, by: task)
+            case .terminate, .coreDump:
+                exitGroup(task, status: WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump))
+            }
+        }
+    }
+
+    /// Ends the whole process from the running thread (Linux: do_group_exit).
+    private static func exitGroup(_ task: Task, status: Int32) -> Never {
+        Scheduler.exitCurrent(status: task.group.beginExit(status: status, except: task))
+    }
+
+    /// Takes the next pending signal not in `blocked`, the thread's own
+    /// before the process's (Linux: dequeue_signal). Also how a waiter
+    /// claims one: rt_sigtimedwait, and signalfd's read.
+    static func dequeue(_ task: Task, notIn blocked: SignalSet) -> Siginfo? {
+        TaskList.lock.withLockIrqSave { () -> Siginfo? in
+            for queue in [task.pending, task.group.sharedPending] {
+                if let signal = queue.next(notIn: blocked), let (info, owner) = queue.take(signal) {
+                    if let owner { SignalRecords.release([owner]) }
+                    return info
+                }
+            }
+            return nil
+        }
+    }
+}
