@@ -37,7 +37,7 @@ extension Tty {
         }
         if ProcessGroups.isOrphaned(group) { throw .EIO }
         ProcessGroups.send(signal, to: group)
-        throw .EINTR  // Linux: ERESTARTSYS, the call restarted once the group is continued
+        throw .ERESTARTSYS  // restarted once the group is continued
     }
 
     /// open(2) of this terminal by a session leader without one makes it

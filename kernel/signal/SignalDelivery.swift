@@ -84,7 +84,10 @@ extension Signals {
             if isInit(task.group) && !SignalSet.synchronous.contains(signal) { continue }
             switch signal.defaultAction {
             case .ignore, .continue: continue
-            case .stop: JobControl.beginStop(signal, by: task)
+            case .stop:
+                // No shell would continue an orphaned group: only SIGSTOP stops it (Linux: is_current_pgrp_orphaned).
+                if signal != .SIGSTOP && ProcessGroups.isOrphaned(task.group.processGroup) { continue }
+                JobControl.beginStop(signal, by: task)
             case .terminate, .coreDump:
                 exitGroup(task, status: WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump))
             }

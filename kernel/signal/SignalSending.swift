@@ -29,8 +29,8 @@ extension Task {
 ///
 /// - `send(_:toProcess:from:)`, `send(_:toThread:from:)`: kill and tkill's
 ///   sending, with an SI_USER/SI_TKILL (or, from the kernel, SI_KERNEL) siginfo;
-/// - `send(_:toProcessGroup:from:)`: every process of a group (Linux:
-///   kill_pgrp), what the tty does for ^C and ^Z;
+/// - `ProcessGroups.send(_:to:)` (kernel/ProcessGroups.swift): every
+///   process of a group (Linux: kill_pgrp), what the tty does for ^C and ^Z;
 /// - `send(info:toProcess:)`, `send(info:toThread:)`: with a siginfo of the
 ///   caller's (timers: SI_TIMER; SIGCHLD: CLD_*), EAGAIN when a real-time
 ///   signal finds RLIMIT_SIGPENDING used up;
@@ -62,15 +62,6 @@ enum Signals {
     /// A signal for one thread (tkill, tgkill; Linux: do_send_specific).
     static func send(_ signal: Signal, toThread thread: Task, from sender: Task?) {
         try? send(senderInfo(signal, code: SignalCode.SI_TKILL, from: sender), group: thread.group, thread: thread)
-    }
-
-    /// The signal for every process in process group `processGroup`
-    /// (Linux: kill_pgrp, __kill_pgrp_info); returns whether there was one.
-    @discardableResult
-    static func send(_ signal: Signal, toProcessGroup processGroup: Int32, from sender: Task?) -> Bool {
-        let leaders = PidAllocation.allTasks.filter { $0.isGroupLeader && $0.group.processGroup == processGroup }
-        for leader in leaders { send(signal, toProcess: leader.group, from: sender) }
-        return !leaders.isEmpty
     }
 
     /// A signal with the caller's siginfo, for the process.
