@@ -259,6 +259,16 @@ extension Siginfo {
         }
     }
 
+    /// A POSIX timer's ID and overrun count, in si_pid's and si_uid's places (`_timer`).
+    public var si_tid: Int32 {
+        get { si_pid }
+        set { si_pid = newValue }
+    }
+    public var si_overrun: Int32 {
+        get { Int32(bitPattern: si_uid) }
+        set { si_uid = UInt32(bitPattern: newValue) }
+    }
+
     /// sigqueue's and timers' value, overlaying si_status and the word after it (`_rt._sigval`).
     public var si_value: UInt64 {
         get { UInt64(UInt32(bitPattern: si_status)) | UInt64(UInt32(bitPattern: __pad1)) << 32 }

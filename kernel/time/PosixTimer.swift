@@ -103,10 +103,14 @@ final class PosixTimer {
             overrun &+= periods
         } else {
             overrun = periods - 1
+            var info = Siginfo(signal: signal, code: SignalCode.SI_TIMER)
+            info.si_tid = id
+            info.si_overrun = Int32(truncatingIfNeeded: overrun)
+            info.si_value = notification.value
             if let thread = notification.thread {
-                Signals.send(signal, toThread: thread, from: nil)
+                try? Signals.send(info: info, toThread: thread)
             } else {
-                Signals.send(signal, toProcess: owner, from: nil)
+                try? Signals.send(info: info, toProcess: owner)
             }
         }
         if let next = setting.expires, let hrtimer { HRTimers.start(hrtimer, expires: next) }
@@ -114,7 +118,7 @@ final class PosixTimer {
 
     private static func isPending(_ signal: Signal, group: ThreadGroup, thread: Task?) -> Bool {
         TaskList.lock.withLockIrqSave {
-            thread.map { $0.pendingSignals.contains(signal) } ?? group.sharedPendingSignals.contains(signal)
+            thread.map { $0.pending.signals.contains(signal) } ?? group.sharedPending.signals.contains(signal)
         }
     }
 }
