@@ -26,16 +26,20 @@ static void sleep_ms(int milliseconds)
         ;
 }
 
-/* A child that counts up in shared memory for as long as it runs. */
+/* A child that counts up in shared memory for as long as it runs. It gets a process group
+ * of its own, whose parent (this process) is in another group of the session: otherwise,
+ * run by init, its group would be orphaned, and SIGTSTP does not stop an orphaned group. */
 static volatile unsigned long *counter;
 
 static pid_t counting_child(void)
 {
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0);
         for (;;)
             (*counter)++;
     }
+    setpgid(pid, pid);
     return pid;
 }
 
