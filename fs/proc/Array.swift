@@ -65,7 +65,7 @@ enum ProcArray {
         let (usage, children) = usage(of: task, wholeProcess: wholeProcess)
         func ticks(_ nanoseconds: UInt64) -> String { "\(TimeUnits.clockTicks(nanoseconds: nanoseconds))" }
         let (ignored, caught) = ignoredAndCaught(task)
-        let pending = wholeProcess ? task.pendingSignals.union(group.sharedPendingSignals) : task.pendingSignals
+        let pending = wholeProcess ? task.pending.signals.union(group.sharedPending.signals) : task.pending.signals
         let start = TimeUnits.clockTicks(nanoseconds: task.startTime)
         let space = task.mm
         let residentPages = memory.resident / MemoryLayout64.pageSize
@@ -159,8 +159,8 @@ enum ProcArray {
         text += "CoreDumping:\t0\nTHP_enabled:\t0\n"
         text += "Threads:\t\(group.threads.count)\n"
         text += "SigQ:\t0/\(group.limits.current(.RLIMIT_SIGPENDING))\n"
-        text += "SigPnd:\t\(hex(task.pendingSignals.rawValue, width: 16))\n"
-        text += "ShdPnd:\t\(hex(group.sharedPendingSignals.rawValue, width: 16))\n"
+        text += "SigPnd:\t\(hex(task.pending.signals.rawValue, width: 16))\n"
+        text += "ShdPnd:\t\(hex(group.sharedPending.signals.rawValue, width: 16))\n"
         text += "SigBlk:\t\(hex(task.blockedSignals.rawValue, width: 16))\n"
         text += "SigIgn:\t\(hex(ignored.rawValue, width: 16))\nSigCgt:\t\(hex(caught.rawValue, width: 16))\n"
         text += "CapInh:\t0000000000000000\nCapPrm:\t\(capabilities)\nCapEff:\t\(capabilities)\n"
