@@ -15,9 +15,22 @@ extension Signals {
     /// arch_do_signal_or_restart). `frame` holds the user registers, which a
     /// handler's frame rewrites.
     static func exitToUserMode(_ frame: inout TrapFrame) {
+        // The exit happens out here, where no local holds a reference that a
+        // call that never returns would leak (the task, its group).
+        if let status = deliver(&frame) { Scheduler.exitCurrent(status: status) }
+    }
+
+    /// Delivers what is pending; returns the status to exit with if a
+    /// signal ends the process.
+    private static func deliver(_ frame: inout TrapFrame) -> Int32? {
         let task = Scheduler.current
         var handled = false
-        while let (info, action) = nextHandler(task) {
+        while true {
+            let next = nextHandler(task)
+            guard case .handler(let info, let action) = next else {
+                if case .exit(let status) = next { return status }
+                break
+            }
             SignalFrame.restartBeforeHandler(&frame, restart: action.flags.contains(.SA_RESTART))
             let mask = task.savedSignalMask ?? task.blockedSignals
             if SignalFrame.setup(info, action, blocked: mask, frame: &frame, task: task) {
@@ -27,13 +40,20 @@ extension Signals {
             }
             handled = true
         }
-        if handled { return }
+        if handled { return nil }
         SignalFrame.restartWithoutHandler(&frame)
         // rt_sigsuspend's temporary mask ends here when no handler ran.
         if let saved = task.savedSignalMask {
             task.savedSignalMask = nil
             setBlocked(saved, task)
         }
+        return nil
+    }
+
+    private enum NextSignal {
+        case handler(Siginfo, KernelSigaction)
+        /// The process ends, with this status.
+        case exit(Int32)
     }
 
     /// The handler's mask is added, and SA_RESETHAND's action already reset
@@ -60,12 +80,13 @@ extension Signals {
     }
 
     /// The next signal with a handler to run (Linux: get_signal): on the
-    /// way, SIGKILL and fatal defaults end the process, stops happen and
-    /// ignored signals are dropped. nil when nothing is left to deliver.
-    private static func nextHandler(_ task: Task) -> (Siginfo, KernelSigaction)? {
+    /// way, stops happen and ignored signals are dropped; SIGKILL and fatal
+    /// defaults begin the group's exit. nil when nothing is left to deliver.
+    private static func nextHandler(_ task: Task) -> NextSignal? {
         while true {
             if task.hasFatalSignalPending {
-                exitGroup(task, status: WaitStatus.signaled(by: .SIGKILL, coreDumped: false))
+                return .exit(
+                    task.group.beginExit(status: WaitStatus.signaled(by: .SIGKILL, coreDumped: false), except: task))
             }
             if task.stopPending {
                 JobControl.stopIfPending(task)
@@ -77,7 +98,7 @@ extension Signals {
             if action.sa_handler == KernelSigaction.SIG_IGN { continue }
             if action.sa_handler != KernelSigaction.SIG_DFL {
                 if action.flags.contains(.SA_RESETHAND) { task.sighand.resetToDefault(signal) }
-                return (info, action)
+                return .handler(info, action)
             }
             // init takes no default action but SIGKILL's (Linux: SIGNAL_UNKILLABLE),
             // except for its own faults' (force_sig_info_to_task clears the flag).
@@ -89,14 +110,10 @@ extension Signals {
                 if signal != .SIGSTOP && ProcessGroups.isOrphaned(task.group.processGroup) { continue }
                 JobControl.beginStop(signal, by: task)
             case .terminate, .coreDump:
-                exitGroup(task, status: WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump))
+                let status = WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump)
+                return .exit(task.group.beginExit(status: status, except: task))
             }
         }
-    }
-
-    /// Ends the whole process from the running thread (Linux: do_group_exit).
-    private static func exitGroup(_ task: Task, status: Int32) -> Never {
-        Scheduler.exitCurrent(status: task.group.beginExit(status: status, except: task))
     }
 
     /// Takes the next pending signal not in `blocked`, the thread's own
