@@ -264,8 +264,9 @@ mounts() {
     run hostname "$old_name"
 }
 
-# procps: busybox's ps, top, free, uptime, pidof and killall over /proc, with a script named
-# apussleep running in the background (a script's process is called by the script's name).
+# procps: busybox's ps, top, free, uptime, pidof, sysctl, watch, kill and killall over /proc,
+# with a script named apussleep running in the background (a script's process is called by
+# the script's name).
 procps() {
     if [ ! -r /proc/self/stat ]; then
         result ok "ps, top, free, uptime, pidof, killall # SKIP no /proc"
@@ -308,6 +309,24 @@ procps() {
         *) result fail "uptime shows the time up and the load averages" "$uptime_out" ;;
     esac
     same "pidof apussleep" "$(run pidof apussleep)" "$sleeper_pid"
+    same "sysctl kernel.ostype reads /proc/sys" "$(run sysctl kernel.ostype)" "kernel.ostype = Linux"
+    sysctl_out=$(run sysctl -a 2>/dev/null)
+    case "$sysctl_out" in
+        *"kernel.pid_max = "*"vm.overcommit_memory = "*) result ok "sysctl -a lists kernel.* and vm.* settings" ;;
+        *) result fail "sysctl -a lists kernel.* and vm.* settings" "$sysctl_out" ;;
+    esac
+    watch_out=$(run timeout 3 watch -n1 echo apuswatch)
+    same "timeout 3 watch -n1 ends by SIGTERM" "$?" 143
+    case "$watch_out" in
+        *"Every 1"*"echo apuswatch"*"apuswatch"*) result ok "watch -n1 shows its command's output" ;;
+        *) result fail "watch -n1 shows its command's output" "$watch_out" ;;
+    esac
+    # By its path, not through run: $! must be the sleep itself, not a subshell.
+    "$R/bin/sleep" 1000 &
+    sleep_pid=$!
+    status "kill -USR1 a sleep" 0 run kill -USR1 "$sleep_pid"
+    wait "$sleep_pid"
+    same "the sleep ended by SIGUSR1" "$?" 138
     status "killall apussleep" 0 run killall apussleep
     wait "$sleeper_pid"
     same "the sleeper ended by SIGTERM" "$?" 143
