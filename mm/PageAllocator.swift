@@ -35,16 +35,25 @@ public enum PageAllocator {
 
     public static var isReady: Bool { buddy.withLock { $0 != nil } }
 
-    public static func allocate(order: Int = 0, maxZone: ZoneType = .normal) -> PhysAddr? {
+    /// A block of 2^order pages; nil when no block is free or, with
+    /// `keepingFree`, when only that many pages would be left (the
+    /// watermark, checked under the same lock as the allocation).
+    public static func allocate(order: Int = 0, maxZone: ZoneType = .normal, keepingFree reserve: Int = 0) -> PhysAddr?
+    {
         buddy.withLock { buddy -> PhysAddr? in
-            guard let pfn = try? buddy?.allocate(order: order, maxZone: maxZone) else { return nil }
+            guard let buddy, reserve == 0 || buddy.totalFreeFrames > reserve,
+                let pfn = try? buddy.allocate(order: order, maxZone: maxZone)
+            else { return nil }
             return PhysAddr(pfn << pageShift)
         }
     }
 
     /// One zeroed page, for page tables (Linux: get_zeroed_page).
-    public static func allocateZeroedPage() -> PhysAddr? {
-        guard let page = allocate() else { return nil }
+    public static func allocateZeroedPage() -> PhysAddr? { allocateZeroedPage(keepingFree: 0) }
+
+    /// One zeroed page unless only `reserve` pages would be left.
+    public static func allocateZeroedPage(keepingFree reserve: Int) -> PhysAddr? {
+        guard let page = allocate(keepingFree: reserve) else { return nil }
         Frame(containing: page)!.zero()
         return page
     }

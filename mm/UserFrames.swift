@@ -19,9 +19,7 @@ enum UserFrames {
     /// A new zeroed page with one user; nil once free memory is down to the
     /// kernel's reserve.
     static func allocateZeroed() -> PhysAddr? {
-        guard PageAllocator.freePages > PageAllocator.minFreePages,
-            let frame = PageAllocator.allocateZeroedPage()
-        else { return nil }
+        guard let frame = PageAllocator.allocateZeroedPage(keepingFree: PageAllocator.minFreePages) else { return nil }
         counts.withLock { $0[index(frame)] = 1 }
         return frame
     }
