@@ -1,4 +1,4 @@
-// The event interfaces' flags: eventfd, epoll, inotify, memfd and file
+// The event interfaces' flags: eventfd, signalfd, epoll, inotify, memfd and file
 // seals (struct epoll_event and struct inotify_event are C, in
 // include/uapi/linux/eventpoll.h and inotify.h).
 
@@ -11,6 +11,15 @@ public struct EventFdFlags: OptionSet, Sendable {
     public static let EFD_SEMAPHORE = EventFdFlags(rawValue: 1)
     public static let EFD_NONBLOCK = EventFdFlags(rawValue: OpenFlags.O_NONBLOCK.rawValue)
     public static let EFD_CLOEXEC = EventFdFlags(rawValue: OpenFlags.O_CLOEXEC.rawValue)
+}
+
+/// signalfd4's flags. Linux: include/uapi/linux/signalfd.h.
+public struct SignalfdFlags: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let SFD_NONBLOCK = SignalfdFlags(rawValue: OpenFlags.O_NONBLOCK.rawValue)
+    public static let SFD_CLOEXEC = SignalfdFlags(rawValue: OpenFlags.O_CLOEXEC.rawValue)
 }
 
 /// What an epoll watch asks about and reports, and how it reports it.

@@ -216,6 +216,10 @@ public enum SignalCode {
     public static let SI_QUEUE: Int32 = -1
     /// A POSIX timer expired.
     public static let SI_TIMER: Int32 = -2
+    /// A message arrived on an empty POSIX message queue (mq_notify).
+    public static let SI_MESGQ: Int32 = -3
+    /// Queued by the kernel for SIGIO (F_SETSIG).
+    public static let SI_SIGIO: Int32 = -5
     /// Sent by tkill(2) or tgkill(2).
     public static let SI_TKILL: Int32 = -6
 

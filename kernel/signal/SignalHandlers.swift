@@ -7,6 +7,9 @@ import Lib
 public final class SignalHandlers {
     private var table = SignalActionTable()
     private let lock = SpinLock()
+    /// signalfd readers and pollers of the threads sharing these actions,
+    /// woken by every signal queued for them (Linux: signalfd_wqh).
+    let signalfdWait = WaitQueue()
 
     public init() {}
 

@@ -80,6 +80,7 @@ enum Signals {
     private static func send(_ info: Siginfo, group: ThreadGroup, thread: Task?) throws(Errno) {
         guard let signal = Signal(rawValue: info.si_signo) else { return }
         var continued = false
+        var queuedFor: SignalHandlers? = nil
         let outcome = try TaskList.lock.withLockIrqSave { () throws(Errno) -> SendOutcome in
             // A process already dying, or gone but for its zombie, takes no signals.
             guard !group.isExiting, let anyThread = thread ?? group.threads.first, anyThread.isProcess else {
@@ -100,8 +101,11 @@ enum Signals {
             } else {
                 queue.add(signal, info: nil)
             }
+            queuedFor = target.sighand
             return complete(signal, group: group, thread: thread)
         }
+        // A signalfd may wait for it even if every thread blocks it (Linux: signalfd_notify).
+        queuedFor?.signalfdWait.wakeUpAll()
         if continued { JobControl.notifyParent(of: group, why: SignalCode.CLD_CONTINUED) }
         switch outcome {
         case .dropped: break

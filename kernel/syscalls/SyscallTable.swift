@@ -28,6 +28,7 @@ public enum SyscallTable {
         PollSyscalls.table,
         EventpollSyscalls.table,
         EventFdSyscalls.table,
+        SignalfdSyscalls.table,
         MemfdSyscalls.table,
         InotifySyscalls.table,
         SyncSyscalls.table,

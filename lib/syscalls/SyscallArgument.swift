@@ -50,6 +50,7 @@ extension GetrandomFlags: SyscallArgument {}
 extension MountFlags: SyscallArgument {}
 extension UnmountFlags: SyscallArgument {}
 extension EventFdFlags: SyscallArgument {}
+extension SignalfdFlags: SyscallArgument {}
 extension MemfdFlags: SyscallArgument {}
 extension InotifyMask: SyscallArgument {}
 extension InotifyFlags: SyscallArgument {}

@@ -39,6 +39,7 @@ import Testing
         #expect(EpollOperation.EPOLL_CTL_ADD.rawValue == 1 && EpollOperation.EPOLL_CTL_DEL.rawValue == 2)
         #expect(EpollOperation.EPOLL_CTL_MOD.rawValue == 3 && EpollFlags.EPOLL_CLOEXEC == 0o2000000)
         #expect(EventFdFlags.EFD_SEMAPHORE.rawValue == 1 && EventFdFlags.EFD_NONBLOCK.rawValue == 0o4000)
+        #expect(SignalfdFlags.SFD_NONBLOCK.rawValue == 0o4000 && SignalfdFlags.SFD_CLOEXEC.rawValue == 0o2000000)
         #expect(MemfdFlags.MFD_CLOEXEC.rawValue == 1 && MemfdFlags.MFD_ALLOW_SEALING.rawValue == 2)
         #expect(FileSeals.F_SEAL_SEAL.rawValue == 1 && FileSeals.F_SEAL_WRITE.rawValue == 8)
         #expect(FileSeals.F_SEAL_FUTURE_WRITE.rawValue == 0x10)
@@ -212,6 +213,7 @@ import Testing
         // CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID are the caller's own clocks.
         #expect(CPUClockID.pid(of: 2 | ~0 << 3) == 0)
         #expect(SignalCode.SI_TKILL == -6 && SignalCode.CLD_EXITED == 1 && SignalCode.CLD_CONTINUED == 6)
+        #expect(SignalCode.SI_MESGQ == -3 && SignalCode.SI_SIGIO == -5)
         #expect(FutexWord.FUTEX_TID_MASK == 0x3fffffff)
     }
 

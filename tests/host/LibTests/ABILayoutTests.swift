@@ -105,6 +105,16 @@ private let measures: [Measure] = [
         "struct inotify_event", InotifyEvent.self,
         [("wd", \.wd), ("mask", \.mask), ("cookie", \.cookie), ("len", \.len)]),
     layout(
+        "struct signalfd_siginfo", SignalfdSiginfo.self,
+        [
+            ("ssi_signo", \.ssi_signo), ("ssi_errno", \.ssi_errno), ("ssi_code", \.ssi_code), ("ssi_pid", \.ssi_pid),
+            ("ssi_uid", \.ssi_uid), ("ssi_fd", \.ssi_fd), ("ssi_tid", \.ssi_tid), ("ssi_band", \.ssi_band),
+            ("ssi_overrun", \.ssi_overrun), ("ssi_trapno", \.ssi_trapno), ("ssi_status", \.ssi_status),
+            ("ssi_int", \.ssi_int), ("ssi_ptr", \.ssi_ptr), ("ssi_utime", \.ssi_utime), ("ssi_stime", \.ssi_stime),
+            ("ssi_addr", \.ssi_addr), ("ssi_addr_lsb", \.ssi_addr_lsb), ("ssi_syscall", \.ssi_syscall),
+            ("ssi_call_addr", \.ssi_call_addr), ("ssi_arch", \.ssi_arch),
+        ]),
+    layout(
         "struct sigaction", KernelSigaction.self,
         [
             ("sa_handler", \.sa_handler), ("sa_flags", \.sa_flags), ("sa_restorer", \.sa_restorer),

@@ -24,6 +24,7 @@
 #include <linux/futex.h>
 #include <linux/inotify.h>
 #include <linux/resource.h>
+#include <linux/signalfd.h>
 #include <linux/stat.h>
 #include <linux/sysinfo.h>
 #include <linux/time.h>
