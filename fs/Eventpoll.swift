@@ -187,13 +187,13 @@ final class Eventpoll: FileOperations {
     var mayHaveEvents: Bool { lock.withLockIrqSave { !ready.isEmpty } }
 
     /// Sleeps until a watch may be ready, `timeout` jiffies (nil: forever)
-    /// pass or a fatal signal comes (EINTR). Returns the jiffies left.
+    /// pass or a signal comes (EINTR). Returns the jiffies left.
     func waitForEvents(timeout: UInt64?) throws(Errno) -> UInt64? {
         let entry = WaitQueueEntry()
         waiters.prepareToWait(entry, state: .interruptible)
         defer { waiters.finishWait(entry) }
         if mayHaveEvents { return timeout }
-        if Scheduler.current.hasFatalSignalPending { throw .EINTR }
+        if Scheduler.current.hasSignalPending { throw .EINTR }
         guard let timeout else {
             Scheduler.schedule()
             return nil

@@ -79,6 +79,35 @@ extension Signals {
         TaskList.lock.withLockIrqSave { task.blockedSignals = set.removingUnblockable() }
     }
 
+    /// Runs `wait` with the caller's `mask` blocked instead of its own
+    /// (Linux: set_user_sigmask and restore_saved_sigmask_unless), for
+    /// epoll_pwait, ppoll and pselect6; a null mask changes nothing. If a
+    /// signal ended the wait, the old mask comes back only once it has been
+    /// delivered (it is the handler frame's), so a signal the temporary
+    /// mask let in runs its handler, as with rt_sigsuspend.
+    static func withTemporaryMask(
+        _ mask: UserPointer<UInt64>, size: UInt64, _ wait: () throws(Errno) -> Int64
+    ) throws(Errno) -> Int64 {
+        guard !mask.isNull else { return try wait() }
+        guard size == SignalSyscalls.signalSetSize else { throw .EINVAL }
+        let task = Scheduler.current
+        let old = task.blockedSignals
+        setBlocked(SignalSet(rawValue: try mask.read()), task)
+        task.savedSignalMask = old
+        do {
+            let result = try wait()
+            task.savedSignalMask = nil
+            setBlocked(old, task)
+            return result
+        } catch {
+            if error != .EINTR && error != .ERESTARTNOHAND {
+                task.savedSignalMask = nil
+                setBlocked(old, task)
+            }
+            throw error
+        }
+    }
+
     /// The next signal with a handler to run (Linux: get_signal): on the
     /// way, stops happen and ignored signals are dropped; SIGKILL and fatal
     /// defaults begin the group's exit. nil when nothing is left to deliver.

@@ -10,8 +10,8 @@ enum EventpollSyscalls {
         (.epoll_create1, syscall(epollCreate1)),
         (.epoll_ctl, syscall(epollControl)),
         (.epoll_wait, syscall(epollWait)),
-        (.epoll_pwait, syscall(epollPwait)),  // partial: the signal mask is not applied
-        (.epoll_pwait2, syscall(epollPwait2)),  // partial: the signal mask is not applied
+        (.epoll_pwait, syscall(epollPwait)),
+        (.epoll_pwait2, syscall(epollPwait2)),
     ]
 
     /// Linux: EP_MAX_EVENTS, so that the array's size fits an int.
@@ -72,25 +72,32 @@ enum EventpollSyscalls {
         return try wait(epollDescriptor, events, maximum, timeout: timeout)
     }
 
-    /// epoll_pwait(epfd, events, maxevents, timeout, sigmask, sigsetsize).
+    /// epoll_pwait(epfd, events, maxevents, timeout, sigmask, sigsetsize):
+    /// the wait with `sigmask` blocked.
     static func epollPwait(
-        _ epollDescriptor: FileDescriptor, _ events: UserPointer<EpollEvent>, _ maximum: Int32, _ milliseconds: Int32
+        _ epollDescriptor: FileDescriptor, _ events: UserPointer<EpollEvent>, _ maximum: Int32, _ milliseconds: Int32,
+        _ mask: UserPointer<UInt64>, _ setSize: UInt64
     ) throws(Errno) -> Int64 {
-        try epollWait(epollDescriptor, events, maximum, milliseconds)
+        try Signals.withTemporaryMask(mask, size: setSize) { () throws(Errno) -> Int64 in
+            try epollWait(epollDescriptor, events, maximum, milliseconds)
+        }
     }
 
     /// epoll_pwait2(epfd, events, maxevents, timeout, sigmask, sigsetsize):
     /// the timeout a timespec, NULL to wait forever.
     static func epollPwait2(
         _ epollDescriptor: FileDescriptor, _ events: UserPointer<EpollEvent>, _ maximum: Int32,
-        _ time: UserPointer<Timespec>
+        _ time: UserPointer<Timespec>, _ mask: UserPointer<UInt64>, _ setSize: UInt64
     ) throws(Errno) -> Int64 {
         let timeout = try time.isNull ? nil : PollSyscalls.jiffies(try time.read())
-        return try wait(epollDescriptor, events, maximum, timeout: timeout)
+        return try Signals.withTemporaryMask(mask, size: setSize) { () throws(Errno) -> Int64 in
+            try wait(epollDescriptor, events, maximum, timeout: timeout)
+        }
     }
 
     /// Linux: do_epoll_wait and ep_poll. Returns as soon as any event is
-    /// ready, with up to `maximum` of them; 0 once `timeout` jiffies pass.
+    /// ready, with up to `maximum` of them; 0 once `timeout` jiffies pass;
+    /// EINTR if a signal comes first, never restarted, as on Linux.
     private static func wait(
         _ epollDescriptor: FileDescriptor, _ events: UserPointer<EpollEvent>, _ maximum: Int32, timeout: UInt64?
     ) throws(Errno) -> Int64 {

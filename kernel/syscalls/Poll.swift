@@ -5,62 +5,115 @@ import Lib
 /// poll, ppoll, select, pselect6 (Linux: fs/select.c). Each asks the
 /// files' ->poll what is ready; if nothing is, the task sleeps on the wait
 /// queues the files named until one is woken or the timeout runs out, then
-/// asks again. Signal masks (ppoll, pselect6) are accepted and not yet
-/// applied: signal delivery comes with the signals issue.
+/// asks again. ppoll and pselect6 block their signal mask for the wait.
+/// A signal ends the wait with ERESTARTNOHAND: EINTR after a handler, a
+/// restart without one, and the restart waits only for the time that was
+/// left — poll through restart_syscall, the others because they write the
+/// time left to their timeval or timespec, interrupted or not.
 enum PollSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.poll, syscall(poll)),
-        (.ppoll, syscall(ppoll)),  // partial: the signal mask is not applied, the timespec not updated
+        (.ppoll, syscall(ppoll)),
         (.select, syscall(select)),
-        (.pselect6, syscall(pselect6)),  // partial: the signal mask is not applied
+        (.pselect6, syscall(pselect6)),
     ]
 
     /// Nanoseconds per jiffy (4 ms at HZ=250).
     private static let jiffyNanoseconds = 1_000_000_000 / Jiffies.hz
 
+    /// poll(fds, nfds, timeout): interrupted with a timeout, it resumes
+    /// through restart_syscall with the deadline it had (Linux: do_restart_poll).
     static func poll(_ fds: UserPointer<PollFd>, _ count: UInt64, _ milliseconds: Int32) throws(Errno) -> Int64 {
         let timeout = milliseconds < 0 ? nil : Jiffies.fromMilliseconds(UInt64(milliseconds))
-        return try pollDescriptors(fds, count: count, timeout: timeout)
+        return try pollUntil(fds, count, deadline: timeout.map { Jiffies.value + $0 })
     }
 
-    /// ppoll(fds, nfds, tsp, sigmask, sigsetsize).
-    static func ppoll(_ fds: UserPointer<PollFd>, _ count: UInt64, _ time: UserPointer<Timespec>) throws(Errno) -> Int64
+    private static func pollUntil(_ fds: UserPointer<PollFd>, _ count: UInt64, deadline: UInt64?) throws(Errno)
+        -> Int64
     {
-        let timeout = try time.isNull ? nil : jiffies(try time.read())
-        return try pollDescriptors(fds, count: count, timeout: timeout)
+        var remaining = deadline.map { $0 > Jiffies.value ? $0 - Jiffies.value : 0 }
+        do {
+            return try pollDescriptors(fds, count: count, remaining: &remaining)
+        } catch .ERESTARTNOHAND where deadline != nil {
+            Scheduler.current.restartBlock = { () throws(Errno) -> Int64 in
+                try pollUntil(fds, count, deadline: deadline)
+            }
+            throw .ERESTART_RESTARTBLOCK
+        }
+    }
+
+    /// ppoll(fds, nfds, tsp, sigmask, sigsetsize): the time left is written back to `tsp`.
+    static func ppoll(
+        _ fds: UserPointer<PollFd>, _ count: UInt64, _ time: UserPointer<Timespec>, _ mask: UserPointer<UInt64>,
+        _ setSize: UInt64
+    ) throws(Errno) -> Int64 {
+        var remaining = try time.isNull ? nil : jiffies(try time.read())
+        return try Signals.withTemporaryMask(mask, size: setSize) { () throws(Errno) -> Int64 in
+            try reportingTimeLeft(&remaining, to: time) { (remaining: inout UInt64?) throws(Errno) -> Int64 in
+                try pollDescriptors(fds, count: count, remaining: &remaining)
+            }
+        }
     }
 
     static func select(
         _ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
         _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timeval>
     ) throws(Errno) -> Int64 {
-        var timeout: UInt64? = nil
+        var remaining: UInt64? = nil
         if !time.isNull {
             let value = try time.read()
             guard value.tv_usec >= 0, value.tv_usec < 1_000_000 else { throw .EINVAL }
-            timeout = try jiffies(Timespec(tv_sec: value.tv_sec, tv_nsec: value.tv_usec * 1000))
+            remaining = try jiffies(Timespec(tv_sec: value.tv_sec, tv_nsec: value.tv_usec * 1000))
         }
-        let (ready, left) = try selectDescriptors(count, [readSet, writeSet, exceptSet], timeout: timeout)
         // Linux reports the time not slept in the timeval (select's old contract).
-        if !time.isNull, let left {
-            let microseconds = Int64(left * jiffyNanoseconds / 1000)
-            try time.write(Timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000))
+        return try reportingTimeLeft(&remaining, to: .null, orTimeval: time) {
+            (remaining: inout UInt64?) throws(Errno) -> Int64 in
+            try selectDescriptors(count, [readSet, writeSet, exceptSet], remaining: &remaining)
         }
-        return ready
     }
 
-    /// pselect6(n, readfds, writefds, exceptfds, tsp, sigmask).
+    /// pselect6(n, readfds, writefds, exceptfds, tsp, sig): `sig` points to
+    /// the mask's address and size (Linux: struct sigset_argpack).
     static func pselect6(
         _ count: Int32, _ readSet: UserPointer<UInt64>, _ writeSet: UserPointer<UInt64>,
-        _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timespec>
+        _ exceptSet: UserPointer<UInt64>, _ time: UserPointer<Timespec>, _ signals: UserPointer<UInt64>
     ) throws(Errno) -> Int64 {
-        let timeout = try time.isNull ? nil : jiffies(try time.read())
-        let (ready, left) = try selectDescriptors(count, [readSet, writeSet, exceptSet], timeout: timeout)
-        if !time.isNull, let left {
-            let nanoseconds = Int64(left * jiffyNanoseconds)
-            try time.write(Timespec(tv_sec: nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000))
+        var remaining = try time.isNull ? nil : jiffies(try time.read())
+        let pack = try signals.isNull ? [0, 0] : signals.read(count: 2)
+        return try Signals.withTemporaryMask(UserPointer(address: pack[0]), size: pack[1]) {
+            () throws(Errno) -> Int64 in
+            try reportingTimeLeft(&remaining, to: time) { (remaining: inout UInt64?) throws(Errno) -> Int64 in
+                try selectDescriptors(count, [readSet, writeSet, exceptSet], remaining: &remaining)
+            }
         }
-        return ready
+    }
+
+    /// Runs `wait` and then, whether it finished or a signal ended it,
+    /// writes the time left to the caller's timespec or timeval (Linux:
+    /// poll_select_finish), so that a restarted call waits only for that.
+    private static func reportingTimeLeft(
+        _ remaining: inout UInt64?, to timespec: UserPointer<Timespec>,
+        orTimeval timeval: UserPointer<Timeval> = .null, _ wait: (inout UInt64?) throws(Errno) -> Int64
+    ) throws(Errno) -> Int64 {
+        var failure: Errno? = nil
+        var result: Int64 = 0
+        do {
+            result = try wait(&remaining)
+        } catch {
+            failure = error
+        }
+        if let left = remaining {
+            let nanoseconds = Int64(left * jiffyNanoseconds)
+            if !timespec.isNull {
+                try timespec.write(Timespec(tv_sec: nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000))
+            }
+            if !timeval.isNull {
+                let microseconds = nanoseconds / 1000
+                try timeval.write(Timeval(tv_sec: microseconds / 1_000_000, tv_usec: microseconds % 1_000_000))
+            }
+        }
+        if let failure { throw failure }
+        return result
     }
 
     /// A timeout in whole jiffies, rounded up; EINVAL for a negative or malformed one.
@@ -72,13 +125,13 @@ enum PollSyscalls {
 
     // MARK: poll
 
-    private static func pollDescriptors(_ fds: UserPointer<PollFd>, count: UInt64, timeout: UInt64?) throws(Errno)
-        -> Int64
+    private static func pollDescriptors(_ fds: UserPointer<PollFd>, count: UInt64, remaining: inout UInt64?)
+        throws(Errno) -> Int64
     {
         guard count <= UInt64(DescriptorTable<File>.defaultLimit) else { throw .EINVAL }
         var entries = try fds.read(count: Int(count))
         let files = Scheduler.current.files
-        let (ready, _) = try waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
+        let ready = try waitUntilReady(remaining: &remaining) { (table: PollTable?) -> Int in
             var ready = 0
             for index in entries.indices {
                 entries[index].revents = revents(entries[index], files: files, table: table).rawValue
@@ -104,8 +157,8 @@ enum PollSyscalls {
     /// select's three descriptor sets: read from user memory, answered,
     /// written back with only the ready descriptors left in them.
     private static func selectDescriptors(
-        _ requested: Int32, _ pointers: [UserPointer<UInt64>], timeout: UInt64?
-    ) throws(Errno) -> (Int64, UInt64?) {
+        _ requested: Int32, _ pointers: [UserPointer<UInt64>], remaining: inout UInt64?
+    ) throws(Errno) -> Int64 {
         guard requested >= 0 else { throw .EINVAL }
         let count = min(Int(requested), FdSet.FD_SETSIZE)
         let words = (count + 63) / 64
@@ -122,7 +175,7 @@ enum PollSyscalls {
             watched.append((descriptor, try files.file(Int32(descriptor))))
         }
         var results = sets.map { $0.map { _ in UInt64(0) } }
-        let (ready, left) = try waitUntilReady(timeout: timeout) { (table: PollTable?) -> Int in
+        let ready = try waitUntilReady(remaining: &remaining) { (table: PollTable?) -> Int in
             var ready = 0
             results = sets.map { $0.map { _ in UInt64(0) } }
             for (descriptor, file) in watched {
@@ -141,22 +194,21 @@ enum PollSyscalls {
         for (which, pointer) in pointers.enumerated() where !results[which].isEmpty {
             try pointer.write(results[which])
         }
-        return (Int64(ready), left)
+        return Int64(ready)
     }
 
     // MARK: Waiting
 
-    /// Scans until something is ready or `timeout` jiffies (nil: forever)
-    /// pass (Linux: do_poll/do_select and poll_schedule_timeout). Returns
-    /// the ready count and the jiffies left; ERESTARTNOHAND when a signal comes
-    /// (EINTR after a handler; without one the call restarts with its whole timeout).
-    private static func waitUntilReady(timeout: UInt64?, scan: (PollTable?) -> Int) throws(Errno) -> (Int, UInt64?) {
+    /// Scans until something is ready or the `remaining` jiffies (nil:
+    /// forever) pass, counting them down (Linux: do_poll/do_select and
+    /// poll_schedule_timeout). Returns the ready count; ERESTARTNOHAND when
+    /// a signal comes.
+    private static func waitUntilReady(remaining: inout UInt64?, scan: (PollTable?) -> Int) throws(Errno) -> Int {
         let table = PollTable()
         defer { table.removeAll() }
-        var remaining = timeout
         while true {
             let ready = scan(remaining == 0 ? nil : table)
-            if ready > 0 || remaining == 0 { return (ready, remaining) }
+            if ready > 0 || remaining == 0 { return ready }
             // The state first, then the check: a wakeup after the check makes
             // the task runnable again and the sleep returns at once.
             Scheduler.setCurrentState(.interruptible)
