@@ -48,6 +48,7 @@ public enum SyscallTable {
         TimeSyscalls.table,
         ITimerSyscalls.table,
         PosixTimerSyscalls.table,
+        TimerFdSyscalls.table,
         ResourceLimitSyscalls.table,
         SchedSyscalls.table,
         SystemSyscalls.table,
