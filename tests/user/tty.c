@@ -3,7 +3,8 @@
  * without one, tcgetpgrp/tcsetpgrp/tcgetsid and their errors, TIOCSCTTY, background reads
  * (SIGTTIN ignored or blocked: EIO) and writes with TOSTOP (SIGTTOU blocked: written),
  * SIGWINCH, FIONREAD, VMIN/VTIME, TCFLSH/TCXONC, TIOCNOTTY, and SIGHUP to the foreground
- * group when the session leader exits.
+ * group when the session leader exits; background reads and TOSTOP writes stopping the
+ * group, and SIGHUP with SIGCONT for a group orphaned with a stopped member.
  *
  * On Linux the terminal is a pseudo-terminal, whose master side also types ^C into it. Apus
  * has no pty driver yet: there the terminal is the serial line /dev/ttyS0, which no session
@@ -13,6 +14,7 @@
 #define _GNU_SOURCE
 #include "tap.h"
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -230,6 +232,86 @@ static void background(void *unused)
     waitpid(child, NULL, 0);
 }
 
+/* Background reads and TOSTOP writes stop the group with SIGTTIN and SIGTTOU by default. */
+static void stops(void *unused)
+{
+    (void)unused;
+    setsid();
+    int fd = open(terminal, O_RDWR);
+    struct termios mode;
+    tcgetattr(fd, &mode);
+    mode.c_lflag |= TOSTOP;
+    tcsetattr(fd, TCSANOW, &mode);
+    for (int writing = 0; writing <= 1; writing++) {
+        pid_t child = fork();
+        if (child == 0) {
+            setpgid(0, 0);
+            char buffer[8];
+            if (writing)
+                write(fd, "# tty: this write must wait\n", 28);
+            else
+                read(fd, buffer, sizeof buffer);
+            _exit(0);
+        }
+        setpgid(child, child);
+        int status = 0;
+        pid_t waited = waitpid(child, &status, WUNTRACED);
+        int expected = writing ? SIGTTOU : SIGTTIN;
+        if (!ok(waited == child && WIFSTOPPED(status) && WSTOPSIG(status) == expected,
+                "a background %s stops the child with %s", writing ? "write with TOSTOP" : "read",
+                writing ? "SIGTTOU" : "SIGTTIN"))
+            diag("waitpid returned %d, status %#x", (int)waited, status);
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+    }
+    mode.c_lflag &= ~TOSTOP;
+    tcsetattr(fd, TCSANOW, &mode);
+}
+
+static int hangup_report = -1;
+
+static void report_hangup(int sig)
+{
+    (void)sig;
+    write(hangup_report, "h", 1);
+}
+
+/* A process whose exit orphans a process group with a stopped member: the group gets
+ * SIGHUP and SIGCONT, so it is not left stopped for ever. */
+static void orphaned_stopped(void *unused)
+{
+    (void)unused;
+    int report[2];
+    if (!opened_pipe(report, "orphaned"))
+        return;
+    pid_t leader = fork();
+    if (leader == 0) {
+        setsid();
+        pid_t child = fork();
+        if (child == 0) {
+            hangup_report = report[1];
+            signal(SIGHUP, report_hangup);
+            setpgid(0, 0);
+            raise(SIGSTOP);
+            _exit(0);
+        }
+        setpgid(child, child);
+        waitpid(child, NULL, WUNTRACED);
+        write(report[1], &child, sizeof child);
+        _exit(0);
+    }
+    close(report[1]);
+    waitpid(leader, NULL, 0);
+    pid_t child = 0;
+    read(report[0], &child, sizeof child);
+    struct pollfd answer = { .fd = report[0], .events = POLLIN };
+    char got = 0;
+    ok(poll(&answer, 1, 5000) == 1 && read(report[0], &got, 1) == 1 && got == 'h',
+       "an exit that orphans a group with a stopped member sends it SIGHUP and SIGCONT");
+    if (got != 'h' && child > 0)
+        kill(child, SIGKILL);      /* still stopped: not left behind */
+}
+
 /* The session leader exits: its foreground group gets SIGHUP. */
 static void leader_exit(void *unused)
 {
@@ -279,5 +361,7 @@ int main(void)
     relayed_child("controlling terminal", controlling_terminal, NULL);
     relayed_child("background", background, NULL);
     relayed_child("leader exit", leader_exit, NULL);
+    relayed_child("stops", stops, NULL);
+    relayed_child("orphaned", orphaned_stopped, NULL);
     return tap_done();
 }

@@ -7,9 +7,9 @@ and has its own timeout; the whole session is killed if it outlives them.
     tools/test/make_run_session.py [--log FILE]
 
 Steps: the prompt with job control on (no "can't access tty"); `sleep 100` ended by Ctrl-C;
-`cat | grep x` ended by Ctrl-D; `vi` opening, editing and saving a file, checked with cat;
-`poweroff -f` ending QEMU with status 0. Not yet:
-Ctrl-Z, `jobs`, `bg`, `fg` (they need signal delivery to stop and continue) and `top` (/proc).
+`sleep 100` stopped by Ctrl-Z, `jobs`, `bg`, `fg`, Ctrl-C; `cat | grep x` ended by Ctrl-D;
+`vi` opening, editing and saving a file, checked with cat; `poweroff -f` ending QEMU with
+status 0. Not yet: `top` (it needs /proc).
 """
 import argparse
 import os
@@ -137,6 +137,27 @@ def main():
         s.send(b'\x03')
         found, back = command('echo after-ctrl-c', rb'after-ctrl-c\r*\n', timeout=10)
         result(bool(back), 'sleep 100 ended by Ctrl-C, the prompt back', 'no prompt after ^C')
+
+        # Job control proper: Ctrl-Z stops the job, bg continues it behind the prompt, fg
+        # brings it back, Ctrl-C ends it.
+        s.send(b'sleep 100\r')
+        time.sleep(1.5)
+        s.send(b'\x1a')
+        stopped = s.expect(rb'\[1\]\+ +Stopped +sleep 100', 10)
+        listed, _ = command('jobs', rb'\[1\]\+ +Stopped +sleep 100', timeout=10)
+        continued, _ = command('bg', rb'\[1\] sleep 100', timeout=10)
+        running, _ = command('jobs', rb'\[1\]\+ +Running +sleep 100', timeout=10)
+        s.send(b'fg\r')
+        foreground = s.expect(rb'\nsleep 100\r*\n', 10)
+        time.sleep(1)
+        s.send(b'\x03')
+        _, back = command('jobs; echo after-fg', rb'\nafter-fg\r*\n', timeout=10)
+        steps = [('Ctrl-Z stops it', stopped), ('jobs lists it stopped', listed),
+                 ('bg continues it', continued), ('jobs lists it running', running),
+                 ('fg brings it back', foreground), ('Ctrl-C ends it, no job left', back)]
+        missing = [what for what, seen in steps if not seen]
+        result(not missing, 'sleep 100, Ctrl-Z, jobs, bg, fg, Ctrl-C',
+               'not seen: ' + ', '.join(missing))
 
         s.send(b'cat | grep x\r')
         time.sleep(0.5)
