@@ -244,11 +244,11 @@ static void spare_parent(long nr, uint64_t a[6])
         if (pid == -1 || pid == parent || pid == -parent)
             a[0] = 0;
         break;
-    case SYS_tgkill:
+    case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
         if ((int)a[1] == parent)
             a[1] = 0;
         /* fall through */
-    case SYS_tkill: case SYS_prlimit64: case SYS_setpgid:
+    case SYS_tkill: case SYS_rt_sigqueueinfo: case SYS_prlimit64: case SYS_setpgid:
         if (pid == parent)
             a[0] = 0;
         break;
