@@ -74,15 +74,47 @@ public final class PageCache {
     }
 
     /// Fills the holes among the pages a byte range touches with zeroed
-    /// pages (Linux: shmem_fallocate). ENOSPC when memory runs out; the
-    /// pages allocated by then stay.
+    /// pages (Linux: shmem_fallocate). A call that cannot finish, because
+    /// the filesystem is full (ENOSPC), memory is (ENOMEM) or the caller is
+    /// killed (EINTR), frees the pages it added before failing, so the file
+    /// is left as it was and a killed process leaves no memory behind.
     public func allocate(at offset: Int64, count: Int64) throws(Errno) {
-        var index = UInt64(offset / Int64(Self.pageBytes))
-        let end = UInt64((offset + count - 1) / Int64(Self.pageBytes))
-        while index <= end {
-            guard page(index, create: true) != nil else { throw .ENOSPC }
-            index += 1
+        let first = UInt64(offset / Int64(Self.pageBytes))
+        let last = UInt64((offset + count - 1) / Int64(Self.pageBytes))
+        var added: [ClosedRange<UInt64>] = []
+        var failure: Errno?
+        for index in first...last {
+            if Signals.longLoopMustEnd() {
+                failure = .EINTR
+                break
+            }
+            let outcome: (frame: PhysAddr, added: Bool)
+            do throws(Errno) {
+                outcome = try addPage(index)
+            } catch {
+                failure = error
+                break
+            }
+            guard outcome.added else { continue }
+            if let run = added.last, run.upperBound + 1 == index {
+                added[added.count - 1] = run.lowerBound...index
+            } else {
+                added.append(index...index)
+            }
         }
+        guard let failure else { return }
+        var dropped: [PhysAddr] = []
+        lock.withLockIrqSave {
+            for run in added {
+                for index in run {
+                    if let frame = pages[index] { dropped.append(frame) }
+                    pages[index] = nil
+                }
+            }
+        }
+        for frame in dropped { UserFrames.release(frame) }
+        accounting?.uncharge(pages: dropped.count)
+        throw failure
     }
 
     /// Makes a byte range a hole: the pages wholly inside it go, the
@@ -148,10 +180,19 @@ public final class PageCache {
 
     private func page(_ index: UInt64, create: Bool = false) -> PhysAddr? {
         if let existing = lock.withLockIrqSave({ pages[index] }) { return existing }
-        guard create, accounting?.charge(pages: 1) ?? true else { return nil }
+        guard create else { return nil }
+        return (try? addPage(index))?.frame
+    }
+
+    /// Page `index`, a zeroed one put in if it is a hole, and whether it
+    /// was. ENOSPC if the filesystem's size does not allow one more,
+    /// ENOMEM if memory does not.
+    private func addPage(_ index: UInt64) throws(Errno) -> (frame: PhysAddr, added: Bool) {
+        if let existing = lock.withLockIrqSave({ pages[index] }) { return (existing, false) }
+        guard accounting?.charge(pages: 1) ?? true else { throw .ENOSPC }
         guard let fresh = UserFrames.allocateZeroed() else {
             accounting?.uncharge(pages: 1)
-            return nil
+            throw .ENOMEM
         }
         let kept = lock.withLockIrqSave { () -> PhysAddr in
             if let raced = pages[index] { return raced }
@@ -162,7 +203,7 @@ public final class PageCache {
             UserFrames.release(fresh)
             accounting?.uncharge(pages: 1)
         }
-        return kept
+        return (kept, kept == fresh)
     }
 
     /// Calls `body` with each page a byte range touches, the offset in it
