@@ -32,11 +32,11 @@ public enum Initramfs {
     private static let unpacked = BootOnce<Statistics>()
     public static var bootStatistics: Statistics? { unpacked.valueIfSet }
 
-    /// Mounts an empty ramfs as "/" and unpacks the boot loader's initrd
+    /// Mounts an empty tmpfs as "/" and unpacks the boot loader's initrd
     /// into it. Linux frees the initrd's pages afterwards; Apus keeps
     /// them, because the boot tests checksum the initrd at the end.
     static func populateRootfs() {
-        VFS.mountRoot(Ramfs.makeSuperBlock())
+        VFS.mountRoot(Tmpfs.shared.makeRootfs())
         guard let initrd = Initrd.location, let root = VFS.rootPath else { return }
         pr_info("Trying to unpack rootfs image as initramfs...")
         let source = PhysicalMemorySource(start: initrd.start, count: Int(initrd.size))

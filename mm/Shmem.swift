@@ -25,6 +25,8 @@ final class Tmpfs: FileSystemType, SuperOperations, Sendable {
         var uid: UInt32? = nil
         var gid: UInt32? = nil
 
+        init() {}
+
         init(_ options: MountOptions, blocks: Int, inodes: Int) throws(Errno) {
             self.blocks = blocks
             self.inodes = inodes
@@ -65,9 +67,19 @@ final class Tmpfs: FileSystemType, SuperOperations, Sendable {
         return makeSuperBlock(settings)
     }
 
-    private func makeSuperBlock(_ settings: Settings) -> SuperBlock {
+    /// The root file system the initramfs unpacks into (Linux: rootfs,
+    /// which is a tmpfs when no root= is to be mounted): with tmpfs's
+    /// default size, so filling "/" fails with ENOSPC instead of taking
+    /// every page, and with ramfs's root mode 0755.
+    func makeRootfs() -> SuperBlock {
+        var settings = Settings()
+        settings.mode = 0o755
+        return makeSuperBlock(settings, typeName: "rootfs")
+    }
+
+    private func makeSuperBlock(_ settings: Settings, typeName: String? = nil) -> SuperBlock {
         let superBlock = Ramfs.makeSuperBlock(
-            typeName: name, magic: FilesystemMagic.TMPFS_MAGIC, rootMode: settings.mode)
+            typeName: typeName ?? name, magic: FilesystemMagic.TMPFS_MAGIC, rootMode: settings.mode)
         superBlock.operations = self
         superBlock.blockLimit = settings.blocks
         superBlock.inodeLimit = settings.inodes

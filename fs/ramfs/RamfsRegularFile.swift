@@ -80,10 +80,11 @@ final class RamfsRegularFile: FileOperations {
 
     func allocatedBytes(_ inode: Inode) -> Int64 { cache.allocatedBytes }
 
-    /// Allocates the range's pages, growing the file unless KEEP_SIZE, or
-    /// with PUNCH_HOLE frees them; other modes are EOPNOTSUPP (Linux:
-    /// shmem_fallocate, as ramfs here stands in for tmpfs).
+    /// On tmpfs, allocates the range's pages, growing the file unless
+    /// KEEP_SIZE, or with PUNCH_HOLE frees them; other modes are EOPNOTSUPP
+    /// (Linux: shmem_fallocate). ramfs has no fallocate: EOPNOTSUPP.
     func fallocate(_ file: File, mode: FallocateMode, offset: Int64, length: Int64) throws(Errno) {
+        guard file.inode.superBlock.magic == FilesystemMagic.TMPFS_MAGIC else { throw .EOPNOTSUPP }
         guard mode.subtracting([.FALLOC_FL_KEEP_SIZE, .FALLOC_FL_PUNCH_HOLE]).isEmpty else { throw .EOPNOTSUPP }
         try VFS.locked { () throws(Errno) in
             let inode = file.inode

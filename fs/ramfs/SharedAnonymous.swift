@@ -8,7 +8,8 @@ import Core
 /// memory.
 enum SharedAnonymous {
     private static var place: Path { kernelMount.value }
-    private static let kernelMount = BootOnce<Path>(VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "tmpfs")))
+    private static let kernelMount = BootOnce<Path>(
+        VFS.kernelMount(Ramfs.makeSuperBlock(typeName: "tmpfs", magic: FilesystemMagic.TMPFS_MAGIC)))
 
     static func file(size: UInt64) throws(Errno) -> File {
         let file = try unlinkedFile(name: Array("/dev/zero (deleted)".utf8), mode: FileMode.S_IFREG | 0o600)

@@ -16,6 +16,14 @@ static unsigned long free_blocks(const char *path)
     return statvfs(path, &st) == 0 ? st.f_bfree : 0;
 }
 
+static struct stat status_of(int fd)
+{
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    fstat(fd, &st);
+    return st;
+}
+
 /* On a tmpfs of its own (root only): allocating takes blocks from the file system, punching a
  * hole gives them back. */
 static void tmpfs_blocks(const char *directory)
@@ -36,17 +44,21 @@ static void tmpfs_blocks(const char *directory)
     ok(before - allocated >= 64, "takes its blocks (%lu -> %lu free)", before, allocated);
     is(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 256 * 1024), 0, "punch it all out");
     is(free_blocks(mountpoint), before, "the blocks are free again");
+    fails_with(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 2 * 1024 * 1024), ENOSPC, "2 MiB on a 1 MiB tmpfs: ENOSPC");
+    is(free_blocks(mountpoint), before, "the failed call leaves no blocks taken");
+    is((long)status_of(fd).st_blocks, 0, "nor pages in the file");
     close(fd);
     umount(mountpoint);
+    /* ramfs has no fallocate at all (Linux: ramfs_file_operations). */
+    if (mount("ramfs", mountpoint, "ramfs", 0, NULL) == 0) {
+        fd = open(path, O_RDWR | O_CREAT, 0644);
+        fails_with(fallocate(fd, 0, 0, 4096), EOPNOTSUPP, "on ramfs: EOPNOTSUPP");
+        close(fd);
+        umount(mountpoint);
+    } else {
+        ok(0, "mount ramfs: %s", strerror(errno));
+    }
     rmdir(mountpoint);
-}
-
-static struct stat status_of(int fd)
-{
-    struct stat st;
-    memset(&st, 0, sizeof st);
-    fstat(fd, &st);
-    return st;
 }
 
 int main(void)
