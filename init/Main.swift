@@ -53,7 +53,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     LocalTimer.initialize()
     Timekeeping.initialize()
     IOAPICSetup.initialize()
-    ACPIPower.initialize()
+    ACPIPower.initialize(boot: boot)
     ConsoleInput.initialize(port: .com1)
     Initrd.locate(boot)
     ProcFS.initialize(commandLine: boot.commandLineBytes())

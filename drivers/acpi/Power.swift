@@ -17,12 +17,14 @@ public enum ACPIPower {
     private static let registers = SpinLocked<Registers?>(nil)
 
     /// Reads the tables (Linux: acpi_table_init, then acpi_sleep_init).
-    public static func initialize() {
-        guard let (rsdp, address) = ACPITables.findRSDP() else {
+    public static func initialize(boot: BootParams) {
+        guard let (rsdp, address, source) = ACPITables.findRSDP(boot: boot) else {
             pr_info("ACPI: no RSDP found; power off and reset without ACPI")
             return
         }
-        pr_info("ACPI: RSDP 0x\(hex(address, width: 16)) (v\(hex(UInt64(rsdp.revision), width: 2)) \(rsdp.oemID))")
+        pr_info(
+            "ACPI: RSDP 0x\(hex(address, width: 16)) (v\(hex(UInt64(rsdp.revision), width: 2)) \(rsdp.oemID)) from \(source)"
+        )
         for entry in ACPITables.rootEntries(rsdp) {
             guard let bytes = ACPITables.table(at: entry), let fadt = FADT(bytes) else { continue }
             guard let dsdt = ACPITables.table(at: fadt.dsdtAddress),

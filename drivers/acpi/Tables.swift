@@ -2,9 +2,10 @@ import Core
 import Lib
 
 /// Finding the ACPI tables in physical memory (Linux: drivers/acpi/tables.c,
-/// acpi_find_root_pointer in drivers/acpi/acpica/tbxfroot.c): the RSDP in
-/// the EBDA's first KiB or the BIOS area 0xE0000-0xFFFFF, then the RSDT or
-/// XSDT it points to, then the tables those list. The formats are parsed in
+/// acpi_os_get_root_pointer, acpi_find_root_pointer in
+/// drivers/acpi/acpica/tbxfroot.c): the RSDP the boot loader handed over,
+/// or else the one in the EBDA's first KiB or the BIOS area 0xE0000-0xFFFFF,
+/// then the RSDT or XSDT it points to, then the tables those list. The formats are parsed in
 /// lib/acpi; here are only the reads.
 enum ACPITables {
     /// The BIOS data area word holding the EBDA's real-mode segment.
@@ -14,8 +15,23 @@ enum ACPITables {
     /// Tables longer than this are taken for garbage.
     static let maximumTableLength: UInt32 = 4 << 20
 
-    /// The RSDP and its physical address, if the firmware left one.
-    static func findRSDP() -> (rsdp: RSDP, address: UInt64)? {
+    /// The RSDP, its physical address and where it was found: where the
+    /// boot loader said (Linux: boot_params.acpi_rsdp_addr, taken first),
+    /// else the firmware's areas; nil if neither has one.
+    static func findRSDP(boot: BootParams) -> (rsdp: RSDP, address: UInt64, source: String)? {
+        if let source = boot.rsdpSource, let address = boot.rsdpAddress {
+            if let bytes = boot.rsdpCopyBytes() ?? read(address.value, count: RSDP.extendedLength),
+                let rsdp = RSDP(bytes)
+            {
+                return (rsdp, address.value, source.name)
+            }
+            pr_warn("ACPI: the RSDP from \(source.name) is not valid; searching the BIOS areas")
+        }
+        return scanForRSDP().map { ($0.rsdp, $0.address, "the EBDA and BIOS area scan") }
+    }
+
+    /// The RSDP the firmware left in the EBDA or the BIOS area, and its address.
+    private static func scanForRSDP() -> (rsdp: RSDP, address: UInt64)? {
         let ebda = UInt64(PhysicalMemory.read16(ebdaSegmentPointer)) << 4
         var areas: [(start: UInt64, end: UInt64)] = [(biosAreaStart, biosAreaEnd)]
         if ebda >= 0x400 && ebda < biosAreaStart { areas.insert((ebda, ebda + 1024), at: 0) }

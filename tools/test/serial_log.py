@@ -156,7 +156,21 @@ def check_boot_protocol(log, expected, label):
     seen = [m.group(1) for _, _, m in hits]
     if seen[0] != expected:
         return Result(False, name, "kernel says 'Boot protocol: %s'" % seen[0])
+    # Where the ACPI RSDP came from, when the machine has ACPI: the boot loader's if it gives one.
+    rsdp = log.find_all(r'ACPI: RSDP .* from (.*)$')
+    source = RSDP_SOURCES.get(expected)
+    if rsdp and source and not re.fullmatch(source, rsdp[0][2].group(1).strip()):
+        return Result(False, name, "RSDP from '%s', expected %s" % (rsdp[0][2].group(1).strip(), source))
     return Result(True, name)
+
+
+# Where each boot protocol's RSDP comes from (docs/boot.md): PVH's start info, Multiboot2's
+# ACPI tags, Multiboot v1's none (the kernel searches the BIOS areas).
+RSDP_SOURCES = {
+    'PVH': r'the PVH start info',
+    'Multiboot2': r'the Multiboot2 (old|new) ACPI tag',
+    'Multiboot': r'the EBDA and BIOS area scan',
+}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,6 +53,18 @@ class SelftestTests(unittest.TestCase):
         self.assertFalse(r['boot protocol Multiboot (x)'].passed)
         self.assertIn("'Boot protocol: PVH'", r['boot protocol Multiboot (x)'].reason)
 
+    def test_rsdp_source_follows_the_boot_protocol(self):
+        def check(protocol, source):
+            log = sl.SerialLog(('[    0.000000] Boot protocol: %s\n[    0.050000] ACPI: RSDP '
+                                '0x00000000000f59d0 (v00 BOCHS ) from %s\n' % (protocol, source)).encode())
+            return sl.check_boot_protocol(log, protocol, '(x)')
+        self.assertTrue(check('PVH', 'the PVH start info').passed)
+        self.assertTrue(check('Multiboot2', 'the Multiboot2 old ACPI tag').passed)
+        self.assertTrue(check('Multiboot', 'the EBDA and BIOS area scan').passed)
+        bad = check('Multiboot2', 'the EBDA and BIOS area scan')
+        self.assertFalse(bad.passed)
+        self.assertIn('RSDP from', bad.reason)
+
     def test_only_numbered_lines_are_results(self):
         log = sl.SerialLog(b'TAP version 13\n1..1\nok, carrying on\nok 1 - a\n'
                            b'# selftest: 1 passed, 0 failed\n')

@@ -1,3 +1,5 @@
+import Lib
+
 /// What the boot loader told us, in one protocol-independent form
 /// (Linux: struct boot_params, filled from Multiboot or PVH's hvm_start_info).
 /// Parsed before any allocator exists, so it uses fixed-capacity storage only.
@@ -41,6 +43,19 @@ public struct BootParams {
         public var size: UInt64
     }
 
+    /// Where the boot loader said the ACPI RSDP is (Linux: boot_params.acpi_rsdp_addr,
+    /// which the PVH entry fills from hvm_start_info).
+    public enum RSDPSource {
+        case pvh, multiboot2New, multiboot2Old
+        public var name: String {
+            switch self {
+            case .pvh: "the PVH start info"
+            case .multiboot2New: "the Multiboot2 new ACPI tag"
+            case .multiboot2Old: "the Multiboot2 old ACPI tag"
+            }
+        }
+    }
+
     public static let maxRegions = 128
     public static let maxModules = 4
 
@@ -53,6 +68,13 @@ public struct BootParams {
     private var moduleStorage = InlineArray<4, Module>(repeating: Module(start: PhysAddr(0), size: 0))
     public private(set) var commandLine: PhysAddr? = nil
     public private(set) var commandLineLength = 0
+    /// The RSDP the loader handed over: its physical address (PVH), or a
+    /// copy of it (Multiboot2's ACPI tags, copied here because the
+    /// information block lies in memory the allocators will reuse).
+    public private(set) var rsdpSource: RSDPSource? = nil
+    public private(set) var rsdpAddress: PhysAddr? = nil
+    private var rsdpCopy = InlineArray<36, UInt8>(repeating: 0)
+    private var rsdpCopyLength = 0
 
     public func region(_ index: Int) -> MemoryRegion { regionStorage[index] }
     public func module(_ index: Int) -> Module { moduleStorage[index] }
@@ -118,21 +140,18 @@ public struct BootParams {
         }
     }
 
-    /// The Multiboot2 tag list (Multiboot2 Specification 2.0, section 3.6).
+    /// The Multiboot2 tag list (Multiboot2 Specification 2.0, section 3.6), walked by Lib's `Multiboot2`.
     private mutating func parseMultiboot2() {
-        let totalSize = UInt64(PhysicalMemory.read32(infoBlock))
-        var tag = infoBlock + 8
-        let end = infoBlock + totalSize
-        while tag < end {
-            let type = PhysicalMemory.read32(tag)
-            let size = UInt64(PhysicalMemory.read32(tag + 4))
-            if type == 0 || size < 8 { break }
-            switch type {
-            case 1: setCommandLine((tag + 8).value)
-            case 3:
+        let info = infoBlock
+        let read32 = { (offset: UInt64) -> UInt32 in PhysicalMemory.read32(info + offset) }
+        Multiboot2.forEachTag(read32: read32) { type, offset, size in
+            let tag = info + offset
+            switch Multiboot2.TagType(rawValue: type) {
+            case .commandLine: setCommandLine((tag + 8).value)
+            case .module:
                 let start = UInt64(PhysicalMemory.read32(tag + 8))
                 addModule(start: start, size: UInt64(PhysicalMemory.read32(tag + 12)) - start)
-            case 6:
+            case .memoryMap:
                 let entrySize = UInt64(PhysicalMemory.read32(tag + 8))
                 var entry = tag + 16
                 while entrySize > 0 && entry + entrySize <= tag + size {
@@ -143,7 +162,14 @@ public struct BootParams {
                 }
             default: break
             }
-            tag = tag + ((size + 7) & ~7)
+        }
+        if let copy = Multiboot2.rsdpCopy(read32: read32) {
+            for index in 0..<copy.length {
+                rsdpCopy[index] = PhysicalMemory.read8(info + copy.offset + UInt64(index))
+            }
+            rsdpCopyLength = copy.length
+            rsdpAddress = info + copy.offset
+            rsdpSource = copy.isNew ? .multiboot2New : .multiboot2Old
         }
     }
 
@@ -159,6 +185,11 @@ public struct BootParams {
             addModule(start: PhysicalMemory.read64(entry), size: PhysicalMemory.read64(entry + 8))
         }
         setCommandLine(PhysicalMemory.read64(info + 24))
+        let rsdp = PhysicalMemory.read64(info + 32)
+        if rsdp != 0 {
+            rsdpAddress = PhysAddr(rsdp)
+            rsdpSource = .pvh
+        }
         if version >= 1 {
             let table = PhysAddr(PhysicalMemory.read64(info + 40))
             let entries = PhysicalMemory.read32(info + 48)
@@ -170,6 +201,12 @@ public struct BootParams {
             }
         }
         return true
+    }
+
+    /// The loader's copy of the RSDP, if it gave one (Multiboot2); call once a heap exists.
+    public func rsdpCopyBytes() -> [UInt8]? {
+        guard rsdpCopyLength > 0 else { return nil }
+        return (0..<rsdpCopyLength).map { rsdpCopy[$0] }
     }
 
     /// Bytes of the command line; call once a heap exists.
