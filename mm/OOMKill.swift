@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// What the kernel does when memory runs out (Linux: mm/oom_kill.c). A user
 /// page that cannot be had calls the OOM killer, which kills the process
@@ -105,6 +106,7 @@ enum OOMKill {
             "Out of memory: Killed process \(target.group.tgid) (\(name)) total-vm:\(usage.virtualPages * kB)kB, anon-rss:\(usage.anonymousPages * kB)kB, file-rss:\(usage.filePages * kB)kB, shmem-rss:0kB, UID:\(uid) pgtables:\(usage.pageTablePages * kB)kB oom_score_adj:0"
         )
         victim.withLock { $0 = Victim(space: target.space, killedAt: Jiffies.value) }
+        VMEvents.oomKills.add(1, ordering: .relaxed)
         Signals.send(.SIGKILL, toProcess: target.group, from: nil)
     }
 

@@ -89,6 +89,17 @@ public enum PageAllocator {
     private static let reserve = BootOnce<Int>()
 
     public static var totalPages: Int { ZoneType.allCases.reduce(0) { $0 + managedPages(in: $1) } }
+    /// Pages allocated from `zone` and pages freed since boot (Linux: PGALLOC, PGFREE).
+    public static func allocatedPageTotal(in zone: ZoneType) -> UInt64 {
+        buddy.withLock { $0?.allocatedFrameTotal(in: zone) ?? 0 }
+    }
+    public static var freedPageTotal: UInt64 { buddy.withLock { $0?.freedFrameTotal ?? 0 } }
+    /// `zone`'s min, low and high watermarks: its share of the reserve (Lib's Watermarks).
+    public static func watermarks(of zone: ZoneType) -> (min: UInt64, low: UInt64, high: UInt64) {
+        Watermarks.zoneWatermarks(
+            minFreePages: UInt64(minFreePages), zoneManagedPages: UInt64(managedPages(in: zone)),
+            lowmemPages: UInt64(totalPages))
+    }
     public static func freeBlocks(in zone: ZoneType, order: Int) -> Int {
         buddy.withLock { $0?.freeBlocks(in: zone, order: order) ?? 0 }
     }

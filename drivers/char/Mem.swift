@@ -20,7 +20,7 @@ enum MemDevices {
         ]
         for device in devices {
             do throws(Errno) {
-                try CharDevices.register(major: major, minor: device.minor, device.driver)
+                try CharDevices.register(major: major, minor: device.minor, name: "mem", device.driver)
             } catch {
                 pr_err("mem: cannot register \(device.name): error -\(error.rawValue)")
                 continue

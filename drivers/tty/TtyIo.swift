@@ -28,12 +28,14 @@ final class TtyDevice: FileOperations {
     /// the 8250 driver's ttyS registration).
     static func initialize() {
         ConsoleInput.termios = serialTermios
-        let nodes: [(Node, UInt32, UInt32, String, UInt32)] = [
-            (.controlling, 5, 0, "tty", 0o666), (.console, 5, 1, "console", 0o600), (.serial, 4, 64, "ttyS0", 0o660),
+        // Node, numbers, node name and mode, and the name /proc/devices shows.
+        let nodes: [(Node, UInt32, UInt32, String, UInt32, String)] = [
+            (.controlling, 5, 0, "tty", 0o666, "/dev/tty"), (.console, 5, 1, "console", 0o600, "/dev/console"),
+            (.serial, 4, 64, "ttyS0", 0o660, "ttyS"),
         ]
-        for (node, major, minor, name, mode) in nodes {
+        for (node, major, minor, name, mode, driverName) in nodes {
             do throws(Errno) {
-                try CharDevices.register(major: major, minor: minor, TtyDevice(node))
+                try CharDevices.register(major: major, minor: minor, name: driverName, TtyDevice(node))
             } catch {
                 pr_err("tty: cannot register \(name): error -\(error.rawValue)")
                 continue

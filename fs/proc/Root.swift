@@ -15,6 +15,8 @@ extension ProcFS {
             ("cpuinfo", { ProcSystem.cpuinfo() }),
             ("filesystems", { String(decoding: FileSystems.procText(), as: UTF8.self) }),
             ("buddyinfo", { ProcSystem.buddyinfo() }),
+            // No block devices yet (Linux: fs/proc/devices.c devinfo_show).
+            ("devices", { "Character devices:\n" + CharDevices.procText() + "\nBlock devices:\n" }),
             ("interrupts", { ProcSystem.interrupts() }),
             ("loadavg", { ProcSystem.loadavg() }),
             ("meminfo", { ProcSystem.meminfo() }),
@@ -24,6 +26,8 @@ extension ProcFS {
             ("stat", { ProcSystem.stat() }),
             ("swaps", { "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n" }),
             ("uptime", { ProcSystem.uptime() }),
+            ("vmstat", { ProcVmstat.vmstat() }),
+            ("zoneinfo", { ProcVmstat.zoneinfo() }),
             ("version", { "\(UTSName.sysname) version \(UTSName.release) (apus@localhost) \(UTSName.version)\n" }),
         ]
         do throws(Errno) {

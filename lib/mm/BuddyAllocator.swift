@@ -31,6 +31,10 @@ public final class BuddyAllocator {
     private var freeFrameCounts: [Int]
     /// Frames ever handed to the allocator per zone (Linux: zone->managed_pages).
     private var managedFrameCounts: [Int]
+    /// Frames handed out per zone and given back, since boot: /proc/vmstat's
+    /// pgalloc_* and pgfree (Linux: the PGALLOC and PGFREE vm events).
+    private var allocatedFrameTotals: [UInt64]
+    public private(set) var freedFrameTotal: UInt64 = 0
 
     /// Describes frames `[firstPFN, firstPFN + frameCount)`, all reserved
     /// until `addFreeRange` hands them in.
@@ -46,6 +50,7 @@ public final class BuddyAllocator {
         freeBlockCounts = Array(repeating: 0, count: zones * orders)
         freeFrameCounts = Array(repeating: 0, count: zones)
         managedFrameCounts = Array(repeating: 0, count: zones)
+        allocatedFrameTotals = Array(repeating: 0, count: zones)
     }
 
     // MARK: Handing memory in
@@ -97,6 +102,7 @@ public final class BuddyAllocator {
                 }
                 frames[Int(head)].state = .allocated(order: UInt8(order))
                 frames[Int(head)].tag = 0
+                allocatedFrameTotals[zoneNumber] &+= 1 << UInt64(order)
                 return firstPFN + PFN(head)
             }
         }
@@ -117,6 +123,7 @@ public final class BuddyAllocator {
             throw .notAllocated
         }
         frames[index].state = .tail
+        freedFrameTotal &+= 1 << UInt64(order)
         insertCoalescing(pfn, order: order)
     }
 
@@ -170,6 +177,9 @@ public final class BuddyAllocator {
 
     /// Frames handed to the allocator in `zone` (Linux: zone_managed_pages).
     public func managedFrames(in zone: ZoneType) -> Int { managedFrameCounts[zone.rawValue] }
+
+    /// Frames allocated from `zone` since boot (Linux: pgalloc_dma, pgalloc_dma32, pgalloc_normal).
+    public func allocatedFrameTotal(in zone: ZoneType) -> UInt64 { allocatedFrameTotals[zone.rawValue] }
 
     // MARK: Internals
 

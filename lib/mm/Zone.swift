@@ -40,3 +40,28 @@ public enum ZoneType: Int, CaseIterable, Sendable {
         }
     }
 }
+
+extension ZoneType {
+    /// The zone's first frame (Linux: zone_start_pfn); the frames from it to
+    /// the end of RAM within the zone, holes included (spanned); and those
+    /// that are RAM (present), for RAM made of `memory`'s regions (Linux:
+    /// zone_spanned_pages_in_node, zone_absent_pages_in_node).
+    public func span(over memory: some Collection<MemblockRegion>) -> (startPFN: PFN, spanned: UInt64, present: UInt64)
+    {
+        let low: PFN = self == .dma ? 0 : ZoneType(rawValue: rawValue - 1)!.endPFN
+        // Memblock's regions are whole frames.
+        let frames = memory.map { $0.base / pageSize..<$0.end / pageSize }.filter { !$0.isEmpty }
+        guard let first = frames.map({ $0.lowerBound }).min(), let last = frames.map({ $0.upperBound }).max() else {
+            return (low, 0, 0)
+        }
+        let start = Swift.max(low, first)
+        let end = Swift.min(endPFN, last)
+        guard start < end else { return (start, 0, 0) }
+        let present = frames.reduce(UInt64(0)) { total, range in
+            let lower = Swift.max(range.lowerBound, start)
+            let upper = Swift.min(range.upperBound, end)
+            return total + (upper > lower ? upper - lower : 0)
+        }
+        return (start, UInt64(end - start), present)
+    }
+}

@@ -17,7 +17,7 @@ enum OopsRecoveryTests {
     static func run(_ t: inout TestReporter) {
         for (minor, driver) in [(0, BuggyDevice()), (1, GreedyDevice())] as [(UInt32, any FileOperations)] {
             do throws(Errno) {
-                try CharDevices.register(major: major, minor: minor, driver)
+                try CharDevices.register(major: major, minor: minor, name: "oops-test", driver)
             } catch {
                 t.check(error == .EBUSY, "oops: the test device \(minor) registers (error -\(error.rawValue))")
             }

@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// The error code the CPU pushes for a page fault (Linux: enum
 /// x86_pf_error_code in arch/x86/include/asm/trap_pf.h).
@@ -45,6 +46,7 @@ enum PageFault {
             present: error.contains(.protection))
         // Every fault served counts as minor: none waits for I/O (Linux: mm_account_fault).
         Scheduler.current.minorFaults += 1
+        VMEvents.pageFaults.add(1, ordering: .relaxed)
     }
 
     /// The page-fault preamble Linux prints before the oops (page_fault_oops, show_fault_oops).

@@ -176,6 +176,22 @@ private func verify(_ buddy: BuddyAllocator, against model: FrameModel) throws {
         #expect(buddy.totalFreeFrames == 0xffa)
     }
 
+    /// /proc/vmstat's pgalloc_* and pgfree: pages, per zone for allocations, since boot.
+    @Test func countsPagesAllocatedAndFreed() throws {
+        let buddy = BuddyAllocator(firstPFN: 0x2000, frameCount: 0x1000)
+        try buddy.addFreeRange(pfn: 0x2000, count: 0x1000)
+        #expect(buddy.allocatedFrameTotal(in: .dma32) == 0 && buddy.freedFrameTotal == 0)
+        let single = try buddy.allocate(order: 0)
+        let eight = try buddy.allocate(order: 3)
+        #expect(buddy.allocatedFrameTotal(in: .dma32) == 9)
+        #expect(buddy.allocatedFrameTotal(in: .dma) == 0 && buddy.allocatedFrameTotal(in: .normal) == 0)
+        try buddy.free(pfn: eight, order: 3)
+        #expect(buddy.freedFrameTotal == 8)
+        #expect(throws: BuddyError.self) { try buddy.free(pfn: eight, order: 3) }  // not counted again
+        try buddy.free(pfn: single, order: 0)
+        #expect(buddy.freedFrameTotal == 9 && buddy.allocatedFrameTotal(in: .dma32) == 9)
+    }
+
     @Test func piecewiseHandInCoalesces() throws {
         let whole = BuddyAllocator(firstPFN: 0, frameCount: 5000)
         try whole.addFreeRange(pfn: 7, count: 4000)
