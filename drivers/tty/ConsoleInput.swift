@@ -59,8 +59,11 @@ public enum ConsoleInput {
 
     /// read(2) on the console: blocks until the line discipline has input
     /// for it; an empty result is end-of-file (^D at the start of a line).
-    /// With `nonBlocking` (O_NONBLOCK) a read that would wait is EAGAIN.
-    public static func read(count: Int, nonBlocking: Bool = false) throws(Errno) -> [UInt8] {
+    /// With `nonBlocking` (O_NONBLOCK) a read that would wait is EAGAIN. A
+    /// sleeping reader whose file `hungUp` says was hung up gets end-of-file.
+    public static func read(count: Int, nonBlocking: Bool = false, hungUp: () -> Bool = { false }) throws(Errno)
+        -> [UInt8]
+    {
         guard port != nil else { return [] }
         var result: [UInt8]? = nil
         if nonBlocking {
@@ -68,6 +71,10 @@ public enum ConsoleInput {
             return ready
         }
         func take(timerExpired: Bool) -> Bool {
+            if hungUp() {
+                result = []
+                return true
+            }
             result = discipline.withLock { $0.read(count: count, timerExpired: timerExpired) }
             return result != nil
         }
@@ -106,4 +113,7 @@ public enum ConsoleInput {
 
     /// Drops typed-ahead input (TCFLSH, TCSETSF).
     public static func flushInput() { discipline.withLock { $0.flushInput() } }
+
+    /// Wakes every sleeping reader and poller to look again (a hangup).
+    static func wakeReaders() { readers.value.wakeUpAll() }
 }

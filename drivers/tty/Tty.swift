@@ -16,6 +16,11 @@ public final class Tty {
     private var session: Int32? = nil
     private var foreground: Int32? = nil
     private var windowSize = Winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+    /// Files open on the terminal's own nodes (ttyS0, /dev/tty), and those
+    /// a hangup cut off, until their last close (Linux: tty->tty_files, and
+    /// the hung_up_tty_fops __tty_hangup gives them).
+    private var files: [ObjectIdentifier] = []
+    private var hungUpFiles: [ObjectIdentifier] = []
 
     init(name: String) { self.name = name }
 
@@ -41,6 +46,28 @@ public final class Tty {
     func clearOwner() { locked { (session, foreground) = (nil, nil) } }
 
     func setForeground(_ id: Int32) { locked { foreground = id } }
+
+    func opened(_ file: File) { locked { files.append(ObjectIdentifier(file)) } }
+
+    func released(_ file: File) {
+        let id = ObjectIdentifier(file)
+        locked {
+            files.removeAll { $0 == id }
+            hungUpFiles.removeAll { $0 == id }
+        }
+    }
+
+    /// Whether a hangup cut `file` off: it reads end-of-file and fails
+    /// writes with EIO (Linux: tty_hung_up_p).
+    func isHungUp(_ file: File) -> Bool { locked { hungUpFiles.contains(ObjectIdentifier(file)) } }
+
+    /// Every file open on the terminal now is hung up.
+    func hangUpFiles() {
+        locked {
+            hungUpFiles += files
+            files = []
+        }
+    }
 
     var size: Winsize { locked { windowSize } }
 

@@ -51,13 +51,17 @@ final class TtyDevice: FileOperations {
 
     /// /dev/tty needs a controlling terminal; opening ttyS0 may make it
     /// the caller's, opening /dev/console never does (Linux: tty_open).
+    /// The terminal keeps the files of its own nodes, for a hangup.
     func open(_ file: File, flags: OpenFlags) throws(Errno) {
         switch node {
         case .controlling: _ = try Tty.ofCaller()
         case .serial: tty.acquireOnOpen(flags)
-        case .console: break
+        case .console: return
         }
+        tty.opened(file)
     }
+
+    func release(_ file: File) { tty.released(file) }
 
     /// A terminal has no position (Linux: tty_open's nonseekable_open).
     var isStream: Bool { true }
@@ -65,21 +69,26 @@ final class TtyDevice: FileOperations {
 
     /// Blocks until the line discipline has a line (or, raw, bytes); a
     /// background process gets SIGTTIN instead (Linux: n_tty_read's job_control).
+    /// A hung-up file reads end-of-file (Linux: hung_up_tty_read).
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
-        guard count > 0 else { return [] }
+        guard count > 0, !tty.isHungUp(file) else { return [] }
         try tty.checkChange(.SIGTTIN)
-        return try ConsoleInput.read(count: count, nonBlocking: file.isNonBlocking)
+        return try ConsoleInput.read(count: count, nonBlocking: file.isNonBlocking) { tty.isHungUp(file) }
     }
 
-    /// With TOSTOP a background process gets SIGTTOU instead (Linux: n_tty_write).
+    /// With TOSTOP a background process gets SIGTTOU instead (Linux:
+    /// n_tty_write); a hung-up file is EIO (hung_up_tty_write).
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int {
+        guard !tty.isHungUp(file) else { throw .EIO }
         if ConsoleInput.termios.c_lflag & Termios.TOSTOP != 0 { try tty.checkChange() }
         ConsoleOutput.write(bytes)
         return bytes.count
     }
 
-    /// Readable when the line discipline has input; output never blocks.
+    /// Readable when the line discipline has input; output never blocks;
+    /// a hung-up file is everything at once (Linux: hung_up_tty_poll).
     func poll(_ file: File, _ table: PollTable?) -> PollEvents {
+        if tty.isHungUp(file) { return [.POLLIN, .POLLOUT, .POLLERR, .POLLHUP, .POLLRDNORM, .POLLWRNORM] }
         if let table { ConsoleInput.pollWait(table) }
         var events: PollEvents = [.POLLOUT, .POLLWRNORM]
         if ConsoleInput.hasInput { events.formUnion([.POLLIN, .POLLRDNORM]) }
@@ -90,7 +99,10 @@ final class TtyDevice: FileOperations {
     /// anything else is ENOTTY. Changing the settings is for the foreground
     /// (`checkChange`).
     func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 {
-        guard let request = IoctlCommand(rawValue: command) else { throw .ENOTTY }
+        let request = IoctlCommand(rawValue: command)
+        // A hung-up file (Linux: hung_up_tty_ioctl).
+        if tty.isHungUp(file) { throw request == .TIOCSPGRP ? .ENOTTY : .EIO }
+        guard let request else { throw .ENOTTY }
         switch request {
         case .TCGETS:
             try UserPointer<Termios>(address: argument).write(ConsoleInput.termios)

@@ -79,29 +79,60 @@ extension Tty {
     func giveUpControllingTerminal() throws(Errno) {
         let group = Scheduler.current.group
         guard isControllingTerminal(of: group) else { throw .ENOTTY }
-        if group.isSessionLeader {
-            disassociate(session: group.session, onExit: false)
-        } else {
+        guard group.isSessionLeader else {
             TaskList.lock.withLockIrqSave { group.controllingTerminal = nil }
+            return
         }
+        if let foreground = owner.foreground {
+            ProcessGroups.send(.SIGHUP, to: foreground)
+            ProcessGroups.send(.SIGCONT, to: foreground)
+        }
+        clearControllingTerminal(ofSession: group.session)
+        clearOwner()
     }
 
-    /// A session leader is exiting: its session loses the terminal, whose
-    /// foreground group is hung up with SIGHUP (Linux: disassociate_ctty(1)
-    /// from do_exit; for a serial line, tty_vhangup_session).
+    /// A session leader is exiting: its controlling terminal, a serial
+    /// line, is hung up, its foreground group with SIGHUP (Linux:
+    /// disassociate_ctty(1) from do_exit, which calls tty_vhangup_session
+    /// for every terminal but a pseudo-terminal).
     static func sessionLeaderExiting(_ group: ThreadGroup) {
         guard group.isSessionLeader, let tty = TaskList.lock.withLockIrqSave({ group.controllingTerminal }) else {
             return
         }
-        tty.disassociate(session: group.session, onExit: true)
+        tty.hangUp(exitSession: true)
     }
 
-    private func disassociate(session: Int32, onExit: Bool) {
-        if let foreground = owner.foreground {
-            ProcessGroups.send(.SIGHUP, to: foreground)
-            if !onExit { ProcessGroups.send(.SIGCONT, to: foreground) }
+    /// vhangup(2): the caller's controlling terminal, if it has one, is hung
+    /// up (Linux: tty_vhangup_self).
+    static func hangUpCallers() {
+        guard let tty = TaskList.lock.withLockIrqSave({ Scheduler.current.group.controllingTerminal }) else { return }
+        tty.hangUp(exitSession: false)
+    }
+
+    /// Hangs the terminal up (Linux: __tty_hangup). The files open on its
+    /// own nodes read end-of-file and fail writes with EIO from now on
+    /// (/dev/console's are spared, as Linux spares the console's redirected
+    /// files), and a reader asleep wakes; typed-ahead input is dropped.
+    /// Every process of the session loses the terminal, its leader gets
+    /// SIGHUP and SIGCONT and, when the leader is exiting (`exitSession`),
+    /// the foreground group SIGHUP (tty_signal_session_leader); then no
+    /// session owns the terminal.
+    private func hangUp(exitSession: Bool) {
+        hangUpFiles()
+        ConsoleInput.flushInput()
+        ConsoleInput.wakeReaders()
+        let (session, foreground) = owner
+        if let session {
+            let leaders = PidAllocation.allTasks.filter {
+                $0.isGroupLeader && $0.group.session == session && $0.group.isSessionLeader && !$0.group.isExiting
+            }
+            clearControllingTerminal(ofSession: session)
+            for leader in leaders {
+                Signals.send(.SIGHUP, toProcess: leader.group, from: nil)
+                Signals.send(.SIGCONT, toProcess: leader.group, from: nil)
+            }
         }
-        clearControllingTerminal(ofSession: session)
+        if exitSession, let foreground { ProcessGroups.send(.SIGHUP, to: foreground) }
         clearOwner()
     }
 

@@ -55,6 +55,7 @@ public enum SyscallTable {
         PrctlSyscalls.table,
         RebootSyscalls.table,
         SyslogSyscalls.table,
+        VhangupSyscalls.table,
     ]
 
     /// Indexed by number, filled once at boot.

@@ -9,6 +9,7 @@ public enum Capability: Int, Sendable {
     case CAP_FSETID = 4
     case CAP_SYS_CHROOT = 18
     case CAP_SYS_ADMIN = 21
+    case CAP_SYS_TTY_CONFIG = 26
     case CAP_MKNOD = 27
     case CAP_SYSLOG = 34
 

@@ -4,7 +4,9 @@
  * (SIGTTIN ignored or blocked: EIO) and writes with TOSTOP (SIGTTOU blocked: written),
  * SIGWINCH, FIONREAD, VMIN/VTIME, TCFLSH/TCXONC, TIOCNOTTY, and SIGHUP to the foreground
  * group when the session leader exits; background reads and TOSTOP writes stopping the
- * group, and SIGHUP with SIGCONT for a group orphaned with a stopped member.
+ * group, and SIGHUP with SIGCONT for a group orphaned with a stopped member; hangups:
+ * vhangup(2), and on a serial line the leader's exit, leave the open files reading
+ * end-of-file and failing writes with EIO.
  *
  * On Linux the terminal is a pseudo-terminal, whose master side also types ^C into it. Apus
  * has no pty driver yet: there the terminal is the serial line /dev/ttyS0, which no session
@@ -330,12 +332,17 @@ static void leader_exit(void *unused)
             block(SIGHUP);
             setpgid(0, 0);
             write(ready[1], "r", 1);
-            char got = 0;
-            for (int i = 0; i < 200 && !got; i++) {   /* 2 s at most */
-                got = signal_pending(SIGHUP);
+            char got[3] = { 0 };
+            for (int i = 0; i < 200 && !got[0]; i++) {   /* 2 s at most */
+                got[0] = signal_pending(SIGHUP);
                 usleep(10000);
             }
-            write(report[1], &got, 1);
+            /* Non-blocking, so that a file that was not hung up cannot hold the test. */
+            fcntl(fd, F_SETFL, O_NONBLOCK);
+            char byte;
+            got[1] = read(fd, &byte, 1) == 0;
+            got[2] = write(fd, "x", 1) == -1 && errno == EIO;
+            write(report[1], got, 3);
             _exit(0);
         }
         setpgid(child, child);
@@ -346,8 +353,47 @@ static void leader_exit(void *unused)
     }
     close(report[1]);
     waitpid(leader, NULL, 0);
-    char got = 0;
-    ok(read(report[0], &got, 1) == 1 && got, "the session leader's exit sends SIGHUP to the foreground group");
+    char got[3] = { 0 };
+    ok(read(report[0], got, 3) == 3 && got[0], "the session leader's exit sends SIGHUP to the foreground group");
+    if (master < 0) {
+        ok(got[1], "the serial line is hung up: a read of the open file is end-of-file");
+        ok(got[2], "and a write is EIO");
+    } else {
+        /* Linux: disassociate_ctty hangs up every terminal but a pseudo-terminal. */
+        skip("a pseudo-terminal is not hung up", "the serial line is hung up: a read of the open file is end-of-file");
+        skip("a pseudo-terminal is not hung up", "and a write is EIO");
+    }
+}
+
+/* vhangup(2) by the session leader: the files open on the terminal are hung up, the
+ * session loses it, and the leader gets SIGHUP and SIGCONT; a new open is a working file. */
+static void hangup(void *unused)
+{
+    (void)unused;
+    if (geteuid() != 0) {
+        skip("not root", "vhangup");
+        return;
+    }
+    setsid();
+    int fd = open(terminal, O_RDWR);
+    int other = open(terminal, O_RDWR | O_NOCTTY);
+    is(tcgetsid(fd), getpid(), "the terminal is the session's");
+    block(SIGHUP);
+    block(SIGCONT);
+    is(vhangup(), 0, "vhangup");
+    ok(signal_pending(SIGHUP) && signal_pending(SIGCONT), "the session leader got SIGHUP and SIGCONT");
+    char byte;
+    is(read(fd, &byte, 1), 0, "a read of a hung-up file is end-of-file");
+    is(read(other, &byte, 1), 0, "so is one of another file of the terminal");
+    fails_with(write(fd, "x", 1), EIO, "a write is EIO");
+    struct pollfd events = { .fd = fd, .events = POLLIN | POLLOUT };
+    ok(poll(&events, 1, 0) == 1 && (events.revents & POLLHUP), "poll reports POLLHUP");
+    fails_with(tcgetpgrp(fd), EIO, "an ioctl is EIO");
+    fails_with(tcsetpgrp(fd, getpid()), ENOTTY, "TIOCSPGRP is ENOTTY");
+    fails_with(open("/dev/tty", O_RDWR), ENXIO, "the session has no controlling terminal any more");
+    int fresh = open(terminal, O_RDWR | O_NOCTTY);
+    ok(fresh >= 0 && write(fresh, "", 0) == 0 && tcgetattr(fresh, &(struct termios){ 0 }) == 0,
+       "a new open of the terminal works");
 }
 
 int main(void)
@@ -363,5 +409,6 @@ int main(void)
     relayed_child("leader exit", leader_exit, NULL);
     relayed_child("stops", stops, NULL);
     relayed_child("orphaned", orphaned_stopped, NULL);
+    relayed_child("hangup", hangup, NULL);
     return tap_done();
 }
