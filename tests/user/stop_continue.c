@@ -1,8 +1,10 @@
 /* Job control's signals: SIGSTOP and SIGTSTP stop every thread of a process until
  * SIGCONT; the parent gets SIGCHLD with CLD_STOPPED and CLD_CONTINUED (unless
  * SA_NOCLDSTOP) and sees the stop with WUNTRACED and the continue with WCONTINUED, each
- * once; SIGKILL ends a stopped process; a SIGCONT handler runs after the resume. */
+ * once; SIGKILL ends a stopped process; a SIGCONT handler runs after the resume; a stopped
+ * process group that an exit orphans gets SIGHUP and SIGCONT. */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -55,6 +57,81 @@ static void wait_for_chld(int expected_count)
 {
     for (int i = 0; i < 200 && chld_count < expected_count; i++)
         sleep_ms(5);
+}
+
+/* The signals a stopped child saw once continued, in order. */
+static volatile sig_atomic_t seen[2], seen_count;
+
+static void on_hup_or_cont(int sig)
+{
+    if (seen_count < 2)
+        seen[seen_count] = sig;
+    seen_count++;
+}
+
+/* Forks a child that stops itself (in a group of its own if `own_group`), waits until it has
+ * stopped, and exits: the child's group is orphaned by that exit. Once continued, the child
+ * writes the first two signals it handled to `report`. */
+static void stopped_child_then_exit(int report, int own_group)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        if (own_group)
+            setpgid(0, 0);
+        struct sigaction action = { .sa_handler = on_hup_or_cont };
+        sigaction(SIGHUP, &action, NULL);
+        sigaction(SIGCONT, &action, NULL);
+        raise(SIGSTOP);
+        for (int i = 0; i < 200 && seen_count < 2; i++)
+            sleep_ms(5);
+        char order[2] = { (char)seen[0], (char)seen[1] };
+        write(report, order, 2);
+        _exit(0);
+    }
+    if (own_group)
+        setpgid(child, child);
+    int status;
+    waitpid(child, &status, WUNTRACED);
+    _exit(0);
+}
+
+/* POSIX: when a process group becomes orphaned (no member has a parent in another group of
+ * its session) and has a stopped member, every member gets SIGHUP, then SIGCONT (Linux:
+ * kill_orphaned_pgrp). Each case runs in a session of its own, so that the orphaned
+ * child's new parent (init, or the host's reaper) is outside it: `child_group` orphans a
+ * child's group when its parent exits; otherwise the exit of a process orphans its own
+ * group, where its stopped child remains, its parent being in another group of the session. */
+static void orphaned_group(int child_group)
+{
+    const char *what = child_group ? "a child's group" : "the exiting process's own group";
+    int report[2];
+    if (!opened_pipe(report, what))
+        return;
+    pid_t session = fork();
+    if (session == 0) {
+        setsid();
+        if (child_group)
+            stopped_child_then_exit(report[1], 1);
+        pid_t parent = fork();
+        if (parent == 0) {
+            setpgid(0, 0);
+            stopped_child_then_exit(report[1], 0);
+        }
+        setpgid(parent, parent);
+        waitpid(parent, NULL, 0);
+        _exit(0);
+    }
+    close(report[1]);
+    waitpid(session, NULL, 0);
+    char order[2] = { 0 };
+    struct pollfd ready = { .fd = report[0], .events = POLLIN };
+    int got = poll(&ready, 1, 3000) == 1 && read(report[0], order, 2) == 2;
+    /* Both are pending when the child resumes; the handlers' order says nothing about the
+     * sending's (Linux sets up the SIGHUP frame first, so the SIGCONT handler runs first). */
+    int both = (order[0] == SIGHUP && order[1] == SIGCONT) || (order[0] == SIGCONT && order[1] == SIGHUP);
+    if (!ok(got && both, "orphaning %s with a stopped member sends it SIGHUP and SIGCONT", what))
+        diag("got signals %d, %d", order[0], order[1]);
+    close(report[0]);
 }
 
 int main(void)
@@ -130,5 +207,8 @@ int main(void)
     ok(counter[1] != frozen_thread, "and runs again after SIGCONT");
     kill(pid, SIGKILL);
     killed_by(pid, SIGKILL, "SIGKILL ends the threaded child");
+
+    orphaned_group(1);
+    orphaned_group(0);
     return tap_done();
 }
