@@ -36,9 +36,10 @@ enum ProcArray {
     }
 
     /// The kernel's priority as stat shows it (Linux: task_prio): nice + 20
-    /// for the normal policies, -1 - rt_priority for the real-time ones.
+    /// for the normal policies, -1 - rt_priority for the real-time ones,
+    /// and a priority inherited through an rt-mutex while it lasts.
     static func priority(of task: Task) -> Int {
-        task.sched.realTimePriority > 0 ? -1 - task.sched.realTimePriority : task.sched.nice + 20
+        task.sched.prio - SchedPolicy.realTimeLevels
     }
 
     /// The signals a process ignores and catches (Linux: collect_sigign_sigcatch).

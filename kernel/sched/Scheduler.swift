@@ -293,6 +293,13 @@ public enum Scheduler {
         lock.withLockIrqSave { queue.setNice(task, to: nice, now: now()) }
     }
 
+    /// Lends `task` the priority of an rt-mutex waiter, or ends the loan
+    /// with its own priority (Linux: rt_mutex_setprio).
+    static func setInheritedPriority(_ task: Task, _ prio: Int) {
+        guard let queue = runQueue else { return }
+        lock.withLockIrqSave { queue.setInheritedPriority(task, prio, now: now()) }
+    }
+
     /// sched_setscheduler(2) for a task.
     public static func setScheduler(_ task: Task, policy: SchedPolicy, priority: Int) throws(Errno) {
         guard let queue = runQueue else { return }

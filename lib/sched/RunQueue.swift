@@ -146,13 +146,14 @@ public final class RunQueue<Entity: SchedulableEntity> {
         precondition(entity !== idle, "RunQueue: the idle entity has no nice value")
         guard nice != entity.sched.nice, SchedPolicy.niceRange.contains(nice) else { return }
         advanceClock(to: now)
-        guard entity.sched.schedClass == .fair else {
+        guard !entity.sched.policy.isRealTime else {
             entity.sched.nice = nice
             return
         }
-        change(
-            entity, policy: entity.sched.policy, nice: nice,
-            realTimePriority: entity.sched.realTimePriority, dequeueFlags: .save)
+        // A CFS task boosted into real time gets its new weight too; its level stays.
+        change(entity, dequeueFlags: .save) {
+            $0.setParameters(policy: $0.policy, nice: nice, realTimePriority: $0.realTimePriority)
+        }
     }
 
     /// sched_setscheduler(2) without the permission checks (__sched_setscheduler):
@@ -168,9 +169,22 @@ public final class RunQueue<Entity: SchedulableEntity> {
         }
         guard policy != entity.sched.policy || priority != entity.sched.realTimePriority else { return }
         advanceClock(to: now)
-        change(
-            entity, policy: policy, nice: entity.sched.nice, realTimePriority: priority,
-            dequeueFlags: [])
+        change(entity, dequeueFlags: []) {
+            $0.setParameters(policy: policy, nice: $0.nice, realTimePriority: priority)
+        }
+    }
+
+    /// Lends `entity` a stronger priority, or with nil ends the loan
+    /// (Linux: rt_mutex_setprio). The rt-mutex code calls it for the owner
+    /// of a lock whose strongest waiter changed; `prio` is a kernel
+    /// priority, lower is stronger, and only counts if stronger than the
+    /// entity's own.
+    public func setInheritedPriority(_ entity: Entity, _ prio: Int?, now: UInt64) {
+        precondition(entity !== idle, "RunQueue: the idle entity inherits nothing")
+        let inherited = prio.flatMap { $0 < entity.sched.normalPrio ? $0 : nil }
+        guard inherited != entity.sched.inheritedPrio else { return }
+        advanceClock(to: now)
+        change(entity, dequeueFlags: .save) { $0.setInheritedPrio(inherited) }
     }
 
     /// Applies new parameters the way Linux does: take the entity off its
@@ -178,8 +192,7 @@ public final class RunQueue<Entity: SchedulableEntity> {
     /// the classes decide whether that calls for preemption
     /// (check_class_changed).
     private func change(
-        _ entity: Entity, policy: SchedPolicy, nice: Int, realTimePriority: Int,
-        dequeueFlags: DequeueFlags
+        _ entity: Entity, dequeueFlags: DequeueFlags, _ update: (inout SchedState<Entity>) -> Void
     ) {
         let queued = entity.sched.onRunQueue
         let running = entity === current
@@ -187,7 +200,7 @@ public final class RunQueue<Entity: SchedulableEntity> {
         let oldPrio = entity.sched.prio
         if queued { dequeueFromClass(entity, flags: dequeueFlags) }
         if running { putPrevious(entity) }
-        entity.sched.setParameters(policy: policy, nice: nice, realTimePriority: realTimePriority)
+        update(&entity.sched)
         // A real-time task whose priority drops goes to the head of its new
         // level; one whose priority rises, to the tail.
         if queued { enqueueInClass(entity, flags: oldPrio < entity.sched.prio ? .head : []) }

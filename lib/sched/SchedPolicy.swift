@@ -32,5 +32,5 @@ public enum SchedPolicy: Int32, Sendable {
 
     /// Kernel priority levels 0..<100 belong to real time (Linux: MAX_RT_PRIO);
     /// nice values map onto the 40 levels after them.
-    static let realTimeLevels = 100
+    public static let realTimeLevels = 100
 }

@@ -18,6 +18,9 @@ public struct SchedState<Entity: AnyObject> {
     public internal(set) var schedClass: SchedClass
     /// The CFS weight that `policy` and `nice` give (Linux: se.load).
     public internal(set) var load: LoadWeight
+    /// The priority lent by the strongest waiter of an rt-mutex the task
+    /// holds, when stronger than its own (Linux: pi_top_task's prio).
+    public internal(set) var inheritedPrio: Int? = nil
 
     // MARK: Accounting (sched_entity)
 
@@ -66,14 +69,17 @@ public struct SchedState<Entity: AnyObject> {
         load = Self.loadWeight(policy: policy, nice: nice)
     }
 
-    /// The kernel priority, lower is stronger: 0...98 for real time
-    /// (99 - rt priority), 100...139 for nice -20...19. Apus has no priority
-    /// inheritance yet, so this is Linux's prio and normal_prio at once.
-    public var prio: Int {
+    /// The kernel priority the policy gives, lower is stronger: 0...98 for
+    /// real time (99 - rt priority), 100...139 for nice -20...19 (Linux: normal_prio).
+    public var normalPrio: Int {
         policy.isRealTime
             ? SchedPolicy.realTimeLevels - 1 - realTimePriority
             : SchedPolicy.realTimeLevels + nice - SchedPolicy.niceRange.lowerBound
     }
+
+    /// The priority the scheduler uses: `normalPrio`, or a stronger one
+    /// inherited through an rt-mutex (Linux: prio).
+    public var prio: Int { min(normalPrio, inheritedPrio ?? normalPrio) }
 
     /// Whether `realTimePriority` suits `policy`, as sched_setscheduler(2)
     /// requires (otherwise EINVAL).
@@ -89,8 +95,21 @@ public struct SchedState<Entity: AnyObject> {
         self.policy = policy
         self.nice = nice
         self.realTimePriority = realTimePriority
-        schedClass = SchedClass(policy: policy)
         load = Self.loadWeight(policy: policy, nice: nice)
+        updateClass()
+    }
+
+    /// Sets or clears the inherited priority (Linux: rt_mutex_setprio's
+    /// p->prio); a boost to a real-time level moves the task to the
+    /// real-time class, whatever its policy, until the boost ends.
+    mutating func setInheritedPrio(_ inherited: Int?) {
+        inheritedPrio = inherited
+        updateClass()
+    }
+
+    /// The class that `prio` selects (Linux: __setscheduler_prio).
+    private mutating func updateClass() {
+        schedClass = prio < SchedPolicy.realTimeLevels ? .realTime : SchedClass(policy: policy)
     }
 
     /// SCHED_IDLE ignores nice (Linux: set_load_weight).

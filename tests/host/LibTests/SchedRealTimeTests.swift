@@ -158,4 +158,34 @@ private let second = SchedSimulator.second
         #expect(cfs.cpuTime == 4 * ms)
         #expect(cfs.sched.statistics.waitTime == 1 * second)
     }
+
+    @Test func inheritedPriorityRunsTheOwnerAboveAHogAndEndsWithTheLoan() {
+        // The priority inversion of an rt-mutex: a CFS owner, a FIFO hog.
+        let sim = SchedSimulator()
+        let owner = SimTask("owner", nice: 5)
+        let hog = SimTask("hog", policy: .fifo, priority: 20)
+        sim.spawn(owner)
+        sim.run(for: 10 * ms)
+        sim.spawn(hog)
+        #expect(sim.rq.current === hog)
+        sim.run(for: 1 * ms)
+        // A FIFO 30 waiter lends its level: the owner preempts the hog, in the real-time class.
+        sim.rq.setInheritedPriority(owner, 69, now: sim.now)
+        #expect(owner.sched.prio == 69 && owner.sched.normalPrio == 125 && owner.sched.schedClass == .realTime)
+        #expect(owner.sched.policy == .normal && owner.sched.realTimePriority == 0)
+        sim.run(for: 10 * ms)
+        #expect(sim.sequence(from: 10 * ms, to: sim.now) == ["hog", "owner"])
+        // A nice change while boosted is kept for later and moves nothing.
+        sim.rq.setNice(owner, to: 0, now: sim.now)
+        #expect(owner.sched.prio == 69 && owner.sched.nice == 0)
+        // A loan weaker than its own priority is no loan.
+        sim.rq.setInheritedPriority(hog, 90, now: sim.now)
+        #expect(hog.sched.inheritedPrio == nil)
+        // The loan ends: back to CFS, and the hog runs again.
+        sim.rq.setInheritedPriority(owner, nil, now: sim.now)
+        #expect(owner.sched.schedClass == .fair && owner.sched.prio == 120)
+        #expect(sim.rq.needsReschedule)
+        sim.run(for: 10 * ms)
+        #expect(sim.rq.current === hog)
+    }
 }
