@@ -70,6 +70,10 @@ public final class Task: SchedulableEntity {
     var clearChildTID = UserPointer<Int32>.null
     /// set_robust_list's head (Linux: robust_list); its futexes are released at exit.
     var robustListHead = UserPointer<RobustListHead>.null
+    /// The rt-mutexes it owns and the one it waits for (Linux: pi_waiters, pi_blocked_on).
+    public var rtMutexLinks = RTMutexLinks<Task>()
+    /// Its PI futexes were handed on at exit: it can own no more (Linux: FUTEX_STATE_DEAD).
+    var futexDead = false
     /// A CLONE_VFORK child's parent sleeps on this until the child execs or exits (Linux: vfork_done).
     var vforkDone: Completion? = nil
 
