@@ -33,11 +33,12 @@ extension Task {
     /// Linux's mm_release: wake whoever waits for this thread to let go of
     /// its memory — pthread_join through CLONE_CHILD_CLEARTID (the TID word
     /// is zeroed and futex-woken, if anyone else still sees the memory) and
-    /// a vfork parent — and release the robust futexes it holds. Exit calls
+    /// a vfork parent — and release the robust and PI futexes it holds. Exit calls
     /// it; exec must call it too, before it replaces the address space
     /// (Linux: exec_mm_release).
     public func mmRelease() {
         Futex.releaseRobustList(of: self)
+        Futex.releasePIStates(of: self, exiting: flags.contains(.exiting))
         if !clearChildTID.isNull, let space = mm, space.users > 1 {
             try? clearChildTID.write(0)
             Futex.wake(space: space, address: clearChildTID.address, shared: true, count: 1)

@@ -97,37 +97,45 @@ enum Futex {
         task.robustListHead = .null
         let headAddress = list.address
         guard !list.isNull, let space = task.mm, let head = try? list.read() else { return }
-        // The low bit of each link marks a priority-inheritance futex, which is not implemented.
+        // The low bit of each link marks a priority-inheritance futex.
         let pending = head.list_op_pending & ~1
-        var entry = head.list.next & ~1
+        var link = head.list.next
         var steps = 0
-        while entry != headAddress && entry != 0 && steps < FutexWord.ROBUST_LIST_LIMIT {
+        while link & ~1 != headAddress && link & ~1 != 0 && steps < FutexWord.ROBUST_LIST_LIMIT {
+            let entry = link & ~1
             guard let next = try? UserPointer<UInt64>(address: entry).read() else { return }
             if entry != pending {
                 releaseFutexOnDeath(
-                    space, entry &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: false)
+                    space, entry &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: false,
+                    isPI: link & 1 != 0)
             }
-            entry = next & ~1
+            link = next
             steps += 1
         }
         if pending != 0 {
             releaseFutexOnDeath(
-                space, pending &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: true)
+                space, pending &+ UInt64(bitPattern: head.futex_offset), owner: task.pid, isPending: true,
+                isPI: head.list_op_pending & 1 != 0)
         }
     }
 
-    private static func releaseFutexOnDeath(_ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool) {
+    /// Marks one robust futex's word (Linux: handle_futex_death). A PI
+    /// futex's waiters are not woken here: the rt-mutex passes to one of
+    /// them in `releasePIStates`.
+    private static func releaseFutexOnDeath(
+        _ space: AddressSpace, _ address: UInt64, owner: Int32, isPending: Bool, isPI: Bool
+    ) {
         guard address % 4 == 0 else { return }
         let mustWake = waiters.withLock { _ -> Bool in
             let word = UserPointer<UInt32>(address: address)
             guard let value = try? word.read() else { return false }
             let holder = value & FutexWord.FUTEX_TID_MASK
             // An unlock that was cut short: the lock is free but a waiter may not have been woken.
-            if isPending && holder == 0 { return true }
+            if isPending && holder == 0 { return !isPI }
             guard holder == UInt32(bitPattern: owner) else { return false }
             // User space cannot run while this CPU holds the lock with interrupts off: the update is atomic.
             try? word.write((value & FutexWord.FUTEX_WAITERS) | FutexWord.FUTEX_OWNER_DIED)
-            return value & FutexWord.FUTEX_WAITERS != 0
+            return !isPI && value & FutexWord.FUTEX_WAITERS != 0
         }
         if mustWake { wake(space: space, address: address, shared: true, count: 1) }
     }

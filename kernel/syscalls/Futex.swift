@@ -6,7 +6,7 @@ import Lib
 /// (Linux: kernel/futex/syscalls.c, kernel/fork.c set_tid_address).
 enum FutexSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.futex, syscall(futex)),  // partial: WAIT, WAKE, BITSET forms, (CMP_)REQUEUE; no WAKE_OP or PI
+        (.futex, syscall(futex)),  // partial: no WAKE_OP, WAIT_REQUEUE_PI, CMP_REQUEUE_PI
         (.set_tid_address, syscall(setTidAddress)),
         (.set_robust_list, syscall(setRobustList)),
         (.get_robust_list, syscall(getRobustList)),
@@ -42,7 +42,8 @@ enum FutexSyscalls {
                 space: space, word: word, shared: shared, expected: value, bitset: bitset, deadline: deadline)
             return 0
         case .FUTEX_WAKE:
-            _ = try Futex.key(space, address, shared: shared)
+            // Waiters on a PI futex wait for the lock, not a wake (Linux: futex_wake's EINVAL).
+            guard !Futex.hasPIState(try Futex.key(space, address, shared: shared)) else { throw .EINVAL }
             return Int64(
                 Futex.wake(space: space, address: address, shared: shared, count: Int(Int32(bitPattern: value))))
         case .FUTEX_WAKE_BITSET:
@@ -62,6 +63,18 @@ enum FutexSyscalls {
                     space: space, from: word, to: word2, shared: shared, wakeCount: Int(wakeCount),
                     requeueCount: Int(requeueCount),
                     expected: command == .FUTEX_CMP_REQUEUE ? bitset : nil))
+        case .FUTEX_LOCK_PI, .FUTEX_LOCK_PI2:
+            // An absolute timeout: FUTEX_LOCK_PI's on CLOCK_REALTIME, LOCK_PI2's on CLOCK_MONOTONIC unless told.
+            let onRealtime = realtime || command == .FUTEX_LOCK_PI
+            let deadline = try deadline(timeout) { onRealtime ? Timekeeping.monotonic(fromRealtime: $0) : $0 }
+            try Futex.lockPI(space: space, word: word, shared: shared, deadline: deadline, tryLock: false)
+            return 0
+        case .FUTEX_TRYLOCK_PI:
+            try Futex.lockPI(space: space, word: word, shared: shared, deadline: nil, tryLock: true)
+            return 0
+        case .FUTEX_UNLOCK_PI:
+            try Futex.unlockPI(space: space, word: word, shared: shared)
+            return 0
         default:
             throw .ENOSYS
         }

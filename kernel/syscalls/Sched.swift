@@ -126,6 +126,7 @@ enum SchedSyscalls {
         }
         guard target !== Scheduler.idleTask else { throw .EPERM }
         try Scheduler.setScheduler(target, policy: newPolicy, priority: priority)
+        Futex.adjustPIChain(of: target)
     }
 
     /// The tasks getpriority/setpriority's (which, who) name (Linux: the

@@ -1,0 +1,472 @@
+/* Priority-inheritance futexes (docs/locking.md): the raw FUTEX_LOCK_PI, LOCK_PI2,
+ * TRYLOCK_PI and UNLOCK_PI calls with their word protocol and errors, PTHREAD_PRIO_INHERIT
+ * mutexes contended by threads (lock, trylock, timedlock, a condition variable), robust PI
+ * mutexes whose owner dies (EOWNERDEAD, pthread_mutex_consistent) in threads and across
+ * processes, and a priority inversion on one CPU that inheritance resolves. Built with musl
+ * and with glibc. */
+#define _GNU_SOURCE
+#include "tap.h"
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+/* <linux/futex.h>'s numbers: musl-gcc has no kernel headers. */
+enum {
+    FUTEX_WAKE = 1, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_LOCK_PI2 = 13,
+    FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256,
+    FUTEX_WAKE_PRIVATE = FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+    FUTEX_LOCK_PI_PRIVATE = FUTEX_LOCK_PI | FUTEX_PRIVATE_FLAG,
+    FUTEX_UNLOCK_PI_PRIVATE = FUTEX_UNLOCK_PI | FUTEX_PRIVATE_FLAG,
+    FUTEX_TRYLOCK_PI_PRIVATE = FUTEX_TRYLOCK_PI | FUTEX_PRIVATE_FLAG,
+    FUTEX_LOCK_PI2_PRIVATE = FUTEX_LOCK_PI2 | FUTEX_PRIVATE_FLAG,
+};
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+
+static long futex(uint32_t *word, int op, uint32_t value, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, word, op, value, timeout, NULL, 0);
+}
+
+static uint32_t tid(void)
+{
+    return (uint32_t)syscall(SYS_gettid);
+}
+
+static uint64_t now_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* `ms` milliseconds from now on `clock`, as an absolute timespec. */
+static struct timespec in_ms(clockid_t clock, long ms)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    ts.tv_nsec += (ms % 1000) * 1000000;
+    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
+    ts.tv_nsec %= 1000000000;
+    return ts;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* ---- a thread that takes a raw PI futex and holds it until told to let go */
+
+static uint32_t raw_word;
+static volatile int holder_has_it, holder_may_release;
+static uint32_t holder_tid;
+
+static void *raw_holder(void *unused)
+{
+    (void)unused;
+    holder_tid = tid();
+    long taken = futex(&raw_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL);
+    holder_has_it = taken == 0 ? 1 : -1;
+    while (!holder_may_release)
+        sleep_ms(2);
+    futex(&raw_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    return NULL;
+}
+
+static volatile int raw_waiter_result = 1;
+static void *raw_waiter(void *unused)
+{
+    (void)unused;
+    raw_waiter_result = futex(&raw_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL) == 0 ? 0 : errno;
+    uint32_t seen = __atomic_load_n(&raw_word, __ATOMIC_SEQ_CST);
+    if (raw_waiter_result == 0 && (seen & FUTEX_TID_MASK) != tid())
+        raw_waiter_result = -1;
+    if (raw_waiter_result == 0)
+        futex(&raw_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    return NULL;
+}
+
+static void raw_calls(void)
+{
+    uint32_t word = 0;
+    is(futex(&word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), 0, "FUTEX_LOCK_PI takes a free word");
+    is(word, tid(), "the word holds the caller's TID");
+    fails_with(futex(&word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), EDEADLK, "locking it again is EDEADLK");
+    fails_with(futex(&word, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL), EDEADLK, "FUTEX_TRYLOCK_PI on it is EDEADLK");
+    is(futex(&word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), 0, "FUTEX_UNLOCK_PI releases it");
+    is(word, 0, "the word is 0 again");
+    fails_with(futex(&word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), EPERM, "unlocking a free word is EPERM");
+    is(futex(&word, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL), 0, "FUTEX_TRYLOCK_PI takes a free word");
+    is(word, tid(), "with the caller's TID");
+    word = FUTEX_OWNER_DIED;
+    is(futex(&word, FUTEX_LOCK_PI2_PRIVATE, 0, NULL), 0, "FUTEX_LOCK_PI2 takes a word whose owner died");
+    is(word, FUTEX_OWNER_DIED | tid(), "FUTEX_OWNER_DIED stays for the locker to see");
+    is(futex(&word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), 0, "and unlocks it");
+
+    uint32_t *odd = (uint32_t *)((char *)&word + 1);
+    fails_with(futex(odd, FUTEX_LOCK_PI_PRIVATE, 0, NULL), EINVAL, "a misaligned word is EINVAL");
+    fails_with(futex(&word, FUTEX_LOCK_PI | FUTEX_CLOCK_REALTIME, 0, NULL), ENOSYS,
+               "FUTEX_LOCK_PI with FUTEX_CLOCK_REALTIME is ENOSYS");
+    struct timespec bad = {0, 1000000000};
+    word = 1;
+    fails_with(futex(&word, FUTEX_LOCK_PI_PRIVATE, 0, &bad), EINVAL, "a timeout of 10^9 ns is EINVAL");
+    fails_with(futex(bad_pointer(0), FUTEX_LOCK_PI_PRIVATE, 0, NULL), EFAULT, "a NULL word is EFAULT");
+
+    /* A TID nobody has: a reaped child's. */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    waitpid(child, NULL, 0);
+    word = (uint32_t)child;
+    fails_with(futex(&word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), ESRCH, "an owner TID of no thread is ESRCH");
+    fails_with(futex(&word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), EPERM,
+               "unlocking another TID's word is EPERM");
+
+    /* Held by a live thread. */
+    pthread_t holder, waiter;
+    raw_word = 0;
+    pthread_create(&holder, NULL, raw_holder, NULL);
+    while (!holder_has_it)
+        sleep_ms(1);
+    is(holder_has_it, 1, "a thread takes the word");
+    fails_with(futex(&raw_word, FUTEX_TRYLOCK_PI_PRIVATE, 0, NULL), EAGAIN,
+               "FUTEX_TRYLOCK_PI of a held word is EAGAIN");
+    fails_with(futex(&raw_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), EPERM,
+               "unlocking another thread's lock is EPERM");
+
+    struct timespec deadline = in_ms(CLOCK_MONOTONIC, 50);
+    uint64_t start = now_ns(CLOCK_MONOTONIC);
+    fails_with(futex(&raw_word, FUTEX_LOCK_PI2_PRIVATE, 0, &deadline), ETIMEDOUT,
+               "FUTEX_LOCK_PI2 with a CLOCK_MONOTONIC deadline is ETIMEDOUT");
+    ok(now_ns(CLOCK_MONOTONIC) - start >= 45000000, "after the deadline");
+    is(raw_word, FUTEX_WAITERS | holder_tid, "the word keeps FUTEX_WAITERS and the owner");
+    deadline = in_ms(CLOCK_REALTIME, 30);
+    fails_with(futex(&raw_word, FUTEX_LOCK_PI_PRIVATE, 0, &deadline), ETIMEDOUT,
+               "FUTEX_LOCK_PI with a CLOCK_REALTIME deadline is ETIMEDOUT");
+    deadline = in_ms(CLOCK_REALTIME, 30);
+    fails_with(futex(&raw_word, FUTEX_LOCK_PI2_PRIVATE | FUTEX_CLOCK_REALTIME, 0, &deadline), ETIMEDOUT,
+               "FUTEX_LOCK_PI2 with FUTEX_CLOCK_REALTIME is ETIMEDOUT");
+    deadline = (struct timespec){0, 0};
+    fails_with(futex(&raw_word, FUTEX_LOCK_PI_PRIVATE, 0, &deadline), ETIMEDOUT,
+               "a past deadline is ETIMEDOUT");
+
+    /* A waiter sleeps in the kernel: FUTEX_WAKE may not touch it, the unlock hands it the lock. */
+    pthread_create(&waiter, NULL, raw_waiter, NULL);
+    sleep_ms(50);
+    fails_with(futex(&raw_word, FUTEX_WAKE_PRIVATE, 1, NULL), EINVAL,
+               "FUTEX_WAKE of a PI futex with waiters is EINVAL");
+    is(raw_waiter_result, 1, "the waiter still sleeps");
+    holder_may_release = 1;
+    pthread_join(holder, NULL);
+    pthread_join(waiter, NULL);
+    is(raw_waiter_result, 0, "FUTEX_UNLOCK_PI gave the lock to the waiter, its TID in the word");
+    is(raw_word, 0, "which unlocked it");
+}
+
+/* ---- PTHREAD_PRIO_INHERIT mutexes */
+
+static pthread_mutex_t pi_mutex;
+static long counter;
+enum { THREADS = 4, ROUNDS = 5000 };
+
+static void *increment(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < ROUNDS; i++) {
+        pthread_mutex_lock(&pi_mutex);
+        long seen = counter;
+        if (i % 64 == 0)
+            sched_yield();
+        counter = seen + 1;
+        pthread_mutex_unlock(&pi_mutex);
+    }
+    return NULL;
+}
+
+static volatile int held;
+static void *hold_for_a_while(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&pi_mutex);
+    held = 1;
+    sleep_ms(150);
+    held = 0;
+    pthread_mutex_unlock(&pi_mutex);
+    return NULL;
+}
+
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int turn;
+static void *ping(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < 200; i++) {
+        pthread_mutex_lock(&pi_mutex);
+        while (turn != 1)
+            pthread_cond_wait(&cond, &pi_mutex);
+        turn = 0;
+        pthread_cond_broadcast(&cond);
+        pthread_mutex_unlock(&pi_mutex);
+    }
+    return NULL;
+}
+
+static void pi_mutexes(void)
+{
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    is(pthread_mutexattr_setprotocol(&attributes, PTHREAD_PRIO_INHERIT), 0,
+       "PTHREAD_PRIO_INHERIT is supported");
+    pthread_mutex_init(&pi_mutex, &attributes);
+
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&threads[i], NULL, increment, NULL);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(threads[i], NULL);
+    is(counter, THREADS * ROUNDS, "%d threads x %d PI-mutex increments", THREADS, ROUNDS);
+
+    pthread_t holder;
+    pthread_create(&holder, NULL, hold_for_a_while, NULL);
+    while (!held)
+        sleep_ms(1);
+    is(pthread_mutex_trylock(&pi_mutex), EBUSY, "trylock of a held PI mutex is EBUSY");
+    struct timespec deadline = in_ms(CLOCK_REALTIME, 30);
+    is(pthread_mutex_timedlock(&pi_mutex, &deadline), ETIMEDOUT, "timedlock runs out while it is held");
+    is(held, 1, "before the holder let go");
+    is(pthread_mutex_lock(&pi_mutex), 0, "lock waits for the holder");
+    is(held, 0, "and gets it once the holder let go");
+    pthread_mutex_unlock(&pi_mutex);
+    pthread_join(holder, NULL);
+
+    pthread_t other;
+    pthread_create(&other, NULL, ping, NULL);
+    int rounds = 0;
+    for (int i = 0; i < 200; i++) {
+        pthread_mutex_lock(&pi_mutex);
+        while (turn != 0)
+            pthread_cond_wait(&cond, &pi_mutex);
+        turn = 1;
+        rounds++;
+        pthread_cond_broadcast(&cond);
+        pthread_mutex_unlock(&pi_mutex);
+    }
+    pthread_join(other, NULL);
+    is(rounds, 200, "200 condition-variable hand-overs with a PI mutex");
+    pthread_mutex_destroy(&pi_mutex);
+}
+
+/* ---- robust PI mutexes whose owner dies */
+
+static pthread_mutex_t *robust;
+static volatile int robust_taken;
+
+static void *take_and_die(void *delay)
+{
+    pthread_mutex_lock(robust);
+    robust_taken = 1;
+    if (delay)
+        sleep_ms(100);
+    return NULL; /* ends holding the mutex */
+}
+
+static void init_robust(pthread_mutex_t *mutex, int shared)
+{
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setprotocol(&attributes, PTHREAD_PRIO_INHERIT);
+    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    if (shared)
+        pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    pthread_mutex_init(mutex, &attributes);
+}
+
+static void robust_pi(void)
+{
+    static pthread_mutex_t in_process;
+    robust = &in_process;
+    init_robust(robust, 0);
+    pthread_t thread;
+    pthread_create(&thread, NULL, take_and_die, NULL);
+    pthread_join(thread, NULL);
+    is(pthread_mutex_lock(robust), EOWNERDEAD, "a robust PI mutex whose owner thread ended: EOWNERDEAD");
+    is(pthread_mutex_consistent(robust), 0, "pthread_mutex_consistent");
+    is(pthread_mutex_unlock(robust), 0, "unlock");
+    is(pthread_mutex_lock(robust), 0, "and it locks normally again");
+    pthread_mutex_unlock(robust);
+
+    /* The owner ends while we sleep in the kernel for the mutex. */
+    robust_taken = 0;
+    pthread_create(&thread, NULL, take_and_die, (void *)1);
+    while (!robust_taken)
+        sleep_ms(1);
+    is(pthread_mutex_lock(robust), EOWNERDEAD, "a waiter gets the mutex when its owner ends: EOWNERDEAD");
+    pthread_join(thread, NULL);
+    is(pthread_mutex_consistent(robust), 0, "pthread_mutex_consistent");
+    pthread_mutex_unlock(robust);
+
+    /* Across processes, in shared memory: the owner is killed, a waiter sleeps. */
+    pthread_mutex_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    init_robust(shared, 1);
+    volatile int *taken = (volatile int *)(shared + 1);
+    pid_t child = fork();
+    if (child == 0) {
+        pthread_mutex_lock(shared);
+        *taken = 1;
+        pause();
+        _exit(0);
+    }
+    while (!*taken)
+        sleep_ms(1);
+    pid_t killer = fork();
+    if (killer == 0) {
+        sleep_ms(100);
+        kill(child, SIGKILL);
+        _exit(0);
+    }
+    is(pthread_mutex_lock(shared), EOWNERDEAD,
+       "a process-shared robust PI mutex of a killed process: EOWNERDEAD");
+    is(pthread_mutex_consistent(shared), 0, "made consistent");
+    is(pthread_mutex_unlock(shared), 0, "and unlocked");
+    killed_by(child, SIGKILL, "the owner was killed");
+    exits_with(killer, 0, "the killer exited");
+    munmap(shared, 4096);
+}
+
+/* ---- a priority inversion on one CPU */
+
+static pthread_mutex_t inversion;
+static volatile int low_locked, low_tid, medium_created;
+static volatile uint64_t high_got_it, medium_done;
+
+/* The calling thread's policy, by the system call: musl's wrappers only say ENOSYS. */
+static int set_policy(int policy, int priority)
+{
+    struct sched_param parameter = {.sched_priority = priority};
+    return (int)syscall(SYS_sched_setscheduler, 0, policy, &parameter);
+}
+
+static void set_fifo(int priority)
+{
+    set_policy(SCHED_FIFO, priority);
+}
+
+static void *low(void *unused)
+{
+    (void)unused;
+    set_fifo(10);
+    low_tid = (int)tid();
+    pthread_mutex_lock(&inversion);
+    low_locked = 1;
+    while (!medium_created) {
+    }
+    pthread_mutex_unlock(&inversion);
+    return NULL;
+}
+
+static void *high(void *unused)
+{
+    (void)unused;
+    set_fifo(30);
+    pthread_mutex_lock(&inversion);
+    high_got_it = now_ns(CLOCK_MONOTONIC);
+    pthread_mutex_unlock(&inversion);
+    return NULL;
+}
+
+static void *medium(void *unused)
+{
+    (void)unused;
+    set_fifo(20);
+    uint64_t end = now_ns(CLOCK_MONOTONIC) + 300000000;
+    while (now_ns(CLOCK_MONOTONIC) < end) {
+    }
+    medium_done = now_ns(CLOCK_MONOTONIC);
+    return NULL;
+}
+
+/* The kernel priority /proc shows for thread `id` (stat field 18). */
+static int stat_priority(int id)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", id);
+    int fd = open(path, O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 1000;
+    text[n] = 0;
+    char *field = strrchr(text, ')');
+    for (int i = 2; field && i < 18; i++)
+        field = strchr(field + 1, ' ');
+    return field ? atoi(field + 1) : 1000;
+}
+
+/* Low (FIFO 10) holds the mutex, high (FIFO 30) waits for it, medium (FIFO 20) spins 300 ms.
+ * Returns whether high got the mutex before medium finished; `boosted` gets low's priority in
+ * /proc while high waits. */
+static int inversion_resolved(int protocol, int *boosted)
+{
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setprotocol(&attributes, protocol);
+    pthread_mutex_init(&inversion, &attributes);
+    low_locked = medium_created = 0;
+    high_got_it = medium_done = 0;
+    pthread_t threads[3];
+    pthread_create(&threads[0], NULL, low, NULL);
+    while (!low_locked)
+        sleep_ms(1);
+    pthread_create(&threads[1], NULL, high, NULL);
+    sleep_ms(20);
+    *boosted = stat_priority(low_tid);
+    pthread_create(&threads[2], NULL, medium, NULL);
+    medium_created = 1;
+    for (int i = 0; i < 3; i++)
+        pthread_join(threads[i], NULL);
+    pthread_mutex_destroy(&inversion);
+    return high_got_it < medium_done;
+}
+
+static void priority_inversion(void)
+{
+    const char *what = "SCHED_FIFO pinned to CPU 0";
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0 || set_policy(SCHED_FIFO, 40) != 0) {
+        /* Only the host's harness may lack the privilege. */
+        if (errno == EPERM && getenv("APUS_TEST_ROOT")) {
+            skip("no privilege for SCHED_FIFO here", "%s", what);
+            return;
+        }
+        ok(0, "%s", what);
+        diag("errno %d (%s)", errno, strerror(errno));
+        return;
+    }
+    ok(1, "%s", what);
+    int boosted;
+    ok(!inversion_resolved(PTHREAD_PRIO_NONE, &boosted),
+       "without inheritance, medium runs before high gets the mutex");
+    is(boosted, -11, "the owner keeps its priority (/proc stat prio)");
+    ok(inversion_resolved(PTHREAD_PRIO_INHERIT, &boosted),
+       "with PTHREAD_PRIO_INHERIT, high gets it before medium ends");
+    is(boosted, -31, "the owner runs at the waiter's priority (/proc stat prio)");
+    is(set_policy(SCHED_OTHER, 0), 0, "back to SCHED_OTHER");
+}
+
+int main(void)
+{
+    raw_calls();
+    pi_mutexes();
+    robust_pi();
+    priority_inversion();
+    return tap_done();
+}
