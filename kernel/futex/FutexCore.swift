@@ -12,7 +12,7 @@ enum Futex {
     /// One lock for the table; the value check and the queueing of a
     /// waiter happen under it, so a waker that changed the word before
     /// taking the lock either made the waiter see the change or finds it queued.
-    private static let waiters = IRQSafeLocked(FutexTable<Task>(bucketCount: 0))
+    static let waiters = IRQSafeLocked(FutexTable<Task>(bucketCount: 0))
 
     /// Allocates the hash table at boot (Linux: futex_init, 256 buckets per CPU).
     static func initialize() {
@@ -80,10 +80,18 @@ enum Futex {
         let to = try key(space, target.address, shared: shared)
         let result = try waiters.withLock { table throws(Errno) -> (woken: [FutexWaiter<Task>], requeued: Int) in
             if let expected, try source.read() != expected { throw .EAGAIN }
+            guard !table.hasRequeuePIWaiter(on: from) else { throw .EINVAL }
             return table.requeue(from: from, to: to, wakeCount: wakeCount, requeueCount: requeueCount)
         }
         for waiter in result.woken { Scheduler.wakeUp(waiter.owner) }
         return result.woken.count + result.requeued
+    }
+
+    /// Whether the futex at `key` has waiters that a wake may not reach:
+    /// those of a PI futex, which wait for the lock, and FUTEX_WAIT_REQUEUE_PI
+    /// sleepers, which wait for a requeue (Linux: futex_wake's EINVAL).
+    static func hasPIWaiters(_ key: FutexKey) -> Bool {
+        waiters.withLock { $0.hasRequeuePIWaiter(on: key) } || hasPIState(key)
     }
 
     /// Releases the robust futexes a dying thread still holds (Linux:

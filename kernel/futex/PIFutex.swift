@@ -28,11 +28,29 @@ final class PIState {
 /// FUTEX_UNLOCK_PI hands the lock straight to the strongest waiter, writing
 /// its TID into the word. A dying owner's locks go to their waiters the
 /// same way, after its robust list marked their words FUTEX_OWNER_DIED.
+/// Everything PI futexes keep, under one lock (Linux spreads it over the
+/// hash buckets, each rt-mutex's wait_lock and each task's pi_lock).
+struct PIFutexes {
+    /// The PI states of contended futexes, few at a time: a list.
+    var states: [PIState] = []
+    /// The FUTEX_WAIT_REQUEUE_PI sleepers (kernel/futex/RequeuePI.swift).
+    var requeueWaits: [RequeuePIWait] = []
+
+    func state(_ key: FutexKey) -> PIState? { states.first { $0.key == key } }
+
+    /// Drops the state of a futex nobody waits for any more (Linux: put_pi_state).
+    mutating func detachIfUnused(_ state: PIState) {
+        guard state.mutex.topWaiter == nil else { return }
+        state.mutex.abandon(setPriority: RTMutexes.setPriority)
+        states.removeAll { $0 === state }
+    }
+}
+
 extension Futex {
-    /// The PI states of contended futexes, few at a time: a list. Under its
-    /// lock the word is read and written (user space cannot run meanwhile
-    /// on this CPU) and every rt-mutex operation happens.
-    private static let piStates = IRQSafeLocked<[PIState]>([])
+    /// Under this lock the PI words are read and written (user space cannot
+    /// run meanwhile on this CPU) and every rt-mutex operation happens. It
+    /// nests inside the lock of the futex table.
+    static let pi = IRQSafeLocked(PIFutexes())
 
     /// FUTEX_LOCK_PI, FUTEX_LOCK_PI2 and FUTEX_TRYLOCK_PI (Linux:
     /// futex_lock_pi): takes the lock at `word` for the caller, sleeping
@@ -48,59 +66,73 @@ extension Futex {
         let key = try key(space, word.address, shared: shared)
         let tid = UInt32(bitPattern: task.pid)
         let waiter = RTMutexWaiter(task: task)
-        let state = try piStates.withLock { states throws(Errno) -> PIState? in
+        let state = try pi.withLock { pi throws(Errno) -> PIState? in
             let value = try word.read()
-            let owner = value & FutexWord.FUTEX_TID_MASK
-            guard owner != tid else { throw .EDEADLK }
-            if let state = states.first(where: { $0.key == key }) {
-                // Linux: attach_to_pi_state. A word of no owner is a dead owner's, passing on.
-                if owner != 0 && !state.ownerNeedsFixup && state.mutex.owner?.pid != Int32(bitPattern: owner) {
-                    throw .EINVAL
-                }
-                if value & FutexWord.FUTEX_WAITERS == 0 { try word.write(value | FutexWord.FUTEX_WAITERS) }
-                if tryLock { throw .EAGAIN }
-                try state.mutex.block(waiter, setPriority: RTMutexes.setPriority)
-                return state
-            }
-            if owner == 0 {
+            guard value & FutexWord.FUTEX_TID_MASK != tid else { throw .EDEADLK }
+            if value & FutexWord.FUTEX_TID_MASK == 0 && pi.state(key) == nil {
                 // Free, perhaps after its owner died: taken, FUTEX_OWNER_DIED kept for glibc to see.
                 try word.write(value & FutexWord.FUTEX_OWNER_DIED | tid)
                 return nil
             }
-            // Linux: attach_to_pi_owner.
-            guard let holder = PidAllocation.task(Int32(bitPattern: owner)), !holder.futexDead else {
-                throw .ESRCH
-            }
-            guard holder.mm != nil else { throw .EPERM }
-            try word.write(value | FutexWord.FUTEX_WAITERS)
-            if tryLock { throw .EAGAIN }
-            let state = PIState(key: key, owner: holder)
+            let state = try attach(key, word: word, value: value, in: &pi)
             do throws(Errno) {
+                if tryLock { throw .EAGAIN }
                 try state.mutex.block(waiter, setPriority: RTMutexes.setPriority)
             } catch {
-                state.mutex.abandon(setPriority: RTMutexes.setPriority)
+                pi.detachIfUnused(state)
                 throw error
             }
-            states.append(state)
             return state
         }
         guard let state else { return }
         let outcome = HRTimers.sleepInterruptible(until: deadline) { waiter.isGranted }
-        try piStates.withLock { states throws(Errno) in
+        try pi.withLock { pi throws(Errno) in
             if !waiter.isGranted {
                 state.mutex.remove(waiter, setPriority: RTMutexes.setPriority)
-                if state.mutex.topWaiter == nil { detach(state, from: &states) }
+                pi.detachIfUnused(state)
                 // Linux turns EINTR into ERESTARTNOINTR: a PI lock is always retried after a handler.
                 throw outcome == .timedOut ? .ETIMEDOUT : .ERESTARTNOINTR
             }
-            if state.ownerNeedsFixup {
-                state.ownerNeedsFixup = false
-                let value = (try? word.read()) ?? 0
-                try? word.write(value & FutexWord.FUTEX_OWNER_DIED | FutexWord.FUTEX_WAITERS | tid)
-            }
-            // The lock is ours; with nobody behind us the word alone says so.
-            if state.mutex.topWaiter == nil { detach(state, from: &states) }
+            tookOver(state, word: word, tid: tid, in: &pi)
         }
+    }
+
+    /// The PI state of the held futex at `word`, which holds `value`, made
+    /// if it has none; FUTEX_WAITERS is set so that the owner's unlock comes
+    /// to the kernel (Linux: attach_to_pi_state, attach_to_pi_owner).
+    static func attach(_ key: FutexKey, word: UserPointer<UInt32>, value: UInt32, in pi: inout PIFutexes)
+        throws(Errno) -> PIState
+    {
+        let owner = value & FutexWord.FUTEX_TID_MASK
+        let state: PIState
+        if let existing = pi.state(key) {
+            // A word of no owner is a dead owner's, passing on.
+            if owner != 0 && !existing.ownerNeedsFixup && existing.mutex.owner?.pid != Int32(bitPattern: owner) {
+                throw .EINVAL
+            }
+            state = existing
+        } else {
+            guard let holder = PidAllocation.task(Int32(bitPattern: owner)), !holder.futexDead else {
+                throw .ESRCH
+            }
+            guard holder.mm != nil else { throw .EPERM }
+            state = PIState(key: key, owner: holder)
+            pi.states.append(state)
+        }
+        if value & FutexWord.FUTEX_WAITERS == 0 { try word.write(value | FutexWord.FUTEX_WAITERS) }
+        return state
+    }
+
+    /// The rt-mutex came to the caller: if its owner died, the word gets
+    /// the caller's TID; with nobody behind it, the word alone says who
+    /// owns the lock (Linux: fixup_pi_owner).
+    static func tookOver(_ state: PIState, word: UserPointer<UInt32>, tid: UInt32, in pi: inout PIFutexes) {
+        if state.ownerNeedsFixup {
+            state.ownerNeedsFixup = false
+            let value = (try? word.read()) ?? 0
+            try? word.write(value & FutexWord.FUTEX_OWNER_DIED | FutexWord.FUTEX_WAITERS | tid)
+        }
+        pi.detachIfUnused(state)
     }
 
     /// FUTEX_UNLOCK_PI (Linux: futex_unlock_pi): the caller, whose TID the
@@ -110,10 +142,10 @@ extension Futex {
     static func unlockPI(space: AddressSpace, word: UserPointer<UInt32>, shared: Bool) throws(Errno) {
         let task = Scheduler.current
         let key = try key(space, word.address, shared: shared)
-        let next = try piStates.withLock { states throws(Errno) -> Task? in
+        let next = try pi.withLock { pi throws(Errno) -> Task? in
             let value = try word.read()
             guard value & FutexWord.FUTEX_TID_MASK == UInt32(bitPattern: task.pid) else { throw .EPERM }
-            guard let state = states.first(where: { $0.key == key }), let top = state.mutex.topWaiter else {
+            guard let state = pi.state(key), let top = state.mutex.topWaiter else {
                 try word.write(0)
                 return nil
             }
@@ -130,14 +162,14 @@ extension Futex {
     /// robust ones FUTEX_OWNER_DIED; each new owner fixes the word when it
     /// wakes. An exiting task can own none afterwards.
     static func releasePIStates(of task: Task, exiting: Bool) {
-        let woken = piStates.withLock { states -> [Task] in
+        let woken = pi.withLock { pi -> [Task] in
             if exiting { task.futexDead = true }
             var woken: [Task] = []
-            for state in states where state.mutex.owner === task {
+            for state in pi.states where state.mutex.owner === task {
                 state.ownerNeedsFixup = true
                 if let next = state.mutex.unlock(setPriority: RTMutexes.setPriority) { woken.append(next.task) }
             }
-            states.removeAll { $0.mutex.owner == nil }
+            pi.states.removeAll { $0.mutex.owner == nil }
             return woken
         }
         for next in woken { Scheduler.wakeUp(next) }
@@ -146,17 +178,11 @@ extension Futex {
     /// A task's own priority changed: its place among waiters and what it
     /// lends along the chain follow (Linux: rt_mutex_adjust_pi).
     static func adjustPIChain(of task: Task) {
-        piStates.withLock { _ in RTMutex.adjustPriority(of: task, setPriority: RTMutexes.setPriority) }
+        pi.withLock { _ in RTMutex.adjustPriority(of: task, setPriority: RTMutexes.setPriority) }
     }
 
     /// Whether waiters sleep on the PI futex at `key`: FUTEX_WAKE may not wake them.
     static func hasPIState(_ key: FutexKey) -> Bool {
-        piStates.withLock { states in states.contains { $0.key == key } }
-    }
-
-    /// Drops the state of a futex nobody waits for any more (Linux: put_pi_state).
-    private static func detach(_ state: PIState, from states: inout [PIState]) {
-        state.mutex.abandon(setPriority: RTMutexes.setPriority)
-        states.removeAll { $0 === state }
+        pi.withLock { $0.state(key) != nil }
     }
 }

@@ -6,7 +6,7 @@ import Lib
 /// (Linux: kernel/futex/syscalls.c, kernel/fork.c set_tid_address).
 enum FutexSyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
-        (.futex, syscall(futex)),  // partial: no WAKE_OP, WAIT_REQUEUE_PI, CMP_REQUEUE_PI
+        (.futex, syscall(futex)),  // partial: no FUTEX_WAKE_OP
         (.set_tid_address, syscall(setTidAddress)),
         (.set_robust_list, syscall(setRobustList)),
         (.get_robust_list, syscall(getRobustList)),
@@ -42,13 +42,12 @@ enum FutexSyscalls {
                 space: space, word: word, shared: shared, expected: value, bitset: bitset, deadline: deadline)
             return 0
         case .FUTEX_WAKE:
-            // Waiters on a PI futex wait for the lock, not a wake (Linux: futex_wake's EINVAL).
-            guard !Futex.hasPIState(try Futex.key(space, address, shared: shared)) else { throw .EINVAL }
+            guard !Futex.hasPIWaiters(try Futex.key(space, address, shared: shared)) else { throw .EINVAL }
             return Int64(
                 Futex.wake(space: space, address: address, shared: shared, count: Int(Int32(bitPattern: value))))
         case .FUTEX_WAKE_BITSET:
             guard bitset != 0 else { throw .EINVAL }
-            _ = try Futex.key(space, address, shared: shared)
+            guard !Futex.hasPIWaiters(try Futex.key(space, address, shared: shared)) else { throw .EINVAL }
             return Int64(
                 Futex.wake(
                     space: space, address: address, shared: shared, count: Int(Int32(bitPattern: value)), bitset: bitset
@@ -75,6 +74,19 @@ enum FutexSyscalls {
         case .FUTEX_UNLOCK_PI:
             try Futex.unlockPI(space: space, word: word, shared: shared)
             return 0
+        case .FUTEX_WAIT_REQUEUE_PI:
+            let deadline = try deadline(timeout) { realtime ? Timekeeping.monotonic(fromRealtime: $0) : $0 }
+            try Futex.waitRequeuePI(
+                space: space, word: word, target: word2, shared: shared, expected: value, deadline: deadline)
+            return 0
+        case .FUTEX_CMP_REQUEUE_PI:
+            // Exactly one waiter may be woken: the one that takes the lock (Linux: nr_wake != 1 is EINVAL).
+            let requeueCount = Int32(truncatingIfNeeded: timeoutOrCount)
+            guard value == 1, requeueCount >= 0 else { throw .EINVAL }
+            return Int64(
+                try Futex.requeuePI(
+                    space: space, from: word, to: word2, shared: shared, requeueCount: Int(requeueCount),
+                    expected: bitset))
         default:
             throw .ENOSYS
         }

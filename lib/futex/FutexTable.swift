@@ -1,3 +1,5 @@
+import ABI
+
 /// What names a futex: the address space and the address of its 32-bit
 /// word (Linux: union futex_key's `private` form, mm and address). Two
 /// threads sharing an address space meet at the same key; a fork child's
@@ -29,11 +31,16 @@ public final class FutexWaiter<Owner: AnyObject> {
     public let bitset: UInt32
     public fileprivate(set) var isQueued = false
     public fileprivate(set) var isWoken = false
+    /// FUTEX_WAIT_REQUEUE_PI's PI futex: such a waiter leaves only through
+    /// FUTEX_CMP_REQUEUE_PI to that futex, never by a wake or a plain
+    /// requeue (Linux: futex_q.requeue_pi_key).
+    public let requeuePITarget: FutexKey?
 
-    public init(owner: Owner, key: FutexKey, bitset: UInt32) {
+    public init(owner: Owner, key: FutexKey, bitset: UInt32, requeuePITarget: FutexKey? = nil) {
         self.owner = owner
         self.key = key
         self.bitset = bitset
+        self.requeuePITarget = requeuePITarget
     }
 }
 
@@ -95,7 +102,9 @@ public final class FutexTable<Owner: AnyObject> {
         var woken: [FutexWaiter<Owner>] = []
         var kept: [FutexWaiter<Owner>] = []
         for waiter in buckets[index] {
-            if waiter.key == key && waiter.bitset & bitset != 0 && (woken.isEmpty || woken.count < limit) {
+            if waiter.key == key && waiter.requeuePITarget == nil && waiter.bitset & bitset != 0
+                && (woken.isEmpty || woken.count < limit)
+            {
                 markWoken(waiter)
                 woken.append(waiter)
             } else {
@@ -121,7 +130,9 @@ public final class FutexTable<Owner: AnyObject> {
         var moved: [FutexWaiter<Owner>] = []
         var kept: [FutexWaiter<Owner>] = []
         for waiter in buckets[index] {
-            guard waiter.key == source, woken.count + moved.count - wakeCount < requeueCount else {
+            guard waiter.key == source, waiter.requeuePITarget == nil,
+                woken.count + moved.count - wakeCount < requeueCount
+            else {
                 kept.append(waiter)
                 continue
             }
@@ -144,6 +155,27 @@ public final class FutexTable<Owner: AnyObject> {
         waiter.isQueued = false
         waiter.isWoken = true
         count -= 1
+    }
+
+    /// Whether a FUTEX_WAIT_REQUEUE_PI waiter sleeps on `key`: a wake or a
+    /// plain requeue of it is EINVAL, as in Linux.
+    public func hasRequeuePIWaiter(on key: FutexKey) -> Bool {
+        buckets[bucketIndex(key)].contains { $0.key == key && $0.requeuePITarget != nil }
+    }
+
+    /// The first `count` waiters on `source`, for FUTEX_CMP_REQUEUE_PI to
+    /// move to the PI futex `target`, still queued (Linux: the loop of
+    /// futex_requeue with requeue_pi). EINVAL if one of them waits for
+    /// another futex, or did not ask for a requeue to a PI futex.
+    public func requeuePICandidates(from source: FutexKey, to target: FutexKey, count: Int) throws(Errno)
+        -> [FutexWaiter<Owner>]
+    {
+        var found: [FutexWaiter<Owner>] = []
+        for waiter in buckets[bucketIndex(source)] where waiter.key == source && found.count < count {
+            guard waiter.requeuePITarget == target else { throw .EINVAL }
+            found.append(waiter)
+        }
+        return found
     }
 
     /// The waiters queued on `key`, in wake order (for tests and debugging).

@@ -1,5 +1,6 @@
 /* Priority-inheritance futexes (docs/locking.md): the raw FUTEX_LOCK_PI, LOCK_PI2,
  * TRYLOCK_PI and UNLOCK_PI calls with their word protocol and errors, PTHREAD_PRIO_INHERIT
+ * and the FUTEX_WAIT_REQUEUE_PI / FUTEX_CMP_REQUEUE_PI pair, PTHREAD_PRIO_INHERIT
  * mutexes contended by threads (lock, trylock, timedlock, a condition variable), robust PI
  * mutexes whose owner dies (EOWNERDEAD, pthread_mutex_consistent) in threads and across
  * processes, and a priority inversion on one CPU that inheritance resolves. Built with musl
@@ -14,9 +15,13 @@
 
 /* <linux/futex.h>'s numbers: musl-gcc has no kernel headers. */
 enum {
-    FUTEX_WAKE = 1, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_LOCK_PI2 = 13,
+    FUTEX_WAKE = 1, FUTEX_CMP_REQUEUE = 4, FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8,
+    FUTEX_WAIT_REQUEUE_PI = 11, FUTEX_CMP_REQUEUE_PI = 12, FUTEX_LOCK_PI2 = 13,
     FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256,
     FUTEX_WAKE_PRIVATE = FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+    FUTEX_CMP_REQUEUE_PRIVATE = FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG,
+    FUTEX_WAIT_REQUEUE_PI_PRIVATE = FUTEX_WAIT_REQUEUE_PI | FUTEX_PRIVATE_FLAG,
+    FUTEX_CMP_REQUEUE_PI_PRIVATE = FUTEX_CMP_REQUEUE_PI | FUTEX_PRIVATE_FLAG,
     FUTEX_LOCK_PI_PRIVATE = FUTEX_LOCK_PI | FUTEX_PRIVATE_FLAG,
     FUTEX_UNLOCK_PI_PRIVATE = FUTEX_UNLOCK_PI | FUTEX_PRIVATE_FLAG,
     FUTEX_TRYLOCK_PI_PRIVATE = FUTEX_TRYLOCK_PI | FUTEX_PRIVATE_FLAG,
@@ -167,6 +172,86 @@ static void raw_calls(void)
     pthread_join(waiter, NULL);
     is(raw_waiter_result, 0, "FUTEX_UNLOCK_PI gave the lock to the waiter, its TID in the word");
     is(raw_word, 0, "which unlocked it");
+}
+
+/* ---- FUTEX_WAIT_REQUEUE_PI and FUTEX_CMP_REQUEUE_PI: a condition word and a PI mutex word */
+
+static uint32_t condition, mutex_word, other_mutex;
+static volatile int requeue_results[3], requeue_owned;
+
+static long requeue_pi(uint32_t *from, int wake, long requeue, uint32_t *to, uint32_t expected)
+{
+    return syscall(SYS_futex, from, FUTEX_CMP_REQUEUE_PI_PRIVATE, wake, (void *)requeue, to, expected);
+}
+
+static long wait_requeue_pi(uint32_t *from, uint32_t expected, const struct timespec *timeout, uint32_t *to)
+{
+    return syscall(SYS_futex, from, FUTEX_WAIT_REQUEUE_PI_PRIVATE, expected, timeout, to, 0);
+}
+
+/* Waits on `condition` for a requeue to `mutex_word`; owning it, counts itself and unlocks. */
+static void *requeued_waiter(void *slot)
+{
+    volatile int *result = slot;
+    *result = 1;
+    if (wait_requeue_pi(&condition, 0, NULL, &mutex_word) != 0) {
+        *result = errno;
+        return NULL;
+    }
+    *result = (__atomic_load_n(&mutex_word, __ATOMIC_SEQ_CST) & FUTEX_TID_MASK) == tid() ? 0 : -1;
+    __atomic_add_fetch(&requeue_owned, 1, __ATOMIC_SEQ_CST);
+    futex(&mutex_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    return NULL;
+}
+
+static void requeue_pi_calls(void)
+{
+    condition = 1;
+    fails_with(wait_requeue_pi(&condition, 0, NULL, &mutex_word), EAGAIN,
+               "FUTEX_WAIT_REQUEUE_PI on a changed word is EAGAIN");
+    condition = 0;
+    fails_with(wait_requeue_pi(&condition, 0, NULL, &condition), EINVAL,
+               "FUTEX_WAIT_REQUEUE_PI to its own word is EINVAL");
+    struct timespec deadline = in_ms(CLOCK_MONOTONIC, 30);
+    fails_with(wait_requeue_pi(&condition, 0, &deadline, &mutex_word), ETIMEDOUT,
+               "FUTEX_WAIT_REQUEUE_PI times out");
+    fails_with(requeue_pi(&condition, 2, 1, &mutex_word, 0), EINVAL, "FUTEX_CMP_REQUEUE_PI waking 2 is EINVAL");
+    fails_with(requeue_pi(&condition, 1, 1, &mutex_word, 5), EAGAIN,
+               "FUTEX_CMP_REQUEUE_PI with another value is EAGAIN");
+    is(requeue_pi(&condition, 1, 1, &mutex_word, 0), 0, "FUTEX_CMP_REQUEUE_PI with nobody waiting moves 0");
+
+    /* A free mutex: the waiter is woken owning it. */
+    pthread_t threads[3];
+    pthread_create(&threads[0], NULL, requeued_waiter, (void *)&requeue_results[0]);
+    sleep_ms(30);
+    fails_with(futex(&condition, FUTEX_WAKE_PRIVATE, 1, NULL), EINVAL,
+               "FUTEX_WAKE of a FUTEX_WAIT_REQUEUE_PI waiter is EINVAL");
+    fails_with(syscall(SYS_futex, &condition, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)1, &other_mutex, 0), EINVAL,
+               "a plain FUTEX_CMP_REQUEUE of it is EINVAL");
+    fails_with(requeue_pi(&condition, 1, 1, &other_mutex, 0), EINVAL,
+               "FUTEX_CMP_REQUEUE_PI to another PI futex is EINVAL");
+    is(requeue_pi(&condition, 1, 0, &mutex_word, 0), 1, "FUTEX_CMP_REQUEUE_PI gives the free mutex to the waiter");
+    pthread_join(threads[0], NULL);
+    is(requeue_results[0], 0, "which returns owning it");
+    is(mutex_word, 0, "and unlocks it");
+
+    /* A held mutex: all three wait on its rt-mutex and get it in turn. */
+    requeue_owned = 0;
+    for (int i = 0; i < 3; i++)
+        pthread_create(&threads[i], NULL, requeued_waiter, (void *)&requeue_results[i]);
+    sleep_ms(30);
+    is(futex(&mutex_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), 0, "the mutex is taken");
+    is(requeue_pi(&condition, 1, 2, &mutex_word, 0), 3, "FUTEX_CMP_REQUEUE_PI of 1 + 2 moves all three");
+    is(mutex_word, FUTEX_WAITERS | tid(), "the mutex word got FUTEX_WAITERS");
+    fails_with(futex(&mutex_word, FUTEX_WAKE_PRIVATE, 1, NULL), EINVAL, "FUTEX_WAKE of the PI futex is EINVAL");
+    sleep_ms(20);
+    is(requeue_owned, 0, "the waiters sleep on the mutex");
+    is(futex(&mutex_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), 0, "FUTEX_UNLOCK_PI");
+    for (int i = 0; i < 3; i++)
+        pthread_join(threads[i], NULL);
+    is(requeue_owned, 3, "each waiter owned the mutex in turn");
+    ok(!requeue_results[0] && !requeue_results[1] && !requeue_results[2], "with its TID in the word");
+    is(mutex_word, 0, "and the last unlocked it");
 }
 
 /* ---- PTHREAD_PRIO_INHERIT mutexes */
@@ -465,6 +550,7 @@ static void priority_inversion(void)
 int main(void)
 {
     raw_calls();
+    requeue_pi_calls();
     pi_mutexes();
     robust_pi();
     priority_inversion();

@@ -1,3 +1,4 @@
+import ABI
 import Testing
 
 @testable import Lib
@@ -82,5 +83,31 @@ private final class Sleeper {
         // A moved waiter is found, and woken, under its new key.
         #expect(table.wake(b, count: 3).map { $0.owner.name } == [9, 2, 3])
         #expect(table.count == 2)
+    }
+
+    @Test func requeuePIWaitersLeaveOnlyByARequeueToTheirPIFutex() throws {
+        let table = FutexTable<Sleeper>(bucketCount: 1)
+        let plain = queue(table, a, [1])
+        let requeuePI = [2, 3, 4].map { name in
+            let waiter = FutexWaiter(owner: Sleeper(name), key: a, bitset: .max, requeuePITarget: b)
+            table.enqueue(waiter)
+            return waiter
+        }
+        #expect(table.hasRequeuePIWaiter(on: a) && !table.hasRequeuePIWaiter(on: b))
+        // A wake or a plain requeue passes them by.
+        #expect(table.wake(a, count: 10).map { $0.owner.name } == [1])
+        #expect(!plain[0].isQueued)
+        let moved = table.requeue(from: a, to: otherSpace, wakeCount: 0, requeueCount: 10)
+        #expect(moved.requeued == 0 && requeuePI.allSatisfy(\.isQueued))
+        // The PI requeue finds them in order, without dequeueing them.
+        let found = try table.requeuePICandidates(from: a, to: b, count: 2)
+        #expect(found.map { $0.owner.name } == [2, 3] && found.allSatisfy(\.isQueued))
+        // To another PI futex, or past a plain waiter: EINVAL.
+        expectError(.EINVAL) { () throws(Errno) in _ = try table.requeuePICandidates(from: a, to: otherSpace, count: 1)
+        }
+        _ = queue(table, a, [5])
+        #expect(try table.requeuePICandidates(from: a, to: b, count: 3).count == 3)
+        expectError(.EINVAL) { () throws(Errno) in _ = try table.requeuePICandidates(from: a, to: b, count: 4) }
+        for waiter in requeuePI { table.remove(waiter) }
     }
 }
