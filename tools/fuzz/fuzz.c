@@ -267,6 +267,31 @@ static int forks(long nr)
     }
 }
 
+/* futex's operations, the PI ones included: a random `op` would almost always be ENOSYS.
+ * Most futex calls get one of these (with FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME now and
+ * then) and words in the random page, whose values include small numbers that are TIDs. */
+static const uint64_t futex_ops[] = {
+    0 /* WAIT */, 1 /* WAKE */, 3 /* REQUEUE */, 4 /* CMP_REQUEUE */, 6 /* LOCK_PI */,
+    7 /* UNLOCK_PI */, 8 /* TRYLOCK_PI */, 9 /* WAIT_BITSET */, 10 /* WAKE_BITSET */,
+    11 /* WAIT_REQUEUE_PI */, 12 /* CMP_REQUEUE_PI */, 13 /* LOCK_PI2 */,
+};
+
+static void shape_futex(struct rng *r, uint64_t a[6])
+{
+    if (rng_one_in(r, 4))
+        return;
+    a[1] = futex_ops[rng_below(r, sizeof futex_ops / sizeof futex_ops[0])];
+    if (!rng_one_in(r, 3))
+        a[1] |= 128;                                   /* FUTEX_PRIVATE_FLAG */
+    if (rng_one_in(r, 8))
+        a[1] |= 256;                                   /* FUTEX_CLOCK_REALTIME */
+    a[0] = RANDOM + 4 * rng_below(r, 8);
+    if (rng_one_in(r, 2))
+        a[4] = RANDOM + 4 * rng_below(r, 8);
+    if (rng_one_in(r, 2))
+        a[2] = rng_below(r, 4);
+}
+
 /* The scratch area's contents for call `index`, so that a replay sees the same memory. */
 static void fill_scratch(struct rng *r)
 {
@@ -299,6 +324,8 @@ static struct call make_call(uint64_t index)
     while (denied(c.nr));
     for (int i = 0; i < 6; i++)
         c.a[i] = argument(&r);
+    if (c.nr == SYS_futex)
+        shape_futex(&r, c.a);
     spare_parent(c.nr, c.a);
     return c;
 }
