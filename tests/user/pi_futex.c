@@ -66,6 +66,24 @@ static void sleep_ms(long ms)
     }
 }
 
+/* Waits (up to 5 s) until thread `id` of this process sleeps: it has reached its futex call
+ * even on a loaded machine. */
+static void wait_sleeping(uint32_t id)
+{
+    char path[64], text[256];
+    snprintf(path, sizeof path, "/proc/self/task/%u/stat", id);
+    for (int i = 0; i < 2500; i++) {
+        int fd = open(path, O_RDONLY);
+        ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+        if (fd >= 0)
+            close(fd);
+        char *state = n > 0 ? (text[n] = 0, strrchr(text, ')')) : NULL;
+        if (state && state[1] == ' ' && state[2] == 'S')
+            return;
+        sleep_ms(2);
+    }
+}
+
 /* ---- a thread that takes a raw PI futex and holds it until told to let go */
 
 static uint32_t raw_word;
@@ -85,9 +103,11 @@ static void *raw_holder(void *unused)
 }
 
 static volatile int raw_waiter_result = 1;
+static volatile uint32_t raw_waiter_tid;
 static void *raw_waiter(void *unused)
 {
     (void)unused;
+    raw_waiter_tid = tid();
     raw_waiter_result = futex(&raw_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL) == 0 ? 0 : errno;
     uint32_t seen = __atomic_load_n(&raw_word, __ATOMIC_SEQ_CST);
     if (raw_waiter_result == 0 && (seen & FUTEX_TID_MASK) != tid())
@@ -95,6 +115,35 @@ static void *raw_waiter(void *unused)
     if (raw_waiter_result == 0)
         futex(&raw_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
     return NULL;
+}
+
+/* Takes `first`, then sleeps for `second`: the other half of a deadlock. */
+static uint32_t first_word, second_word;
+static volatile uint32_t crossing;
+static void *cross(void *unused)
+{
+    (void)unused;
+    futex(&first_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL);
+    crossing = tid();
+    futex(&second_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL);
+    futex(&second_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    futex(&first_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    return NULL;
+}
+
+static void deadlock(void)
+{
+    pthread_t thread;
+    is(futex(&second_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), 0, "we hold one lock");
+    pthread_create(&thread, NULL, cross, NULL);
+    while (!crossing)
+        sleep_ms(1);
+    wait_sleeping(crossing);
+    fails_with(futex(&first_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), EDEADLK,
+               "taking the lock of a thread that waits for ours is EDEADLK");
+    is(futex(&second_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL), 0, "our unlock lets it go on");
+    pthread_join(thread, NULL);
+    ok(first_word == 0 && second_word == 0, "both words free afterwards");
 }
 
 static void raw_calls(void)
@@ -163,10 +212,17 @@ static void raw_calls(void)
 
     /* A waiter sleeps in the kernel: FUTEX_WAKE may not touch it, the unlock hands it the lock. */
     pthread_create(&waiter, NULL, raw_waiter, NULL);
-    sleep_ms(50);
+    while (!raw_waiter_tid)
+        sleep_ms(1);
+    wait_sleeping(raw_waiter_tid);
     fails_with(futex(&raw_word, FUTEX_WAKE_PRIVATE, 1, NULL), EINVAL,
                "FUTEX_WAKE of a PI futex with waiters is EINVAL");
     is(raw_waiter_result, 1, "the waiter still sleeps");
+    uint32_t held_word = raw_word;
+    raw_word = FUTEX_WAITERS | raw_waiter_tid;
+    fails_with(futex(&raw_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), EINVAL,
+               "a word naming another owner than the kernel's is EINVAL");
+    raw_word = held_word;
     holder_may_release = 1;
     pthread_join(holder, NULL);
     pthread_join(waiter, NULL);
@@ -178,6 +234,7 @@ static void raw_calls(void)
 
 static uint32_t condition, mutex_word, other_mutex;
 static volatile int requeue_results[3], requeue_owned;
+static volatile uint32_t requeue_tids[3];
 
 static long requeue_pi(uint32_t *from, int wake, long requeue, uint32_t *to, uint32_t expected)
 {
@@ -193,6 +250,7 @@ static long wait_requeue_pi(uint32_t *from, uint32_t expected, const struct time
 static void *requeued_waiter(void *slot)
 {
     volatile int *result = slot;
+    requeue_tids[result - requeue_results] = tid();
     *result = 1;
     if (wait_requeue_pi(&condition, 0, NULL, &mutex_word) != 0) {
         *result = errno;
@@ -202,6 +260,16 @@ static void *requeued_waiter(void *slot)
     __atomic_add_fetch(&requeue_owned, 1, __ATOMIC_SEQ_CST);
     futex(&mutex_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
     return NULL;
+}
+
+/* The first `count` requeued_waiter threads sleep. */
+static void waiters_asleep(int count)
+{
+    for (int i = 0; i < count; i++) {
+        while (!requeue_tids[i])
+            sleep_ms(1);
+        wait_sleeping(requeue_tids[i]);
+    }
 }
 
 static void requeue_pi_calls(void)
@@ -222,8 +290,9 @@ static void requeue_pi_calls(void)
 
     /* A free mutex: the waiter is woken owning it. */
     pthread_t threads[3];
+    requeue_tids[0] = 0;
     pthread_create(&threads[0], NULL, requeued_waiter, (void *)&requeue_results[0]);
-    sleep_ms(30);
+    waiters_asleep(1);
     fails_with(futex(&condition, FUTEX_WAKE_PRIVATE, 1, NULL), EINVAL,
                "FUTEX_WAKE of a FUTEX_WAIT_REQUEUE_PI waiter is EINVAL");
     fails_with(syscall(SYS_futex, &condition, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)1, &other_mutex, 0), EINVAL,
@@ -237,9 +306,11 @@ static void requeue_pi_calls(void)
 
     /* A held mutex: all three wait on its rt-mutex and get it in turn. */
     requeue_owned = 0;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
+        requeue_tids[i] = 0;
         pthread_create(&threads[i], NULL, requeued_waiter, (void *)&requeue_results[i]);
-    sleep_ms(30);
+    }
+    waiters_asleep(3);
     is(futex(&mutex_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL), 0, "the mutex is taken");
     is(requeue_pi(&condition, 1, 2, &mutex_word, 0), 3, "FUTEX_CMP_REQUEUE_PI of 1 + 2 moves all three");
     is(mutex_word, FUTEX_WAITERS | tid(), "the mutex word got FUTEX_WAITERS");
@@ -274,13 +345,14 @@ static void *increment(void *unused)
     return NULL;
 }
 
-static volatile int held;
-static void *hold_for_a_while(void *unused)
+static volatile int held, may_let_go;
+static void *hold_until_told(void *unused)
 {
     (void)unused;
     pthread_mutex_lock(&pi_mutex);
     held = 1;
-    sleep_ms(150);
+    while (!may_let_go)
+        sleep_ms(2);
     held = 0;
     pthread_mutex_unlock(&pi_mutex);
     return NULL;
@@ -318,13 +390,14 @@ static void pi_mutexes(void)
     is(counter, THREADS * ROUNDS, "%d threads x %d PI-mutex increments", THREADS, ROUNDS);
 
     pthread_t holder;
-    pthread_create(&holder, NULL, hold_for_a_while, NULL);
+    pthread_create(&holder, NULL, hold_until_told, NULL);
     while (!held)
         sleep_ms(1);
     is(pthread_mutex_trylock(&pi_mutex), EBUSY, "trylock of a held PI mutex is EBUSY");
     struct timespec deadline = in_ms(CLOCK_REALTIME, 30);
     is(pthread_mutex_timedlock(&pi_mutex, &deadline), ETIMEDOUT, "timedlock runs out while it is held");
     is(held, 1, "before the holder let go");
+    may_let_go = 1;
     is(pthread_mutex_lock(&pi_mutex), 0, "lock waits for the holder");
     is(held, 0, "and gets it once the holder let go");
     pthread_mutex_unlock(&pi_mutex);
@@ -455,10 +528,12 @@ static void *low(void *unused)
     return NULL;
 }
 
+static volatile uint32_t high_tid;
 static void *high(void *unused)
 {
     (void)unused;
     set_fifo(30);
+    high_tid = tid();
     pthread_mutex_lock(&inversion);
     high_got_it = now_ns(CLOCK_MONOTONIC);
     pthread_mutex_unlock(&inversion);
@@ -509,8 +584,11 @@ static int inversion_resolved(int protocol, int *boosted)
     pthread_create(&threads[0], NULL, low, NULL);
     while (!low_locked)
         sleep_ms(1);
+    high_tid = 0;
     pthread_create(&threads[1], NULL, high, NULL);
-    sleep_ms(20);
+    while (!high_tid)
+        sleep_ms(1);
+    wait_sleeping(high_tid);
     *boosted = stat_priority(low_tid);
     pthread_create(&threads[2], NULL, medium, NULL);
     medium_created = 1;
@@ -550,6 +628,7 @@ static void priority_inversion(void)
 int main(void)
 {
     raw_calls();
+    deadlock();
     requeue_pi_calls();
     pi_mutexes();
     robust_pi();
