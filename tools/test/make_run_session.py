@@ -8,8 +8,8 @@ and has its own timeout; the whole session is killed if it outlives them.
 
 Steps: the prompt with job control on (no "can't access tty"); `sleep 100` ended by Ctrl-C;
 `sleep 100` stopped by Ctrl-Z, `jobs`, `bg`, `fg`, Ctrl-C; `cat | grep x` ended by Ctrl-D;
-`vi` opening, editing and saving a file, checked with cat; `poweroff -f` ending QEMU with
-status 0. Not yet: `top` (it needs /proc).
+`vi` opening, editing and saving a file, checked with cat; `top` redrawing its screen until
+`q`; `poweroff -f` ending QEMU with status 0.
 """
 import argparse
 import os
@@ -184,6 +184,19 @@ def main():
         found, back = command('cat /root/note.txt', rb'\nhello from vi\r*\n', timeout=10)
         result(bool(opened) and bool(found), 'vi opens, edits and saves a file',
                'vi did not open' if not opened else 'cat shows no "hello from vi"')
+
+        # top draws its screen from /proc, redraws it every 5 s (the header's load average and
+        # its task list again), and ends on q.
+        s.send(b'top\r')
+        drawn = s.expect(rb'Mem: +\d+K used, \d+K free', 15)
+        header = s.expect(rb'PID +PPID +USER +STAT +VSZ +%VSZ', 10)
+        redrawn = s.expect(rb'Mem: +\d+K used, \d+K free', 15)
+        s.send(b'q')
+        _, back = command('echo after-top', rb'\nafter-top\r*\n', timeout=10)
+        steps = [('its screen', drawn), ('the task list', header), ('a redraw', redrawn),
+                 ('the prompt after q', back)]
+        missing = [what for what, seen in steps if not seen]
+        result(not missing, 'top refreshing until q', 'not seen: ' + ', '.join(missing))
 
         # ACPI power-off ends QEMU with status 0; `make run` prints any other status.
         s.send(b'poweroff -f\r')
