@@ -21,10 +21,14 @@ static void *spinner(void *unused)
     return 0;
 }
 
+/* Sleeps in read until the main thread writes: alive, and using no CPU, while it is measured. */
+static int wake_sleeper[2];
+
 static void *sleeper(void *unused)
 {
     (void)unused;
-    sleep_ns(400 * MS);
+    char byte;
+    read(wake_sleeper[0], &byte, 1);
     return 0;
 }
 
@@ -52,6 +56,8 @@ static void thread_clocks(void)
 {
     pthread_t spin, sleep;
     clockid_t spin_clock, sleep_clock;
+    if (!opened_pipe(wake_sleeper, "thread clocks"))
+        return;
     if (!ok(pthread_create(&spin, 0, spinner, 0) == 0 && pthread_create(&sleep, 0, sleeper, 0) == 0,
             "start a spinning and a sleeping thread"))
         return;
@@ -61,14 +67,25 @@ static void thread_clocks(void)
         sched_yield();
     long long mine = clock_ns(CLOCK_THREAD_CPUTIME_ID);
     long long spin_start = clock_ns(spin_clock), sleep_start = clock_ns(sleep_clock);
-    pthread_join(sleep, 0);     /* about 400 ms, during which the spinner computes */
-    long long spin_used = clock_ns(spin_clock) - spin_start;
-    ok(spin_used > 0, "the spinning thread's clock advances while the main thread waits (%lld ms)",
+    /* Wait, mostly asleep, until the spinner has computed 100 ms: however loaded the machine,
+     * it gets there (the bound is on its CPU time, not on the wall clock). */
+    long long spin_used = 0;
+    for (int i = 0; i < 3000 && spin_used < 100 * MS; i++) {
+        sleep_ns(10 * MS);
+        spin_used = clock_ns(spin_clock) - spin_start;
+    }
+    ok(spin_used >= 100 * MS, "the spinning thread's clock advances while the main thread waits (%lld ms)",
        spin_used / MS);
     ok(clock_ns(CLOCK_THREAD_CPUTIME_ID) - mine < spin_used,
        "the waiting main thread's own clock advances less than the spinner's");
-    ok(sleep_start >= 0 && sleep_start < 100 * MS, "the sleeping thread's clock read %lld ms",
-       sleep_start / MS);
+    long long sleep_used = clock_ns(sleep_clock) - sleep_start;
+    ok(sleep_start >= 0 && sleep_used >= 0 && sleep_used < spin_used,
+       "the sleeping thread's clock stands still meanwhile (%lld ms, then %lld ms more)", sleep_start / MS,
+       sleep_used / MS);
+    write(wake_sleeper[1], "", 1);
+    pthread_join(sleep, 0);
+    close(wake_sleeper[0]);
+    close(wake_sleeper[1]);
     long long process = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
     ok(process >= clock_ns(spin_clock), "the process clock includes the spinning thread's time");
     stop_spinning = 1;
