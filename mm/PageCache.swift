@@ -190,7 +190,7 @@ public final class PageCache {
     private func addPage(_ index: UInt64) throws(Errno) -> (frame: PhysAddr, added: Bool) {
         if let existing = lock.withLockIrqSave({ pages[index] }) { return (existing, false) }
         guard accounting?.charge(pages: 1) ?? true else { throw .ENOSPC }
-        guard let fresh = UserFrames.allocateZeroed() else {
+        guard let fresh = UserFrames.allocateZeroed(forPageCache: true) else {
             accounting?.uncharge(pages: 1)
             throw .ENOMEM
         }

@@ -5,47 +5,74 @@ import Lib
 /// refcount / mapcount in struct page). fork shares every page between
 /// parent and child read-only; a write to a shared page copies it first
 /// (copy-on-write), and a frame returns to the page allocator when its last
-/// mapping goes.
+/// mapping goes. Each frame is anonymous memory or a page cache's, and the
+/// live ones of each kind are counted for /proc/vmstat and /proc/meminfo
+/// (Linux: PageAnon, NR_ANON_MAPPED and NR_FILE_PAGES).
 enum UserFrames {
-    private static let counts = IRQSafeLocked<[UInt16]>([])
+    private struct State {
+        var counts: [UInt16] = []
+        var isCachePage: [Bool] = []
+        var anonymousPages = 0
+        var cachePages = 0
+    }
+    private static let state = IRQSafeLocked(State())
 
     static func initialize(frameCount: Int) {
         let zeroes = [UInt16](repeating: 0, count: frameCount)
-        counts.withLock { $0 = zeroes }
+        let kinds = [Bool](repeating: false, count: frameCount)
+        state.withLock {
+            $0.counts = zeroes
+            $0.isCachePage = kinds
+        }
     }
 
     private static func index(_ frame: PhysAddr) -> Int { Int(frame.pageFrameNumber) }
 
-    /// A new zeroed page with one user; nil once free memory is down to the
-    /// kernel's reserve.
-    static func allocateZeroed() -> PhysAddr? {
+    /// A new zeroed page with one user, of anonymous memory or, with
+    /// `forPageCache`, of a file's contents; nil once free memory is down
+    /// to the kernel's reserve.
+    static func allocateZeroed(forPageCache: Bool = false) -> PhysAddr? {
         guard let frame = PageAllocator.allocateZeroedPage(keepingFree: PageAllocator.minFreePages) else { return nil }
-        counts.withLock { $0[index(frame)] = 1 }
+        state.withLock { state in
+            state.counts[index(frame)] = 1
+            state.isCachePage[index(frame)] = forPageCache
+            if forPageCache { state.cachePages += 1 } else { state.anonymousPages += 1 }
+        }
         return frame
     }
 
     /// One more mapping of `frame`.
     static func share(_ frame: PhysAddr) {
-        counts.withLock { $0[index(frame)] += 1 }
+        state.withLock { $0.counts[index(frame)] += 1 }
     }
 
     static func isShared(_ frame: PhysAddr) -> Bool {
-        counts.withLock { $0[index(frame)] > 1 }
+        state.withLock { $0.counts[index(frame)] > 1 }
     }
 
     /// How many hold `frame` (Linux: page_mapcount, for /proc's PSS).
     static func users(_ frame: PhysAddr) -> Int {
-        counts.withLock { Int($0[index(frame)]) }
+        state.withLock { Int($0.counts[index(frame)]) }
     }
 
     /// One mapping fewer; the last one frees the frame.
     static func release(_ frame: PhysAddr) {
-        let last = counts.withLock { counts -> Bool in
+        let last = state.withLock { state -> Bool in
             let slot = index(frame)
-            guard counts[slot] > 0 else { return false }
-            counts[slot] -= 1
-            return counts[slot] == 0
+            guard state.counts[slot] > 0 else { return false }
+            state.counts[slot] -= 1
+            guard state.counts[slot] == 0 else { return false }
+            if state.isCachePage[slot] { state.cachePages -= 1 } else { state.anonymousPages -= 1 }
+            return true
         }
         if last { try? PageAllocator.free(frame) }
     }
+
+    /// Live anonymous pages (Linux: NR_ANON_MAPPED, meminfo's AnonPages).
+    static var anonymousPages: Int { state.withLock { $0.anonymousPages } }
+
+    /// Live page cache pages, tmpfs's and memfd's included, with those a
+    /// truncation dropped while a mapping still holds them (Linux:
+    /// NR_FILE_PAGES, meminfo's Cached).
+    static var cachePages: Int { state.withLock { $0.cachePages } }
 }

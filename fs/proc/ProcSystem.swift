@@ -13,18 +13,25 @@ enum ProcSystem {
     }
 
     /// /proc/meminfo (Linux: meminfo_proc_show), every row of Linux 6.1;
-    /// what Apus does not have (swap, huge pages, ...) is 0.
+    /// Cached and AnonPages from the user frames' kinds; what Apus does not
+    /// have or count (swap, huge pages, the LRU lists, ...) is 0.
     static func meminfo() -> String {
         let pageKilobytes = MemoryLayout64.pageSize >> 10
         let total = UInt64(PageAllocator.totalPages) * pageKilobytes
         let free = UInt64(PageAllocator.freePages) * pageKilobytes
         var text = kilobytesRow("MemTotal", total) + kilobytesRow("MemFree", free)
         text += kilobytesRow("MemAvailable", free)
+        text += kilobytesRow("Buffers", 0) + kilobytesRow("Cached", UInt64(UserFrames.cachePages) * pageKilobytes)
         for name in [
-            "Buffers", "Cached", "SwapCached", "Active", "Inactive", "Active(anon)", "Inactive(anon)", "Active(file)",
-            "Inactive(file)", "Unevictable", "Mlocked", "SwapTotal", "SwapFree", "Zswap", "Zswapped", "Dirty",
-            "Writeback", "AnonPages", "Mapped", "Shmem", "KReclaimable", "Slab", "SReclaimable", "SUnreclaim",
-            "KernelStack", "PageTables", "SecPageTables", "NFS_Unstable", "Bounce", "WritebackTmp",
+            "SwapCached", "Active", "Inactive", "Active(anon)", "Inactive(anon)", "Active(file)", "Inactive(file)",
+            "Unevictable", "Mlocked", "SwapTotal", "SwapFree", "Zswap", "Zswapped", "Dirty", "Writeback",
+        ] {
+            text += kilobytesRow(name, 0)
+        }
+        text += kilobytesRow("AnonPages", UInt64(UserFrames.anonymousPages) * pageKilobytes)
+        for name in [
+            "Mapped", "Shmem", "KReclaimable", "Slab", "SReclaimable", "SUnreclaim", "KernelStack", "PageTables",
+            "SecPageTables", "NFS_Unstable", "Bounce", "WritebackTmp",
         ] {
             text += kilobytesRow(name, 0)
         }

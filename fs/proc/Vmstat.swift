@@ -5,8 +5,8 @@ import Synchronization
 
 /// /proc/vmstat and /proc/zoneinfo (Linux: mm/vmstat.c vmstat_show and
 /// zoneinfo_show_print), in Linux 6.1's order and layout, with the
-/// counters Apus keeps: free pages per zone, slab pages, pages allocated
-/// and freed, faults, OOM kills. Those that are zero because Apus has no
+/// counters Apus keeps: free pages per zone, slab, anonymous and page
+/// cache pages, pages allocated and freed, faults, OOM kills. Those that are zero because Apus has no
 /// such thing (block I/O, swap, major faults: every fault is served from
 /// memory; the movable zone) are shown as 0; the rest of Linux's are left out.
 enum ProcVmstat {
@@ -21,6 +21,7 @@ enum ProcVmstat {
     static func vmstat() -> String {
         let rows: [(String, UInt64)] = [
             ("nr_free_pages", UInt64(PageAllocator.freePages)), ("nr_slab_unreclaimable", slabPages),
+            ("nr_anon_pages", UInt64(UserFrames.anonymousPages)), ("nr_file_pages", UInt64(UserFrames.cachePages)),
             ("pgpgin", 0), ("pgpgout", 0), ("pswpin", 0), ("pswpout", 0),
             ("pgalloc_dma", PageAllocator.allocatedPageTotal(in: .dma)),
             ("pgalloc_dma32", PageAllocator.allocatedPageTotal(in: .dma32)),
@@ -45,7 +46,11 @@ enum ProcVmstat {
         var text = ""
         for zone in ZoneType.allCases {
             text += "Node 0, zone " + String(repeating: " ", count: max(0, 8 - zone.name.utf8.count)) + zone.name + "\n"
-            if zone == populated.first { text += "  per-node stats\n" + statRow("nr_slab_unreclaimable", slabPages) }
+            if zone == populated.first {
+                text += "  per-node stats\n" + statRow("nr_slab_unreclaimable", slabPages)
+                text += statRow("nr_anon_pages", UInt64(UserFrames.anonymousPages))
+                text += statRow("nr_file_pages", UInt64(UserFrames.cachePages))
+            }
             let free = UInt64(PageAllocator.freePages(in: zone))
             let marks = PageAllocator.watermarks(of: zone)
             let span = zone.span(over: memory)

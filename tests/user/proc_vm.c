@@ -1,6 +1,6 @@
 /* The system-wide memory and device files of /proc (docs/procfs.md): /proc/devices lists the
  * majors of the device nodes in Linux's layout, /proc/vmstat's counters move when pages are
- * touched and freed, /proc/zoneinfo's zones add up to vmstat's free pages, within meminfo's
+ * touched and freed and files written (and agree with meminfo's AnonPages and Cached), /proc/zoneinfo's zones add up to vmstat's free pages, within meminfo's
  * figures, with sane watermarks and sizes, and /proc/swaps has Linux's header. */
 #define _GNU_SOURCE
 #include "tap.h"
@@ -102,10 +102,64 @@ static void devices(void)
         skip("no /dev/ttyS0", "/dev/ttyS0's major is listed as ttyS");
 }
 
+/* Whether 16 MiB of fresh anonymous memory, touched, raises nr_anon_pages by at least half its
+ * pages, and its munmap lowers it again; the same for nr_file_pages and an 8 MiB file written
+ * and unlinked. Other processes on a busy host move these gauges too, so the caller tries
+ * three times. */
+static int anon_pages_follow(void)
+{
+    size_t size = 16 << 20;
+    long long before = vmstat("nr_anon_pages");
+    char *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED)
+        return 0;
+    madvise(memory, size, MADV_NOHUGEPAGE);
+    for (size_t offset = 0; offset < size; offset += 4096)
+        memory[offset] = 1;
+    long long touched = vmstat("nr_anon_pages");
+    munmap(memory, size);
+    long long after = vmstat("nr_anon_pages");
+    if (touched - before >= 2048 && touched - after >= 2048)
+        return 1;
+    diag("nr_anon_pages %lld, %lld touched, %lld unmapped", before, touched, after);
+    return 0;
+}
+
+static int file_pages_follow(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/proc_vm.%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", getpid());
+    long long before = vmstat("nr_file_pages");
+    int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+    if (fd < 0)
+        return 0;
+    static char block[1 << 16];
+    memset(block, 'v', sizeof block);
+    for (int i = 0; i < 128; i++)
+        write(fd, block, sizeof block);
+    long long written = vmstat("nr_file_pages");
+    close(fd);
+    unlink(path);
+    long long after = vmstat("nr_file_pages");
+    if (written - before >= 1024 && written - after >= 1024)
+        return 1;
+    diag("nr_file_pages %lld, %lld written, %lld unlinked", before, written, after);
+    return 0;
+}
+
+static int three_tries(int (*check)(void))
+{
+    for (int attempt = 0; attempt < 3; attempt++)
+        if (check())
+            return 1;
+    return 0;
+}
+
 static void counters(void)
 {
-    const char *names[] = { "nr_free_pages", "pgalloc_normal", "pgfree", "pgfault", "pgmajfault", "oom_kill" };
-    for (int i = 0; i < 6; i++)
+    const char *names[] = { "nr_free_pages", "nr_anon_pages", "nr_file_pages", "pgalloc_normal", "pgfree",
+                            "pgfault", "pgmajfault", "oom_kill" };
+    for (int i = 0; i < 8; i++)
         ok(vmstat(names[i]) >= 0, "/proc/vmstat has %s", names[i]);
     slurp("/proc/vmstat");
     int well_formed = 1;
@@ -140,6 +194,15 @@ static void counters(void)
     if (!ok(freed_after > freed, "pgfree grew after munmap"))
         diag("from %lld to %lld", freed, freed_after);
     is(vmstat("pgmajfault") >= 0, 1, "pgmajfault is a count");
+
+    ok(three_tries(anon_pages_follow), "nr_anon_pages rises by 16 MiB of touched memory and falls at its munmap");
+    ok(three_tries(file_pages_follow), "nr_file_pages rises by an 8 MiB file and falls when it is unlinked");
+    long long anon_kb = vmstat("nr_anon_pages") * 4, anon_row = meminfo("AnonPages:");
+    if (!ok(llabs(anon_kb - anon_row) <= 16384 + anon_row / 10, "meminfo's AnonPages is nr_anon_pages"))
+        diag("nr_anon_pages %lld kB, AnonPages %lld kB", anon_kb, anon_row);
+    long long file_kb = vmstat("nr_file_pages") * 4, cached = meminfo("\nCached:");
+    if (!ok(cached >= 0 && cached <= file_kb + 16384 + file_kb / 10, "meminfo's Cached is within nr_file_pages"))
+        diag("nr_file_pages %lld kB, Cached %lld kB", file_kb, cached);
 
     /* Free pages in the zones are part of MemFree, which may count more (Linux's own
      * free-page reporting, memory outside the zone counters of a virtual machine). */
