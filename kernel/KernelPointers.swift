@@ -27,6 +27,9 @@ public enum KernelPointers {
         credentials.shownPointer(address, kptrRestrict: restrict.load(ordering: .relaxed), hashKey: hashKey.value)
     }
 
+    /// What plain `%p` prints of `address` in the kernel log (Linux: ptr_to_id).
+    public static func hashed(_ address: UInt64) -> UInt64 { hashedPointer(address, key: hashKey.value) }
+
     /// Whether symbol listings show `credentials` real addresses.
     public static func symbolAddressesVisible(to credentials: Credentials) -> Bool {
         credentials.seesKernelAddresses(kptrRestrict: restrict.load(ordering: .relaxed))

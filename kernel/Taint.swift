@@ -5,8 +5,19 @@ import Synchronization
 public enum Taint {
     /// Linux's flag numbers (include/linux/panic.h); only those the kernel sets.
     public enum Flag: Int {
+        /// TAINT_PROPRIETARY_MODULE: a module without a GPL-compatible licence was loaded.
+        case proprietaryModule = 0
+        /// TAINT_FORCED_MODULE: a module was loaded without its version magic checked.
+        case forcedModule = 1
+        /// TAINT_FORCED_RMMOD: a module was removed by force (delete_module's O_TRUNC).
+        case forcedRemoval = 3
         /// TAINT_DIE: an oops killed a task and the kernel went on.
         case die = 7
+        /// TAINT_OOT_MODULE: a module built outside the kernel's tree was loaded.
+        case outOfTreeModule = 12
+
+        /// Its letter in Linux's taint string.
+        public var letter: Character { Taint.letters[rawValue] }
     }
 
     /// Linux's letters, one per flag number, TAINT_PROPRIETARY_MODULE to TAINT_TEST.

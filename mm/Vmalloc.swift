@@ -19,18 +19,23 @@ public enum Vmalloc {
 
     public enum Failure: Error { case outOfVirtualSpace, outOfMemory, notAnArea }
 
-    /// First fit in the vmalloc range, at a multiple of `alignment` (a power
-    /// of two, at least a page; Linux: alloc_vmap_area).
-    private static func reserve(size: UInt64, alignment: UInt64, ownsFrames: Bool) throws(Failure) -> Area {
+    /// The vmalloc range (Linux: VMALLOC_START..VMALLOC_END).
+    public static let vmallocRange = MemoryLayout64.vmallocStart..<MemoryLayout64.vmallocEnd
+
+    /// First fit in `range`, at a multiple of `alignment` (a power of two,
+    /// at least a page; Linux: alloc_vmap_area).
+    private static func reserve(
+        size: UInt64, alignment: UInt64, ownsFrames: Bool, in range: Range<UInt64> = vmallocRange
+    ) throws(Failure) -> Area {
         func alignedUp(_ address: UInt64) -> UInt64 { (address + alignment - 1) & ~(alignment - 1) }
         return try areas.withLock { areas throws(Failure) -> Area in
-            var candidate = alignedUp(MemoryLayout64.vmallocStart)
+            var candidate = alignedUp(range.lowerBound)
             var index = 0
             while index < areas.count && areas[index].start.value < candidate + size + MemoryLayout64.pageSize {
                 candidate = max(candidate, alignedUp(areas[index].end))
                 index += 1
             }
-            guard candidate + size + MemoryLayout64.pageSize <= MemoryLayout64.vmallocEnd else {
+            guard candidate + size + MemoryLayout64.pageSize <= range.upperBound else {
                 throw .outOfVirtualSpace
             }
             let area = Area(start: VirtAddr(candidate), size: size, ownsFrames: ownsFrames)
@@ -51,12 +56,15 @@ public enum Vmalloc {
     }
 
     /// `size` bytes of zeroed, virtually contiguous memory starting at a
-    /// multiple of `alignment` (Linux: vzalloc, __vmalloc_node_range's align).
+    /// multiple of `alignment` in `range` (Linux: vzalloc, and
+    /// __vmalloc_node_range's align and range, which module_alloc uses).
     /// The page below the area is never mapped: it is the guard page of
-    /// whatever area precedes it, or the gap before the vmalloc range.
-    public static func allocate(size: UInt64, alignment: UInt64 = MemoryLayout64.pageSize) throws(Failure) -> VirtAddr {
+    /// whatever area precedes it, or the gap before the range.
+    public static func allocate(
+        size: UInt64, alignment: UInt64 = MemoryLayout64.pageSize, in range: Range<UInt64> = vmallocRange
+    ) throws(Failure) -> VirtAddr {
         let pages = pageCount(size)
-        let area = try reserve(size: pages * MemoryLayout64.pageSize, alignment: alignment, ownsFrames: true)
+        let area = try reserve(size: pages * MemoryLayout64.pageSize, alignment: alignment, ownsFrames: true, in: range)
         for page in 0..<pages {
             let virtual = area.start + page * MemoryLayout64.pageSize
             guard let frame = PageAllocator.allocateZeroedPage() else {
@@ -75,6 +83,30 @@ public enum Vmalloc {
             }
         }
         return area.start
+    }
+
+    /// Copies `bytes` into an area's pages from `start` on (they must lie
+    /// in one area), through the direct map, whatever the area's protection.
+    public static func write(_ bytes: [UInt8], at start: VirtAddr) {
+        var done = 0
+        while done < bytes.count {
+            let address = start + UInt64(done)
+            let inPage = Int(MemoryLayout64.pageSize - address.value % MemoryLayout64.pageSize)
+            let piece = min(inPage, bytes.count - done)
+            guard let physical = KernelPaging.pageTable.translate(address)?.physical,
+                let frame = Frame(containing: physical)
+            else { return }
+            frame.write(Array(bytes[done..<done + piece]), at: frame.offset(of: physical))
+            done += piece
+        }
+    }
+
+    /// Sets the protection of `size` bytes of an area from `start` (Linux:
+    /// set_memory_ro, set_memory_x and set_memory_nx).
+    public static func protect(_ start: VirtAddr, size: UInt64, flags: PageFlags) {
+        for page in 0..<pageCount(size) {
+            try? KernelPaging.pageTable.protect(start + page * MemoryLayout64.pageSize, flags: flags)
+        }
     }
 
     /// Unmaps a vmalloc or ioremap area and frees the pages vmalloc took.

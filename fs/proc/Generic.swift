@@ -24,6 +24,16 @@ public enum ProcFS {
         }
     }
 
+    /// A file `name` in `parent` with operations of its own, made for each
+    /// open (Linux: proc_create with a proc_ops). EEXIST if the name is taken.
+    @discardableResult
+    public static func create(
+        _ name: String, mode: UInt32, parent: ProcRegisteredDirectory? = nil,
+        operations: @escaping () -> any FileOperations
+    ) throws(Errno) -> ProcEntry {
+        try register(name, mode: FileMode.S_IFREG | mode, parent: parent) { .operations(operations) }
+    }
+
     /// A directory `name` in `parent` for more entries (Linux: proc_mkdir).
     public static func mkdir(_ name: String, parent: ProcRegisteredDirectory? = nil) throws(Errno)
         -> ProcRegisteredDirectory

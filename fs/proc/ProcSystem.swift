@@ -231,7 +231,7 @@ extension ProcSystem {
             let symbol = table.symbol(at: index)
             text += hex(showAddresses ? symbol.address : 0, width: 16) + " T " + symbol.name + "\n"
         }
-        return text
+        return text + ModuleLoader.kallsyms(showAddresses: showAddresses)
     }
 
     /// /proc/slabinfo (Linux: slab_show, version 2.1): one line per cache.

@@ -20,7 +20,7 @@ extension ProcFS {
             ("interrupts", { ProcSystem.interrupts() }),
             ("loadavg", { ProcSystem.loadavg() }),
             ("meminfo", { ProcSystem.meminfo() }),
-            ("modules", { "" }),
+            ("modules", { ModuleLoader.procModules() }),
             ("partitions", { "major minor  #blocks  name\n\n" }),
             ("softirqs", { ProcSystem.softirqs() }),
             ("stat", { ProcSystem.stat() }),

@@ -56,6 +56,7 @@ public enum SyscallTable {
         RebootSyscalls.table,
         SyslogSyscalls.table,
         VhangupSyscalls.table,
+        ModuleSyscalls.table,
     ]
 
     /// Indexed by number, filled once at boot.

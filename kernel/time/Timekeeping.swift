@@ -65,3 +65,7 @@ public enum Timekeeping {
         }
     }
 }
+
+/// CLOCK_MONOTONIC in nanoseconds for modules (Linux: ktime_get, EXPORT_SYMBOL_GPL).
+@c(ktime_get)
+func ktimeGet() -> Int64 { Timekeeping.monotonic }

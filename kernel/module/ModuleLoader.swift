@@ -1,0 +1,203 @@
+import ABI
+import Core
+import Lib
+
+/// Loading and unloading modules (Linux: kernel/module/main.c load_module,
+/// do_init_module, delete_module). A module's object is checked and laid
+/// out by Lib (ELFRelocatable, ModuleLayout, LinkedModule), linked at its
+/// place in the module area against the kernel's exports, copied there
+/// and protected (text read-execute, read-only data read-only, data
+/// read-write and never executable); then its init runs. Any failure frees
+/// everything the load took.
+public enum ModuleLoader {
+    /// The loaded modules, newest first as /proc/modules lists them, and
+    /// the exports' addresses once looked up (Linux: the modules list and
+    /// module_mutex, which loads and unloads hold).
+    private struct State {
+        var modules: [Module] = []
+        var exports: [(name: [UInt8], export: KernelSymbols.Export)]?
+    }
+    private static let list = IRQSafeLocked(State())
+    private static let mutex = BootOnce(Mutex())
+
+    /// Linux: MODULE_NAME_LEN, 64 - sizeof(unsigned long).
+    static let nameLength = 56
+    /// The kernel's version magic, which a module's `vermagic=` must equal
+    /// (Linux: VERMAGIC_STRING, include/linux/vermagic.h).
+    public static var versionMagic: String { UTSName.release + " SMP preempt mod_unload " }
+
+    /// finit_module's flags (Linux: include/uapi/linux/module.h).
+    public static let MODULE_INIT_IGNORE_MODVERSIONS: UInt32 = 1
+    public static let MODULE_INIT_IGNORE_VERMAGIC: UInt32 = 2
+
+    public static var modules: [Module] { list.withLock { $0.modules } }
+
+    /// Loads the module in `bytes` with the parameters `arguments` (Linux: load_module).
+    static func load(_ bytes: [UInt8], arguments: [UInt8], flags: UInt32) throws(Errno) -> Int64 {
+        let elf = try ELFRelocatable(bytes)
+        let info = ModInfo(elf.sectionIndex(named: ".modinfo").map { elf.contents(of: $0) } ?? [])
+        guard let nameBytes = info.value("name"), !nameBytes.isEmpty, nameBytes.count < nameLength else {
+            pr_warn("No module found in object")
+            throw .ENOEXEC
+        }
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        // Linux: check_modinfo and module_augment_kernel_taints. The kernel is tainted even if
+        // the load fails later, and each message comes the first time its taint is set.
+        var taints: [Taint.Flag] = []
+        func taint(_ flag: Taint.Flag, _ message: String) {
+            if !Taint.isSet(flag) { pr_warn(message) }
+            Taint.add(flag)
+            taints.append(flag)
+        }
+        if let magic = flags & MODULE_INIT_IGNORE_VERMAGIC != 0 ? nil : info.value("vermagic") {
+            guard magic == Array(versionMagic.utf8) else {
+                pr_err("\(name): version magic '\(String(decoding: magic, as: UTF8.self))' should be '\(versionMagic)'")
+                throw .ENOEXEC
+            }
+        } else {
+            // Linux with CONFIG_MODULE_FORCE_LOAD: try_to_force_load.
+            taint(.forcedModule, "\(name): bad vermagic: kernel tainted.")
+        }
+        let license = info.value("license") ?? Array("unspecified".utf8)
+        let gplCompatible = ModInfo.isGPLCompatible(license)
+        if !gplCompatible {
+            taint(
+                .proprietaryModule,
+                "\(name): module license '\(String(decoding: license, as: UTF8.self))' taints kernel.")
+        }
+        if info.value("intree") != Array("Y".utf8) {
+            taint(.outOfTreeModule, "\(name): loading out-of-tree module taints kernel.")
+        }
+        let layout = try ModuleLayout(elf)
+        mutex.value.lock()
+        let module: Module
+        do throws(Errno) {
+            module = try link(elf, layout: layout, name: name, gplCompatible: gplCompatible, taints: taints)
+        } catch {
+            mutex.value.unlock()
+            throw error
+        }
+        for argument in arguments.split(separator: UInt8(ascii: " ")) {
+            let parameter = argument.split(separator: UInt8(ascii: "="), maxSplits: 1).first ?? argument
+            pr_warn("\(name): unknown parameter '\(String(decoding: parameter, as: UTF8.self))' ignored")
+        }
+        list.withLock { $0.modules.insert(module, at: 0) }
+        mutex.value.unlock()
+        // Linux: do_init_module, outside module_mutex: init may sleep.
+        if let initAddress = module.symbols.first(where: { $0.name == Array("init_module".utf8) })?.address {
+            let result = ModuleCode.callInit(initAddress)
+            if result < 0 {
+                mutex.value.withLock { release(module) }
+                throw Errno(rawValue: 0 &- result) ?? .EINVAL
+            }
+            if result > 0 {
+                pr_warn(
+                    "\(name): 'init_module'->init suspiciously returned \(result), it should follow 0/-E convention")
+            }
+        }
+        list.withLock { _ in module.state = .live }
+        return 0
+    }
+
+    /// Places, links and copies the module; on failure frees its memory
+    /// and logs Linux's lines. Called with the module mutex held.
+    private static func link(
+        _ elf: ELFRelocatable, layout: ModuleLayout, name: String, gplCompatible: Bool, taints: [Taint.Flag]
+    ) throws(Errno) -> Module {
+        guard !list.withLock({ $0.modules.contains { $0.name == name } }) else { throw .EEXIST }
+        let exports = exportTable()
+        let base: VirtAddr
+        do throws(Vmalloc.Failure) {
+            base = try Vmalloc.allocate(
+                size: UInt64(layout.size), in: MemoryLayout64.modulesStart..<MemoryLayout64.modulesEnd)
+        } catch {
+            throw .ENOMEM
+        }
+        let linked: LinkedModule
+        do throws(LinkedModule.Failure) {
+            linked = try LinkedModule(elf, layout: layout, base: base.value) { symbol in
+                // A GPL-only symbol is invisible to a module that is not GPL (Linux: find_symbol's gplok).
+                guard let export = exports.first(where: { $0.name == symbol })?.export,
+                    gplCompatible || !export.gplOnly
+                else { return nil }
+                return export.address
+            }
+        } catch {
+            try? Vmalloc.free(base)
+            logFailure(error, name: name)
+            throw error.errno
+        }
+        Vmalloc.write(linked.image, at: base)
+        Vmalloc.protect(base, size: UInt64(layout.textSize), flags: .kernelText)
+        Vmalloc.protect(base + UInt64(layout.textSize), size: UInt64(layout.readOnlySize), flags: .kernelReadOnly)
+        let exitAddress = linked.symbols.first { $0.name == Array("cleanup_module".utf8) }?.address
+        return Module(
+            name: name, base: base, size: layout.size, symbols: linked.symbols, exitAddress: exitAddress,
+            hasInit: linked.address(of: "init_module") != nil, taints: taints)
+    }
+
+    private static func logFailure(_ failure: LinkedModule.Failure, name: String) {
+        switch failure {
+        case .unknownSymbols(let symbols):
+            for symbol in symbols {
+                pr_warn("\(name): Unknown symbol \(String(decoding: symbol, as: UTF8.self)) (err -2)")
+            }
+        case .commonSymbol(let symbol):
+            pr_warn("\(name): please compile with -fno-common (\(String(decoding: symbol, as: UTF8.self)))")
+        case .relocation(.unknownType(let type)):
+            pr_err("\(name): Unknown rela relocation: \(type)")
+        case .relocation(.overflow(let type, let value)):
+            pr_err("overflow in relocation type \(type) val \(String(value, radix: 16))")
+            pr_err("`\(name)' likely not compiled with -fpie (Apus's modules sit above the top 2 GiB)")
+        case .relocation(.outsideSection), .malformed:
+            pr_err("\(name): invalid relocation target")
+        }
+    }
+
+    /// The exports' addresses, looked up in kallsyms once (Linux keeps them
+    /// in __ksymtab; Apus keeps the names and finds the addresses).
+    private static func exportTable() -> [(name: [UInt8], export: KernelSymbols.Export)] {
+        if let table = list.withLock({ $0.exports }) { return table }
+        var table: [(name: [UInt8], export: KernelSymbols.Export)] = []
+        if let symbols = Kallsyms.table {
+            for index in 0..<symbols.count {
+                let symbol = symbols.symbol(at: index)
+                if let export = KernelSymbols.exported.first(where: { $0.name == symbol.name }) {
+                    table.append(
+                        (
+                            Array(symbol.name.utf8),
+                            KernelSymbols.Export(address: symbol.address, gplOnly: export.gplOnly)
+                        ))
+                }
+            }
+        }
+        list.withLock { $0.exports = table }
+        return table
+    }
+
+    /// Unloads the module called `name` (Linux: delete_module): EWOULDBLOCK
+    /// while it is in use, EBUSY while it is loading or unloading, or if it
+    /// has an init but no exit, unless O_TRUNC forces it (tainting the
+    /// kernel, Linux's CONFIG_MODULE_FORCE_UNLOAD).
+    static func unload(_ name: String, flags: OpenFlags) throws(Errno) {
+        mutex.value.lock()
+        defer { mutex.value.unlock() }
+        guard let module = list.withLock({ $0.modules.first { $0.name == name } }) else {
+            throw .ENOENT
+        }
+        guard module.state == .live else { throw .EBUSY }
+        if module.hasInit && module.exitAddress == nil {
+            guard flags.contains(.O_TRUNC) else { throw .EBUSY }
+            Taint.add(.forcedRemoval)
+        }
+        list.withLock { _ in module.state = .going }
+        if let exitAddress = module.exitAddress { ModuleCode.callExit(exitAddress) }
+        release(module)
+    }
+
+    /// Takes a module off the list and frees its memory (Linux: free_module).
+    private static func release(_ module: Module) {
+        list.withLock { $0.modules.removeAll { $0 === module } }
+        try? Vmalloc.free(module.base)
+    }
+}

@@ -1,0 +1,42 @@
+import Core
+import Lib
+
+/// What /proc shows of the loaded modules (Linux: kernel/module/procfs.c
+/// m_show, and module_get_kallsym for /proc/kallsyms).
+extension ModuleLoader {
+    /// /proc/modules: per module, newest first, "name size refcount deps
+    /// state address taints": `hello 12288 0 - Live 0x0000000000000000 (O)`.
+    /// The address shows as kptr_restrict allows; the reference count is 0
+    /// and the dependency column `-`, since no module yet uses another's
+    /// symbols (a module with init and no exit is `[permanent],`).
+    static func procModules() -> String {
+        let showAddresses = KernelPointers.symbolAddressesVisible(to: Scheduler.current.credentials)
+        var text = ""
+        for module in modules {
+            let state =
+                switch module.state {
+                case .coming: "Loading"
+                case .live: "Live"
+                case .going: "Unloading"
+                }
+            let uses = module.hasInit && module.exitAddress == nil ? "[permanent]," : "-"
+            text += "\(module.name) \(module.size) 0 \(uses) \(state) 0x"
+            text += hex(showAddresses ? module.base.value : 0, width: 16)
+            text += module.taintText.isEmpty ? "\n" : " \(module.taintText)\n"
+        }
+        return text
+    }
+
+    /// The modules' symbols for /proc/kallsyms: "address letter name\t[module]".
+    static func kallsyms(showAddresses: Bool) -> String {
+        var text = ""
+        for module in modules {
+            for symbol in module.symbols {
+                text += hex(showAddresses ? symbol.address : 0, width: 16) + " "
+                text += String(decoding: [symbol.letter], as: UTF8.self) + " "
+                text += String(decoding: symbol.name, as: UTF8.self) + "\t[" + module.name + "]\n"
+            }
+        }
+        return text
+    }
+}
