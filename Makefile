@@ -44,7 +44,9 @@ ARCH_HDR   := $(wildcard $(CORE)/include/* $(CORE)/boot/*.h $(CORE)/kernel/*.h)
 .PHONY: all run test debug iso clean help deps test-host test-kernel bench user-tests lint format
 all: $(B)/apus.elf
 
-# run, test, lint, format, debug, iso, bench and deps live in tools/test.mk.
+# run, test, lint, format, debug, iso, bench and deps live in tools/test.mk; the module SDK
+# and `make modules` in tools/module-sdk/sdk.mk.
+include tools/module-sdk/sdk.mk
 include tools/test.mk
 
 help:

@@ -1,0 +1,58 @@
+# The module SDK and the modules built with it (docs/modules.md). Included from the top-level
+# Makefile, which defines B.
+#
+#   make modules      build/module-sdk (headers, the kbuild-style Makefile, vermagic, the export
+#                     list) and the in-tree examples, each built by its own unchanged Makefile
+#                     as an out-of-tree module would be: build/ko/hello-c/hello.ko
+#
+# The user tier's test modules (tests/modules/*.c, one directory, one Makefile) and the
+# malformed copies tools/module-sdk/malform.py makes of them go into its initramfs.
+
+SDK := $(B)/module-sdk
+KO  := $(B)/ko
+KERNEL_RELEASE := $(shell sed -n 's/.*static let release = "\(.*\)"/\1/p' kernel/UTSName.swift)
+SDK_HEADERS := $(sort $(wildcard include/linux/*.h))
+
+# VERMAGIC_STRING must equal ModuleLoader.versionMagic (kernel/module/ModuleLoader.swift).
+$(SDK)/Makefile: tools/module-sdk/Makefile tools/module-sdk/sdk.mk $(SDK_HEADERS) kernel/UTSName.swift \
+  kernel/module/Exports.swift
+	rm -rf $(SDK)
+	mkdir -p $(SDK)/include/linux $(SDK)/include/generated
+	cp $(SDK_HEADERS) $(SDK)/include/linux/
+	echo 'KERNELRELEASE := $(KERNEL_RELEASE)' > $(SDK)/kernel.mk
+	echo '#define VERMAGIC_STRING "$(KERNEL_RELEASE) SMP preempt mod_unload "' > $(SDK)/include/generated/vermagic.h
+	grep -o '("[^"]*", \(true\|false\))' kernel/module/Exports.swift | \
+	  sed 's/("\([^"]*\)", true)/0x00000000\t\1\tvmlinux\tEXPORT_SYMBOL_GPL\t/; s/("\([^"]*\)", false)/0x00000000\t\1\tvmlinux\tEXPORT_SYMBOL\t/' \
+	  > $(SDK)/Module.symvers
+	cp tools/module-sdk/Makefile $@
+
+# An example: its sources and Makefile copied to build/ko/NAME and built there with `make`,
+# KERNEL_DIR pointing at the SDK (its Makefile uses $(PWD), so the shell cds first).
+$(KO)/hello-c/hello.ko: modules/hello-c/hello.c modules/hello-c/Makefile $(SDK)/Makefile
+	rm -rf $(KO)/hello-c
+	mkdir -p $(KO)/hello-c
+	cp modules/hello-c/hello.c modules/hello-c/Makefile $(KO)/hello-c/
+	cd $(KO)/hello-c && $(MAKE) --no-print-directory KERNEL_DIR=$(abspath $(SDK))
+
+TEST_MODULE_SRC := $(sort $(wildcard tests/modules/*.c))
+TEST_MODULES := $(patsubst tests/modules/%.c,$(KO)/tests/%.ko,$(TEST_MODULE_SRC))
+MALFORMED_MODULES := $(addprefix $(KO)/malformed/,truncated.ko machine.ko offset.ko reloc.ko vermagic.ko)
+
+$(TEST_MODULES) &: $(TEST_MODULE_SRC) $(SDK)/Makefile
+	rm -rf $(KO)/tests
+	mkdir -p $(KO)/tests
+	cp $(TEST_MODULE_SRC) $(KO)/tests/
+	echo 'obj-m := $(notdir $(TEST_MODULES:.ko=.o))' > $(KO)/tests/Makefile
+	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(KO)/tests) modules
+
+$(MALFORMED_MODULES) &: $(KO)/hello-c/hello.ko tools/module-sdk/malform.py
+	mkdir -p $(KO)/malformed
+	python3 tools/module-sdk/malform.py $(KO)/hello-c/hello.ko $(KO)/malformed
+
+# What the user tier's initramfs holds, as mkrootfs --add arguments.
+MODULE_FILES := $(KO)/hello-c/hello.ko $(TEST_MODULES) $(MALFORMED_MODULES)
+MODULE_ADDS := --add $(KO)/hello-c/hello.ko:lib/modules/hello.ko \
+  $(foreach m,$(TEST_MODULES) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m)))
+
+.PHONY: modules
+modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko
