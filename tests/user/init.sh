@@ -7,7 +7,8 @@
 # off with `poweroff -f` (reboot(2); QEMU then exits).
 #
 # APUS_TESTS=NAME,... runs only those programs, and the applet checks only if it names
-# `applets` (the mount and hostname ones if it names `mounts`, the /proc ones if `procps`;
+# `applets` (the mount and hostname ones if it names `mounts`, the /proc ones if `procps`, the
+# loadable-module ones if `modules`;
 # on Apus: a word APUS_TESTS=... on the kernel command line, which the kernel hands to /init
 # as an environment variable, as Linux does).
 #
@@ -264,6 +265,107 @@ mounts() {
     run hostname "$old_name"
 }
 
+# has DESCRIPTION TEXT PATTERN: a result from whether TEXT matches the shell PATTERN.
+has() {
+    case "$2" in
+        $3) result ok "$1" ;;
+        *) result fail "$1" "$2" ;;
+    esac
+}
+
+# memfree: MemFree of /proc/meminfo, in kB.
+memfree() {
+    run grep MemFree /proc/meminfo | while read -r _ kb _; do echo "$kb"; done
+}
+
+# modules: loadable modules (docs/modules.md) through busybox's insmod, lsmod, modinfo and
+# rmmod: the textbook hello.ko, malformed and failing modules, and load/unload cycles that
+# must give every page back. The modules are Apus's and loading them changes the kernel, so
+# they run only as the machine's init (on Apus), not on a host.
+modules() {
+    if [ "$$" != 1 ]; then
+        result ok "insmod, lsmod, modinfo and rmmod of Apus modules # SKIP not the machine's init"
+        return
+    fi
+    mods=/lib/modules
+    run dmesg -c > /dev/null
+    status "insmod hello.ko" 0 run insmod $mods/hello.ko
+    has "dmesg: initializing, loaded successfully" "$(run dmesg)" \
+        "*Hello module: initializing*Hello module: loaded successfully*"
+    same "cat /proc/hello_proc" "$(run cat /proc/hello_proc)" "Hello from kernel module!"
+    echo "Test message" > /proc/hello_proc
+    has "dmesg: received 13 bytes" "$(run dmesg)" "*Hello module: received 13 bytes*"
+    has "lsmod lists hello" "$(run lsmod)" "*hello*"
+    has "/proc/modules in Linux's format" "$(run cat /proc/modules)" \
+        "hello [1-9]*[0-9] 0 - Live 0x[0-9a-f]??????????????? (O)"
+    has "/proc/kallsyms lists hello_read [hello]" "$(run grep hello_read /proc/kallsyms)" \
+        "[0-9a-f]??????????????? t hello_read	[[]hello[]]"
+    has "modinfo shows license, author, description, version" "$(run modinfo $mods/hello.ko)" \
+        "*author:*Your Name*description:*Hello World kernel module with proc interface*license:*GPL*version:*1.0*"
+    has "a second insmod is EEXIST" "$(run insmod $mods/hello.ko 2>&1)" "*File exists*"
+    status "rmmod hello" 0 run rmmod hello
+    has "dmesg: unloaded" "$(run dmesg)" "*Hello module: unloaded*"
+    status "/proc/hello_proc is gone" 1 run test -e /proc/hello_proc
+    status "lsmod no longer lists hello" 1 run sh -c "lsmod | grep -q '^hello '"
+    status "rmmod of a module not loaded fails" 1 run rmmod hello
+
+    for bad in truncated machine offset reloc vermagic; do
+        has "insmod malformed/$bad.ko: ENOEXEC" "$(run insmod $mods/malformed/$bad.ko 2>&1)" \
+            "*invalid module format*"
+    done
+    has "dmesg: version magic ... should be ..." "$(run dmesg)" \
+        "*hello: version magic '5.1.0-apus SMP preempt mod_unload ' should be '6.1.0-apus SMP preempt mod_unload '*"
+    has "an unknown symbol: ENOENT" "$(run insmod $mods/tests/unknown_symbol.ko 2>&1)" "*unknown symbol*"
+    has "dmesg: Unknown symbol no_such_function (err -2)" "$(run dmesg)" \
+        "*unknown_symbol: Unknown symbol no_such_function (err -2)*"
+    has "a GPL-only symbol in a proprietary module: ENOENT" "$(run insmod $mods/tests/gpl_only.ko 2>&1)" \
+        "*unknown symbol*"
+    has "dmesg: Unknown symbol ktime_get (err -2)" "$(run dmesg)" "*gpl_only: Unknown symbol ktime_get (err -2)*"
+    has "an init returning -ENODEV fails insmod" "$(run insmod $mods/tests/init_fails.ko 2>&1)" "*No such device*"
+    has "and leaves nothing loaded" "$(run cat /proc/modules)" ""
+    status "insmod timed.ko (GPL-only ktime_get, kmalloc, formats)" 0 run insmod $mods/tests/timed.ko
+    has "dmesg: printk's formats" "$(run dmesg)" "*timed: -7 42 beef str c    ab| 1  |002*timed: ok*"
+    status "rmmod timed" 0 run rmmod timed
+    has "dmesg: timed: exit" "$(run dmesg)" "*timed: exit*"
+    status "insmod proprietary.ko" 0 run insmod $mods/tests/proprietary.ko
+    has "/proc/modules shows (PO)" "$(run cat /proc/modules)" "proprietary * Live 0x* (PO)"
+    same "kernel.tainted has P" "$(($(run cat /proc/sys/kernel/tainted) & 1))" 1
+    status "rmmod proprietary" 0 run rmmod proprietary
+    status "insmod no_exit.ko" 0 run insmod $mods/tests/no_exit.ko
+    has "/proc/modules shows [permanent]" "$(run cat /proc/modules)" "no_exit * 0 [[]permanent[]], Live *"
+    has "rmmod of a module without exit: EBUSY" "$(run rmmod no_exit 2>&1)" "*busy*"
+    status "rmmod -f (O_TRUNC) removes it" 0 run rmmod -f no_exit
+    same "kernel.tainted has R" "$(($(run cat /proc/sys/kernel/tainted) & 8))" 8
+
+    # Every failure gives back what it took, and so does every unload: MemFree is the same
+    # after many of them. One round first, so page tables and caches exist before measuring;
+    # a slab page of the shell's own work may come or go (4 kB), so 64 kB of slack is allowed
+    # where one lost page per cycle would be 880 kB.
+    cycle() {
+        for bad in truncated machine offset reloc vermagic; do run insmod $mods/malformed/$bad.ko 2> /dev/null; done
+        run insmod $mods/tests/unknown_symbol.ko 2> /dev/null
+        run insmod $mods/tests/init_fails.ko 2> /dev/null
+        run insmod $mods/hello.ko && run rmmod hello
+    }
+    cycle
+    before=$(memfree)
+    rounds=0
+    while [ $rounds -lt 200 ]; do
+        run insmod $mods/hello.ko && run rmmod hello || break
+        rounds=$((rounds + 1))
+    done
+    same "200 insmod/rmmod cycles of hello.ko" "$rounds" 200
+    rounds=0
+    while [ $rounds -lt 20 ]; do cycle; rounds=$((rounds + 1)); done
+    after=$(memfree)
+    if [ $((before - after)) -le 64 ]; then
+        result ok "MemFree is the same after them and 20 rounds of failed loads ($before kB, $after kB)"
+    else
+        result fail "MemFree is the same after them and 20 rounds of failed loads" "$before kB before, $after kB after"
+    fi
+    run dmesg -c > /dev/null
+}
+
 # procps: busybox's ps, top, free, uptime, pidof, sysctl, watch, kill and killall over /proc,
 # with a script named apussleep running in the background (a script's process is called by
 # the script's name).
@@ -341,6 +443,7 @@ done
 chosen applets && applets
 chosen procps && procps
 chosen mounts && mounts
+chosen modules && modules
 run rm -rf "$TMPDIR"
 
 echo "1..$n"
