@@ -146,6 +146,49 @@ static void deadlock(void)
     ok(first_word == 0 && second_word == 0, "both words free afterwards");
 }
 
+/* A signal to a thread sleeping in FUTEX_LOCK_PI: the handler runs and the lock is waited
+ * for again (Linux restarts it even without SA_RESTART), never EINTR. */
+static uint32_t restart_word;
+static volatile uint32_t restart_tid;
+static volatile int restart_result = 1, handled;
+
+static void on_signal(int signal)
+{
+    (void)signal;
+    handled++;
+}
+
+static void *lock_restarting(void *unused)
+{
+    (void)unused;
+    restart_tid = tid();
+    restart_result = futex(&restart_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL) == 0 ? 0 : errno;
+    if (restart_result == 0)
+        futex(&restart_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    return NULL;
+}
+
+static void restart_after_signal(void)
+{
+    struct sigaction action = {.sa_handler = on_signal};
+    sigaction(SIGUSR1, &action, NULL);
+    futex(&restart_word, FUTEX_LOCK_PI_PRIVATE, 0, NULL);
+    pthread_t thread;
+    pthread_create(&thread, NULL, lock_restarting, NULL);
+    while (!restart_tid)
+        sleep_ms(1);
+    wait_sleeping(restart_tid);
+    pthread_kill(thread, SIGUSR1);
+    while (!handled)
+        sleep_ms(1);
+    wait_sleeping(restart_tid);
+    is(restart_result, 1, "a signal's handler ran and FUTEX_LOCK_PI waits again, no EINTR");
+    futex(&restart_word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL);
+    pthread_join(thread, NULL);
+    is(restart_result, 0, "the restarted call gets the lock");
+    signal(SIGUSR1, SIG_DFL);
+}
+
 static void raw_calls(void)
 {
     uint32_t word = 0;
@@ -571,8 +614,8 @@ static int stat_priority(int id)
 
 /* Low (FIFO 10) holds the mutex, high (FIFO 30) waits for it, medium (FIFO 20) spins 300 ms.
  * Returns whether high got the mutex before medium finished; `boosted` gets low's priority in
- * /proc while high waits. */
-static int inversion_resolved(int protocol, int *boosted)
+ * /proc while high waits, `reboosted` after high moved to FIFO 35. */
+static int inversion_resolved(int protocol, int *boosted, int *reboosted)
 {
     pthread_mutexattr_t attributes;
     pthread_mutexattr_init(&attributes);
@@ -590,12 +633,83 @@ static int inversion_resolved(int protocol, int *boosted)
         sleep_ms(1);
     wait_sleeping(high_tid);
     *boosted = stat_priority(low_tid);
+    /* The waiter's own priority rises: so does what it lends (Linux: rt_mutex_adjust_pi). */
+    struct sched_param stronger = {.sched_priority = 35};
+    syscall(SYS_sched_setscheduler, high_tid, SCHED_FIFO, &stronger);
+    *reboosted = stat_priority(low_tid);
     pthread_create(&threads[2], NULL, medium, NULL);
     medium_created = 1;
     for (int i = 0; i < 3; i++)
         pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&inversion);
     return high_got_it < medium_done;
+}
+
+/* A chain: low holds A; middle holds B and waits for A; high waits for B. High's priority
+ * reaches low through middle. */
+static pthread_mutex_t chain_a, chain_b;
+static volatile uint32_t chain_tids[3];
+static volatile int chain_release;
+
+static void *chain_low(void *unused)
+{
+    (void)unused;
+    set_fifo(10);
+    pthread_mutex_lock(&chain_a);
+    chain_tids[0] = tid();
+    while (!chain_release)
+        sleep_ms(2);
+    pthread_mutex_unlock(&chain_a);
+    return NULL;
+}
+
+static void *chain_middle(void *unused)
+{
+    (void)unused;
+    set_fifo(20);
+    pthread_mutex_lock(&chain_b);
+    chain_tids[1] = tid();
+    pthread_mutex_lock(&chain_a);
+    pthread_mutex_unlock(&chain_a);
+    pthread_mutex_unlock(&chain_b);
+    return NULL;
+}
+
+static void *chain_high(void *unused)
+{
+    (void)unused;
+    set_fifo(30);
+    chain_tids[2] = tid();
+    pthread_mutex_lock(&chain_b);
+    pthread_mutex_unlock(&chain_b);
+    return NULL;
+}
+
+static void chained_boost(void)
+{
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setprotocol(&attributes, PTHREAD_PRIO_INHERIT);
+    pthread_mutex_init(&chain_a, &attributes);
+    pthread_mutex_init(&chain_b, &attributes);
+    void *(*bodies[3])(void *) = {chain_low, chain_middle, chain_high};
+    pthread_t threads[3];
+    int seen[3];
+    for (int i = 0; i < 3; i++) {
+        pthread_create(&threads[i], NULL, bodies[i], NULL);
+        while (!chain_tids[i])
+            sleep_ms(1);
+        wait_sleeping(chain_tids[i]);
+        seen[i] = stat_priority(chain_tids[0]);
+    }
+    int middle = stat_priority(chain_tids[1]);
+    chain_release = 1;
+    for (int i = 0; i < 3; i++)
+        pthread_join(threads[i], NULL);
+    is(seen[0], -11, "a chain: low holds A at its own priority");
+    is(seen[1], -21, "middle, holding B, waits for A: low runs at middle's priority");
+    is(seen[2], -31, "high waits for B: its priority reaches low through middle");
+    is(middle, -31, "and middle's too");
 }
 
 static void priority_inversion(void)
@@ -615,13 +729,15 @@ static void priority_inversion(void)
         return;
     }
     ok(1, "%s", what);
-    int boosted;
-    ok(!inversion_resolved(PTHREAD_PRIO_NONE, &boosted),
+    int boosted, reboosted;
+    ok(!inversion_resolved(PTHREAD_PRIO_NONE, &boosted, &reboosted),
        "without inheritance, medium runs before high gets the mutex");
-    is(boosted, -11, "the owner keeps its priority (/proc stat prio)");
-    ok(inversion_resolved(PTHREAD_PRIO_INHERIT, &boosted),
+    ok(boosted == -11 && reboosted == -11, "the owner keeps its priority (/proc stat prio)");
+    ok(inversion_resolved(PTHREAD_PRIO_INHERIT, &boosted, &reboosted),
        "with PTHREAD_PRIO_INHERIT, high gets it before medium ends");
     is(boosted, -31, "the owner runs at the waiter's priority (/proc stat prio)");
+    is(reboosted, -36, "and follows the waiter's new priority");
+    chained_boost();
     is(set_policy(SCHED_OTHER, 0), 0, "back to SCHED_OTHER");
 }
 
@@ -629,6 +745,7 @@ int main(void)
 {
     raw_calls();
     deadlock();
+    restart_after_signal();
     requeue_pi_calls();
     pi_mutexes();
     robust_pi();
