@@ -23,4 +23,5 @@ public enum FilesystemMagic {
     public static let PROC_SUPER_MAGIC: Int64 = 0x9fa0
     public static let SYSFS_MAGIC: Int64 = 0x6265_6572
     public static let ANON_INODE_FS_MAGIC: Int64 = 0x0904_1934
+    public static let MQUEUE_MAGIC: Int64 = 0x1980_0202
 }

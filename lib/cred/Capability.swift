@@ -10,11 +10,12 @@ public enum Capability: Int, Sendable {
     case CAP_SYS_MODULE = 16
     case CAP_SYS_CHROOT = 18
     case CAP_SYS_ADMIN = 21
+    case CAP_SYS_RESOURCE = 24
     case CAP_SYS_TTY_CONFIG = 26
     case CAP_MKNOD = 27
     case CAP_SYSLOG = 34
 
     /// The filesystem capabilities, which follow the filesystem user ID
     /// rather than the effective one (Linux: CAP_FS_SET).
-    public var isFilesystemCapability: Bool { ![.CAP_SYS_CHROOT, .CAP_SYS_ADMIN, .CAP_SYSLOG].contains(self) }
+    public var isFilesystemCapability: Bool { rawValue <= Capability.CAP_FSETID.rawValue || self == .CAP_MKNOD }
 }

@@ -362,6 +362,7 @@ import Testing
     @Test func magicNumbersAndStatfsFlags() {
         #expect(FilesystemMagic.TMPFS_MAGIC == 0x01021994 && FilesystemMagic.RAMFS_MAGIC == 0x858458f6)
         #expect(FilesystemMagic.PROC_SUPER_MAGIC == 0x9fa0 && FilesystemMagic.SYSFS_MAGIC == 0x62656572)
+        #expect(FilesystemMagic.MQUEUE_MAGIC == 0x19800202)
         #expect(Statfs.ST_RDONLY == 1 && Statfs.ST_NOSUID == 2 && Statfs.ST_NODEV == 4)
         #expect(Statfs.ST_NOEXEC == 8 && Statfs.ST_RELATIME == 4096)
     }

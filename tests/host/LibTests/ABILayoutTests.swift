@@ -115,6 +115,12 @@ private let measures: [Measure] = [
             ("ssi_call_addr", \.ssi_call_addr), ("ssi_arch", \.ssi_arch),
         ]),
     layout(
+        "struct mq_attr", MqAttr.self,
+        [
+            ("mq_flags", \.mq_flags), ("mq_maxmsg", \.mq_maxmsg), ("mq_msgsize", \.mq_msgsize),
+            ("mq_curmsgs", \.mq_curmsgs), ("__reserved", \.__reserved),
+        ]),
+    layout(
         "struct sigaction", KernelSigaction.self,
         [
             ("sa_handler", \.sa_handler), ("sa_flags", \.sa_flags), ("sa_restorer", \.sa_restorer),

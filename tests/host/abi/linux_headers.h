@@ -23,6 +23,7 @@
 #include <linux/fcntl.h>
 #include <linux/futex.h>
 #include <linux/inotify.h>
+#include <linux/mqueue.h>
 #include <linux/resource.h>
 #include <linux/signalfd.h>
 #include <linux/stat.h>
