@@ -1,7 +1,7 @@
 # Apus build. `make` builds build/apus.elf; `make help` lists the rest.
 # The kernel is four Swift modules linked with assembly, layered so that
 # imports only point down:  ABI <- Lib <- Core (arch/x86_64/core, the only
-# unsafe code) <- Kernel (the rest of arch/x86_64, init, kernel, mm, drivers, fs).
+# unsafe code) <- Kernel (the rest of arch/x86_64, init, ipc, kernel, mm, drivers, fs).
 # The in-kernel self-tests (tests/kernel) are a fifth module above Kernel,
 # linked only into the test image build/apus-test.elf (Linux: CONFIG_KUNIT).
 
@@ -33,7 +33,7 @@ CORE_FLAGS := -strict-memory-safety -warnings-as-errors -enable-experimental-fea
 ABI_SRC    := $(sort $(shell find include/uapi -name '*.swift'))
 LIB_SRC    := $(sort $(shell find lib -name '*.swift'))
 CORE_SRC   := $(sort $(shell find $(CORE) -name '*.swift'))
-KERNEL_SRC := $(sort $(shell find $(ARCH) init kernel mm drivers fs -name '*.swift' ! -path '$(CORE)/*'))
+KERNEL_SRC := $(sort $(shell find $(ARCH) init ipc kernel mm drivers fs -name '*.swift' ! -path '$(CORE)/*'))
 ASM_SRC    := $(sort $(shell find $(CORE) -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
 TEST_SRC   := $(sort $(shell find tests/kernel -name '*.swift'))

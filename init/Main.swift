@@ -86,6 +86,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     MemDevices.initialize()
     TtyDevice.initialize()
     registerFilesystems()
+    MqueueFS.initialize()
     Initramfs.populateRootfs()
     Devtmpfs.mount()
     consoleOnRootfs()

@@ -29,6 +29,7 @@ public enum SyscallTable {
         EventpollSyscalls.table,
         EventFdSyscalls.table,
         SignalfdSyscalls.table,
+        MqueueSyscalls.table,
         MemfdSyscalls.table,
         InotifySyscalls.table,
         SyncSyscalls.table,

@@ -222,8 +222,9 @@ applets() {
     cd /
 }
 
-# mounts: busybox's mount, umount, df, stat -f and hostname on a scratch tmpfs. They change
-# the system, so they run only as the machine's init (on Apus), not on a host.
+# mounts: busybox's mount, umount, df, stat -f and hostname on a scratch tmpfs, and the mqueue
+# file system on /dev/mqueue. They change the system, so they run only as the machine's init
+# (on Apus), not on a host.
 mounts() {
     if [ "$$" != 1 ]; then
         result ok "mount, umount, df and hostname applets # SKIP not the machine's init"
@@ -263,6 +264,14 @@ mounts() {
     same "hostname shows the new name" "$(run hostname)" "apus-test"
     same "uname -n too" "$(run uname -n)" "apus-test"
     run hostname "$old_name"
+    # POSIX message queues where Linux systems mount them; touch makes a queue of the default size.
+    run mkdir -p /dev/mqueue
+    status "mount -t mqueue none /dev/mqueue" 0 run mount -t mqueue none /dev/mqueue
+    run touch /dev/mqueue/apus-queue
+    same "cat of a queue shows its status line" "$(run cat /dev/mqueue/apus-queue)" \
+        "QSIZE:0          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     "
+    status "rm of a queue" 0 run rm /dev/mqueue/apus-queue
+    status "umount /dev/mqueue" 0 run umount /dev/mqueue
 }
 
 # has DESCRIPTION TEXT PATTERN: a result from whether TEXT matches the shell PATTERN.
