@@ -21,12 +21,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <mqueue.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -510,6 +512,12 @@ static void setup(void)
     add(open("/", O_RDONLY | O_DIRECTORY));
     add(open("/etc/passwd", O_RDONLY));
     add(open("/bin/busybox", O_RDONLY));
+    /* A message queue anyone may use, and a signalfd for every signal (a worker reads its own). */
+    struct mq_attr attr = {.mq_maxmsg = 4, .mq_msgsize = 64};
+    add(mq_open("/fuzz", O_RDWR | O_CREAT | O_NONBLOCK, 0666, &attr));
+    sigset_t all;
+    sigfillset(&all);
+    add(signalfd(-1, &all, SFD_NONBLOCK));
     int console = must(open("/dev/console", O_WRONLY), "/dev/console");
     must(dup2(console, LOG_FD), "dup2 console");
     close(console);
