@@ -11,8 +11,8 @@ public final class Module {
 
     public let name: String
     /// The start of its memory, and how many bytes (Linux: mem[MOD_TEXT].base, the module's size).
-    let base: VirtAddr
-    let size: Int
+    public let base: VirtAddr
+    public let size: Int
     let symbols: [LinkedModule.DefinedSymbol]
     /// cleanup_module, if the module has one.
     let exitAddress: UInt64?

@@ -33,7 +33,7 @@ public enum ModuleLoader {
     public static var modules: [Module] { list.withLock { $0.modules } }
 
     /// Loads the module in `bytes` with the parameters `arguments` (Linux: load_module).
-    static func load(_ bytes: [UInt8], arguments: [UInt8], flags: UInt32) throws(Errno) -> Int64 {
+    public static func load(_ bytes: [UInt8], arguments: [UInt8], flags: UInt32) throws(Errno) -> Int64 {
         let elf = try ELFRelocatable(bytes)
         let info = ModInfo(elf.sectionIndex(named: ".modinfo").map { elf.contents(of: $0) } ?? [])
         guard let nameBytes = info.value("name"), !nameBytes.isEmpty, nameBytes.count < nameLength else {
@@ -179,7 +179,7 @@ public enum ModuleLoader {
     /// while it is in use, EBUSY while it is loading or unloading, or if it
     /// has an init but no exit, unless O_TRUNC forces it (tainting the
     /// kernel, Linux's CONFIG_MODULE_FORCE_UNLOAD).
-    static func unload(_ name: String, flags: OpenFlags) throws(Errno) {
+    public static func unload(_ name: String, flags: OpenFlags) throws(Errno) {
         mutex.value.lock()
         defer { mutex.value.unlock() }
         guard let module = list.withLock({ $0.modules.first { $0.name == name } }) else {

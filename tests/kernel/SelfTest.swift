@@ -47,6 +47,7 @@ public enum SelfTests {
         ("user", UserModeTests.run),
         ("process", ProcessTests.run),
         ("exec", ExecTests.run),
+        ("modules", ModuleTests.run),
         ("oops_user", OopsRecoveryTests.run),
         ("sched", SchedulerTests.dump),
     ]

@@ -1,4 +1,5 @@
-/* Where user_programs.S and user_elf_images.S put their programs, as addresses in the kernel image. */
+/* Where user_programs.S, user_elf_images.S and module_images.S put their programs, as addresses in
+ * the kernel image. */
 #include <stdint.h>
 #define USER_PROGRAM(name) \
     static inline uint64_t name##_start_address(void) { extern char name##_start[]; return (uint64_t)name##_start; } \
@@ -18,3 +19,4 @@ USER_PROGRAM(exec_check_pie)
 USER_PROGRAM(user_files)
 USER_PROGRAM(user_kernel_bug)
 USER_PROGRAM(user_kernel_oom)
+USER_PROGRAM(hello_ko)

@@ -34,6 +34,11 @@ $(KO)/hello-c/hello.ko: modules/hello-c/hello.c modules/hello-c/Makefile $(SDK)/
 	cp modules/hello-c/hello.c modules/hello-c/Makefile $(KO)/hello-c/
 	cd $(KO)/hello-c && $(MAKE) --no-print-directory KERNEL_DIR=$(abspath $(SDK))
 
+# The self-tests' copy of hello.ko (tests/kernel/module_images.S).
+$(B)/obj/tests/kernel/module_images.o: tests/kernel/module_images.S $(KO)/hello-c/hello.ko
+	@mkdir -p $(dir $@)
+	$(CLANG) -target x86_64-unknown-none-elf -DHELLO_KO='"$(KO)/hello-c/hello.ko"' -c $< -o $@
+
 TEST_MODULE_SRC := $(sort $(wildcard tests/modules/*.c))
 TEST_MODULES := $(patsubst tests/modules/%.c,$(KO)/tests/%.ko,$(TEST_MODULE_SRC))
 MALFORMED_MODULES := $(addprefix $(KO)/malformed/,truncated.ko machine.ko offset.ko reloc.ko vermagic.ko)
