@@ -3,17 +3,21 @@
  * finit_module's unknown flags are EINVAL and delete_module of a name not loaded is ENOENT
  * (these two when the process may load modules at all; skipped in a container without
  * CAP_SYS_MODULE). A Linux built without modules (CONFIG_MODULES=n) has none of these calls
- * (ENOSYS), and every check is skipped there. Nothing is loaded: a foreign module is no test
- * on Linux. Loading Apus's
- * modules is checked by init.sh's `modules` section, on Apus only. */
+ * (ENOSYS), and every check is skipped there. On Linux nothing is loaded: a foreign module is
+ * no test there. On Apus (uname -v), as root, the calls themselves load and unload the
+ * textbook /lib/modules/hello.ko: init_module's ENOEXEC, EFAULT and EEXIST, finit_module's
+ * MODULE_INIT_IGNORE_VERMAGIC, EBADF and EINVAL, and a /proc file of a module kept open across
+ * its unload (EIO). init.sh's `modules` section does the rest through busybox. */
 #include "tap.h"
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #define NOBODY 65534
 #define CAP_SYS_MODULE 16
+#define MODULE_INIT_IGNORE_VERMAGIC 2
 
 static long init_module(const void *image, unsigned long length, const char *arguments)
 {
@@ -48,6 +52,55 @@ static void as_nobody(void *unused)
     exit(tap_done());
 }
 
+/* The whole of `path`, in a buffer of at most `size` bytes; its length, or -1. */
+static long read_file(const char *path, char *buffer, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    long total = 0, n;
+    while ((n = read(fd, buffer + total, size - (size_t)total)) > 0)
+        total += n;
+    close(fd);
+    return n < 0 ? -1 : total;
+}
+
+static void on_apus(void)
+{
+    static char image[65536];
+    long length = read_file("/lib/modules/hello.ko", image, sizeof image);
+    if (!ok(length > 64, "read /lib/modules/hello.ko (%ld bytes)", length))
+        return;
+    fails_with(init_module(image, 63, ""), ENOEXEC, "init_module of fewer bytes than an ELF header is ENOEXEC");
+    fails_with(init_module(bad_pointer(16), (unsigned long)length, ""), EFAULT,
+               "init_module of unreadable memory is EFAULT");
+    succeeds(init_module(image, (unsigned long)length, ""), "init_module loads hello.ko");
+    fails_with(init_module(image, (unsigned long)length, ""), EEXIST, "a second init_module is EEXIST");
+    char text[64] = "";
+    is(read_file("/proc/hello_proc", text, sizeof text - 1), 26, "/proc/hello_proc reads 26 bytes");
+    is(strcmp(text, "Hello from kernel module!\n"), 0, "the module's message");
+    int entry = open("/proc/hello_proc", O_RDWR);
+    is(write(entry, "abc", 3), 3, "a write goes to hello_write, which takes it all");
+    succeeds(delete_module("hello", O_NONBLOCK), "delete_module unloads it");
+    char byte;
+    fails_with(read(entry, &byte, 1), EIO, "a /proc file kept open across the unload reads EIO");
+    close(entry);
+    fails_with(open("/proc/hello_proc", O_RDONLY), ENOENT, "and is gone");
+    fails_with(delete_module("hello", O_NONBLOCK), ENOENT, "a second delete_module is ENOENT");
+
+    int bad = open("/lib/modules/malformed/vermagic.ko", O_RDONLY);
+    fails_with(finit_module(bad, "", 0), ENOEXEC, "finit_module of another kernel's vermagic is ENOEXEC");
+    succeeds(finit_module(bad, "", MODULE_INIT_IGNORE_VERMAGIC), "MODULE_INIT_IGNORE_VERMAGIC loads it");
+    succeeds(delete_module("hello", O_NONBLOCK), "and it unloads");
+    close(bad);
+    int writer = open("/lib/modules/hello.ko", O_WRONLY);
+    fails_with(finit_module(writer, "", 0), EBADF, "finit_module of a file not open for reading is EBADF");
+    close(writer);
+    int directory = open("/lib/modules", O_RDONLY | O_DIRECTORY);
+    fails_with(finit_module(directory, "", 0), EINVAL, "finit_module of a directory is EINVAL");
+    close(directory);
+}
+
 int main(void)
 {
     if (delete_module("apus_no_such_module", O_NONBLOCK) == -1 && errno == ENOSYS) {
@@ -55,8 +108,11 @@ int main(void)
         return tap_done();
     }
     relayed_child("uid 65534", as_nobody, NULL);
+    struct utsname name;
+    int apus = uname(&name) == 0 && strstr(name.version, "Apus") != NULL;
     int fd = open("/proc/self/exe", O_RDONLY);
-    if (geteuid() == 0 && prctl(PR_CAPBSET_READ, CAP_SYS_MODULE) == 1) {
+    /* Apus keeps no capability sets: root has them all. */
+    if (geteuid() == 0 && (apus || prctl(PR_CAPBSET_READ, CAP_SYS_MODULE) == 1)) {
         fails_with(finit_module(fd, "", 0x80), EINVAL, "finit_module with an unknown flag is EINVAL");
         fails_with(delete_module("apus_no_such_module", O_NONBLOCK), ENOENT,
                    "delete_module of a module not loaded is ENOENT");
@@ -65,5 +121,9 @@ int main(void)
         skip("no CAP_SYS_MODULE", "delete_module of a module not loaded is ENOENT");
     }
     close(fd);
+    if (apus && geteuid() == 0)
+        on_apus();
+    else
+        skip("not Apus", "loading Apus's hello.ko with init_module and finit_module");
     return tap_done();
 }
