@@ -373,6 +373,8 @@ public final class AddressSpace {
     /// The child's address space for fork (Linux: dup_mm → dup_mmap,
     /// copy_page_range): the same areas, and every present page shared with
     /// the parent, read-only in both, to be copied by whichever writes first.
+    /// MADV_DONTFORK areas are not copied and MADV_WIPEONFORK ones start
+    /// empty in the child.
     public func fork() throws(Errno) -> AddressSpace {
         guard let child = AddressSpace() else { throw .ENOMEM }
         child.areas = areas.copy()
@@ -385,9 +387,11 @@ public final class AddressSpace {
         child.environmentArea = environmentArea
         var failed = false
         pageTable.forEachUserPage { address, frame, flags in
+            guard let area = child.areas.vma(containing: address.value), !area.flags.contains(.wipeOnFork) else {
+                return nil
+            }
             // MAP_SHARED pages stay shared as they are; private ones become copy-on-write.
-            let isSharedArea = areas.vma(containing: address.value)?.flags.contains(.shared) ?? false
-            let kept = isSharedArea ? flags : flags.subtracting(.writable)
+            let kept = area.flags.contains(.shared) ? flags : flags.subtracting(.writable)
             do throws(PageTableError) {
                 try child.pageTable.map(
                     address, to: frame, flags: kept, allocateTable: PageAllocator.allocateZeroedPage)

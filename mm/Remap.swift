@@ -69,16 +69,4 @@ extension AddressSpace {
         }
         return destination
     }
-
-    /// madvise(MADV_DONTNEED) (Linux: zap_page_range): the present pages of
-    /// `range` go; anonymous memory reads back as zeros. ENOMEM if part of
-    /// the range is not mapped.
-    public func discardPages(_ range: Range<UInt64>) throws(Errno) {
-        var address = range.lowerBound
-        while address < range.upperBound {
-            guard let area = areas.vma(containing: address) else { throw .ENOMEM }
-            address = min(area.end, range.upperBound)
-        }
-        releasePages(range)
-    }
 }

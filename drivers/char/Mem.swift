@@ -38,12 +38,17 @@ final class NullDevice: FileOperations {
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int { bytes.count }
 }
 
-/// /dev/zero: reads give zeros, writes vanish (Linux: read_iter_zero).
+/// /dev/zero: reads give zeros, writes vanish (Linux: read_iter_zero);
+/// a private mapping is anonymous memory, a shared one shared anonymous
+/// memory (Linux: mmap_zero → shmem_zero_setup).
 final class ZeroDevice: FileOperations {
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
         [UInt8](repeating: 0, count: count)
     }
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int { bytes.count }
+    func mmap(_ file: File, shared: Bool, length: UInt64) throws(Errno) -> File? {
+        shared ? try SharedAnonymous.file(size: length) : nil
+    }
 }
 
 /// /dev/full: reads give zeros, writes find the device full (Linux:

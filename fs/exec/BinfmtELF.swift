@@ -52,7 +52,7 @@ enum BinfmtELF {
     /// the rest of the last file page is cleared (in a private copy) if the
     /// segment has .bss, and whole .bss pages are anonymous zero pages.
     private static func mapSegments(_ plan: ELFLoadPlan, from file: File, into space: AddressSpace) throws(Errno) {
-        try file.operations.mmap(file)
+        guard try file.operations.mmap(file, shared: false, length: 0) === file else { throw .ENODEV }
         for mapping in plan.mappings {
             if let filePages = mapping.fileBacked {
                 let range = filePages.addresses

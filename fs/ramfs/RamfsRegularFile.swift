@@ -102,7 +102,7 @@ final class RamfsRegularFile: FileOperations {
     }
 
     /// Any ramfs file can be mapped (Linux: generic_file_mmap).
-    func mmap(_ file: File) throws(Errno) {}
+    func mmap(_ file: File, shared: Bool, length: UInt64) throws(Errno) -> File? { file }
 
     /// A page inside the file, from the cache (Linux: filemap_fault); past
     /// the end, SIGBUS.

@@ -48,8 +48,12 @@ public protocol FileOperations: AnyObject {
     /// changes; epoll refuses the rest with EPERM (Linux: file_can_poll,
     /// true when f_op->poll exists).
     var canPoll: Bool { get }
-    /// Whether the file may be mapped (Linux: ->mmap); ENODEV if not.
-    func mmap(_ file: File) throws(Errno)
+    /// The file whose pages a mapping of `length` bytes shows — the file
+    /// itself, or another for a device such as /dev/zero, whose shared
+    /// mappings are shared anonymous memory — or nil for private anonymous
+    /// memory; ENODEV if the file cannot be mapped (Linux: ->mmap, which
+    /// may replace vm_file or make the area anonymous).
+    func mmap(_ file: File, shared: Bool, length: UInt64) throws(Errno) -> File?
     /// The frame holding page `pageIndex` for a mapping, with a reference
     /// taken; `.beyondObject` past the end (Linux: vm_ops->fault).
     func fault(_ file: File, pageIndex: UInt64) throws(VMFault) -> PhysAddr
@@ -80,7 +84,7 @@ extension FileOperations {
         [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM]
     }
     public var canPoll: Bool { false }
-    public func mmap(_ file: File) throws(Errno) { throw .ENODEV }
+    public func mmap(_ file: File, shared: Bool, length: UInt64) throws(Errno) -> File? { throw .ENODEV }
     public func fallocate(_ file: File, mode: FallocateMode, offset: Int64, length: Int64) throws(Errno) {
         throw .EOPNOTSUPP
     }

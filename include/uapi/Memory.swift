@@ -119,3 +119,16 @@ public enum MemoryAdvice: Int32, Sendable {
     case MADV_HWPOISON = 100
     case MADV_SOFT_OFFLINE = 101
 }
+
+/// msync's `flags`. Linux: include/uapi/asm-generic/mman-common.h.
+public struct MsyncFlags: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// Schedule the write-back and return.
+    public static let MS_ASYNC = MsyncFlags(rawValue: 1)
+    /// Drop other cached copies of the range (EBUSY on locked pages).
+    public static let MS_INVALIDATE = MsyncFlags(rawValue: 2)
+    /// Write back and wait.
+    public static let MS_SYNC = MsyncFlags(rawValue: 4)
+}

@@ -7,7 +7,7 @@ import Lib
 enum MemorySyscalls {
     static let table: [(SyscallNumber, SyscallHandler)] = [
         (.brk, syscall(brk)),
-        (.mmap, syscall(mmap)),  // partial: no MAP_POPULATE/MAP_LOCKED effects; device files (/dev/zero) are ENODEV
+        (.mmap, syscall(mmap)),  // partial: no MAP_POPULATE/MAP_LOCKED effects
         (.munmap, syscall(munmap)),
         (.mprotect, syscall(mprotect)),
         (.mremap, syscall(mremap)),  // partial: no MREMAP_DONTUNMAP, and no old_size 0 duplication (shared mappings)
@@ -56,7 +56,8 @@ enum MemorySyscalls {
 
     /// mmap(2) (Linux: ksys_mmap_pgoff → do_mmap): anonymous memory, or a
     /// file's pages — shared, so writes reach the file, or private, copied
-    /// on first write. Shared anonymous memory is an unlinked ramfs file.
+    /// on first write. Shared anonymous memory is an unlinked ramfs file;
+    /// a device chooses what its mappings show (/dev/zero: anonymous memory).
     static func mmap(
         _ address: UInt64, _ length: UInt64, _ prot: ZeroExtended<MemoryProtection>, _ flags: MapFlags,
         _ fd: FileDescriptor, _ offset: UInt64
@@ -88,18 +89,12 @@ enum MemorySyscalls {
             accountable: privateWritable && !flags.contains(.MAP_NORESERVE),
             replacing: fixed ? address..<max(address, address &+ length) : nil)
 
-        if flags.contains(.MAP_ANONYMOUS) && !shared {
-            return Int64(
-                try space().mapAnonymous(
-                    at: hint, length: length, protection: protection, fixed: fixed,
-                    growsDown: flags.contains(.MAP_GROWSDOWN)))
-        }
-        let file: File
+        let mapped: File?
         var areaFlags = VMAFlags.mayAccess
         if flags.contains(.MAP_ANONYMOUS) {
-            file = try SharedAnonymous.file(size: length)
+            mapped = shared ? try SharedAnonymous.file(size: length) : nil
         } else {
-            file = try fd.file()
+            let file = try fd.file()
             // A private mapping never writes the file, so only reading must be allowed.
             guard file.mayRead else { throw .EACCES }
             if shared && !file.mayWrite {
@@ -109,14 +104,21 @@ enum MemorySyscalls {
             if shared && protection.contains(.write) && file.flags.contains(.O_APPEND) { throw .EACCES }
             // Nothing on a noexec mount may be mapped executable (Linux: do_mmap's path_noexec).
             if protection.contains(.exec) && file.path.mount.flags.contains(.MS_NOEXEC) { throw .EPERM }
-            try file.operations.mmap(file)
+            mapped = try file.operations.mmap(file, shared: shared, length: length)
             areaFlags = try Memfd.checkMapping(
                 file, shared: shared, writable: protection.contains(.write), flags: areaFlags)
+        }
+        guard let file = mapped else {
+            return Int64(
+                try space().mapAnonymous(
+                    at: hint, length: length, protection: protection, fixed: fixed,
+                    growsDown: flags.contains(.MAP_GROWSDOWN)))
         }
         if shared { areaFlags.insert(.shared) }
         return Int64(
             try space().mapFile(
-                file, pageOffset: offset / MemoryLayout64.pageSize, at: hint, length: length,
+                file, pageOffset: flags.contains(.MAP_ANONYMOUS) ? 0 : offset / MemoryLayout64.pageSize, at: hint,
+                length: length,
                 protection: protection, flags: areaFlags, fixed: fixed))
     }
 
@@ -158,9 +160,12 @@ enum MemorySyscalls {
                 target: target))
     }
 
-    /// Advice is a hint except where Linux makes it a promise: after
-    /// MADV_DONTNEED (and MADV_FREE, which may act the same) private
-    /// anonymous pages read back as zeros.
+    /// madvise(2) (Linux: do_madvise). Advice is a hint except where Linux
+    /// makes it a promise: after MADV_DONTNEED (and MADV_FREE, which may
+    /// act the same) private anonymous pages read back as zeros, MADV_REMOVE
+    /// frees a shared mapping's file pages, the fork advice changes what a
+    /// child gets, and MADV_POPULATE_* faults the pages in. Advice Linux
+    /// builds without here (memory failure, huge-page collapse) is EINVAL.
     static func madvise(_ address: UInt64, _ length: UInt64, _ adviceNumber: Int32) throws(Errno) -> Int64 {
         guard address % MemoryLayout64.pageSize == 0,
             let advice = MemoryAdvice(rawValue: adviceNumber)
@@ -168,10 +173,23 @@ enum MemorySyscalls {
         // Linux: a length that rounds up past 2^64 is EINVAL; a range past user space maps nothing.
         let pages = try pages(address, length, wrapping: .EINVAL, beyondUser: .ENOMEM)
         guard !pages.isEmpty else { return 0 }
+        let space = try space()
+        let range = pages.range
         switch advice {
-        case .MADV_DONTNEED, .MADV_FREE, .MADV_DONTNEED_LOCKED: try space().discardPages(pages.range)
-        case .MADV_REMOVE, .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_COLLAPSE: throw .EINVAL
-        default: break
+        case .MADV_HWPOISON, .MADV_SOFT_OFFLINE, .MADV_COLLAPSE: throw .EINVAL
+        case .MADV_DONTNEED, .MADV_DONTNEED_LOCKED, .MADV_FREE:
+            try space.discardPages(
+                range, locked: advice == .MADV_DONTNEED_LOCKED, anonymousOnly: advice == .MADV_FREE)
+        case .MADV_REMOVE: try space.removePages(range)
+        case .MADV_DONTFORK, .MADV_DOFORK:
+            try space.areas.setFlag(.dontCopy, advice == .MADV_DONTFORK, over: range) { (_: VMA) throws(Errno) in }
+        case .MADV_WIPEONFORK, .MADV_KEEPONFORK: try space.setWipeOnFork(range, advice == .MADV_WIPEONFORK)
+        case .MADV_DONTDUMP, .MADV_DODUMP:
+            try space.areas.setFlag(.dontDump, advice == .MADV_DONTDUMP, over: range) { (_: VMA) throws(Errno) in }
+        case .MADV_POPULATE_READ, .MADV_POPULATE_WRITE:
+            try space.checkAreas(range) { (_: VMA) throws(Errno) in }
+            space.populate(range)
+        default: try space.checkAreas(range) { (_: VMA) throws(Errno) in }
         }
         return 0
     }

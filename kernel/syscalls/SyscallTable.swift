@@ -38,6 +38,7 @@ public enum SyscallTable {
         ExitSyscalls.table,
         ProcessIdentitySyscalls.table,
         MemorySyscalls.table,
+        MsyncSyscalls.table,
         RandomSyscalls.table,
         ForkSyscalls.table,
         WaitSyscalls.table,

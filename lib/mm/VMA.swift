@@ -38,6 +38,13 @@ public struct VMAFlags: OptionSet, Sendable {
     /// VM_LOCKED: mlock'ed, its pages kept in memory and counted against
     /// RLIMIT_MEMLOCK.
     public static let locked = VMAFlags(rawValue: 0x2000)
+    /// VM_DONTCOPY (MADV_DONTFORK): fork leaves the area out of the child.
+    public static let dontCopy = VMAFlags(rawValue: 0x2_0000)
+    /// VM_WIPEONFORK (MADV_WIPEONFORK): the child gets the area empty,
+    /// reading zeros, instead of the parent's pages.
+    public static let wipeOnFork = VMAFlags(rawValue: 0x200_0000)
+    /// VM_DONTDUMP (MADV_DONTDUMP): a core dump leaves the area out.
+    public static let dontDump = VMAFlags(rawValue: 0x400_0000)
 
     /// Every may-flag: what a mapping with no restrictions carries.
     public static let mayAccess: VMAFlags = [.mayRead, .mayWrite, .mayExec]

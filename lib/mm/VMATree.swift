@@ -135,9 +135,19 @@ public final class VMATree {
     /// for mlock and munlock), splitting and merging as `protect` does;
     /// ENOMEM if part of the range is not mapped.
     public func setLocked(_ range: Range<UInt64>, _ locked: Bool) throws(Errno) {
+        try setFlag(.locked, locked, over: range, check: { (_: VMA) throws(Errno) in })
+    }
+
+    /// Sets (`set`) or clears `flag` over `range` (Linux: madvise_update_vma
+    /// for MADV_DONTFORK, MADV_WIPEONFORK, MADV_DONTDUMP and their undoing),
+    /// splitting and merging as `protect` does, after `check` has passed
+    /// for every area; ENOMEM if part of the range is not mapped.
+    public func setFlag(
+        _ flag: VMAFlags, _ set: Bool, over range: Range<UInt64>, check: (VMA) throws(Errno) -> Void
+    ) throws(Errno) {
         try update(
-            range, check: { (_: VMA) throws(Errno) in }, isDone: { $0.flags.contains(.locked) == locked },
-            change: { if locked { $0.flags.insert(.locked) } else { $0.flags.remove(.locked) } })
+            range, check: check, isDone: { $0.flags.contains(flag) == set },
+            change: { if set { $0.flags.insert(flag) } else { $0.flags.remove(flag) } })
     }
 
     /// Bytes of `range` (of every area, by default) in locked areas
@@ -329,10 +339,11 @@ public final class VMATree {
     // MARK: fork
 
     /// An independent copy for a child process (Linux: dup_mmap): new areas
-    /// with the same bounds and attributes, sharing the backing objects.
+    /// with the same bounds and attributes, sharing the backing objects;
+    /// MADV_DONTFORK areas are left out.
     public func copy() -> VMATree {
         let child = VMATree(maxMapCount: maxMapCount, stackGuardGap: stackGuardGap)
-        for vma in self {
+        for vma in self where !vma.flags.contains(.dontCopy) {
             // Memory locks are not inherited (Linux: dup_mmap clears VM_LOCKED).
             let copied = vma.copy(covering: vma.start..<vma.end)
             copied.flags.remove(.locked)

@@ -44,6 +44,7 @@ extension RenameFlags: SyscallArgument {}
 extension StatxMask: SyscallArgument {}
 extension MapFlags: SyscallArgument {}
 extension MemoryProtection: SyscallArgument {}
+extension MsyncFlags: SyscallArgument {}
 extension WaitOptions: SyscallArgument {}
 extension MremapFlags: SyscallArgument {}
 extension GetrandomFlags: SyscallArgument {}

@@ -536,6 +536,25 @@ func vmaTreeMatchesPageModelUnderRandomOperations(seed: UInt64) throws {
     #expect(layout(child) == [10..<12])
 }
 
+@Test func forkAdviceFlagsSplitAndDontCopyAreasStayBehind() throws {
+    let tree = VMATree()
+    try tree.map(anonymous(0..<10))
+    try tree.setFlag(.dontCopy, true, over: pages(2..<4)) { (_: VMA) throws(Errno) in }
+    try tree.setFlag(.wipeOnFork, true, over: pages(6..<8)) { (_: VMA) throws(Errno) in }
+    #expect(layout(tree) == [0..<2, 2..<4, 4..<6, 6..<8, 8..<10])
+    let child = tree.copy()
+    #expect(layout(child) == [0..<2, 4..<6, 6..<8, 8..<10])
+    #expect(child.vma(containing: page(6))?.flags.contains(.wipeOnFork) == true)
+    // A refusing check changes nothing; clearing the flags merges the areas back.
+    expectError(.EINVAL) { () throws(Errno) in
+        try tree.setFlag(.dontCopy, false, over: pages(0..<10)) { (_: VMA) throws(Errno) in throw .EINVAL }
+    }
+    #expect(tree.count == 5)
+    try tree.setFlag(.dontCopy, false, over: pages(0..<10)) { (_: VMA) throws(Errno) in }
+    try tree.setFlag(.wipeOnFork, false, over: pages(0..<10)) { (_: VMA) throws(Errno) in }
+    #expect(layout(tree) == [0..<10])
+}
+
 @Test func lookupsFindTheRightArea() throws {
     let tree = VMATree()
     try tree.map(anonymous(4..<8))
