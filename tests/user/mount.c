@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -160,7 +161,27 @@ static void tmpfs_limits(void)
     succeeds(statfs(at("r"), &fs), "statfs of the ramfs");
     is(fs.f_type, RAMFS_MAGIC, "statfs: f_type is RAMFS_MAGIC");
     is(fs.f_blocks, 0, "statfs: ramfs has no size");
+    ok(fs.f_bfree == 0 && fs.f_files == 0 && fs.f_ffree == 0, "statfs: nor block or inode counts");
     succeeds(umount(at("r")), "umount the ramfs");
+
+    /* Without size= and nr_inodes=, half of RAM's pages each (Linux: shmem_default_max_*). */
+    struct sysinfo info;
+    if (sysinfo(&info) == 0 && mount("none", at("r"), "tmpfs", 0, NULL) == 0) {
+        unsigned long long half = (unsigned long long)info.totalram * info.mem_unit / 4096 / 2;
+        statfs(at("r"), &fs);
+        is(fs.f_blocks, half, "statfs: a tmpfs has half of RAM by default");
+        is(fs.f_files, half, "statfs: and half of RAM's pages as inodes");
+        fill(at("r/grow"), 3 * 4096);
+        struct statfs grown;
+        statfs(at("r"), &grown);
+        is(fs.f_bfree - grown.f_bfree, 3, "statfs: three pages written take three blocks");
+        unlink(at("r/grow"));
+        statfs(at("r"), &grown);
+        is(grown.f_bfree, fs.f_bfree, "statfs: and unlink gives them back");
+        umount(at("r"));
+    } else {
+        ok(0, "mount a tmpfs without options");
+    }
 }
 
 static void remount_read_only(void)
