@@ -34,6 +34,13 @@ final class RamfsDirectoryOperations: InodeOperations, Sendable {
         return add(inode, to: directory)
     }
 
+    /// Linux: shmem_tmpfile (ramfs has none in Linux; here both are ramfs).
+    func tmpfile(in directory: Inode, mode: UInt32) throws(Errno) -> Inode {
+        let inode = try Ramfs.makeInode(directory.superBlock, mode: mode, in: directory)
+        inode.nlink = 0
+        return inode
+    }
+
     /// Linux: simple_link.
     func link(_ inode: Inode, as name: [UInt8], in directory: Inode) throws(Errno) {
         inode.nlink += 1

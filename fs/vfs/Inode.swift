@@ -17,6 +17,9 @@ public final class Inode {
     public var gid: UInt32 = 0
     /// Names in the namespace; 0 means the file is gone from it.
     public var nlink: UInt32
+    /// An O_TMPFILE file opened without O_EXCL: linkat may give it a name
+    /// although it has no link (Linux: I_LINKABLE); under VFS.lock.
+    var isLinkable = false
     /// Bytes of a regular file or symlink body; directories report 0.
     public var size: Int64 = 0
     /// For device nodes: the device they stand for (Linux: i_rdev),

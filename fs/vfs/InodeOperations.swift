@@ -17,6 +17,9 @@ public protocol InodeOperations: AnyObject {
     /// A device node, FIFO or socket (Linux: ->mknod); `rdev` as st_rdev.
     func mknod(_ name: [UInt8], in directory: Inode, mode: UInt32, rdev: UInt64) throws(Errno) -> Inode
     func symlink(_ name: [UInt8], in directory: Inode, target: [UInt8]) throws(Errno) -> Inode
+    /// A new regular file in `directory` with no name and no link, for
+    /// open(O_TMPFILE) (Linux: ->tmpfile); EOPNOTSUPP where there is none.
+    func tmpfile(in directory: Inode, mode: UInt32) throws(Errno) -> Inode
     /// Gives `inode` one more name, in `directory`.
     func link(_ inode: Inode, as name: [UInt8], in directory: Inode) throws(Errno)
     func unlink(_ inode: Inode, from directory: Inode) throws(Errno)
@@ -44,6 +47,7 @@ extension InodeOperations {
         throw .EPERM
     }
     public func symlink(_ name: [UInt8], in directory: Inode, target: [UInt8]) throws(Errno) -> Inode { throw .EPERM }
+    public func tmpfile(in directory: Inode, mode: UInt32) throws(Errno) -> Inode { throw .EOPNOTSUPP }
     public func link(_ inode: Inode, as name: [UInt8], in directory: Inode) throws(Errno) { throw .EPERM }
     public func unlink(_ inode: Inode, from directory: Inode) throws(Errno) { throw .EPERM }
     public func rmdir(_ inode: Inode, from directory: Inode) throws(Errno) { throw .EPERM }

@@ -212,6 +212,36 @@ public enum VFS {
         return file
     }
 
+    /// open(O_TMPFILE) (Linux: do_tmpfile and vfs_tmpfile): an unnamed
+    /// regular file with `mode`'s permission bits (umask applied) on the
+    /// filesystem of the directory `path` names (ENOENT, ENOTDIR), which
+    /// must be writable and searchable (EACCES) on a writable mount
+    /// (EROFS). Its dentry names it "#ino" below the directory without
+    /// being listed there. linkat can give it a name unless O_EXCL.
+    public static func openTmpfile(
+        _ path: [UInt8], flags: OpenFlags, mode: UInt32, relativeTo start: Path? = nil, root: Path? = nil
+    ) throws(Errno) -> File {
+        let credentials = callerCredentials
+        let (place, inode) = try locked { () throws(Errno) -> (Path, Inode) in
+            let walker = try walker(root: root, as: credentials)
+            let directory = try walker.lookup(
+                path, from: start ?? walker.root, options: [.followFinalSymlink, .requireDirectory])
+            guard let parent = directory.inode else { throw .ENOENT }
+            try checkMayCreate(in: parent, as: credentials)
+            try directory.checkWritable()
+            let inode = try parent.operations.tmpfile(
+                in: parent, mode: credentials.newFileMode(FileMode.S_IFREG | mode & 0o7777, in: parent.ownership))
+            inode.isLinkable = !flags.contains(.O_EXCL)
+            let dentry = Dentry(uncached: Array("#\(inode.ino)".utf8), parent: directory.dentry, inode: inode)
+            return (Path(mount: directory.mount, dentry: dentry), inode)
+        }
+        let file = File(path: place, inode: inode, flags: flags, operations: inode.fileOperations)
+        file.writeAccess = try InodeWriteAccess(inode, .write)
+        try file.operations.open(file, flags: flags)
+        Fsnotify.opened(file)
+        return file
+    }
+
     /// open(O_PATH): only O_DIRECTORY and O_NOFOLLOW matter; the access
     /// mode is ignored (Linux: the O_PATH branch of build_open_flags).
     private static func openPath(
@@ -319,16 +349,38 @@ public enum VFS {
             let old = try walker.lookup(
                 existing, from: existingStart ?? walker.root, options: followSymlink ? .followFinalSymlink : [])
             guard let inode = old.inode else { throw .ENOENT }
-            let (directory, name) = try parentForCreate(
-                path, start: start, root: root, as: credentials,
-                allowTrailingSlash: false)
-            guard directory.mount === old.mount else { throw .EXDEV }
-            _ = try createChild(name, in: directory, as: credentials, isLink: true) { (parent) throws(Errno) -> Inode in
-                guard !inode.isDirectory else { throw .EPERM }
-                guard inode.nlink > 0 else { throw .ENOENT }
-                try parent.operations.link(inode, as: name, in: parent)
-                return inode
-            }
+            try linkLocked(inode, on: old.mount, to: path, relativeTo: start, root: root, as: credentials)
+        }
+    }
+
+    /// linkat(AT_EMPTY_PATH): a new name for the open file `file`, which
+    /// may be an O_TMPFILE file without a link.
+    public static func link(_ file: File, to path: [UInt8], relativeTo start: Path? = nil, root: Path? = nil)
+        throws(Errno)
+    {
+        let credentials = callerCredentials
+        try locked { () throws(Errno) in
+            try linkLocked(file.inode, on: file.path.mount, to: path, relativeTo: start, root: root, as: credentials)
+        }
+    }
+
+    /// The name itself (Linux: vfs_link): on the same mount (EXDEV), never
+    /// for a directory (EPERM) nor a file without links (ENOENT) unless
+    /// O_TMPFILE made it linkable, which the first link ends.
+    private static func linkLocked(
+        _ inode: Inode, on mount: Mount, to path: [UInt8], relativeTo start: Path?, root: Path?,
+        as credentials: Credentials
+    ) throws(Errno) {
+        let (directory, name) = try parentForCreate(
+            path, start: start, root: root, as: credentials,
+            allowTrailingSlash: false)
+        guard directory.mount === mount else { throw .EXDEV }
+        _ = try createChild(name, in: directory, as: credentials, isLink: true) { (parent) throws(Errno) -> Inode in
+            guard !inode.isDirectory else { throw .EPERM }
+            guard inode.nlink > 0 || inode.isLinkable else { throw .ENOENT }
+            try parent.operations.link(inode, as: name, in: parent)
+            inode.isLinkable = false
+            return inode
         }
     }
 

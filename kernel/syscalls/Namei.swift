@@ -17,7 +17,7 @@ enum NameiSyscalls {
         (.renameat, syscall(renameat)),
         (.renameat2, syscall(renameat2)),  // partial: RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL
         (.link, syscall(link)),
-        (.linkat, syscall(linkat)),  // partial: AT_EMPTY_PATH is accepted but an empty path is ENOENT
+        (.linkat, syscall(linkat)),
         (.symlink, syscall(symlink)),
         (.symlinkat, syscall(symlinkat)),
     ]
@@ -91,15 +91,24 @@ enum NameiSyscalls {
         try link(PathArgument(oldPath), to: PathArgument(newPath), follow: false)
     }
 
-    /// linkat(olddirfd, oldpath, newdirfd, newpath, flags).
+    /// linkat(olddirfd, oldpath, newdirfd, newpath, flags). AT_EMPTY_PATH
+    /// needs CAP_DAC_READ_SEARCH (ENOENT without, as Linux); an empty
+    /// path then links `olddirfd`'s open file, an O_TMPFILE one included.
     static func linkat(
         _ oldDirfd: FileDescriptor, _ oldPath: UserString, _ newDirfd: FileDescriptor,
         _ newPath: UserString, _ flags: Int32
     ) throws(Errno) -> Int64 {
         guard flags & ~(AtFlags.AT_SYMLINK_FOLLOW | AtFlags.AT_EMPTY_PATH) == 0 else { throw .EINVAL }
-        return try link(
-            PathArgument(oldPath, dirfd: oldDirfd), to: PathArgument(newPath, dirfd: newDirfd),
-            follow: flags & AtFlags.AT_SYMLINK_FOLLOW != 0)
+        let emptyPath = flags & AtFlags.AT_EMPTY_PATH != 0
+        if emptyPath && !Scheduler.current.credentials.capable(.CAP_DAC_READ_SEARCH) { throw .ENOENT }
+        let existing = try PathArgument(oldPath, dirfd: oldDirfd, allowEmpty: emptyPath)
+        let new = try PathArgument(newPath, dirfd: newDirfd)
+        if existing.path.isEmpty {
+            guard let file = existing.emptyPathFile else { throw .ENOENT }
+            try VFS.link(file, to: new.path, relativeTo: new.start, root: new.root)
+            return 0
+        }
+        return try link(existing, to: new, follow: flags & AtFlags.AT_SYMLINK_FOLLOW != 0)
     }
 
     static func symlink(_ target: UserString, _ linkPath: UserString) throws(Errno) -> Int64 {
