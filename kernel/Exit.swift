@@ -128,6 +128,16 @@ extension ThreadGroup {
         return exitStatus ?? status
     }
 
+    /// Adds the core bit to the exit status once the core is written
+    /// (Linux: coredump_finish); returns the status.
+    func noteCoreDumped() -> Int32 {
+        TaskList.lock.withLockIrqSave { () -> Int32 in
+            let status = (exitStatus ?? 0) | WaitStatus.coreDumpFlag
+            exitStatus = status
+            return status
+        }
+    }
+
     /// Sends each thread SIGKILL and wakes it from any interruptible sleep
     /// or a stop, so it exits on its way back to user mode (Linux:
     /// zap_other_threads, with TASK_WAKEKILL).

@@ -28,6 +28,8 @@ public final class AddressSpace {
     /// env_start/env_end), which /proc/PID/cmdline and environ read.
     public var argumentArea: Range<UInt64> = 0..<0
     public var environmentArea: Range<UInt64> = 0..<0
+    /// The auxiliary vector exec gave the program (Linux: saved_auxv).
+    public var auxiliaryVector: [UInt64] = []
     /// Nothing is mapped below this (Linux: mmap_min_addr), so NULL stays a fault.
     public static let lowestAddress: UInt64 = 0x10000
     /// Pages mapped now, and the most there ever were (Linux: the
@@ -385,6 +387,7 @@ public final class AddressSpace {
         child.stackLimit = stackLimit
         child.argumentArea = argumentArea
         child.environmentArea = environmentArea
+        child.auxiliaryVector = auxiliaryVector
         var failed = false
         pageTable.forEachUserPage { address, frame, flags in
             guard let area = child.areas.vma(containing: address.value), !area.flags.contains(.wipeOnFork) else {

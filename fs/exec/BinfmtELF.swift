@@ -116,6 +116,7 @@ enum BinfmtELF {
         try space.write(stack.bytes, at: VirtAddr(stack.stackPointer))
         space.argumentArea = stack.argumentsStart..<stack.environmentStart
         space.environmentArea = stack.environmentStart..<stack.environmentEnd
+        space.auxiliaryVector = stack.auxiliaryWords
         space.executable = parameters.file
         return stack.stackPointer
     }

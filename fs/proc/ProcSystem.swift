@@ -175,6 +175,7 @@ enum ProcSystem {
                     UTSName.nodename = name
                 }),
             SysctlSetting(name: "osrelease", show: { UTSName.release + "\n" }),
+            Coredump.patternSetting,
             SysctlSetting(name: "ostype", show: { UTSName.sysname + "\n" }),
             SysctlSetting(name: "version", show: { UTSName.version + "\n" }),
             .integer(

@@ -26,7 +26,7 @@ extension Signals {
         let task = Scheduler.current
         var handled = false
         while true {
-            let next = nextHandler(task)
+            let next = nextHandler(task, frame: frame)
             guard case .handler(let info, let action) = next else {
                 if case .exit(let status) = next { return status }
                 break
@@ -110,8 +110,10 @@ extension Signals {
 
     /// The next signal with a handler to run (Linux: get_signal): on the
     /// way, stops happen and ignored signals are dropped; SIGKILL and fatal
-    /// defaults begin the group's exit. nil when nothing is left to deliver.
-    private static func nextHandler(_ task: Task) -> NextSignal? {
+    /// defaults begin the group's exit, after which a core-dumping one writes
+    /// the core from `frame`, the user registers. nil when nothing is left
+    /// to deliver.
+    private static func nextHandler(_ task: Task, frame: TrapFrame) -> NextSignal? {
         while true {
             if task.hasFatalSignalPending {
                 return .exit(
@@ -138,9 +140,18 @@ extension Signals {
                 // No shell would continue an orphaned group: only SIGSTOP stops it (Linux: is_current_pgrp_orphaned).
                 if signal != .SIGSTOP && ProcessGroups.isOrphaned(task.group.processGroup) { continue }
                 JobControl.beginStop(signal, by: task)
-            case .terminate, .coreDump:
-                let status = WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump)
-                return .exit(task.group.beginExit(status: status, except: task))
+            case .terminate:
+                return .exit(
+                    task.group.beginExit(status: WaitStatus.signaled(by: signal, coreDumped: false), except: task))
+            case .coreDump:
+                // The other threads are told to exit first (Linux: coredump_wait's zap_threads); the core
+                // bit is set only if a core was written, and only by the thread whose signal ends the group.
+                let status = WaitStatus.signaled(by: signal, coreDumped: false)
+                let threads = TaskList.lock.withLockIrqSave { task.group.threads }
+                guard task.group.beginExit(status: status, except: task) == status,
+                    Coredump.dump(info, frame: frame, task: task, threads: threads)
+                else { return .exit(task.group.exitStatus ?? status) }
+                return .exit(task.group.noteCoreDumped())
             }
         }
     }

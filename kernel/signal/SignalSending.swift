@@ -111,8 +111,7 @@ enum Signals {
         case .dropped: break
         case .wake(let taker): Scheduler.wakeUp(taker, states: .interruptible)
         case .fatal:
-            let status = WaitStatus.signaled(by: signal, coreDumped: signal.defaultAction == .coreDump)
-            group.beginExit(status: status, except: nil)
+            group.beginExit(status: WaitStatus.signaled(by: signal, coreDumped: false), except: nil)
         }
     }
 
@@ -137,12 +136,13 @@ enum Signals {
 
     /// Picks the thread to take a queued signal and wakes it, or ends the
     /// process for a fatal one (Linux: complete_signal). A signal for the
-    /// process goes to a thread that does not block it.
+    /// process goes to a thread that does not block it. A core-dumping one
+    /// is left for that thread to take, which writes the core.
     private static func complete(_ signal: Signal, group: ThreadGroup, thread: Task?) -> SendOutcome {
         let takers = thread.map { [$0] } ?? group.threads
         guard let taker = takers.first(where: { !$0.blockedSignals.contains(signal) }) else { return .dropped }
         let fatal = signal == .SIGKILL || taker.sighand.actions.isFatal(signal)
-        if fatal && !isInit(group) { return .fatal }
+        if fatal && !isInit(group) && signal.defaultAction != .coreDump { return .fatal }
         return .wake(taker)
     }
 

@@ -22,6 +22,33 @@ public struct ELFProgramHeader: Equatable, Sendable {
     /// `p_align`: the alignment the linker laid the segment out for.
     public let alignment: UInt64
 
+    public init(
+        type: ELFSegmentType, permissions: ELFSegmentPermissions, fileOffset: UInt64, virtualAddress: UInt64,
+        fileSize: UInt64, memorySize: UInt64, alignment: UInt64
+    ) {
+        self.type = type
+        self.permissions = permissions
+        self.fileOffset = fileOffset
+        self.virtualAddress = virtualAddress
+        self.fileSize = fileSize
+        self.memorySize = memorySize
+        self.alignment = alignment
+    }
+
+    /// Writes the entry at `offset` of `table`, `p_paddr` as 0 (a core
+    /// file's program headers, Linux: fill_elf_note_phdr and the PT_LOADs
+    /// of elf_core_dump).
+    func encode(into table: inout [UInt8], at offset: Int) {
+        table.storeLittleEndian(type.rawValue, at: offset)
+        table.storeLittleEndian(permissions.rawValue, at: offset + 4)
+        table.storeLittleEndian(fileOffset, at: offset + 8)
+        table.storeLittleEndian(virtualAddress, at: offset + 16)
+        table.storeLittleEndian(UInt64(0), at: offset + 24)
+        table.storeLittleEndian(fileSize, at: offset + 32)
+        table.storeLittleEndian(memorySize, at: offset + 40)
+        table.storeLittleEndian(alignment, at: offset + 48)
+    }
+
     /// Decodes the entry at `offset` in `table`, which the caller has checked
     /// holds `size` bytes there. `p_paddr` (offset 24) is skipped: physical
     /// addresses mean nothing to a user program.

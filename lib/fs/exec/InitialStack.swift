@@ -39,6 +39,9 @@ public struct InitialStack: Sendable {
     public let argumentsStart: UInt64
     public let environmentStart: UInt64
     public let environmentEnd: UInt64
+    /// The auxiliary vector as (type, value) words, AT_NULL included: what
+    /// a core dump's NT_AUXV holds (Linux: mm->saved_auxv).
+    public let auxiliaryWords: [UInt64]
 
     /// Lays out `arguments` below `top` (the end of the stack area, page
     /// aligned). `auxiliaryVector` gets the strings' addresses and returns
@@ -77,7 +80,8 @@ public struct InitialStack: Sendable {
         var words: [UInt64] = [UInt64(argv.count)]
         words += argumentPointers + [0]
         words += environmentPointers + [0]
-        for (type, value) in auxiliary { words += [type.rawValue, value] }
+        auxiliaryWords = auxiliary.flatMap { [$0.0.rawValue, $0.1] }
+        words += auxiliaryWords
         stackPointer = (randomAddress - UInt64(words.count * 8)) & ~15
 
         var image = [UInt8](repeating: 0, count: Int(top - stackPointer))

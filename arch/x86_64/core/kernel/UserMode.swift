@@ -39,6 +39,13 @@ import X86Asm
         return state
     }
 
+    /// The running task's registers as the 512-byte FXSAVE image, which is
+    /// what a core dump's NT_PRFPREG holds (Linux: struct user_i387_struct).
+    public func image() -> [UInt8] {
+        let state = snapshot()
+        return unsafe withUnsafeBytes(of: state) { unsafe Array($0) }
+    }
+
     /// Makes `state` the running task's live registers (rt_sigreturn).
     /// MXCSR bits the CPU does not support would make FXRSTOR fault in the
     /// kernel, so they are cleared (Linux: mxcsr_feature_mask).
