@@ -34,7 +34,7 @@ final class RamfsDirectoryOperations: InodeOperations, Sendable {
         return add(inode, to: directory)
     }
 
-    /// Linux: shmem_tmpfile (ramfs has none in Linux; here both are ramfs).
+    /// Linux: ramfs_tmpfile and shmem_tmpfile.
     func tmpfile(in directory: Inode, mode: UInt32) throws(Errno) -> Inode {
         let inode = try Ramfs.makeInode(directory.superBlock, mode: mode, in: directory)
         inode.nlink = 0
