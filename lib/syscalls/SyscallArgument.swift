@@ -55,6 +55,7 @@ extension SignalfdFlags: SyscallArgument {}
 extension MemfdFlags: SyscallArgument {}
 extension InotifyMask: SyscallArgument {}
 extension InotifyFlags: SyscallArgument {}
+extension IPCFlags: SyscallArgument {}
 
 /// A 32-bit argument whose register must hold nothing above it: the calls
 /// that take one refuse set upper bits with EINVAL, where Linux's C cast

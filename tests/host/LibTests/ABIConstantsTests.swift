@@ -342,6 +342,27 @@ import Testing
         #expect(TimerfdFlags.TFD_NONBLOCK == 0o4000 && TimerfdFlags.TFD_CLOEXEC == 0o2000000)
         #expect(MemoryLayout<Sigevent>.size == 64)
     }
+
+    // MARK: include/uapi/linux/ipc.h, msg.h, sem.h, shm.h
+
+    @Test func systemVIPCNumbers() {
+        #expect(IPCFlags.IPC_CREAT.rawValue == 0o1000 && IPCFlags.IPC_EXCL.rawValue == 0o2000)
+        #expect(IPCFlags.IPC_NOWAIT.rawValue == 0o4000 && IPCFlags.MSG_NOERROR.rawValue == 0o10000)
+        #expect(IPCFlags.MSG_EXCEPT.rawValue == 0o20000 && IPCFlags.MSG_COPY.rawValue == 0o40000)
+        #expect(IPCFlags.SHM_RDONLY.rawValue == 0o10000 && IPCFlags.SHM_RND.rawValue == 0o20000)
+        #expect(IPCFlags.SHM_REMAP.rawValue == 0o40000 && IPCFlags.SHM_EXEC.rawValue == 0o100000)
+        #expect(IPCCommand.IPC_RMID.rawValue == 0 && IPCCommand.IPC_SET.rawValue == 1)
+        #expect(IPCCommand.IPC_STAT.rawValue == 2 && IPCCommand.IPC_INFO.rawValue == 3)
+        #expect(IPCCommand.MSG_STAT == 11 && IPCCommand.MSG_INFO == 12 && IPCCommand.MSG_STAT_ANY == 13)
+        #expect(IPCCommand.GETPID.rawValue == 11 && IPCCommand.SETALL.rawValue == 17)
+        #expect(IPCCommand.SEM_STAT.rawValue == 18 && IPCCommand.SEM_STAT_ANY.rawValue == 20)
+        #expect(IPCCommand.SHM_LOCK == 11 && IPCCommand.SHM_UNLOCK == 12 && IPCCommand.SHM_STAT == 13)
+        #expect(IPCCommand.SHM_INFO == 14 && IPCCommand.SHM_STAT_ANY == 15 && SemFlags.SEM_UNDO == 0x1000)
+        #expect(IPCDefaults.MSGMNI == 32000 && IPCDefaults.MSGMAX == 8192 && IPCDefaults.MSGMNB == 16384)
+        #expect(IPCDefaults.SEMMNI == 32000 && IPCDefaults.SEMMSL == 32000 && IPCDefaults.SEMOPM == 500)
+        #expect(IPCDefaults.SEMVMX == 32767 && IPCDefaults.SEMUSZ == 20 && IPCDefaults.SHMMNI == 4096)
+        #expect(ShmMode.SHM_DEST == 0o1000 && ShmMode.SHM_LOCKED == 0o2000)
+    }
 }
 
 /// include/uapi/linux/mount.h, include/linux/fs.h (umount2) and

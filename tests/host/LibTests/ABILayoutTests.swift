@@ -162,6 +162,58 @@ private let measures: [Measure] = [
             ("uc_flags", \.uc_flags), ("uc_link", \.uc_link), ("uc_stack", \.uc_stack),
             ("uc_mcontext", \.uc_mcontext), ("uc_sigmask", \.uc_sigmask),
         ]),
+    layout(
+        "struct ipc64_perm", IPC64Perm.self,
+        [
+            ("key", \.key), ("uid", \.uid), ("gid", \.gid), ("cuid", \.cuid), ("cgid", \.cgid), ("mode", \.mode),
+            ("seq", \.seq), ("__unused1", \.__unused1), ("__unused2", \.__unused2),
+        ]),
+    layout(
+        "struct msqid64_ds", MsqidDs.self,
+        [
+            ("msg_perm", \.msg_perm), ("msg_stime", \.msg_stime), ("msg_rtime", \.msg_rtime),
+            ("msg_ctime", \.msg_ctime), ("msg_cbytes", \.msg_cbytes), ("msg_qnum", \.msg_qnum),
+            ("msg_qbytes", \.msg_qbytes), ("msg_lspid", \.msg_lspid), ("msg_lrpid", \.msg_lrpid),
+        ]),
+    layout(
+        "struct msginfo", Msginfo.self,
+        [
+            ("msgpool", \.msgpool), ("msgmap", \.msgmap), ("msgmax", \.msgmax), ("msgmnb", \.msgmnb),
+            ("msgmni", \.msgmni), ("msgssz", \.msgssz), ("msgtql", \.msgtql), ("msgseg", \.msgseg),
+        ]),
+    layout(
+        "struct semid64_ds", SemidDs.self,
+        [
+            ("sem_perm", \.sem_perm), ("sem_otime", \.sem_otime), ("sem_ctime", \.sem_ctime),
+            ("sem_nsems", \.sem_nsems),
+        ]),
+    layout("struct sembuf", Sembuf.self, [("sem_num", \.sem_num), ("sem_op", \.sem_op), ("sem_flg", \.sem_flg)]),
+    layout(
+        "struct seminfo", Seminfo.self,
+        [
+            ("semmap", \.semmap), ("semmni", \.semmni), ("semmns", \.semmns), ("semmnu", \.semmnu),
+            ("semmsl", \.semmsl), ("semopm", \.semopm), ("semume", \.semume), ("semusz", \.semusz),
+            ("semvmx", \.semvmx), ("semaem", \.semaem),
+        ]),
+    layout(
+        "struct shmid64_ds", ShmidDs.self,
+        [
+            ("shm_perm", \.shm_perm), ("shm_segsz", \.shm_segsz), ("shm_atime", \.shm_atime),
+            ("shm_dtime", \.shm_dtime), ("shm_ctime", \.shm_ctime), ("shm_cpid", \.shm_cpid),
+            ("shm_lpid", \.shm_lpid), ("shm_nattch", \.shm_nattch),
+        ]),
+    layout(
+        "struct shminfo64", Shminfo64.self,
+        [
+            ("shmmax", \.shmmax), ("shmmin", \.shmmin), ("shmmni", \.shmmni), ("shmseg", \.shmseg),
+            ("shmall", \.shmall),
+        ]),
+    layout(
+        "struct shm_info", ShmInfo.self,
+        [
+            ("used_ids", \.used_ids), ("shm_tot", \.shm_tot), ("shm_rss", \.shm_rss), ("shm_swp", \.shm_swp),
+            ("swap_attempts", \.swap_attempts), ("swap_successes", \.swap_successes),
+        ]),
     layout("struct rlimit", Rlimit.self, [("rlim_cur", \.rlim_cur), ("rlim_max", \.rlim_max)]),
     layout(
         "struct rusage", Rusage.self,

@@ -24,7 +24,10 @@
 #include <linux/futex.h>
 #include <linux/inotify.h>
 #include <linux/mqueue.h>
+#include <linux/msg.h>
 #include <linux/resource.h>
+#include <linux/sem.h>
+#include <linux/shm.h>
 #include <linux/signalfd.h>
 #include <linux/stat.h>
 #include <linux/sysinfo.h>
