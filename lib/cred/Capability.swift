@@ -7,6 +7,8 @@ public enum Capability: Int, Sendable {
     case CAP_DAC_READ_SEARCH = 2
     case CAP_FOWNER = 3
     case CAP_FSETID = 4
+    case CAP_IPC_LOCK = 14
+    case CAP_IPC_OWNER = 15
     case CAP_SYS_MODULE = 16
     case CAP_SYS_CHROOT = 18
     case CAP_SYS_ADMIN = 21
