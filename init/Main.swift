@@ -57,6 +57,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     ConsoleInput.initialize(port: .com1)
     Initrd.locate(boot)
     ProcFS.initialize(commandLine: boot.commandLineBytes())
+    IPC.initialize()
     CPU.enableInterrupts()
     restInit(commandLine)
 }

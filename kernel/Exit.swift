@@ -15,6 +15,7 @@ extension Task {
         exitStatus = group.exitStatus ?? status
         if mm != nil { mmRelease() }
         exitFiles()
+        exitSemaphores()
         if isProcess && group === Scheduler.childReaper?.group { handOverChildReaper() }
         // The last thread ends the process: job control's part (Linux: disassociate_ctty, kill_orphaned_pgrp).
         let processEnds = isProcess && TaskList.lock.withLockIrqSave { group.threads.count == 1 }

@@ -17,7 +17,7 @@ struct CloneArguments {
     /// CLONE_CLEAR_SIGHAND/INTO_CGROUP do not exist here and are EINVAL, as
     /// in a Linux built without them; CLONE_PTRACE and CLONE_UNTRACED have
     /// nothing to do without ptrace, CLONE_DETACHED is ignored by Linux too,
-    /// CLONE_SYSVSEM and CLONE_IO have no undo lists or I/O contexts to share.
+    /// CLONE_IO has no I/O context to share.
     static let supported: CloneFlags = [
         .CLONE_VM, .CLONE_FS, .CLONE_FILES, .CLONE_SIGHAND, .CLONE_PTRACE, .CLONE_VFORK, .CLONE_PARENT,
         .CLONE_THREAD, .CLONE_SYSVSEM, .CLONE_SETTLS, .CLONE_PARENT_SETTID, .CLONE_CHILD_CLEARTID,
@@ -113,6 +113,7 @@ extension Task {
             policy: parent.sched.policy, nice: parent.sched.nice,
             realTimePriority: parent.sched.realTimePriority)
         child.credentials = parent.credentials
+        child.semaphoreUndo = SemaphoreUndoList.forChild(of: parent, sharing: flags.contains(.CLONE_SYSVSEM))
         child.blockedSignals = parent.blockedSignals
         // A thread with its own stack must not inherit the parent's alternate stack (Linux: sas_ss_reset).
         if !flags.contains(.CLONE_VM) || flags.contains(.CLONE_VFORK) {

@@ -88,16 +88,27 @@ public enum ProcSysctlValue {
             negative = digits.first == UInt8(ascii: "-")
             digits = digits.dropFirst()
         }
+        guard let magnitude = digitsValue(digits), magnitude <= UInt64(Int64.max) else { return nil }
+        return negative ? -Int64(magnitude) : Int64(magnitude)
+    }
+
+    /// A decimal number up to 2^64 - 1 without a sign, surrounded by
+    /// optional whitespace (Linux: proc_doulongvec_minmax); nil otherwise.
+    public static func unsigned(_ bytes: [UInt8]) -> UInt64? {
+        digitsValue(trimmed(bytes)[...])
+    }
+
+    private static func digitsValue(_ digits: ArraySlice<UInt8>) -> UInt64? {
         guard !digits.isEmpty else { return nil }
-        var value: Int64 = 0
+        var value: UInt64 = 0
         for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
             guard !overflow, !overflow2 else { return nil }
             value = sum
         }
-        return negative ? -value : value
+        return value
     }
 
     /// `bytes` without leading and trailing whitespace.

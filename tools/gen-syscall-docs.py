@@ -35,7 +35,7 @@ NUMBERS_FILE = 'include/uapi/Syscalls.swift'
 FAMILIES_DIR = 'kernel/syscalls'
 # Families live in kernel/syscalls/ and, as in Linux, beside the code they belong to (fork and
 # exit in kernel/, arch_prctl in arch/x86_64/): every Kernel source folder is searched.
-KERNEL_DIRS = ['arch/x86_64', 'kernel', 'mm', 'fs', 'drivers', 'init']
+KERNEL_DIRS = ['arch/x86_64', 'kernel', 'mm', 'fs', 'drivers', 'init', 'ipc']
 
 
 def family_files(root):

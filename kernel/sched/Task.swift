@@ -106,6 +106,9 @@ public final class Task: SchedulableEntity {
     /// Root, working directory and umask (Linux: fs). Kernel threads share
     /// `FSContext.kernel`.
     public internal(set) var fs: FSContext
+    /// SEM_UNDO's records (Linux: sysvsem.undo_list), shared by CLONE_SYSVSEM
+    /// threads and applied at exit (ipc/SemUndo.swift).
+    var semaphoreUndo: SemaphoreUndoList? = nil
 
     /// How the task ended (Linux: exit_code): the wait(2) status for user
     /// tasks; for kernel threads, the function's result, which kthread_stop returns.
