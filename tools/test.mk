@@ -97,7 +97,7 @@ $(B)/user/%-glibc: tests/user/%.c tests/user/tap.h
 	@mkdir -p $(B)/user
 	$(GLIBC_CC) $(USER_CFLAGS) $< -o $@
 
-$(B)/user/%: tests/user/%.c tests/user/tap.h
+$(B)/user/%: tests/user/%.c tests/user/tap.h tests/user/sysvipc.h
 	@mkdir -p $(B)/user
 	$(USER_CC) $(USER_CFLAGS) $< -o $@
 
