@@ -37,6 +37,8 @@ have mformat            || need mtools
 have cpio               || need cpio
 have gzip               || need gzip
 have musl-gcc           || need musl-tools
+# The user run's core file is opened with gdb (skipped without it).
+have gdb                || need gdb
 # The host test of the ABI structures compiles a C program against Linux's uapi headers.
 have cc                 || need gcc
 [ -f /usr/include/linux/time_types.h ] || need linux-libc-dev

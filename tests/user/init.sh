@@ -444,6 +444,18 @@ procps() {
     status "pidof finds no apussleep any more" 1 run pidof apussleep
 }
 
+# core_for_host: on Apus, the core of `coredump crash` gzipped and base64-encoded on `# core: `
+# lines, which tools/test/kernel_tests.py writes to build/test-logs/user.core and opens with
+# the host's gdb.
+core_for_host() {
+    [ "$$" = 1 ] || return 0
+    core_dir=$TMPDIR/core-for-host
+    run mkdir -p "$core_dir"
+    (cd "$core_dir" && ulimit -c unlimited && exec "$R/tests/coredump" crash) 2>/dev/null
+    run gzip -c "$core_dir/core" | run base64 | while IFS= read -r core_line; do echo "# core: $core_line"; done
+    run rm -rf "$core_dir"
+}
+
 echo "TAP version 13"
 run mkdir -p "$TMPDIR" || echo "# cannot make $TMPDIR"
 for program in "$R"/tests/*; do
@@ -452,6 +464,7 @@ done
 chosen applets && applets
 chosen procps && procps
 chosen mounts && mounts
+chosen coredump && core_for_host
 chosen modules && modules
 run rm -rf "$TMPDIR"
 

@@ -17,10 +17,12 @@ Prints one `PASS name` / `FAIL name: reason` line per check; logs go to build/te
 messages). Exits 1 if anything failed.
 """
 import argparse
+import base64
 import concurrent.futures
 import gzip
 import os
 import random
+import re
 import shlex
 import shutil
 import struct
@@ -506,6 +508,32 @@ def execute(run):
     return status, elapsed, stderr
 
 
+def check_core_with_gdb(log, label):
+    """The user run's `# core:` lines (tests/user/init.sh's core_for_host): a core file Apus
+    wrote, gzipped and base64-encoded. The host's gdb must read it and unwind the crashed
+    thread to tests/user/coredump.c's crash() with the r12 it set (skipped without gdb)."""
+    name = 'gdb reads a core file Apus wrote %s' % label
+    data = ''.join(l.text[len('# core: '):] for l in log.lines if l.text.startswith('# core: '))
+    if not data:
+        return sl.Result(False, name, 'no "# core:" lines (tests/user/init.sh, core_for_host)')
+    try:
+        core = gzip.decompress(base64.b64decode(data))
+    except (ValueError, OSError, EOFError) as e:
+        return sl.Result(False, name, 'the core does not decode: %s' % e)
+    path = os.path.join(LOGS, 'user.core')
+    with open(path, 'wb') as f:
+        f.write(core)
+    gdb = shutil.which('gdb')
+    if not gdb:
+        return sl.Result(True, name, note='(skipped: no gdb; the core is %s)' % path)
+    program = os.path.join(BUILD, 'user', 'coredump')
+    out = subprocess.run([gdb, '-batch', '-nx', '-ex', 'bt', '-ex', 'info registers r12', program, path],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    passed = re.search(r'^#0 .* in crash ', out, re.M) and '0x1122334455667788' in out
+    return sl.Result(bool(passed), name, '' if passed else 'no crash() frame or r12 in gdb\'s answer',
+                     details=out.splitlines()[-12:])
+
+
 def check_run(run, status, initrd_info):
     try:
         log = sl.SerialLog.read(run.log)
@@ -529,6 +557,7 @@ def check_run(run, status, initrd_info):
         results = sl.check_user_run(log, status, run.label, run.timeout)
         if run.expected:
             results += sl.ordered_lines(log, run.expected, run.name, run.label)
+        results.append(check_core_with_gdb(log, run.label))
     elif run.kind == 'fuzz':
         results = sl.check_user_run(log, status, run.label, run.timeout, tag='fuzz')
     elif run.kind == 'boot':
