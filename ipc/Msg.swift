@@ -90,9 +90,9 @@ enum MsgSyscalls {
     static func msgsnd(_ id: Int32, _ message: UserPointer<Int64>, _ size: Int64, _ flags: IPCFlags) throws(Errno)
         -> Int64
     {
-        guard id >= 0, size >= 0, size <= IPC.currentLimits.msgmax else { throw .EINVAL }
+        // Linux: ksys_msgsnd reads mtype before do_msgsnd checks anything.
         let type = try message.read()
-        guard type >= 1 else { throw .EINVAL }
+        guard id >= 0, size >= 0, size <= IPC.currentLimits.msgmax, type >= 1 else { throw .EINVAL }
         let text = try UserPointer<UInt8>(address: message.address &+ 8).read(count: Int(size))
         let queue = try queue(id, access: 0o222)
         var failure: Errno? = nil

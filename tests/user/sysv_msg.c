@@ -89,6 +89,7 @@ static void types(void)
     fails_with(msgrcv(queue, &message, (size_t)-1, 0, IPC_NOWAIT), EINVAL, "msgrcv of a negative size: EINVAL");
     fails_with(msgsnd(queue, bad_pointer(16), 1, 0), EFAULT, "a bad message pointer is EFAULT");
     fails_with(msgsnd(-1, &message, 1, 0), EINVAL, "a negative id is EINVAL");
+    fails_with(msgsnd(-1, bad_pointer(16), 1, 0), EFAULT, "mtype is read first: EFAULT before EINVAL");
     msgctl(queue, IPC_RMID, NULL);
 }
 
