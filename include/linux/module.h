@@ -10,6 +10,7 @@
 #ifndef _LINUX_MODULE_H
 #define _LINUX_MODULE_H
 
+#include <linux/export.h>
 #include <linux/init.h>
 #include <linux/types.h>
 

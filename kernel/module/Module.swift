@@ -3,8 +3,9 @@ import Core
 import Lib
 
 /// A loaded module (Linux: struct module, include/linux/module.h): its
-/// name, its memory in the module area, the symbols it defines, its exit
-/// function and the taint it brought.
+/// name, its memory in the module area, the symbols it defines and
+/// exports, its exit function, the taint it brought and the modules whose
+/// exports it uses. The module list's lock guards `users` and `state`.
 public final class Module {
     /// Linux: enum module_state; /proc/modules shows Loading, Live, Unloading.
     public enum State { case coming, live, going }
@@ -14,6 +15,13 @@ public final class Module {
     public let base: VirtAddr
     public let size: Int
     let symbols: [LinkedModule.DefinedSymbol]
+    /// What EXPORT_SYMBOL and EXPORT_SYMBOL_GPL give later modules.
+    let exports: [ModuleExports.Export]
+    /// The modules it links against, each holding a reference for it (Linux: target_list).
+    let uses: [Module]
+    /// The modules that link against it, newest first (Linux: source_list):
+    /// its reference count, and why it cannot be unloaded.
+    var users: [Module] = []
     /// cleanup_module, if the module has one.
     let exitAddress: UInt64?
     let hasInit: Bool
@@ -22,13 +30,15 @@ public final class Module {
     var state = State.coming
 
     init(
-        name: String, base: VirtAddr, size: Int, symbols: [LinkedModule.DefinedSymbol], exitAddress: UInt64?,
-        hasInit: Bool, taints: [Taint.Flag]
+        name: String, base: VirtAddr, size: Int, symbols: [LinkedModule.DefinedSymbol],
+        exports: [ModuleExports.Export], uses: [Module], exitAddress: UInt64?, hasInit: Bool, taints: [Taint.Flag]
     ) {
         self.name = name
         self.base = base
         self.size = size
         self.symbols = symbols
+        self.exports = exports
+        self.uses = uses
         self.exitAddress = exitAddress
         self.hasInit = hasInit
         self.taints = taints

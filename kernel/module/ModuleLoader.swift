@@ -32,6 +32,9 @@ public enum ModuleLoader {
 
     public static var modules: [Module] { list.withLock { $0.modules } }
 
+    /// The modules using `module`'s exports, newest first.
+    static func users(of module: Module) -> [Module] { list.withLock { _ in module.users } }
+
     /// Loads the module in `bytes` with the parameters `arguments` (Linux: load_module).
     public static func load(_ bytes: [UInt8], arguments: [UInt8], flags: UInt32) throws(Errno) -> Int64 {
         let elf = try ELFRelocatable(bytes)
@@ -81,7 +84,10 @@ public enum ModuleLoader {
             let parameter = argument.split(separator: UInt8(ascii: "="), maxSplits: 1).first ?? argument
             pr_warn("\(name): unknown parameter '\(String(decoding: parameter, as: UTF8.self))' ignored")
         }
-        list.withLock { $0.modules.insert(module, at: 0) }
+        list.withLock { state in
+            state.modules.insert(module, at: 0)
+            for provider in module.uses { provider.users.insert(module, at: 0) }
+        }
         mutex.value.unlock()
         // Linux: do_init_module, outside module_mutex: init may sleep.
         if let initAddress = module.symbols.first(where: { $0.name == Array("init_module".utf8) })?.address {
@@ -113,27 +119,64 @@ public enum ModuleLoader {
         } catch {
             throw .ENOMEM
         }
+        // The kernel's exports first, then those of the live modules (Linux: find_symbol); a module
+        // whose export is used is recorded, to hold a reference for the new one (Linux: ref_module).
+        let providers = list.withLock { $0.modules.filter { $0.state == .live } }
+        var uses: [Module] = []
         let linked: LinkedModule
+        let moduleExports: ModuleExports
         do throws(LinkedModule.Failure) {
             linked = try LinkedModule(elf, layout: layout, base: base.value) { symbol in
                 // A GPL-only symbol is invisible to a module that is not GPL (Linux: find_symbol's gplok).
-                guard let export = exports.first(where: { $0.name == symbol })?.export,
-                    gplCompatible || !export.gplOnly
-                else { return nil }
-                return export.address
+                if let export = exports.first(where: { $0.name == symbol })?.export {
+                    return gplCompatible || !export.gplOnly ? export.address : nil
+                }
+                for provider in providers {
+                    guard let export = provider.exports.first(where: { $0.name == symbol }) else { continue }
+                    guard gplCompatible || !export.gplOnly else { return nil }
+                    if !uses.contains(where: { $0 === provider }) { uses.append(provider) }
+                    return export.address
+                }
+                return nil
             }
         } catch {
             try? Vmalloc.free(base)
             logFailure(error, name: name)
             throw error.errno
         }
+        do throws(Errno) {
+            moduleExports = try ModuleExports(elf, layout: layout, linked: linked)
+            try verifyExports(moduleExports, name: name, kernel: exports, modules: providers)
+        } catch {
+            try? Vmalloc.free(base)
+            throw error
+        }
         Vmalloc.write(linked.image, at: base)
         Vmalloc.protect(base, size: UInt64(layout.textSize), flags: .kernelText)
         Vmalloc.protect(base + UInt64(layout.textSize), size: UInt64(layout.readOnlySize), flags: .kernelReadOnly)
         let exitAddress = linked.symbols.first { $0.name == Array("cleanup_module".utf8) }?.address
         return Module(
-            name: name, base: base, size: layout.size, symbols: linked.symbols, exitAddress: exitAddress,
-            hasInit: linked.address(of: "init_module") != nil, taints: taints)
+            name: name, base: base, size: layout.size, symbols: linked.symbols, exports: moduleExports.exports,
+            uses: uses, exitAddress: exitAddress, hasInit: linked.address(of: "init_module") != nil, taints: taints)
+    }
+
+    /// Refuses a module that exports a name the kernel or a loaded module
+    /// already exports (Linux: verify_exported_symbols), logging the owner.
+    private static func verifyExports(
+        _ moduleExports: ModuleExports, name: String, kernel: [(name: [UInt8], export: KernelSymbols.Export)],
+        modules: [Module]
+    ) throws(Errno) {
+        for export in moduleExports.exports {
+            let owner =
+                kernel.contains { $0.name == export.name }
+                ? "kernel" : modules.first { $0.exports.contains { $0.name == export.name } }?.name
+            if let owner {
+                pr_err(
+                    "\(name): exports duplicate symbol \(String(decoding: export.name, as: UTF8.self)) (owned by \(owner))"
+                )
+                throw .ENOEXEC
+            }
+        }
     }
 
     private static func logFailure(_ failure: LinkedModule.Failure, name: String) {
@@ -176,7 +219,7 @@ public enum ModuleLoader {
     }
 
     /// Unloads the module called `name` (Linux: delete_module): EWOULDBLOCK
-    /// while it is in use, EBUSY while it is loading or unloading, or if it
+    /// while another module uses its exports, EBUSY while it is loading or unloading, or if it
     /// has an init but no exit, unless O_TRUNC forces it (tainting the
     /// kernel, Linux's CONFIG_MODULE_FORCE_UNLOAD).
     public static func unload(_ name: String, flags: OpenFlags) throws(Errno) {
@@ -185,6 +228,8 @@ public enum ModuleLoader {
         guard let module = list.withLock({ $0.modules.first { $0.name == name } }) else {
             throw .ENOENT
         }
+        // Linux: a module others use is EWOULDBLOCK even when forced; they must go first.
+        guard users(of: module).isEmpty else { throw .EWOULDBLOCK }
         guard module.state == .live else { throw .EBUSY }
         if module.hasInit && module.exitAddress == nil {
             guard flags.contains(.O_TRUNC) else { throw .EBUSY }
@@ -195,9 +240,13 @@ public enum ModuleLoader {
         release(module)
     }
 
-    /// Takes a module off the list and frees its memory (Linux: free_module).
+    /// Takes a module off the list, drops its references on the modules it
+    /// used and frees its memory (Linux: free_module, module_unload_free).
     private static func release(_ module: Module) {
-        list.withLock { $0.modules.removeAll { $0 === module } }
+        list.withLock { state in
+            state.modules.removeAll { $0 === module }
+            for provider in module.uses { provider.users.removeAll { $0 === module } }
+        }
         try? Vmalloc.free(module.base)
     }
 }

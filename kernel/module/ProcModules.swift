@@ -6,9 +6,9 @@ import Lib
 extension ModuleLoader {
     /// /proc/modules: per module, newest first, "name size refcount deps
     /// state address taints": `hello 12288 0 - Live 0x0000000000000000 (O)`.
-    /// The address shows as kptr_restrict allows; the reference count is 0
-    /// and the dependency column `-`, since no module yet uses another's
-    /// symbols (a module with init and no exit is `[permanent],`).
+    /// The address shows as kptr_restrict allows; the reference count is
+    /// the number of modules using its exports, which the next column names
+    /// (`user,`; `[permanent],` for a module with init and no exit; else `-`).
     static func procModules() -> String {
         let showAddresses = KernelPointers.symbolAddressesVisible(to: Scheduler.current.credentials)
         var text = ""
@@ -19,8 +19,11 @@ extension ModuleLoader {
                 case .live: "Live"
                 case .going: "Unloading"
                 }
-            let uses = module.hasInit && module.exitAddress == nil ? "[permanent]," : "-"
-            text += "\(module.name) \(module.size) 0 \(uses) \(state) 0x"
+            // Linux: print_unload_info, each user's name and a comma.
+            let users = users(of: module)
+            var uses = users.map { $0.name + "," }.joined()
+            if module.hasInit && module.exitAddress == nil { uses += "[permanent]," }
+            text += "\(module.name) \(module.size) \(users.count) \(uses.isEmpty ? "-" : uses) \(state) 0x"
             text += hex(showAddresses ? module.base.value : 0, width: 16)
             text += module.taintText.isEmpty ? "\n" : " \(module.taintText)\n"
         }

@@ -346,6 +346,27 @@ modules() {
     status "rmmod -f (O_TRUNC) removes it" 0 run rmmod -f no_exit
     same "kernel.tainted has R" "$(($(run cat /proc/sys/kernel/tainted) & 8))" 8
 
+    # Modules using each other: user.ko calls exporter.ko's EXPORT_SYMBOL and EXPORT_SYMBOL_GPL.
+    has "user.ko without exporter: ENOENT" "$(run insmod $mods/tests/user.ko 2>&1)" "*unknown symbol*"
+    has "dmesg: user: Unknown symbol my_function (err -2)" "$(run dmesg)" "*user: Unknown symbol my_function (err -2)*"
+    status "insmod exporter.ko" 0 run insmod $mods/tests/exporter.ko
+    status "insmod user.ko" 0 run insmod $mods/tests/user.ko
+    has "dmesg: user calls my_function and my_gpl_function" "$(run dmesg)" \
+        "*user: my_function(21) = 42, my_gpl_function(41) = 42*"
+    has "/proc/modules: exporter used by user" "$(run cat /proc/modules)" \
+        "user * 0 - Live 0x* (O)*exporter * 1 user, Live 0x* (O)"
+    has "/proc/kallsyms lists my_function [exporter]" "$(run grep my_function /proc/kallsyms)" \
+        "*T my_function	[[]exporter[]]*"
+    has "a duplicate export: ENOEXEC" "$(run insmod $mods/tests/duplicate_export.ko 2>&1)" "*invalid module format*"
+    has "dmesg: exports duplicate symbol (owned by exporter)" "$(run dmesg)" \
+        "*duplicate_export: exports duplicate symbol my_function (owned by exporter)*"
+    has "rmmod exporter while user uses it: EWOULDBLOCK" "$(run rmmod exporter 2>&1)" \
+        "*can't unload module 'exporter': Resource temporarily unavailable*"
+    has "rmmod -f does not force it" "$(run rmmod -f exporter 2>&1)" "*temporarily unavailable*"
+    status "rmmod user" 0 run rmmod user
+    has "exporter's count drops to 0" "$(run cat /proc/modules)" "exporter * 0 - Live *"
+    status "rmmod exporter" 0 run rmmod exporter
+
     # Every failure gives back what it took, and so does every unload: MemFree is the same
     # after many of them. One round first, so page tables and caches exist before measuring;
     # a slab page of the shell's own work may come or go (4 kB), so 64 kB of slack is allowed
@@ -355,6 +376,8 @@ modules() {
         run insmod $mods/tests/unknown_symbol.ko 2> /dev/null
         run insmod $mods/tests/init_fails.ko 2> /dev/null
         run insmod $mods/hello.ko && run rmmod hello
+        run insmod $mods/tests/exporter.ko && run insmod $mods/tests/user.ko
+        run rmmod user && run rmmod exporter
     }
     cycle
     before=$(memfree)

@@ -242,6 +242,40 @@ private func expectLoadError(_ expected: Errno, _ bytes: [UInt8], sourceLocation
         #expect(readU64(module.image, Int(try #require(module.address(of: "hook")) - moduleBase)) == 0)
     }
 
+    @Test func exportTablesNameTheExportedSymbols() throws {
+        // The SDK's own <linux/export.h>, as a module includes it.
+        let include = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../include").standardized.path
+        let bytes = try compileModule(
+            model: ["-fpie", "-I", include],
+            extraSource: """
+
+                #include <linux/export.h>
+                int twice(int x) { return 2 * x; }
+                EXPORT_SYMBOL(twice);
+                EXPORT_SYMBOL_GPL(get);
+                """)
+        let elf = try parse(bytes)
+        let layout = try ModuleLayout(elf)
+        let module = try LinkedModule(elf, layout: layout, base: moduleBase, resolve: resolve)
+        let exports = try ModuleExports(elf, layout: layout, linked: module)
+        #expect(
+            exports.exports == [
+                ModuleExports.Export(
+                    name: Array("twice".utf8), address: try #require(module.address(of: "twice")), gplOnly: false),
+                ModuleExports.Export(
+                    name: Array("get".utf8), address: try #require(module.address(of: "get")), gplOnly: true),
+            ])
+        // An entry cut short, or one pointing outside the module, is ENOEXEC.
+        for table in [".long 0", ".long 0x1000000, 0, 0"] {
+            let bad = try compileModule(extraSource: "asm(\".section __ksymtab, \\\"a\\\"\\n\(table)\\n.previous\");")
+            let badElf = try parse(bad)
+            let badLayout = try ModuleLayout(badElf)
+            let linked = try LinkedModule(badElf, layout: badLayout, base: moduleBase, resolve: resolve)
+            #expect(throws: Errno.ENOEXEC) { try ModuleExports(badElf, layout: badLayout, linked: linked) }
+        }
+    }
+
     @Test func gplCompatibleLicences() {
         #expect(ModInfo.isGPLCompatible(Array("GPL".utf8)))
         #expect(ModInfo.isGPLCompatible(Array("Dual BSD/GPL".utf8)))
