@@ -15,6 +15,9 @@ enum KernelSymbols {
         ("_printk", false),  // arch/x86_64/core/lib/printk.S
         ("vprintk", false),  // kernel/printk/VPrintk.swift
         ("__kmalloc", false), ("kfree", false),  // mm/SlabCommon.swift
+        // The Embedded Swift runtime's allocation, which a Swift module's own
+        // copies of swift_allocObject and swift_slowDealloc call.
+        ("posix_memalign", false), ("free", false),  // core/lib/runtime.S
         ("_copy_to_user", false), ("_copy_from_user", false),  // kernel/module/UserCopy.swift
         ("proc_create", false), ("proc_remove", false),  // fs/proc/ProcOps.swift
         ("ktime_get", true),  // kernel/time/Timekeeping.swift

@@ -24,7 +24,17 @@ $(SDK)/Makefile: tools/module-sdk/Makefile tools/module-sdk/sdk.mk $(SDK_HEADERS
 	grep -o '("[^"]*", \(true\|false\))' kernel/module/Exports.swift | \
 	  sed 's/("\([^"]*\)", true)/0x00000000\t\1\tvmlinux\tEXPORT_SYMBOL_GPL\t/; s/("\([^"]*\)", false)/0x00000000\t\1\tvmlinux\tEXPORT_SYMBOL\t/' \
 	  > $(SDK)/Module.symvers
+	echo 'SWIFTC := $(abspath $(SWIFTC))' >> $(SDK)/kernel.mk
 	cp tools/module-sdk/Makefile $@
+
+# The Swift module API, compiled once for the SDK: a module needs only its .swiftmodule
+# (Embedded Swift emits what a module uses into the module), the header and the module map.
+SWIFT_API := $(wildcard tools/module-sdk/swift/*)
+$(SDK)/swift/Linux.swiftmodule: $(SWIFT_API) $(SDK)/Makefile
+	rm -rf $(SDK)/swift
+	mkdir -p $(SDK)/swift
+	cp $(SWIFT_API) $(SDK)/swift/
+	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(SDK)/swift) $(abspath $@)
 
 # An example: its sources and Makefile copied to build/ko/NAME and built there with `make`,
 # KERNEL_DIR pointing at the SDK (its Makefile uses $(PWD), so the shell cds first).
@@ -33,6 +43,14 @@ $(KO)/hello-c/hello.ko: modules/hello-c/hello.c modules/hello-c/Makefile $(SDK)/
 	mkdir -p $(KO)/hello-c
 	cp modules/hello-c/hello.c modules/hello-c/Makefile $(KO)/hello-c/
 	cd $(KO)/hello-c && $(MAKE) --no-print-directory KERNEL_DIR=$(abspath $(SDK))
+
+# The Swift example has only a Kbuild file: the SDK is run on its directory, as
+# `make -C build/module-sdk M=$PWD modules` runs it on an out-of-tree module's.
+$(KO)/hello/hello.ko: modules/hello/hello.swift modules/hello/Kbuild $(SDK)/swift/Linux.swiftmodule
+	rm -rf $(KO)/hello
+	mkdir -p $(KO)/hello
+	cp modules/hello/hello.swift modules/hello/Kbuild $(KO)/hello/
+	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(KO)/hello) modules
 
 # The self-tests' copy of hello.ko (tests/kernel/module_images.S).
 $(B)/obj/tests/kernel/module_images.o: tests/kernel/module_images.S $(KO)/hello-c/hello.ko
@@ -55,9 +73,10 @@ $(MALFORMED_MODULES) &: $(KO)/hello-c/hello.ko tools/module-sdk/malform.py
 	python3 tools/module-sdk/malform.py $(KO)/hello-c/hello.ko $(KO)/malformed
 
 # What the user tier's initramfs holds, as mkrootfs --add arguments.
-MODULE_FILES := $(KO)/hello-c/hello.ko $(TEST_MODULES) $(MALFORMED_MODULES)
+MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(TEST_MODULES) $(MALFORMED_MODULES)
 MODULE_ADDS := --add $(KO)/hello-c/hello.ko:lib/modules/hello.ko \
+  --add $(KO)/hello/hello.ko:lib/modules/swift/hello.ko \
   $(foreach m,$(TEST_MODULES) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m)))
 
 .PHONY: modules
-modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko
+modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko
