@@ -12,6 +12,7 @@
 
 #include <linux/export.h>
 #include <linux/init.h>
+#include <linux/moduleparam.h>
 #include <linux/types.h>
 
 #define module_init(initfn)                                                  \

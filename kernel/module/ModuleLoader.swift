@@ -71,18 +71,15 @@ public enum ModuleLoader {
         if info.value("intree") != Array("Y".utf8) {
             taint(.outOfTreeModule, "\(name): loading out-of-tree module taints kernel.")
         }
-        let layout = try ModuleLayout(elf)
+        let layout = try ModuleLayout(elf, argumentsSize: arguments.count + 1)
         mutex.value.lock()
         let module: Module
         do throws(Errno) {
-            module = try link(elf, layout: layout, name: name, gplCompatible: gplCompatible, taints: taints)
+            module = try link(
+                elf, layout: layout, arguments: arguments, name: name, gplCompatible: gplCompatible, taints: taints)
         } catch {
             mutex.value.unlock()
             throw error
-        }
-        for argument in arguments.split(separator: UInt8(ascii: " ")) {
-            let parameter = argument.split(separator: UInt8(ascii: "="), maxSplits: 1).first ?? argument
-            pr_warn("\(name): unknown parameter '\(String(decoding: parameter, as: UTF8.self))' ignored")
         }
         list.withLock { state in
             state.modules.insert(module, at: 0)
@@ -105,10 +102,12 @@ public enum ModuleLoader {
         return 0
     }
 
-    /// Places, links and copies the module; on failure frees its memory
-    /// and logs Linux's lines. Called with the module mutex held.
+    /// Places, links, sets the parameters `arguments` names and copies the
+    /// module; on failure frees its memory and logs Linux's lines. Called
+    /// with the module mutex held.
     private static func link(
-        _ elf: ELFRelocatable, layout: ModuleLayout, name: String, gplCompatible: Bool, taints: [Taint.Flag]
+        _ elf: ELFRelocatable, layout: ModuleLayout, arguments: [UInt8], name: String, gplCompatible: Bool,
+        taints: [Taint.Flag]
     ) throws(Errno) -> Module {
         guard !list.withLock({ $0.modules.contains { $0.name == name } }) else { throw .EEXIST }
         let exports = exportTable()
@@ -125,6 +124,7 @@ public enum ModuleLoader {
         var uses: [Module] = []
         let linked: LinkedModule
         let moduleExports: ModuleExports
+        let parameters: ModuleParameters
         do throws(LinkedModule.Failure) {
             linked = try LinkedModule(elf, layout: layout, base: base.value) { symbol in
                 // A GPL-only symbol is invisible to a module that is not GPL (Linux: find_symbol's gplok).
@@ -147,11 +147,33 @@ public enum ModuleLoader {
         do throws(Errno) {
             moduleExports = try ModuleExports(elf, layout: layout, linked: linked)
             try verifyExports(moduleExports, name: name, kernel: exports, modules: providers)
+            parameters = try ModuleParameters(elf, layout: layout, image: linked.image, base: base.value)
         } catch {
             try? Vmalloc.free(base)
             throw error
         }
-        Vmalloc.write(linked.image, at: base)
+        // Linux: parse_args with unknown_module_param_cb, which logs and ignores unknown names.
+        var image = linked.image
+        do throws(ModuleParameters.Failure) {
+            let strings = layout.argumentsOffset..<layout.argumentsOffset + arguments.count + 1
+            for unknown in try parameters.apply(arguments, to: &image, base: base.value, strings: strings) {
+                pr_warn("\(name): unknown parameter '\(String(decoding: unknown, as: UTF8.self))' ignored")
+            }
+        } catch {
+            try? Vmalloc.free(base)
+            switch error {
+            case .invalid(let parameter, let value, _):
+                pr_err(
+                    "\(name): `\(String(decoding: value, as: UTF8.self))' invalid for parameter `\(String(decoding: parameter, as: UTF8.self))'"
+                )
+            case .tooLarge(let parameter, let value):
+                pr_err(
+                    "\(name): `\(String(decoding: value, as: UTF8.self))' too large for parameter `\(String(decoding: parameter, as: UTF8.self))'"
+                )
+            }
+            throw error.errno
+        }
+        Vmalloc.write(image, at: base)
         Vmalloc.protect(base, size: UInt64(layout.textSize), flags: .kernelText)
         Vmalloc.protect(base + UInt64(layout.textSize), size: UInt64(layout.readOnlySize), flags: .kernelReadOnly)
         let exitAddress = linked.symbols.first { $0.name == Array("cleanup_module".utf8) }?.address

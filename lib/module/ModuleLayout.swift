@@ -27,10 +27,13 @@ public struct ModuleLayout: Sendable {
     /// relocation names (by symbol index; nil: none).
     let gotOffset: Int
     let gotSlots: [Int?]
+    /// Room at the end of the data region for the load's arguments, where
+    /// charp parameters point (Linux: mod->args).
+    public let argumentsOffset: Int
 
     public var size: Int { textSize + readOnlySize + dataSize }
 
-    public init(_ elf: ELFRelocatable) throws(Errno) {
+    public init(_ elf: ELFRelocatable, argumentsSize: Int = 0) throws(Errno) {
         var offsets = [Int?](repeating: nil, count: elf.sections.count)
         var cursor = 0
         func place(_ index: Int) throws(Errno) {
@@ -75,6 +78,9 @@ public struct ModuleLayout: Sendable {
         readOnlySize = pageUp(cursor) - textSize
         cursor = textSize + readOnlySize
         for index in placed where elf.sections[index].isWritable { try place(index) }
+        argumentsOffset = cursor
+        cursor += argumentsSize
+        guard cursor <= Self.maximumSize else { throw .ENOMEM }
         dataSize = pageUp(cursor) - textSize - readOnlySize
         sectionOffsets = offsets
     }

@@ -378,6 +378,26 @@ modules() {
     has "exporter's count drops to 0" "$(run cat /proc/modules)" "exporter * 0 - Live *"
     status "rmmod exporter" 0 run rmmod exporter
 
+    # Module parameters: each type set by insmod's arguments, as Linux's parse_args reads them.
+    status "insmod params.ko with no arguments" 0 run insmod $mods/tests/params.ko
+    has "dmesg: the defaults" "$(run dmesg)" \
+        "*params: count=1 ucount=2 big=3 ubig=4 small=5 usmall=6 flag=0 name=world my_int=7*"
+    status "rmmod params" 0 run rmmod params
+    status "insmod params.ko with one of each" 0 run insmod $mods/tests/params.ko count=-12 ucount=0x10 \
+        big=-9000000000 ubig=18446744073709551615 small=-32768 usmall=65535 flag 'name="hello world"' \
+        my-int=010 bogus=1
+    has "dmesg: each value set, dashes as underscores" "$(run dmesg)" \
+        "*params: count=-12 ucount=16 big=-9000000000 ubig=18446744073709551615 small=-32768 usmall=65535 flag=1 name=hello world my_int=8*"
+    has "dmesg: an unknown parameter is logged and ignored" "$(run dmesg)" "*params: unknown parameter 'bogus' ignored*"
+    status "rmmod params" 0 run rmmod params
+    has "dmesg: the charp lives as long as the module" "$(run dmesg)" "*params: goodbye, hello world*"
+    has "a malformed number: EINVAL" "$(run insmod $mods/tests/params.ko count=12abc 2>&1)" "*Invalid argument*"
+    has "dmesg: \`12abc' invalid for parameter \`count'" "$(run dmesg)" "*params: \`12abc' invalid for parameter \`count'*"
+    has "a short out of range: ERANGE" "$(run insmod $mods/tests/params.ko small=32768 2>&1)" "*out of range*"
+    has "a charp without a value: EINVAL" "$(run insmod $mods/tests/params.ko name 2>&1)" "*Invalid argument*"
+    has "modinfo shows parm" "$(run modinfo $mods/tests/params.ko)" "*parm:*count:How many (int)*"
+    has "and nothing stays loaded" "$(run cat /proc/modules)" ""
+
     # Every failure gives back what it took, and so does every unload: MemFree is the same
     # after many of them. One round first, so page tables and caches exist before measuring;
     # a slab page of the shell's own work may come or go (4 kB), so 64 kB of slack is allowed

@@ -37,6 +37,10 @@ private func compileModule(model: [String] = ["-fpie"], extraSource: String = ""
     return Array(try Data(contentsOf: object))
 }
 
+/// The SDK's own headers, as a module includes them.
+private let sdkInclude = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../include").standardized.path
+
 private let kernelBase: UInt64 = 0x7FFF_8010_0000
 private let moduleBase: UInt64 = 0x7FFF_C000_0000
 private let exports: [String: UInt64] = ["ext_var": kernelBase + 0x1000, "ext_fn": kernelBase + 0x2000]
@@ -243,11 +247,8 @@ private func expectLoadError(_ expected: Errno, _ bytes: [UInt8], sourceLocation
     }
 
     @Test func exportTablesNameTheExportedSymbols() throws {
-        // The SDK's own <linux/export.h>, as a module includes it.
-        let include = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../include").standardized.path
         let bytes = try compileModule(
-            model: ["-fpie", "-I", include],
+            model: ["-fpie", "-I", sdkInclude],
             extraSource: """
 
                 #include <linux/export.h>
@@ -273,6 +274,44 @@ private func expectLoadError(_ expected: Errno, _ bytes: [UInt8], sourceLocation
             let badLayout = try ModuleLayout(badElf)
             let linked = try LinkedModule(badElf, layout: badLayout, base: moduleBase, resolve: resolve)
             #expect(throws: Errno.ENOEXEC) { try ModuleExports(badElf, layout: badLayout, linked: linked) }
+        }
+    }
+
+    @Test func parametersAreReadAndSet() throws {
+        let bytes = try compileModule(
+            model: ["-fpie", "-I", sdkInclude],
+            extraSource: """
+
+                #define MODULE_INFO(tag, info) /* the test's own .modinfo is not const */
+                #include <linux/moduleparam.h>
+                static short level = 3;
+                module_param(level, short, 0644);
+                static char *who = "x";
+                module_param_named(my_name, who, charp, 0444);
+                """)
+        let elf = try parse(bytes)
+        let layout = try ModuleLayout(elf, argumentsSize: 64)
+        let module = try LinkedModule(elf, layout: layout, base: moduleBase, resolve: resolve)
+        let parameters = try ModuleParameters(elf, layout: layout, image: module.image, base: moduleBase)
+        #expect(
+            parameters.parameters.map { String(decoding: $0.name, as: UTF8.self) }.sorted() == ["level", "my_name"])
+        let level = try #require(parameters.parameter(named: Array("level".utf8)))
+        let name = try #require(parameters.parameter(named: Array("my-name".utf8)))
+        #expect(level.kind == .short && level.permissions == 0o644)
+        #expect(name.kind == .charp && name.permissions == 0o444)
+        var image = module.image
+        let strings = layout.argumentsOffset..<layout.argumentsOffset + 64
+        let unknown = try parameters.apply(
+            Array("level=-2 my-name=\"a b\" other=1".utf8), to: &image, base: moduleBase, strings: strings)
+        #expect(unknown == [Array("other".utf8)])
+        #expect(image[level.offset] == 0xfe && image[level.offset + 1] == 0xff)
+        #expect(readU64(image, name.offset) == moduleBase + UInt64(layout.argumentsOffset))
+        #expect(Array(image[layout.argumentsOffset..<layout.argumentsOffset + 4]) == Array("a b\0".utf8))
+        #expect(
+            throws: ModuleParameters.Failure.invalid(
+                parameter: Array("level".utf8), value: Array("x".utf8), errno: .EINVAL)
+        ) {
+            _ = try parameters.apply(Array("level=x".utf8), to: &image, base: moduleBase, strings: strings)
         }
     }
 

@@ -1,0 +1,60 @@
+import ABI
+import Testing
+
+@testable import Lib
+
+/// Linux's parse_args rules for a module's load arguments (kernel/params.c).
+struct ModuleParametersTests {
+    private func split(_ text: String) -> [String] {
+        ModuleParameters.split(Array(text.utf8)).map { argument in
+            String(decoding: argument.name, as: UTF8.self)
+                + (argument.value.map { "=" + String(decoding: $0, as: UTF8.self) } ?? "")
+        }
+    }
+
+    @Test func splitsAsNextArg() {
+        #expect(split("  a=1   b=two\tflag ") == ["a=1", "b=two", "flag"])
+        #expect(split("name=\"hello world\" x=\"\"") == ["name=hello world", "x="])
+        #expect(split("\"quoted=a b\" c") == ["quoted=a b", "c"])
+        #expect(split("a==b e=") == ["a==b", "e="])
+        #expect(split("") == [])
+    }
+
+    private func parse(_ value: String?, _ kind: ModuleParameters.Kind) -> Result<UInt64, Errno> {
+        do throws(Errno) {
+            return .success(try ModuleParameters.parse(value.map { Array($0.utf8) }, as: kind))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test func parsesNumbersAsKstrto() {
+        #expect(parse("42", .int) == .success(42))
+        #expect(parse("-42", .int) == .success(UInt64(bitPattern: -42)))
+        #expect(parse("+7\n", .int) == .success(7))
+        #expect(parse("0x1f", .uint) == .success(31))
+        #expect(parse("017", .ulong) == .success(15))
+        #expect(parse("0", .int) == .success(0))
+        #expect(parse("-2147483648", .int) == .success(UInt64(bitPattern: -2_147_483_648)))
+        #expect(parse("2147483648", .int) == .failure(.ERANGE))
+        #expect(parse("4294967296", .uint) == .failure(.ERANGE))
+        #expect(parse("65535", .ushort) == .success(65535))
+        #expect(parse("-32769", .short) == .failure(.ERANGE))
+        #expect(parse("18446744073709551615", .ulong) == .success(UInt64.max))
+        #expect(parse("18446744073709551616", .ulong) == .failure(.ERANGE))
+        #expect(parse("-1", .uint) == .failure(.EINVAL))
+        #expect(parse("12abc", .int) == .failure(.EINVAL))
+        #expect(parse("08", .int) == .failure(.EINVAL))
+        #expect(parse("", .int) == .failure(.EINVAL))
+        #expect(parse(nil, .long) == .failure(.EINVAL))
+    }
+
+    @Test func parsesBoolsAsKstrtobool() {
+        for yes in ["y", "Y", "1", "on", "yes"] { #expect(parse(yes, .bool) == .success(1)) }
+        for no in ["n", "N", "0", "off"] { #expect(parse(no, .bool) == .success(0)) }
+        #expect(parse(nil, .bool) == .success(1))
+        #expect(parse("", .bool) == .failure(.EINVAL))
+        #expect(parse("maybe", .bool) == .failure(.EINVAL))
+        #expect(parse("oz", .bool) == .failure(.EINVAL))
+    }
+}
