@@ -368,7 +368,7 @@ modules() {
         "user * 0 - Live 0x* (O)*exporter * 1 user, Live 0x* (O)"
     has "/proc/kallsyms lists my_function [exporter]" "$(run grep my_function /proc/kallsyms)" \
         "*T my_function	[[]exporter[]]*"
-    has "a duplicate export: ENOEXEC" "$(run insmod $mods/tests/duplicate_export.ko 2>&1)" "*invalid module format*"
+    has "a duplicate export: ENOEXEC" "$(run insmod $mods/duplicate/duplicate_export.ko 2>&1)" "*invalid module format*"
     has "dmesg: exports duplicate symbol (owned by exporter)" "$(run dmesg)" \
         "*duplicate_export: exports duplicate symbol my_function (owned by exporter)*"
     has "rmmod exporter while user uses it: EWOULDBLOCK" "$(run rmmod exporter 2>&1)" \
@@ -377,6 +377,22 @@ modules() {
     status "rmmod user" 0 run rmmod user
     has "exporter's count drops to 0" "$(run cat /proc/modules)" "exporter * 0 - Live *"
     status "rmmod exporter" 0 run rmmod exporter
+    # modprobe: depmod turns each module's depends= (written by the SDK's build, as modpost
+    # writes it) into modules.dep; modprobe loads the dependencies first, -r removes them too.
+    release=$(run uname -r)
+    run mkdir -p /lib/modules/$release/extra
+    run cp $mods/tests/exporter.ko $mods/tests/user.ko /lib/modules/$release/extra/
+    has "modinfo shows user's depends" "$(run modinfo $mods/tests/user.ko)" "*depends:*exporter*"
+    status "depmod" 0 run depmod
+    has "modules.dep: user.ko needs exporter.ko" "$(run cat /lib/modules/$release/modules.dep)" \
+        "*user.ko:*exporter.ko*"
+    status "modprobe user" 0 run modprobe user
+    has "/proc/modules: both, exporter used by user" "$(run cat /proc/modules)" \
+        "user * 0 - Live *exporter * 1 user, Live *"
+    status "modprobe -r user" 0 run modprobe -r user
+    has "removes both" "$(run cat /proc/modules)" ""
+    run rm -r /lib/modules/$release/extra
+    run depmod
 
     # Module parameters: each type set by insmod's arguments, as Linux's parse_args reads them.
     status "insmod params.ko with no arguments" 0 run insmod $mods/tests/params.ko

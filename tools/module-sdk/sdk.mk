@@ -57,8 +57,11 @@ $(B)/obj/tests/kernel/module_images.o: tests/kernel/module_images.S $(KO)/hello-
 	@mkdir -p $(dir $@)
 	$(CLANG) -target x86_64-unknown-none-elf -DHELLO_KO='"$(KO)/hello-c/hello.ko"' -c $< -o $@
 
-TEST_MODULE_SRC := $(sort $(wildcard tests/modules/*.c))
+# duplicate_export.c exports what exporter.c does: built on its own, as a module from another
+# build would be, so that user.ko's depends= names exporter alone.
+TEST_MODULE_SRC := $(sort $(filter-out tests/modules/duplicate_export.c,$(wildcard tests/modules/*.c)))
 TEST_MODULES := $(patsubst tests/modules/%.c,$(KO)/tests/%.ko,$(TEST_MODULE_SRC))
+DUPLICATE_MODULE := $(KO)/duplicate/duplicate_export.ko
 MALFORMED_MODULES := $(addprefix $(KO)/malformed/,truncated.ko machine.ko offset.ko reloc.ko vermagic.ko)
 
 $(TEST_MODULES) &: $(TEST_MODULE_SRC) $(SDK)/Makefile
@@ -68,15 +71,22 @@ $(TEST_MODULES) &: $(TEST_MODULE_SRC) $(SDK)/Makefile
 	echo 'obj-m := $(notdir $(TEST_MODULES:.ko=.o))' > $(KO)/tests/Makefile
 	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(KO)/tests) modules
 
+$(DUPLICATE_MODULE): tests/modules/duplicate_export.c $(SDK)/Makefile
+	rm -rf $(KO)/duplicate
+	mkdir -p $(KO)/duplicate
+	cp $< $(KO)/duplicate/
+	echo 'obj-m := duplicate_export.o' > $(KO)/duplicate/Makefile
+	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(KO)/duplicate) modules
+
 $(MALFORMED_MODULES) &: $(KO)/hello-c/hello.ko tools/module-sdk/malform.py
 	mkdir -p $(KO)/malformed
 	python3 tools/module-sdk/malform.py $(KO)/hello-c/hello.ko $(KO)/malformed
 
 # What the user tier's initramfs holds, as mkrootfs --add arguments.
-MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(TEST_MODULES) $(MALFORMED_MODULES)
+MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES)
 MODULE_ADDS := --add $(KO)/hello-c/hello.ko:lib/modules/hello.ko \
   --add $(KO)/hello/hello.ko:lib/modules/swift/hello.ko \
-  $(foreach m,$(TEST_MODULES) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m)))
+  $(foreach m,$(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m)))
 
 .PHONY: modules
 modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko
