@@ -80,19 +80,8 @@ final class TimerFd: FileOperations {
             let old = currentLocked()
             ticks = 0
             setting.set(value: start, interval: interval, absolute: absolute, now: Clock.nanosecondsSinceBoot())
-            if let expires = setting.expires {
-                let timer =
-                    hrtimer
-                    ?? HRTimer { _ in
-                        // Holds the timerfd until release() lets go of the hrtimer.
-                        self.expired()
-                        return .noRestart
-                    }
-                hrtimer = timer
-                HRTimers.start(timer, expires: expires)
-            } else if let hrtimer {
-                HRTimers.cancel(hrtimer)
-            }
+            // Holds the timerfd until release() lets go of the hrtimer.
+            HRTimers.arm(&hrtimer, expires: setting.expires) { self.expired() }
             return old
         }
     }

@@ -36,6 +36,26 @@ public enum HRTimers {
         CPU.restoreInterrupts(interruptsWereOn)
     }
 
+    /// Starts `timer` for a one-shot expiry at `expires`, making it the
+    /// first time with `expired` as its function, or with nil cancels it:
+    /// how an interval timer (POSIX timer, timerfd) follows its setting.
+    /// The closure holds whatever it captures until the owner lets go of
+    /// the timer (Linux: common_hrtimer_arm).
+    static func arm(_ timer: inout HRTimer?, expires: UInt64?, _ expired: @escaping () -> Void) {
+        guard let expires else {
+            if let timer { cancel(timer) }
+            return
+        }
+        let armed =
+            timer
+            ?? HRTimer { _ in
+                expired()
+                return .noRestart
+            }
+        timer = armed
+        start(armed, expires: expires)
+    }
+
     @discardableResult
     public static func cancel(_ timer: HRTimer) -> Bool {
         let interruptsWereOn = CPU.saveAndDisableInterrupts()

@@ -70,19 +70,8 @@ final class PosixTimer {
     /// SIGEV_NONE timer needs nothing: it is read, never fired.
     func start() {
         guard case .global = clock, notification.signal != nil else { return }
-        guard let expires = setting.expires else {
-            if let hrtimer { HRTimers.cancel(hrtimer) }
-            return
-        }
-        let timer =
-            hrtimer
-            ?? HRTimer { _ in
-                // The timer holds itself through this closure until cancel() lets go of the hrtimer.
-                self.expire()
-                return .noRestart
-            }
-        hrtimer = timer
-        HRTimers.start(timer, expires: expires)
+        // The timer holds itself through this closure until cancel() lets go of the hrtimer.
+        HRTimers.arm(&hrtimer, expires: setting.expires) { self.expire() }
     }
 
     /// Stops it for good (timer_delete, exit, exec).
