@@ -14,7 +14,9 @@
 #                              self-tests of apus.selftest=)
 #   make debug                 the same, halted for gdb (prints the gdb command)
 #   make iso                   $(B)/apus.iso (GRUB, Multiboot2)
-#   make bench                 QEMU launch -> first kernel line, median and min
+#   make bench                 Apus against Debian's Linux on tools/bench's microbenchmarks
+#                              under the same QEMU (ROUNDS=3, BENCH=pipe,clock: only those
+#                              programs; docs/performance.md); results in $(B)/bench/
 #   make deps                  check/install the Debian packages and the Swift toolchain
 #   make user-tests            $(B)/user-initramfs.cpio: busybox + tests/user, /init runs them
 #   make fuzz                  the system-call fuzzer in QEMU (CALLS=, SEED=, docs/robustness.md)
@@ -66,8 +68,26 @@ iso: deps $(B)/apus.elf $(RUN_INITRD)
 
 syscall-docs: ; python3 tools/gen-syscall-docs.py
 
-bench: deps $(B)/apus.elf
-	@QEMU="$(QEMU)" tools/bench/boot-time.sh $(B)/apus.elf
+# ---- the benchmarks (docs/performance.md): tools/bench/*.c, static with musl, in an initramfs
+# whose /init (tools/bench/init.sh) runs them; tools/bench/bench.py boots it on both kernels.
+BENCH_PROGRAMS := $(patsubst tools/bench/%.c,$(B)/bench/bin/%,$(sort $(wildcard tools/bench/*.c)))
+BENCH_INITRAMFS := $(B)/bench-initramfs.cpio
+ROUNDS ?= 3
+BENCH  ?=
+.PHONY: bench-programs
+
+$(B)/bench/bin/%: tools/bench/%.c tools/bench/bench.h
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) $< -o $@
+
+bench-programs: $(BENCH_PROGRAMS)
+
+$(BENCH_INITRAMFS): $(ROOTFS_DEPS) tools/bench/init.sh $(BENCH_PROGRAMS)
+	BUSYBOX=$(BUSYBOX) tools/rootfs/mkrootfs --init tools/bench/init.sh \
+	  $(foreach p,$(BENCH_PROGRAMS),--add $(p):bench/$(notdir $(p))) $(B)/bench-root -o $@
+
+bench: deps $(B)/apus.elf $(BENCH_INITRAMFS)
+	@$(TEST_ENV) BUSYBOX=$(BUSYBOX) ROUNDS=$(ROUNDS) BENCH=$(BENCH) tools/bench/bench.py
 
 # ---- initramfs images: tools/mkinitramfs packs a directory that tools/rootfs/mkrootfs fills
 # with Debian's busybox-static, its applet links, /etc and an /init (docs/testing.md).
