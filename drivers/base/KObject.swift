@@ -71,6 +71,15 @@ public final class KObject {
         }
     }
 
+    /// Removes the symlink `name` from this kobject's directory (Linux:
+    /// sysfs_remove_link); nothing if there is none.
+    public func removeLink(_ name: String) {
+        VFS.lockedNonThrowing {
+            guard let link = directory?.cachedChild(Array(name.utf8)), link.inode?.isSymlink == true else { return }
+            Sysfs.remove(link)
+        }
+    }
+
     /// Takes the kobject, its children and its files out of sysfs (Linux:
     /// kobject_del).
     public func remove() {
@@ -78,8 +87,16 @@ public final class KObject {
             guard let directory else { return }
             Sysfs.remove(directory)
             parent?.children.removeAll { $0 === self }
-            self.directory = nil
+            detach()
         }
+    }
+
+    /// Forgets the removed directories of the kobject and its children,
+    /// and the children, which point back at it as their parent.
+    private func detach() {
+        directory = nil
+        for child in children { child.detach() }
+        children = []
     }
 
     /// The names from /sys down to this kobject.
@@ -140,5 +157,12 @@ public final class KSet {
     public func add(_ member: KObject) throws(Errno) {
         try member.add(to: kobject)
         members.append(member)
+    }
+
+    /// Takes `member` out of the set and out of sysfs (Linux: kobject_del
+    /// of a kset's member).
+    public func remove(_ member: KObject) {
+        member.remove()
+        members.removeAll { $0 === member }
     }
 }

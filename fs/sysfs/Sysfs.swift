@@ -62,8 +62,11 @@ public enum Sysfs {
         try add(name, inode, in: directory)
     }
 
-    /// Removes a directory and everything in it (Linux: kernfs_remove).
+    /// Removes a directory and everything in it (Linux: kernfs_remove),
+    /// subdirectories first: a dentry pins its parent, so one left holding
+    /// its children would keep them and itself.
     static func remove(_ directory: Dentry) {
+        for child in directory.children where child.inode?.isDirectory == true { remove(child) }
         if let inode = directory.inode, inode.isDirectory, let parent = directory.parent?.inode {
             parent.nlink -= 1
         }

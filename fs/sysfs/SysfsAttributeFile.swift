@@ -5,8 +5,8 @@ import Lib
 /// An open attribute file (Linux: fs/sysfs/file.c over kernfs's
 /// seq_file): a read shows the attribute's text as it is now, from the
 /// offset asked; a write hands the bytes to its store, at most a page of
-/// them. Opening for writing an attribute without a store is EACCES, even
-/// for root (Linux: kernfs_fop_open).
+/// them. Opening for writing an attribute without a store, or for reading
+/// one without read bits, is EACCES, even for root (Linux: kernfs_fop_open).
 final class SysfsAttributeFile: FileOperations {
     private let attribute: KObjectAttribute
 
@@ -14,6 +14,8 @@ final class SysfsAttributeFile: FileOperations {
 
     func open(_ file: File, flags: OpenFlags) throws(Errno) {
         if flags.accessMode != .O_RDONLY && attribute.store == nil { throw .EACCES }
+        // A write-only attribute (a module's uevent, 0200) cannot be read either.
+        if flags.accessMode != .O_WRONLY && attribute.mode & 0o444 == 0 { throw .EACCES }
     }
 
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
