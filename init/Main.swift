@@ -83,6 +83,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     Workqueues.initialize()
     DeviceModel.initialize()
     KSysfs.initialize()
+    ModuleSysfs.initialize()
     CpuDevices.initialize()
     MemDevices.initialize()
     TtyDevice.initialize()

@@ -28,10 +28,27 @@ public final class Module {
     /// The taint flags the module set (Linux: mod->taints), for /proc/modules.
     let taints: [Taint.Flag]
     var state = State.coming
+    /// Its module_params, the allocated sections' names and addresses, and
+    /// `.modinfo`'s version and srcversion: what /sys/module/NAME shows.
+    let parameters: [ModuleParameters.Parameter]
+    let sections: [(name: String, address: UInt64)]
+    let info: ModInfo
+    /// /sys/module/NAME and its holders/ (Linux: mod->mkobj, holders_dir),
+    /// made and removed with the module mutex held.
+    var kobject: KObject?
+    var holders: KObject?
+    /// Serializes parameters/ reads and writes (Linux: mod->param_lock);
+    /// it also guards `parameterStrings`, the kmalloc'd strings writes gave
+    /// charp parameters, by variable offset, freed when replaced or unloaded,
+    /// and `parametersGone`, set at unload for files still open then.
+    let parameterLock = Mutex()
+    var parameterStrings: [(offset: Int, address: UInt64)] = []
+    var parametersGone = false
 
     init(
         name: String, base: VirtAddr, size: Int, symbols: [LinkedModule.DefinedSymbol],
-        exports: [ModuleExports.Export], uses: [Module], exitAddress: UInt64?, hasInit: Bool, taints: [Taint.Flag]
+        exports: [ModuleExports.Export], uses: [Module], exitAddress: UInt64?, hasInit: Bool, taints: [Taint.Flag],
+        parameters: [ModuleParameters.Parameter], sections: [(name: String, address: UInt64)], info: ModInfo
     ) {
         self.name = name
         self.base = base
@@ -42,12 +59,15 @@ public final class Module {
         self.exitAddress = exitAddress
         self.hasInit = hasInit
         self.taints = taints
+        self.parameters = parameters
+        self.sections = sections
+        self.info = info
     }
 
     /// Its taint letters in parentheses, as /proc/modules and oopses show
     /// them (Linux: module_flags): `(POE)`, or empty.
-    var taintText: String {
-        let letters = taints.sorted { $0.rawValue < $1.rawValue }.map { String($0.letter) }.joined()
-        return letters.isEmpty ? "" : "(" + letters + ")"
-    }
+    var taintText: String { taintLetters.isEmpty ? "" : "(" + taintLetters + ")" }
+
+    /// Its taint letters, as /sys/module/NAME/taint shows them (Linux: module_flags_taint).
+    var taintLetters: String { taints.sorted { $0.rawValue < $1.rawValue }.map { String($0.letter) }.joined() }
 }

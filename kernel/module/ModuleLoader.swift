@@ -35,6 +35,12 @@ public enum ModuleLoader {
     /// The modules using `module`'s exports, newest first.
     static func users(of module: Module) -> [Module] { list.withLock { _ in module.users } }
 
+    /// Its reference count, which /proc/modules and /sys/module/NAME/refcnt
+    /// show (Linux: module_refcount): one for each module using its exports.
+    static func referenceCount(of module: Module) -> Int { users(of: module).count }
+
+    static func state(of module: Module) -> Module.State { list.withLock { _ in module.state } }
+
     /// Loads the module in `bytes` with the parameters `arguments` (Linux: load_module).
     public static func load(_ bytes: [UInt8], arguments: [UInt8], flags: UInt32) throws(Errno) -> Int64 {
         let elf = try ELFRelocatable(bytes)
@@ -76,7 +82,8 @@ public enum ModuleLoader {
         let module: Module
         do throws(Errno) {
             module = try link(
-                elf, layout: layout, arguments: arguments, name: name, gplCompatible: gplCompatible, taints: taints)
+                elf, layout: layout, arguments: arguments, name: name, info: info, gplCompatible: gplCompatible,
+                taints: taints)
         } catch {
             mutex.value.unlock()
             throw error
@@ -84,6 +91,14 @@ public enum ModuleLoader {
         list.withLock { state in
             state.modules.insert(module, at: 0)
             for provider in module.uses { provider.users.insert(module, at: 0) }
+        }
+        // Linux: mod_sysfs_setup, before init, so /sys/module/NAME/initstate shows "coming".
+        do throws(Errno) {
+            try ModuleSysfs.add(module)
+        } catch {
+            release(module)
+            mutex.value.unlock()
+            throw error
         }
         mutex.value.unlock()
         // Linux: do_init_module, outside module_mutex: init may sleep.
@@ -106,8 +121,8 @@ public enum ModuleLoader {
     /// module; on failure frees its memory and logs Linux's lines. Called
     /// with the module mutex held.
     private static func link(
-        _ elf: ELFRelocatable, layout: ModuleLayout, arguments: [UInt8], name: String, gplCompatible: Bool,
-        taints: [Taint.Flag]
+        _ elf: ELFRelocatable, layout: ModuleLayout, arguments: [UInt8], name: String, info: ModInfo,
+        gplCompatible: Bool, taints: [Taint.Flag]
     ) throws(Errno) -> Module {
         guard !list.withLock({ $0.modules.contains { $0.name == name } }) else { throw .EEXIST }
         let exports = exportTable()
@@ -177,9 +192,18 @@ public enum ModuleLoader {
         Vmalloc.protect(base, size: UInt64(layout.textSize), flags: .kernelText)
         Vmalloc.protect(base + UInt64(layout.textSize), size: UInt64(layout.readOnlySize), flags: .kernelReadOnly)
         let exitAddress = linked.symbols.first { $0.name == Array("cleanup_module".utf8) }?.address
+        // Linux: add_sect_attrs, each allocated section that is not empty.
+        let sections = elf.sections.indices.compactMap { index -> (name: String, address: UInt64)? in
+            let section = elf.sections[index]
+            guard section.isAllocated, section.size > 0, !section.name.isEmpty,
+                let offset = layout.sectionOffsets[index]
+            else { return nil }
+            return (String(decoding: section.name, as: UTF8.self), base.value + UInt64(offset))
+        }
         return Module(
             name: name, base: base, size: layout.size, symbols: linked.symbols, exports: moduleExports.exports,
-            uses: uses, exitAddress: exitAddress, hasInit: linked.address(of: "init_module") != nil, taints: taints)
+            uses: uses, exitAddress: exitAddress, hasInit: linked.address(of: "init_module") != nil, taints: taints,
+            parameters: parameters.parameters, sections: sections, info: info)
     }
 
     /// Refuses a module that exports a name the kernel or a loaded module
@@ -265,6 +289,7 @@ public enum ModuleLoader {
     /// Takes a module off the list, drops its references on the modules it
     /// used and frees its memory (Linux: free_module, module_unload_free).
     private static func release(_ module: Module) {
+        ModuleSysfs.remove(module)
         list.withLock { state in
             state.modules.removeAll { $0 === module }
             for provider in module.uses { provider.users.removeAll { $0 === module } }

@@ -23,7 +23,8 @@ extension ModuleLoader {
             let users = users(of: module)
             var uses = users.map { $0.name + "," }.joined()
             if module.hasInit && module.exitAddress == nil { uses += "[permanent]," }
-            text += "\(module.name) \(module.size) \(users.count) \(uses.isEmpty ? "-" : uses) \(state) 0x"
+            text +=
+                "\(module.name) \(module.size) \(referenceCount(of: module)) \(uses.isEmpty ? "-" : uses) \(state) 0x"
             text += hex(showAddresses ? module.base.value : 0, width: 16)
             text += module.taintText.isEmpty ? "\n" : " \(module.taintText)\n"
         }

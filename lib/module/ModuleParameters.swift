@@ -14,7 +14,7 @@ public struct ModuleParameters: Sendable {
         case int, uint, long, ulong, short, ushort, bool, charp
 
         /// The variable's size in bytes.
-        var size: Int {
+        public var size: Int {
             switch self {
             case .short, .ushort: 2
             case .bool: 1
@@ -50,7 +50,7 @@ public struct ModuleParameters: Sendable {
 
     /// Linux: sizeof(struct kernel_param) in the SDK's layout, and the longest charp.
     static let entrySize = 32
-    static let maximumStringLength = 1024
+    public static let maximumStringLength = 1024
 
     public let parameters: [Parameter]
 
@@ -126,9 +126,9 @@ public struct ModuleParameters: Sendable {
                     throw .invalid(parameter: name, value: value ?? [], errno: error)
                 }
             }
-            for byte in 0..<parameter.kind.size {
-                image[parameter.offset + byte] = UInt8(truncatingIfNeeded: bytes >> (8 * UInt64(byte)))
-            }
+            image.replaceSubrange(
+                parameter.offset..<parameter.offset + parameter.kind.size,
+                with: Self.littleEndian(bytes, size: parameter.kind.size))
         }
         return unknown
     }
@@ -172,7 +172,7 @@ public struct ModuleParameters: Sendable {
     /// A numeric or bool value's bits (Linux: param_set_int ... kstrtoint
     /// with base 0, kstrtobool): EINVAL for a malformed one, ERANGE for one
     /// the type cannot hold. A bool without a value is true.
-    static func parse(_ value: [UInt8]?, as kind: Kind) throws(Errno) -> UInt64 {
+    public static func parse(_ value: [UInt8]?, as kind: Kind) throws(Errno) -> UInt64 {
         if kind == .bool {
             guard let value else { return 1 }
             switch value.first {
@@ -206,6 +206,27 @@ public struct ModuleParameters: Sendable {
         }
         guard bits == 64 || magnitude < UInt64(1) << UInt64(bits) else { throw .ERANGE }
         return magnitude
+    }
+
+    /// The low `size` bytes of `value`, as a variable of that size holds them.
+    public static func littleEndian(_ value: UInt64, size: Int) -> [UInt8] {
+        (0..<size).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
+    }
+
+    /// What /sys/module/NAME/parameters/P shows of a numeric or bool
+    /// variable whose bytes are `bits` (Linux: param_get_int ... "%d\n",
+    /// param_get_bool "Y\n" or "N\n"): signed types sign-extended from their
+    /// size. A charp is its string, which only the caller can read.
+    public static func show(_ bits: UInt64, as kind: Kind) -> String {
+        let width = UInt64(kind.size * 8)
+        let value = width == 64 ? bits : bits & (UInt64(1) << width - 1)
+        switch kind {
+        case .bool: return value != 0 ? "Y\n" : "N\n"
+        case .int, .long, .short:
+            let shift = 64 - width
+            return "\(Int64(bitPattern: value << shift) >> Int64(shift))\n"
+        case .uint, .ulong, .ushort, .charp: return "\(value)\n"
+        }
     }
 
     /// An unsigned number in base 0: `0x` hex, leading `0` octal, else decimal (Linux: _parse_integer).

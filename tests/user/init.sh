@@ -323,7 +323,25 @@ modules() {
     has "modinfo shows license, author, description, version" "$(run modinfo $mods/hello.ko)" \
         "*author:*Your Name*description:*Hello World kernel module with proc interface*license:*GPL*version:*1.0*"
     has "a second insmod is EEXIST" "$(run insmod $mods/hello.ko 2>&1)" "*File exists*"
+    # /sys/module/NAME (Linux's kernel/module/sysfs.c): made at load, gone at unload.
+    sys=/sys/module
+    same "/sys/module/hello/initstate" "$(run cat $sys/hello/initstate)" live
+    same "/sys/module/hello/version from .modinfo" "$(run cat $sys/hello/version)" 1.0
+    status "no srcversion without one in .modinfo" 1 run test -e $sys/hello/srcversion
+    same "/sys/module/hello/taint" "$(run cat $sys/hello/taint)" O
+    same "/sys/module/hello/coresize is /proc/modules' size" "$(run cat $sys/hello/coresize)" \
+        "$(run sed -n 's/^hello \([0-9]*\) .*/\1/p' /proc/modules)"
+    same "/sys/module/hello/initsize" "$(run cat $sys/hello/initsize)" 0
+    same "sections/.text is the module's address" "$(run cat $sys/hello/sections/.text)" \
+        "$(run sed -n 's/^hello .* \(0x[0-9a-f]*\) .*/\1/p' /proc/modules)"
+    has "sections/ lists .data and .rodata" "$(run ls -a $sys/hello/sections)" "*.data*.rodata*"
+    same "sections/ files are 0400" "$(run stat -c %a $sys/hello/sections/.text)" 400
+    status "uevent takes an action" 0 run sh -c "echo add > $sys/hello/uevent"
+    status "uevent refuses another word" 1 run sh -c "echo bogus > $sys/hello/uevent"
+    status "uevent is write-only" 1 run cat $sys/hello/uevent
+    status "no parameters/ without parameters" 1 run test -e $sys/hello/parameters
     status "rmmod hello" 0 run rmmod hello
+    status "/sys/module/hello is gone" 1 run test -e $sys/hello
     has "dmesg: unloaded" "$(run dmesg)" "*Hello module: unloaded*"
     status "/proc/hello_proc is gone" 1 run test -e /proc/hello_proc
     status "lsmod no longer lists hello" 1 run sh -c "lsmod | grep -q '^hello '"
@@ -366,6 +384,12 @@ modules() {
         "*user: my_function(21) = 42, my_gpl_function(41) = 42*"
     has "/proc/modules: exporter used by user" "$(run cat /proc/modules)" \
         "user * 0 - Live 0x* (O)*exporter * 1 user, Live 0x* (O)"
+    same "/sys/module/exporter/refcnt" "$(run cat $sys/exporter/refcnt)" 1
+    same "/sys/module/user/refcnt" "$(run cat $sys/user/refcnt)" 0
+    same "exporter/holders/user links to user" "$(run readlink $sys/exporter/holders/user)" ../../user
+    same "and leads there" "$(run cat $sys/exporter/holders/user/initstate)" live
+    same "user/holders is empty" "$(run ls $sys/user/holders)" ""
+    status "no version without one in .modinfo" 1 run test -e $sys/exporter/version
     has "/proc/kallsyms lists my_function [exporter]" "$(run grep my_function /proc/kallsyms)" \
         "*T my_function	[[]exporter[]]*"
     has "a duplicate export: ENOEXEC" "$(run insmod $mods/duplicate/duplicate_export.ko 2>&1)" "*invalid module format*"
@@ -376,7 +400,10 @@ modules() {
     has "rmmod -f does not force it" "$(run rmmod -f exporter 2>&1)" "*temporarily unavailable*"
     status "rmmod user" 0 run rmmod user
     has "exporter's count drops to 0" "$(run cat /proc/modules)" "exporter * 0 - Live *"
+    same "and /sys/module/exporter/refcnt" "$(run cat $sys/exporter/refcnt)" 0
+    status "the holders link goes with user" 1 run test -L $sys/exporter/holders/user
     status "rmmod exporter" 0 run rmmod exporter
+    status "/sys/module/exporter is gone" 1 run test -e $sys/exporter
     # modprobe: depmod turns each module's depends= (written by the SDK's build, as modpost
     # writes it) into modules.dep; modprobe loads the dependencies first, -r removes them too.
     release=$(run uname -r)
@@ -398,13 +425,55 @@ modules() {
     status "insmod params.ko with no arguments" 0 run insmod $mods/tests/params.ko
     has "dmesg: the defaults" "$(run dmesg)" \
         "*params: count=1 ucount=2 big=3 ubig=4 small=5 usmall=6 flag=0 name=world my_int=7*"
+    # /sys/module/params/parameters (Linux's kernel/params.c): a file per parameter with a
+    # nonzero perm, of that mode, showing the variable in its type's format; writes set it.
+    p=$sys/params/parameters
+    same "parameters/ lists those with a perm" "$(cd $p && echo *)" "big count flag name small ubig ucount usmall"
+    same "and shows the defaults" "$(cd $p && run cat big count flag name small ubig ucount usmall)" \
+        "$(printf '3\n1\nN\nworld\n5\n4\n2\n6')"
+    same "modes from module_param's perm" "$(run stat -c %a $p/count $p/ucount)" "$(printf '644\n444')"
+    status "write count" 0 run sh -c "echo 0x2a > $p/count"
+    same "count reads 42" "$(run cat $p/count)" 42
+    status "write -5" 0 run sh -c "echo -5 > $p/count"
+    same "count reads -5" "$(run cat $p/count)" -5
+    has "a malformed value: EINVAL" "$(run sh -c "echo 12abc > $p/count" 2>&1)" "*Invalid argument*"
+    has "out of range: ERANGE" "$(run sh -c "echo 2147483648 > $p/count" 2>&1)" "*out of range*"
+    same "count is unchanged" "$(run cat $p/count)" -5
+    has "a 0444 parameter: EACCES even for root" "$(run sh -c "echo 1 > $p/ucount" 2>&1)" "*Permission denied*"
+    status "write flag" 0 run sh -c "echo on > $p/flag"
+    same "flag reads Y" "$(run cat $p/flag)" Y
+    status "write name" 0 run sh -c "printf 'new name' > $p/name"
+    same "name reads the new string" "$(run cat $p/name)" "new name"
+    grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+    has "a 0644 parameter as uid 65534: EACCES" \
+        "$(run su nobody -s /bin/sh -c "echo 3 > $p/count" 2>&1)" "*Permission denied*"
+    same "but it reads" "$(run su nobody -s /bin/sh -c "cat $p/count")" -5
+    # A charp written at run time is kmalloc'd and the one it replaces freed: many writes of a
+    # long string leave MemFree where it was (300 lost kilobyte strings would be 300 kB).
+    long=$(printf '%01000d' 7)
+    run sh -c "printf $long > $p/name"
+    before=$(memfree)
+    rounds=0
+    while [ $rounds -lt 300 ]; do
+        printf '%s' "$long$rounds" > $p/name || break
+        rounds=$((rounds + 1))
+    done
+    same "300 writes of a 1000-byte charp" "$rounds" 300
+    memfree_kept "MemFree is the same after them" "$before"
+    has "a charp over 1024 bytes: ENOSPC" "$(run sh -c "echo $(printf '%01025d' 1) > $p/name" 2>&1)" "*No space left*"
+    status "write name" 0 run sh -c "echo last > $p/name"
+    same "a charp keeps the newline written, as Linux's" "$(run cat $p/name)" "$(printf 'last\n')"
     status "rmmod params" 0 run rmmod params
+    has "dmesg: exit sees the string written" "$(run dmesg)" "*params: goodbye, last*"
+    status "/sys/module/params is gone" 1 run test -e $sys/params
     status "insmod params.ko with one of each" 0 run insmod $mods/tests/params.ko count=-12 ucount=0x10 \
         big=-9000000000 ubig=18446744073709551615 small=-32768 usmall=65535 flag 'name="hello world"' \
         my-int=010 bogus=1
     has "dmesg: each value set, dashes as underscores" "$(run dmesg)" \
         "*params: count=-12 ucount=16 big=-9000000000 ubig=18446744073709551615 small=-32768 usmall=65535 flag=1 name=hello world my_int=8*"
     has "dmesg: an unknown parameter is logged and ignored" "$(run dmesg)" "*params: unknown parameter 'bogus' ignored*"
+    same "parameters/ shows the values set" "$(cd $p && run cat big count flag name small ubig ucount usmall)" \
+        "$(printf -- '-9000000000\n-12\nY\nhello world\n-32768\n18446744073709551615\n16\n65535')"
     status "rmmod params" 0 run rmmod params
     has "dmesg: the charp lives as long as the module" "$(run dmesg)" "*params: goodbye, hello world*"
     has "a malformed number: EINVAL" "$(run insmod $mods/tests/params.ko count=12abc 2>&1)" "*Invalid argument*"

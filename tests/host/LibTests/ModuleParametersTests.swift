@@ -57,4 +57,37 @@ struct ModuleParametersTests {
         #expect(parse("maybe", .bool) == .failure(.EINVAL))
         #expect(parse("oz", .bool) == .failure(.EINVAL))
     }
+
+    /// /sys/module/NAME/parameters' text: param_get_int's "%d\n" and the
+    /// others, of the variable's own bytes (a short's upper bits ignored).
+    @Test func showsAsParamGet() {
+        #expect(ModuleParameters.show(UInt64(bitPattern: -12), as: .int) == "-12\n")
+        #expect(ModuleParameters.show(0xffff_ffff, as: .int) == "-1\n")
+        #expect(ModuleParameters.show(0xffff_ffff, as: .uint) == "4294967295\n")
+        #expect(ModuleParameters.show(UInt64(bitPattern: -9_000_000_000), as: .long) == "-9000000000\n")
+        #expect(ModuleParameters.show(UInt64.max, as: .ulong) == "18446744073709551615\n")
+        #expect(ModuleParameters.show(0x1_8000, as: .short) == "-32768\n")
+        #expect(ModuleParameters.show(0xffff, as: .ushort) == "65535\n")
+        #expect(ModuleParameters.show(1, as: .bool) == "Y\n")
+        #expect(ModuleParameters.show(0x100, as: .bool) == "N\n")
+    }
+
+    /// A value written to a parameter file goes back through parse and
+    /// shows as Linux shows it: what a write takes, a read gives back.
+    @Test func roundTripsThroughShow() {
+        let cases: [(String, ModuleParameters.Kind, String)] = [
+            ("0x10\n", .uint, "16\n"), ("-32768", .short, "-32768\n"), ("010", .int, "8\n"),
+            ("on\n", .bool, "Y\n"), ("n", .bool, "N\n"), ("+65535", .ushort, "65535\n"),
+        ]
+        for (written, kind, shown) in cases {
+            guard case .success(let bits) = parse(written, kind) else {
+                Issue.record("\(written) refused")
+                continue
+            }
+            #expect(ModuleParameters.show(bits, as: kind) == shown)
+            #expect(ModuleParameters.littleEndian(bits, size: kind.size).count == kind.size)
+        }
+        #expect(ModuleParameters.littleEndian(0x0102_0304, size: 4) == [4, 3, 2, 1])
+        #expect(ModuleParameters.littleEndian(UInt64(bitPattern: -2), size: 2) == [0xfe, 0xff])
+    }
 }

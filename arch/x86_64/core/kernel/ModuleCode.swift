@@ -85,6 +85,24 @@ public enum ModuleCode {
         return unsafe UnsafePointer<UInt64>(bitPattern: UInt(address))?.pointee ?? 0
     }
 
+    /// The `size`-byte (1, 2, 4 or 8) little-endian integer at `address` in
+    /// a module's memory: a module_param's variable, for /sys/module.
+    public static func load(at address: UInt64, size: Int) -> UInt64 {
+        guard isKernelAddress(address), [1, 2, 4, 8].contains(size),
+            let pointer = unsafe UnsafePointer<UInt8>(bitPattern: UInt(address))
+        else { return 0 }
+        return (0..<size).reduce(UInt64(0)) { unsafe $0 | UInt64(pointer[$1]) << (8 * UInt64($1)) }
+    }
+
+    /// Writes `bytes` at `address` in a module's memory: a module_param's
+    /// variable, or the kmalloc'd copy of a charp's new string.
+    public static func store(_ bytes: [UInt8], at address: UInt64) {
+        guard isKernelAddress(address), !bytes.isEmpty,
+            let pointer = unsafe UnsafeMutablePointer<UInt8>(bitPattern: UInt(address))
+        else { return }
+        for (index, byte) in bytes.enumerated() { unsafe pointer[index] = byte }
+    }
+
     /// Kernel memory, not user space: a module's pointers never reach user
     /// pages unchecked (SMAP would fault on them anyway).
     private static func isKernelAddress(_ address: UInt64) -> Bool {
