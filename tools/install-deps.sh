@@ -51,6 +51,8 @@ fi
 have timeout            || need coreutils
 have make               || need make
 have readelf            || need binutils
+# The user tier's module database is written by the host's depmod (in /sbin, maybe not on PATH).
+have depmod || [ -x /sbin/depmod ] || need kmod
 [ "$want_gdb" = 1 ] && { have gdb || need gdb; }
 
 status=0

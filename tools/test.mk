@@ -122,13 +122,11 @@ $(B)/user/%: tests/user/%.c tests/user/tap.h tests/user/sysvipc.h
 	$(USER_CC) $(USER_CFLAGS) $< -o $@
 
 # tests/user itself: its time changes when a program is added or removed.
-# With the modules of tools/module-sdk/sdk.mk in /lib/modules, and the empty modules.dep busybox's
-# modinfo opens before it reads a module.
+# With the modules of tools/module-sdk/sdk.mk in /lib/modules and their database in
+# /lib/modules/$(KERNEL_RELEASE).
 $(B)/user-initramfs.cpio: $(ROOTFS_DEPS) tests/user tests/user/init.sh $(USER_PROGRAMS) $(MODULE_FILES)
-	: > $(KO)/modules.dep
 	BUSYBOX=$(BUSYBOX) tools/rootfs/mkrootfs --init tests/user/init.sh \
-	  $(foreach p,$(USER_PROGRAMS),--add $(p):tests/$(notdir $(p))) $(MODULE_ADDS) \
-	  --add $(KO)/modules.dep:lib/modules/$(KERNEL_RELEASE)/modules.dep $(B)/user-root -o $@
+	  $(foreach p,$(USER_PROGRAMS),--add $(p):tests/$(notdir $(p))) $(MODULE_ADDS) $(B)/user-root -o $@
 
 user-tests: $(B)/user-initramfs.cpio
 

@@ -29,3 +29,5 @@ static void __exit timed_exit(void)
 module_init(timed_init);
 module_exit(timed_exit);
 MODULE_LICENSE("GPL");
+/* modprobe finds it by this name through modules.alias (the user tier checks). */
+MODULE_ALIAS("apus-timed");

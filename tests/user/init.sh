@@ -404,22 +404,31 @@ modules() {
     status "the holders link goes with user" 1 run test -L $sys/exporter/holders/user
     status "rmmod exporter" 0 run rmmod exporter
     status "/sys/module/exporter is gone" 1 run test -e $sys/exporter
-    # modprobe: depmod turns each module's depends= (written by the SDK's build, as modpost
-    # writes it) into modules.dep; modprobe loads the dependencies first, -r removes them too.
+    # modprobe from the database the build installs in /lib/modules/RELEASE (the host's depmod
+    # over extra/*.ko, as `make modules_install` runs it): depends= (which the SDK writes as
+    # modpost does) in modules.dep, so dependencies load first and -r removes them too;
+    # MODULE_ALIAS in modules.alias; exports in modules.symbols.
     release=$(run uname -r)
-    run mkdir -p /lib/modules/$release/extra
-    run cp $mods/tests/exporter.ko $mods/tests/user.ko /lib/modules/$release/extra/
+    db=/lib/modules/$release
     has "modinfo shows user's depends" "$(run modinfo $mods/tests/user.ko)" "*depends:*exporter*"
-    status "depmod" 0 run depmod
-    has "modules.dep: user.ko needs exporter.ko" "$(run cat /lib/modules/$release/modules.dep)" \
-        "*user.ko:*exporter.ko*"
+    has "modules.dep: user.ko needs exporter.ko" "$(run cat $db/modules.dep)" "*extra/user.ko: extra/exporter.ko*"
+    has "modules.alias: timed's MODULE_ALIAS" "$(run cat $db/modules.alias)" "*alias apus-timed timed*"
+    has "modules.symbols: my_function is exporter's" "$(run cat $db/modules.symbols)" \
+        "*alias symbol:my_function exporter*"
+    same "busybox depmod agrees with modules.dep" "$(run depmod -n | run grep '^extra/.*:' | run sort)" \
+        "$(run sort $db/modules.dep)"
     status "modprobe user" 0 run modprobe user
     has "/proc/modules: both, exporter used by user" "$(run cat /proc/modules)" \
         "user * 0 - Live *exporter * 1 user, Live *"
     status "modprobe -r user" 0 run modprobe -r user
     has "removes both" "$(run cat /proc/modules)" ""
-    run rm -r /lib/modules/$release/extra
-    run depmod
+    status "modprobe apus-timed (an alias)" 0 run modprobe apus-timed
+    has "loads timed" "$(run cat /proc/modules)" "timed * Live *"
+    status "modprobe -r apus-timed" 0 run modprobe -r apus-timed
+    has "removes it" "$(run cat /proc/modules)" ""
+    status "modprobe symbol:my_function loads its exporter" 0 run modprobe symbol:my_function
+    has "exporter is loaded" "$(run cat /proc/modules)" "exporter * Live *"
+    status "rmmod exporter" 0 run rmmod exporter
 
     # Module parameters: each type set by insmod's arguments, as Linux's parse_args reads them.
     status "insmod params.ko with no arguments" 0 run insmod $mods/tests/params.ko

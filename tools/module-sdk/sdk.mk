@@ -82,11 +82,34 @@ $(MALFORMED_MODULES) &: $(KO)/hello-c/hello.ko tools/module-sdk/malform.py
 	mkdir -p $(KO)/malformed
 	python3 tools/module-sdk/malform.py $(KO)/hello-c/hello.ko $(KO)/malformed
 
+# The module database, as `make modules_install` lays it out for out-of-tree modules: the C
+# hello and the test modules (not the duplicate export nor the malformed copies) in
+# lib/modules/RELEASE/extra, and what the host's depmod (Debian's kmod) writes from their
+# .modinfo (depends=, alias=) and export tables: modules.dep, modules.alias, modules.symbols and
+# their .bin forms, which modprobe reads. modules.order, modules.builtin and
+# modules.builtin.modinfo are what kbuild installs beside them (empty: nothing is built in).
+DEPMOD := $(shell command -v depmod || echo /sbin/depmod)
+MODULE_DB := $(KO)/install/lib/modules/$(KERNEL_RELEASE)
+DB_MODULES := $(KO)/hello-c/hello.ko $(TEST_MODULES)
+DB_FILES := modules.dep modules.dep.bin modules.alias modules.alias.bin modules.symbols \
+  modules.symbols.bin modules.builtin.bin modules.builtin.alias.bin modules.devname modules.softdep \
+  modules.order modules.builtin modules.builtin.modinfo
+$(addprefix $(MODULE_DB)/,$(DB_FILES)) &: $(DB_MODULES)
+	rm -rf $(KO)/install
+	mkdir -p $(MODULE_DB)/extra
+	cp $(DB_MODULES) $(MODULE_DB)/extra/
+	printf 'extra/%s\n' $(notdir $(DB_MODULES)) > $(MODULE_DB)/modules.order
+	: > $(MODULE_DB)/modules.builtin
+	: > $(MODULE_DB)/modules.builtin.modinfo
+	$(DEPMOD) -b $(abspath $(KO)/install) $(KERNEL_RELEASE)
+
 # What the user tier's initramfs holds, as mkrootfs --add arguments.
-MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES)
+MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES) \
+  $(addprefix $(MODULE_DB)/,$(DB_FILES))
 MODULE_ADDS := --add $(KO)/hello-c/hello.ko:lib/modules/hello.ko \
   --add $(KO)/hello/hello.ko:lib/modules/swift/hello.ko \
-  $(foreach m,$(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m)))
+  $(foreach m,$(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m))) \
+  $(foreach f,$(DB_FILES) $(addprefix extra/,$(notdir $(DB_MODULES))),--add $(MODULE_DB)/$(f):lib/modules/$(KERNEL_RELEASE)/$(f))
 
 .PHONY: modules
 modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko
