@@ -327,7 +327,10 @@ modules() {
     sys=/sys/module
     same "/sys/module/hello/initstate" "$(run cat $sys/hello/initstate)" live
     same "/sys/module/hello/version from .modinfo" "$(run cat $sys/hello/version)" 1.0
-    status "no srcversion without one in .modinfo" 1 run test -e $sys/hello/srcversion
+    same "/sys/module/hello/srcversion is modinfo's" "$(run cat $sys/hello/srcversion)" \
+        "$(run modinfo -F srcversion $mods/hello.ko)"
+    has "24 hex digits, as modpost writes" "$(run cat $sys/hello/srcversion)" \
+        "$(printf '%024d' 0 | sed 's/0/[0-9A-F]/g')"
     same "/sys/module/hello/taint" "$(run cat $sys/hello/taint)" O
     same "/sys/module/hello/coresize is /proc/modules' size" "$(run cat $sys/hello/coresize)" \
         "$(run sed -n 's/^hello \([0-9]*\) .*/\1/p' /proc/modules)"
@@ -336,6 +339,9 @@ modules() {
         "$(run sed -n 's/^hello .* \(0x[0-9a-f]*\) .*/\1/p' /proc/modules)"
     has "sections/ lists .data and .rodata" "$(run ls -a $sys/hello/sections)" "*.data*.rodata*"
     same "sections/ files are 0400" "$(run stat -c %a $sys/hello/sections/.text)" 400
+    run sh -c "echo 2 > /proc/sys/kernel/kptr_restrict"
+    same "zeros when kptr_restrict hides addresses" "$(run cat $sys/hello/sections/.text)" 0x0000000000000000
+    run sh -c "echo 0 > /proc/sys/kernel/kptr_restrict"
     status "uevent takes an action" 0 run sh -c "echo add > $sys/hello/uevent"
     status "uevent refuses another word" 1 run sh -c "echo bogus > $sys/hello/uevent"
     status "uevent is write-only" 1 run cat $sys/hello/uevent
@@ -390,6 +396,7 @@ modules() {
     same "and leads there" "$(run cat $sys/exporter/holders/user/initstate)" live
     same "user/holders is empty" "$(run ls $sys/user/holders)" ""
     status "no version without one in .modinfo" 1 run test -e $sys/exporter/version
+    status "nor srcversion" 1 run test -e $sys/exporter/srcversion
     has "/proc/kallsyms lists my_function [exporter]" "$(run grep my_function /proc/kallsyms)" \
         "*T my_function	[[]exporter[]]*"
     has "a duplicate export: ENOEXEC" "$(run insmod $mods/duplicate/duplicate_export.ko 2>&1)" "*invalid module format*"
@@ -540,6 +547,9 @@ swift_modules() {
     has "modinfo of the Swift hello.ko" "$(run modinfo $ko)" \
         "*author:*Your Name*description:*Hello World kernel module with proc interface*license:*GPL*"
     same "modinfo -F version of the Swift hello.ko" "$(run modinfo -F version $ko)" "1.0"
+    same "/sys/module/hello/version from the Swift declaration" "$(run cat /sys/module/hello/version)" "1.0"
+    same "and its srcversion is modinfo's" "$(run cat /sys/module/hello/srcversion)" \
+        "$(run modinfo -F srcversion $ko)"
     status "rmmod the Swift hello" 0 run rmmod hello
     has "dmesg: Swift unloaded" "$(run dmesg)" "*Hello module: unloaded*"
     status "/proc/hello_proc is gone (Swift)" 1 run test -e /proc/hello_proc
