@@ -479,9 +479,13 @@ modules() {
     has "a charp over 1024 bytes: ENOSPC" "$(run sh -c "echo $(printf '%01025d' 1) > $p/name" 2>&1)" "*No space left*"
     status "write name" 0 run sh -c "echo last > $p/name"
     same "a charp keeps the newline written, as Linux's" "$(run cat $p/name)" "$(printf 'last\n')"
+    exec 3< $p/name 4> $p/count
     status "rmmod params" 0 run rmmod params
     has "dmesg: exit sees the string written" "$(run dmesg)" "*params: goodbye, last*"
     status "/sys/module/params is gone" 1 run test -e $sys/params
+    same "a parameter file open across the unload reads nothing" "$(run cat <&3)" ""
+    has "and writes ENODEV" "$( (echo 1 >&4) 2>&1)" "*No such device*"
+    exec 3<&- 4>&-
     status "insmod params.ko with one of each" 0 run insmod $mods/tests/params.ko count=-12 ucount=0x10 \
         big=-9000000000 ubig=18446744073709551615 small=-32768 usmall=65535 flag 'name="hello world"' \
         my-int=010 bogus=1
