@@ -19,8 +19,10 @@ CORE := $(ARCH)/core
 # The C structures of the system-call ABI (a clang module the ABI module re-exports).
 UAPI := include/uapi/linux
 
+# -g: DWARF for gdb (`make debug`, docs/debugging.md); QEMU loads only the image's segments.
+# No references to the clang modules' own debug info: gdb cannot read those.
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
-  -wmo -parse-as-library -Osize \
+  -wmo -parse-as-library -Osize -g -Xfrontend -no-clang-module-breadcrumbs \
   -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-sse2 -Xcc -mno-mmx \
   -I $(B)/modules -I $(CORE)/include -Xcc -fmodule-map-file=$(UAPI)/module.modulemap \
   -module-cache-path $(B)/module-cache
@@ -80,7 +82,7 @@ $(B)/obj $(B)/modules:
 
 $(B)/obj/%.o: %.S $(ARCH_HDR)
 	@mkdir -p $(dir $@)
-	$(CLANG) -target x86_64-unknown-none-elf -I $(CORE) -c $< -o $@
+	$(CLANG) -target x86_64-unknown-none-elf -g -I $(CORE) -c $< -o $@
 
 # User programs the kernel self-tests exec (tests/kernel/user), embedded by
 # tests/kernel/user_elf_images.S: freestanding C, linked static (ET_EXEC) and

@@ -98,5 +98,8 @@ SECTIONS
     /DISCARD/ : {
         *(.comment) *(.note.GNU-stack) *(.swift_modhash) *(.swift1_autolink_entries)
         *(.linker-options) *(.llvm_addrsig)
+        /* Each Swift object's DWARF name index covers only its own units; joined, gdb
+         * rejects them. Without one, gdb reads the DWARF itself (docs/debugging.md). */
+        *(.debug_names)
     }
 }
