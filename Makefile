@@ -38,6 +38,9 @@ CORE_SRC   := $(sort $(shell find $(CORE) -name '*.swift'))
 KERNEL_SRC := $(sort $(shell find $(ARCH) init ipc kernel mm drivers fs -name '*.swift' ! -path '$(CORE)/*'))
 ASM_SRC    := $(sort $(shell find $(CORE) -name '*.S' ! -name '*.lds.S'))
 ASM_OBJ    := $(patsubst %.S,$(B)/obj/%.o,$(ASM_SRC))
+# C in Core: the debug table, whose layout gdb reads from its DWARF (debug_info.h).
+C_SRC      := $(sort $(shell find $(CORE) -name '*.c'))
+C_OBJ      := $(patsubst %.c,$(B)/obj/%.o,$(C_SRC))
 TEST_SRC   := $(sort $(shell find tests/kernel -name '*.swift'))
 TEST_ASM   := $(sort $(shell find tests/kernel -name '*.S'))
 TEST_HDR   := $(wildcard tests/kernel/*.h tests/kernel/module.modulemap)
@@ -84,6 +87,11 @@ $(B)/obj/%.o: %.S $(ARCH_HDR)
 	@mkdir -p $(dir $@)
 	$(CLANG) -target x86_64-unknown-none-elf -g -I $(CORE) -c $< -o $@
 
+$(B)/obj/%.o: %.c $(ARCH_HDR)
+	@mkdir -p $(dir $@)
+	$(CLANG) -target x86_64-unknown-none-elf -ffreestanding -mno-red-zone -mgeneral-regs-only -O2 -g \
+	  -Wall -Werror -I $(CORE)/include -c $< -o $@
+
 # User programs the kernel self-tests exec (tests/kernel/user), embedded by
 # tests/kernel/user_elf_images.S: freestanding C, linked static (ET_EXEC) and
 # as a static PIE, which must need no relocation at run time.
@@ -112,7 +120,7 @@ $(B)/vmlinux.lds: $(CORE)/kernel/vmlinux.lds.S $(CORE)/boot/layout.h
 	@mkdir -p $(B)
 	$(CLANG) -E -P -x c -I $(CORE) $< -o $@
 
-KERNEL_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o $(ASM_OBJ)
+KERNEL_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o $(ASM_OBJ) $(C_OBJ)
 TEST_ASM_OBJ := $(patsubst %.S,$(B)/obj/%.o,$(TEST_ASM))
 TEST_OBJ   := $(B)/obj/SelfTests.o $(TEST_ASM_OBJ)
 $(TEST_ASM_OBJ): $(wildcard tests/kernel/*.h)

@@ -7,8 +7,9 @@ import Lib
 /// exports, its exit function, the taint it brought and the modules whose
 /// exports it uses. The module list's lock guards `users` and `state`.
 public final class Module {
-    /// Linux: enum module_state; /proc/modules shows Loading, Live, Unloading.
-    public enum State { case coming, live, going }
+    /// Linux: enum module_state, its values too (the debug table has them); /proc/modules
+    /// shows Loading, Live, Unloading.
+    public enum State: UInt32 { case live = 0, coming, going }
 
     public let name: String
     /// The start of its memory, and how many bytes (Linux: mem[MOD_TEXT].base, the module's size).
@@ -21,13 +22,19 @@ public final class Module {
     let uses: [Module]
     /// The modules that link against it, newest first (Linux: source_list):
     /// its reference count, and why it cannot be unloaded.
-    var users: [Module] = []
+    var users: [Module] = [] {
+        didSet { DebugInfo.setModule(slot: debugSlot, refcount: users.count) }
+    }
     /// cleanup_module, if the module has one.
     let exitAddress: UInt64?
     let hasInit: Bool
     /// The taint flags the module set (Linux: mod->taints), for /proc/modules.
     let taints: [Taint.Flag]
-    var state = State.coming
+    var state = State.coming {
+        didSet { DebugInfo.setModule(slot: debugSlot, state: state.rawValue) }
+    }
+    /// Its entry in the debug table gdb's lx-lsmod and lx-symbols read, -1 if none (Core's DebugInfo).
+    var debugSlot: Int32 = -1
     /// Its module_params, the allocated sections' names and addresses, and
     /// `.modinfo`'s version and srcversion: what /sys/module/NAME shows.
     let parameters: [ModuleParameters.Parameter]

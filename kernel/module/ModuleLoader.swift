@@ -100,7 +100,11 @@ public enum ModuleLoader {
             mutex.value.unlock()
             throw error
         }
+        module.debugSlot = DebugInfo.addModule(
+            name: name, base: module.base.value, size: module.size,
+            sectionAddresses: layout.sectionOffsets.map { $0.map { module.base.value + UInt64($0) } ?? 0 })
         mutex.value.unlock()
+        DebugInfo.moduleLoaded()
         // Linux: do_init_module, outside module_mutex: init may sleep.
         if let initAddress = module.symbols.first(where: { $0.name == Array("init_module".utf8) })?.address {
             let result = ModuleCode.callInit(initAddress)
@@ -294,6 +298,7 @@ public enum ModuleLoader {
             state.modules.removeAll { $0 === module }
             for provider in module.uses { provider.users.removeAll { $0 === module } }
         }
+        DebugInfo.removeModule(slot: module.debugSlot)
         try? Vmalloc.free(module.base)
     }
 }

@@ -107,6 +107,9 @@ public enum Printk {
             // Mutating through `log!` appends in place; copying the buffer out would duplicate 128 KiB.
             guard log != nil else { return nil }
             let sequence = log!.records.append(level: level, facility: facility, text: text, timestamp: timestamp)
+            DebugInfo.logRecord(
+                sequence: sequence, timestamp: timestamp, level: level.rawValue, facility: facility,
+                text: text.prefix(PrintkLog.maxTextLength))
             return .some(log!.records.read(from: sequence))
         }
         return stored ?? nil

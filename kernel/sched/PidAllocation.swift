@@ -58,14 +58,25 @@ enum PidAllocation {
 
     /// Makes `task` findable by its pid (Linux: attach_pid).
     static func attach(_ task: Task) {
-        registry.withLock { $0.tasks.insert(task, at: index(of: task.pid, in: $0.tasks)) }
+        registry.withLock {
+            $0.tasks.insert(task, at: index(of: task.pid, in: $0.tasks))
+            task.debugSlot = DebugInfo.addTask(
+                pid: task.pid, tgid: task.tgid, kernelThread: task.flags.contains(.kernelThread),
+                state: task.state.rawValue, comm: task.comm)
+        }
     }
 
     /// Forgets the task and frees its pid (Linux: detach_pid, free_pid).
     static func free(_ pid: Int32) {
         registry.withLock { table in
             let position = index(of: pid, in: table.tasks)
-            if position < table.tasks.count && table.tasks[position].pid == pid { table.tasks.remove(at: position) }
+            if position < table.tasks.count && table.tasks[position].pid == pid {
+                let task = table.tasks.remove(at: position)
+                // A thread is reaped before its last switch: later state changes must not
+                // land in a slot a new task may take.
+                DebugInfo.removeTask(slot: task.debugSlot)
+                task.debugSlot = -1
+            }
             try? table.allocator?.free(Int(pid))
         }
     }

@@ -13,9 +13,17 @@ public final class Task: SchedulableEntity {
 
     /// The thread ID; for the first thread of a process also the process ID.
     public let pid: Int32
-    public internal(set) var state: TaskState
-    public private(set) var comm: String
-    public internal(set) var flags: TaskFlags
+    public internal(set) var state: TaskState {
+        didSet { DebugInfo.setTask(slot: debugSlot, state: state.rawValue) }
+    }
+    public private(set) var comm: String {
+        didSet { DebugInfo.setTaskComm(slot: debugSlot, comm) }
+    }
+    /// Its entry in the debug table gdb's lx-ps reads, -1 if none (Core's DebugInfo).
+    var debugSlot: Int32 = -1
+    public internal(set) var flags: TaskFlags {
+        didSet { DebugInfo.setTask(slot: debugSlot, kernelThread: flags.contains(.kernelThread)) }
+    }
 
     // Scheduling (the sched_entity and rt_entity parts).
     public var sched = SchedState<Task>()
