@@ -12,7 +12,8 @@
 #                              RUN_INITRD= (default $(B)/initramfs.cpio.gz: busybox, a shell),
 #                              RUN_KERNEL= (default $(B)/apus.elf; $(B)/apus-test.elf has the
 #                              self-tests of apus.selftest=)
-#   make debug                 the same, halted for gdb (prints the gdb command)
+#   make debug                 the same, halted for gdb (prints the gdb command; DEBUG_PORT=,
+#                              DEBUG_MODULES= more .ko directories; docs/debugging.md)
 #   make iso                   $(B)/apus.iso (GRUB, Multiboot2)
 #   make bench                 Apus against Debian's Linux on tools/bench's microbenchmarks
 #                              under the same QEMU (ROUNDS=3, BENCH=pipe,clock: only those
@@ -54,14 +55,22 @@ format:
 run: deps $(RUN_KERNEL) $(RUN_INITRD)
 	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio || echo "QEMU exit status $$?"
 
+# gdb's start-up file for `make debug`: the image's symbols (DWARF), QEMU's stub, the helpers
+# (tools/gdb/apus.py: lx-dmesg, lx-ps, lx-lsmod, lx-symbols) and lx-symbols watching for
+# modules, whose .ko files it looks for under DEBUG_MODULES, then $(KO). docs/debugging.md.
+DEBUG_PORT    ?= 1234
+DEBUG_MODULES ?=
 debug: deps $(RUN_KERNEL) $(RUN_INITRD)
 	@tools/install-deps.sh --debug
-	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
+	@printf '%s\n' 'set pagination off' 'set confirm off' 'file $(abspath $(RUN_KERNEL))' \
+	  'target remote localhost:$(DEBUG_PORT)' 'source $(abspath tools/gdb/apus.py)' \
+	  'lx-symbols $(DEBUG_MODULES) $(abspath $(KO))' > $(B)/gdbinit
+	@echo "QEMU is halted with its gdb stub on :$(DEBUG_PORT). In another terminal:"
 	@echo ""
-	@echo "    gdb $(RUN_KERNEL) -ex 'target remote :1234'"
+	@echo "    gdb -x $(B)/gdbinit"
 	@echo ""
-	@echo "(then e.g. 'hbreak start_kernel', 'continue'). Ctrl-A X here quits QEMU."
-	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio -s -S || echo "QEMU exit status $$?"
+	@echo "(then e.g. 'break start_kernel', 'continue', 'lx-dmesg'). Ctrl-A X here quits QEMU."
+	$(QEMU) $(QEMU_RUN_ARGS) -serial mon:stdio -gdb tcp:localhost:$(DEBUG_PORT) -S || echo "QEMU exit status $$?"
 
 iso: deps $(B)/apus.elf $(RUN_INITRD)
 	tools/make-iso.sh -o $(B)/apus.iso -k $(B)/apus.elf

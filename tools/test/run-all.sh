@@ -17,7 +17,8 @@
 #   kernel   build/apus.elf and the test image build/apus-test.elf; no self-test code in the
 #            first (tools/test/check-no-selftests.sh); both under QEMU: in-kernel self-tests
 #            (TAP), boot log, oops, init, PVH, ISO, busybox sh, tests/user as /init; `make run`
-#            itself on a pty, typed into (tools/test/make_run_session.py; run name `session`)
+#            itself on a pty, typed into (tools/test/make_run_session.py; run name `session`);
+#            `make debug` with gdb and its helpers on a module (tools/test/gdb_session.py; `gdb`)
 # Every result is a line `PASS name` or `FAIL name: reason`; the tally counts them.
 # Logs: build/test-logs/ (host.log, build.log, <run>.log, results.txt).
 set -u
@@ -96,10 +97,15 @@ tier_kernel() {
         return
     fi
     run_tier kernel tools/test/check-no-selftests.sh "$B/apus.elf" "$B/apus-test.elf"
-    # `session` is not a QEMU command of run-kernel-tests.sh but `make run` itself on a pty.
-    local qemu_runs=() session=${#kernel_runs[@]}
+    # `session` is not a QEMU command of run-kernel-tests.sh but `make run` itself on a pty;
+    # `gdb` is `make debug` with gdb attached (tools/test/gdb_session.py).
+    local qemu_runs=() session=${#kernel_runs[@]} gdb=${#kernel_runs[@]}
     for run in "${kernel_runs[@]}"; do
-        if [ "$run" = session ]; then session=0; else qemu_runs+=("$run"); fi
+        case "$run" in
+            session) session=0 ;;
+            gdb) gdb=0 ;;
+            *) qemu_runs+=("$run") ;;
+        esac
     done
     if [ ${#kernel_runs[@]} -eq 0 ] || [ ${#qemu_runs[@]} -gt 0 ]; then
         echo "== kernel: QEMU boots (logs: $LOGS/<run>.log)"
@@ -108,6 +114,10 @@ tier_kernel() {
     if [ "$session" -eq 0 ]; then
         echo "== kernel: make run driven through a pty (log: $LOGS/session.log)"
         run_tier kernel python3 tools/test/make_run_session.py --log "$LOGS/session.log"
+    fi
+    if [ "$gdb" -eq 0 ]; then
+        echo "== kernel: make debug driven by gdb (logs: $LOGS/gdb-*.log)"
+        run_tier kernel python3 tools/test/gdb_session.py --logs "$LOGS"
     fi
 }
 
