@@ -233,6 +233,8 @@ a module's init by file:line is hit on insmod."""
             return
         if self.loaded.get(module['name']) == (path, module['base']):
             return
+        # Unloaded and loaded again between two stops: drop the symbols of the old place.
+        self.unload(module['name'])
         args = []
         for (section, flags), address in zip(elf_sections(path), module['sections']):
             if address and flags & 0x2 and section:       # SHF_ALLOC
@@ -241,12 +243,16 @@ a module's init by file:line is hit on insmod."""
         gdb.execute('add-symbol-file %s %s' % (path, ' '.join(args)), to_string=True)
         self.loaded[module['name']] = (path, module['base'])
 
+    def unload(self, name):
+        if name in self.loaded:
+            _, base = self.loaded.pop(name)
+            gdb.execute('remove-symbol-file -a 0x%x' % base, to_string=True)
+
     def load_all(self):
         modules = Table().modules()
         names = {m['name'] for m in modules}
         for name in [n for n in self.loaded if n not in names]:
-            path, base = self.loaded.pop(name)
-            gdb.execute('remove-symbol-file -a 0x%x' % base, to_string=True)
+            self.unload(name)
         for module in modules:
             self.load(module)
 

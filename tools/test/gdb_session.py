@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Drive `make debug` and gdb as a person debugging a module would (docs/debugging.md, issue
 11's `make debug` line). `make debug` boots Apus halted under QEMU's gdb stub with an initramfs
-whose /init runs `insmod hello.ko` (modules/hello-c) and powers off; gdb, in batch mode, starts
+whose /init runs `insmod hello.ko` (modules/hello-c, then modules/hello in Swift); gdb, in batch
+mode, starts
 from the build/gdbinit that `make debug` wrote (the helpers of tools/gdb/apus.py, lx-symbols
 watching for modules), sets a pending breakpoint on a line of hello_init by file:line and
 continues. Checks, each a `PASS gdb: ...` or `FAIL gdb: ...` line: a kernel line resolves to
 its Swift source; lx-symbols loads hello.ko when the kernel places it; gdb stops at that file
 and line; lx-ps lists insmod and init, lx-dmesg a boot line and the module's first line,
-lx-lsmod the module, loading; once continued, the module's init finishes and QEMU powers off.
+lx-lsmod the module, loading; continued, the init finishes, /init removes the module, inserts
+exporter.ko where it was and hello.ko again, whose symbols lx-symbols moves to its new place,
+and gdb stops at that line again; then QEMU powers off.
 
-    tools/test/gdb_session.py [--log FILE]
+    tools/test/gdb_session.py [--logs DIR]
 """
 import argparse
 import os
@@ -33,6 +36,9 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 echo "gdb-test: insmod"
 insmod /lib/modules/hello.ko && echo "gdb-test: inserted"
+rmmod hello && echo "gdb-test: removed"
+insmod /lib/modules/exporter.ko
+insmod /lib/modules/hello.ko && echo "gdb-test: inserted again"
 poweroff -f
 '''
 
@@ -49,6 +55,8 @@ def sections(output):
     return dict(zip(parts[1::2], parts[2::2]))
 
 
+# Loaded before the second insmod of hello.ko, so that it lands elsewhere.
+OTHER = os.path.join(B, 'ko', 'tests', 'exporter.ko')
 # The two hello modules: (name, .ko, source, text of the line to break on, function there).
 MODULES = [
     ('C', os.path.join(B, 'ko', 'hello-c', 'hello.ko'), 'modules/hello-c/hello.c',
@@ -68,7 +76,8 @@ def session(kind, module, source, text, function, logs, result):
             f.write(INIT)
         os.chmod(init, 0o755)
         made = subprocess.run(['tools/rootfs/mkrootfs', '--init', init, '--add',
-                               module + ':/lib/modules/hello.ko', os.path.join(tmp, 'root'),
+                               module + ':/lib/modules/hello.ko', '--add',
+                               OTHER + ':/lib/modules/exporter.ko', os.path.join(tmp, 'root'),
                                '-o', initramfs],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if not result(made.returncode == 0, '%s: the initramfs builds' % kind, made.stdout.strip()[-300:]):
@@ -99,6 +108,9 @@ def session(kind, module, source, text, function, logs, result):
             'echo @@lx-ps\\n', 'lx-ps',
             'echo @@lx-dmesg\\n', 'lx-dmesg',
             'echo @@lx-lsmod\\n', 'lx-lsmod',
+            'continue', 'echo @@again\\n', 'frame',
+            'python print("hello.ko symbol files: %d" % sum(o.filename.endswith("/hello.ko") '
+            'for o in gdb.objfiles()))',
             'echo @@end\\n', 'delete', 'continue',
         ]
         gdb = ['gdb', '-batch', '-nx', '-iex', 'set tcp connect-timeout 120', '-x',
@@ -152,9 +164,16 @@ def session(kind, module, source, text, function, logs, result):
     lsmod = part.get('lx-lsmod', '')
     result(re.search(r'^0x[0-9a-f]{16} hello\s+\d+\s+0\s+Loading$', lsmod, re.M),
            '%s: lx-lsmod lists hello, loading' % kind, lsmod.strip()[-300:])
-    result('Hello module: loaded successfully' in serial_text and 'gdb-test: inserted' in serial_text
-           and 'reboot: Power down' in serial_text,
-           '%s: continued, insmod finishes and the machine powers off' % kind,
+    again = part.get('again', '')
+    places = re.findall(r'loading @(0x[0-9a-f]+): %s$' % re.escape(os.path.abspath(module)), out, re.M)
+    result(len(places) == 2 and places[0] != places[1] and 'hello.ko symbol files: 1\n' in again and
+           re.search(r'%s \(\) at \S*%s:%d\n' % (function, re.escape(os.path.basename(source)), line),
+                     again),
+           '%s: removed, then inserted at another place, it is loaded there and stops again' % kind,
+           'places %s; %s' % (places, again.strip()[-300:] or out[-300:]))
+    result(re.search(r'gdb-test: inserted\r?\n(.|\n)*gdb-test: removed\r?\n(.|\n)*'
+                     r'gdb-test: inserted again\r?\n(.|\n)*reboot: Power down', serial_text),
+           '%s: continued, insmod, rmmod and insmod finish and the machine powers off' % kind,
            serial_text.strip()[-300:])
     print('  -- gdb %s: log %s, serial %s' % (kind, log, serial_path))
 
@@ -177,7 +196,7 @@ def main():
     if not result(shutil.which('gdb') is not None, 'gdb is installed',
                   'no gdb on PATH (tools/install-deps.sh --debug installs it)'):
         return 1
-    build = subprocess.run([MAKE, '-s', 'B=' + B, os.path.join(B, 'apus.elf')] + [m[1] for m in MODULES],
+    build = subprocess.run([MAKE, '-s', 'B=' + B, os.path.join(B, 'apus.elf'), OTHER] + [m[1] for m in MODULES],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if not result(build.returncode == 0, 'the image and both hello.ko build',
                   build.stdout.strip().replace('\n', ' | ')[-300:]):
