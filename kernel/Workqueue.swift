@@ -25,7 +25,7 @@ public final class Workqueue {
     /// Creates the queue and its worker (Linux: alloc_workqueue).
     public init(name: String, workerName: String) {
         self.name = name
-        // The worker keeps its queue alive: workqueues are never destroyed yet (no destroy_workqueue).
+        // The worker keeps its queue alive until destroy() stops it.
         worker = KThreads.run(name: workerName) {
             self.serve()
             return 0
@@ -48,6 +48,14 @@ public final class Workqueue {
     /// Waits until `item` is neither pending nor running (Linux: flush_work).
     public func flush(_ item: WorkItem) {
         idle.wait { self.lock.withLockIrqSave { !item.isPending && !item.isRunning } }
+    }
+
+    /// Runs what is queued, then ends the worker (Linux: destroy_workqueue,
+    /// which drains the queue first). Nothing may be queued afterwards.
+    public func destroy() {
+        guard let worker else { return }
+        KThreads.stop(worker)
+        self.worker = nil
     }
 
     private func serve() {

@@ -17,3 +17,14 @@ func kfree(address: UInt64) {
     guard address != 0 else { return }
     try? KernelAllocator.free(UInt(address))
 }
+
+/// `char *kstrdup(const char *s, gfp_t)` (Linux: mm/util.c): a kmalloc'd
+/// copy of the string, NULL for NULL or when memory is short.
+@c(kstrdup)
+func kstrdup(string: UInt64, flags: UInt32) -> UInt64 {
+    guard string != 0 else { return 0 }
+    let bytes = ModuleCode.string(at: string, limit: 1 << 20)
+    let copy = kmalloc(size: bytes.count + 1, flags: flags)
+    if copy != 0 { ModuleCode.write(bytes, to: copy) }
+    return copy
+}

@@ -10,6 +10,7 @@
 #define __always_inline inline __attribute__((__always_inline__))
 #define __printf(a, b) __attribute__((__format__(printf, a, b)))
 #define __maybe_unused __attribute__((__unused__))
+#define __must_check __attribute__((__warn_unused_result__))
 
 #define ___PASTE(a, b) a##b
 #define __PASTE(a, b) ___PASTE(a, b)

@@ -24,4 +24,21 @@ typedef _Bool bool;
 #define false 0
 #define NULL ((void *)0)
 
+/* Counters and list links embedded in the kernel's structures (mutex,
+ * work_struct, timer_list), in Linux's layouts. */
+typedef struct {
+    int counter;
+} atomic_t;
+typedef struct {
+    s64 counter;
+} atomic64_t;
+typedef atomic64_t atomic_long_t;
+
+struct list_head {
+    struct list_head *next, *prev;
+};
+struct hlist_node {
+    struct hlist_node *next, **pprev;
+};
+
 #endif

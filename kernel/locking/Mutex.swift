@@ -56,7 +56,7 @@ public final class Mutex {
         return body()
     }
 
-    private static func warn(_ message: String) {
+    static func warn(_ message: String) {
         debugWarnings.add(1, ordering: .relaxed)
         pr_warn("WARNING: \(message)")
         Backtrace.dump(framePointer: CPU.framePointer)

@@ -1,9 +1,12 @@
+import Core
+
 /// What modules may link against (Linux: EXPORT_SYMBOL and
 /// EXPORT_SYMBOL_GPL, whose __ksymtab sections hold the kernel's exports).
 /// A deliberate list: a module's undefined symbol must be named here, and a
 /// GPL-only one is invisible to a module whose licence is not GPL-compatible.
 /// The functions are C-callable (`@c`, or assembly); their addresses come
-/// from kallsyms. docs/modules.md lists them with their C declarations.
+/// from kallsyms, a variable's from `variableAddress`. docs/modules.md
+/// lists them with their C declarations.
 enum KernelSymbols {
     struct Export {
         let address: UInt64
@@ -22,5 +25,46 @@ enum KernelSymbols {
         ("proc_create", false), ("proc_remove", false),  // fs/proc/ProcOps.swift
         ("ktime_get", true),  // kernel/time/Timekeeping.swift
         ("memcpy", false), ("memmove", false), ("memset", false), ("memcmp", false),  // core/lib/memory.S
+        // Locking, waiting, timers and work (docs/modules.md, "Locking, waiting, timers and work"):
+        // kernel/locking/MutexExports.swift, SpinlockExports.swift
+        ("__mutex_init", false), ("mutex_lock", false), ("mutex_lock_interruptible", false),
+        ("mutex_trylock", false), ("mutex_unlock", false),
+        ("_raw_spin_lock", false), ("_raw_spin_unlock", false), ("_raw_spin_trylock", false),
+        ("_raw_spin_lock_irqsave", false), ("_raw_spin_unlock_irqrestore", false),
+        ("_raw_spin_lock_irq", false), ("_raw_spin_unlock_irq", false),
+        ("_raw_spin_lock_bh", false), ("_raw_spin_unlock_bh", false),
+        ("local_bh_disable", false), ("local_bh_enable", false),  // kernel/softirq/BottomHalves.swift
+        // kernel/sched/WaitExports.swift
+        ("prepare_to_wait_event", false), ("finish_wait", false), ("__wake_up", false),
+        ("schedule", false), ("schedule_timeout", false),
+        ("schedule_timeout_interruptible", false), ("schedule_timeout_uninterruptible", false),
+        // kernel/time/ModuleTimers.swift, Jiffies.swift, DelayExports.swift
+        ("add_timer", false), ("mod_timer", false), ("del_timer", false),
+        ("del_timer_sync", false), ("timer_pending", false),
+        ("jiffies_to_msecs", false), ("__msecs_to_jiffies", false), ("__usecs_to_jiffies", false),
+        ("msleep", false), ("msleep_interruptible", false), ("usleep_range_state", false), ("__udelay", false),
+        // kernel/ModuleWork.swift
+        ("queue_work_on", false), ("schedule_work", false), ("flush_work", false),
+        ("cancel_work", false), ("cancel_work_sync", false),
+        ("queue_delayed_work_on", false), ("schedule_delayed_work", false), ("delayed_work_timer_fn", false),
+        ("cancel_delayed_work", false), ("cancel_delayed_work_sync", false), ("flush_delayed_work", false),
+        ("alloc_workqueue", false), ("destroy_workqueue", false),
+        ("vmalloc", false), ("vzalloc", false), ("vfree", false),  // mm/VmallocExports.swift
+        ("kstrdup", false),  // mm/SlabCommon.swift
+        // core/lib/printk.S, kernel/printk/Vsnprintf.swift
+        ("snprintf", false), ("scnprintf", false), ("sprintf", false), ("vsnprintf", false), ("vscnprintf", false),
     ]
+
+    /// Variables modules use in place (Linux exports data too).
+    static let exportedData: [(name: String, gplOnly: Bool)] = [
+        ("jiffies", false), ("jiffies_64", false),  // core/kernel/jiffies.S
+    ]
+
+    /// Where an exported variable is: kallsyms lists only functions.
+    static func variableAddress(_ name: String) -> UInt64? {
+        switch name {
+        case "jiffies", "jiffies_64": JiffiesCounter.address
+        default: nil
+        }
+    }
 }

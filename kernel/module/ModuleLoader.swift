@@ -264,6 +264,10 @@ public enum ModuleLoader {
                 }
             }
         }
+        for variable in KernelSymbols.exportedData {
+            guard let address = KernelSymbols.variableAddress(variable.name) else { continue }
+            table.append((Array(variable.name.utf8), KernelSymbols.Export(address: address, gplOnly: variable.gplOnly)))
+        }
         list.withLock { $0.exports = table }
         return table
     }
@@ -293,6 +297,7 @@ public enum ModuleLoader {
     /// Takes a module off the list, drops its references on the modules it
     /// used and frees its memory (Linux: free_module, module_unload_free).
     private static func release(_ module: Module) {
+        ModuleCallbacks.cancel(of: module)
         ModuleSysfs.remove(module)
         list.withLock { state in
             state.modules.removeAll { $0 === module }

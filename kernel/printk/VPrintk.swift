@@ -9,11 +9,7 @@ import Synchronization
 /// ends the record. Returns the length printed.
 @c(vprintk)
 func vprintk(format: UInt64, arguments: UInt64) -> Int32 {
-    let text = Vsprintf.format(
-        ModuleCode.string(at: format, limit: Vsprintf.maximumStringLength),
-        next: { ModuleCode.nextArgument(arguments) },
-        string: { address, limit in ModuleCode.string(at: address, limit: limit) },
-        hashPointer: { KernelPointers.hashed($0) })
+    let text = formatFromModule(format, arguments: arguments)
     let prefix = LogLevel.parsePrefix(of: text)
     var message = text.dropFirst(prefix.length)
     if message.last == UInt8(ascii: "\n") { message = message.dropLast() }

@@ -93,6 +93,30 @@ int64_t copy_string_from_user_raw(char *dst, const char *src, uint64_t max);
 void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);
 void resume_stack(uint64_t next_sp) __attribute__((noreturn));
 
+/* In jiffies.S: the tick count modules read as `jiffies`. */
+extern volatile uint64_t jiffies_64;
+static inline uint64_t jiffies_read(void) { return __atomic_load_n(&jiffies_64, __ATOMIC_RELAXED); }
+static inline void jiffies_increment(void) { __atomic_fetch_add(&jiffies_64, 1, __ATOMIC_RELAXED); }
+static inline uint64_t jiffies_address(void) { return (uint64_t)&jiffies_64; }
+
+/* Atomic operations on words of a module's C structures (ModuleCode). */
+static inline int atomic_cmpxchg_u64(uint64_t address, uint64_t expected, uint64_t desired) {
+    return __atomic_compare_exchange_n((volatile uint64_t *)address, &expected, desired, 0,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+static inline uint64_t atomic_load_u64(uint64_t address) {
+    return __atomic_load_n((volatile uint64_t *)address, __ATOMIC_ACQUIRE);
+}
+static inline void atomic_store_u64(uint64_t address, uint64_t value) {
+    __atomic_store_n((volatile uint64_t *)address, value, __ATOMIC_RELEASE);
+}
+static inline uint32_t atomic_xchg_u32(uint64_t address, uint32_t value) {
+    return __atomic_exchange_n((volatile uint32_t *)address, value, __ATOMIC_ACQ_REL);
+}
+static inline void atomic_store_u32(uint64_t address, uint32_t value) {
+    __atomic_store_n((volatile uint32_t *)address, value, __ATOMIC_RELEASE);
+}
+
 /* Addresses of linker-script symbols (arch/x86_64/core/kernel/vmlinux.lds.S). */
 #define LINKER_SYMBOL(name) \
     static inline uint64_t linker_##name(void) { extern char name[]; return (uint64_t)name; }

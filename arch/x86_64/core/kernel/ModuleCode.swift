@@ -105,7 +105,7 @@ public enum ModuleCode {
 
     /// Kernel memory, not user space: a module's pointers never reach user
     /// pages unchecked (SMAP would fault on them anyway).
-    private static func isKernelAddress(_ address: UInt64) -> Bool {
+    static func isKernelAddress(_ address: UInt64) -> Bool {
         address >= MemoryLayout64.pageOffset && address < 1 << 47
     }
 

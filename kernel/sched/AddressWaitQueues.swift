@@ -1,0 +1,105 @@
+import ABI
+import Core
+
+/// Wait queues found by the address of what is waited on (Linux:
+/// kernel/sched/wait_bit.c, whose wait_var_event hashes an address to a
+/// queue). A C module's struct mutex, wait_queue_head, timer_list or
+/// work_struct is the module's memory — static, kmalloc'd or on its stack —
+/// and the module frees it without telling the kernel, so the kernel keeps
+/// no object for it: a queue exists only while tasks wait on that address,
+/// made by the first waiter and dropped by the last, and a wakeup with
+/// nobody waiting finds nothing.
+enum AddressWaitQueues {
+    private final class Waiters {
+        let queue = WaitQueue()
+        /// Tasks between acquire and release.
+        var users = 0
+        /// The kernel entry of each C `struct wait_queue_entry` between
+        /// prepare_to_wait_event and finish_wait, by its address.
+        var entries: [(address: UInt64, entry: WaitQueueEntry)] = []
+    }
+
+    private static let queues = IRQSafeLocked<[(address: UInt64, waiters: Waiters)]>([])
+
+    private static func acquire(_ address: UInt64) -> Waiters {
+        queues.withLock { queues in
+            if let found = queues.first(where: { $0.address == address })?.waiters {
+                found.users += 1
+                return found
+            }
+            let waiters = Waiters()
+            waiters.users = 1
+            queues.append((address, waiters))
+            return waiters
+        }
+    }
+
+    private static func release(_ address: UInt64) {
+        queues.withLock { queues in
+            guard let index = queues.firstIndex(where: { $0.address == address }) else { return }
+            queues[index].waiters.users -= 1
+            if queues[index].waiters.users == 0 { queues.remove(at: index) }
+        }
+    }
+
+    /// Sleeps on `address`'s queue until `condition` holds (WaitQueue.wait).
+    static func wait(on address: UInt64, exclusive: Bool = false, until condition: () -> Bool) {
+        if condition() { return }
+        let waiters = acquire(address)
+        defer { release(address) }
+        waiters.queue.wait(exclusive: exclusive, until: condition)
+    }
+
+    /// Sleeps until `condition` holds or a signal is pending: ERESTARTSYS.
+    static func waitInterruptible(on address: UInt64, exclusive: Bool = false, until condition: () -> Bool)
+        throws(Errno)
+    {
+        if condition() { return }
+        let waiters = acquire(address)
+        defer { release(address) }
+        try waiters.queue.waitInterruptible(exclusive: exclusive, until: condition)
+    }
+
+    /// Wakes the waiters on `address`: every non-exclusive one and up to
+    /// `exclusiveCount` exclusive ones (Linux: __wake_up).
+    static func wakeUp(_ address: UInt64, exclusiveCount: Int = Int.max, states: TaskState = .normal) {
+        let waiters = queues.withLock { queues in queues.first { $0.address == address }?.waiters }
+        waiters?.queue.wakeUp(exclusiveCount: exclusiveCount, states: states)
+    }
+
+    /// prepare_to_wait_event's queuing: the C entry at `entry` joins the
+    /// queue of `head` (once, until finish_wait) and the task takes `state`.
+    static func prepare(head: UInt64, entry: UInt64, state: TaskState, exclusive: Bool) {
+        let (waiters, kernelEntry) =
+            lookup(head: head, entry: entry, remove: false) ?? register(head: head, entry: entry)
+        waiters.queue.prepareToWait(kernelEntry, state: state, exclusive: exclusive)
+    }
+
+    /// finish_wait: the task runs again and the C entry leaves the queue.
+    static func finish(head: UInt64, entry: UInt64) {
+        guard let (waiters, kernelEntry) = lookup(head: head, entry: entry, remove: true) else {
+            Scheduler.setCurrentState(.running)
+            return
+        }
+        waiters.queue.finishWait(kernelEntry)
+        release(head)
+    }
+
+    private static func register(head: UInt64, entry: UInt64) -> (Waiters, WaitQueueEntry) {
+        let waiters = acquire(head)
+        let kernelEntry = WaitQueueEntry()
+        queues.withLock { _ in waiters.entries.append((entry, kernelEntry)) }
+        return (waiters, kernelEntry)
+    }
+
+    private static func lookup(head: UInt64, entry: UInt64, remove: Bool) -> (Waiters, WaitQueueEntry)? {
+        queues.withLock { queues in
+            guard let waiters = queues.first(where: { $0.address == head })?.waiters,
+                let index = waiters.entries.firstIndex(where: { $0.address == entry })
+            else { return nil }
+            let kernelEntry = waiters.entries[index].entry
+            if remove { waiters.entries.remove(at: index) }
+            return (waiters, kernelEntry)
+        }
+    }
+}
