@@ -3,7 +3,8 @@
 #
 #   make modules      build/module-sdk (headers, the kbuild-style Makefile, vermagic, the export
 #                     list) and the in-tree examples, each built by its own unchanged Makefile
-#                     as an out-of-tree module would be: build/ko/hello-c/hello.ko
+#                     as an out-of-tree module would be: build/ko/hello-c/hello.ko,
+#                     build/ko/ticker-c/ticker.ko
 #
 # The user tier's test modules (tests/modules/*.c, one directory, one Makefile) and the
 # malformed copies tools/module-sdk/malform.py makes of them go into its initramfs.
@@ -36,13 +37,18 @@ $(SDK)/swift/Linux.swiftmodule: $(SWIFT_API) $(SDK)/Makefile
 	cp $(SWIFT_API) $(SDK)/swift/
 	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(SDK)/swift) $(abspath $@)
 
-# An example: its sources and Makefile copied to build/ko/NAME and built there with `make`,
-# KERNEL_DIR pointing at the SDK (its Makefile uses $(PWD), so the shell cds first).
-$(KO)/hello-c/hello.ko: modules/hello-c/hello.c modules/hello-c/Makefile $(SDK)/Makefile
-	rm -rf $(KO)/hello-c
-	mkdir -p $(KO)/hello-c
-	cp modules/hello-c/hello.c modules/hello-c/Makefile $(KO)/hello-c/
-	cd $(KO)/hello-c && $(MAKE) --no-print-directory KERNEL_DIR=$(abspath $(SDK))
+# A C example, $(call c_example,FOLDER,NAME): its sources and Makefile copied to build/ko/FOLDER
+# and built there with `make`, KERNEL_DIR pointing at the SDK (its Makefile uses $(PWD), so the
+# shell cds first).
+define c_example
+$(KO)/$(1)/$(2).ko: modules/$(1)/$(2).c modules/$(1)/Makefile $(SDK)/Makefile
+	rm -rf $(KO)/$(1)
+	mkdir -p $(KO)/$(1)
+	cp modules/$(1)/$(2).c modules/$(1)/Makefile $(KO)/$(1)/
+	cd $(KO)/$(1) && $(MAKE) --no-print-directory KERNEL_DIR=$(abspath $(SDK))
+endef
+$(eval $(call c_example,hello-c,hello))
+$(eval $(call c_example,ticker-c,ticker))
 
 # The Swift example has only a Kbuild file: the SDK is run on its directory, as
 # `make -C build/module-sdk M=$PWD modules` runs it on an out-of-tree module's.
@@ -104,12 +110,13 @@ $(addprefix $(MODULE_DB)/,$(DB_FILES)) &: $(DB_MODULES)
 	$(DEPMOD) -b $(abspath $(KO)/install) $(KERNEL_RELEASE)
 
 # What the user tier's initramfs holds, as mkrootfs --add arguments.
-MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES) \
-  $(addprefix $(MODULE_DB)/,$(DB_FILES))
+MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(KO)/ticker-c/ticker.ko $(TEST_MODULES) $(DUPLICATE_MODULE) \
+  $(MALFORMED_MODULES) $(addprefix $(MODULE_DB)/,$(DB_FILES))
 MODULE_ADDS := --add $(KO)/hello-c/hello.ko:lib/modules/hello.ko \
+  --add $(KO)/ticker-c/ticker.ko:lib/modules/ticker.ko \
   --add $(KO)/hello/hello.ko:lib/modules/swift/hello.ko \
   $(foreach m,$(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m))) \
   $(foreach f,$(DB_FILES) $(addprefix extra/,$(notdir $(DB_MODULES))),--add $(MODULE_DB)/$(f):lib/modules/$(KERNEL_RELEASE)/$(f))
 
 .PHONY: modules
-modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko
+modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(KO)/ticker-c/ticker.ko
