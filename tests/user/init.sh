@@ -8,7 +8,7 @@
 #
 # APUS_TESTS=NAME,... runs only those programs, and the applet checks only if it names
 # `applets` (the mount and hostname ones if it names `mounts`, the /proc ones if `procps`, the
-# loadable-module ones if `modules`;
+# loadable-module ones if `modules`, the module API's if `modules` or `module_api`;
 # on Apus: a word APUS_TESTS=... on the kernel command line, which the kernel hands to /init
 # as an environment variable, as Linux does).
 #
@@ -529,6 +529,66 @@ modules() {
     run dmesg -c > /dev/null
 }
 
+# module_api: the C module API for locking, waiting, timers and work (docs/modules.md): every
+# call checked inside kapi.ko's init, the ticker example's interval_ms changing its rate (loosely:
+# some ticks at each rate, more at the faster one), and the loader cancelling what a buggy
+# module's exit left pending. Apus-only, as `modules`; APUS_TESTS=module_api runs it alone.
+module_api() {
+    if [ "$$" != 1 ]; then
+        result ok "the C module API for locks, waits, timers and work # SKIP not the machine's init"
+        return
+    fi
+    mods=/lib/modules
+    run dmesg -c > /dev/null
+    status "insmod kapi.ko (mutex, spinlock, wait queues, timers, work, sleeps, vmalloc)" 0 \
+        run insmod $mods/tests/kapi.ko
+    kapi_log=$(run dmesg -c)
+    has "dmesg: every check passed" "$kapi_log" "*kapi: every check passed*"
+    case "$kapi_log" in
+        *"kapi: FAIL"*) result fail "dmesg: no check failed" "$kapi_log" ;;
+        *) result ok "dmesg: no check failed" ;;
+    esac
+    status "rmmod kapi" 0 run rmmod kapi
+
+    has "modinfo ticker.ko shows interval_ms" "$(run modinfo $mods/ticker.ko)" \
+        "*parm:*interval_ms:Milliseconds between ticks*"
+    status "insmod ticker.ko interval_ms=500" 0 run insmod $mods/ticker.ko interval_ms=500
+    run sleep 1
+    slow=$(run cat /proc/ticker)
+    status "rmmod ticker" 0 run rmmod ticker
+    status "insmod ticker.ko interval_ms=50" 0 run insmod $mods/ticker.ko interval_ms=50
+    run sleep 1
+    fast=$(run cat /proc/ticker)
+    status "rmmod ticker again" 0 run rmmod ticker
+    slow_ticks=${slow#ticks: }
+    slow_ticks=${slow_ticks%%,*}
+    fast_ticks=${fast#ticks: }
+    fast_ticks=${fast_ticks%%,*}
+    has "/proc/ticker at 500 ms" "$slow" "ticks: [0-9]*, interval_ms: 500"
+    if [ "$slow_ticks" -ge 1 ] 2>/dev/null && [ "$fast_ticks" -gt "$slow_ticks" ] 2>/dev/null; then
+        result ok "a second at 50 ms ticks more than at 500 ms ($fast_ticks > $slow_ticks >= 1)"
+    else
+        result fail "a second at 50 ms ticks more than at 500 ms" "'$slow' then '$fast'"
+    fi
+    ticker_log=$(run dmesg -c)
+    has "dmesg: ticker: tick N from its work, and its exit" "$ticker_log" \
+        "*ticker: ticking every 500 ms*ticker: tick 1*ticker: stopped after*ticker: ticking every 50 ms*"
+
+    status "insmod leaky.ko" 0 run insmod $mods/tests/leaky.ko
+    status "rmmod leaky, which leaves its timer and work pending" 0 run rmmod leaky
+    run sleep 2
+    leaky_log=$(run dmesg -c)
+    has "dmesg: the loader cancels the timer" "$leaky_log" \
+        "*leaky: timer_list forgotten_timer still pending at unload, cancelled*"
+    has "dmesg: and the delayed work's timer" "$leaky_log" \
+        "*leaky: timer_list forgotten_work+0x20 still pending at unload, cancelled*"
+    case "$leaky_log" in
+        *"after the unload"*) result fail "neither ran after the unload" "$leaky_log" ;;
+        *) result ok "neither ran after the unload" ;;
+    esac
+    has "and nothing stays loaded" "$(run cat /proc/modules)" ""
+}
+
 # swift_modules: the same textbook session with the hello module written in Swift
 # (modules/hello), and load/unload cycles that give every page back.
 swift_modules() {
@@ -662,6 +722,7 @@ chosen mounts && mounts
 chosen coredump && core_for_host
 chosen modules && modules
 chosen modules && swift_modules
+{ chosen modules || chosen module_api; } && module_api
 run rm -rf "$TMPDIR"
 
 echo "1..$n"
