@@ -70,11 +70,15 @@ enum ModuleWork {
         state.withLock { state in state.pending.contains { $0.address == address } || state.running.contains(address) }
     }
 
+    private static func waitUntilIdle(_ address: UInt64) {
+        AddressWaitQueues.withQueue(on: address) { queue in queue.wait { !isBusy(address) } }
+    }
+
     /// flush_work: waits until the work has run; false if it was idle.
     static func flush(_ address: UInt64) -> Bool {
         guard isBusy(address) else { return false }
         mightSleep("flush_work")
-        AddressWaitQueues.wait(on: address) { !isBusy(address) }
+        waitUntilIdle(address)
         return true
     }
 
@@ -90,7 +94,7 @@ enum ModuleWork {
     /// cancel_work_sync: cancels it and waits for a run under way.
     static func cancelSync(_ address: UInt64) -> Bool {
         let wasPending = cancel(address)
-        AddressWaitQueues.wait(on: address) { !isBusy(address) }
+        waitUntilIdle(address)
         return wasPending
     }
 
@@ -104,7 +108,7 @@ enum ModuleWork {
         }
         for address in doomed { _ = cancel(address) }
         let running = state.withLock { $0.running.filter { range.contains($0) } }
-        for address in running { AddressWaitQueues.wait(on: address) { !isBusy(address) } }
+        for address in running { waitUntilIdle(address) }
         return doomed
     }
 

@@ -24,6 +24,8 @@ static __always_inline void mutex_destroy(struct mutex *lock) { (void)lock; }
 void mutex_lock(struct mutex *lock);
 /* 0 once locked, -EINTR if a signal arrived first. */
 int __must_check mutex_lock_interruptible(struct mutex *lock);
+/* 0 once locked, -EINTR if a fatal signal (SIGKILL) arrived first. */
+int __must_check mutex_lock_killable(struct mutex *lock);
 /* 1 if locked, 0 if another task holds it. */
 int mutex_trylock(struct mutex *lock);
 void mutex_unlock(struct mutex *lock);

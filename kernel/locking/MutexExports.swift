@@ -29,19 +29,22 @@ func mutexInit(lock: UInt64, name: UInt64, key: UInt64) { ModuleCode.store(0, at
 @c(mutex_lock)
 func mutexLock(lock: UInt64) {
     checkNotRecursive(lock)
-    AddressWaitQueues.wait(on: lock, exclusive: true) { tryAcquire(lock) }
+    AddressWaitQueues.withQueue(on: lock) { queue in queue.wait(exclusive: true) { tryAcquire(lock) } }
 }
 
 /// 0 once locked, -EINTR if a signal came first.
 @c(mutex_lock_interruptible)
 func mutexLockInterruptible(lock: UInt64) -> Int32 {
     checkNotRecursive(lock)
-    do {
-        try AddressWaitQueues.waitInterruptible(on: lock, exclusive: true) { tryAcquire(lock) }
-        return 0
-    } catch {
-        return -Errno.EINTR.rawValue
-    }
+    return AddressWaitQueues.waitUnlessSignalled(on: lock) { tryAcquire(lock) } ? 0 : -Errno.EINTR.rawValue
+}
+
+/// 0 once locked, -EINTR if a fatal signal came first.
+@c(mutex_lock_killable)
+func mutexLockKillable(lock: UInt64) -> Int32 {
+    checkNotRecursive(lock)
+    return AddressWaitQueues.waitUnlessSignalled(on: lock, fatalOnly: true) { tryAcquire(lock) }
+        ? 0 : -Errno.EINTR.rawValue
 }
 
 /// 1 if the mutex was free and is now the caller's, else 0.

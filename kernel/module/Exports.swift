@@ -28,7 +28,7 @@ enum KernelSymbols {
         // Locking, waiting, timers and work (docs/modules.md, "Locking, waiting, timers and work"):
         // kernel/locking/MutexExports.swift, SpinlockExports.swift
         ("__mutex_init", false), ("mutex_lock", false), ("mutex_lock_interruptible", false),
-        ("mutex_trylock", false), ("mutex_unlock", false),
+        ("mutex_trylock", false), ("mutex_unlock", false), ("mutex_lock_killable", false),
         ("_raw_spin_lock", false), ("_raw_spin_unlock", false), ("_raw_spin_trylock", false),
         ("_raw_spin_lock_irqsave", false), ("_raw_spin_unlock_irqrestore", false),
         ("_raw_spin_lock_irq", false), ("_raw_spin_unlock_irq", false),
@@ -38,6 +38,10 @@ enum KernelSymbols {
         ("prepare_to_wait_event", false), ("finish_wait", false), ("__wake_up", false),
         ("schedule", false), ("schedule_timeout", false),
         ("schedule_timeout_interruptible", false), ("schedule_timeout_uninterruptible", false),
+        // kernel/sched/CompletionExports.swift
+        ("complete", false), ("complete_all", false), ("wait_for_completion", false),
+        ("wait_for_completion_timeout", false), ("wait_for_completion_interruptible", false),
+        ("wait_for_completion_killable", false), ("try_wait_for_completion", false), ("completion_done", false),
         // kernel/time/ModuleTimers.swift, Jiffies.swift, DelayExports.swift
         ("add_timer", false), ("mod_timer", false), ("del_timer", false),
         ("del_timer_sync", false), ("timer_pending", false),

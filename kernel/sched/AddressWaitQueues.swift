@@ -42,22 +42,31 @@ enum AddressWaitQueues {
         }
     }
 
-    /// Sleeps on `address`'s queue until `condition` holds (WaitQueue.wait).
-    static func wait(on address: UInt64, exclusive: Bool = false, until condition: () -> Bool) {
-        if condition() { return }
+    /// Runs `body` with the queue of `address`, which exists until it returns:
+    /// `body` sleeps on it (WaitQueue.wait and its kin).
+    @discardableResult
+    static func withQueue<R, E: Error>(on address: UInt64, _ body: (WaitQueue) throws(E) -> R) throws(E) -> R {
         let waiters = acquire(address)
         defer { release(address) }
-        waiters.queue.wait(exclusive: exclusive, until: condition)
+        return try body(waiters.queue)
     }
 
-    /// Sleeps until `condition` holds or a signal is pending: ERESTARTSYS.
-    static func waitInterruptible(on address: UInt64, exclusive: Bool = false, until condition: () -> Bool)
-        throws(Errno)
-    {
-        if condition() { return }
-        let waiters = acquire(address)
-        defer { release(address) }
-        try waiters.queue.waitInterruptible(exclusive: exclusive, until: condition)
+    /// Sleeps exclusively on `address`'s queue until `condition` holds (true)
+    /// or a signal is pending (false), only a fatal one if `fatalOnly` (Linux's
+    /// TASK_INTERRUPTIBLE and TASK_KILLABLE waits, whose C callers return an errno).
+    static func waitUnlessSignalled(on address: UInt64, fatalOnly: Bool = false, until condition: () -> Bool) -> Bool {
+        withQueue(on: address) { queue in
+            do throws(Errno) {
+                if fatalOnly {
+                    try queue.waitKillable(exclusive: true, until: condition)
+                } else {
+                    try queue.waitInterruptible(exclusive: true, until: condition)
+                }
+                return true
+            } catch {
+                return false
+            }
+        }
     }
 
     /// Wakes the waiters on `address`: every non-exclusive one and up to

@@ -1,10 +1,11 @@
-/* The locking, waiting, timer and work API (docs/modules.md), each call
+/* The locking, waiting, completion, timer and work API (docs/modules.md), each call
  * checked in the module's init: "kapi: ok NAME" or "kapi: FAIL NAME" per
  * check, and init fails with -EINVAL if any did. Timer functions run in
  * softirq context and work functions in a kernel thread, so each records
  * what it saw and init waits for it on a wait queue. */
 #include <linux/module.h>
 #include <linux/kernel.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
@@ -217,6 +218,56 @@ static void check_work(void)
     destroy_workqueue(queue);
 }
 
+static DECLARE_COMPLETION(worked);
+static void complete_from_work(struct work_struct *work)
+{
+    msleep(5);
+    complete(&worked);
+}
+static DECLARE_WORK(completer, complete_from_work);
+
+struct timed_completion {
+    struct completion done;
+    struct timer_list timer;
+};
+
+static void complete_from_timer(struct timer_list *timer)
+{
+    struct timed_completion *owner = from_timer(owner, timer, timer);
+
+    complete(&owner->done);
+}
+
+static void check_completions(void)
+{
+    struct timed_completion timed;
+
+    init_completion(&timed.done);
+    check(!completion_done(&timed.done) && !try_wait_for_completion(&timed.done),
+          "init_completion: not done, nothing to take");
+    complete(&timed.done);
+    complete(&timed.done);
+    check(completion_done(&timed.done), "complete: done");
+    check(try_wait_for_completion(&timed.done) && try_wait_for_completion(&timed.done) &&
+              !try_wait_for_completion(&timed.done),
+          "two completes let two waits pass, and no third");
+    check(wait_for_completion_timeout(&timed.done, 2) == 0, "wait_for_completion_timeout times out");
+    timer_setup(&timed.timer, complete_from_timer, 0);
+    mod_timer(&timed.timer, jiffies + 2);
+    check(wait_for_completion_timeout(&timed.done, HZ) > 0, "a timer function completes it");
+    schedule_work(&completer);
+    wait_for_completion(&worked);
+    check(!completion_done(&worked), "wait_for_completion waits for a work item's complete, and takes it");
+    complete_all(&timed.done);
+    check(wait_for_completion_interruptible(&timed.done) == 0 && wait_for_completion_killable(&timed.done) == 0 &&
+              completion_done(&timed.done),
+          "complete_all lets every wait pass");
+    reinit_completion(&timed.done);
+    check(!completion_done(&timed.done), "reinit_completion");
+    check(mutex_lock_killable(&static_mutex) == 0, "mutex_lock_killable of a free mutex is 0");
+    mutex_unlock(&static_mutex);
+}
+
 static void check_sleeping(void)
 {
     unsigned long start = jiffies;
@@ -271,6 +322,7 @@ static int __init kapi_init(void)
     check_spinlocks();
     check_timers();
     check_work();
+    check_completions();
     check_sleeping();
     check_memory();
     if (failures) {

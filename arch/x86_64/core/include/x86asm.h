@@ -116,6 +116,13 @@ static inline uint32_t atomic_xchg_u32(uint64_t address, uint32_t value) {
 static inline void atomic_store_u32(uint64_t address, uint32_t value) {
     __atomic_store_n((volatile uint32_t *)address, value, __ATOMIC_RELEASE);
 }
+static inline int atomic_cmpxchg_u32(uint64_t address, uint32_t expected, uint32_t desired) {
+    return __atomic_compare_exchange_n((volatile uint32_t *)address, &expected, desired, 0,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+static inline uint32_t atomic_load_u32(uint64_t address) {
+    return __atomic_load_n((volatile uint32_t *)address, __ATOMIC_ACQUIRE);
+}
 
 /* Addresses of linker-script symbols (arch/x86_64/core/kernel/vmlinux.lds.S). */
 #define LINKER_SYMBOL(name) \

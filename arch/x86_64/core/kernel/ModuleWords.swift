@@ -2,7 +2,8 @@ import X86Asm
 
 /// The words of a module's C structures that the kernel's side of the
 /// module API reads and writes (struct mutex's owner, a spinlock, a
-/// timer's expires and function, a work item's function), and the calls of
+/// completion's count, a timer's expires and function, a work item's
+/// function), and the calls of
 /// the callbacks they hold. Addresses are checked to be kernel memory, as
 /// for ModuleCode's other accesses; the module owns the structures.
 extension ModuleCode {
@@ -34,6 +35,17 @@ extension ModuleCode {
     public static func store32(_ value: UInt32, at address: UInt64) {
         guard isKernelAddress(address), address & 3 == 0 else { return }
         atomic_store_u32(address, value)
+    }
+
+    /// The 32-bit counterparts, for a completion's `done`.
+    public static func compareExchange32(at address: UInt64, expected: UInt32, desired: UInt32) -> Bool {
+        guard isKernelAddress(address), address & 3 == 0 else { return false }
+        return atomic_cmpxchg_u32(address, expected, desired) != 0
+    }
+
+    public static func load32Acquiring(at address: UInt64) -> UInt32 {
+        guard isKernelAddress(address), address & 3 == 0 else { return 0 }
+        return atomic_load_u32(address)
     }
 
     /// Copies `bytes` to module memory (kstrdup's copy).
