@@ -19,11 +19,12 @@ enum ModuleCallbacks {
         }
     }
 
-    /// `symbol+offset` for an address in the module's memory, else the address.
+    /// `symbol+offset` for an address in the module's memory, else the
+    /// address hashed as printk's %p shows it.
     private static func describe(_ address: UInt64, in module: Module) -> String {
         let below = module.symbols.filter { $0.address <= address && address - $0.address < UInt64(module.size) }
         guard address >= module.base.value, let symbol = below.max(by: { $0.address < $1.address }) else {
-            return hex(address)
+            return hex(KernelPointers.hashed(address))
         }
         let name = String(decoding: symbol.name, as: UTF8.self)
         return address == symbol.address ? name : "\(name)+\(hex(address - symbol.address))"

@@ -58,13 +58,24 @@ enum ModuleTimers {
         state.withLock { state in state.pending.contains { $0.address == address } }
     }
 
-    /// Disarms every timer that lies in `range` or whose function does (a
-    /// module's, at its unload) and waits for those running; returns them.
+    /// Disarms every timer that lies in `range` or whose function does, or
+    /// whose delayed work's function does (a module's, at its unload), and
+    /// waits for those running; returns them.
     static func cancel(in range: Range<UInt64>) -> [UInt64] {
+        // Only a timer of neither kind may be a delayed work's (kallsyms is searched then).
+        let others = state.withLock { state in
+            state.pending.contains {
+                !range.contains($0.address) && !range.contains(ModuleCode.load64(at: $0.address + functionOffset))
+            }
+        }
+        let delayedWorkTimer = others ? delayedWorkTimerFunction() : nil
         let cancelled = state.withLock { state -> [UInt64] in
             let doomed = state.pending.filter {
-                range.contains($0.address)
-                    || range.contains(ModuleCode.load64(at: $0.address + functionOffset))
+                let function = ModuleCode.load64(at: $0.address + functionOffset)
+                return range.contains($0.address) || range.contains(function)
+                    || (function == delayedWorkTimer
+                        && range.contains(
+                            ModuleCode.load64(at: $0.address &- ModuleWork.timerOffset + ModuleWork.functionOffset)))
             }
             for entry in doomed { KernelTimers.remove(entry.timer) }
             state.pending.removeAll { entry in doomed.contains { $0.timer === entry.timer } }
@@ -72,6 +83,15 @@ enum ModuleTimers {
         }
         while range.contains(state.withLock({ $0.running })) { Scheduler.yield() }
         return cancelled
+    }
+
+    /// The address of delayed_work_timer_fn, the function of every delayed_work's timer.
+    private static func delayedWorkTimerFunction() -> UInt64? {
+        guard let table = Kallsyms.table else { return nil }
+        for index in 0..<table.count where table.symbol(at: index).name == "delayed_work_timer_fn" {
+            return table.symbol(at: index).address
+        }
+        return nil
     }
 
     /// In the TIMER softirq: runs the module's function unless the timer

@@ -586,6 +586,8 @@ module_api() {
         "*leaky: timer_list forgotten_timer still pending at unload, cancelled*"
     has "dmesg: and the delayed work's timer" "$leaky_log" \
         "*leaky: timer_list forgotten_work+0x20 still pending at unload, cancelled*"
+    has "dmesg: and the kmalloc'd delayed work's timer" "$leaky_log" \
+        "*leaky: timer_list 0x* still pending at unload, cancelled*"
     case "$leaky_log" in
         *"after the unload"*) result fail "neither ran after the unload" "$leaky_log" ;;
         *) result ok "neither ran after the unload" ;;
