@@ -13,9 +13,8 @@ final class ProcOpsEntry {
     /// proc_ops->proc_read and proc_write, 0 when absent.
     let read: UInt64
     let write: UInt64
-    /// The calls under way, and whether proc_remove has run.
-    private var users = (count: 0, removed: false)
-    private let lock = SpinLock()
+    /// The calls under way, which proc_remove waits out.
+    let gate = ModuleCallGate()
 
     /// struct proc_ops (include/linux/proc_fs.h, Linux 6.1's layout).
     static let readOffset: UInt64 = 16
@@ -27,53 +26,25 @@ final class ProcOpsEntry {
         write = ModuleCode.load64(at: operations + Self.writeOffset)
     }
 
-    /// Runs `body` as one user of the entry: EIO once it is removed.
-    func use<R>(_ body: () throws(Errno) -> R) throws(Errno) -> R {
-        let removed = lock.withLockIrqSave {
-            if !users.removed { users.count += 1 }
-            return users.removed
-        }
-        guard !removed else { throw .EIO }
-        defer { lock.withLockIrqSave { users.count -= 1 } }
-        return try body()
-    }
-
-    /// Marks the entry removed and waits for the calls under way (Linux: proc_entry_rundown).
-    func rundown() {
-        lock.withLockIrqSave { users.removed = true }
-        while lock.withLockIrqSave({ users.count }) > 0 { Scheduler.yield() }
-    }
-
     /// The entries proc_create made, by handle.
     static let registered = IRQSafeLocked<(entries: [(handle: UInt64, entry: ProcOpsEntry)], next: UInt64)>(([], 1))
 }
 
-/// An open file of a module's /proc entry.
+/// An open file of a module's /proc entry: its reads and writes hand the
+/// module the caller's own buffer (Linux: proc_reg_read and proc_reg_write).
 final class ProcOpsFile: FileOperations {
     private let entry: ProcOpsEntry
 
     init(_ entry: ProcOpsEntry) { self.entry = entry }
 
-    /// `count` bytes of the module's proc_read at `offset`; its return is the length or -errno.
-    func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
-        guard entry.read != 0 else { throw .EINVAL }
-        guard count > 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: min(count, 1 << 16))
-        var position = offset
-        let result = try entry.use { ModuleCode.callTransfer(entry.read, buffer: &buffer, position: &position) }
-        guard result >= 0 else { throw Errno(rawValue: Int32(truncatingIfNeeded: 0 &- result)) ?? .EIO }
-        offset = position
-        return Array(buffer.prefix(Int(min(result, Int64(buffer.count)))))
+    var takesUserBuffers: Bool { true }
+
+    func read(_ file: File, into buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
+        try entry.gate.transfer(entry.read, file: 0, buffer, at: &offset)
     }
 
-    func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int {
-        guard entry.write != 0 else { throw .EINVAL }
-        var buffer = bytes
-        var position = offset
-        let result = try entry.use { ModuleCode.callTransfer(entry.write, buffer: &buffer, position: &position) }
-        guard result >= 0 else { throw Errno(rawValue: Int32(truncatingIfNeeded: 0 &- result)) ?? .EIO }
-        offset = position
-        return Int(min(result, Int64(bytes.count)))
+    func write(_ file: File, from buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
+        try entry.gate.transfer(entry.write, file: 0, buffer, at: &offset)
     }
 
     /// O_TRUNC on open for writing (echo x > /proc/...) is no error, as in Linux.
@@ -107,6 +78,6 @@ func procRemove(handle: UInt64) {
         return registry.entries.remove(at: index).entry
     }
     guard let entry = found else { return }
-    entry.rundown()
+    entry.gate.rundown()
     try? ProcFS.remove(entry.name)
 }

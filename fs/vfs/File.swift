@@ -201,6 +201,30 @@ public final class File {
         return written
     }
 
+    /// Reads into the caller's `buffer` at the position or `offset`, for
+    /// files that take user memory (`FileOperations.takesUserBuffers`);
+    /// the count read (Linux: vfs_read calling ->read).
+    public func read(into buffer: UserBuffer, at offset: Int64? = nil) throws(Errno) -> Int {
+        guard mayRead else { throw .EBADF }
+        let count = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+            try operations.read(self, into: buffer, at: &cursor)
+        }
+        if count > 0 { Fsnotify.accessed(self) }
+        return count
+    }
+
+    /// Writes the caller's `buffer` at the position or `offset`, for files
+    /// that take user memory; the count written (Linux: vfs_write calling ->write).
+    public func write(from buffer: UserBuffer, at offset: Int64? = nil) throws(Errno) -> Int {
+        guard mayWrite else { throw .EBADF }
+        let written = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+            guard !cursor.addingReportingOverflow(Int64(buffer.count)).overflow else { throw .EINVAL }
+            return try operations.write(self, from: buffer, at: &cursor)
+        }
+        if written > 0 { Fsnotify.modified(self) }
+        return written
+    }
+
     /// Runs a read or write at an explicit offset, or at the position
     /// under the position lock, or, for a stream, at no position at all.
     private func transfer<T>(at offset: Int64?, _ body: (inout Int64) throws(Errno) -> T) throws(Errno) -> T {

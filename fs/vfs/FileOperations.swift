@@ -24,6 +24,18 @@ public protocol FileOperations: AnyObject {
     /// Writes `bytes` at `offset` (or at the end, for O_APPEND), advancing
     /// it; returns how many were written.
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int
+    /// Whether reads and writes take the caller's user memory itself
+    /// (`read(into:)`, `write(from:)`) rather than kernel bytes: a module's
+    /// file operations, whose code copies with copy_to_user and
+    /// copy_from_user (Linux: a file with ->read and ->write and no
+    /// ->read_iter; the kernel's own reads of it, sendfile's, are EINVAL).
+    var takesUserBuffers: Bool { get }
+    /// Up to `buffer.count` bytes at `offset` copied into the caller's
+    /// `buffer`, advancing `offset`; the count copied (Linux: ->read).
+    func read(_ file: File, into buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int
+    /// The caller's `buffer` written at `offset`, advancing it; the count
+    /// written (Linux: ->write).
+    func write(_ file: File, from buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int
     /// Directory entries whose position is at least `position`, each with
     /// the position after it in d_off (Linux: ->iterate_shared, for getdents64).
     func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64]
@@ -73,6 +85,13 @@ extension FileOperations {
     public func open(_ file: File, flags: OpenFlags) throws(Errno) {}
     public func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] { throw .EINVAL }
     public func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int { throw .EINVAL }
+    public var takesUserBuffers: Bool { false }
+    public func read(_ file: File, into buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
+        throw .EINVAL
+    }
+    public func write(_ file: File, from buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
+        throw .EINVAL
+    }
     public func readdir(_ file: File, from position: Int64) throws(Errno) -> [Dirent64] { throw .ENOTDIR }
     public func truncate(_ inode: Inode, to size: Int64) throws(Errno) { throw .EINVAL }
     public func allocatedBytes(_ inode: Inode) -> Int64 { 0 }

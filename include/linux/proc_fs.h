@@ -12,7 +12,7 @@ struct poll_table_struct;
 struct vm_area_struct;
 
 /* Linux 6.1's layout. Apus calls proc_read and proc_write, with a NULL
- * file, a user buffer for copy_to_user/copy_from_user, and the file
+ * file, the caller's own buffer for copy_to_user/copy_from_user, and the file
  * position; the other operations are not called. */
 struct proc_ops {
     unsigned int proc_flags;

@@ -128,7 +128,13 @@ enum ReadWriteSyscalls {
     /// (end of file). A stream is read once: a pipe or terminal returns
     /// what it has, and a second read could sleep.
     static func transfer(from file: File, into buffers: UserBuffers, at offset: Int64?) throws(Errno) -> Int {
-        try inChunks(total: buffers.total, once: file.operations.isStream) { (done, wanted) throws(Errno) -> Int in
+        if file.operations.takesUserBuffers {
+            return try buffers.eachBuffer { (buffer, done) throws(Errno) -> Int in
+                try file.read(into: buffer, at: offset.map { $0 + Int64(done) })
+            }
+        }
+        return try inChunks(total: buffers.total, once: file.operations.isStream) {
+            (done, wanted) throws(Errno) -> Int in
             try file.read(count: wanted, at: offset.map { $0 + Int64(done) }) { (bytes: [UInt8]) throws(Errno) in
                 try buffers.copyOut(bytes, at: done)
             }
@@ -140,7 +146,12 @@ enum ReadWriteSyscalls {
     /// short. A stream gets all of it in one write when it fits in a
     /// chunk, so a pipe write of at most PIPE_BUF bytes stays atomic.
     static func transfer(into file: File, from buffers: UserBuffers, at offset: Int64?) throws(Errno) -> Int {
-        try inChunks(total: buffers.total, once: false) { (done, wanted) throws(Errno) -> Int in
+        if file.operations.takesUserBuffers {
+            return try buffers.eachBuffer { (buffer, done) throws(Errno) -> Int in
+                try file.write(from: buffer, at: offset.map { $0 + Int64(done) })
+            }
+        }
+        return try inChunks(total: buffers.total, once: false) { (done, wanted) throws(Errno) -> Int in
             try file.write(try buffers.copyIn(count: wanted, at: done), at: offset.map { $0 + Int64(done) })
         }
     }
@@ -223,6 +234,25 @@ struct UserBuffers {
             bytes.append(contentsOf: try piece.read())
         }
         return bytes
+    }
+
+    /// Runs `step(buffer, done)` on each buffer in turn, with the bytes
+    /// moved before it, until one comes back short; an error after some
+    /// bytes moved ends it with their count (Linux: do_loop_readv_writev,
+    /// for files with ->read and ->write alone).
+    func eachBuffer(_ step: (UserBuffer, Int) throws(Errno) -> Int) throws(Errno) -> Int {
+        var done = 0
+        for segment in segments {
+            do throws(Errno) {
+                let moved = try step(segment, done)
+                done += moved
+                if moved < segment.count { break }
+            } catch {
+                if done == 0 { throw error }
+                break
+            }
+        }
+        return done
     }
 
     /// The pieces of the buffers that make up bytes offset..<offset+count of the run.

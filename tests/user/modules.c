@@ -6,8 +6,9 @@
  * (ENOSYS), and every check is skipped there. On Linux nothing is loaded: a foreign module is
  * no test there. On Apus (uname -v), as root, the calls themselves load and unload the
  * textbook /lib/modules/hello.ko: init_module's ENOEXEC, EFAULT and EEXIST, finit_module's
- * MODULE_INIT_IGNORE_VERMAGIC, EBADF and EINVAL, and a /proc file of a module kept open across
- * its unload (EIO). init.sh's `modules` section does the rest through busybox. */
+ * MODULE_INIT_IGNORE_VERMAGIC, EBADF and EINVAL, a read of its /proc file into a bad pointer
+ * (EFAULT: the module copies to the caller's own memory), and a /proc file of a module kept
+ * open across its unload (EIO). init.sh's `modules` section does the rest through busybox. */
 #include "tap.h"
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -81,6 +82,8 @@ static void on_apus(void)
     is(strcmp(text, "Hello from kernel module!\n"), 0, "the module's message");
     int entry = open("/proc/hello_proc", O_RDWR);
     is(write(entry, "abc", 3), 3, "a write goes to hello_write, which takes it all");
+    fails_with(read(entry, bad_pointer(1), 10), EFAULT,
+               "hello_read's copy_to_user into a bad pointer fails: EFAULT");
     succeeds(delete_module("hello", O_NONBLOCK), "delete_module unloads it");
     char byte;
     fails_with(read(entry, &byte, 1), EIO, "a /proc file kept open across the unload reads EIO");

@@ -88,6 +88,7 @@ void return_to_user_mode(void *frame) __attribute__((noreturn));
 /* In usercopy.S. */
 uint64_t copy_user_raw(void *dst, const void *src, uint64_t n);
 int64_t copy_string_from_user_raw(char *dst, const char *src, uint64_t max);
+uint64_t clear_user_raw(void *dst, uint64_t n);
 
 /* In switch.S. */
 void switch_stacks(uint64_t *save_current_sp, uint64_t next_sp);

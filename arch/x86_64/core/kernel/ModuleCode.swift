@@ -3,12 +3,9 @@
 /// its function and data addresses are trusted as Linux trusts them; what
 /// is checked here is only what keeps the rest of the kernel safe Swift:
 /// calls go through C function types, and the kernel memory a module hands
-/// over (strings, structures) is read by address here and nowhere else.
+/// over (strings, structures) is read by address here and nowhere else,
+/// and the user memory it copies goes through the guarded copies.
 public enum ModuleCode {
-    /// The buffers of the proc_ops calls under way: a module's `char __user *`
-    /// is one of them, and copy_to_user/copy_from_user accept nothing else.
-    private static let userWindows = IRQSafeLocked<[Range<UInt64>]>([])
-
     /// `int init(void)`, a module's init_module.
     public static func callInit(_ address: UInt64) -> Int32 {
         let function = unsafe unsafeBitCast(UInt(address), to: (@convention(c) () -> Int32).self)
@@ -21,44 +18,57 @@ public enum ModuleCode {
         function()
     }
 
-    /// A proc_ops read or write, `ssize_t (*)(struct file *, char __user *,
-    /// size_t, loff_t *)`. Apus's file operations move bytes through kernel
-    /// buffers, so the module's user buffer is `buffer`'s storage, which
-    /// copy_to_user and copy_from_user accept for the length of the call.
-    public static func callTransfer(_ address: UInt64, buffer: inout [UInt8], position: inout Int64) -> Int64 {
-        typealias Transfer =
-            @convention(c) (
-                UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, Int, UnsafeMutablePointer<Int64>
-            ) -> Int
+    /// A module function of up to three integer or pointer arguments (a
+    /// file_operations' open, release, unlocked_ioctl, llseek): the whole
+    /// of %rax, which the caller narrows to the C return type (an `int`
+    /// leaves the upper half undefined). Passing unused argument
+    /// registers is harmless in the System V ABI.
+    public static func call(_ address: UInt64, _ first: UInt64, _ second: UInt64 = 0, _ third: UInt64 = 0) -> UInt64 {
+        typealias Function = @convention(c) (UInt64, UInt64, UInt64) -> UInt64
+        let function = unsafe unsafeBitCast(UInt(address), to: Function.self)
+        return function(first, second, third)
+    }
+
+    /// A read or write, `ssize_t (*)(struct file *, char __user *, size_t,
+    /// loff_t *)` (file_operations' and proc_ops'): `user` is the caller's
+    /// own buffer, which the module reaches with copy_to_user and
+    /// copy_from_user, and `position` the file position it may move.
+    public static func callTransfer(
+        _ address: UInt64, file: UInt64, user: UInt64, count: Int, position: inout Int64
+    ) -> Int64 {
+        typealias Transfer = @convention(c) (UInt64, UInt64, Int, UnsafeMutablePointer<Int64>) -> Int
         let function = unsafe unsafeBitCast(UInt(address), to: Transfer.self)
-        return unsafe buffer.withUnsafeMutableBytes { bytes in
-            let start = UInt64(UInt(bitPattern: bytes.baseAddress))
-            let window = start..<start + UInt64(bytes.count)
-            userWindows.withLock { $0.append(window) }
-            defer { userWindows.withLock { windows in windows.removeAll { $0 == window } } }
-            return unsafe withUnsafeMutablePointer(to: &position) { pointer in
-                Int64(unsafe function(nil, bytes.baseAddress, bytes.count, pointer))
-            }
+        return unsafe withUnsafeMutablePointer(to: &position) { pointer in
+            Int64(unsafe function(file, user, count, pointer))
         }
     }
 
-    /// copy_to_user (`toUser`) or copy_from_user for a module: `user` and
-    /// `count` must lie inside the buffer of a proc_ops call under way.
+    /// copy_to_user (`toUser`) or copy_from_user for a module: `count`
+    /// bytes between the current task's user memory at `user` and the
+    /// kernel memory at `kernel`, through the guarded copy, so a bad or
+    /// unmapped user address stops the copy rather than the kernel.
     /// Returns the bytes not copied, as Linux's do.
     public static func copyUser(toUser: Bool, user: UInt64, kernel: UInt64, count: UInt64) -> UInt64 {
-        let (end, overflow) = user.addingReportingOverflow(count)
-        guard !overflow, isKernelAddress(kernel),
-            userWindows.withLock({ windows in windows.contains { $0.lowerBound <= user && end <= $0.upperBound } })
+        guard count > 0 else { return 0 }
+        guard isKernelRange(kernel, count: count),
+            let pointer = unsafe UnsafeMutableRawPointer(bitPattern: UInt(kernel))
         else { return count }
-        guard count > 0, let userPointer = unsafe UnsafeMutableRawPointer(bitPattern: UInt(user)),
-            let kernelPointer = unsafe UnsafeMutableRawPointer(bitPattern: UInt(kernel))
-        else { return 0 }
-        if toUser {
-            unsafe userPointer.copyMemory(from: kernelPointer, byteCount: Int(count))
-        } else {
-            unsafe kernelPointer.copyMemory(from: userPointer, byteCount: Int(count))
-        }
-        return 0
+        return unsafe UserAccess.copy(toUser: toUser, user: user, kernel: pointer, count: count)
+    }
+
+    /// clear_user: zeroes `count` bytes of user memory; the bytes not zeroed.
+    public static func clearUser(_ user: UInt64, count: UInt64) -> UInt64 {
+        UserAccess.clear(user, count: count)
+    }
+
+    /// strncpy_from_user into the `count` bytes at `kernel`: the string's
+    /// length, `count` if no NUL came within it, or nil for a fault.
+    public static func stringFromUser(kernel: UInt64, user: UInt64, count: UInt64) -> UInt64? {
+        guard count > 0 else { return 0 }
+        guard isKernelRange(kernel, count: count),
+            let pointer = unsafe UnsafeMutablePointer<CChar>(bitPattern: UInt(kernel))
+        else { return nil }
+        return unsafe UserAccess.copyString(from: user, to: pointer, count: count)
     }
 
     /// At most `limit` bytes of the NUL-terminated string a module passed.
@@ -107,6 +117,11 @@ public enum ModuleCode {
     /// pages unchecked (SMAP would fault on them anyway).
     static func isKernelAddress(_ address: UInt64) -> Bool {
         address >= MemoryLayout64.pageOffset && address < 1 << 47
+    }
+
+    private static func isKernelRange(_ address: UInt64, count: UInt64) -> Bool {
+        let (end, overflow) = address.addingReportingOverflow(count)
+        return isKernelAddress(address) && !overflow && end <= 1 << 47
     }
 
     /// The next argument of a C `va_list` (the System V x86-64 layout:

@@ -9,7 +9,7 @@
  */
 #include "kernel/smap.h"
     .text
-    .global copy_user_raw, copy_string_from_user_raw
+    .global copy_user_raw, copy_string_from_user_raw, clear_user_raw
 
 /* uint64_t copy_user_raw(void *dst, const void *src, uint64_t n): returns the bytes NOT copied. */
 copy_user_raw:
@@ -50,3 +50,18 @@ copy_string_from_user_raw:
     ret
     .section __ex_table, "a"
     .quad 4b, 6b
+    .text
+
+/* uint64_t clear_user_raw(void *dst, uint64_t n): zeroes user memory; returns the bytes NOT zeroed. */
+clear_user_raw:
+    movq %rsi, %rcx
+    xorl %eax, %eax
+    ASM_STAC
+7:  rep stosb
+    ASM_CLAC
+    ret
+8:  ASM_CLAC
+    movq %rcx, %rax
+    ret
+    .section __ex_table, "a"
+    .quad 7b, 8b

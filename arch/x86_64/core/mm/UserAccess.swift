@@ -81,6 +81,37 @@ public enum UserAccess {
         guard left == 0 else { throw .EFAULT }
     }
 
+    /// Linux's raw copies for a module's copy_to_user (`toUser`) and
+    /// copy_from_user: `count` bytes between user memory at `user` and
+    /// the kernel memory at `kernel`, which the caller vouches for; the
+    /// bytes not copied (all of them outside user space).
+    static func copy(toUser: Bool, user: UInt64, kernel: UnsafeMutableRawPointer, count: UInt64) -> UInt64 {
+        guard count <= UInt64(Int.max), isUserRange(user, count: Int(count)) else { return count }
+        guard count > 0 else { return 0 }
+        let userPointer = unsafe UnsafeMutableRawPointer(bitPattern: UInt(user))
+        return unsafe toUser ? copy_user_raw(userPointer, kernel, count) : copy_user_raw(kernel, userPointer, count)
+    }
+
+    /// clear_user: zeroes `count` bytes of user memory; the bytes not zeroed.
+    static func clear(_ user: UInt64, count: UInt64) -> UInt64 {
+        guard count <= UInt64(Int.max), isUserRange(user, count: Int(count)) else { return count }
+        guard count > 0 else { return 0 }
+        return unsafe clear_user_raw(UnsafeMutableRawPointer(bitPattern: UInt(user)), count)
+    }
+
+    /// strncpy_from_user: the string at `user` copied into the `count`
+    /// bytes at `kernel` with its NUL if that fits; its length, `count`
+    /// if no NUL came within it, or nil for a fault, or for a string that
+    /// runs on past user space, first.
+    static func copyString(from user: UInt64, to kernel: UnsafeMutablePointer<CChar>, count: UInt64) -> UInt64? {
+        guard count > 0 else { return 0 }
+        guard user < MemoryLayout64.taskSize else { return nil }
+        let readable = min(count, MemoryLayout64.taskSize - user)
+        let length = unsafe copy_string_from_user_raw(kernel, UnsafePointer<CChar>(bitPattern: UInt(user)), readable)
+        guard length >= 0, length < Int64(readable) || readable == count else { return nil }
+        return UInt64(length)
+    }
+
     /// A NUL-terminated string of at most `limit` bytes, without the NUL;
     /// ENAMETOOLONG when no NUL comes within the limit (Linux's getname rules).
     static func stringFromUser(_ address: UInt64, limit: Int) throws(Errno) -> [UInt8] {
