@@ -3,10 +3,12 @@
  *
  * module_init(fn) and module_exit(fn) make fn known as init_module and
  * cleanup_module, the names the loader looks up (Linux's own macros do the
- * same; Linux's modpost then also builds a struct module in
- * .gnu.linkonce.this_module, which Apus does without: see docs/modules.md).
- * MODULE_* put key=value strings into .modinfo, which modinfo prints and
- * the loader reads (license, vermagic, name). */
+ * same). MODULE_* put key=value strings into .modinfo, which modinfo prints
+ * and the loader reads (license, vermagic, name). The SDK's NAME.mod.c
+ * defines the module's struct module, __this_module, in
+ * .gnu.linkonce.this_module, as modpost does: THIS_MODULE is its address,
+ * which the kernel knows as the module's, for try_module_get and
+ * file_operations' .owner. */
 #ifndef _LINUX_MODULE_H
 #define _LINUX_MODULE_H
 
@@ -32,7 +34,21 @@
 #define MODULE_VERSION(_version) MODULE_INFO(version, _version)
 #define MODULE_ALIAS(_alias) MODULE_INFO(alias, _alias)
 
-/* Apus has no struct module for modules to point at (Linux: &__this_module). */
-#define THIS_MODULE ((void *)0)
+#define MODULE_NAME_LEN 56
+
+/* Apus's own layout: the name alone. */
+struct module {
+    char name[MODULE_NAME_LEN];
+};
+
+extern struct module __this_module;
+#define THIS_MODULE (&__this_module)
+
+/* A reference that keeps the module loaded (delete_module is EWOULDBLOCK
+ * while any is held); false once it is being unloaded. NULL is the kernel. */
+bool try_module_get(struct module *module);
+void module_put(struct module *module);
+/* The references: try_module_get's and one per module using its exports. */
+int module_refcount(struct module *mod);
 
 #endif

@@ -24,6 +24,8 @@ enum KernelSymbols {
         ("_copy_to_user", false), ("_copy_from_user", false),  // kernel/module/UserCopy.swift
         ("proc_create", false), ("proc_remove", false),  // fs/proc/ProcOps.swift
         ("clear_user", false), ("strncpy_from_user", false),  // kernel/module/UserCopy.swift
+        // kernel/module/ModuleReferences.swift
+        ("try_module_get", false), ("module_put", false), ("module_refcount", false),
         ("ktime_get", true),  // kernel/time/Timekeeping.swift
         ("memcpy", false), ("memmove", false), ("memset", false), ("memcmp", false),  // core/lib/memory.S
         // Locking, waiting, timers and work (docs/modules.md, "Locking, waiting, timers and work"):

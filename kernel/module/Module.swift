@@ -51,11 +51,17 @@ public final class Module {
     let parameterLock = Mutex()
     var parameterStrings: [(offset: Int, address: UInt64)] = []
     var parametersGone = false
+    /// The address of its `struct module __this_module`, what THIS_MODULE
+    /// names in its code, and the references try_module_get took on it
+    /// (Linux: mod->refcnt less MODULE_REF_BASE and the users' references).
+    let thisModule: UInt64?
+    var references = 0
 
     init(
         name: String, base: VirtAddr, size: Int, symbols: [LinkedModule.DefinedSymbol],
         exports: [ModuleExports.Export], uses: [Module], exitAddress: UInt64?, hasInit: Bool, taints: [Taint.Flag],
-        parameters: [ModuleParameters.Parameter], sections: [(name: String, address: UInt64)], info: ModInfo
+        parameters: [ModuleParameters.Parameter], sections: [(name: String, address: UInt64)], info: ModInfo,
+        thisModule: UInt64?
     ) {
         self.name = name
         self.base = base
@@ -69,6 +75,7 @@ public final class Module {
         self.parameters = parameters
         self.sections = sections
         self.info = info
+        self.thisModule = thisModule
     }
 
     /// Its taint letters in parentheses, as /proc/modules and oopses show

@@ -36,8 +36,11 @@ public enum ModuleLoader {
     static func users(of module: Module) -> [Module] { list.withLock { _ in module.users } }
 
     /// Its reference count, which /proc/modules and /sys/module/NAME/refcnt
-    /// show (Linux: module_refcount): one for each module using its exports.
-    static func referenceCount(of module: Module) -> Int { users(of: module).count }
+    /// show (Linux: module_refcount): the modules using its exports and the
+    /// references try_module_get took (Linux counts both in mod->refcnt).
+    static func referenceCount(of module: Module) -> Int {
+        list.withLock { _ in module.users.count + module.references }
+    }
 
     static func state(of module: Module) -> Module.State { list.withLock { _ in module.state } }
 
@@ -207,7 +210,8 @@ public enum ModuleLoader {
         return Module(
             name: name, base: base, size: layout.size, symbols: linked.symbols, exports: moduleExports.exports,
             uses: uses, exitAddress: exitAddress, hasInit: linked.address(of: "init_module") != nil, taints: taints,
-            parameters: parameters.parameters, sections: sections, info: info)
+            parameters: parameters.parameters, sections: sections, info: info,
+            thisModule: linked.address(of: "__this_module"))
     }
 
     /// Refuses a module that exports a name the kernel or a loaded module
@@ -272,10 +276,18 @@ public enum ModuleLoader {
         return table
     }
 
+    /// Runs `body` under the module list's lock with the module whose
+    /// `struct module` is at `address` (THIS_MODULE in its code), or nil.
+    static func withModule<R>(at address: UInt64, _ body: (Module?) -> R) -> R {
+        list.withLock { state in body(state.modules.first { $0.thisModule == address }) }
+    }
+
     /// Unloads the module called `name` (Linux: delete_module): EWOULDBLOCK
-    /// while another module uses its exports, EBUSY while it is loading or unloading, or if it
+    /// while another module uses its exports or while references are held
+    /// on it (an open file of its device), EBUSY while it is loading or unloading, or if it
     /// has an init but no exit, unless O_TRUNC forces it (tainting the
-    /// kernel, Linux's CONFIG_MODULE_FORCE_UNLOAD).
+    /// kernel, Linux's CONFIG_MODULE_FORCE_UNLOAD). Unlike Linux, O_TRUNC
+    /// does not force past references: their holders still call its code.
     public static func unload(_ name: String, flags: OpenFlags) throws(Errno) {
         mutex.value.lock()
         defer { mutex.value.unlock() }
@@ -285,11 +297,16 @@ public enum ModuleLoader {
         // Linux: a module others use is EWOULDBLOCK even when forced; they must go first.
         guard users(of: module).isEmpty else { throw .EWOULDBLOCK }
         guard module.state == .live else { throw .EBUSY }
-        if module.hasInit && module.exitAddress == nil {
-            guard flags.contains(.O_TRUNC) else { throw .EBUSY }
-            Taint.add(.forcedRemoval)
+        let forced = module.hasInit && module.exitAddress == nil
+        if forced && !flags.contains(.O_TRUNC) { throw .EBUSY }
+        // Linux: try_stop_module; from here try_module_get fails.
+        let stopped = list.withLock { _ -> Bool in
+            guard module.references == 0 else { return false }
+            module.state = .going
+            return true
         }
-        list.withLock { _ in module.state = .going }
+        guard stopped else { throw .EWOULDBLOCK }
+        if forced { Taint.add(.forcedRemoval) }
         if let exitAddress = module.exitAddress { ModuleCode.callExit(exitAddress) }
         release(module)
     }

@@ -7,8 +7,9 @@ extension ModuleLoader {
     /// /proc/modules: per module, newest first, "name size refcount deps
     /// state address taints": `hello 12288 0 - Live 0x0000000000000000 (O)`.
     /// The address shows as kptr_restrict allows; the reference count is
-    /// the number of modules using its exports, which the next column names
-    /// (`user,`; `[permanent],` for a module with init and no exit; else `-`).
+    /// module_refcount's: the modules using its exports, which the next
+    /// column names (`user,`; `[permanent],` for a module with init and
+    /// no exit; else `-`), and the references try_module_get took.
     static func procModules() -> String {
         let showAddresses = KernelPointers.symbolAddressesVisible(to: Scheduler.current.credentials)
         var text = ""
