@@ -11,7 +11,8 @@ public enum CharDevices {
         let major: UInt32
         let minors: Range<UInt32>
         let name: String
-        let driver: any FileOperations
+        /// The file operations for an open of the device number (Linux: the cdev's f_op).
+        let driver: (UInt64) throws(Errno) -> any FileOperations
     }
 
     private static let registrations = SpinLocked<[Registration]>([])
@@ -22,22 +23,35 @@ public enum CharDevices {
     public static func register(
         major: UInt32, minor: UInt32, count: UInt32 = 1, name: String, _ driver: any FileOperations
     ) throws(Errno) {
+        try register(major: major, minor: minor, count: count, name: name, opening: { _ throws(Errno) in driver })
+    }
+
+    /// The same for a driver whose open files each get their own file
+    /// operations, made by `opening` from the device number, or its error
+    /// (Linux: a cdev whose open replaces f_op, as misc_open does).
+    static func register(
+        major: UInt32, minor: UInt32, count: UInt32, name: String,
+        opening: @escaping (UInt64) throws(Errno) -> any FileOperations
+    ) throws(Errno) {
         let minors = minor..<(minor + count)
         try registrations.withLock { registrations throws(Errno) in
             guard !registrations.contains(where: { $0.major == major && $0.minors.overlaps(minors) }) else {
                 throw .EBUSY
             }
-            registrations.append(Registration(major: major, minors: minors, name: name, driver: driver))
+            registrations.append(Registration(major: major, minors: minors, name: name, driver: opening))
         }
     }
 
-    /// The driver of device `device`, encoded as st_rdev; nil if none.
-    static func driver(for device: UInt64) -> (any FileOperations)? {
+    /// The file operations for an open of device `device`, encoded as
+    /// st_rdev: ENXIO if no driver has it (Linux: chrdev_open).
+    static func driver(for device: UInt64) throws(Errno) -> any FileOperations {
         let major = DeviceNumber.major(device)
         let minor = DeviceNumber.minor(device)
-        return registrations.withLock { registrations in
+        let driver = registrations.withLock { registrations in
             registrations.first { $0.major == major && $0.minors.contains(minor) }?.driver
         }
+        guard let driver else { throw .ENXIO }
+        return try driver(device)
     }
 
     /// /proc/devices' character part: "major name" per driver, by major and

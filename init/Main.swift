@@ -86,6 +86,7 @@ private func kernelInit(_ commandLine: KernelCommandLine) -> Int32 {
     ModuleSysfs.initialize()
     CpuDevices.initialize()
     MemDevices.initialize()
+    MiscDevices.initialize()
     TtyDevice.initialize()
     registerFilesystems()
     MqueueFS.initialize()

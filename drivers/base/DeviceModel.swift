@@ -68,6 +68,21 @@ enum DeviceModel {
         }
     }
 
+    /// Removes what `createDevice` made for the character device `name`
+    /// of class `className` (Linux: device_destroy and device_del): its
+    /// node, its links and its kobject.
+    static func removeDevice(_ name: String, className: String, parent: [String] = [], major: UInt32, minor: UInt32) {
+        Devtmpfs.deleteNode(name)
+        guard let roots = roots.valueIfSet else { return }
+        roots.character.removeLink("\(major):\(minor)")
+        Self.classes.withLock { $0.first { $0.kobject.name == className } }?.kobject.removeLink(name)
+        var directory: KObject? = roots.devices
+        for component in (parent.isEmpty ? ["virtual"] : parent) + [className, name] {
+            directory = directory?.existingChild(component)
+        }
+        directory?.remove()
+    }
+
     /// /sys/class/`name`, made the first time (Linux: class_register).
     private static func deviceClass(_ name: String, in classes: KSet) throws(Errno) -> KSet {
         if let existing = Self.classes.withLock({ $0.first { $0.kobject.name == name } }) { return existing }

@@ -22,6 +22,15 @@ enum Devtmpfs {
         }
     }
 
+    /// Removes the node `name` (Linux: devtmpfs_delete_node, from device_del).
+    static func deleteNode(_ name: String) {
+        do throws(Errno) {
+            try VFS.unlink(Array(name.utf8), relativeTo: place, root: place)
+        } catch {
+            pr_err("devtmpfs: cannot remove \(name): error -\(error.rawValue)")
+        }
+    }
+
     /// mount(2)'s "devtmpfs": the one instance, wherever it is mounted
     /// (Linux: devtmpfs's public_dev_type handing out the kernel's superblock).
     final class FileSystem: FileSystemType, Sendable {

@@ -43,9 +43,14 @@ public final class KObject {
         return kobject
     }
 
+    /// The child called `name`, if there is one.
+    public func existingChild(_ name: String) -> KObject? {
+        VFS.lockedNonThrowing { children.first { $0.name == name } }
+    }
+
     /// The child called `name`, added if there is none yet.
     public func child(_ name: String) throws(Errno) -> KObject {
-        if let existing = VFS.lockedNonThrowing({ children.first { $0.name == name } }) { return existing }
+        if let existing = existingChild(name) { return existing }
         return try Self.createAndAdd(name, parent: self)
     }
 

@@ -186,8 +186,7 @@ public enum VFS {
                 // A nodev mount opens no devices (Linux: may_open_dev).
                 if place.mount.flags.contains(.MS_NODEV) { throw .EACCES }
                 // Linux: chrdev_open finds the driver through cdev_map.
-                guard let driver = CharDevices.driver(for: inode.rdev) else { throw .ENXIO }
-                operations = driver
+                operations = try CharDevices.driver(for: inode.rdev)
             case FileMode.S_IFIFO:
                 let pipe = inode.pipe ?? Pipe(ends: 0)
                 inode.pipe = pipe

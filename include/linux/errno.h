@@ -17,6 +17,7 @@
 #define EEXIST 17
 #define ENODEV 19
 #define EINVAL 22
+#define ENOTTY 25
 #define ENOSPC 28
 #define ESPIPE 29
 #define ERANGE 34

@@ -19,13 +19,15 @@ typedef long long loff_t;
 typedef unsigned short umode_t;
 typedef unsigned int gfp_t;
 typedef _Bool bool;
+typedef u32 dev_t;
+typedef unsigned int fmode_t;
 
 #define true 1
 #define false 0
 #define NULL ((void *)0)
 
 /* Counters and list links embedded in the kernel's structures (mutex,
- * work_struct, timer_list), in Linux's layouts. */
+ * work_struct, timer_list, miscdevice), in Linux's layouts. */
 typedef struct {
     int counter;
 } atomic_t;

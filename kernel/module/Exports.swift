@@ -26,6 +26,8 @@ enum KernelSymbols {
         ("clear_user", false), ("strncpy_from_user", false),  // kernel/module/UserCopy.swift
         // kernel/module/ModuleReferences.swift
         ("try_module_get", false), ("module_put", false), ("module_refcount", false),
+        ("misc_register", false), ("misc_deregister", false),  // drivers/char/Misc.swift
+        ("no_llseek", false), ("noop_llseek", false), ("default_llseek", false),  // fs/ModuleFile.swift
         ("ktime_get", true),  // kernel/time/Timekeeping.swift
         ("memcpy", false), ("memmove", false), ("memset", false), ("memcmp", false),  // core/lib/memory.S
         // Locking, waiting, timers and work (docs/modules.md, "Locking, waiting, timers and work"):
