@@ -636,6 +636,45 @@ swift_modules() {
     run dmesg -c > /dev/null
 }
 
+# misc_modules: the Swift echo device /dev/apus_echo through busybox: insmod, the node and its
+# number in /proc/misc and sysfs, echo and cat, rmmod refused while a shell descriptor holds
+# it open, then unloaded with its node gone; and load/use/unload cycles that give every page
+# back.
+misc_modules() {
+    [ "$$" = 1 ] || return 0
+    ko=/lib/modules/swift/echo.ko
+    run dmesg -c > /dev/null
+    status "insmod the Swift echo.ko" 0 run insmod $ko
+    minor=$(run awk '$2 == "apus_echo" { print $1 }' /proc/misc)
+    has "dmesg: echo names its minor" "$(run dmesg)" "*echo: /dev/apus_echo is misc minor $minor*"
+    has "ls -l /dev/apus_echo: a char device 10, $minor" "$(run ls -l /dev/apus_echo)" "crw-rw-rw-*10, *$minor *"
+    same "/sys/class/misc/apus_echo/dev" "$(run cat /sys/class/misc/apus_echo/dev)" "10:$minor"
+    has "/proc/devices lists misc" "$(run cat /proc/devices)" "* 10 misc*"
+    echo "Hello, echo" > /dev/apus_echo
+    same "cat /dev/apus_echo gives back what echo wrote" "$(run cat /dev/apus_echo)" "Hello, echo"
+    same "then it is empty" "$(run cat /dev/apus_echo)" ""
+    exec 3< /dev/apus_echo
+    has "/proc/modules counts the open descriptor" "$(run cat /proc/modules)" "*echo [1-9]*[0-9] 1 - Live*"
+    has "rmmod while it is open fails" "$(run rmmod echo 2>&1)" \
+        "*can't unload module 'echo': Resource temporarily unavailable*"
+    exec 3<&-
+    status "rmmod after the close" 0 run rmmod echo
+    status "/dev/apus_echo is gone" 1 run test -e /dev/apus_echo
+    status "/sys/class/misc/apus_echo is gone" 1 run test -e /sys/class/misc/apus_echo
+    has "dmesg: echo unloaded" "$(run dmesg)" "*echo: unloaded*"
+
+    run insmod $ko && run rmmod echo
+    before=$(memfree)
+    rounds=0
+    while [ $rounds -lt 100 ]; do
+        run insmod $ko && echo x > /dev/apus_echo && run cat /dev/apus_echo > /dev/null && run rmmod echo || break
+        rounds=$((rounds + 1))
+    done
+    same "100 insmod/echo/cat/rmmod cycles of echo.ko" "$rounds" 100
+    memfree_kept "MemFree is the same after the echo cycles" "$before"
+    run dmesg -c > /dev/null
+}
+
 # procps: busybox's ps, top, free, uptime, pidof, sysctl, watch, kill and killall over /proc,
 # with a script named apussleep running in the background (a script's process is called by
 # the script's name).
@@ -728,6 +767,7 @@ chosen mounts && mounts
 chosen coredump && core_for_host
 chosen modules && modules
 chosen modules && swift_modules
+chosen modules && misc_modules
 { chosen modules || chosen module_api; } && module_api
 run rm -rf "$TMPDIR"
 

@@ -50,13 +50,17 @@ endef
 $(eval $(call c_example,hello-c,hello))
 $(eval $(call c_example,ticker-c,ticker))
 
-# The Swift example has only a Kbuild file: the SDK is run on its directory, as
-# `make -C build/module-sdk M=$PWD modules` runs it on an out-of-tree module's.
-$(KO)/hello/hello.ko: modules/hello/hello.swift modules/hello/Kbuild $(SDK)/swift/Linux.swiftmodule
-	rm -rf $(KO)/hello
-	mkdir -p $(KO)/hello
-	cp modules/hello/hello.swift modules/hello/Kbuild $(KO)/hello/
-	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(KO)/hello) modules
+# The Swift examples (the hello module, the echo misc device) have only a Kbuild file: the SDK
+# is run on each one's directory, as `make -C build/module-sdk M=$PWD modules` runs it on an
+# out-of-tree module's.
+SWIFT_EXAMPLES := $(KO)/hello/hello.ko $(KO)/echo/echo.ko
+$(SWIFT_EXAMPLES): $(KO)/%.ko: modules/%.swift $(SDK)/swift/Linux.swiftmodule
+	rm -rf $(dir $@)
+	mkdir -p $(dir $@)
+	cp $< $(dir $<)Kbuild $(dir $@)
+	$(MAKE) --no-print-directory -C $(SDK) M=$(abspath $(dir $@)) modules
+$(KO)/hello/hello.ko: modules/hello/Kbuild
+$(KO)/echo/echo.ko: modules/echo/Kbuild
 
 # The self-tests' copy of hello.ko (tests/kernel/module_images.S).
 $(B)/obj/tests/kernel/module_images.o: tests/kernel/module_images.S $(KO)/hello-c/hello.ko
@@ -110,13 +114,14 @@ $(addprefix $(MODULE_DB)/,$(DB_FILES)) &: $(DB_MODULES)
 	$(DEPMOD) -b $(abspath $(KO)/install) $(KERNEL_RELEASE)
 
 # What the user tier's initramfs holds, as mkrootfs --add arguments.
-MODULE_FILES := $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(KO)/ticker-c/ticker.ko $(TEST_MODULES) $(DUPLICATE_MODULE) \
-  $(MALFORMED_MODULES) $(addprefix $(MODULE_DB)/,$(DB_FILES))
+MODULE_FILES := $(KO)/hello-c/hello.ko $(SWIFT_EXAMPLES) $(KO)/ticker-c/ticker.ko $(TEST_MODULES) \
+  $(DUPLICATE_MODULE) $(MALFORMED_MODULES) $(addprefix $(MODULE_DB)/,$(DB_FILES))
 MODULE_ADDS := --add $(KO)/hello-c/hello.ko:lib/modules/hello.ko \
   --add $(KO)/ticker-c/ticker.ko:lib/modules/ticker.ko \
   --add $(KO)/hello/hello.ko:lib/modules/swift/hello.ko \
+  --add $(KO)/echo/echo.ko:lib/modules/swift/echo.ko \
   $(foreach m,$(TEST_MODULES) $(DUPLICATE_MODULE) $(MALFORMED_MODULES),--add $(m):lib/modules/$(notdir $(patsubst %/,%,$(dir $(m))))/$(notdir $(m))) \
   $(foreach f,$(DB_FILES) $(addprefix extra/,$(notdir $(DB_MODULES))),--add $(MODULE_DB)/$(f):lib/modules/$(KERNEL_RELEASE)/$(f))
 
 .PHONY: modules
-modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(KO)/hello/hello.ko $(KO)/ticker-c/ticker.ko
+modules: $(SDK)/Makefile $(KO)/hello-c/hello.ko $(SWIFT_EXAMPLES) $(KO)/ticker-c/ticker.ko

@@ -2,7 +2,8 @@
 // imports. Embedded Swift emits every function a module uses into the module
 // itself, so this file adds no symbols a module must link against: it
 // bottoms out in the kernel's C exports (_printk, __kmalloc, kfree,
-// _copy_to_user, _copy_from_user, proc_create, proc_remove) through the
+// _copy_to_user, _copy_from_user, proc_create, proc_remove, misc_register,
+// misc_deregister) through the
 // clang module CLinux, the SDK's own headers.
 @_exported import CLinux
 import Synchronization
@@ -137,16 +138,19 @@ public struct UserBuffer {
     }
 }
 
-/// The C signatures of proc_ops' read and write (include/linux/proc_fs.h);
-/// a closure that captures nothing converts to them.
-public typealias ProcRead =
+/// The C signatures of a read and a write, file_operations' and proc_ops'
+/// (include/linux/fs.h, proc_fs.h); a closure that captures nothing
+/// converts to them.
+public typealias FileRead =
     @convention(c) (
-        OpaquePointer?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutablePointer<loff_t>?
+        UnsafeMutablePointer<file>?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutablePointer<loff_t>?
     ) -> Int
-public typealias ProcWrite =
+public typealias FileWrite =
     @convention(c) (
-        OpaquePointer?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<loff_t>?
+        UnsafeMutablePointer<file>?, UnsafePointer<CChar>?, Int, UnsafeMutablePointer<loff_t>?
     ) -> Int
+/// file_operations' open and release: 0 or -errno.
+public typealias FileOpen = @convention(c) (UnsafeMutablePointer<inode>?, UnsafeMutablePointer<file>?) -> Int32
 
 /// A file in /proc a module creates in its init and removes in its exit
 /// (Linux: proc_create and proc_remove). A module-level `let`: it keeps the
@@ -155,12 +159,12 @@ public typealias ProcWrite =
 public struct ProcEntry: ~Copyable, Sendable {
     let name: StaticString
     let mode: umode_t
-    let readFunction: ProcRead?
-    let writeFunction: ProcWrite?
+    let readFunction: FileRead?
+    let writeFunction: FileWrite?
     let entry = Atomic<UInt>(0)
     let operations = Atomic<UInt>(0)
 
-    public init(_ name: StaticString, mode: umode_t, read: ProcRead? = nil, write: ProcWrite? = nil) {
+    public init(_ name: StaticString, mode: umode_t, read: FileRead? = nil, write: FileWrite? = nil) {
         self.name = name
         self.mode = mode
         self.readFunction = read
@@ -188,6 +192,75 @@ public struct ProcEntry: ~Copyable, Sendable {
             proc_remove(created)
         }
         kfree(UnsafeRawPointer(bitPattern: operations.exchange(0, ordering: .acquiringAndReleasing)))
+    }
+}
+
+/// A misc character device a module registers in its init and removes in
+/// its exit (Linux: misc_register and misc_deregister): /dev/NAME, major
+/// 10 with a dynamic minor, whose file_operations are the given functions
+/// with `.owner = THIS_MODULE`, so the module stays loaded while one of
+/// its files is open. A module-level `let`, like `ProcEntry`; its
+/// miscdevice and file_operations are kmalloc'd by `register()`, since the
+/// kernel keeps them, and freed by `deregister()`.
+public struct MiscDevice: ~Copyable, Sendable {
+    let name: StaticString
+    let mode: umode_t
+    let openFunction: FileOpen?
+    let readFunction: FileRead?
+    let writeFunction: FileWrite?
+    let releaseFunction: FileOpen?
+    /// The miscdevice, with its file_operations after it.
+    let device = Atomic<UInt>(0)
+
+    public init(
+        _ name: StaticString, mode: umode_t = 0o600, open: FileOpen? = nil, read: FileRead? = nil,
+        write: FileWrite? = nil, release: FileOpen? = nil
+    ) {
+        self.name = name
+        self.mode = mode
+        self.openFunction = open
+        self.readFunction = read
+        self.writeFunction = write
+        self.releaseFunction = release
+    }
+
+    /// Registers the device: 0, or misc_register's -errno (-ENOMEM if memory is short).
+    public func register() -> Int32 {
+        let size = MemoryLayout<miscdevice>.stride + MemoryLayout<file_operations>.size
+        guard let memory = swift_kzalloc(size) else { return -ENOMEM }
+        let misc = memory.bindMemory(to: miscdevice.self, capacity: 1)
+        let operations = (memory + MemoryLayout<miscdevice>.stride).bindMemory(to: file_operations.self, capacity: 1)
+        operations.pointee.owner = swift_this_module()
+        operations.pointee.open = openFunction
+        operations.pointee.read = readFunction
+        operations.pointee.write = writeFunction
+        operations.pointee.release = releaseFunction
+        misc.pointee.minor = MISC_DYNAMIC_MINOR
+        misc.pointee.name = cString(name.utf8Start)
+        misc.pointee.fops = UnsafePointer(operations)
+        misc.pointee.mode = mode
+        let result = misc_register(misc)
+        guard result == 0 else {
+            kfree(memory)
+            return result
+        }
+        device.store(UInt(bitPattern: Int(bitPattern: memory)), ordering: .releasing)
+        return 0
+    }
+
+    /// The minor misc_register chose, or -1 before.
+    public var minor: Int32 {
+        UnsafePointer<miscdevice>(bitPattern: device.load(ordering: .acquiring))?.pointee.minor ?? -1
+    }
+
+    /// Removes the device after the calls under way, then frees its memory.
+    public func deregister() {
+        guard
+            let misc = UnsafeMutablePointer<miscdevice>(
+                bitPattern: device.exchange(0, ordering: .acquiringAndReleasing))
+        else { return }
+        misc_deregister(misc)
+        kfree(misc)
     }
 }
 

@@ -4,6 +4,8 @@
 #define _SWIFT_LINUX_H
 
 #include <linux/errno.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/proc_fs.h>
 #include <linux/slab.h>
@@ -20,6 +22,13 @@ static inline int swift_printk(const char *level, const char *text, int len)
 static inline void *swift_kzalloc(size_t size)
 {
     return kzalloc(size, GFP_KERNEL);
+}
+
+/* THIS_MODULE, which Swift cannot take the address of itself: the module's
+ * own __this_module, which the SDK's NAME.mod.c defines. */
+static inline struct module *swift_this_module(void)
+{
+    return THIS_MODULE;
 }
 
 #endif
