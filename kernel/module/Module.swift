@@ -23,7 +23,7 @@ public final class Module {
     /// The modules that link against it, newest first (Linux: source_list):
     /// its reference count, and why it cannot be unloaded.
     var users: [Module] = [] {
-        didSet { DebugInfo.setModule(slot: debugSlot, refcount: users.count) }
+        didSet { DebugInfo.setModule(slot: debugSlot, refcount: users.count + references) }
     }
     /// cleanup_module, if the module has one.
     let exitAddress: UInt64?
@@ -55,7 +55,9 @@ public final class Module {
     /// names in its code, and the references try_module_get took on it
     /// (Linux: mod->refcnt less MODULE_REF_BASE and the users' references).
     let thisModule: UInt64?
-    var references = 0
+    var references = 0 {
+        didSet { DebugInfo.setModule(slot: debugSlot, refcount: users.count + references) }
+    }
 
     init(
         name: String, base: VirtAddr, size: Int, symbols: [LinkedModule.DefinedSymbol],
