@@ -142,6 +142,11 @@ extension Futex {
     static func unlockPI(space: AddressSpace, word: UserPointer<UInt32>, shared: Bool) throws(Errno) {
         let task = Scheduler.current
         let key = try key(space, word.address, shared: shared)
+        // Unlocking ends the caller's priority loan before the waiter that
+        // lent it is woken: a task between the two priorities must not get
+        // the CPU in that gap (Linux: rt_mutex_postunlock's preempt_disable).
+        preemptDisable()
+        defer { preemptEnable() }
         let next = try pi.withLock { pi throws(Errno) -> Task? in
             let value = try word.read()
             guard value & FutexWord.FUTEX_TID_MASK == UInt32(bitPattern: task.pid) else { throw .EPERM }
@@ -162,6 +167,8 @@ extension Futex {
     /// robust ones FUTEX_OWNER_DIED; each new owner fixes the word when it
     /// wakes. An exiting task can own none afterwards.
     static func releasePIStates(of task: Task, exiting: Bool) {
+        preemptDisable()  // as in unlockPI: no gap between deboost and wakeup
+        defer { preemptEnable() }
         let woken = pi.withLock { pi -> [Task] in
             if exiting { task.futexDead = true }
             var woken: [Task] = []
