@@ -31,7 +31,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 
     if features.hasUMIP { pr_info("x86/cpu: User Mode Instruction Prevention (UMIP) activated") }
 
-    let cpuTables = CPUTables()
+    let cpuTables = CPUTables(cpu: 0)
     cpuTables.load()
     PerCPUArea.initialize(tables: cpuTables)
     InterruptTable.initialize()

@@ -11,11 +11,12 @@ import X86Asm
 
     private let gdt: UnsafeMutablePointer<UInt64>
     private let tss: UnsafeMutableRawPointer
-    private static let gdtEntries = 10
+    private static let gdtEntries = 16
     private static let tssSize = 104
     private static let istStackSize = 8192
 
-    public init() {
+    /// The tables of CPU `cpu`, on NUMA node 0.
+    public init(cpu: UInt64) {
         unsafe gdt = .allocate(capacity: CPUTables.gdtEntries)
         unsafe tss = .allocate(byteCount: CPUTables.tssSize, alignment: 16)
         unsafe tss.initializeMemory(as: UInt8.self, repeating: 0, count: CPUTables.tssSize)
@@ -38,6 +39,9 @@ import X86Asm
         let limit = UInt64(CPUTables.tssSize - 1)
         unsafe gdt[8] = limit | (base & 0xFF_FFFF) << 16 | 0x89 << 40 | ((base >> 24) & 0xFF) << 56
         unsafe gdt[9] = base >> 32
+        for unused in 10..<15 { unsafe gdt[unused] = 0 }
+        // Present, DPL 3, read-only data, byte-granular limit cpu | node << 12 (Linux: setup_getcpu).
+        unsafe gdt[Int(Selector.cpuNode >> 3)] = 0x0040_F100_0000_0000 | (cpu & 0xFFF)
         unsafe tss.storeBytes(of: UInt16(CPUTables.tssSize), toByteOffset: 102, as: UInt16.self)  // no I/O bitmap
         for stack in [InterruptStack.doubleFault, .nmi, .machineCheck] {
             let memory = UnsafeMutableRawPointer.allocate(byteCount: CPUTables.istStackSize, alignment: 16)

@@ -8,4 +8,7 @@ public enum Selector {
     public static let userData: UInt16 = 0x28 | 3
     public static let userCode: UInt16 = 0x30 | 3
     public static let tss: UInt16 = 0x40
+    /// A data segment whose limit is cpu | node << 12, read with LSL by
+    /// the vDSO's getcpu (Linux: GDT_ENTRY_CPUNODE, __CPUNODE_SEG).
+    public static let cpuNode: UInt16 = 0x78 | 3
 }
