@@ -116,11 +116,34 @@ $(B)/obj/tests/kernel/user_elf_images.o: tests/kernel/user_elf_images.S $(USER_E
 	$(CLANG) -target x86_64-unknown-none-elf -DEXEC_CHECK='"$(B)/user/exec-check"' \
 	  -DEXEC_CHECK_PIE='"$(B)/user/exec-check-pie"' -c $< -o $@
 
+# The vDSO (arch/x86_64/entry/vdso, as Linux's): user-mode C linked as a
+# shared object at address 0, embedded in the image by vdso-image.S. The
+# kernel maps the file as it is, so it must need no relocation and nothing
+# from outside.
+VDSO := $(ARCH)/entry/vdso
+VDSO_CFLAGS := -target x86_64-unknown-linux-gnu -ffreestanding -fno-builtin -nostdlib -fPIC -O2 \
+  -fno-stack-protector -fasynchronous-unwind-tables -Wall -Werror
+VDSO_OBJ := $(B)/vdso/vclock_gettime.o $(B)/vdso/vgetcpu.o
+
+$(B)/vdso/%.o: $(VDSO)/%.c $(VDSO)/vdso.h $(VDSO)/vdso_data.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(VDSO_CFLAGS) -c $< -o $@
+
+$(B)/vdso/vdso64.so: $(VDSO_OBJ) $(VDSO)/vdso.lds
+	$(LLD) -shared -soname=linux-vdso.so.1 --hash-style=both --eh-frame-hdr --build-id=none \
+	  -Bsymbolic -z max-page-size=4096 -z noexecstack -T $(VDSO)/vdso.lds $(VDSO_OBJ) -o $@
+	@if $(OBJDUMP) --dynamic-reloc $@ | grep -q R_X86_64 || $(NM) -u $@ | grep -q .; then \
+	  echo "$@ needs relocations or outside symbols; the vDSO must not"; rm -f $@; exit 1; fi
+
+$(B)/obj/$(VDSO)/vdso-image.o: $(VDSO)/vdso-image.S $(B)/vdso/vdso64.so
+	@mkdir -p $(dir $@)
+	$(CLANG) -target x86_64-unknown-none-elf -DVDSO_IMAGE='"$(B)/vdso/vdso64.so"' -c $< -o $@
+
 $(B)/vmlinux.lds: $(CORE)/kernel/vmlinux.lds.S $(CORE)/boot/layout.h
 	@mkdir -p $(B)
 	$(CLANG) -E -P -x c -I $(CORE) $< -o $@
 
-KERNEL_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o $(ASM_OBJ) $(C_OBJ)
+KERNEL_OBJ := $(B)/obj/ABI.o $(B)/obj/Lib.o $(B)/obj/Core.o $(B)/obj/Kernel.o $(ASM_OBJ) $(C_OBJ) $(B)/obj/$(VDSO)/vdso-image.o
 TEST_ASM_OBJ := $(patsubst %.S,$(B)/obj/%.o,$(TEST_ASM))
 TEST_OBJ   := $(B)/obj/SelfTests.o $(TEST_ASM_OBJ)
 $(TEST_ASM_OBJ): $(wildcard tests/kernel/*.h)

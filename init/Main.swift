@@ -52,6 +52,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
     PIC8259.disable(vectorBase: 0x20)
     LocalTimer.initialize()
     Timekeeping.initialize()
+    VDSO.initialize()
     IOAPICSetup.initialize()
     ACPIPower.initialize(boot: boot)
     ConsoleInput.initialize(port: .com1)

@@ -130,6 +130,26 @@ public final class AddressSpace {
         }
     }
 
+    /// Adds an area showing pages the kernel provides, the vDSO's, at
+    /// `address` exactly (Linux: _install_special_mapping).
+    func installSpecialMapping(
+        _ pages: SpecialMapping, at address: UInt64, length: UInt64, protection: VMAProtection,
+        flags: VMAFlags, label: VMALabel
+    ) throws(Errno) {
+        _ = try insertArea(at: address, length: length, fixed: true) { start, end in
+            VMA(start: start, end: end, protection: protection, flags: flags, backing: pages, label: label)
+        }
+    }
+
+    /// Where a new area of `length` bytes goes when its place is the
+    /// kernel's choice: top-down below mmap_base, near `hint` if that is
+    /// free (Linux: get_unmapped_area).
+    func unmappedArea(length: UInt64, hint: UInt64 = 0) throws(Errno) -> UInt64 {
+        try areas.findFreeRange(
+            length: length, hint: hint, lowest: AddressSpace.lowestAddress, mmapBase: mmapBase,
+            highest: MemoryLayout64.taskSize)
+    }
+
     /// Places a new area: at `address` exactly if `fixed` (replacing what
     /// was there), else where the kernel finds room (hint `address`).
     private func insertArea(
@@ -148,9 +168,7 @@ public final class AddressSpace {
             }
             start = address
         } else {
-            start = try areas.findFreeRange(
-                length: size, hint: address ?? 0, lowest: AddressSpace.lowestAddress,
-                mmapBase: mmapBase, highest: MemoryLayout64.taskSize)
+            start = try unmappedArea(length: size, hint: address ?? 0)
         }
         let area = make(start, start + size)
         if fixed {

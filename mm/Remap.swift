@@ -17,6 +17,8 @@ extension AddressSpace {
         guard let area = areas.vma(containing: range.lowerBound), area.end >= range.upperBound else { throw .EFAULT }
         let start = range.lowerBound
         var size = range.upperBound - start
+        // The vDSO's pages are what they are: its areas never grow (Linux: VM_DONTEXPAND).
+        if newSize > size && area.backing is SpecialMapping { throw .EFAULT }
         if newSize > size {
             try checkExpansion(
                 by: newSize - size, data: AddressSpace.isData(area.protection, area.flags),

@@ -117,7 +117,7 @@ USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -pthread
 USER_PROGRAMS := $(patsubst tests/user/%.c,$(B)/user/%,$(sort $(wildcard tests/user/*.c)))
 # glibc's startup, threads (clone3, rseq) and sbrk differ from musl's; its static libc.a
 # comes with libc6-dev and is optional.
-GLIBC_TESTS := fork_wait exec_args files mm threads pi_futex
+GLIBC_TESTS := fork_wait exec_args files mm threads pi_futex vdso
 ifneq ($(filter /%,$(shell $(GLIBC_CC) -print-file-name=libc.a 2>/dev/null)),)
 USER_PROGRAMS += $(GLIBC_TESTS:%=$(B)/user/%-glibc)
 endif

@@ -3,8 +3,8 @@ import Core
 import Lib
 
 /// ELF programs (Linux: fs/binfmt_elf.c load_elf_binary). The loader builds
-/// the whole new address space — segments, heap start, stack with argv,
-/// envp and the auxiliary vector — before exec's point of no return, so a
+/// the whole new address space — segments, heap start, the vDSO, stack
+/// with argv, envp and the auxiliary vector — before exec's point of no return, so a
 /// program that cannot be loaded leaves the caller untouched.
 ///
 /// Static programs only, ET_EXEC and static PIE: a program with PT_INTERP
@@ -38,7 +38,8 @@ enum BinfmtELF {
         do throws(Errno) {
             try mapSegments(plan, from: parameters.file, into: space)
             space.setHeapStart(plan.brkStart)
-            let stackPointer = try buildStack(parameters, plan: plan, executable: executable, in: space)
+            let vdso = try VDSO.map(into: space)
+            let stackPointer = try buildStack(parameters, plan: plan, executable: executable, vdso: vdso, in: space)
             return .program(NewProgram(space: space, entry: plan.entry, stackPointer: stackPointer))
         } catch {
             space.dropUser()
@@ -77,7 +78,7 @@ enum BinfmtELF {
     /// space and maps the stack area around them (Linux: setup_arg_pages
     /// and create_elf_tables). Returns the new program's stack pointer.
     private static func buildStack(
-        _ parameters: BinaryParameters, plan: ELFLoadPlan, executable: ELF64Executable,
+        _ parameters: BinaryParameters, plan: ELFLoadPlan, executable: ELF64Executable, vdso: UInt64,
         in space: AddressSpace
     ) throws(Errno) -> UInt64 {
         let image = plan.auxiliaryValues(interpreter: nil)
@@ -88,6 +89,7 @@ enum BinfmtELF {
             randomBytes: Entropy.bytes(16)
         ) { strings in
             [
+                (.AT_SYSINFO_EHDR, vdso),  // first, as Linux's ARCH_DLINFO
                 (.AT_HWCAP, CPU.elfHardwareCapabilities),
                 (.AT_PAGESZ, MemoryLayout64.pageSize),
                 (.AT_CLKTCK, UInt64(UserClock.USER_HZ)),

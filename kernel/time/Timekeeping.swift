@@ -14,7 +14,10 @@ public enum Timekeeping {
     /// The time zone settimeofday recorded (Linux: sys_tz); only reported back.
     static var timezone: Timezone {
         get { recordedTimezone.withLock { $0 } }
-        set { recordedTimezone.withLock { $0 = newValue } }
+        set {
+            recordedTimezone.withLock { $0 = newValue }
+            Vsyscall.update()
+        }
     }
 
     /// Sets the real-time clock from the CMOS clock (Linux: timekeeping_init
@@ -33,18 +36,23 @@ public enum Timekeeping {
     public static var monotonic: Int64 { Int64(Clock.nanosecondsSinceBoot()) }
 
     /// CLOCK_REALTIME, ns since the epoch.
-    public static var realtime: Int64 { monotonic + realtimeOffset.withLock { $0 } }
+    public static var realtime: Int64 { monotonic + currentRealtimeOffset }
 
-    /// settimeofday/clock_settime (Linux: do_settimeofday64).
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC now.
+    static var currentRealtimeOffset: Int64 { realtimeOffset.withLock { $0 } }
+
+    /// settimeofday/clock_settime (Linux: do_settimeofday64); the vDSO
+    /// sees the new time before the call returns.
     static func setRealtime(_ nanoseconds: Int64) {
         let now = monotonic
         realtimeOffset.withLock { $0 = nanoseconds - now }
+        Vsyscall.update()
     }
 
     /// A CLOCK_REALTIME instant as CLOCK_MONOTONIC, for absolute sleeps
     /// (computed when the sleep starts; a later clock change does not move it).
     static func monotonic(fromRealtime nanoseconds: Int64) -> Int64 {
-        nanoseconds - realtimeOffset.withLock { $0 }
+        nanoseconds - currentRealtimeOffset
     }
 
     /// The resolution of the "coarse" clocks: they return the last tick's time.
@@ -55,7 +63,7 @@ public enum Timekeeping {
     static func read(_ clock: ClockID) -> Int64? {
         let now = monotonic
         let lastTick = now - now % coarseResolution
-        let offset = realtimeOffset.withLock { $0 }
+        let offset = currentRealtimeOffset
         return switch clock {
         case .CLOCK_REALTIME, .CLOCK_TAI, .CLOCK_REALTIME_ALARM: now + offset
         case .CLOCK_MONOTONIC, .CLOCK_MONOTONIC_RAW, .CLOCK_BOOTTIME, .CLOCK_BOOTTIME_ALARM: now

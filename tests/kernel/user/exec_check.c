@@ -79,6 +79,7 @@ typedef unsigned short u16;
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_SYSINFO_EHDR 33
 #define AT_MAX 64
 
 static long syscall6(long n, long a, long b, long c, long d, long e, long f)
@@ -260,7 +261,7 @@ static int check_stack(u64 *sp, int as_init)
     }
     static const int required[] = {AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY,
                                    AT_UID, AT_EUID, AT_GID, AT_EGID, AT_PLATFORM, AT_HWCAP, AT_CLKTCK,
-                                   AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN};
+                                   AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN, AT_SYSINFO_EHDR};
     for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!aux.seen[required[i]]) return 6;
     if (pairs != sizeof required / sizeof required[0]) return 7;
@@ -276,6 +277,7 @@ static int check_stack(u64 *sp, int as_init)
     if (aux.value[AT_UID] || aux.value[AT_EUID] || aux.value[AT_GID] || aux.value[AT_EGID]) return 13;
     if ((aux.value[AT_HWCAP] & 1) == 0) return 14;  /* FPU */
     if (!equal((const char *)aux.value[AT_PLATFORM], "x86_64")) return 15;
+    if (*(const u32 *)aux.value[AT_SYSINFO_EHDR] != 0x464c457f) return 36;  /* the vDSO's "\177ELF" */
 
     /* The layout: strings in order at the top, then 8 zero bytes and the page end. */
     const char *cursor = argv[0];

@@ -9,6 +9,8 @@ public enum KernelImage {
     public static var kallsyms: Range<UInt64> { linker___kallsyms_start()..<linker___kallsyms_end() }
     /// A copy of the symbol table the build embedded (tools/kallsyms.sh).
     public static func kallsymsBytes() -> [UInt8] { bytes(kallsyms) }
+    /// The linked vDSO (arch/x86_64/entry/vdso/vdso-image.S).
+    public static var vdso: Range<UInt64> { linker_vdso_image_start()..<linker_vdso_image_end() }
 
     /// A copy of bytes the image carries between two of its addresses.
     public static func bytes(_ range: Range<UInt64>) -> [UInt8] {
