@@ -12,7 +12,8 @@
 #            tests/user passes on the host's Linux (tools/test/user_linux.py); unsafe code and
 #            unchecked sharing stay in arch/x86_64/core, every module builds in Swift 6 mode
 #            (tools/test/check_safety.py); each benchmark of tools/bench builds and prints
-#            well-formed lines natively, run once (tools/bench/bench.py --check; no timing)
+#            well-formed lines natively, run once (tools/bench/bench.py --check; no timing),
+#            and its table from made-up samples (tools/test/test_bench.py)
 #   host     `swift test`: the hardware-independent code (lib/, include/uapi) on Linux
 #   kernel   build/apus.elf and the test image build/apus-test.elf; no self-test code in the
 #            first (tools/test/check-no-selftests.sh); both under QEMU: in-kernel self-tests
@@ -82,6 +83,7 @@ tier_harness() {
     run_tier harness python3 tools/test/user_linux.py
     run_tier harness python3 tools/test/check_safety.py
     run_tier harness python3 tools/bench/bench.py --check
+    unittest_result "bench report self-check" tools/test/test_bench.py
 }
 
 tier_host() {
