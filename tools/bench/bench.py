@@ -142,9 +142,16 @@ def linux_kernel():
     return sorted(glob.glob(unpacked + '/boot/vmlinuz-*-cloud-amd64'))[-1]
 
 
+# Seconds without serial output after which a run is stopped as hung: more than a program's
+# own limit in the guest (init.sh's BENCH_TIMEOUT, 100 s), so that a hung program is killed and
+# reported there while the others still run, and only a hung kernel waits this long.
+QUIET_LIMIT = 150
+
+
 class Run:
     """One QEMU run: its serial output, when each line came (ms from QEMU's start, on the host),
-    when QEMU exited (None if the timeout killed it) and whether the timeout ended it."""
+    when QEMU exited (None if the timeout killed it) and whether a timeout (the run's, or
+    QUIET_LIMIT of silence) ended it."""
 
     def __init__(self, kernel, memory, words, timeout):
         cmd = [QEMU, '-accel', 'tcg', '-cpu', 'qemu64', '-smp', '1', '-m', memory,
@@ -156,9 +163,10 @@ class Run:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT)
         pending = b''
+        last_output = start
         try:
             while True:
-                left = start + timeout - time.monotonic()
+                left = min(start + timeout, last_output + QUIET_LIMIT) - time.monotonic()
                 if left <= 0:
                     self.timed_out = True
                     break
@@ -168,7 +176,8 @@ class Run:
                 chunk = os.read(proc.stdout.fileno(), 65536)
                 if not chunk:
                     break
-                now = (time.monotonic() - start) * 1000
+                last_output = time.monotonic()
+                now = (last_output - start) * 1000
                 *complete, pending = (pending + chunk).split(b'\n')
                 self.lines += [(now, line.decode('utf-8', 'replace').strip('\r'))
                                for line in complete]
