@@ -350,13 +350,12 @@ def svg(rows, title):
            'font-size="12">' % (left + width + 80, height),
            '<rect width="100%" height="100%" fill="white"/>',
            '<text x="10" y="20" font-size="14">%s</text>' % title]
-    decade = low
-    while decade <= high * 1.0001:
+    for exponent in range(round(math.log10(low)), round(math.log10(high)) + 1):
+        decade = 10.0 ** exponent
         out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s"/>' % (
-            x(decade), top - 5, x(decade), height - 25, 'black' if decade == 1 else '#ddd'))
+            x(decade), top - 5, x(decade), height - 25, 'black' if exponent == 0 else '#ddd'))
         out.append('<text x="%.1f" y="%d" text-anchor="middle">%g×</text>' % (
             x(decade), height - 10, decade))
-        decade *= 10
     for i, (figure, _, _, _, rat, _, _) in enumerate(rows):
         y = top + i * row_height
         out.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 6, y + 14, figure))
