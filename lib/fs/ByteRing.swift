@@ -17,31 +17,32 @@ public struct ByteRing {
     public var isEmpty: Bool { count == 0 }
     public var freeSpace: Int { capacity - count }
 
-    /// Appends as many of `bytes` as fit; returns how many that was.
+    /// Appends as many of `bytes` as fit; returns how many that was. They
+    /// go in at most two bulk copies, up to the end of the storage and on
+    /// from its start.
     @discardableResult
     public mutating func append(_ bytes: ArraySlice<UInt8>) -> Int {
         if storage.isEmpty { storage = [UInt8](repeating: 0, count: capacity) }
         let taken = min(bytes.count, freeSpace)
-        var tail = (head + count) % capacity
-        var source = bytes.startIndex
-        for _ in 0..<taken {
-            storage[tail] = bytes[source]
-            source += 1
-            tail = tail + 1 == capacity ? 0 : tail + 1
-        }
+        let tail = (head + count) % capacity
+        let first = min(taken, capacity - tail)
+        let source = bytes.startIndex
+        storage.replaceSubrange(tail..<tail + first, with: bytes[source..<source + first])
+        storage.replaceSubrange(0..<taken - first, with: bytes[(source + first)..<(source + taken)])
         count += taken
         return taken
     }
 
-    /// Removes and returns up to `limit` of the oldest bytes.
+    /// Removes and returns up to `limit` of the oldest bytes, in at most
+    /// two bulk copies.
     public mutating func removeFirst(upTo limit: Int) -> [UInt8] {
         let taken = min(max(limit, 0), count)
+        let first = min(taken, capacity - head)
         var result: [UInt8] = []
         result.reserveCapacity(taken)
-        for _ in 0..<taken {
-            result.append(storage[head])
-            head = head + 1 == capacity ? 0 : head + 1
-        }
+        result.append(contentsOf: storage[head..<head + first])
+        result.append(contentsOf: storage[0..<taken - first])
+        head = (head + taken) % capacity
         count -= taken
         return result
     }
