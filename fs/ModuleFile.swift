@@ -6,7 +6,7 @@ import Core
 /// kernel keeps a `struct file` and a `struct inode` for the module's code
 /// (include/linux/fs.h, Apus's own layout), pins the module that owns the
 /// operations (`.owner`, try_module_get) from open to release, and calls
-/// open, read, write, llseek, unlocked_ioctl and release with the
+/// open, read, write, llseek, poll, unlocked_ioctl and release with the
 /// caller's own user buffers. Every call goes through the gate of the
 /// object that registered the operations, so after its removal the file
 /// reads and writes EIO instead of calling code that may be gone.
@@ -30,6 +30,7 @@ final class ModuleFile: FileOperations {
         var llseek: UInt64 = 0
         var read: UInt64 = 0
         var write: UInt64 = 0
+        var poll: UInt64 = 0
         var ioctl: UInt64 = 0
         var open: UInt64 = 0
         var release: UInt64 = 0
@@ -41,6 +42,7 @@ final class ModuleFile: FileOperations {
         static let llseek: UInt64 = 8
         static let read: UInt64 = 16
         static let write: UInt64 = 24
+        static let poll: UInt64 = 72
         static let unlockedIoctl: UInt64 = 80
         static let open: UInt64 = 112
         static let release: UInt64 = 128
@@ -89,6 +91,7 @@ final class ModuleFile: FileOperations {
                 llseek: ModuleCode.load64(at: operations + Operations.llseek),
                 read: ModuleCode.load64(at: operations + Operations.read),
                 write: ModuleCode.load64(at: operations + Operations.write),
+                poll: ModuleCode.load64(at: operations + Operations.poll),
                 ioctl: ModuleCode.load64(at: operations + Operations.unlockedIoctl),
                 open: ModuleCode.load64(at: operations + Operations.open),
                 release: ModuleCode.load64(at: operations + Operations.release))
@@ -125,11 +128,20 @@ final class ModuleFile: FileOperations {
     var takesUserBuffers: Bool { true }
 
     func read(_ file: File, into buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
-        try gate.transfer(functions.read, file: memory, buffer, at: &offset, filePosition: memory + Layout.position)
+        updateFlags(file)
+        return try gate.transfer(
+            functions.read, file: memory, buffer, at: &offset, filePosition: memory + Layout.position)
     }
 
     func write(_ file: File, from buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
-        try gate.transfer(functions.write, file: memory, buffer, at: &offset, filePosition: memory + Layout.position)
+        updateFlags(file)
+        return try gate.transfer(
+            functions.write, file: memory, buffer, at: &offset, filePosition: memory + Layout.position)
+    }
+
+    /// f_flags as fcntl's F_SETFL left them (O_NONBLOCK for a blocking read).
+    private func updateFlags(_ file: File) {
+        ModuleCode.store32(UInt32(bitPattern: file.flags.rawValue), at: memory + Layout.flagsAndMode)
     }
 
     /// The module's llseek; ESPIPE without one (Linux: vfs_llseek without FMODE_LSEEK).
@@ -148,9 +160,37 @@ final class ModuleFile: FileOperations {
         return result
     }
 
+    /// The poll tables of the ->poll calls under way, by the number the
+    /// module gets as its `poll_table *` and hands to poll_wait.
+    static let pollTables = IRQSafeLocked<(tables: [(token: UInt64, table: PollTable)], next: UInt64)>(([], 1))
+
+    /// The module's poll: its mask, after poll_wait queued `table` on the
+    /// module's wait queues; without one, always ready (Linux:
+    /// DEFAULT_POLLMASK); POLLERR once the device is gone.
+    func poll(_ file: File, _ table: PollTable?) -> PollEvents {
+        guard functions.poll != 0 else { return [.POLLIN, .POLLOUT, .POLLRDNORM, .POLLWRNORM] }
+        updateFlags(file)
+        let token = table.map { table in
+            Self.pollTables.withLock { tables in
+                defer { tables.next += 1 }
+                tables.tables.append((tables.next, table))
+                return tables.next
+            }
+        }
+        defer {
+            if let token { Self.pollTables.withLock { $0.tables.removeAll { $0.token == token } } }
+        }
+        guard let mask = try? gate.use({ ModuleCode.call(functions.poll, memory, token ?? 0) }) else { return .POLLERR }
+        return PollEvents(rawValue: UInt16(truncatingIfNeeded: mask))
+    }
+
+    /// epoll may watch the file only if the module can say when it is ready.
+    var canPoll: Bool { functions.poll != 0 }
+
     /// unlocked_ioctl; ENOTTY without one.
     func ioctl(_ file: File, command: UInt32, argument: UInt64) throws(Errno) -> Int64 {
         guard functions.ioctl != 0 else { throw .ENOTTY }
+        updateFlags(file)
         let result = try gate.use {
             Int64(bitPattern: ModuleCode.call(functions.ioctl, memory, UInt64(command), argument))
         }
@@ -167,6 +207,18 @@ final class ModuleFile: FileOperations {
         kfree(address: memory)
         if referenced { ModuleLoader.put(owner) }
     }
+}
+
+/// `void poll_wait(struct file *filp, wait_queue_head_t *wait_address,
+/// poll_table *p)`: queues the poll under way on the module's wait queue
+/// (Linux: the poll table's _qproc); nothing for a NULL table or queue.
+@c(poll_wait)
+func pollWait(file: UInt64, head: UInt64, table: UInt64) {
+    guard table != 0, head != 0,
+        let pollTable = ModuleFile.pollTables.withLock({ $0.tables.first { $0.token == table }?.table })
+    else { return }
+    let (queue, release) = AddressWaitQueues.pollQueue(head)
+    pollTable.wait(on: queue, release: release)
 }
 
 // The llseek helpers a module names in its file_operations (Linux:

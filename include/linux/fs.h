@@ -2,15 +2,16 @@
  * include/linux/fs.h).
  *
  * struct file_operations has Linux 6.1's layout; Apus calls owner's
- * references, open, release, read, write, llseek and unlocked_ioctl (a
- * file is always ready for poll, whose method is not called). read and
- * write get the caller's own buffer, for copy_to_user and copy_from_user.
+ * references, open, release, read, write, llseek, poll (<linux/poll.h>) and
+ * unlocked_ioctl. read and write get the caller's own buffer, for
+ * copy_to_user and copy_from_user; f_flags follows fcntl's F_SETFL.
  * struct file and struct inode are Apus's own, smaller than Linux's, with
  * the members drivers use: the kernel fills them for each open file of a
  * module's device (fs/ModuleFile.swift keeps the offsets). */
 #ifndef _LINUX_FS_H
 #define _LINUX_FS_H
 
+#include <linux/fcntl.h>
 #include <linux/kdev_t.h>
 #include <linux/types.h>
 

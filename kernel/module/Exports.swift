@@ -27,7 +27,8 @@ enum KernelSymbols {
         // kernel/module/ModuleReferences.swift
         ("try_module_get", false), ("module_put", false), ("module_refcount", false),
         ("misc_register", false), ("misc_deregister", false),  // drivers/char/Misc.swift
-        ("no_llseek", false), ("noop_llseek", false), ("default_llseek", false),  // fs/ModuleFile.swift
+        // fs/ModuleFile.swift
+        ("no_llseek", false), ("noop_llseek", false), ("default_llseek", false), ("poll_wait", false),
         ("ktime_get", true),  // kernel/time/Timekeeping.swift
         ("memcpy", false), ("memmove", false), ("memset", false), ("memcmp", false),  // core/lib/memory.S
         // Locking, waiting, timers and work (docs/modules.md, "Locking, waiting, timers and work"):

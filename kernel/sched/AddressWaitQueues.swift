@@ -69,6 +69,12 @@ enum AddressWaitQueues {
         }
     }
 
+    /// `address`'s queue for a poll table (Linux: poll_wait on a module's
+    /// wait_queue_head), held until the returned release runs.
+    static func pollQueue(_ address: UInt64) -> (queue: WaitQueue, release: () -> Void) {
+        (acquire(address).queue, { release(address) })
+    }
+
     /// Wakes the waiters on `address`: every non-exclusive one and up to
     /// `exclusiveCount` exclusive ones (Linux: __wake_up).
     static func wakeUp(_ address: UInt64, exclusiveCount: Int = Int.max, states: TaskState = .normal) {

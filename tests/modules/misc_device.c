@@ -3,24 +3,32 @@
  * opens; read is a file of text with a position (default_llseek moves it);
  * write takes a string with strncpy_from_user; the ioctls use get_user,
  * put_user, clear_user and module_refcount(THIS_MODULE). A bad user pointer
- * is -EFAULT everywhere. tests/user/misc_devices.c drives it. */
+ * is -EFAULT everywhere. While "not ready" (APUS_MISC_READY 0) a read
+ * blocks in wait_event_interruptible, or is -EAGAIN with O_NONBLOCK, and
+ * poll reports no EPOLLIN; APUS_MISC_READY 1 wakes them.
+ * tests/user/misc_devices.c drives it. */
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #define APUS_MISC_GET 0x4d01      /* put_user(value, (int *)arg) */
 #define APUS_MISC_SET 0x4d02      /* get_user(value, (int *)arg) */
 #define APUS_MISC_CLEAR 0x4d03    /* clear_user(arg, 16) */
 #define APUS_MISC_REFCOUNT 0x4d04 /* module_refcount(THIS_MODULE) */
 #define APUS_MISC_MINOR 0x4d05    /* iminor(file_inode(file)) */
+#define APUS_MISC_READY 0x4d06    /* ready = arg, waking readers and pollers */
 
 static struct miscdevice misc_device;
 static const char text[] = "apus misc device\n";
 static char last[32];
 static int value = 7;
 static int opens;
+static volatile int ready = 1;
+static DECLARE_WAIT_QUEUE_HEAD(ready_wait);
 
 static int misc_open(struct inode *inode, struct file *file)
 {
@@ -39,6 +47,14 @@ static int misc_release(struct inode *inode, struct file *file)
 static ssize_t misc_read(struct file *file, char __user *buffer, size_t count, loff_t *pos)
 {
     size_t length = sizeof(text) - 1;
+    if (!ready) {
+        int error;
+        if (file->f_flags & O_NONBLOCK)
+            return -EAGAIN;
+        error = wait_event_interruptible(ready_wait, ready);
+        if (error)
+            return error;
+    }
     if (*pos < 0)
         return -EINVAL;
     if ((size_t)*pos >= length)
@@ -75,9 +91,19 @@ static long misc_ioctl(struct file *file, unsigned int command, unsigned long ar
         return module_refcount(THIS_MODULE);
     case APUS_MISC_MINOR:
         return iminor(file_inode(file));
+    case APUS_MISC_READY:
+        ready = argument != 0;
+        wake_up_interruptible(&ready_wait);
+        return 0;
     default:
         return -ENOTTY;
     }
+}
+
+static __poll_t misc_poll(struct file *file, poll_table *wait)
+{
+    poll_wait(file, &ready_wait, wait);
+    return (ready ? EPOLLIN | EPOLLRDNORM : 0) | EPOLLOUT | EPOLLWRNORM;
 }
 
 static const struct file_operations misc_operations = {
@@ -88,6 +114,7 @@ static const struct file_operations misc_operations = {
     .write = misc_write,
     .llseek = default_llseek,
     .unlocked_ioctl = misc_ioctl,
+    .poll = misc_poll,
 };
 
 static struct miscdevice misc_device = {

@@ -6,9 +6,13 @@
  * module cannot be removed while the device is open (EWOULDBLOCK, its count in /proc/modules);
  * once closed it unloads and its node and sysfs entries are gone. The C device
  * (/lib/modules/tests/misc_device.ko, /dev/apus_misc) has a position (default_llseek,
- * pread), and ioctls that use get_user, put_user, clear_user, module_refcount and iminor. */
+ * pread), ioctls that use get_user, put_user, clear_user, module_refcount and iminor, and a
+ * poll method on a wait queue: poll, epoll, O_NONBLOCK's EAGAIN and a read that sleeps until
+ * another process makes the device ready (wake_up). */
 #include "tap.h"
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,6 +25,7 @@
 #define APUS_MISC_CLEAR 0x4d03
 #define APUS_MISC_REFCOUNT 0x4d04
 #define APUS_MISC_MINOR 0x4d05
+#define APUS_MISC_READY 0x4d06
 
 static long finit_module(int fd, const char *arguments, int flags)
 {
@@ -160,6 +165,52 @@ static void echo_device(void)
     ok(!misc_lists((unsigned)minor, "apus_echo"), "/proc/misc no longer lists it");
 }
 
+/* In a child: after 100 ms, makes /dev/apus_misc ready, which wakes its readers and pollers. */
+static pid_t ready_later(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(100 * 1000);
+        int fd = open("/dev/apus_misc", O_RDONLY);
+        _exit(ioctl(fd, APUS_MISC_READY, 1) == 0 ? 0 : 1);
+    }
+    return child;
+}
+
+/* The device's poll method: poll and epoll see its readiness, O_NONBLOCK reads are EAGAIN while
+ * it is not ready, and both a poll and a read sleep until another process makes it ready. */
+static void c_device_waits(int fd)
+{
+    struct pollfd entry = {fd, POLLIN, 0};
+    is(poll(&entry, 1, 0), 1, "poll: the device is ready");
+    ok(entry.revents == POLLIN, "with POLLIN (revents %#x)", entry.revents);
+    is(ioctl(fd, APUS_MISC_READY, 0), 0, "ioctl: not ready");
+    entry.revents = 0;
+    is(poll(&entry, 1, 0), 0, "poll: then no POLLIN");
+    lseek(fd, 0, SEEK_SET);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    char buffer[8] = "";
+    fails_with(read(fd, buffer, 4), EAGAIN, "a read with O_NONBLOCK (set by fcntl) is EAGAIN");
+    fcntl(fd, F_SETFL, 0);
+    pid_t child = ready_later();
+    entry.revents = 0;
+    is(poll(&entry, 1, 5000), 1, "poll sleeps until another process makes it ready (wake_up)");
+    ok(entry.revents & POLLIN, "then POLLIN");
+    exits_with(child, 0, "the child made it ready");
+
+    is(ioctl(fd, APUS_MISC_READY, 0), 0, "not ready again");
+    int epoll = epoll_create1(0);
+    struct epoll_event event = {.events = EPOLLIN, .data.fd = fd}, out;
+    is(epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event), 0, "epoll watches the device (it has a poll method)");
+    is(epoll_wait(epoll, &out, 1, 0), 0, "epoll: not ready");
+    child = ready_later();
+    is(read(fd, buffer, 4), 4, "a read sleeps until the device is ready, then reads");
+    is(strcmp(buffer, "apus"), 0, "\"apus\"");
+    exits_with(child, 0, "the child made it ready");
+    is(epoll_wait(epoll, &out, 1, 0), 1, "epoll: ready after the wake_up");
+    close(epoll);
+}
+
 static void c_device(void)
 {
     succeeds(load("/lib/modules/tests/misc_device.ko"), "finit_module loads misc_device.ko (C)");
@@ -211,6 +262,7 @@ static void c_device(void)
     is(ioctl(fd, APUS_MISC_REFCOUNT, 0), 1, "1 again after a close");
     is(write(fd, "hi there", 8), 8, "write takes a string with strncpy_from_user");
     fails_with(write(fd, bad_pointer(1), 5), EFAULT, "strncpy_from_user of a bad pointer is EFAULT");
+    c_device_waits(fd);
     fails_with(delete_module("misc_device", O_NONBLOCK), EWOULDBLOCK, "delete_module while open is EWOULDBLOCK");
     close(fd);
     succeeds(delete_module("misc_device", O_NONBLOCK), "after the close it unloads");
