@@ -248,11 +248,12 @@ public final class AddressSpace {
     /// mprotect: the areas change, and so do the pages already present.
     public func protect(_ range: Range<UInt64>, to protection: VMAProtection) throws(Errno) {
         try areas.protect(range, to: protection)
-        forEachPage(in: range) { address in
-            if let mapping = pageTable.translate(VirtAddr(address)), let area = areas.vma(containing: address) {
-                try? pageTable.protect(VirtAddr(address), flags: pageFlags(area, frame: mapping.physical))
-            }
-        }
+        pageTable.update(
+            range, keepGoing: { !Signals.longLoopMustEnd() },
+            with: { address, frame, _ in
+                guard let area = areas.vma(containing: address.value) else { return .keep }
+                return .protect(pageFlags(area, frame: frame))
+            })
     }
 
     /// Starts the heap right after the program image (execve sets it).
@@ -484,23 +485,26 @@ public final class AddressSpace {
         return result
     }
 
-    /// Drops the present pages of `range`.
+    /// Drops the present pages of `range`, and the page tables that only
+    /// mapped it. A killed task stops early: a range can span terabytes, and
+    /// pages left behind go with the rest at exit (Linux: zap_page_range's
+    /// fatal-signal checks).
     func releasePages(_ range: Range<UInt64>) {
-        forEachPage(in: range) { address in
-            if let frame = try? pageTable.unmap(VirtAddr(address)) { releaseResident(frame) }
-        }
+        pageTable.unmap(
+            range, keepGoing: { !Signals.longLoopMustEnd() }, leaf: { releaseResident($0) },
+            table: { try? PageAllocator.free($0) })
     }
 
     /// Lets go of a frame this address space had mapped.
-    func releaseResident(_ frame: PhysAddr) {
+    public func releaseResident(_ frame: PhysAddr) {
         UserFrames.release(frame)
         residentPages -= min(residentPages, 1)
     }
 
     /// Calls `body` with each page address of `range`, stopping early when
     /// the running task is killed: a range can span terabytes, and pages
-    /// left behind go with the rest at exit (Linux: the cond_resched and
-    /// fatal-signal checks of zap_page_range and change_protection).
+    /// left behind go with the rest at exit (Linux: the fatal-signal checks
+    /// of __mm_populate and move_page_tables).
     func forEachPage(in range: Range<UInt64>, _ body: (UInt64) -> Void) {
         var address = range.lowerBound
         while address < range.upperBound {

@@ -59,6 +59,76 @@ enum AddressSpaceTests {
         } catch {
             t.check(false, "mremap: unexpected error \(error.rawValue)")
         }
+        rangeWalks(&t)
+    }
+
+    /// The page-table walks of munmap and mprotect: they visit only the
+    /// present pages, and munmap frees exactly the tables its range covers
+    /// whole (counted through the walk's own callbacks, so other
+    /// allocations cannot blur the numbers).
+    private static func rangeWalks(_ t: inout TestReporter) {
+        guard let space = AddressSpace() else {
+            t.check(false, "munmap walk: an address space")
+            return
+        }
+        defer { space.dropUser() }
+        // 1 GiB-aligned, so its PMD table maps nothing else.
+        let region: UInt64 = 0x4000_0000
+        let large: UInt64 = 2 << 20
+        do throws(Errno) {
+            try space.mapAnonymous(at: region, length: 8 * large, protection: [.read, .write], fixed: true)
+        } catch {
+            t.check(false, "munmap walk: mmap failed with \(error.rawValue)")
+            return
+        }
+        func unmap(_ range: Range<UInt64>, keepGoing: Bool = true) -> (finished: Bool, frames: Int, tables: Int) {
+            var frames = 0
+            var tables = 0
+            let finished = space.pageTable.unmap(
+                range, keepGoing: { keepGoing },
+                leaf: { frame in
+                    space.releaseResident(frame)
+                    frames += 1
+                },
+                table: { table in
+                    try? PageAllocator.free(table)
+                    tables += 1
+                })
+            return (finished, frames, tables)
+        }
+        let mapped = { (address: UInt64) in space.pageTable.translate(VirtAddr(address)) != nil }
+
+        stamp(space, region, value: 1)
+        stamp(space, region + large, value: 2)
+        var result = unmap(region..<region + 2 * large)
+        t.check(
+            result == (true, 2, 2) && !mapped(region) && !mapped(region + large),
+            "munmap walk: two pages in two 2 MiB blocks: two frames and their two PTE tables freed")
+
+        stamp(space, region, value: 3)
+        stamp(space, region + page, value: 4)
+        result = unmap(region..<region + page)
+        t.check(
+            result == (true, 1, 0) && !mapped(region) && word(space, region + page) == 4,
+            "munmap walk: part of a PTE table: its page goes, the table and its other page stay")
+
+        result = unmap(region..<region + large, keepGoing: false)
+        t.check(result == (false, 0, 0) && mapped(region + page), "munmap walk: a killed task stops before a table")
+
+        stamp(space, region + 4 * large, value: 5)
+        space.pageTable.update(
+            region..<region + 8 * large, keepGoing: { true },
+            with: { _, _, flags in .protect(flags.subtracting(.writable)) })
+        t.check(
+            space.pageTable.translate(VirtAddr(region + 4 * large)).map { !$0.flags.contains(.writable) } == true
+                && space.pageTable.translate(VirtAddr(region + page)).map { !$0.flags.contains(.writable) } == true,
+            "mprotect walk: the present pages of the range change")
+
+        // All of user space: the PTE tables, the PMD and the PUD table go; the root stays.
+        result = unmap(0..<MemoryLayout64.taskSize)
+        t.check(
+            result == (true, 2, 4) && !mapped(region + page) && !mapped(region + 4 * large),
+            "munmap walk: all of user space frees every table below the root")
     }
 
     /// Faults the page in as a write would, then stores `value` at its start.

@@ -211,6 +211,99 @@ public struct PageTable: Sendable {
         return PhysAddr(value & PageTable.addressMask)
     }
 
+    /// What a range walk does with a present 4 KiB entry.
+    public enum RangeUpdate {
+        case keep
+        /// New leaf flags, the frame kept.
+        case protect(PageFlags)
+        case clear
+    }
+
+    /// Removes every 4 KiB mapping of user `range`, handing each frame to
+    /// `leaf`, and frees through `table` the page tables whose whole span the
+    /// range covers (Linux: zap_page_range, then free_pgtables). Absent
+    /// tables are skipped wholesale, so the cost follows what was touched,
+    /// not the range's size. `keepGoing` is asked before each table of PTEs;
+    /// false stops the walk there and returns false.
+    @discardableResult
+    public func unmap(
+        _ range: Range<UInt64>, keepGoing: () -> Bool, leaf: (PhysAddr) -> Void, table: (PhysAddr) -> Void
+    ) -> Bool {
+        var freedTables = false
+        let finished = walk(
+            root, level: 4, base: 0, range: range, keepGoing: keepGoing,
+            freeTable: { frame in
+                freedTables = true
+                table(frame)
+            }, freesTables: true,
+            { _, frame, _ in
+                leaf(frame)
+                return .clear
+            })
+        // The CPU's paging-structure caches may still hold the freed tables.
+        if freedTables { flushUserMappings() }
+        return finished
+    }
+
+    /// Applies `update` to every present 4 KiB mapping of user `range`,
+    /// skipping absent tables wholesale (Linux: change_protection's walk).
+    /// `keepGoing` as for `unmap`.
+    @discardableResult
+    public func update(
+        _ range: Range<UInt64>, keepGoing: () -> Bool, with update: (VirtAddr, PhysAddr, PageFlags) -> RangeUpdate
+    ) -> Bool {
+        walk(
+            root, level: 4, base: 0, range: range, keepGoing: keepGoing, freeTable: { _ in }, freesTables: false, update
+        )
+    }
+
+    /// The range walk below `table`, a table at `level` whose first entry
+    /// maps `base`; with `freesTables`, tables the range covers whole go to `freeTable`.
+    private func walk(
+        _ table: PhysAddr, level: Int, base: UInt64, range: Range<UInt64>, keepGoing: () -> Bool,
+        freeTable: (PhysAddr) -> Void, freesTables: Bool, _ update: (VirtAddr, PhysAddr, PageFlags) -> RangeUpdate
+    ) -> Bool {
+        let span: UInt64 = 1 << (12 + 9 * UInt64(level - 1))  // what one entry maps
+        let start = max(range.lowerBound, base)
+        let end = min(range.upperBound, base + 512 * span)
+        guard start < end else { return true }
+        for index in (start - base) / span...(end - 1 - base) / span {
+            let entry = PageTable.entryAddress(table: table, index: index)
+            let value = PhysicalMemory.read64(entry)
+            // Large pages never appear in user space.
+            guard value & PageFlags.present.rawValue != 0, value & PageFlags.huge.rawValue == 0 || level == 1 else {
+                continue
+            }
+            let address = base + index * span
+            let target = PhysAddr(value & PageTable.addressMask)
+            if level == 1 {
+                switch update(VirtAddr(address), target, PageFlags(rawValue: value & ~PageTable.addressMask)) {
+                case .keep: continue
+                case .protect(let flags):
+                    var leaf = flags.union(.present)
+                    if unsafe !PageTable.supportsNoExecute { leaf.remove(.noExecute) }
+                    unsafe PhysicalMemory.write64(entry, target.value | leaf.rawValue)
+                case .clear:
+                    unsafe PhysicalMemory.write64(entry, 0)
+                }
+                flush(VirtAddr(address))
+                continue
+            }
+            if level == 2 && !keepGoing() { return false }
+            guard
+                walk(
+                    target, level: level - 1, base: address, range: range, keepGoing: keepGoing,
+                    freeTable: freeTable, freesTables: freesTables, update)
+            else { return false }
+            // Every entry of a table the range covers whole was just cleared.
+            if freesTables, range.lowerBound <= address, address + span <= range.upperBound {
+                unsafe PhysicalMemory.write64(entry, 0)
+                freeTable(target)
+            }
+        }
+        return true
+    }
+
     /// Flushes every non-global TLB entry (after changing many user mappings at once).
     public func flushUserMappings() { if isActive { activate() } }
 
