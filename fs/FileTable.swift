@@ -51,9 +51,20 @@ public final class FileTable {
     /// only the calls Linux serves with fget_raw (fstat, fchdir, *at
     /// directories, dup, fcntl's descriptor commands) accept those.
     public func file(_ descriptor: Int32, allowingPathOnly: Bool = false) throws(Errno) -> File {
-        let found = locked { descriptors.entry(descriptor) }
+        lock.lock()
+        let found = descriptors.entry(descriptor)
+        lock.unlock()
         guard let found, allowingPathOnly || !found.isPathOnly else { throw .EBADF }
         return found
+    }
+
+    /// The open files of `wanted`, in order, under one taking of the lock
+    /// (poll and select look up every descriptor at each scan): nil for a
+    /// descriptor that is not open or is O_PATH, as `file` throws EBADF.
+    public func files(_ wanted: [Int32]) -> [File?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return wanted.map { descriptor in descriptors.entry(descriptor).flatMap { $0.isPathOnly ? nil : $0 } }
     }
 
     /// Gives `file` the lowest free descriptor not below `minimum` (Linux:

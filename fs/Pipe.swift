@@ -164,17 +164,21 @@ final class Pipe: FileOperations {
     /// (POLLHUP once the writers are gone); the write end with room for
     /// PIPE_BUF bytes, or with POLLERR once the readers are gone.
     func poll(_ file: File, _ table: PollTable?) -> PollEvents {
-        if file.mayRead { table?.wait(on: readWait) }
-        if file.mayWrite { table?.wait(on: writeWait) }
+        let reading = file.mayRead
+        let writing = file.mayWrite
+        if reading { table?.wait(on: readWait) }
+        if writing { table?.wait(on: writeWait) }
         lock.lock()
         defer { lock.unlock() }
         var events: PollEvents = []
-        if file.mayRead {
+        if reading {
             if !buffer.isEmpty { events.formUnion([.POLLIN, .POLLRDNORM]) }
-            let seen = writerOpensSeen.first { $0.file == ObjectIdentifier(file) }?.count
-            if writers == 0 && seen != writerOpens { events.insert(.POLLHUP) }
+            if writers == 0 {
+                let seen = writerOpensSeen.first { $0.file == ObjectIdentifier(file) }?.count
+                if seen != writerOpens { events.insert(.POLLHUP) }
+            }
         }
-        if file.mayWrite {
+        if writing {
             if buffer.freeSpace >= PipeLimits.atomicWriteSize { events.formUnion([.POLLOUT, .POLLWRNORM]) }
             if readers == 0 { events.insert(.POLLERR) }
         }

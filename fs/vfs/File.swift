@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// An open file (Linux: struct file, fs/file_table.c): where it was
 /// opened, the open flags that still matter, and the position that read,
@@ -18,8 +19,10 @@ public final class File {
     /// The inode's file operations, or a device driver's for a device node
     /// (Linux: f_op, which chrdev_open replaces).
     public let operations: any FileOperations
-    /// f_flags, which F_SETFL changes (Linux: under f_lock).
-    private var statusFlags: OpenFlags
+    /// f_flags' bits. Read without a lock, as Linux reads f_flags: every
+    /// read/write and each descriptor of a poll asks; F_SETFL and FIONBIO
+    /// change them under flagsLock (Linux: f_lock).
+    private let statusFlags: Atomic<Int32>
     private let flagsLock = SpinLock()
     /// Serialises the users of the position, so a read, write, lseek or
     /// getdents through one open file sees and leaves a consistent offset
@@ -48,7 +51,7 @@ public final class File {
     init(path: Path, inode: Inode, flags: OpenFlags, operations: any FileOperations) {
         self.path = path
         self.inode = inode
-        self.statusFlags = flags.subtracting(Self.openTimeFlags)
+        self.statusFlags = Atomic(flags.subtracting(Self.openTimeFlags).rawValue)
         self.operations = operations
         path.mount.fileOpened(writing: isWriter)
     }
@@ -65,7 +68,7 @@ public final class File {
     /// mount from going read-only (Linux: the mnt_want_write that
     /// do_dentry_open takes for all but special files).
     private var isWriter: Bool {
-        inode.fileType == FileMode.S_IFREG && !statusFlags.contains(.O_PATH) && statusFlags.accessMode != .O_RDONLY
+        inode.fileType == FileMode.S_IFREG && !flags.contains(.O_PATH) && flags.accessMode != .O_RDONLY
     }
 
     /// Marks the file read (Linux: file_accessed and touch_atime): not
@@ -89,11 +92,7 @@ public final class File {
     /// A day in nanoseconds, the longest relatime leaves an access time alone.
     private static let relatimeInterval: Int64 = 24 * 60 * 60 * 1_000_000_000
 
-    public var flags: OpenFlags {
-        flagsLock.lock()
-        defer { flagsLock.unlock() }
-        return statusFlags
-    }
+    public var flags: OpenFlags { OpenFlags(rawValue: statusFlags.load(ordering: .relaxed)) }
 
     /// fcntl(F_SETFL): the settable flags from `requested`, the rest kept.
     /// Turning O_NOATIME on is for the owner or CAP_FOWNER (EPERM), as at open.
@@ -103,15 +102,18 @@ public final class File {
         {
             throw .EPERM
         }
-        flagsLock.lock()
-        statusFlags = statusFlags.subtracting(Self.settableFlags).union(requested.intersection(Self.settableFlags))
-        flagsLock.unlock()
+        changeFlags { $0.subtracting(Self.settableFlags).union(requested.intersection(Self.settableFlags)) }
     }
 
     /// Sets or clears O_NONBLOCK alone (ioctl FIONBIO).
     public func setNonBlocking(_ nonBlocking: Bool) {
+        changeFlags { nonBlocking ? $0.union(.O_NONBLOCK) : $0.subtracting(.O_NONBLOCK) }
+    }
+
+    /// Replaces the flags with `change`'s result; the lock keeps two changes from losing one.
+    private func changeFlags(_ change: (OpenFlags) -> OpenFlags) {
         flagsLock.lock()
-        if nonBlocking { statusFlags.insert(.O_NONBLOCK) } else { statusFlags.remove(.O_NONBLOCK) }
+        statusFlags.store(change(flags).rawValue, ordering: .relaxed)
         flagsLock.unlock()
     }
 

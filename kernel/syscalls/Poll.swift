@@ -131,10 +131,11 @@ enum PollSyscalls {
         guard count <= UInt64(DescriptorTable<File>.defaultLimit) else { throw .EINVAL }
         var entries = try fds.read(count: Int(count))
         let files = Scheduler.current.files
+        let descriptors = entries.map { $0.fd }
         let ready = try waitUntilReady(remaining: &remaining) { (table: PollTable?) -> Int in
             var ready = 0
-            for index in entries.indices {
-                entries[index].revents = revents(entries[index], files: files, table: table).rawValue
+            for (index, file) in files.files(descriptors).enumerated() {
+                entries[index].revents = revents(entries[index], file: file, table: table).rawValue
                 if entries[index].revents != 0 { ready += 1 }
             }
             return ready
@@ -145,9 +146,9 @@ enum PollSyscalls {
 
     /// One pollfd's answer: negative descriptors are skipped, closed ones
     /// are POLLNVAL, errors and hang-ups are reported even unasked.
-    private static func revents(_ entry: PollFd, files: FileTable, table: PollTable?) -> PollEvents {
+    private static func revents(_ entry: PollFd, file: File?, table: PollTable?) -> PollEvents {
         guard entry.fd >= 0 else { return [] }
-        guard let file = try? files.file(entry.fd) else { return .POLLNVAL }
+        guard let file else { return .POLLNVAL }
         return file.operations.poll(file, table).intersection(
             PollEvents(rawValue: entry.events).union([.POLLERR, .POLLHUP]))
     }
@@ -168,24 +169,32 @@ enum PollSyscalls {
             guard !pointer.isNull, words > 0 else { sets.append([]); continue }
             sets.append(try pointer.read(count: words))
         }
-        let files = Scheduler.current.files
-        var watched: [(descriptor: Int, file: File)] = []
-        for descriptor in 0..<count
-        where sets.contains(where: { !$0.isEmpty && $0[descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0 }) {
-            watched.append((descriptor, try files.file(Int32(descriptor))))
+        // Each descriptor asked about, with what its sets want, looked up once.
+        var descriptors: [Int32] = []
+        var wanted: [PollEvents] = []
+        for descriptor in 0..<count {
+            var events: PollEvents = []
+            for which in 0..<3 where isMember(descriptor, of: sets[which]) { events.formUnion(interest[which]) }
+            if !events.isEmpty {
+                descriptors.append(Int32(descriptor))
+                wanted.append(events)
+            }
         }
-        var results = sets.map { $0.map { _ in UInt64(0) } }
+        var watched: [(descriptor: Int, file: File, wanted: PollEvents)] = []
+        for (index, file) in Scheduler.current.files.files(descriptors).enumerated() {
+            guard let file else { throw .EBADF }
+            watched.append((Int(descriptors[index]), file, wanted[index]))
+        }
+        var results = sets
         let ready = try waitUntilReady(remaining: &remaining) { (table: PollTable?) -> Int in
             var ready = 0
-            results = sets.map { $0.map { _ in UInt64(0) } }
-            for (descriptor, file) in watched {
-                let events = file.operations.poll(file, table)
-                let bit = UInt64(1) << UInt64(descriptor % 64)
+            for which in 0..<3 { results[which] = results[which].map { _ in 0 } }
+            for (descriptor, file, wanted) in watched {
+                let events = file.operations.poll(file, table).intersection(wanted)
+                guard !events.isEmpty else { continue }
                 for which in 0..<3
-                where !sets[which].isEmpty && sets[which][descriptor / 64] & bit != 0
-                    && !events.isDisjoint(with: interest[which])
-                {
-                    results[which][descriptor / 64] |= bit
+                where isMember(descriptor, of: sets[which]) && !events.isDisjoint(with: interest[which]) {
+                    results[which][descriptor / 64] |= 1 << UInt64(descriptor % 64)
                     ready += 1
                 }
             }
@@ -195,6 +204,11 @@ enum PollSyscalls {
             try pointer.write(results[which])
         }
         return Int64(ready)
+    }
+
+    /// Whether `descriptor`'s bit is set in `set` (an absent set is empty).
+    private static func isMember(_ descriptor: Int, of set: [UInt64]) -> Bool {
+        !set.isEmpty && set[descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0
     }
 
     // MARK: Waiting

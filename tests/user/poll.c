@@ -129,6 +129,9 @@ static void select_sets(void)
     FD_ZERO(&closed);
     FD_SET(60, &closed);
     fails_with(select(61, &closed, NULL, NULL, &zero), EBADF, "select: a descriptor that is not open is EBADF");
+    FD_SET(fds[1], &closed);
+    is(select(fds[1] + 1, NULL, &closed, NULL, &zero), 1, "select: set bits at or past the count are not looked at");
+    ok(FD_ISSET(fds[1], &closed) && !FD_ISSET(60, &closed), "select: and are cleared");
     fails_with(select(-1, NULL, NULL, NULL, &zero), EINVAL, "select: a negative count is EINVAL");
 
     struct timespec pzero = {0, 0};
