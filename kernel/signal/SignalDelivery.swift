@@ -15,9 +15,23 @@ extension Signals {
     /// arch_do_signal_or_restart). `frame` holds the user registers, which a
     /// handler's frame rewrites.
     static func exitToUserMode(_ frame: inout TrapFrame) {
+        // The common case, nothing to act on, costs a few bit tests and no
+        // lock: what Linux keeps as TIF_SIGPENDING (kept up to date by
+        // recalc_sigpending) is computed here from the same sets, so it
+        // cannot go stale. Only a system call's restart remains to do.
+        guard hasWork(Scheduler.current) else {
+            SignalFrame.restartWithoutHandler(&frame)
+            return
+        }
         // The exit happens out here, where no local holds a reference that a
         // call that never returns would leak (the task, its group).
         if let status = deliver(&frame) { Scheduler.exitCurrent(status: status) }
+    }
+
+    /// A signal to deliver, a stop to take, or rt_sigsuspend's temporary
+    /// mask to put back (Linux: _TIF_SIGPENDING | TIF_RESTORE_SIGMASK).
+    private static func hasWork(_ task: Task) -> Bool {
+        task.hasSignalPending || task.savedSignalMask != nil
     }
 
     /// Delivers what is pending; returns the status to exit with if a
@@ -25,7 +39,9 @@ extension Signals {
     private static func deliver(_ frame: inout TrapFrame) -> Int32? {
         let task = Scheduler.current
         var handled = false
-        while true {
+        // nextHandler finds nothing when nothing is pending: the test spares
+        // its locked dequeue after the last handler's frame is set up.
+        while task.hasSignalPending {
             let next = nextHandler(task, frame: frame)
             guard case .handler(let info, let action) = next else {
                 if case .exit(let status) = next { return status }
@@ -125,7 +141,7 @@ extension Signals {
             }
             guard let info = dequeue(task, notIn: task.blockedSignals), let signal = Signal(rawValue: info.si_signo)
             else { return nil }
-            let action = task.sighand.actions[signal]
+            let action = task.sighand[signal]
             if action.sa_handler == KernelSigaction.SIG_IGN { continue }
             if action.sa_handler != KernelSigaction.SIG_DFL {
                 if action.flags.contains(.SA_RESETHAND) { task.sighand.resetToDefault(signal) }
@@ -161,13 +177,14 @@ extension Signals {
     /// claims one: rt_sigtimedwait, and signalfd's read.
     static func dequeue(_ task: Task, notIn blocked: SignalSet) -> Siginfo? {
         TaskList.lock.withLockIrqSave { () -> Siginfo? in
-            for queue in [task.pending, task.group.sharedPending] {
-                if let signal = queue.next(notIn: blocked), let (info, owner) = queue.take(signal) {
-                    if let owner { SignalRecords.release([owner]) }
-                    return info
-                }
-            }
-            return nil
+            take(from: task.pending, notIn: blocked) ?? take(from: task.group.sharedPending, notIn: blocked)
         }
+    }
+
+    /// One signal of `queue` not in `blocked`, its record's charge released.
+    private static func take(from queue: SigPending, notIn blocked: SignalSet) -> Siginfo? {
+        guard let signal = queue.next(notIn: blocked), let (info, owner) = queue.take(signal) else { return nil }
+        if let owner { SignalRecords.release([owner]) }
+        return info
     }
 }

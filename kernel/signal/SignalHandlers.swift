@@ -31,6 +31,9 @@ public final class SignalHandlers {
 
     public var actions: SignalActionTable { lock.withLockIrqSave { table } }
 
+    /// One signal's action, without copying the table.
+    subscript(signal: Signal) -> KernelSigaction { lock.withLockIrqSave { table[signal] } }
+
     /// rt_sigaction's update (see `SignalActionTable.change`).
     func change(_ signal: Signal, to new: KernelSigaction?) throws(Errno) -> KernelSigaction {
         try lock.withLockIrqSave { () throws(Errno) -> KernelSigaction in try table.change(signal, to: new) }
