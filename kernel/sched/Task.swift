@@ -266,6 +266,8 @@ public final class Task: SchedulableEntity {
 
     /// The registers exec or rt_sigreturn set, handed out once.
     func takeUserEntry() -> TrapFrame? {
+        // Almost every system call finds none: test before copying the frame out.
+        guard userEntry != nil else { return nil }
         defer { userEntry = nil }
         return userEntry
     }

@@ -79,7 +79,7 @@ public enum SyscallTable {
         byNumber.set(handlers)
         reported.withLock { $0 = Array(repeating: false, count: size) }
         SyscallEntry.setHandler { frame in
-            frame.rax = UInt64(bitPattern: dispatch(frame))
+            frame.rax = UInt64(bitPattern: dispatch(UserRegisters(frame)))
             // After a successful execve none of the old program's registers
             // go back: the new program starts from its entry (Linux:
             // start_thread); rt_sigreturn's come from the signal frame.
@@ -97,14 +97,15 @@ public enum SyscallTable {
     /// number is EAX sign-extended, as Linux's entry code takes it (`movslq
     /// %eax`): the upper half of RAX is ignored, and -1 or any number past
     /// the table is ENOSYS.
-    static func dispatch(_ frame: TrapFrame) -> Int64 {
-        let number = Int(Int32(truncatingIfNeeded: frame.errorCode))
+    static func dispatch(_ registers: UserRegisters) -> Int64 {
+        let number = Int(Int32(truncatingIfNeeded: registers.frame.errorCode))
+        let handlers = handlers  // one read of the table for the bounds check and the entry
         guard number >= 0, number < handlers.count, let handler = handlers[number] else {
             reportUnimplemented(number)
             return -Int64(Errno.ENOSYS.rawValue)
         }
         do {
-            return try handler(UserRegisters(frame))
+            return try handler(registers)
         } catch {
             return -Int64(error.rawValue)
         }
