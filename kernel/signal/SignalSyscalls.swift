@@ -36,7 +36,7 @@ enum SignalSyscalls {
         let new = action.isNull ? nil : try action.read()
         let old = try task.sighand.change(signal, to: new)
         // Setting "ignore" discards what is pending (Linux: do_sigaction).
-        if new != nil && task.sighand.actions.isIgnored(signal) { Signals.discardPending(signal, in: task.group) }
+        if let new, SignalActionTable.ignores(new, signal) { Signals.discardPending(signal, in: task.group) }
         if !oldAction.isNull { try oldAction.write(old) }
         return 0
     }

@@ -61,10 +61,13 @@ public struct SignalActionTable: Sendable {
 
     /// Whether a sent `signal` would be discarded at once (Linux:
     /// sig_handler_ignored): ignored explicitly, or by default.
-    public func isIgnored(_ signal: Signal) -> Bool {
-        let handler = self[signal].sa_handler
-        return handler == KernelSigaction.SIG_IGN
-            || (handler == KernelSigaction.SIG_DFL
+    public func isIgnored(_ signal: Signal) -> Bool { Self.ignores(self[signal], signal) }
+
+    /// Whether `action`, installed for `signal`, ignores it (Linux:
+    /// sig_handler_ignored), for a caller that holds the action already.
+    public static func ignores(_ action: KernelSigaction, _ signal: Signal) -> Bool {
+        action.sa_handler == KernelSigaction.SIG_IGN
+            || (action.sa_handler == KernelSigaction.SIG_DFL
                 && (signal.defaultAction == .ignore || signal.defaultAction == .continue))
     }
 

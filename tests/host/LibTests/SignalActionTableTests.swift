@@ -54,6 +54,13 @@ import Testing
         #expect(!table.isIgnored(.SIGCHLD))
     }
 
+    @Test func anActionAloneTellsWhetherItIgnores() {
+        #expect(SignalActionTable.ignores(KernelSigaction(handler: KernelSigaction.SIG_IGN), .SIGTERM))
+        #expect(SignalActionTable.ignores(KernelSigaction(), .SIGWINCH))
+        #expect(!SignalActionTable.ignores(KernelSigaction(), .SIGTERM))
+        #expect(!SignalActionTable.ignores(KernelSigaction(handler: 0x40_1000), .SIGCHLD))
+    }
+
     @Test func sigprocmaskNeverBlocksKillOrStop() {
         var set = SignalSet()
         set.insert(.SIGKILL)
