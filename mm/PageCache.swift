@@ -36,8 +36,19 @@ public final class PageCache {
             } else {
                 result += repeatElement(0, count: length)
             }
+            return length
         }
         return result
+    }
+
+    /// Copies `count` bytes at `offset` (clipped to the file size) straight
+    /// into the user memory at `iter`, holes as zeros (Linux: filemap_read's
+    /// copy_folio_to_iter); the count copied, short if a copy faulted.
+    public func read(at offset: Int64, count: Int, to iter: inout IOVIter) -> Int {
+        forEachPiece(at: offset, count: count) { index, inPage, length in
+            guard let frame = page(index) else { return iter.zero(count: length) }
+            return iter.copy(from: Frame(containing: frame)!, at: inPage, count: length)
+        }
     }
 
     /// Stores `bytes` at `offset`, allocating the pages it touches, and
@@ -46,17 +57,32 @@ public final class PageCache {
     /// filesystem's size ran out: what a full tmpfs reports).
     public func write(_ bytes: [UInt8], at offset: Int64) throws(Errno) -> Int {
         var consumed = 0
-        var failed = false
-        forEachPiece(at: offset, count: bytes.count) { index, inPage, length in
-            guard !failed, let frame = page(index, create: true) else {
-                failed = true
-                return
-            }
+        let stored = forEachPiece(at: offset, count: bytes.count) { index, inPage, length in
+            guard let frame = page(index, create: true) else { return 0 }
             Frame(containing: frame)!.write(Array(bytes[consumed..<consumed + length]), at: inPage)
             consumed += length
+            return length
         }
-        if consumed == 0 && !bytes.isEmpty { throw .ENOSPC }
-        return consumed
+        if stored == 0 && !bytes.isEmpty { throw .ENOSPC }
+        return stored
+    }
+
+    /// Stores `count` bytes of the user memory at `iter` at `offset`
+    /// straight into the pages, allocating those it touches (Linux:
+    /// generic_perform_write's copy_folio_from_iter); the count stored,
+    /// short where a page could not be had or a copy faulted. With nothing
+    /// stored: ENOSPC if no page could be had, EFAULT for a fault.
+    public func write(at offset: Int64, count: Int, from iter: inout IOVIter) throws(Errno) -> Int {
+        var noPage = false
+        let stored = forEachPiece(at: offset, count: count) { index, inPage, length in
+            guard let frame = page(index, create: true) else {
+                noPage = true
+                return 0
+            }
+            return iter.copy(to: Frame(containing: frame)!, at: inPage, count: length)
+        }
+        if stored == 0 && count > 0 { throw noPage ? .ENOSPC : .EFAULT }
+        return stored
     }
 
     /// Drops the pages past `size` and zeroes the rest of the last one
@@ -207,17 +233,21 @@ public final class PageCache {
     }
 
     /// Calls `body` with each page a byte range touches, the offset in it
-    /// and the length there.
-    private func forEachPiece(at offset: Int64, count: Int, _ body: (UInt64, Int, Int) -> Void) {
+    /// and the length there, until `body` moves fewer bytes than that;
+    /// the bytes moved.
+    @discardableResult
+    private func forEachPiece(at offset: Int64, count: Int, _ body: (UInt64, Int, Int) -> Int) -> Int {
         var position = offset
         let end = offset + Int64(count)
         while position < end {
             let index = UInt64(position / Int64(Self.pageBytes))
             let inPage = Int(position % Int64(Self.pageBytes))
             let length = Int(min(Int64(Self.pageBytes - inPage), end - position))
-            body(index, inPage, length)
-            position += Int64(length)
+            let moved = body(index, inPage, length)
+            position += Int64(moved)
+            if moved < length { break }
         }
+        return Int(position - offset)
     }
 }
 

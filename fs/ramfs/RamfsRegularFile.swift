@@ -7,7 +7,7 @@ import Lib
 /// writes them anywhere). Writing one byte far past the end allocates one
 /// page; the pages between stay holes that read as zeros. mmap maps the
 /// cache's pages themselves.
-final class RamfsRegularFile: FileOperations {
+final class RamfsRegularFile: IteratingFileOperations {
     private let cache: PageCache
     /// What may no longer be done to the file (Linux: shmem_inode_info's
     /// seals), under the VFS lock. Only a memfd made with
@@ -17,33 +17,77 @@ final class RamfsRegularFile: FileOperations {
     /// The pages count against the filesystem's size, if it has one (tmpfs).
     init(superBlock: SuperBlock) { cache = PageCache(accounting: superBlock) }
 
+    var iterating: (any IteratingFileOperations)? { self }
+
     /// Contents are filesystem state: reads and writes take the VFS lock,
     /// which also orders them with truncation and O_APPEND's end.
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
-        let start = offset
-        guard start >= 0 else { throw .EINVAL }
-        let bytes = VFS.lockedNonThrowing { () -> [UInt8] in
-            let inode = file.inode
-            guard start < inode.size, count > 0 else { return [] }
-            file.markAccessed()
-            return cache.read(at: start, count: Int(min(Int64(count), inode.size - start)))
+        var bytes: [UInt8] = []
+        _ = try read(file, count: count, at: &offset) { (start, length) throws(Errno) -> Int in
+            bytes = cache.read(at: start, count: length)
+            return length
         }
-        offset += Int64(bytes.count)
         return bytes
     }
 
+    /// The same straight into user memory: a fault part-way returns the
+    /// bytes before it, one before any byte is EFAULT (Linux: filemap_read).
+    func read(_ file: File, to iter: inout IOVIter, count: Int, at offset: inout Int64) throws(Errno) -> Int {
+        try read(file, count: count, at: &offset) { (start, length) throws(Errno) -> Int in
+            let copied = cache.read(at: start, count: length, to: &iter)
+            guard copied > 0 || length == 0 else { throw .EFAULT }
+            return copied
+        }
+    }
+
+    /// Clips a read at `offset` to the file and has `copy(start, length)`
+    /// move the bytes, under the VFS lock; advances `offset` by the count
+    /// it returns.
+    private func read(
+        _ file: File, count: Int, at offset: inout Int64, _ copy: (Int64, Int) throws(Errno) -> Int
+    ) throws(Errno) -> Int {
+        let start = offset
+        guard start >= 0 else { throw .EINVAL }
+        let moved = try VFS.locked { () throws(Errno) -> Int in
+            let inode = file.inode
+            guard start < inode.size, count > 0 else { return 0 }
+            file.markAccessed()
+            return try copy(start, Int(min(Int64(count), inode.size - start)))
+        }
+        offset += Int64(moved)
+        return moved
+    }
+
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int {
+        try write(file, count: bytes.count, at: &offset) { (start, length) throws(Errno) -> Int in
+            try cache.write(length == bytes.count ? bytes : Array(bytes.prefix(length)), at: start)
+        }
+    }
+
+    /// The same straight from user memory (Linux: shmem's write_iter).
+    func write(_ file: File, from iter: inout IOVIter, count: Int, at offset: inout Int64) throws(Errno) -> Int {
+        try write(file, count: min(count, iter.remaining), at: &offset) { (start, length) throws(Errno) -> Int in
+            try cache.write(at: start, count: length, from: &iter)
+        }
+    }
+
+    /// Finds where a write of `count` bytes at `offset` goes and how much
+    /// of it may, and has `store(start, length)` put the bytes in, under
+    /// the VFS lock; moves `offset` past what it stored.
+    private func write(
+        _ file: File, count requested: Int, at offset: inout Int64, _ store: (Int64, Int) throws(Errno) -> Int
+    ) throws(Errno) -> Int {
         let appending = file.flags.contains(.O_APPEND)
-        let requested = offset
+        let requestedOffset = offset
         let credentials = Scheduler.current.credentials
         let (end, written) = try VFS.locked { () throws(Errno) -> (Int64, Int) in
             // Appending and finding the end happen under one lock, so two
             // appenders never overwrite each other (Linux: the O_APPEND
             // check in generic_write_checks, under i_rwsem).
             let inode = file.inode
-            let start = appending ? inode.size : requested
+            let start = appending ? inode.size : requestedOffset
             guard start >= 0 else { throw .EINVAL }
-            var count = try VFS.writableCount(inode, at: start, count: bytes.count)
+            var count = try VFS.writableCount(inode, at: start, count: requested)
             guard count > 0 else { return (start, 0) }
             // Linux: shmem_write_begin, page by page, so a write that would
             // grow a sealed file stops at the last page boundary inside it.
@@ -54,7 +98,7 @@ final class RamfsRegularFile: FileOperations {
                 count = Int(boundary - start)
             }
             inode.removeSetIDBits(as: credentials)
-            let stored = try cache.write(count == bytes.count ? bytes : Array(bytes.prefix(count)), at: start)
+            let stored = try store(start, count)
             let end = start + Int64(stored)
             inode.size = max(inode.size, end)
             inode.touchModified()

@@ -163,25 +163,30 @@ public final class File {
     /// from `offset` without moving it (pread). EBADF if not open for
     /// reading, ESPIPE for an offset on a stream (Linux: vfs_read).
     public func read(count: Int, at offset: Int64? = nil) throws(Errno) -> [UInt8] {
-        var result: [UInt8] = []
-        _ = try read(count: count, at: offset) { (bytes: [UInt8]) throws(Errno) in result = bytes }
-        return result
+        guard mayRead else { throw .EBADF }
+        guard count >= 0 else { throw .EINVAL }
+        let bytes = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> [UInt8] in
+            try operations.read(self, count: count, at: &cursor)
+        }
+        if !bytes.isEmpty { Fsnotify.accessed(self) }
+        return bytes
     }
 
-    /// The same, handing the bytes to `deliver` before the position moves:
-    /// if it fails (EFAULT copying them to user space), the position stays
-    /// where it was, as in Linux, where the copy happens inside ->read_iter.
-    /// Returns the count delivered.
-    public func read(
-        count: Int, at offset: Int64? = nil,
-        deliver: ([UInt8]) throws(Errno) -> Void
-    ) throws(Errno) -> Int {
+    /// Up to `count` bytes from the position or `offset`, copied straight
+    /// into the caller's memory at `iter` (Linux: vfs_read calling
+    /// ->read_iter); the count copied. A fault before any byte is EFAULT
+    /// and leaves the position where it was.
+    public func read(to iter: inout IOVIter, count: Int, at offset: Int64? = nil) throws(Errno) -> Int {
         guard mayRead else { throw .EBADF }
         guard count >= 0 else { throw .EINVAL }
         let count = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+            if let iterating = operations.iterating {
+                return try iterating.read(self, to: &iter, count: count, at: &cursor)
+            }
+            // Without ->read_iter: the kernel bytes, copied out; a fault leaves the position alone.
             var moved = cursor
             let bytes = try operations.read(self, count: count, at: &moved)
-            try deliver(bytes)
+            guard iter.copy(from: bytes) == bytes.count else { throw .EFAULT }
             cursor = moved
             return bytes.count
         }
@@ -197,6 +202,26 @@ public final class File {
         let written = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
             // A range that would end past 2^63 - 1 is EINVAL (Linux: rw_verify_area).
             guard !cursor.addingReportingOverflow(Int64(bytes.count)).overflow else { throw .EINVAL }
+            return try operations.write(self, bytes, at: &cursor)
+        }
+        if written > 0 { Fsnotify.modified(self) }
+        return written
+    }
+
+    /// Writes up to `count` bytes of the caller's memory at `iter` at the
+    /// position or `offset`, as `write(_:at:)` does (Linux: vfs_write
+    /// calling ->write_iter); the count written.
+    public func write(from iter: inout IOVIter, count: Int, at offset: Int64? = nil) throws(Errno) -> Int {
+        guard mayWrite else { throw .EBADF }
+        let written = try transfer(at: offset) { (cursor: inout Int64) throws(Errno) -> Int in
+            guard !cursor.addingReportingOverflow(Int64(count)).overflow else { throw .EINVAL }
+            if let iterating = operations.iterating {
+                return try iterating.write(self, from: &iter, count: count, at: &cursor)
+            }
+            // Without ->write_iter: the bytes copied in first, a fault there EFAULT.
+            let wanted = min(count, iter.remaining)
+            let bytes = iter.copyIn(count: wanted)
+            guard bytes.count == wanted else { throw .EFAULT }
             return try operations.write(self, bytes, at: &cursor)
         }
         if written > 0 { Fsnotify.modified(self) }

@@ -24,6 +24,11 @@ public protocol FileOperations: AnyObject {
     /// Writes `bytes` at `offset` (or at the end, for O_APPEND), advancing
     /// it; returns how many were written.
     func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int
+    /// The file's reads and writes that copy straight between user memory
+    /// and its pages (Linux: ->read_iter, ->write_iter), or nil: then the
+    /// kernel bytes of `read` and `write` are copied to and from the
+    /// caller's memory.
+    var iterating: (any IteratingFileOperations)? { get }
     /// Whether reads and writes take the caller's user memory itself
     /// (`read(into:)`, `write(from:)`) rather than kernel bytes: a module's
     /// file operations, whose code copies with copy_to_user and
@@ -85,6 +90,7 @@ extension FileOperations {
     public func open(_ file: File, flags: OpenFlags) throws(Errno) {}
     public func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] { throw .EINVAL }
     public func write(_ file: File, _ bytes: [UInt8], at offset: inout Int64) throws(Errno) -> Int { throw .EINVAL }
+    public var iterating: (any IteratingFileOperations)? { nil }
     public var takesUserBuffers: Bool { false }
     public func read(_ file: File, into buffer: UserBuffer, at offset: inout Int64) throws(Errno) -> Int {
         throw .EINVAL
@@ -138,4 +144,16 @@ extension FileOperations {
         position = target
         return target
     }
+}
+
+/// File operations that copy straight between user memory and their pages
+/// (Linux: ->read_iter and ->write_iter over an iov_iter).
+public protocol IteratingFileOperations: FileOperations {
+    /// Up to `count` bytes at `offset` copied into the caller's memory at
+    /// `iter`, advancing `offset` past them; the count copied, or EFAULT if
+    /// a fault stopped the copy before any byte.
+    func read(_ file: File, to iter: inout IOVIter, count: Int, at offset: inout Int64) throws(Errno) -> Int
+    /// Up to `count` bytes of the caller's memory at `iter` written at
+    /// `offset` (or at the end, for O_APPEND), advancing it; the count written.
+    func write(_ file: File, from iter: inout IOVIter, count: Int, at offset: inout Int64) throws(Errno) -> Int
 }

@@ -28,12 +28,14 @@ enum ReadWriteSyscalls {
 
     static func read(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64) throws(Errno) -> Int64 {
         let file = try fd.file()
-        return Int64(try transfer(from: file, into: try UserBuffers(buffer, count: count), at: nil))
+        var buffers = try IOVIter(buffer, count: count, limit: maximumTransfer)
+        return Int64(try transfer(from: file, into: &buffers, at: nil))
     }
 
     static func write(_ fd: FileDescriptor, _ buffer: UserPointer<UInt8>, _ count: UInt64) throws(Errno) -> Int64 {
         let file = try fd.file()
-        return Int64(try transfer(into: file, from: try UserBuffers(buffer, count: count), at: nil))
+        var buffers = try IOVIter(buffer, count: count, limit: maximumTransfer)
+        return Int64(try transfer(into: file, from: &buffers, at: nil))
     }
 
     static func pread64(
@@ -41,8 +43,8 @@ enum ReadWriteSyscalls {
         _ position: Int64
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
-        let buffers = try UserBuffers(buffer, count: count)
-        return Int64(try transfer(from: file, into: buffers, at: try offset(position, count: buffers.total, of: file)))
+        var buffers = try IOVIter(buffer, count: count, limit: maximumTransfer)
+        return Int64(try transfer(from: file, into: &buffers, at: try offset(position, count: buffers.count, of: file)))
     }
 
     static func pwrite64(
@@ -50,20 +52,20 @@ enum ReadWriteSyscalls {
         _ position: Int64
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
-        let buffers = try UserBuffers(buffer, count: count)
-        return Int64(try transfer(into: file, from: buffers, at: try offset(position, count: buffers.total, of: file)))
+        var buffers = try IOVIter(buffer, count: count, limit: maximumTransfer)
+        return Int64(try transfer(into: file, from: &buffers, at: try offset(position, count: buffers.count, of: file)))
     }
 
     static func readv(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32) throws(Errno) -> Int64 {
         let file = try fd.file()
-        let buffers = try UserBuffers(vector: vector, count: count)
-        return Int64(try transfer(from: file, into: buffers, at: nil))
+        var buffers = try IOVIter(vector: vector, count: count, limit: maximumTransfer)
+        return Int64(try transfer(from: file, into: &buffers, at: nil))
     }
 
     static func writev(_ fd: FileDescriptor, _ vector: UserPointer<Iovec>, _ count: Int32) throws(Errno) -> Int64 {
         let file = try fd.file()
-        let buffers = try UserBuffers(vector: vector, count: count)
-        return Int64(try transfer(into: file, from: buffers, at: nil))
+        var buffers = try IOVIter(vector: vector, count: count, limit: maximumTransfer)
+        return Int64(try transfer(into: file, from: &buffers, at: nil))
     }
 
     /// preadv(fd, iov, iovcnt, pos_l, pos_h): on x86-64 the whole offset
@@ -73,8 +75,8 @@ enum ReadWriteSyscalls {
         _ position: Int64
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
-        let buffers = try UserBuffers(vector: vector, count: count)
-        return Int64(try transfer(from: file, into: buffers, at: try offset(position, count: buffers.total, of: file)))
+        var buffers = try IOVIter(vector: vector, count: count, limit: maximumTransfer)
+        return Int64(try transfer(from: file, into: &buffers, at: try offset(position, count: buffers.count, of: file)))
     }
 
     static func pwritev(
@@ -82,8 +84,8 @@ enum ReadWriteSyscalls {
         _ position: Int64
     ) throws(Errno) -> Int64 {
         let file = try fd.file()
-        let buffers = try UserBuffers(vector: vector, count: count)
-        return Int64(try transfer(into: file, from: buffers, at: try offset(position, count: buffers.total, of: file)))
+        var buffers = try IOVIter(vector: vector, count: count, limit: maximumTransfer)
+        return Int64(try transfer(into: file, from: &buffers, at: try offset(position, count: buffers.count, of: file)))
     }
 
     static func lseek(_ fd: FileDescriptor, _ offset: Int64, _ whence: ZeroExtended<Int32>) throws(Errno) -> Int64 {
@@ -127,17 +129,15 @@ enum ReadWriteSyscalls {
     /// vfs_readv), until the buffers are full or a read comes back short
     /// (end of file). A stream is read once: a pipe or terminal returns
     /// what it has, and a second read could sleep.
-    static func transfer(from file: File, into buffers: UserBuffers, at offset: Int64?) throws(Errno) -> Int {
+    static func transfer(from file: File, into buffers: inout IOVIter, at offset: Int64?) throws(Errno) -> Int {
         if file.operations.takesUserBuffers {
             return try buffers.eachBuffer { (buffer, done) throws(Errno) -> Int in
                 try file.read(into: buffer, at: offset.map { $0 + Int64(done) })
             }
         }
-        return try inChunks(total: buffers.total, once: file.operations.isStream) {
+        return try inChunks(total: buffers.count, once: file.operations.isStream) {
             (done, wanted) throws(Errno) -> Int in
-            try file.read(count: wanted, at: offset.map { $0 + Int64(done) }) { (bytes: [UInt8]) throws(Errno) in
-                try buffers.copyOut(bytes, at: done)
-            }
+            try file.read(to: &buffers, count: wanted, at: offset.map { $0 + Int64(done) })
         }
     }
 
@@ -145,14 +145,14 @@ enum ReadWriteSyscalls {
     /// vfs_write, vfs_writev), until all is written or a write comes back
     /// short. A stream gets all of it in one write when it fits in a
     /// chunk, so a pipe write of at most PIPE_BUF bytes stays atomic.
-    static func transfer(into file: File, from buffers: UserBuffers, at offset: Int64?) throws(Errno) -> Int {
+    static func transfer(into file: File, from buffers: inout IOVIter, at offset: Int64?) throws(Errno) -> Int {
         if file.operations.takesUserBuffers {
             return try buffers.eachBuffer { (buffer, done) throws(Errno) -> Int in
                 try file.write(from: buffer, at: offset.map { $0 + Int64(done) })
             }
         }
-        return try inChunks(total: buffers.total, once: false) { (done, wanted) throws(Errno) -> Int in
-            try file.write(try buffers.copyIn(count: wanted, at: done), at: offset.map { $0 + Int64(done) })
+        return try inChunks(total: buffers.count, once: false) { (done, wanted) throws(Errno) -> Int in
+            try file.write(from: &buffers, count: wanted, at: offset.map { $0 + Int64(done) })
         }
     }
 
@@ -180,94 +180,5 @@ enum ReadWriteSyscalls {
             }
         } while done < total
         return done
-    }
-}
-
-/// The user memory a transfer reads into or writes from: one buffer for
-/// read and write, up to IOV_MAX for the vectored calls, seen as one run
-/// of `total` bytes (Linux: struct iov_iter over user iovecs).
-struct UserBuffers {
-    private let segments: [UserBuffer]
-    let total: Int
-
-    /// One buffer (read, write): EFAULT unless it lies in user space; a
-    /// count beyond MAX_RW_COUNT is cut to it.
-    init(_ start: UserPointer<UInt8>, count: UInt64) throws(Errno) {
-        let buffer = try UserBuffer(start, count: count).prefix(ReadWriteSyscalls.maximumTransfer)
-        self.segments = [buffer]
-        self.total = buffer.count
-    }
-
-    /// An iovec array (readv, writev; Linux: import_iovec): EINVAL for more
-    /// than IOV_MAX entries or a length negative as ssize_t, EFAULT for a
-    /// buffer outside user space. The total is cut to MAX_RW_COUNT, the
-    /// last buffers shortened or dropped.
-    init(vector: UserPointer<Iovec>, count: Int32) throws(Errno) {
-        guard count >= 0, count <= Iovec.maximumCount else { throw .EINVAL }
-        var segments: [UserBuffer] = []
-        var total = 0
-        for iovec in try vector.read(count: Int(count)) {
-            guard Int64(bitPattern: iovec.iov_len) >= 0 else { throw .EINVAL }
-            let buffer = try UserBuffer(UserPointer(address: iovec.iov_base), count: iovec.iov_len)
-            let segment = buffer.prefix(ReadWriteSyscalls.maximumTransfer - total)
-            total += segment.count
-            segments.append(segment)
-        }
-        self.segments = segments
-        self.total = total
-    }
-
-    /// Copies `bytes` into the buffers, starting `offset` bytes into the run.
-    func copyOut(_ bytes: [UInt8], at offset: Int) throws(Errno) {
-        var copied = 0
-        try forEachPiece(at: offset, count: bytes.count) { (piece: UserBuffer) throws(Errno) in
-            try piece.write(Array(bytes[copied..<(copied + piece.count)]))
-            copied += piece.count
-        }
-    }
-
-    /// `count` bytes of the buffers, starting `offset` bytes into the run.
-    func copyIn(count: Int, at offset: Int) throws(Errno) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        try forEachPiece(at: offset, count: count) { (piece: UserBuffer) throws(Errno) in
-            bytes.append(contentsOf: try piece.read())
-        }
-        return bytes
-    }
-
-    /// Runs `step(buffer, done)` on each buffer in turn, with the bytes
-    /// moved before it, until one comes back short; an error after some
-    /// bytes moved ends it with their count (Linux: do_loop_readv_writev,
-    /// for files with ->read and ->write alone).
-    func eachBuffer(_ step: (UserBuffer, Int) throws(Errno) -> Int) throws(Errno) -> Int {
-        var done = 0
-        for segment in segments {
-            do throws(Errno) {
-                let moved = try step(segment, done)
-                done += moved
-                if moved < segment.count { break }
-            } catch {
-                if done == 0 { throw error }
-                break
-            }
-        }
-        return done
-    }
-
-    /// The pieces of the buffers that make up bytes offset..<offset+count of the run.
-    private func forEachPiece(at offset: Int, count: Int, _ body: (UserBuffer) throws(Errno) -> Void) throws(Errno) {
-        var skip = offset
-        var left = count
-        for segment in segments where left > 0 {
-            if skip >= segment.count {
-                skip -= segment.count
-                continue
-            }
-            let taken = min(segment.count - skip, left)
-            try body(try segment.piece(at: skip, length: taken))
-            skip = 0
-            left -= taken
-        }
     }
 }

@@ -70,6 +70,12 @@ public struct Frame: Hashable, Sendable {
         return address + UInt64(offset)
     }
 
+    /// Where bytes `offset..<offset + count` of the block are in the
+    /// direct map, for Core's copies to and from user memory.
+    @unsafe func pointer(at offset: Int, count: Int) -> UnsafeMutableRawPointer {
+        unsafe UnsafeMutableRawPointer(PhysicalMemory.pointer(checked(offset, count), as: UInt8.self))
+    }
+
     public func read(at offset: Int, count: Int) -> [UInt8] {
         PhysicalMemory.bytes(at: checked(offset, count), count: count)
     }
