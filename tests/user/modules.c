@@ -53,23 +53,10 @@ static void as_nobody(void *unused)
     exit(tap_done());
 }
 
-/* The whole of `path`, in a buffer of at most `size` bytes; its length, or -1. */
-static long read_file(const char *path, char *buffer, size_t size)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    long total = 0, n;
-    while ((n = read(fd, buffer + total, size - (size_t)total)) > 0)
-        total += n;
-    close(fd);
-    return n < 0 ? -1 : total;
-}
-
 static void on_apus(void)
 {
     static char image[65536];
-    long length = read_file("/lib/modules/hello.ko", image, sizeof image);
+    long length = read_into("/lib/modules/hello.ko", image, sizeof image);
     if (!ok(length > 64, "read /lib/modules/hello.ko (%ld bytes)", length))
         return;
     fails_with(init_module(image, 63, ""), ENOEXEC, "init_module of fewer bytes than an ELF header is ENOEXEC");
@@ -78,7 +65,7 @@ static void on_apus(void)
     succeeds(init_module(image, (unsigned long)length, ""), "init_module loads hello.ko");
     fails_with(init_module(image, (unsigned long)length, ""), EEXIST, "a second init_module is EEXIST");
     char text[64] = "";
-    is(read_file("/proc/hello_proc", text, sizeof text - 1), 26, "/proc/hello_proc reads 26 bytes");
+    is(read_into("/proc/hello_proc", text, sizeof text - 1), 26, "/proc/hello_proc reads 26 bytes");
     is(strcmp(text, "Hello from kernel module!\n"), 0, "the module's message");
     int entry = open("/proc/hello_proc", O_RDWR);
     is(write(entry, "abc", 3), 3, "a write goes to hello_write, which takes it all");

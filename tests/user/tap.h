@@ -212,6 +212,19 @@ static inline const char *path_in(const char *directory, const char *name)
     return path;
 }
 
+/* The whole of `path`, in a buffer of at most `size` bytes; its length, or -1. */
+static inline long read_into(const char *path, char *buffer, size_t size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    long total = 0, n;
+    while ((n = read(fd, buffer + total, size - (size_t)total)) > 0)
+        total += n;
+    close(fd);
+    return n < 0 ? -1 : total;
+}
+
 /* Copies the file `from` to `to` (made or emptied) and gives the copy `mode`. */
 static inline void copy_file(const char *from, const char *to, mode_t mode)
 {
