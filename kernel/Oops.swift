@@ -13,7 +13,6 @@ public enum Oops {
     public static let panicOnOops = Atomic<Bool>(false)
 
     public static func die(_ title: String, frame: TrapFrame) -> Never {
-        Printk.oopsInProgress.store(true, ordering: .relaxed)
         let number = count.wrappingAdd(1, ordering: .relaxed).newValue
         pr_emerg("\(title): \(hex(frame.errorCode & 0xFFFF, width: 4)) [#\(number)]")
         pr_emerg(
@@ -42,7 +41,6 @@ public enum Oops {
         // A kernel thread's work has nobody to take it over.
         guard task.mm != nil else { panic("Fatal exception") }
         pr_emerg("---[ end trace 0000000000000000 ]---")
-        Printk.oopsInProgress.store(false, ordering: .relaxed)
         if PreemptCount.inAtomic {
             pr_info("note: \(task.comm)[\(task.pid)] exited with preempt_count \(PreemptCount.value)")
             PreemptCount.subtract(PreemptCount.value)

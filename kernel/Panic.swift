@@ -10,7 +10,6 @@ public enum Panic {
 
 public func panic(_ message: String) -> Never {
     CPU.disableInterrupts()
-    Printk.oopsInProgress.store(true, ordering: .relaxed)
     pr_emerg("Kernel panic - not syncing: \(message)")
     let timeout = Panic.timeoutSeconds.load(ordering: .relaxed)
     if timeout < 0 { Machine.reboot() }

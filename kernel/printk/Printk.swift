@@ -56,10 +56,6 @@ public enum Printk {
     /// under the scheduler's locks that a wakeup takes (Linux: wake_up_klogd
     /// through irq_work).
     private static let readerWakeup = BootOnce(Tasklet { Printk.readers.wakeUpAll() })
-    /// Set while an oops is being reported: the lock may be held by the code
-    /// that faulted, so the report bypasses it (Linux: oops_in_progress).
-    public static let oopsInProgress = Atomic<Bool>(false)
-
     /// Allocates the log buffer (Linux: __log_buf, 128 KiB by default).
     public static func initialize() {
         let buffer = State(records: PrintkLog())
@@ -84,8 +80,8 @@ public enum Printk {
         let interruptsWereOn = CPU.saveAndDisableInterrupts()
         defer { CPU.restoreInterrupts(interruptsWereOn) }
         // printk must never spin: the lock's holder may be the code that just
-        // faulted. Then, or during an oops, the console gets the line and the
-        // buffer does not.
+        // faulted. Then the console gets the line and the buffer does not; an
+        // oops is otherwise logged like any line, for dmesg (Linux does too).
         guard let stored = store(level, facility, text, timestamp) else {
             write(
                 PrintkRecord(
@@ -98,11 +94,10 @@ public enum Printk {
     }
 
     /// Appends to the log and reads the record back; nil when the log cannot
-    /// be used now (not allocated yet, an oops in progress, its lock held).
+    /// be used now (not allocated yet, its lock held).
     private static func store(
         _ level: LogLevel, _ facility: UInt8, _ text: some Collection<UInt8>, _ timestamp: UInt64
     ) -> PrintkRecord?? {
-        guard !oopsInProgress.load(ordering: .relaxed) else { return nil }
         let stored = log.withLockIfFree { log -> PrintkRecord?? in
             // Mutating through `log!` appends in place; copying the buffer out would duplicate 128 KiB.
             guard log != nil else { return nil }
