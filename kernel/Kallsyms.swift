@@ -20,9 +20,20 @@ public enum Kallsyms {
     /// The table, if the image has one.
     public static var table: KallsymsTable? { symbols.valueIfSet }
 
-    /// `name+0xoff/0xsize`, or the bare address when no symbol covers it.
+    /// `name+0xoff/0xsize`, `name+0xoff/0xsize [module]` for a module's
+    /// code (Linux: %pS, sprint_symbol), or the bare address when no symbol
+    /// covers it.
     public static func describe(_ address: UInt64) -> String {
         if let location = symbols.valueIfSet?.lookup(address: address) { return location.description }
+        if let (location, module) = ModuleLoader.lookup(address: address) {
+            return location.description + " [" + module + "]"
+        }
         return "0x" + hex(address, width: 16)
+    }
+
+    /// Whether `address` is in the kernel's text or a loaded module's
+    /// (Linux: __kernel_text_address), where a call trace goes on.
+    public static func isText(_ address: UInt64) -> Bool {
+        KernelImage.text.contains(address) || ModuleLoader.lookup(address: address) != nil
     }
 }

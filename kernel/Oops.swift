@@ -20,6 +20,7 @@ public enum Oops {
         )
         showRegisters(frame)
         Backtrace.dump(framePointer: frame.rbp)
+        ModuleLoader.printModules()
         Taint.add(.die)
         end(frame)
     }

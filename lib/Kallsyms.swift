@@ -167,6 +167,11 @@ public struct SymbolLocation: Sendable, CustomStringConvertible {
     /// Bytes from the symbol's start to the address.
     public let offset: UInt64
 
+    public init(symbol: KernelSymbol, offset: UInt64) {
+        self.symbol = symbol
+        self.offset = offset
+    }
+
     /// Linux's `%pS` form: `Kernel.panic(_:)+0x1c/0x80`.
     public var description: String {
         symbol.name + "+" + hex(offset) + "/" + hex(symbol.size)

@@ -11,6 +11,7 @@
 #define __printf(a, b) __attribute__((__format__(printf, a, b)))
 #define __maybe_unused __attribute__((__unused__))
 #define __must_check __attribute__((__warn_unused_result__))
+#define noinline __attribute__((__noinline__))
 
 #define ___PASTE(a, b) a##b
 #define __PASTE(a, b) ___PASTE(a, b)

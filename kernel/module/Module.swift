@@ -81,8 +81,14 @@ public final class Module {
     }
 
     /// Its taint letters in parentheses, as /proc/modules and oopses show
-    /// them (Linux: module_flags): `(POE)`, or empty.
-    var taintText: String { taintLetters.isEmpty ? "" : "(" + taintLetters + ")" }
+    /// them (Linux: module_flags): `(POE)`, or empty; with `showState`, a
+    /// `+` follows while it is loading and a `-` while it is unloading: `(O+)`.
+    func flags(showState: Bool) -> String {
+        var letters = taintLetters
+        if showState && state == .coming { letters += "+" }
+        if showState && state == .going { letters += "-" }
+        return letters.isEmpty ? "" : "(" + letters + ")"
+    }
 
     /// Its taint letters, as /sys/module/NAME/taint shows them (Linux: module_flags_taint).
     var taintLetters: String { taints.sorted { $0.rawValue < $1.rawValue }.map { String($0.letter) }.joined() }

@@ -32,6 +32,9 @@ public enum ModuleLoader {
 
     public static var modules: [Module] { list.withLock { $0.modules } }
 
+    /// The modules, unless the list is locked (for an oops, which must not wait).
+    static var modulesIfUnlocked: [Module]? { list.withLockIfFree { $0.modules } }
+
     /// The modules using `module`'s exports, newest first.
     static func users(of module: Module) -> [Module] { list.withLock { _ in module.users } }
 

@@ -27,7 +27,8 @@ extension ModuleLoader {
             text +=
                 "\(module.name) \(module.size) \(referenceCount(of: module)) \(uses.isEmpty ? "-" : uses) \(state) 0x"
             text += hex(showAddresses ? module.base.value : 0, width: 16)
-            text += module.taintText.isEmpty ? "\n" : " \(module.taintText)\n"
+            // Linux: the flags, with the state's `+` or `-`, only for a module that tainted.
+            text += module.taints.isEmpty ? "\n" : " \(module.flags(showState: true))\n"
         }
         return text
     }

@@ -739,6 +739,49 @@ procps() {
     status "pidof finds no apussleep any more" 1 run pidof apussleep
 }
 
+# module_faults: modules that fault (docs/modules.md, "Faults in modules"): an init that
+# dereferences NULL and a proc_read that writes to an unmapped address each oops as Linux does,
+# naming the module's functions `[module]`; the process that called in is killed (SIGSEGV), the
+# kernel is tainted D and goes on. Last of the module checks: the faulted modules stay loaded.
+module_faults() {
+    [ "$$" = 1 ] || return 0
+    mods=/lib/modules
+    run dmesg -c > /dev/null
+    # Each oops is on purpose: the harness's marker (tools/test/serial_log.py) says so until
+    # the next result line.
+    echo "# selftest: expected report begins"
+    status "insmod of a module whose init dereferences NULL is killed (SIGSEGV)" 139 run insmod $mods/tests/fault.ko
+    oops=$(run dmesg)
+    has "dmesg: BUG: kernel NULL pointer dereference" "$oops" \
+        "*BUG: kernel NULL pointer dereference, address: 0000000000000000*#PF: supervisor read access in kernel mode*"
+    has "dmesg: Oops, in insmod" "$oops" "*Oops: 0000 [[]#*[]]*CPU: 0 PID: [0-9]* Comm: insmod Tainted: *O*"
+    has "dmesg: RIP names fault_deref [fault]" "$oops" "*RIP: 0010:fault_deref+0x*/0x* [[]fault[]]*"
+    has "dmesg: the call trace has fault_init [fault], then the loader" "$oops" \
+        "*Call Trace:* fault_init+0x*/0x* [[]fault[]]* ModuleLoader.load*</TASK>*"
+    has "dmesg: Modules linked in: fault(O+)" "$oops" "*Modules linked in: fault(O+)*"
+    same "kernel.tainted has D" "$(($(run cat /proc/sys/kernel/tainted) & 128))" 128
+    has "/proc/modules: fault stays Loading" "$(run cat /proc/modules)" "fault * 0 - Loading 0x* (O+)"
+    has "rmmod of it: EBUSY" "$(run rmmod fault 2>&1)" "*busy*"
+    has "a second insmod: EEXIST" "$(run insmod $mods/tests/fault.ko 2>&1)" "*File exists*"
+    status "insmod proc_fault.ko" 0 run insmod $mods/tests/proc_fault.ko
+    run dmesg -c > /dev/null
+    # Not into a pipe: busybox's cat copies with sendfile, whose references to both files stay
+    # on the dead task's kernel stack (docs/modules.md), so the pipe would never see EOF.
+    echo "# selftest: expected report begins"
+    run cat /proc/proc_fault > /dev/null 2>&1
+    same "cat of a /proc file whose proc_read faults is killed (SIGSEGV)" "$?" 139
+    oops=$(run dmesg)
+    has "dmesg: unable to handle page fault for address 0xdead000" "$oops" \
+        "*BUG: unable to handle page fault for address: 000000000dead000*#PF: supervisor write access in kernel mode*"
+    has "dmesg: Oops, in cat, tainted D" "$oops" "*Comm: cat Tainted: *D*O*"
+    has "dmesg: RIP names proc_fault_read [proc_fault]" "$oops" "*RIP: 0010:proc_fault_read+0x*/0x* [[]proc_fault[]]*"
+    has "dmesg: Modules linked in: proc_fault(O) fault(O+)" "$oops" "*Modules linked in: proc_fault(O) fault(O+)*"
+    status "the kernel goes on: insmod hello.ko" 0 run insmod $mods/hello.ko
+    same "cat /proc/hello_proc" "$(run cat /proc/hello_proc)" "Hello from kernel module!"
+    status "rmmod hello" 0 run rmmod hello
+    run dmesg -c > /dev/null
+}
+
 # core_for_host: on Apus, the core of `coredump crash` gzipped and base64-encoded on `# core: `
 # lines, which tools/test/kernel_tests.py writes to build/test-logs/user.core and opens with
 # the host's gdb.
@@ -764,6 +807,7 @@ chosen modules && modules
 chosen modules && swift_modules
 chosen modules && misc_modules
 { chosen modules || chosen module_api; } && module_api
+chosen modules && module_faults
 run rm -rf "$TMPDIR"
 
 echo "1..$n"
