@@ -63,6 +63,22 @@ enum KernelSymbols {
         ("kstrdup", false),  // mm/SlabCommon.swift
         // core/lib/printk.S, kernel/printk/Vsnprintf.swift
         ("snprintf", false), ("scnprintf", false), ("sprintf", false), ("vsnprintf", false), ("vscnprintf", false),
+        // The Embedded Swift runtime, emitted into the kernel as into every Swift object. A Swift
+        // module's own weak copies of these are bound to the kernel's (LinkedModule), as a linker
+        // would bind them: one runtime, whose objects either side may retain and release.
+        ("swift_allocObject", false), ("swift_allocEmptyBox", false), ("swift_initStackObject", false),
+        ("swift_initStaticObject", false), ("swift_deallocObject", false), ("swift_deallocClassInstance", false),
+        ("swift_deallocPartialClassInstance", false), ("swift_deallocUninitializedObject", false),
+        ("swift_slowAlloc", false), ("swift_slowDealloc", false), ("swift_coroFrameAlloc", false),
+        ("swift_retain", false), ("swift_retain_n", false), ("swift_release", false), ("swift_release_n", false),
+        ("swift_retainCount", false), ("swift_setDeallocating", false), ("swift_bridgeObjectRetain", false),
+        ("swift_bridgeObjectRetain_n", false), ("swift_bridgeObjectRelease", false),
+        ("swift_bridgeObjectRelease_n", false), ("swift_isUniquelyReferenced_native", false),
+        ("swift_isUniquelyReferenced_nonNull_native", false), ("swift_isEscapingClosureAtFileLocation", false),
+        ("swift_dynamicCastClass", false), ("swift_dynamicCastClassUnconditional", false), ("swift_once", false),
+        ("swift_beginAccess", false), ("swift_endAccess", false), ("swift_willThrow", false),
+        ("swift_errorInMain", false), ("swift_unexpectedError", false), ("swift_deletedMethodError", false),
+        ("swift_clearSensitive", false),
     ]
 
     /// Variables modules use in place (Linux exports data too).

@@ -128,8 +128,9 @@ public struct LinkedModule: Sendable {
 
     /// Lays `elf` out at `base` as `layout` says, binding each undefined
     /// symbol to what `resolve` returns for its name (nil: unknown; a weak
-    /// symbol is then 0, as Linux allows), and applies every relocation of
-    /// an allocated section.
+    /// symbol is then 0, as Linux allows) and each weak definition to what
+    /// it returns, if anything (the definition is then not the module's), and
+    /// applies every relocation of an allocated section.
     public init(
         _ elf: ELFRelocatable, layout: ModuleLayout, base: UInt64, resolve: ([UInt8]) -> UInt64?
     ) throws(Failure) {
@@ -158,6 +159,12 @@ public struct LinkedModule: Sendable {
                 throw .malformed(.ENOEXEC)
             case let section:
                 guard let offset = layout.sectionOffsets[Int(section)] else { continue }
+                // A weak definition yields to an exported strong one of the same name, as a
+                // linker binds it: a Swift module's own copies of the runtime become the kernel's.
+                if symbol.binding == ELFRelocatable.STB_WEAK, !symbol.name.isEmpty, let address = resolve(symbol.name) {
+                    addresses[index] = address
+                    continue
+                }
                 addresses[index] = base &+ UInt64(offset) &+ symbol.value
                 if !symbol.name.isEmpty,
                     symbol.type == ELFRelocatable.STT_FUNC || symbol.type == ELFRelocatable.STT_OBJECT

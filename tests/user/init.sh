@@ -609,6 +609,9 @@ swift_modules() {
         "hello [1-9]*[0-9] 0 - Live 0x[0-9a-f]??????????????? (O)"
     has "/proc/kallsyms lists its init_module [hello]" "$(run grep init_module /proc/kallsyms)" \
         "*[0-9a-f]??????????????? [tT] init_module	[[]hello[]]*"
+    # Its weak copies of the Swift runtime are bound to the kernel's: none is the module's own.
+    same "/proc/kallsyms lists no swift_* runtime function of the Swift hello" \
+        "$(run grep -c ' swift_[A-Za-z_]*	[[]hello[]]$' /proc/kallsyms)" 0
     has "modinfo of the Swift hello.ko" "$(run modinfo $ko)" \
         "*author:*Your Name*description:*Hello World kernel module with proc interface*license:*GPL*"
     same "modinfo -F version of the Swift hello.ko" "$(run modinfo -F version $ko)" "1.0"

@@ -246,6 +246,49 @@ private func expectLoadError(_ expected: Errno, _ bytes: [UInt8], sourceLocation
         #expect(readU64(module.image, Int(try #require(module.address(of: "hook")) - moduleBase)) == 0)
     }
 
+    /// A Swift module carries weak copies of the runtime (swift_retain, ...); an exported strong
+    /// definition of the same name wins, as a linker binds it, and every reference goes there.
+    @Test func weakDefinitionsYieldToExports() throws {
+        let bytes = try compileModule(
+            extraSource: """
+
+                __attribute__((weak)) int swift_retain(int x) { return x + 1; }
+                __attribute__((weak)) int own_helper(int x) { return x + 2; }
+                int use_helpers(int x) { return swift_retain(x) + own_helper(x); }
+                int (*retain_pointer)(int) = swift_retain;
+                """)
+        let kernelRetain = kernelBase + 0x3000
+        let elf = try parse(bytes)
+        let layout = try ModuleLayout(elf)
+        let module = try LinkedModule(elf, layout: layout, base: moduleBase) { name in
+            name == Array("swift_retain".utf8) ? kernelRetain : resolve(name)
+        }
+        // The kernel's definition is not the module's: /proc/kallsyms does not list it.
+        #expect(!module.symbols.contains { $0.name == Array("swift_retain".utf8) })
+        let ownHelper = try #require(module.address(of: "own_helper"))
+        #expect(ownHelper >= moduleBase && ownHelper < moduleBase + UInt64(layout.size))
+        var bound = (retain: 0, own: 0)
+        for index in elf.sections.indices where elf.sections[index].type == ELFRelocatable.SHT_RELA {
+            let (target, entries) = try elf.relocations(in: index)
+            guard let start = layout.sectionOffsets[target] else { continue }
+            for entry in entries {
+                let name = String(decoding: elf.symbols[entry.symbolIndex].name, as: UTF8.self)
+                guard name == "swift_retain" || name == "own_helper" else { continue }
+                let s = name == "swift_retain" ? kernelRetain : ownHelper
+                let place = start + Int(entry.offset)
+                let value = s &+ UInt64(bitPattern: entry.addend)
+                if entry.type == Relocation.R_X86_64_64 {
+                    #expect(readU64(module.image, place) == value)
+                } else {
+                    #expect(readI32(module.image, place) == Int64(bitPattern: value &- (moduleBase + UInt64(place))))
+                }
+                if name == "swift_retain" { bound.retain += 1 } else { bound.own += 1 }
+            }
+        }
+        // The call and the pointer to swift_retain, the call to own_helper: each a relocation.
+        #expect(bound.retain == 2 && bound.own == 1)
+    }
+
     @Test func exportTablesNameTheExportedSymbols() throws {
         let bytes = try compileModule(
             model: ["-fpie", "-I", sdkInclude],
