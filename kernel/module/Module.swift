@@ -40,6 +40,8 @@ public final class Module {
     let parameters: [ModuleParameters.Parameter]
     let sections: [(name: String, address: UInt64)]
     let info: ModInfo
+    /// Its BUG() sites, for the oops one causes (Linux: mod->bug_table).
+    let bugs: [ModuleBugs.Bug]
     /// /sys/module/NAME and its holders/ (Linux: mod->mkobj, holders_dir),
     /// made and removed with the module mutex held.
     var kobject: KObject?
@@ -63,7 +65,7 @@ public final class Module {
         name: String, base: VirtAddr, size: Int, symbols: [LinkedModule.DefinedSymbol],
         exports: [ModuleExports.Export], uses: [Module], exitAddress: UInt64?, hasInit: Bool, taints: [Taint.Flag],
         parameters: [ModuleParameters.Parameter], sections: [(name: String, address: UInt64)], info: ModInfo,
-        thisModule: UInt64?
+        thisModule: UInt64?, bugs: [ModuleBugs.Bug]
     ) {
         self.name = name
         self.base = base
@@ -78,6 +80,7 @@ public final class Module {
         self.sections = sections
         self.info = info
         self.thisModule = thisModule
+        self.bugs = bugs
     }
 
     /// Its taint letters in parentheses, as /proc/modules and oopses show

@@ -150,6 +150,7 @@ public enum ModuleLoader {
         let linked: LinkedModule
         let moduleExports: ModuleExports
         let parameters: ModuleParameters
+        let bugs: ModuleBugs
         do throws(LinkedModule.Failure) {
             linked = try LinkedModule(elf, layout: layout, base: base.value) { symbol in
                 // A GPL-only symbol is invisible to a module that is not GPL (Linux: find_symbol's gplok).
@@ -173,6 +174,7 @@ public enum ModuleLoader {
             moduleExports = try ModuleExports(elf, layout: layout, linked: linked)
             try verifyExports(moduleExports, name: name, kernel: exports, modules: providers)
             parameters = try ModuleParameters(elf, layout: layout, image: linked.image, base: base.value)
+            bugs = try ModuleBugs(elf, layout: layout, linked: linked)
         } catch {
             try? Vmalloc.free(base)
             throw error
@@ -214,7 +216,7 @@ public enum ModuleLoader {
             name: name, base: base, size: layout.size, symbols: linked.symbols, exports: moduleExports.exports,
             uses: uses, exitAddress: exitAddress, hasInit: linked.address(of: "init_module") != nil, taints: taints,
             parameters: parameters.parameters, sections: sections, info: info,
-            thisModule: linked.address(of: "__this_module"))
+            thisModule: linked.address(of: "__this_module"), bugs: bugs.bugs)
     }
 
     /// Refuses a module that exports a name the kernel or a loaded module

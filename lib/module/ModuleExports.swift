@@ -41,8 +41,9 @@ public struct ModuleExports: Sendable {
         self.exports = exports
     }
 
-    /// The image offset that the 32-bit self-relative field at `field` points at.
-    private static func target(of field: Int, in linked: LinkedModule) throws(Errno) -> Int {
+    /// The image offset that the 32-bit self-relative field at `field` points
+    /// at (ModuleBugs reads its table's fields the same way).
+    static func target(of field: Int, in linked: LinkedModule) throws(Errno) -> Int {
         let image = linked.image
         guard field >= 0, field + 4 <= image.count else { throw .ENOEXEC }
         var raw: UInt32 = 0

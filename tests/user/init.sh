@@ -743,9 +743,10 @@ procps() {
 }
 
 # module_faults: modules that fault (docs/modules.md, "Faults in modules"): an init that
-# dereferences NULL and a proc_read that writes to an unmapped address each oops as Linux does,
-# naming the module's functions `[module]`; the process that called in is killed (SIGSEGV), the
-# kernel is tainted D and goes on. Last of the module checks: the faulted modules stay loaded.
+# dereferences NULL, one that hits BUG() and a proc_read that writes to an unmapped address each
+# oops as Linux does, naming the module's functions `[module]`; the process that called in is
+# killed (SIGSEGV), the kernel is tainted D and goes on. Last of the module checks: the faulted
+# modules stay loaded.
 module_faults() {
     [ "$$" = 1 ] || return 0
     mods=/lib/modules
@@ -766,6 +767,13 @@ module_faults() {
     has "/proc/modules: fault stays Loading" "$(run cat /proc/modules)" "fault * 0 - Loading 0x* (O+)"
     has "rmmod of it: EBUSY" "$(run rmmod fault 2>&1)" "*busy*"
     has "a second insmod: EEXIST" "$(run insmod $mods/tests/fault.ko 2>&1)" "*File exists*"
+    run dmesg -c > /dev/null
+    echo "# selftest: expected report begins"
+    status "insmod of a module whose init hits BUG() is killed (SIGSEGV)" 139 run insmod $mods/tests/bug.ko
+    oops=$(run dmesg)
+    has "dmesg: kernel BUG at .../bug.c:11!, then invalid opcode" "$oops" \
+        "*------------[[] cut here []]------------*kernel BUG at */bug.c:11!*invalid opcode: 0000 [[]#*[]]*"
+    has "dmesg: RIP names bug_init [bug]" "$oops" "*RIP: 0010:bug_init+0x*/0x* [[]bug[]]*"
     status "insmod proc_fault.ko" 0 run insmod $mods/tests/proc_fault.ko
     run dmesg -c > /dev/null
     # Not into a pipe: busybox's cat copies with sendfile, whose references to both files stay
@@ -778,7 +786,8 @@ module_faults() {
         "*BUG: unable to handle page fault for address: 000000000dead000*#PF: supervisor write access in kernel mode*"
     has "dmesg: Oops, in cat, tainted D" "$oops" "*Comm: cat Tainted: *D*O*"
     has "dmesg: RIP names proc_fault_read [proc_fault]" "$oops" "*RIP: 0010:proc_fault_read+0x*/0x* [[]proc_fault[]]*"
-    has "dmesg: Modules linked in: proc_fault(O) fault(O+)" "$oops" "*Modules linked in: proc_fault(O) fault(O+)*"
+    has "dmesg: Modules linked in: proc_fault(O) bug(O+) fault(O+)" "$oops" \
+        "*Modules linked in: proc_fault(O) bug(O+) fault(O+)*"
     status "the kernel goes on: insmod hello.ko" 0 run insmod $mods/hello.ko
     same "cat /proc/hello_proc" "$(run cat /proc/hello_proc)" "Hello from kernel module!"
     status "rmmod hello" 0 run rmmod hello

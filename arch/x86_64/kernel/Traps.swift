@@ -15,6 +15,7 @@ public enum Traps {
         "reserved 22", "reserved 23", "reserved 24", "reserved 25", "reserved 26", "reserved 27",
         "hypervisor injection", "VMM communication", "security exception", "reserved 31",
     ]
+    static let invalidOpcode = 6
     static let pageFault = 14
     static let doubleFault = 8
     static let breakpoint = 3
@@ -52,6 +53,8 @@ public enum Traps {
                     PageFault.oops(frame)
                 }
                 if Int(frame.vector) == doubleFault { StackGuard.checkOverflow(frame) }
+                // A module's BUG() is a ud2: say which one (Linux: handle_bug).
+                if Int(frame.vector) == invalidOpcode { ModuleLoader.reportBug(at: frame.rip) }
                 Oops.die(names[Int(frame.vector)], frame: frame)
             }
         }

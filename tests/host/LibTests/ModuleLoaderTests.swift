@@ -289,6 +289,33 @@ private func expectLoadError(_ expected: Errno, _ bytes: [UInt8], sourceLocation
         #expect(bound.retain == 2 && bound.own == 1)
     }
 
+    /// <linux/bug.h>'s BUG() is a ud2 with a __bug_table entry naming its file and line.
+    @Test func bugTableNamesEachBUG() throws {
+        let bytes = try compileModule(
+            model: ["-fpie", "-I", sdkInclude],
+            extraSource: """
+
+                #include <linux/bug.h>
+                int checked(int x) { BUG_ON(x > 3); return x; }
+                """)
+        let elf = try parse(bytes)
+        let layout = try ModuleLayout(elf)
+        let module = try LinkedModule(elf, layout: layout, base: moduleBase, resolve: resolve)
+        let bugs = try ModuleBugs(elf, layout: layout, linked: module).bugs
+        try #require(bugs.count == 1)
+        let at = Int(bugs[0].address - moduleBase)
+        #expect(Array(module.image[at..<at + 2]) == [0x0F, 0x0B])
+        let checked = try #require(module.address(of: "checked"))
+        #expect(bugs[0].address > checked && bugs[0].address < checked + 64)
+        #expect(String(decoding: bugs[0].file, as: UTF8.self).hasSuffix("/m.c"))
+        // The source's 9 lines, then the #include: BUG_ON is on line 11.
+        #expect(bugs[0].line == 11)
+        // A module without BUG() has no table.
+        let plain = try compileModule()
+        let plainELF = try parse(plain)
+        #expect(try ModuleBugs(plainELF, layout: try ModuleLayout(plainELF), linked: try link(plain)).bugs.isEmpty)
+    }
+
     @Test func exportTablesNameTheExportedSymbols() throws {
         let bytes = try compileModule(
             model: ["-fpie", "-I", sdkInclude],
