@@ -63,7 +63,7 @@ help:
 	@echo "make $(B)/apus-test.elf   the kernel with its self-tests (apus.selftest=)"
 	@echo "make debug      boot halted with QEMU's gdb stub"
 	@echo "make iso        GRUB (Multiboot2) image build/apus.iso"
-	@echo "make bench      time from QEMU start to the first kernel line"
+	@echo "make bench      Apus against Linux on the same microbenchmarks (docs/performance.md)"
 
 # One Swift module: $(call swift_module,Name,sources,other prerequisites,flags)
 define swift_module
