@@ -66,8 +66,12 @@ help:
 	@echo "make bench      Apus against Linux on the same microbenchmarks (docs/performance.md)"
 
 # One Swift module: $(call swift_module,Name,sources,other prerequisites,flags)
+# $(B)/obj/Name.sources holds the list of sources and is rewritten only when the list changes,
+# so that deleting or renaming a source file rebuilds the module too.
 define swift_module
-$(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) | $(B)/obj $(B)/modules
+$(if $(filter-out $(2),$(file <$(B)/obj/$(1).sources))$(filter-out $(file <$(B)/obj/$(1).sources),$(2)),\
+  $(shell mkdir -p $(B)/obj)$(file >$(B)/obj/$(1).sources,$(2)))
+$(B)/obj/$(1).o $(B)/modules/$(1).swiftmodule &: $(2) $(3) $(B)/obj/$(1).sources | $(B)/obj $(B)/modules
 	$(SWIFTC) $(EMBEDDED_FLAGS) $(4) -module-name $(1) \
 	  -emit-module -emit-module-path $(B)/modules/$(1).swiftmodule -c $(2) -o $(B)/obj/$(1).o
 	@# swiftc leaves an output's timestamp alone when its bytes are unchanged.
