@@ -42,6 +42,7 @@ func startKernel(bootProtocol: UInt32, bootInfo: UInt32) -> Never {
 
     MemoryInit.initialize(boot: boot)
     Kallsyms.initialize()
+    Profile.initialize(commandLine)
 
     Scheduler.initialize()
     Futex.initialize()

@@ -13,6 +13,9 @@ public enum IrqFlow {
     /// tick's CPU-time accounting (Linux: user_mode(get_irq_regs())).
     private static let interruptedUserMode = PerCPU<Bool>(false)
     public static var interruptedUser: Bool { interruptedUserMode.withCurrent { $0 } }
+    /// Where it came from, for the tick's profile (Linux: instruction_pointer(get_irq_regs())).
+    private static let interruptedAddress = PerCPU<UInt64>(0)
+    public static var interruptedRIP: UInt64 { interruptedAddress.withCurrent { $0 } }
 
     public static func install() {
         InterruptTable.setFlow { frame in
@@ -26,6 +29,7 @@ public enum IrqFlow {
             }
             PreemptCount.add(PreemptCount.hardirqOffset)
             interruptedUserMode.withCurrent { $0 = frame.isUserMode }
+            interruptedAddress.withCurrent { $0 = frame.rip }
             InterruptTable.runHandler(&frame)
             PreemptCount.subtract(PreemptCount.hardirqOffset)
             if !PreemptCount.inInterrupt && Softirq.hasPending { Softirq.run() }

@@ -30,6 +30,9 @@ enum RebootSyscalls {
             RebootCommand.LINUX_REBOOT_MAGIC2B, RebootCommand.LINUX_REBOOT_MAGIC2C,
         ]
         guard magic == RebootCommand.LINUX_REBOOT_MAGIC1, secondMagics.contains(magic2) else { throw .EINVAL }
+        if command != RebootCommand.LINUX_REBOOT_CMD_CAD_ON && command != RebootCommand.LINUX_REBOOT_CMD_CAD_OFF {
+            Profile.report()  // the machine is about to stop: last chance to print
+        }
         switch command {
         case RebootCommand.LINUX_REBOOT_CMD_RESTART:
             pr_emerg("reboot: Restarting system")

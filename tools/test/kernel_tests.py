@@ -407,10 +407,15 @@ RUNS = [
                   ('poweroff', r'reboot: Power down')]),
     # busybox's `poweroff -f` and `reboot -f` on `make run`'s image: ACPI's soft-off (PM1a_CNT)
     # ends QEMU with status 0, as Linux's does; a reset with -no-reboot ends it with 0 too.
-    Run('poweroff', "make run's busybox sh, poweroff -f, -m 128M", 'power', '128M', 'console=ttyS0',
+    # With the tick profiler on (docs/performance.md): its histogram comes before the power-off.
+    Run('poweroff', "make run's busybox sh, poweroff -f, -m 128M, apus.profile=1", 'power', '128M',
+        'console=ttyS0 apus.profile=1',
         initramfs=RUN_INITRAMFS, prepare=made_by_make(RUN_INITRAMFS), quiet_limit=60,
         typed=b'poweroff -f\r',
-        expected=[('finds the ACPI tables', r'^ACPI: PM1a_CNT port 0x[0-9a-f]+, S5 SLP_TYP \d+$'),
+        expected=[('profiles the tick', r'^profile: sampling every tick \(HZ=\d+\), \d+ counters'),
+                  ('finds the ACPI tables', r'^ACPI: PM1a_CNT port 0x[0-9a-f]+, S5 SLP_TYP \d+$'),
+                  ('prints the profile', r'^profile: \d+ samples at HZ=\d+, the largest first:$'),
+                  ('names a kernel symbol', r'^profile: +\d+ +\d+\.\d% +[A-Za-z_$][^\[]*$'),
                   ('poweroff', r'reboot: Power down$')]),
     Run('reboot', "make run's busybox sh, reboot -f, -m 128M", 'power', '128M', 'console=ttyS0',
         initramfs=RUN_INITRAMFS, prepare=made_by_make(RUN_INITRAMFS), quiet_limit=60,

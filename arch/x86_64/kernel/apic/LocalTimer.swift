@@ -78,5 +78,6 @@ public enum LocalTimer {
         Scheduler.tick()
         KernelTimers.tick(jiffies: Jiffies.value)
         LoadAverage.tick(jiffies: Jiffies.value)
+        Profile.tick(rip: IrqFlow.interruptedRIP, userMode: IrqFlow.interruptedUser)
     }
 }
