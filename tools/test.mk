@@ -17,7 +17,8 @@
 #   make iso                   $(B)/apus.iso (GRUB, Multiboot2)
 #   make bench                 Apus against Debian's Linux on tools/bench's microbenchmarks
 #                              under the same QEMU (ROUNDS=3, BENCH=pipe,clock: only those
-#                              programs; docs/performance.md); results in $(B)/bench/
+#                              programs; PROFILE=1: Apus alone with its tick profiler;
+#                              docs/performance.md); results in $(B)/bench/
 #   make deps                  check/install the Debian packages and the Swift toolchain
 #   make user-tests            $(B)/user-initramfs.cpio: busybox + tests/user, /init runs them
 #   make fuzz                  the system-call fuzzer in QEMU (CALLS=, SEED=, docs/robustness.md)
@@ -81,8 +82,9 @@ syscall-docs: ; python3 tools/gen-syscall-docs.py
 # whose /init (tools/bench/init.sh) runs them; tools/bench/bench.py boots it on both kernels.
 BENCH_PROGRAMS := $(patsubst tools/bench/%.c,$(B)/bench/bin/%,$(sort $(wildcard tools/bench/*.c)))
 BENCH_INITRAMFS := $(B)/bench-initramfs.cpio
-ROUNDS ?= 3
-BENCH  ?=
+ROUNDS  ?= 3
+BENCH   ?=
+PROFILE ?=
 .PHONY: bench-programs
 
 $(B)/bench/bin/%: tools/bench/%.c tools/bench/bench.h
@@ -96,7 +98,7 @@ $(BENCH_INITRAMFS): $(ROOTFS_DEPS) tools/bench/init.sh $(BENCH_PROGRAMS)
 	  $(foreach p,$(BENCH_PROGRAMS),--add $(p):bench/$(notdir $(p))) $(B)/bench-root -o $@
 
 bench: deps $(B)/apus.elf $(BENCH_INITRAMFS)
-	@$(TEST_ENV) BUSYBOX=$(BUSYBOX) ROUNDS=$(ROUNDS) BENCH=$(BENCH) tools/bench/bench.py
+	@$(TEST_ENV) BUSYBOX=$(BUSYBOX) ROUNDS=$(ROUNDS) BENCH=$(BENCH) PROFILE=$(PROFILE) tools/bench/bench.py
 
 # ---- initramfs images: tools/mkinitramfs packs a directory that tools/rootfs/mkrootfs fills
 # with Debian's busybox-static, its applet links, /etc and an /init (docs/testing.md).

@@ -2,6 +2,7 @@
 """`make bench`: Apus against Debian's Linux on the same microbenchmarks (docs/performance.md).
 
     tools/bench/bench.py [--rounds N] [--only PROGRAM,...] [--no-memory] [--timeout S]
+    tools/bench/bench.py --profile [--only PROGRAM,...]
     tools/bench/bench.py --check
 
 The programs of tools/bench/*.c (built by `make bench-programs` into $B/bench/bin) are first
@@ -18,6 +19,9 @@ figures, timed on the host from QEMU's start. Then the memory figure: per kernel
 over -m for the smallest size that boots and runs the whole suite once (BENCH_ITERS=1).
 Every QEMU run has a timeout. The table (medians, ratio, spread) goes to stdout and, with an SVG
 chart of the ratios and the raw samples, to $B/bench/.
+
+--profile boots only Apus, once, with apus.profile=1 and a calibration target ten times longer
+(more ticks to sample), and writes the histogram it prints at power-off to $B/bench/profile.txt.
 """
 import argparse
 import datetime
@@ -153,11 +157,11 @@ class Run:
     when QEMU exited (None if the timeout killed it) and whether a timeout (the run's, or
     QUIET_LIMIT of silence) ended it."""
 
-    def __init__(self, kernel, memory, words, timeout):
+    def __init__(self, kernel, memory, words, timeout, cmdline=CMDLINE):
         cmd = [QEMU, '-accel', 'tcg', '-cpu', 'qemu64', '-smp', '1', '-m', memory,
                '-mem-prealloc', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
                '-no-reboot', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
-               '-kernel', kernel, '-initrd', INITRD, '-append', ' '.join([CMDLINE] + words)]
+               '-kernel', kernel, '-initrd', INITRD, '-append', ' '.join([cmdline] + words)]
         self.lines, self.exited, self.timed_out = [], None, False
         start = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -290,6 +294,26 @@ class Kernel:
         self.add(MEMORY_FIGURE[0], float(high))
 
 
+def profile(args, apus):
+    """One Apus boot with the tick profiler on; its histogram to $B/bench/profile.txt. Without
+    `quiet`: the histogram is printed at the kernel's info level."""
+    words = ['apus.profile=1', 'BENCH_TARGET_MS=%d' % args.target_ms]
+    if args.only:
+        words.append('BENCH_PROGRAMS=' + ','.join(args.only))
+    run = Run(apus, MEMORY, words, args.timeout, cmdline='console=ttyS0 panic=-1')
+    figures = [line for _, line in run.lines if FIGURE.match(line)]
+    histogram = [re.sub(r'^\[ *[0-9.]+\] ', '', line) for _, line in run.lines if 'profile: ' in line]
+    path = os.path.join(OUT, 'profile.txt')
+    with open(path, 'w') as f:
+        f.write('\n'.join(figures + histogram) + '\n')
+    log('\n'.join(figures + histogram))
+    if run.timed_out or not histogram:
+        sys.exit('bench: no profile (%s); the serial output is in %s' % (
+            'timeout' if run.timed_out else 'no `profile:` lines', path))
+    log('bench: wrote %s' % os.path.relpath(path, ROOT))
+    return 0
+
+
 def spread(values):
     """(max - min) / median over the rounds, in %."""
     median = statistics.median(values)
@@ -377,9 +401,13 @@ def main():
     ap.add_argument('--only', default=os.environ.get('BENCH', ''),
                     help='programs to run, comma-separated (default: all)')
     ap.add_argument('--no-memory', action='store_true', help='skip the -m bisection')
+    ap.add_argument('--profile', action='store_true', default=os.environ.get('PROFILE') == '1',
+                    help='only profile Apus (apus.profile=1) on the programs')
     ap.add_argument('--timeout', type=float, default=600, help='seconds per QEMU run')
-    ap.add_argument('--target-ms', type=int, default=200, help='calibration target per figure')
+    ap.add_argument('--target-ms', type=int, help='calibration target per figure (200 ms; '
+                    'profiling: 2000 ms)')
     args = ap.parse_args()
+    args.target_ms = args.target_ms or (2000 if args.profile else 200)
     args.only = [p for p in args.only.split(',') if p]
 
     expected, failed = native_check(args.only)
@@ -391,6 +419,8 @@ def main():
         if not os.path.exists(built):
             sys.exit('bench: no %s (`make bench` builds it)' % built)
     os.makedirs(OUT, exist_ok=True)
+    if args.profile:
+        return profile(args, os.path.join(B, 'apus.elf'))
     linux = Kernel('Linux', linux_kernel())
     apus = Kernel('Apus', os.path.join(B, 'apus.elf'))
     load_before = os.getloadavg()
