@@ -338,7 +338,7 @@ RUNS = [
                                  r'Documentation/admin-guide/init\.rst for guidance\.$')]),
     # Too little memory for make run's initramfs: unpacking it runs the heap dry, which
     # panics with Linux's line instead of trapping (no `invalid opcode` oops).
-    Run('oom-8M', "make run's initramfs, -m 8M", 'init', '8M', 'console=ttyS0 panic=-1',
+    Run('oom-10M', "make run's initramfs, -m 10M", 'init', '10M', 'console=ttyS0 panic=-1',
         initramfs=RUN_INITRAMFS, prepare=made_by_make(RUN_INITRAMFS), unpacks=False,
         expected=[('unpacks', r'^Trying to unpack rootfs image as initramfs\.\.\.$'),
                   ('reports it', r'^Out of memory: '),
