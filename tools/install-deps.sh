@@ -53,6 +53,8 @@ have make               || need make
 have readelf            || need binutils
 # The user tier's module database is written by the host's depmod (in /sbin, maybe not on PATH).
 have depmod || [ -x /sbin/depmod ] || need kmod
+# The host tests of lib/fs/ext2 read images made by mke2fs -d (in /sbin, maybe not on PATH).
+have mke2fs || [ -x /sbin/mke2fs ] || need e2fsprogs
 [ "$want_gdb" = 1 ] && { have gdb || need gdb; }
 
 status=0
