@@ -30,7 +30,9 @@ enum Ext2Image {
     static let longTarget = String(repeating: "long/", count: 20) + "target"
 
     /// Builds the tree in a temporary directory and runs mke2fs on it.
-    static func make(blockSize: Int, size: String, extraOptions: [String] = []) throws -> [UInt8] {
+    static func make(blockSize: Int, size: String, type: String = "ext2", extraOptions: [String] = []) throws
+        -> [UInt8]
+    {
         let directory = try HostTool.temporaryDirectory("ext2")
         defer { try? FileManager.default.removeItem(at: directory) }
         let tree = directory.appendingPathComponent("tree")
@@ -60,7 +62,7 @@ enum Ext2Image {
         let image = directory.appendingPathComponent("image").path
         try HostTool.run(
             mke2fs!,
-            ["-q", "-F", "-t", "ext2", "-b", "\(blockSize)", "-d", tree.path] + extraOptions + [image, size])
+            ["-q", "-F", "-t", type, "-b", "\(blockSize)", "-d", tree.path] + extraOptions + [image, size])
         return Array(try Data(contentsOf: URL(fileURLWithPath: image)))
     }
 
@@ -187,6 +189,21 @@ struct Ext2ImageTests {
         #expect(Int(sparse.sectors) <= 4 * blockSize / 512)
 
         #expect(Ext2Image.walk(image) == nil)
+    }
+
+    /// An ext3 image (a journal, no recovery pending) reads as ext2, as Linux's ext2 mounts it;
+    /// an ext4 one (extents, 64-bit) is refused even read-only.
+    @Test func ext3ReadsAndExt4IsRefused() throws {
+        let ext3 = try Ext2Image.make(blockSize: 1024, size: "8M", type: "ext3")
+        let volume = try Ext2Volume(ext3, readOnly: false)
+        #expect(volume.superblock.features.compatible.contains(.hasJournal))
+        #expect(Ext2Image.walk(ext3) == nil)
+        let ext4 = try Ext2Image.make(blockSize: 4096, size: "8M", type: "ext4")
+        guard case .unsupportedIncompatibleFeatures(let bits)? = Ext2Image.walk(ext4) else {
+            Issue.record("ext4 image accepted")
+            return
+        }
+        #expect(Ext2Features.Incompatible(rawValue: bits).contains(.extents))
     }
 
     @Test func metaBlockGroupImage() throws {
