@@ -8,10 +8,12 @@ import Testing
 /// read back with lib/fs/ext2; and the same images damaged in known ways and
 /// at random, which must give errors, never traps.
 enum Ext2Image {
-    /// mke2fs lives in /sbin, which an unprivileged PATH may lack.
-    static let mke2fs = ["/sbin/mke2fs", "/usr/sbin/mke2fs"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
+    /// An e2fsprogs program: they live in /sbin, which an unprivileged PATH may lack.
+    static func tool(_ name: String) -> String? {
+        ["/sbin/\(name)", "/usr/sbin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
+
+    static let mke2fs = tool("mke2fs")
 
     /// The files of the tree, by path: contents for regular files.
     static func files() -> [String: [UInt8]] {
