@@ -13,6 +13,8 @@ public struct Ext2Bitmap: Sendable {
         self.bitCount = max(0, min(bitCount, bytes.count * 8))
     }
 
+    // `bit` below `bitCount`: callers index with numbers they have range-checked
+    // (a block pointer is checked by Ext2BlockMap.check before it is freed).
     public func isSet(_ bit: Int) -> Bool { bytes[bit >> 3] & (1 << UInt8(bit & 7)) != 0 }
 
     /// Marks `bit` in use; false if it already was (ext2_set_bit_atomic's

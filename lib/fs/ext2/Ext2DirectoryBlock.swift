@@ -127,6 +127,7 @@ public struct Ext2DirectoryBlock: Sendable {
         guard !name.isEmpty, name.count <= Self.maxNameLength, !name.contains(0), !name.contains(0x2F) else {
             throw .badName
         }
+        guard inode != 0, inode <= inodesCount else { throw .badInodeNumber(inode) }
         guard find(name) == nil else { throw .nameExists }
         let needed = Self.recordLength(nameLength: name.count)
         var offset = 0

@@ -157,6 +157,7 @@ public struct Ext2Superblock: Equatable, Sendable {
     }
 
     // MARK: Derived geometry (fs/ext2/ext2.h macros, ext2_fill_super)
+    // Meaningful only once `validate` has passed: before that a divisor may be 0.
 
     public var blockSize: Int { 1024 << Int(logBlockSize) }  // EXT2_BLOCK_SIZE
     public var blockSizeShift: Int { 10 + Int(logBlockSize) }  // s_blocksize_bits

@@ -53,7 +53,8 @@ public struct Ext2Volume<Source: ByteSource> {
     /// file), holes read as zeros (ext2_get_block leaving a buffer unmapped).
     public func read(_ inode: Ext2Inode, at offset: UInt64, count: Int) throws(Ext2Error) -> [UInt8] {
         guard offset < inode.size else { return [] }
-        let end = min(inode.size, offset + UInt64(max(count, 0)))
+        let (wanted, overflow) = offset.addingReportingOverflow(UInt64(max(count, 0)))
+        let end = overflow ? inode.size : min(inode.size, wanted)
         let blockSize = UInt64(superblock.blockSize)
         var result: [UInt8] = []
         var position = offset
@@ -120,6 +121,7 @@ public struct Ext2Volume<Source: ByteSource> {
 
     /// Group `group`'s block bitmap (`inodes` false) or inode bitmap.
     public func bitmap(group: UInt32, inodes: Bool) throws(Ext2Error) -> Ext2Bitmap {
+        guard Int(group) < descriptors.count else { throw .descriptorOutOfRange(group: group) }
         let descriptor = descriptors[Int(group)]
         let bits =
             inodes

@@ -166,6 +166,9 @@ struct Ext2ImageTests {
         }
         #expect(throws: Ext2Error.readFailed(.ENOENT)) { try volume.lookup("dir/missing") }
         #expect(throws: Ext2Error.readFailed(.ENOTDIR)) { try volume.lookup("hello.txt/x") }
+        #expect(throws: Ext2Error.descriptorOutOfRange(group: 99)) { try volume.bitmap(group: 99, inodes: true) }
+        let helloInode = try volume.inode(try volume.lookup("hello.txt"))
+        #expect(try volume.read(helloInode, at: 3, count: .max) == Array(Ext2Image.files()["hello.txt"]!.dropFirst(3)))
 
         // Hard links share the inode.
         let hello = try volume.lookup("hello.txt")

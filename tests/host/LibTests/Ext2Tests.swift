@@ -333,6 +333,10 @@ func makeExt2Superblock(_ change: (inout [UInt8]) -> Void = { _ in }) throws -> 
         #expect(block.find(Array("b".utf8))?.fileType == .symbolicLink)
         #expect(!block.holdsOnlyDotEntries)
         #expect(throws: Ext2Error.nameExists) { try block.insert(Array("alpha".utf8), inode: 30, fileType: .regular) }
+        #expect(throws: Ext2Error.badInodeNumber(0)) { try block.insert(Array("z".utf8), inode: 0, fileType: .regular) }
+        #expect(throws: Ext2Error.badInodeNumber(385)) {
+            try block.insert(Array("z".utf8), inode: 385, fileType: .regular)
+        }
         for bad in [[], [UInt8](repeating: 0x61, count: 256), Array("a/b".utf8), [0x61, 0]] {
             #expect(throws: Ext2Error.badName) { try block.insert(bad, inode: 30, fileType: .regular) }
         }
