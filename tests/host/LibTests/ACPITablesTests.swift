@@ -125,4 +125,35 @@ import Testing
         #expect(PM1Control.sleepCommand(5) == 0x3400)
         #expect(PM1Control.sleepCommand(0xFF) == 0x3C00)
     }
+
+    @Test func readsTheMCFGWindows() throws {
+        // QEMU q35's: one window, segment 0, buses 0-255 at 0xb0000000.
+        var mcfg = header("MCFG", length: 44 + 32)
+        put(0xB000_0000, 8, at: 44, in: &mcfg)
+        mcfg[55] = 0xFF
+        // A second window for segment 1, buses 0x10-0x1f; and a third, backwards one.
+        mcfg += [UInt8](repeating: 0, count: 16)
+        put(76 + 16, 4, at: 4, in: &mcfg)
+        put(0x1_0000_0000, 8, at: 60, in: &mcfg)
+        put(1, 2, at: 68, in: &mcfg)
+        mcfg[70] = 0x10
+        mcfg[71] = 0x1F
+        put(0xC000_0000, 8, at: 76, in: &mcfg)
+        mcfg[86] = 5
+        mcfg[87] = 4
+        let table = try #require(MCFG(mcfg))
+        #expect(
+            table.allocations == [
+                MCFG.Allocation(baseAddress: 0xB000_0000, segment: 0, startBus: 0, endBus: 0xFF),
+                MCFG.Allocation(baseAddress: 0x1_0000_0000, segment: 1, startBus: 0x10, endBus: 0x1F),
+            ])
+        // The base is bus 0's even when the window starts later.
+        #expect(table.allocations[0].busAddress(1) == 0xB010_0000)
+        #expect(table.allocations[1].busAddress(0x10) == 0x1_0100_0000)
+        #expect(table.allocations[1].busAddress(0x20) == nil && table.allocations[1].busAddress(0) == nil)
+        // Another table, or one cut short, is no MCFG.
+        #expect(MCFG(header("FACP", length: 44)) == nil)
+        #expect(MCFG(Array(mcfg.prefix(40))) == nil)
+        #expect(MCFG(header("MCFG", length: 44))?.allocations == [])
+    }
 }
