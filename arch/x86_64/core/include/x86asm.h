@@ -57,7 +57,11 @@ static inline uint64_t read_frame_pointer(void) { uint64_t v; __asm__ volatile("
 static inline void compiler_barrier(void) { __asm__ volatile("" ::: "memory"); }
 
 /* Device registers: volatile so every access reaches the device, in order. */
+static inline uint8_t mmio_read8(uint64_t address) { return *(volatile uint8_t *)address; }
+static inline uint16_t mmio_read16(uint64_t address) { return *(volatile uint16_t *)address; }
 static inline uint32_t mmio_read32(uint64_t address) { return *(volatile uint32_t *)address; }
+static inline void mmio_write8(uint64_t address, uint8_t value) { *(volatile uint8_t *)address = value; }
+static inline void mmio_write16(uint64_t address, uint16_t value) { *(volatile uint16_t *)address = value; }
 static inline void mmio_write32(uint64_t address, uint32_t value) { *(volatile uint32_t *)address = value; }
 
 /* Descriptor-table registers take a packed {limit, base} in memory. */

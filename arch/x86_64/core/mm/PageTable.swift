@@ -349,9 +349,27 @@ public struct MMIORegion: Sendable {
     public let size: UInt64
     public init(base: VirtAddr, size: UInt64) { self.base = base; self.size = size }
 
+    /// Register accesses of 1, 2 and 4 bytes, each one access of that width
+    /// (PCI configuration space through ECAM needs all three).
+    public func read8(_ offset: UInt64) -> UInt8 {
+        precondition(offset < size, "MMIO read outside the region")
+        return mmio_read8(base.value + offset)
+    }
+    public func read16(_ offset: UInt64) -> UInt16 {
+        precondition(offset + 2 <= size, "MMIO read outside the region")
+        return mmio_read16(base.value + offset)
+    }
     public func read32(_ offset: UInt64) -> UInt32 {
         precondition(offset + 4 <= size, "MMIO read outside the region")
         return mmio_read32(base.value + offset)
+    }
+    public func write8(_ offset: UInt64, _ value: UInt8) {
+        precondition(offset < size, "MMIO write outside the region")
+        mmio_write8(base.value + offset, value)
+    }
+    public func write16(_ offset: UInt64, _ value: UInt16) {
+        precondition(offset + 2 <= size, "MMIO write outside the region")
+        mmio_write16(base.value + offset, value)
     }
     public func write32(_ offset: UInt64, _ value: UInt32) {
         precondition(offset + 4 <= size, "MMIO write outside the region")
