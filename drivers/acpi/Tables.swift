@@ -82,3 +82,19 @@ enum ACPITables {
         return Array(bytes.prefix(count))
     }
 }
+
+extension ACPITables {
+    /// The first table with `signature` that the root table lists, whole
+    /// and checked (Linux: acpi_get_table); nil without ACPI or without
+    /// such a table. Other tables' headers are read without logging them.
+    static func find(_ signature: String, boot: BootParams) -> [UInt8]? {
+        guard let (rsdp, _, _) = findRSDP(boot: boot) else { return nil }
+        for entry in rootEntries(rsdp) {
+            guard let bytes = read(entry, count: ACPITableHeader.length),
+                ACPITableHeader(bytes)?.signature == signature
+            else { continue }
+            return table(at: entry)
+        }
+        return nil
+    }
+}

@@ -7,10 +7,12 @@ import Lib
 /// init.c's driver_init, block/genhd.c's /sys/block). A device is a
 /// kobject under /sys/devices with `dev` and `uevent` files, linked from
 /// /sys/class/CLASS/NAME and /sys/dev/char/MAJOR:MINOR, and a node in
-/// devtmpfs. /sys/block is there, empty until there are block devices.
+/// devtmpfs. /sys/block is there, empty until there are block devices;
+/// /sys/bus holds the buses (drivers/base/Bus.swift).
 enum DeviceModel {
     private struct Roots {
         let devices: KObject
+        let buses: KObject
         let character: KObject
         let classes: KSet
         let block: KSet
@@ -19,8 +21,9 @@ enum DeviceModel {
     /// The kobjects of /sys/class/NAME, made as devices of the class come.
     private static let classes = SpinLocked<[KSet]>([])
 
-    /// Makes /sys/devices, /sys/dev/char, /sys/class and /sys/block
-    /// (Linux: devices_init, classes_init, genhd_device_init).
+    /// Makes /sys/devices, /sys/bus, /sys/dev/char, /sys/class and
+    /// /sys/block (Linux: devices_init, buses_init, classes_init,
+    /// genhd_device_init).
     static func initialize() {
         do throws(Errno) {
             let devices = try KObject.createAndAdd("devices", parent: nil)
@@ -28,7 +31,8 @@ enum DeviceModel {
             _ = try dev.child("block")
             roots.set(
                 Roots(
-                    devices: devices, character: try dev.child("char"),
+                    devices: devices, buses: try KObject.createAndAdd("bus", parent: nil),
+                    character: try dev.child("char"),
                     classes: try KSet.createAndAdd("class", parent: nil),
                     block: try KSet.createAndAdd("block", parent: nil)))
         } catch {
@@ -38,6 +42,9 @@ enum DeviceModel {
 
     /// /sys/devices, for subsystems that add their own (the CPUs).
     static var devices: KObject? { roots.valueIfSet?.devices }
+
+    /// /sys/bus, where each bus registers.
+    static var buses: KObject? { roots.valueIfSet?.buses }
 
     /// A character device called `name` of class `className` (Linux:
     /// device_create): its node in devtmpfs with `mode`, its kobject in
