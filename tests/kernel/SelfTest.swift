@@ -44,6 +44,7 @@ public enum SelfTests {
         ("mremap", AddressSpaceTests.run),
         ("files", FileTests.run),
         ("proc", ProcTests.run),
+        ("pci", PCITests.run),
         ("user", UserModeTests.run),
         ("process", ProcessTests.run),
         ("exec", ExecTests.run),

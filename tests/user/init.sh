@@ -298,6 +298,43 @@ memfree_kept() {
     fi
 }
 
+# pci_sysfs: the PCI bus through busybox (docs/pci.md; Debian's busybox has no lspci): the
+# functions in /sys/bus/pci/devices and /proc/bus/pci/devices agree, QEMU's Intel host bridge is
+# at 00:00.0, and writing a function's `enable` turns its command register's decode bits on and
+# off, read back from `config` with od. Apus-only: enabling a host's device is not a test's to do.
+pci_sysfs() {
+    if [ "$$" != 1 ]; then
+        result ok "PCI functions through sysfs # SKIP not the machine's init"
+        return
+    fi
+    pci=/sys/bus/pci/devices
+    listed=$(run ls $pci | run wc -l)
+    has "ls $pci lists functions" "$listed" "[1-9]*"
+    same "/proc/bus/pci/devices has a line per function" "$(run wc -l < /proc/bus/pci/devices)" "$listed"
+    same "function 0 on bus 0 is an Intel host bridge" "$(run cat $pci/0000:00:00.0/vendor $pci/0000:00:00.0/class)" \
+        "0x8086
+0x060000"
+    virtio=
+    for function in $pci/*; do
+        [ "$(run cat "$function/vendor")" = 0x1af4 ] && virtio=$function && break
+    done
+    if [ -z "$virtio" ]; then
+        result ok "enable sets the decode bits # SKIP no virtio function on this machine"
+        return
+    fi
+    has "the virtio function's uevent names it" "$(run cat "$virtio/uevent")" "*PCI_ID=1AF4:*MODALIAS=pci:v00001AF4d*"
+    # The command register's low byte: bit 0 I/O, bit 1 memory decoding.
+    command() { run od -An -tu1 -j4 -N1 "$virtio/config" | run tr -d ' '; }
+    # The firmware left decoding on: one enable and disable turns it off, the next enable on.
+    echo 1 > "$virtio/enable"
+    echo 0 > "$virtio/enable"
+    same "writing 0 to enable clears I/O and memory decoding" "$(( $(command) & 3 )):$(run cat "$virtio/enable")" "0:0"
+    echo 1 > "$virtio/enable"
+    same "writing 1 sets them again" "$(( $(command) & 3 )):$(run cat "$virtio/enable")" "3:1"
+    echo 0 > "$virtio/enable"
+    status "enable refuses other values" 1 sh -c "echo 2 > $virtio/enable"
+}
+
 # modules: loadable modules (docs/modules.md) through busybox's insmod, lsmod, modinfo and
 # rmmod: the textbook hello.ko, malformed and failing modules, and load/unload cycles that
 # must give every page back. The modules are Apus's and loading them changes the kernel, so
@@ -815,6 +852,7 @@ chosen applets && applets
 chosen procps && procps
 chosen mounts && mounts
 chosen coredump && core_for_host
+chosen pci && pci_sysfs
 chosen modules && modules
 chosen modules && swift_modules
 chosen modules && misc_modules
