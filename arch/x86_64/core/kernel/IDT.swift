@@ -48,6 +48,10 @@ public enum InterruptTable {
         unsafe handlers[vector] = handler
     }
 
+    /// Forgets the vector's handler; later interrupts on it are unhandled.
+    /// The caller masks the source first.
+    public static func removeHandler(vector: Int) { unsafe handlers[vector] = nil }
+
     /// Installs what runs for vectors without a handler of their own (boot only).
     public static func setUnhandledHandler(_ handler: @escaping InterruptHandler) { unsafe unhandled = handler }
 

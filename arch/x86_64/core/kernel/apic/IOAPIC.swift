@@ -24,11 +24,14 @@ public struct IOAPIC: Sendable {
     public var lineCount: Int { Int((read(0x01) >> 16) & 0xFF) + 1 }
 
     /// Routes input `line` to `vector` on the CPU whose APIC id is `destination`
-    /// (fixed delivery, physical destination, edge-triggered, active high).
-    public func route(line: Int, vector: UInt8, destination: UInt32, masked: Bool = false) {
+    /// (fixed delivery, physical destination, active high), edge-triggered as
+    /// ISA devices signal, or level-triggered as PCI's INTx lines are: a level
+    /// line stays asserted until the device is serviced and is not delivered
+    /// again before the local APIC's EOI.
+    public func route(line: Int, vector: UInt8, destination: UInt32, masked: Bool = false, level: Bool = false) {
         let entry = UInt32(0x10 + 2 * line)
         write(entry + 1, destination << 24)
-        write(entry, UInt32(vector) | (masked ? 1 << 16 : 0))
+        write(entry, UInt32(vector) | (level ? 1 << 15 : 0) | (masked ? 1 << 16 : 0))
     }
 
     public func maskAll() {
