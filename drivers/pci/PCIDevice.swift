@@ -127,6 +127,21 @@ public final class PCIDevice {
     /// Lets it start DMA (Linux: pci_set_master).
     public func setMaster() { write16(PCIRegs.command, read16(PCIRegs.command) | PCIRegs.commandMaster) }
 
+    /// Routes its INTx line to `handler` (Linux: request_irq of dev->irq):
+    /// level-triggered, so the handler must make the function deassert
+    /// its pin (read or clear its interrupt cause) before returning.
+    /// ENODEV without a pin or line, EBUSY if the line cannot be had.
+    public func requestIrq(name: String, _ handler: @escaping () -> Void) throws(Errno) {
+        guard interruptPin != 0, irq != 0 else { throw .ENODEV }
+        guard Irq.request(isaLine: Int(irq), name: name, level: true, handler) else { throw .EBUSY }
+    }
+
+    /// Gives its line back (Linux: free_irq).
+    public func freeIrq() {
+        guard interruptPin != 0, irq != 0 else { return }
+        Irq.free(isaLine: Int(irq))
+    }
+
     /// Its memory BAR `index` mapped uncached into the kernel's address
     /// space (Linux: pci_iomap, ioremap); EINVAL for an I/O or missing
     /// BAR, ENOMEM if there is no room.

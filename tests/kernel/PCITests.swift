@@ -10,7 +10,7 @@ import Lib
 /// link) and in the uevent, and unregistering calls remove and takes the
 /// links away. Then a memory BAR is mapped and read: the standard VGA's
 /// BAR 2 holds the Bochs display interface, whose ID register reads
-/// 0xB0Cx.
+/// 0xB0Cx. Last, the e1000 raises its INTx through the I/O APIC.
 enum PCITests {
     static let base = "/selftest-sys"
 
@@ -53,6 +53,7 @@ enum PCITests {
         }
         binding(&t, bridge)
         mapping(&t)
+        interrupt(&t)
     }
 
     static func b(_ string: String) -> [UInt8] { Array(string.utf8) }
@@ -120,6 +121,54 @@ enum PCITests {
             vga.iounmap(registers)
         } catch {
             t.check(false, "pci: mapping BAR 2 failed with errno \(error.rawValue)")
+        }
+    }
+
+    /// QEMU's default NIC on `pc`, the e1000 (8086:100e), raises INTx on
+    /// demand: writing a cause to ICS with it enabled in IMS asserts the
+    /// pin until ICR is read. One write must give exactly one interrupt
+    /// through the level-triggered line, and the handler's read of ICR
+    /// must end it (a level line not deasserted would fire again at once).
+    private static let causes = SpinLocked<[UInt32]>([])
+
+    private static func interrupt(_ t: inout TestReporter) {
+        guard let nic = PCI.devices.first(where: { $0.identity.vendor == 0x8086 && $0.identity.device == 0x100E })
+        else {
+            t.check(false, "pci: no e1000 (8086:100e) to raise an interrupt")
+            return
+        }
+        let icr: UInt64 = 0xC0, ics: UInt64 = 0xC8, ims: UInt64 = 0xD0, imc: UInt64 = 0xD8
+        let linkStatusChange: UInt32 = 0x4
+        do throws(Errno) {
+            nic.enable()
+            defer { nic.disable() }
+            let registers = try nic.iomap(bar: 0)
+            defer { nic.iounmap(registers) }
+            registers.write32(imc, UInt32.max)
+            _ = registers.read32(icr)
+            try nic.requestIrq(name: "selftest-e1000") {
+                let cause = registers.read32(icr)
+                causes.withLock { $0.append(cause) }
+            }
+            registers.write32(ims, linkStatusChange)
+            registers.write32(ics, linkStatusChange)
+            let deadline = Clock.nanosecondsSinceBoot() + 200_000_000
+            while causes.withLock({ $0.isEmpty }) && Clock.nanosecondsSinceBoot() < deadline { CPU.relax() }
+            // Time for a second, wrong, delivery to show.
+            let settle = Clock.nanosecondsSinceBoot() + 20_000_000
+            while Clock.nanosecondsSinceBoot() < settle { CPU.relax() }
+            registers.write32(imc, UInt32.max)
+            nic.freeIrq()
+            let seen = causes.withLock { $0 }
+            t.check(
+                seen.count == 1 && seen.first.map { $0 & linkStatusChange != 0 } == true,
+                "pci: the e1000's INTx on line \(nic.irq) arrived once, with its cause (\(seen.count) interrupts)")
+            t.check(
+                Irq.request(isaLine: Int(nic.irq), name: "selftest-again", level: true) {},
+                "pci: the line is free again after freeIrq")
+            Irq.free(isaLine: Int(nic.irq))
+        } catch {
+            t.check(false, "pci: the e1000's interrupt could not be set up: errno \(error.rawValue)")
         }
     }
 
