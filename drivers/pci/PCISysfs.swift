@@ -20,7 +20,7 @@ enum PCISysfs {
             .text("irq") { "\(device.irq)" },
             .text("modalias") { identity.modalias },
             KObjectAttribute("resource", show: { Array(resourceText(device).utf8) }),
-            KObjectAttribute("config", mode: 0o644, show: { configBytes(device) }),
+            KObjectAttribute("config", show: { configBytes(device) }),
             KObjectAttribute(
                 "uevent", mode: 0o644,
                 show: {
