@@ -110,8 +110,8 @@ public final class PCIDevice {
         write16(PCIRegs.command, command)
     }
 
-    /// Undoes one `enable`; the last turns decoding and bus mastering
-    /// off (Linux: pci_disable_device).
+    /// Undoes one `enable`; the last turns bus mastering off and, as
+    /// Linux does, leaves decoding on (Linux: pci_disable_device).
     public func disable() {
         let last = PCI.locked {
             guard enableCount > 0 else { return false }
@@ -119,9 +119,7 @@ public final class PCIDevice {
             return enableCount == 0
         }
         guard last else { return }
-        write16(
-            PCIRegs.command,
-            read16(PCIRegs.command) & ~(PCIRegs.commandIO | PCIRegs.commandMemory | PCIRegs.commandMaster))
+        write16(PCIRegs.command, read16(PCIRegs.command) & ~PCIRegs.commandMaster)
     }
 
     /// Lets it start DMA (Linux: pci_set_master).

@@ -59,18 +59,25 @@ enum PCISysfs {
         return bytes
     }
 
-    /// "1" enables the function, "0" disables it (Linux: enable_store);
-    /// anything else is EINVAL.
+    /// A number: nonzero enables the function, zero disables it (Linux:
+    /// enable_store); EINVAL for anything else, EBUSY while a driver has
+    /// it, EIO to disable one that is not enabled.
     private static func storeEnable(_ device: PCIDevice, _ bytes: [UInt8]) throws(Errno) {
-        switch String(decoding: bytes, as: UTF8.self).trimmingNewline {
-        case "1": device.enable()
-        case "0": if device.isEnabled { device.disable() }
-        default: throw .EINVAL
+        guard let value = MountOptions.parseDecimal(String(decoding: bytes, as: UTF8.self).trimmingNewline) else {
+            throw .EINVAL
+        }
+        guard PCI.driver(of: device) == nil else { throw .EBUSY }
+        if value != 0 {
+            device.enable()
+        } else if device.isEnabled {
+            device.disable()
+        } else {
+            throw .EIO
         }
     }
 }
 
 extension String {
     fileprivate var withPrefix: String { "0x" + self }
-    fileprivate var trimmingNewline: Substring { self.hasSuffix("\n") ? self.dropLast() : self[...] }
+    fileprivate var trimmingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
 }

@@ -53,6 +53,7 @@ enum PCITests {
         }
         binding(&t, bridge)
         mapping(&t)
+        enabling(&t)
         interrupt(&t)
     }
 
@@ -129,6 +130,29 @@ enum PCITests {
     /// pin until ICR is read. One write must give exactly one interrupt
     /// through the level-triggered line, and the handler's read of ICR
     /// must end it (a level line not deasserted would fire again at once).
+    /// enable() turns on the decoding the BARs need even where it was
+    /// off; disable() turns bus mastering off and leaves decoding on, as
+    /// Linux's pci_disable_device does. The e1000 has a memory and an I/O BAR.
+    private static func enabling(_ t: inout TestReporter) {
+        guard let nic = PCI.devices.first(where: { $0.identity.vendor == 0x8086 && $0.identity.device == 0x100E })
+        else { return }
+        let decode = PCIRegs.commandIO | PCIRegs.commandMemory
+        let saved = nic.read16(PCIRegs.command)
+        nic.write16(PCIRegs.command, saved & ~decode)
+        nic.enable()
+        nic.setMaster()
+        let enabled = nic.read16(PCIRegs.command)
+        nic.disable()
+        let disabled = nic.read16(PCIRegs.command)
+        nic.write16(PCIRegs.command, saved)
+        t.check(
+            enabled & decode == decode && enabled & PCIRegs.commandMaster != 0 && !nic.isEnabled,
+            "pci: enable sets I/O and memory decoding (command 0x\(hex(UInt64(enabled), width: 4)))")
+        t.check(
+            disabled & decode == decode && disabled & PCIRegs.commandMaster == 0,
+            "pci: disable clears bus mastering only (command 0x\(hex(UInt64(disabled), width: 4)))")
+    }
+
     private static let causes = SpinLocked<[UInt32]>([])
 
     private static func interrupt(_ t: inout TestReporter) {
