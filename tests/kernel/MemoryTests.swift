@@ -185,3 +185,33 @@ extension Array {
         return removeLast()
     }
 }
+
+/// memset (arch/x86_64/core/lib/memory.S), which stores eight bytes a step
+/// and then the odd bytes: every start and length around a word, checked byte
+/// by byte against what it should give. The page is written and read back
+/// through memmove (copyMemory), so that is checked too.
+enum MemoryPrimitiveTests {
+    static func run(_ t: inout TestReporter) {
+        guard let block = PageAllocator.allocate(order: 0), let frame = Frame(containing: block) else {
+            t.check(false, "memory primitives: a page to test in")
+            return
+        }
+        defer { try? PageAllocator.free(block) }
+        let span = 64
+        let background = (0..<span).map(pattern)
+        var fillErrors = 0
+        for start in 0..<9 {
+            for count in 0...(span - 9) {
+                frame.write(background, at: 0)
+                frame.fill(0xA5, at: start, count: count)
+                let bytes = frame.read(at: 0, count: span)
+                for index in 0..<span where bytes[index] != (start..<start + count ~= index ? 0xA5 : pattern(index)) {
+                    fillErrors += 1
+                }
+            }
+        }
+        t.check(fillErrors == 0, "memset: every start 0-8 and length 0-55, \(fillErrors) wrong bytes")
+    }
+
+    private static func pattern(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: index &* 37 &+ 11) }
+}

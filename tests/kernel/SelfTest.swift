@@ -24,6 +24,7 @@ public enum SelfTests {
     static let registry: [(name: String, run: Test)] = [
         ("buddy", PageAllocatorTests.stress),
         ("slab", SlabTests.stress),
+        ("memops", MemoryPrimitiveTests.run),
         ("vmalloc", VmallocTests.run),
         ("paging", PagingTests.run),
         ("hardening", HardeningTests.run),
