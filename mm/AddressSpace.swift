@@ -408,21 +408,21 @@ public final class AddressSpace {
         child.environmentArea = environmentArea
         child.auxiliaryVector = auxiliaryVector
         var failed = false
-        pageTable.forEachUserPage { address, frame, flags in
-            guard let area = child.areas.vma(containing: address.value), !area.flags.contains(.wipeOnFork) else {
-                return nil
-            }
-            // MAP_SHARED pages stay shared as they are; private ones become copy-on-write.
-            let kept = area.flags.contains(.shared) ? flags : flags.subtracting(.writable)
+        // Area by area, as Linux's dup_mmap calls copy_page_range for each VMA.
+        for area in child.areas where !area.flags.contains(.wipeOnFork) {
             do throws(PageTableError) {
-                try child.pageTable.map(
-                    address, to: frame, flags: kept, allocateTable: PageAllocator.allocateZeroedPage)
-                UserFrames.share(frame)
-                child.residentPages += 1
+                try pageTable.copy(
+                    area.start..<area.end, into: child.pageTable, allocateTable: { PageAllocator.allocate() },
+                    share: { frame, flags in
+                        UserFrames.share(frame)
+                        child.residentPages += 1
+                        // MAP_SHARED pages stay shared as they are; private ones become copy-on-write.
+                        return area.flags.contains(.shared) ? flags : flags.subtracting(.writable)
+                    })
             } catch {
                 failed = true
+                break
             }
-            return kept
         }
         pageTable.flushUserMappings()
         child.peakResidentPages = child.residentPages

@@ -304,6 +304,58 @@ public struct PageTable: Sendable {
         return true
     }
 
+    /// Copies the 4 KiB mappings of user `range` into `child`, at the same
+    /// addresses and frames (Linux: copy_page_range and its per-level
+    /// copy_p?d_range). `share` is called for each mapped frame and returns
+    /// the flags both entries have from then on: fork drops `.writable` from
+    /// private pages, which makes them copy-on-write. The child's missing
+    /// tables come from `allocateTable`; absent tables of this one are skipped
+    /// wholesale, so the cost follows what is mapped. The caller flushes this
+    /// table's TLB entries afterwards (`flushUserMappings`).
+    public func copy(
+        _ range: Range<UInt64>, into child: PageTable, allocateTable: () -> PhysAddr?,
+        share: (PhysAddr, PageFlags) -> PageFlags
+    ) throws(PageTableError) {
+        try copy(root, into: child.root, level: 4, base: 0, range: range, allocateTable: allocateTable, share: share)
+    }
+
+    private func copy(
+        _ table: PhysAddr, into childTable: PhysAddr, level: Int, base: UInt64, range: Range<UInt64>,
+        allocateTable: () -> PhysAddr?, share: (PhysAddr, PageFlags) -> PageFlags
+    ) throws(PageTableError) {
+        let span: UInt64 = 1 << (12 + 9 * UInt64(level - 1))  // what one entry maps
+        let start = max(range.lowerBound, base)
+        let end = min(range.upperBound, base + 512 * span)
+        guard start < end else { return }
+        for index in (start - base) / span...(end - 1 - base) / span {
+            let entry = PageTable.entryAddress(table: table, index: index)
+            let value = PhysicalMemory.read64(entry)
+            // Large pages never appear in user space.
+            guard value & PageFlags.present.rawValue != 0, value & PageFlags.huge.rawValue == 0 || level == 1 else {
+                continue
+            }
+            let target = PhysAddr(value & PageTable.addressMask)
+            let childEntry = PageTable.entryAddress(table: childTable, index: index)
+            if level == 1 {
+                let flags = share(target, PageFlags(rawValue: value & ~PageTable.addressMask))
+                let leaf = target.value | flags.union(.present).rawValue
+                unsafe PhysicalMemory.write64(entry, leaf)
+                unsafe PhysicalMemory.write64(childEntry, leaf)
+                continue
+            }
+            var childValue = PhysicalMemory.read64(childEntry)
+            if childValue & PageFlags.present.rawValue == 0 {
+                guard let frame = allocateTable() else { throw .outOfMemory }
+                unsafe PhysicalMemory.zeroPage(frame)
+                childValue = frame.value | PageTable.tableFlags.rawValue
+                unsafe PhysicalMemory.write64(childEntry, childValue)
+            }
+            try copy(
+                target, into: PhysAddr(childValue & PageTable.addressMask), level: level - 1,
+                base: base + index * span, range: range, allocateTable: allocateTable, share: share)
+        }
+    }
+
     /// Flushes every non-global TLB entry (after changing many user mappings at once).
     public func flushUserMappings() { if isActive { activate() } }
 
