@@ -1,6 +1,7 @@
 import ABI
 import Core
 import Lib
+import Synchronization
 
 /// The system clocks (Linux: kernel/time/timekeeping.c). CLOCK_MONOTONIC is
 /// the TSC clock since boot; CLOCK_REALTIME is it plus an offset, set at
@@ -8,8 +9,9 @@ import Lib
 /// There is no suspend and no NTP: BOOTTIME and MONOTONIC_RAW equal
 /// MONOTONIC, and TAI equals REALTIME (Linux's TAI offset is 0 until set).
 public enum Timekeeping {
-    /// CLOCK_REALTIME minus CLOCK_MONOTONIC, ns (Linux: offs_real).
-    private static let realtimeOffset = IRQSafeLocked<Int64>(0)
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC, ns (Linux: offs_real). One
+    /// word, so an atomic: every read(2) asks the time for its atime.
+    private static let realtimeOffset = Atomic<Int64>(0)
     private static let recordedTimezone = IRQSafeLocked(Timezone())
     /// The time zone settimeofday recorded (Linux: sys_tz); only reported back.
     static var timezone: Timezone {
@@ -39,13 +41,13 @@ public enum Timekeeping {
     public static var realtime: Int64 { monotonic + currentRealtimeOffset }
 
     /// CLOCK_REALTIME minus CLOCK_MONOTONIC now.
-    static var currentRealtimeOffset: Int64 { realtimeOffset.withLock { $0 } }
+    static var currentRealtimeOffset: Int64 { realtimeOffset.load(ordering: .relaxed) }
 
     /// settimeofday/clock_settime (Linux: do_settimeofday64); the vDSO
     /// sees the new time before the call returns.
     static func setRealtime(_ nanoseconds: Int64) {
         let now = monotonic
-        realtimeOffset.withLock { $0 = nanoseconds - now }
+        realtimeOffset.store(nanoseconds - now, ordering: .relaxed)
         Vsyscall.update()
     }
 
