@@ -11,7 +11,13 @@ import X86Asm
 /// caller can report a partial transfer exactly; the iterator then stands
 /// just past what moved.
 public struct IOVIter {
-    private let segments: [UserBuffer]
+    /// The user buffers: read's and write's one, kept alone so that those
+    /// calls allocate no array, or the vectored calls' list.
+    private enum Segments {
+        case one(UserBuffer)
+        case list([UserBuffer])
+    }
+    private let segments: Segments
     /// All the bytes of the run.
     public let count: Int
     /// The bytes consumed so far.
@@ -24,7 +30,7 @@ public struct IOVIter {
     /// count beyond `limit` (MAX_RW_COUNT) is cut to it.
     public init(_ start: UserPointer<UInt8>, count: UInt64, limit: Int) throws(Errno) {
         let buffer = try UserBuffer(start, count: count).prefix(limit)
-        self.init(segments: [buffer], count: buffer.count)
+        self.init(segments: .one(buffer), count: buffer.count)
     }
 
     /// An iovec array (readv, writev; Linux: import_iovec): EINVAL for more
@@ -42,12 +48,26 @@ public struct IOVIter {
             total += segment.count
             segments.append(segment)
         }
-        self.init(segments: segments, count: total)
+        self.init(segments: .list(segments), count: total)
     }
 
-    private init(segments: [UserBuffer], count: Int) {
+    private init(segments: Segments, count: Int) {
         self.segments = segments
         self.count = count
+    }
+
+    private var segmentCount: Int {
+        switch segments {
+        case .one: 1
+        case .list(let list): list.count
+        }
+    }
+
+    private func buffer(at index: Int) -> UserBuffer {
+        switch segments {
+        case .one(let buffer): buffer
+        case .list(let list): list[index]
+        }
     }
 
     /// The bytes not consumed yet.
@@ -106,7 +126,8 @@ public struct IOVIter {
     /// do_loop_readv_writev, for files with ->read and ->write alone).
     public func eachBuffer(_ step: (UserBuffer, Int) throws(Errno) -> Int) throws(Errno) -> Int {
         var done = 0
-        for segment in segments {
+        for index in 0..<segmentCount {
+            let segment = buffer(at: index)
             do throws(Errno) {
                 let moved = try step(segment, done)
                 done += moved
@@ -129,7 +150,7 @@ public struct IOVIter {
         var done = 0
         let length = min(length, remaining)
         while done < length {
-            let buffer = segments[segment]
+            let buffer = self.buffer(at: segment)
             let piece = min(buffer.count - inSegment, length - done)
             if piece > 0 {
                 let user = unsafe UnsafeMutableRawPointer(bitPattern: UInt(buffer.start.address) + UInt(inSegment))
