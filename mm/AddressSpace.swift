@@ -345,11 +345,11 @@ public final class AddressSpace {
             guard breakCopyOnWrite(page, frame: mapping.physical, area: area) else { throw .outOfMemory }
             return
         }
-        let frame = try newPage(for: area, at: page.value, write: write)
+        let (frame, isNew) = try newPage(for: area, at: page.value, write: write)
+        // A frame just made for this mapping is its alone: writable as the area allows.
+        let flags = isNew ? AddressSpace.pageFlags(area.protection) : pageFlags(area, frame: frame)
         do {
-            try pageTable.map(
-                page, to: frame, flags: pageFlags(area, frame: frame),
-                allocateTable: PageAllocator.allocateZeroedPage)
+            try pageTable.map(page, to: frame, flags: flags, allocateTable: PageAllocator.allocateZeroedPage)
         } catch {
             UserFrames.release(frame)
             throw .outOfMemory
@@ -358,21 +358,22 @@ public final class AddressSpace {
         peakResidentPages = max(peakResidentPages, residentPages)
     }
 
-    /// The frame a missing page gets, with a reference for this mapping:
-    /// zeros for anonymous memory; for a mapped object its page — the very
-    /// frame, or for a write to a private mapping a copy (Linux:
-    /// do_anonymous_page, do_read_fault/do_shared_fault, do_cow_fault).
-    private func newPage(for area: VMA, at address: UInt64, write: Bool) throws(VMFault) -> PhysAddr {
+    /// The frame a missing page gets, with a reference for this mapping,
+    /// and whether it is a new one: zeros for anonymous memory; for a
+    /// mapped object its page — the very frame, or for a write to a private
+    /// mapping a copy (Linux: do_anonymous_page, do_read_fault/do_shared_fault,
+    /// do_cow_fault).
+    private func newPage(for area: VMA, at address: UInt64, write: Bool) throws(VMFault) -> (PhysAddr, isNew: Bool) {
         guard let backing = area.backing else {
-            guard let zeroed = UserFrames.allocateZeroed() else { throw .outOfMemory }
-            return zeroed
+            guard let zeroed = UserFrames.allocate() else { throw .outOfMemory }
+            return (zeroed.address, true)
         }
         let cached = PhysAddr(try backing.frame(forPage: area.filePage(at: address)) << MemoryLayout64.pageShift)
-        guard write && !area.flags.contains(.shared) else { return cached }
+        guard write && !area.flags.contains(.shared) else { return (cached, false) }
         defer { UserFrames.release(cached) }
-        guard let copy = UserFrames.allocateZeroed() else { throw .outOfMemory }
-        Frame(containing: copy)!.copyPage(from: cached)
-        return copy
+        guard let copy = UserFrames.allocate(zeroed: false) else { throw .outOfMemory }
+        copy.copyPage(from: cached)
+        return (copy.address, true)
     }
 
     /// Gives this address space its own copy of a shared page — or, if no one
@@ -381,10 +382,11 @@ public final class AddressSpace {
         guard UserFrames.isShared(frame) && !area.flags.contains(.shared) else {
             return (try? pageTable.replace(page, with: frame, flags: AddressSpace.pageFlags(area.protection))) != nil
         }
-        guard let copy = UserFrames.allocateZeroed() else { return false }
-        Frame(containing: copy)!.copyPage(from: frame)
-        guard (try? pageTable.replace(page, with: copy, flags: AddressSpace.pageFlags(area.protection))) != nil else {
-            UserFrames.release(copy)
+        guard let copy = UserFrames.allocate(zeroed: false) else { return false }
+        copy.copyPage(from: frame)
+        guard (try? pageTable.replace(page, with: copy.address, flags: AddressSpace.pageFlags(area.protection))) != nil
+        else {
+            UserFrames.release(copy.address)
             return false
         }
         UserFrames.release(frame)

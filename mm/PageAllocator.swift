@@ -49,13 +49,15 @@ public enum PageAllocator {
     }
 
     /// One zeroed page, for page tables (Linux: get_zeroed_page).
-    public static func allocateZeroedPage() -> PhysAddr? { allocateZeroedPage(keepingFree: 0) }
+    public static func allocateZeroedPage() -> PhysAddr? { allocatePage(keepingFree: 0, zeroed: true)?.address }
 
-    /// One zeroed page unless only `reserve` pages would be left.
-    public static func allocateZeroedPage(keepingFree reserve: Int) -> PhysAddr? {
-        guard let page = allocate(keepingFree: reserve) else { return nil }
-        Frame(containing: page)!.zero()
-        return page
+    /// One page unless only `reserve` pages would be left, zeroed unless
+    /// the caller overwrites all of it before anyone sees it (Linux:
+    /// alloc_page with or without __GFP_ZERO).
+    public static func allocatePage(keepingFree reserve: Int, zeroed: Bool) -> Frame? {
+        guard let page = allocate(keepingFree: reserve), let frame = Frame(containing: page) else { return nil }
+        if zeroed { frame.zero() }
+        return frame
     }
 
     public static func free(_ address: PhysAddr, order: Int = 0) throws(BuddyError) {

@@ -10,9 +10,11 @@ import Lib
 /// zeros. The pages are indexed by a sparse tree (Linux: i_pages), so a
 /// write at any offset costs only the pages it touches. The lock guards the
 /// tree; callers order reads, writes and truncation against each other
-/// (ramfs with the VFS lock).
+/// (ramfs with the VFS lock). The tree holds each page as the Frame the
+/// allocator vouched for when it was added, so reads and writes reach the
+/// bytes without asking the allocator again.
 public final class PageCache {
-    private let pages = XArray<PhysAddr>()
+    private let pages = XArray<Frame>()
     private let lock = SpinLock()
     private static let pageBytes = Int(MemoryLayout64.pageSize)
     /// Who pays for the pages: a filesystem with a size (tmpfs), or nobody.
@@ -22,7 +24,7 @@ public final class PageCache {
 
     deinit {
         let frames = pages.removeAll(from: 0)
-        for frame in frames { UserFrames.release(frame) }
+        for frame in frames { UserFrames.release(frame.address) }
         accounting?.uncharge(pages: frames.count)
     }
 
@@ -32,7 +34,7 @@ public final class PageCache {
         result.reserveCapacity(count)
         forEachPiece(at: offset, count: count) { index, inPage, length in
             if let frame = page(index) {
-                result += PhysicalMemory.bytes(at: frame + UInt64(inPage), count: length)
+                result += frame.read(at: inPage, count: length)
             } else {
                 result += repeatElement(0, count: length)
             }
@@ -47,7 +49,7 @@ public final class PageCache {
     public func read(at offset: Int64, count: Int, to iter: inout IOVIter) -> Int {
         forEachPiece(at: offset, count: count) { index, inPage, length in
             guard let frame = page(index) else { return iter.zero(count: length) }
-            return iter.copy(from: Frame(containing: frame)!, at: inPage, count: length)
+            return iter.copy(from: frame, at: inPage, count: length)
         }
     }
 
@@ -58,8 +60,8 @@ public final class PageCache {
     public func write(_ bytes: [UInt8], at offset: Int64) throws(Errno) -> Int {
         var consumed = 0
         let stored = forEachPiece(at: offset, count: bytes.count) { index, inPage, length in
-            guard let frame = page(index, create: true) else { return 0 }
-            Frame(containing: frame)!.write(Array(bytes[consumed..<consumed + length]), at: inPage)
+            guard let frame = try? addPage(index).frame else { return 0 }
+            frame.write(Array(bytes[consumed..<consumed + length]), at: inPage)
             consumed += length
             return length
         }
@@ -75,11 +77,19 @@ public final class PageCache {
     public func write(at offset: Int64, count: Int, from iter: inout IOVIter) throws(Errno) -> Int {
         var noPage = false
         let stored = forEachPiece(at: offset, count: count) { index, inPage, length in
-            guard let frame = page(index, create: true) else {
+            let existing = page(index)
+            if existing == nil && length == Self.pageBytes {
+                guard let copied = try? fillHole(index, from: &iter) else {
+                    noPage = true
+                    return 0
+                }
+                return copied
+            }
+            guard let frame = existing ?? (try? addPage(index).frame) else {
                 noPage = true
                 return 0
             }
-            return iter.copy(to: Frame(containing: frame)!, at: inPage, count: length)
+            return iter.copy(to: frame, at: inPage, count: length)
         }
         if stored == 0 && count > 0 { throw noPage ? .ENOSPC : .EFAULT }
         return stored
@@ -91,11 +101,11 @@ public final class PageCache {
     public func truncate(to size: Int64) {
         let kept = UInt64(size / Int64(Self.pageBytes)) + (size % Int64(Self.pageBytes) == 0 ? 0 : 1)
         let dropped = lock.withLockIrqSave { pages.removeAll(from: kept) }
-        for frame in dropped { UserFrames.release(frame) }
+        for frame in dropped { UserFrames.release(frame.address) }
         accounting?.uncharge(pages: dropped.count)
         let tail = Int(size % Int64(Self.pageBytes))
         if tail != 0, let frame = page(kept - 1) {
-            Frame(containing: frame)!.fill(0, at: tail, count: Self.pageBytes - tail)
+            frame.fill(0, at: tail, count: Self.pageBytes - tail)
         }
     }
 
@@ -114,7 +124,7 @@ public final class PageCache {
                 failure = .EINTR
                 break
             }
-            let outcome: (frame: PhysAddr, added: Bool)
+            let outcome: (frame: Frame, added: Bool)
             do throws(Errno) {
                 outcome = try addPage(index)
             } catch {
@@ -129,7 +139,7 @@ public final class PageCache {
             }
         }
         guard let failure else { return }
-        var dropped: [PhysAddr] = []
+        var dropped: [Frame] = []
         lock.withLockIrqSave {
             for run in added {
                 for index in run {
@@ -138,7 +148,7 @@ public final class PageCache {
                 }
             }
         }
-        for frame in dropped { UserFrames.release(frame) }
+        for frame in dropped { UserFrames.release(frame.address) }
         accounting?.uncharge(pages: dropped.count)
         throw failure
     }
@@ -149,34 +159,34 @@ public final class PageCache {
     public func punchHole(at offset: Int64, count: Int64) {
         let bytes = Int64(Self.pageBytes)
         let end = offset + count
-        var dropped: [PhysAddr] = []
+        var dropped: [Frame] = []
         var position = offset
         while position < end {
             let index = UInt64(position / bytes)
             let inPage = Int(position % bytes)
             let length = Int(min(bytes - Int64(inPage), end - position))
             if length == Self.pageBytes {
-                if let frame = lock.withLockIrqSave({ () -> PhysAddr? in
+                if let frame = lock.withLockIrqSave({ () -> Frame? in
                     defer { pages[index] = nil }
                     return pages[index]
                 }) {
                     dropped.append(frame)
                 }
             } else if let frame = page(index) {
-                Frame(containing: frame)!.fill(0, at: inPage, count: length)
+                frame.fill(0, at: inPage, count: length)
             }
             position += Int64(length)
         }
-        for frame in dropped { UserFrames.release(frame) }
+        for frame in dropped { UserFrames.release(frame.address) }
         accounting?.uncharge(pages: dropped.count)
     }
 
     /// Page `index` for a mapping, created if it is a hole, with a
     /// reference taken that the mapping gives back (Linux: filemap_fault).
     public func mappedFrame(forPage index: UInt64) -> PhysAddr? {
-        guard let frame = page(index, create: true) else { return nil }
-        UserFrames.share(frame)
-        return frame
+        guard let frame = try? addPage(index).frame else { return nil }
+        UserFrames.share(frame.address)
+        return frame.address
     }
 
     /// Bytes of memory the pages occupy, for st_blocks.
@@ -204,32 +214,61 @@ public final class PageCache {
         return overflow ? Int64.max : start
     }
 
-    private func page(_ index: UInt64, create: Bool = false) -> PhysAddr? {
-        if let existing = lock.withLockIrqSave({ pages[index] }) { return existing }
-        guard create else { return nil }
-        return (try? addPage(index))?.frame
-    }
+    private func page(_ index: UInt64) -> Frame? { lock.withLockIrqSave { pages[index] } }
 
     /// Page `index`, a zeroed one put in if it is a hole, and whether it
     /// was. ENOSPC if the filesystem's size does not allow one more,
     /// ENOMEM if memory does not.
-    private func addPage(_ index: UInt64) throws(Errno) -> (frame: PhysAddr, added: Bool) {
-        if let existing = lock.withLockIrqSave({ pages[index] }) { return (existing, false) }
+    private func addPage(_ index: UInt64) throws(Errno) -> (frame: Frame, added: Bool) {
+        if let existing = page(index) { return (existing, false) }
+        return insert(try newPage(zeroed: true), at: index)
+    }
+
+    /// Fills the hole at page `index` with a whole page of the user memory
+    /// at `iter`, written into a fresh page before it is put in, so it is
+    /// never zeroed first and nobody sees it half written; what a faulting
+    /// copy left unwritten reads as the hole's zeros (Linux: shmem_write_end
+    /// zeroing what a short copy missed of a new folio). The count copied.
+    private func fillHole(_ index: UInt64, from iter: inout IOVIter) throws(Errno) -> Int {
+        let fresh = try newPage(zeroed: false)
+        let copied = iter.copy(to: fresh, at: 0, count: Self.pageBytes)
+        guard copied > 0 else {
+            discard(fresh)
+            return 0
+        }
+        if copied < Self.pageBytes { fresh.fill(0, at: copied, count: Self.pageBytes - copied) }
+        let (kept, added) = insert(fresh, at: index)
+        // A mapping faulted the page in meanwhile: the bytes go into that one.
+        if !added { kept.write(fresh.read(at: 0, count: copied), at: 0) }
+        return copied
+    }
+
+    /// A page charged to the filesystem, zeroed or not (ENOSPC, ENOMEM).
+    private func newPage(zeroed: Bool) throws(Errno) -> Frame {
         guard accounting?.charge(pages: 1) ?? true else { throw .ENOSPC }
-        guard let fresh = UserFrames.allocateZeroed(forPageCache: true) else {
+        guard let fresh = UserFrames.allocate(forPageCache: true, zeroed: zeroed) else {
             accounting?.uncharge(pages: 1)
             throw .ENOMEM
         }
-        let kept = lock.withLockIrqSave { () -> PhysAddr in
+        return fresh
+    }
+
+    /// Puts `fresh` in at `index` unless a page got there first, which is
+    /// kept and `fresh` given back; the page there, and whether it is `fresh`.
+    private func insert(_ fresh: Frame, at index: UInt64) -> (frame: Frame, added: Bool) {
+        let kept = lock.withLockIrqSave { () -> Frame in
             if let raced = pages[index] { return raced }
             pages[index] = fresh
             return fresh
         }
-        if kept != fresh {
-            UserFrames.release(fresh)
-            accounting?.uncharge(pages: 1)
-        }
+        if kept != fresh { discard(fresh) }
         return (kept, kept == fresh)
+    }
+
+    /// Gives back a page `newPage` made that did not go in.
+    private func discard(_ fresh: Frame) {
+        UserFrames.release(fresh.address)
+        accounting?.uncharge(pages: 1)
     }
 
     /// Calls `body` with each page a byte range touches, the offset in it

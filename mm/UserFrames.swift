@@ -28,14 +28,18 @@ enum UserFrames {
 
     private static func index(_ frame: PhysAddr) -> Int { Int(frame.pageFrameNumber) }
 
-    /// A new zeroed page with one user, of anonymous memory or, with
+    /// A new page with one user, of anonymous memory or, with
     /// `forPageCache`, of a file's contents; nil once free memory is down
-    /// to the kernel's reserve.
-    static func allocateZeroed(forPageCache: Bool = false) -> PhysAddr? {
-        guard let frame = PageAllocator.allocateZeroedPage(keepingFree: PageAllocator.minFreePages) else { return nil }
+    /// to the kernel's reserve. Zeroed, or with `zeroed: false` for a
+    /// caller that fills all of it first (a copy, a whole-page write).
+    static func allocate(forPageCache: Bool = false, zeroed: Bool = true) -> Frame? {
+        guard let frame = PageAllocator.allocatePage(keepingFree: PageAllocator.minFreePages, zeroed: zeroed) else {
+            return nil
+        }
+        let slot = index(frame.address)
         state.withLock { state in
-            state.counts[index(frame)] = 1
-            state.isCachePage[index(frame)] = forPageCache
+            state.counts[slot] = 1
+            state.isCachePage[slot] = forPageCache
             if forPageCache { state.cachePages += 1 } else { state.anonymousPages += 1 }
         }
         return frame

@@ -1,7 +1,8 @@
 /* Reads and writes whose user buffer runs into an inaccessible page move the bytes before it
  * and return their count, as Linux's filemap_read and generic_perform_write do; only a fault
  * before the first byte is EFAULT. Copies of odd lengths at odd offsets come out exact, byte
- * for byte, whichever way the kernel splits them into words and a tail. */
+ * for byte, whichever way the kernel splits them into words and a tail. A page a short write
+ * fills only in part holds zeros in the rest, never the bytes it had before. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -78,6 +79,30 @@ int main(void)
     ok(check && pread(out, check, 2 * PAGE - 10, 7) == 2 * PAGE - 10 && memcmp(check, area + 3, 2 * PAGE - 10) == 0,
        "and it reads back exactly");
     free(check);
+
+    /* A whole page written into a hole from a buffer whose second half is the guard page:
+     * the first half goes in, and the rest of that page reads as zeros once the file grows
+     * over it, even though the page it got may have held another file's bytes just before. */
+    char scratch[1100];
+    snprintf(scratch, sizeof scratch, "%s.scratch", path);
+    int old = open(scratch, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    unsigned char *dirty = malloc(16 * PAGE);
+    if (dirty && old >= 0) {
+        memset(dirty, 0x5a, 16 * PAGE);
+        ok(write(old, dirty, 16 * PAGE) == 16 * PAGE, "fill a scratch file with 0x5a");
+    }
+    close(old);
+    unlink(scratch);
+    free(dirty);
+    ftruncate(out, 0);
+    unsigned char *half = area + 2 * PAGE - PAGE / 2;
+    memset(half, 'h', PAGE / 2);
+    is(pwrite(out, half, PAGE, PAGE), PAGE / 2, "a whole-page pwrite into a hole, half readable, writes the half");
+    unsigned char page[PAGE], expected[PAGE];
+    memset(expected, 'h', PAGE / 2);
+    memset(expected + PAGE / 2, 0, PAGE / 2);
+    ok(ftruncate(out, 2 * PAGE) == 0 && pread(out, page, PAGE, PAGE) == PAGE && memcmp(page, expected, PAGE) == 0,
+       "and the rest of that page reads as zeros after the file grows");
 
     close(out);
     close(fd);

@@ -31,9 +31,9 @@ enum VDSO {
 
     /// A page that stays allocated for good: the reference taken here is never dropped.
     private static func allocatePage(with bytes: [UInt8]) -> PhysAddr {
-        guard let frame = UserFrames.allocateZeroed(forPageCache: true) else { panic("vdso: out of memory") }
-        Frame(containing: frame)!.write(bytes, at: 0)
-        return frame
+        guard let frame = UserFrames.allocate(forPageCache: true) else { panic("vdso: out of memory") }
+        frame.write(bytes, at: 0)
+        return frame.address
     }
 
     /// Maps [vvar] and [vdso] next to each other where mmap would put them
