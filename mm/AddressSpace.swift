@@ -492,9 +492,11 @@ public final class AddressSpace {
     /// pages left behind go with the rest at exit (Linux: zap_page_range's
     /// fatal-signal checks).
     func releasePages(_ range: Range<UInt64>) {
+        var batch = UserFrames.ReleaseBatch()
         pageTable.unmap(
-            range, keepGoing: { !Signals.longLoopMustEnd() }, leaf: { releaseResident($0) },
+            range, keepGoing: { !Signals.longLoopMustEnd() }, leaf: { batch.add($0) },
             table: { try? PageAllocator.free($0) })
+        residentPages -= min(residentPages, UInt64(batch.finish()))
     }
 
     /// Lets go of a frame this address space had mapped.
@@ -523,7 +525,9 @@ public final class AddressSpace {
     /// the page tables (Linux: exit_mmap), then the root.
     private func release() {
         if pageTable.isActive { KernelPaging.pageTable.activate() }
-        pageTable.releaseUserHalf(leaf: { UserFrames.release($0) }, table: { try? PageAllocator.free($0) })
+        var batch = UserFrames.ReleaseBatch()
+        pageTable.releaseUserHalf(leaf: { batch.add($0) }, table: { try? PageAllocator.free($0) })
+        batch.finish()
         try? PageAllocator.free(pageTable.root)
     }
 }

@@ -67,6 +67,15 @@ public enum PageAllocator {
         }
     }
 
+    /// Frees single pages, under one taking of the lock.
+    public static func free(pages: [PhysAddr]) {
+        guard !pages.isEmpty else { return }
+        buddy.withLock { buddy in
+            Frame.noteFree()
+            for page in pages { try? buddy?.free(pfn: page.pageFrameNumber, order: 0) }
+        }
+    }
+
     public static func setTag(_ address: PhysAddr, _ tag: UInt16) {
         buddy.withLock { try? $0?.setTag(pfn: address.pageFrameNumber, tag) }
     }

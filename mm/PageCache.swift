@@ -24,7 +24,7 @@ public final class PageCache {
 
     deinit {
         let frames = pages.removeAll(from: 0)
-        for frame in frames { UserFrames.release(frame.address) }
+        UserFrames.release(frames.map { $0.address })
         accounting?.uncharge(pages: frames.count)
     }
 
@@ -101,7 +101,7 @@ public final class PageCache {
     public func truncate(to size: Int64) {
         let kept = UInt64(size / Int64(Self.pageBytes)) + (size % Int64(Self.pageBytes) == 0 ? 0 : 1)
         let dropped = lock.withLockIrqSave { pages.removeAll(from: kept) }
-        for frame in dropped { UserFrames.release(frame.address) }
+        UserFrames.release(dropped.map { $0.address })
         accounting?.uncharge(pages: dropped.count)
         let tail = Int(size % Int64(Self.pageBytes))
         if tail != 0, let frame = page(kept - 1) {
@@ -148,7 +148,7 @@ public final class PageCache {
                 }
             }
         }
-        for frame in dropped { UserFrames.release(frame.address) }
+        UserFrames.release(dropped.map { $0.address })
         accounting?.uncharge(pages: dropped.count)
         throw failure
     }
@@ -177,7 +177,7 @@ public final class PageCache {
             }
             position += Int64(length)
         }
-        for frame in dropped { UserFrames.release(frame.address) }
+        UserFrames.release(dropped.map { $0.address })
         accounting?.uncharge(pages: dropped.count)
     }
 

@@ -61,15 +61,55 @@ enum UserFrames {
 
     /// One mapping fewer; the last one frees the frame.
     static func release(_ frame: PhysAddr) {
-        let last = state.withLock { state -> Bool in
-            let slot = index(frame)
-            guard state.counts[slot] > 0 else { return false }
-            state.counts[slot] -= 1
-            guard state.counts[slot] == 0 else { return false }
-            if state.isCachePage[slot] { state.cachePages -= 1 } else { state.anonymousPages -= 1 }
-            return true
+        if state.withLock({ drop(frame, in: &$0) }) { try? PageAllocator.free(frame) }
+    }
+
+    /// One mapping fewer of each of `frames` (an unmapping's, a
+    /// truncation's), under one taking of each lock: the last ones free
+    /// their frames (Linux: the batched frees of mmu_gather and release_pages).
+    static func release(_ frames: [PhysAddr]) {
+        guard !frames.isEmpty else { return }
+        let freed = state.withLock { state in frames.filter { drop($0, in: &state) } }
+        PageAllocator.free(pages: freed)
+    }
+
+    /// Frames an unmapping lets go of, released a few hundred at a time, so
+    /// the locks are taken once per batch and the batch's memory stays
+    /// small even when a process that filled memory exits (Linux: struct
+    /// mmu_gather's page batches).
+    struct ReleaseBatch {
+        private var frames: [PhysAddr] = []
+        private var released = 0
+        private static let capacity = 512
+
+        mutating func add(_ frame: PhysAddr) {
+            if frames.isEmpty { frames.reserveCapacity(Self.capacity) }
+            frames.append(frame)
+            if frames.count == Self.capacity { flush() }
         }
-        if last { try? PageAllocator.free(frame) }
+
+        /// Releases what is left; how many frames the batch released in all.
+        @discardableResult
+        mutating func finish() -> Int {
+            flush()
+            return released
+        }
+
+        private mutating func flush() {
+            UserFrames.release(frames)
+            released += frames.count
+            frames.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Takes one user off `frame`; true if that was the last.
+    private static func drop(_ frame: PhysAddr, in state: inout State) -> Bool {
+        let slot = index(frame)
+        guard state.counts[slot] > 0 else { return false }
+        state.counts[slot] -= 1
+        guard state.counts[slot] == 0 else { return false }
+        if state.isCachePage[slot] { state.cachePages -= 1 } else { state.anonymousPages -= 1 }
+        return true
     }
 
     /// Live anonymous pages (Linux: NR_ANON_MAPPED, meminfo's AnonPages).
