@@ -10,6 +10,9 @@ public final class Mutex {
     private let stateLock = SpinLock()
     public private(set) var owner: Task? = nil
     private let waiters = WaitQueue()
+    /// Tasks in `lock` that found it taken, under stateLock: an unlock with
+    /// none leaves the wait queue alone (Linux: MUTEX_FLAG_WAITERS).
+    private var waiting = 0
     /// Misuses detected (tests read it).
     public static let debugWarnings = Atomic<Int>(0)
 
@@ -20,8 +23,13 @@ public final class Mutex {
         if owner === Scheduler.current {
             Mutex.warn("possible recursive locking detected: \(Scheduler.current.comm) already holds this mutex")
         }
+        if tryLock() { return }
+        // Counted before it queues and retries, so an unlock either sees the
+        // waiter or leaves the mutex free for that retry.
+        stateLock.withLockIrqSave { waiting += 1 }
         // Exclusive waiters: an unlock wakes one, which retries the acquisition.
         waiters.wait(exclusive: true) { tryLock() }
+        stateLock.withLockIrqSave { waiting -= 1 }
     }
 
     public func tryLock() -> Bool {
@@ -33,10 +41,10 @@ public final class Mutex {
     }
 
     public func unlock() {
-        let released = stateLock.withLockIrqSave { () -> Bool in
-            guard owner === Scheduler.current else { return false }
+        let (released, contended) = stateLock.withLockIrqSave { () -> (Bool, Bool) in
+            guard owner === Scheduler.current else { return (false, false) }
             owner = nil
-            return true
+            return (true, waiting > 0)
         }
         guard released else {
             Mutex.warn(
@@ -44,7 +52,7 @@ public final class Mutex {
             )
             return
         }
-        waiters.wakeUp(exclusiveCount: 1)
+        if contended { waiters.wakeUp(exclusiveCount: 1) }
     }
 
     public var isLocked: Bool { stateLock.withLockIrqSave { owner != nil } }
