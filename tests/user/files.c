@@ -1,5 +1,6 @@
 /* File semantics: O_APPEND, O_EXCL, O_TRUNC, holes, unlink while open, rename over a file,
- * getdents64, ftruncate, stat of symbolic links, directories, working directory, pipes.
+ * getdents64, ftruncate, stat of symbolic links, directories, working directory, pipes (and
+ * their bad buffers).
  * Works in a fresh directory under $TMPDIR (default /tmp). */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -7,6 +8,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "tap.h"
@@ -376,6 +378,26 @@ static void pipes(void)
     close(p[1]);
 }
 
+/* A bad buffer moves nothing through a pipe: a write from it is EFAULT and puts nothing in, a
+ * read into it is EFAULT and leaves the bytes for the next read. */
+static void pipe_faults(void)
+{
+    int p[2];
+    if (!ok(pipe(p) == 0, "pipe for bad buffers"))
+        return;
+    void *bad = bad_pointer(8);
+    int waiting = -1;
+    fails_with(write(p[1], bad, 16), EFAULT, "a pipe write from a bad address is EFAULT");
+    ok(ioctl(p[0], FIONREAD, &waiting) == 0 && waiting == 0, "and puts nothing in (FIONREAD %d)", waiting);
+    is(write(p[1], "kept", 4), 4, "four bytes written");
+    fails_with(read(p[0], bad, 16), EFAULT, "a pipe read into a bad address is EFAULT");
+    ok(ioctl(p[0], FIONREAD, &waiting) == 0 && waiting == 4, "and leaves the bytes (FIONREAD %d)", waiting);
+    char buffer[8] = "";
+    ok(read(p[0], buffer, sizeof buffer) == 4 && memcmp(buffer, "kept", 4) == 0, "for the next read");
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -391,6 +413,7 @@ int main(void)
     symlinks();
     directories();
     pipes();
+    pipe_faults();
     static const char *const made[] = { "append", "excl", "trunc", "holes", "sizes", "old", "target" };
     for (unsigned i = 0; i < sizeof made / sizeof made[0]; i++)
         unlink(at(made[i]));

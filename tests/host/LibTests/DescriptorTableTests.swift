@@ -79,21 +79,97 @@ private final class FakeFile {
 }
 
 @Suite struct ByteRingTests {
-    @Test func bytesComeOutInOrderAcrossTheWrap() {
-        var ring = ByteRing(capacity: 8)
-        #expect(ring.isEmpty && ring.freeSpace == 8)
-        #expect(ring.append([1, 2, 3, 4, 5, 6][...]) == 6)
-        #expect(ring.removeFirst(upTo: 4) == [1, 2, 3, 4])
-        #expect(ring.append([7, 8, 9, 10, 11, 12, 13][...]) == 6)
-        #expect(ring.count == 8 && ring.freeSpace == 0)
-        #expect(ring.append([14][...]) == 0)
-        #expect(ring.removeFirst(upTo: 100) == [5, 6, 7, 8, 9, 10, 11, 12])
-        #expect(ring.isEmpty && ring.removeFirst(upTo: 3).isEmpty)
+    /// A ring and the pieces of storage its bytes lie in, as a pipe keeps pages.
+    struct Store {
+        var ring: ByteRing
+        var pieces: [[UInt8]]
+
+        init(pieces count: Int, pieceSize: Int) {
+            ring = ByteRing(pieces: count, pieceSize: pieceSize)
+            pieces = Array(repeating: Array(repeating: 0, count: pieceSize), count: count)
+        }
+
+        /// Stores what fits of `bytes`, the copy failing after `limit` bytes
+        /// (a fault part-way); returns the count stored.
+        mutating func append(_ bytes: [UInt8], limit: Int = .max) -> Int {
+            var pieces = pieces
+            var source = 0
+            let moved = ring.forEachRun(from: ring.count, count: min(bytes.count, ring.freeSpace)) {
+                piece, offset, length in
+                let run = min(length, max(0, limit - source))
+                pieces[piece].replaceSubrange(offset..<offset + run, with: bytes[source..<source + run])
+                source += run
+                return run
+            }
+            self.pieces = pieces
+            ring.append(count: moved)
+            return moved
+        }
+
+        /// Takes up to `limit` of the oldest bytes.
+        mutating func take(upTo limit: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            let moved = ring.forEachRun(from: 0, count: min(limit, ring.count)) { piece, offset, length in
+                bytes += pieces[piece][offset..<offset + length]
+                return length
+            }
+            ring.removeFirst(moved)
+            return bytes
+        }
+    }
+
+    @Test func bytesComeOutInOrderAcrossTheWrapAndThePieces() {
+        var store = Store(pieces: 2, pieceSize: 4)
+        #expect(store.ring.isEmpty && store.ring.freeSpace == 8)
+        #expect(store.append([1, 2, 3, 4, 5, 6]) == 6)
+        #expect(store.take(upTo: 4) == [1, 2, 3, 4])
+        #expect(store.append([7, 8, 9, 10, 11, 12, 13]) == 6)
+        #expect(store.ring.count == 8 && store.ring.freeSpace == 0)
+        #expect(store.append([14]) == 0)
+        #expect(store.take(upTo: 100) == [5, 6, 7, 8, 9, 10, 11, 12])
+        #expect(store.ring.isEmpty && store.take(upTo: 3).isEmpty)
+    }
+
+    @Test func runsEndWithTheirPiecesAndAnEmptyRingStartsOver() {
+        var ring = ByteRing(pieces: 4, pieceSize: 10)
+        var runs: [[Int]] = []
+        let moved = ring.forEachRun(from: 5, count: 30) { piece, offset, length in
+            runs.append([piece, offset, length])
+            return length
+        }
+        #expect(moved == 30 && runs == [[0, 5, 5], [1, 0, 10], [2, 0, 10], [3, 0, 5]])
+        ring.append(count: 35)
+        ring.removeFirst(33)
+        runs = []
+        _ = ring.forEachRun(from: 0, count: 7) { piece, offset, length in
+            runs.append([piece, offset, length])
+            return length
+        }
+        #expect(runs == [[3, 3, 7]], "the oldest bytes, at the end of the last piece")
+        ring.removeFirst(2)
+        runs = []
+        _ = ring.forEachRun(from: 0, count: 1) { piece, offset, length in
+            runs.append([piece, offset, length])
+            return length
+        }
+        #expect(ring.isEmpty && runs == [[0, 0, 1]], "emptied, the ring starts again at the first piece")
+    }
+
+    @Test func aRunThatStopsShortEndsTheWalk() {
+        var store = Store(pieces: 3, pieceSize: 4)
+        #expect(store.append(Array(1...10), limit: 6) == 6, "a fault after 6 bytes stores those 6")
+        #expect(store.take(upTo: 10) == [1, 2, 3, 4, 5, 6])
+        var calls = 0
+        let moved = store.ring.forEachRun(from: 0, count: 12) { _, _, length in
+            calls += 1
+            return length - 1
+        }
+        #expect(moved == 3 && calls == 1)
     }
 
     @Test func matchesAnArrayModel() {
         var random = TestRandom(seed: 0x51DE)
-        var ring = ByteRing(capacity: 100)
+        var store = Store(pieces: 5, pieceSize: 20)
         var model: [UInt8] = []
         var next: UInt8 = 0
         for _ in 0..<2000 {
@@ -101,15 +177,15 @@ private final class FakeFile {
                 let bytes = (0..<random.below(60)).map { _ -> UInt8 in
                     next &+= 1; return next
                 }
-                let taken = ring.append(bytes[...])
+                let taken = store.append(bytes)
                 #expect(taken == min(bytes.count, 100 - model.count))
                 model.append(contentsOf: bytes.prefix(taken))
             } else {
                 let limit = random.below(70)
-                #expect(ring.removeFirst(upTo: limit) == Array(model.prefix(limit)))
+                #expect(store.take(upTo: limit) == Array(model.prefix(limit)))
                 model.removeFirst(min(limit, model.count))
             }
-            #expect(ring.count == model.count)
+            #expect(store.ring.count == model.count)
         }
     }
 }
