@@ -156,59 +156,38 @@ enum PollSyscalls {
     // MARK: select
 
     /// select's three descriptor sets: read from user memory, answered,
-    /// written back with only the ready descriptors left in them.
+    /// written back with only the ready descriptors left in them (Linux:
+    /// core_sys_select and do_select).
     private static func selectDescriptors(
         _ requested: Int32, _ pointers: [UserPointer<UInt64>], remaining: inout UInt64?
     ) throws(Errno) -> Int64 {
         guard requested >= 0 else { throw .EINVAL }
-        let count = min(Int(requested), FdSet.FD_SETSIZE)
-        let words = (count + 63) / 64
-        let interest: [PollEvents] = [.readSet, .writeSet, .exceptSet]
-        var sets: [[UInt64]] = []
-        for pointer in pointers {
-            guard !pointer.isNull, words > 0 else { sets.append([]); continue }
-            sets.append(try pointer.read(count: words))
+        var bits = FdSetBits(count: min(Int(requested), FdSet.FD_SETSIZE))
+        for (set, pointer) in pointers.enumerated() where !pointer.isNull && bits.words > 0 {
+            bits.ask(set, try pointer.read(count: bits.words))
         }
-        // Each descriptor asked about, with what its sets want, looked up once.
+        // Each descriptor asked about, looked up once.
         var descriptors: [Int32] = []
-        var wanted: [PollEvents] = []
-        for descriptor in 0..<count {
-            var events: PollEvents = []
-            for which in 0..<3 where isMember(descriptor, of: sets[which]) { events.formUnion(interest[which]) }
-            if !events.isEmpty {
-                descriptors.append(Int32(descriptor))
-                wanted.append(events)
-            }
-        }
-        var watched: [(descriptor: Int, file: File, wanted: PollEvents)] = []
+        descriptors.reserveCapacity(bits.askedCount)
+        bits.forEachAsked { descriptor in descriptors.append(Int32(descriptor)) }
+        var watched: [(descriptor: Int, file: File)] = []
+        watched.reserveCapacity(descriptors.count)
         for (index, file) in Scheduler.current.files.files(descriptors).enumerated() {
             guard let file else { throw .EBADF }
-            watched.append((Int(descriptors[index]), file, wanted[index]))
+            watched.append((Int(descriptors[index]), file))
         }
-        var results = sets
         let ready = try waitUntilReady(remaining: &remaining) { (table: PollTable?) -> Int in
+            bits.clearAnswers()
             var ready = 0
-            for which in 0..<3 { results[which] = results[which].map { _ in 0 } }
-            for (descriptor, file, wanted) in watched {
-                let events = file.operations.poll(file, table).intersection(wanted)
-                guard !events.isEmpty else { continue }
-                for which in 0..<3
-                where isMember(descriptor, of: sets[which]) && !events.isDisjoint(with: interest[which]) {
-                    results[which][descriptor / 64] |= 1 << UInt64(descriptor % 64)
-                    ready += 1
-                }
+            for (descriptor, file) in watched {
+                ready += bits.answer(descriptor, ready: file.operations.poll(file, table))
             }
             return ready
         }
-        for (which, pointer) in pointers.enumerated() where !results[which].isEmpty {
-            try pointer.write(results[which])
+        for (set, pointer) in pointers.enumerated() where !pointer.isNull && bits.words > 0 {
+            try pointer.write(bits.answers(of: set))
         }
         return Int64(ready)
-    }
-
-    /// Whether `descriptor`'s bit is set in `set` (an absent set is empty).
-    private static func isMember(_ descriptor: Int, of set: [UInt64]) -> Bool {
-        !set.isEmpty && set[descriptor / 64] & (1 << UInt64(descriptor % 64)) != 0
     }
 
     // MARK: Waiting
@@ -218,6 +197,8 @@ enum PollSyscalls {
     /// poll_schedule_timeout). Returns the ready count; ERESTARTNOHAND when
     /// a signal comes.
     private static func waitUntilReady(remaining: inout UInt64?, scan: (PollTable?) -> Int) throws(Errno) -> Int {
+        // A timeout of zero scans once, with no queues to wait on.
+        if remaining == 0 { return scan(nil) }
         let table = PollTable()
         defer { table.removeAll() }
         while true {
