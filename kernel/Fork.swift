@@ -180,24 +180,24 @@ enum ForkSyscalls {
         (.clone, syscall(clone)),  // partial: no namespaces, pidfds or ptrace
     ]
 
-    static func fork(_ registers: UserRegisters) throws(Errno) -> Int64 {
-        Int64(try Task.kernelClone(CloneArguments(flags: [], exitSignal: .SIGCHLD), registers: registers.frame))
+    static func fork(_ registers: inout TrapFrame) throws(Errno) -> Int64 {
+        Int64(try Task.kernelClone(CloneArguments(flags: [], exitSignal: .SIGCHLD), registers: registers))
     }
 
     /// The child borrows the parent's memory and the parent sleeps until the
     /// child execs or exits.
-    static func vfork(_ registers: UserRegisters) throws(Errno) -> Int64 {
+    static func vfork(_ registers: inout TrapFrame) throws(Errno) -> Int64 {
         Int64(
             try Task.kernelClone(
                 CloneArguments(flags: [.CLONE_VFORK, .CLONE_VM], exitSignal: .SIGCHLD),
-                registers: registers.frame))
+                registers: registers))
     }
 
     /// clone(flags, stack, parent_tid, child_tid, tls) — x86-64's argument
     /// order. The low byte of the 32-bit flags is the exit signal; 0, or a
     /// number above 64, means none is sent (Linux does not check it either).
     static func clone(
-        _ registers: UserRegisters, _ flags: UInt32, _ stack: UInt64, _ parentTID: UserPointer<Int32>,
+        _ registers: inout TrapFrame, _ flags: UInt32, _ stack: UInt64, _ parentTID: UserPointer<Int32>,
         _ childTID: UserPointer<Int32>, _ tls: UInt64
     ) throws(Errno) -> Int64 {
         let word = UInt64(flags)
@@ -206,6 +206,6 @@ enum ForkSyscalls {
             flags: CloneFlags(rawValue: word & ~CloneFlags.CSIGNAL.rawValue),
             exitSignal: Signal(rawValue: signalNumber),
             stack: stack, parentTID: parentTID, childTID: childTID, tls: tls)
-        return Int64(try Task.kernelClone(clone, registers: registers.frame))
+        return Int64(try Task.kernelClone(clone, registers: registers))
     }
 }

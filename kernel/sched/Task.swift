@@ -93,10 +93,9 @@ public final class Task: SchedulableEntity {
     /// What a new kernel thread runs (Linux passes it in kthread_create_info);
     /// its result is the thread's exit status.
     var entry: (() -> Int32)? = nil
-    /// Registers the system-call return path must leave with instead of the
-    /// caller's: set by exec (where the new program starts in ring 3) and
-    /// by rt_sigreturn (what the signal frame restored). For a kernel thread
-    /// that ran exec, the end of its function takes it instead.
+    /// Where exec's new program starts in ring 3: execve's handler writes it
+    /// over the caller's registers; for a kernel thread that ran exec, the
+    /// end of its function takes it instead.
     var userEntry: TrapFrame? = nil
     var kthread: KThread? = nil
 
@@ -264,10 +263,8 @@ public final class Task: SchedulableEntity {
         }
     }
 
-    /// The registers exec or rt_sigreturn set, handed out once.
+    /// The registers exec set, handed out once.
     func takeUserEntry() -> TrapFrame? {
-        // Almost every system call finds none: test before copying the frame out.
-        guard userEntry != nil else { return nil }
         defer { userEntry = nil }
         return userEntry
     }

@@ -135,13 +135,13 @@ enum SignalSyscalls {
     /// `Task.setAlternateStack`; the old settings read back with
     /// SS_ONSTACK while running on the stack, SS_DISABLE without one.
     static func sigaltstack(
-        _ registers: UserRegisters, _ stack: UserPointer<StackT>,
+        _ registers: inout TrapFrame, _ stack: UserPointer<StackT>,
         _ oldStack: UserPointer<StackT>
     ) throws(Errno) -> Int64 {
         let task = Scheduler.current
         var old = task.alternateSignalStack
-        old.ss_flags |= task.alternateStackFlags(at: registers.stackPointer)
-        if !stack.isNull { try task.setAlternateStack(try stack.read(), stackPointer: registers.stackPointer) }
+        old.ss_flags |= task.alternateStackFlags(at: registers.rsp)
+        if !stack.isNull { try task.setAlternateStack(try stack.read(), stackPointer: registers.rsp) }
         if !oldStack.isNull { try oldStack.write(old) }
         return 0
     }

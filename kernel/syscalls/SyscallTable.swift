@@ -79,11 +79,8 @@ public enum SyscallTable {
         byNumber.set(handlers)
         reported.withLock { $0 = Array(repeating: false, count: size) }
         SyscallEntry.setHandler { frame in
-            frame.rax = UInt64(bitPattern: dispatch(UserRegisters(frame)))
-            // After a successful execve none of the old program's registers
-            // go back: the new program starts from its entry (Linux:
-            // start_thread); rt_sigreturn's come from the signal frame.
-            if let registers = Scheduler.current.takeUserEntry() { frame = registers }
+            let result = dispatch(&frame)
+            frame.rax = UInt64(bitPattern: result)
             // On the way back to user mode (Linux: exit_to_user_mode_loop): a
             // wakeup during the call may have asked for another task to run,
             // and signals may have arrived, or interrupted the call.
@@ -96,16 +93,17 @@ public enum SyscallTable {
     /// orig_ax) and returns the value for RAX: a result or -errno. The
     /// number is EAX sign-extended, as Linux's entry code takes it (`movslq
     /// %eax`): the upper half of RAX is ignored, and -1 or any number past
-    /// the table is ENOSYS.
-    static func dispatch(_ registers: UserRegisters) -> Int64 {
-        let number = Int(Int32(truncatingIfNeeded: registers.frame.errorCode))
+    /// the table is ENOSYS. execve and rt_sigreturn replace the registers,
+    /// and return the RAX their new registers start with.
+    static func dispatch(_ frame: inout TrapFrame) -> Int64 {
+        let number = Int(Int32(truncatingIfNeeded: frame.errorCode))
         let handlers = handlers  // one read of the table for the bounds check and the entry
         guard number >= 0, number < handlers.count, let handler = handlers[number] else {
             reportUnimplemented(number)
             return -Int64(Errno.ENOSYS.rawValue)
         }
         do {
-            return try handler(registers)
+            return try handler.call(&frame)
         } catch {
             return -Int64(error.rawValue)
         }

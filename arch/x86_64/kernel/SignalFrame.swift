@@ -119,13 +119,13 @@ enum SignalFrame {
     /// pretcode. Every general register, the user flags, the x87/SSE state,
     /// the blocked mask and the alternate stack come back from it; a frame
     /// that cannot be read, or holds addresses no CPU would return to, is
-    /// SIGSEGV. The registers replace the call's on the way out.
-    static func rtSigreturn(_ registers: UserRegisters) throws(Errno) -> Int64 {
+    /// SIGSEGV. The registers replace the call's.
+    static func rtSigreturn(_ registers: inout TrapFrame) throws(Errno) -> Int64 {
         let task = Scheduler.current
         let context: Sigcontext
         let sigframe: RtSigframe
         do throws(Errno) {
-            sigframe = try UserPointer<RtSigframe>(address: registers.stackPointer &- 8).read()
+            sigframe = try UserPointer<RtSigframe>(address: registers.rsp &- 8).read()
             context = sigframe.uc.uc_mcontext
             guard isCanonical(context.rip), isCanonical(context.rsp) else { throw Errno.EFAULT }
             let fpState = context.fpstate == 0 ? nil : try UserPointer<FPState>(address: context.fpstate).read()
@@ -135,32 +135,30 @@ enum SignalFrame {
             return 0
         }
         Signals.setBlocked(SignalSet(rawValue: sigframe.uc.uc_sigmask), task)
-        var frame = registers.frame
-        frame.r8 = context.r8
-        frame.r9 = context.r9
-        frame.r10 = context.r10
-        frame.r11 = context.r11
-        frame.r12 = context.r12
-        frame.r13 = context.r13
-        frame.r14 = context.r14
-        frame.r15 = context.r15
-        frame.rdi = context.rdi
-        frame.rsi = context.rsi
-        frame.rbp = context.rbp
-        frame.rbx = context.rbx
-        frame.rdx = context.rdx
-        frame.rax = context.rax
-        frame.rcx = context.rcx
-        frame.rsp = context.rsp
-        frame.rip = context.rip
-        frame.rflags = (frame.rflags & ~userFlags) | (context.eflags & userFlags)
-        frame.cs = UInt64(Selector.userCode)
-        frame.ss = UInt64(Selector.userData)
+        registers.r8 = context.r8
+        registers.r9 = context.r9
+        registers.r10 = context.r10
+        registers.r11 = context.r11
+        registers.r12 = context.r12
+        registers.r13 = context.r13
+        registers.r14 = context.r14
+        registers.r15 = context.r15
+        registers.rdi = context.rdi
+        registers.rsi = context.rsi
+        registers.rbp = context.rbp
+        registers.rbx = context.rbx
+        registers.rdx = context.rdx
+        registers.rcx = context.rcx
+        registers.rsp = context.rsp
+        registers.rip = context.rip
+        registers.rflags = (registers.rflags & ~userFlags) | (context.eflags & userFlags)
+        registers.cs = UInt64(Selector.userCode)
+        registers.ss = UInt64(Selector.userData)
         // No longer a system call: nothing restarts it (Linux: orig_ax = -1).
-        frame.errorCode = UInt64.max
+        registers.errorCode = UInt64.max
         // Errors other than EFAULT are ignored, as Linux's restore_altstack does.
         try? task.setAlternateStack(sigframe.uc.uc_stack, stackPointer: context.rsp)
-        task.userEntry = frame
+        // The dispatcher puts it in RAX.
         return Int64(bitPattern: context.rax)
     }
 
