@@ -62,7 +62,8 @@ enum SignalFrame {
         sigframe.uc.uc_sigmask = blocked.rawValue
         sigframe.info = info
         do throws(Errno) {
-            try UserPointer<FPState>(address: fpAddress).write(task.fpu?.snapshot() ?? FPState())
+            let fpState = UserPointer<FPState>(address: fpAddress)
+            if let fpu = task.fpu { try fpu.save(to: fpState) } else { try fpState.write(FPState()) }
             try UserPointer<RtSigframe>(address: address).write(sigframe)
         } catch {
             return false
@@ -128,8 +129,11 @@ enum SignalFrame {
             sigframe = try UserPointer<RtSigframe>(address: registers.rsp &- 8).read()
             context = sigframe.uc.uc_mcontext
             guard isCanonical(context.rip), isCanonical(context.rsp) else { throw Errno.EFAULT }
-            let fpState = context.fpstate == 0 ? nil : try UserPointer<FPState>(address: context.fpstate).read()
-            if let fpState { task.fpu?.load(fpState) } else { task.fpu?.reset() }
+            if context.fpstate == 0 {
+                task.fpu?.reset()
+            } else {
+                try task.fpu?.load(from: UserPointer<FPState>(address: context.fpstate))
+            }
         } catch {
             Signals.force(Siginfo(signal: .SIGSEGV, code: SignalCode.SI_KERNEL))
             return 0
