@@ -88,7 +88,9 @@ enum Signals {
             }
             continued = JobControl.prepare(signal, group: group)
             let target = thread ?? anyThread
-            if isIgnored(signal, by: target) { return .dropped }
+            // The threads of a process share their actions (CLONE_THREAD needs CLONE_SIGHAND).
+            let action = target.sighand[signal]
+            if isIgnored(signal, action, by: target) { return .dropped }
             let queue = thread?.pending ?? group.sharedPending
             if queue.coalesces(signal) { return .dropped }
             let owner = target.credentials.uid.real
@@ -102,7 +104,7 @@ enum Signals {
                 queue.add(signal, info: nil)
             }
             queuedFor = target.sighand
-            return complete(signal, group: group, thread: thread)
+            return complete(signal, action, group: group, thread: thread)
         }
         // A signalfd may wait for it even if every thread blocks it (Linux: signalfd_notify).
         queuedFor?.signalfdWait.wakeUpAll()
@@ -125,11 +127,10 @@ enum Signals {
     /// sig_ignored): ignored explicitly or by default, unless blocked, since
     /// the action may change before it is unblocked. init ignores every
     /// signal it has no handler for (Linux: SIGNAL_UNKILLABLE).
-    private static func isIgnored(_ signal: Signal, by target: Task) -> Bool {
+    private static func isIgnored(_ signal: Signal, _ action: KernelSigaction, by target: Task) -> Bool {
         guard !target.blockedSignals.contains(signal) else { return false }
-        let actions = target.sighand.actions
-        return actions.isIgnored(signal)
-            || (isInit(target.group) && actions[signal].sa_handler == KernelSigaction.SIG_DFL)
+        return SignalActionTable.ignores(action, signal)
+            || (action.sa_handler == KernelSigaction.SIG_DFL && isInit(target.group))
     }
 
     static func isInit(_ group: ThreadGroup) -> Bool { group === Scheduler.childReaper?.group }
@@ -138,10 +139,12 @@ enum Signals {
     /// process for a fatal one (Linux: complete_signal). A signal for the
     /// process goes to a thread that does not block it. A core-dumping one
     /// is left for that thread to take, which writes the core.
-    private static func complete(_ signal: Signal, group: ThreadGroup, thread: Task?) -> SendOutcome {
+    private static func complete(
+        _ signal: Signal, _ action: KernelSigaction, group: ThreadGroup, thread: Task?
+    ) -> SendOutcome {
         let takers = thread.map { [$0] } ?? group.threads
         guard let taker = takers.first(where: { !$0.blockedSignals.contains(signal) }) else { return .dropped }
-        let fatal = signal == .SIGKILL || taker.sighand.actions.isFatal(signal)
+        let fatal = signal == .SIGKILL || SignalActionTable.kills(action, signal)
         if fatal && !isInit(group) && signal.defaultAction != .coreDump { return .fatal }
         return .wake(taker)
     }

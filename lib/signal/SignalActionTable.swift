@@ -59,22 +59,19 @@ public struct SignalActionTable: Sendable {
         if actions.allSatisfy({ $0.sa_handler == KernelSigaction.SIG_DFL }) { actions = [] }
     }
 
-    /// Whether a sent `signal` would be discarded at once (Linux:
-    /// sig_handler_ignored): ignored explicitly, or by default.
-    public func isIgnored(_ signal: Signal) -> Bool { Self.ignores(self[signal], signal) }
-
     /// Whether `action`, installed for `signal`, ignores it (Linux:
-    /// sig_handler_ignored), for a caller that holds the action already.
+    /// sig_handler_ignored): a sent signal it ignores is discarded at once.
     public static func ignores(_ action: KernelSigaction, _ signal: Signal) -> Bool {
         action.sa_handler == KernelSigaction.SIG_IGN
             || (action.sa_handler == KernelSigaction.SIG_DFL
                 && (signal.defaultAction == .ignore || signal.defaultAction == .continue))
     }
 
-    /// Whether delivering `signal` ends the process (Linux: sig_fatal): its
-    /// action is SIG_DFL and the default is to terminate, with or without a core.
-    public func isFatal(_ signal: Signal) -> Bool {
-        self[signal].sa_handler == KernelSigaction.SIG_DFL
+    /// Whether delivering `signal` with `action` installed ends the process
+    /// (Linux: sig_fatal): the action is SIG_DFL and the default is to
+    /// terminate, with or without a core.
+    public static func kills(_ action: KernelSigaction, _ signal: Signal) -> Bool {
+        action.sa_handler == KernelSigaction.SIG_DFL
             && (signal.defaultAction == .terminate || signal.defaultAction == .coreDump)
     }
 }
