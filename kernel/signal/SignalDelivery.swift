@@ -39,13 +39,16 @@ extension Signals {
     private static func deliver(_ frame: inout TrapFrame) -> Int32? {
         let task = Scheduler.current
         var handled = false
+        var info = Siginfo()
         // nextHandler finds nothing when nothing is pending: the test spares
         // its locked dequeue after the last handler's frame is set up.
-        while task.hasSignalPending {
-            let next = nextHandler(task, frame: frame)
-            guard case .handler(let info, let action) = next else {
-                if case .exit(let status) = next { return status }
-                break
+        delivery: while task.hasSignalPending {
+            let action: KernelSigaction
+            switch nextHandler(task, info: &info) {
+            case .handler(let handler)?: action = handler
+            case .exit(let status)?: return status
+            case .coreDump(let status)?: return dumpCore(info, status: status, frame: frame, task: task)
+            case nil: break delivery
             }
             SignalFrame.restartBeforeHandler(&frame, restart: action.flags.contains(.SA_RESTART))
             let mask = task.savedSignalMask ?? task.blockedSignals
@@ -66,10 +69,14 @@ extension Signals {
         return nil
     }
 
+    /// What nextHandler found; the siginfo, when there is one, is in its
+    /// caller's `info` (a 128-byte payload here would be copied at each step).
     private enum NextSignal {
-        case handler(Siginfo, KernelSigaction)
+        case handler(KernelSigaction)
         /// The process ends, with this status.
         case exit(Int32)
+        /// The process ends with this status, and this thread writes the core.
+        case coreDump(Int32)
     }
 
     /// The handler's mask is added, and SA_RESETHAND's action already reset
@@ -124,12 +131,11 @@ extension Signals {
         }
     }
 
-    /// The next signal with a handler to run (Linux: get_signal): on the
-    /// way, stops happen and ignored signals are dropped; SIGKILL and fatal
-    /// defaults begin the group's exit, after which a core-dumping one writes
-    /// the core from `frame`, the user registers. nil when nothing is left
-    /// to deliver.
-    private static func nextHandler(_ task: Task, frame: TrapFrame) -> NextSignal? {
+    /// The next signal with a handler to run (Linux: get_signal), its
+    /// siginfo in `info`: on the way, stops happen and ignored signals are
+    /// dropped; SIGKILL and fatal defaults begin the group's exit. nil when
+    /// nothing is left to deliver.
+    private static func nextHandler(_ task: Task, info: inout Siginfo) -> NextSignal? {
         while true {
             if task.hasFatalSignalPending {
                 return .exit(
@@ -139,13 +145,14 @@ extension Signals {
                 JobControl.stopIfPending(task)
                 continue
             }
-            guard let info = dequeue(task, notIn: task.blockedSignals), let signal = Signal(rawValue: info.si_signo)
-            else { return nil }
+            guard let next = dequeue(task, notIn: task.blockedSignals) else { return nil }
+            info = next
+            guard let signal = Signal(rawValue: info.si_signo) else { return nil }
             let action = task.sighand[signal]
             if action.sa_handler == KernelSigaction.SIG_IGN { continue }
             if action.sa_handler != KernelSigaction.SIG_DFL {
                 if action.flags.contains(.SA_RESETHAND) { task.sighand.resetToDefault(signal) }
-                return .handler(info, action)
+                return .handler(action)
             }
             // init takes no default action but SIGKILL's (Linux: SIGNAL_UNKILLABLE),
             // except for its own faults' (force_sig_info_to_task clears the flag).
@@ -160,16 +167,21 @@ extension Signals {
                 return .exit(
                     task.group.beginExit(status: WaitStatus.signaled(by: signal, coreDumped: false), except: task))
             case .coreDump:
-                // The other threads are told to exit first (Linux: coredump_wait's zap_threads); the core
-                // bit is set only if a core was written, and only by the thread whose signal ends the group.
-                let status = WaitStatus.signaled(by: signal, coreDumped: false)
-                let threads = TaskList.lock.withLockIrqSave { task.group.threads }
-                guard task.group.beginExit(status: status, except: task) == status,
-                    Coredump.dump(info, frame: frame, task: task, threads: threads)
-                else { return .exit(task.group.exitStatus ?? status) }
-                return .exit(task.group.noteCoreDumped())
+                return .coreDump(WaitStatus.signaled(by: signal, coreDumped: false))
             }
         }
+    }
+
+    /// A core-dumping signal ends the process: the other threads are told
+    /// to exit first (Linux: coredump_wait's zap_threads); the core bit is
+    /// set only if a core was written, and only by the thread whose signal
+    /// ends the group. `frame` holds the user registers. Returns the status.
+    private static func dumpCore(_ info: Siginfo, status: Int32, frame: TrapFrame, task: Task) -> Int32 {
+        let threads = TaskList.lock.withLockIrqSave { task.group.threads }
+        guard task.group.beginExit(status: status, except: task) == status,
+            Coredump.dump(info, frame: frame, task: task, threads: threads)
+        else { return task.group.exitStatus ?? status }
+        return task.group.noteCoreDumped()
     }
 
     /// Takes the next pending signal not in `blocked`, the thread's own

@@ -58,7 +58,7 @@ enum SignalFrame {
         sigframe.uc.uc_stack = StackT(
             ss_sp: alternate.ss_sp, ss_flags: task.alternateStackFlags(at: frame.rsp) | alternate.ss_flags,
             ss_size: alternate.ss_size)
-        sigframe.uc.uc_mcontext = sigcontext(frame, trap: task.lastTrap, blocked: blocked, fpState: fpAddress)
+        save(frame, trap: task.lastTrap, blocked: blocked, fpState: fpAddress, in: &sigframe.uc.uc_mcontext)
         sigframe.uc.uc_sigmask = blocked.rawValue
         sigframe.info = info
         do throws(Errno) {
@@ -83,10 +83,12 @@ enum SignalFrame {
         return true
     }
 
-    private static func sigcontext(_ frame: TrapFrame, trap: TrapInfo, blocked: SignalSet, fpState: UInt64)
-        -> Sigcontext
-    {
-        var context = Sigcontext()
+    /// The registers in the frame's sigcontext, filled in place: the frame
+    /// is written to user memory once, from one local (Linux: setup_sigcontext).
+    private static func save(
+        _ frame: borrowing TrapFrame, trap: TrapInfo, blocked: SignalSet, fpState: UInt64,
+        in context: inout Sigcontext
+    ) {
         context.r8 = frame.r8
         context.r9 = frame.r9
         context.r10 = frame.r10
@@ -112,7 +114,6 @@ enum SignalFrame {
         context.oldmask = blocked.rawValue
         context.cr2 = trap.address
         context.fpstate = fpState
-        return context
     }
 
     /// rt_sigreturn (Linux: arch/x86/kernel/signal_64.c): the frame the

@@ -34,8 +34,8 @@ public enum UserAccess {
 
     /// A value to user memory, straight from its own bytes (Linux: put_user, copy_to_user).
     static func copyToUser<T: BitwiseCopyable>(_ address: UInt64, _ value: T) throws(Errno) {
-        var value = value
-        unsafe try withUnsafeBytes(of: &value) { (bytes) throws(Errno) in unsafe try copy(to: address, from: bytes) }
+        // Borrowed, not copied first: a copy of a signal frame is hundreds of bytes.
+        unsafe try withUnsafeBytes(of: value) { (bytes) throws(Errno) in unsafe try copy(to: address, from: bytes) }
     }
 
     /// `count` values from user memory, copied into the new array's storage.
