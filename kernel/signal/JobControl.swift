@@ -29,6 +29,8 @@ struct JobControl {
     /// SIGCONT discards pending stop signals and resumes every thread.
     /// Returns whether a stopped process was continued, for the parent.
     static func prepare(_ signal: Signal, group: ThreadGroup) -> Bool {
+        // Most signals neither stop nor continue: no queue list to build for them.
+        guard signal.defaultAction == .stop || signal == .SIGCONT else { return false }
         let queues = [group.sharedPending] + group.threads.map { $0.pending }
         if signal.defaultAction == .stop {
             var cont = SignalSet()
@@ -36,7 +38,6 @@ struct JobControl {
             for queue in queues { SignalRecords.release(queue.remove(cont)) }
             return false
         }
-        guard signal == .SIGCONT else { return false }
         let stops = SignalSet(signals: [.SIGSTOP, .SIGTSTP, .SIGTTIN, .SIGTTOU])
         for queue in queues { SignalRecords.release(queue.remove(stops)) }
         for thread in group.threads {

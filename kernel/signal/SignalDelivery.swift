@@ -196,7 +196,7 @@ extension Signals {
     /// One signal of `queue` not in `blocked`, its record's charge released.
     private static func take(from queue: SigPending, notIn blocked: SignalSet) -> Siginfo? {
         guard let signal = queue.next(notIn: blocked), let (info, owner) = queue.take(signal) else { return nil }
-        if let owner { SignalRecords.release([owner]) }
+        if let owner { SignalRecords.release(owner) }
         return info
     }
 }

@@ -215,13 +215,15 @@ enum SignalRecords {
 
     /// The records of `users` (one entry per record) are gone.
     static func release(_ users: [UInt32]) {
-        guard !users.isEmpty else { return }
+        for user in users { release(user) }
+    }
+
+    /// One record of `user` is gone; no array to build for the one a delivery takes.
+    static func release(_ user: UInt32) {
         counts.withLock { counts in
-            for user in users {
-                guard let index = counts.firstIndex(where: { $0.user == user }) else { continue }
-                counts[index].count -= 1
-                if counts[index].count == 0 { counts.remove(at: index) }
-            }
+            guard let index = counts.firstIndex(where: { $0.user == user }) else { return }
+            counts[index].count -= 1
+            if counts[index].count == 0 { counts.remove(at: index) }
         }
     }
 }

@@ -42,10 +42,17 @@ public final class SigPending {
     /// user the record was counted against, nil without a record.
     public func take(_ signal: Signal) -> (info: Siginfo, owner: UInt32?)? {
         guard signals.contains(signal) else { return nil }
-        let index = records.firstIndex { $0.info.si_signo == signal.rawValue }
-        let record = index.map { records.remove(at: $0) }
-        if !records.contains(where: { $0.info.si_signo == signal.rawValue }) { signals.remove(signal) }
-        return (record?.info ?? Siginfo(signal: signal, code: SignalCode.SI_USER), record?.owner)
+        guard let index = records.firstIndex(where: { $0.info.si_signo == signal.rawValue }) else {
+            signals.remove(signal)
+            return (Siginfo(signal: signal, code: SignalCode.SI_USER), nil)
+        }
+        let record = records.remove(at: index)
+        // A standard signal has one record at most (senders ask `coalesces` first): only a
+        // real-time one needs the search.
+        if !signal.isRealTime || !records.contains(where: { $0.info.si_signo == signal.rawValue }) {
+            signals.remove(signal)
+        }
+        return (record.info, record.owner)
     }
 
     /// Forgets every instance of the signals in `set`; returns the owners
