@@ -114,20 +114,40 @@ public enum UserAccess {
 
     /// A NUL-terminated string of at most `limit` bytes, without the NUL;
     /// ENAMETOOLONG when no NUL comes within the limit (Linux's getname rules).
+    /// Most strings (paths, names) are short: they are copied into a small
+    /// buffer, and only one that does not end in it is copied again into one
+    /// of the full size, so a path costs neither a page-sized allocation nor
+    /// zeroing it.
     static func stringFromUser(_ address: UInt64, limit: Int) throws(Errno) -> [UInt8] {
         guard limit >= 0, limit < Int.max else { throw .EFAULT }
-        var bytes = [UInt8](repeating: 0, count: limit + 1)
-        // Only the part below TASK_SIZE may be read; a string running past it is EFAULT.
-        let readable = address < MemoryLayout64.taskSize ? min(UInt64(limit + 1), MemoryLayout64.taskSize - address) : 0
+        if limit + 1 > shortStringCapacity, let string = try stringFromUser(address, capacity: shortStringCapacity) {
+            return string
+        }
+        guard let string = try stringFromUser(address, capacity: limit + 1) else { throw .ENAMETOOLONG }
+        return string
+    }
+
+    /// The bytes a string's first copy has room for, its NUL included.
+    private static let shortStringCapacity = 256
+
+    /// The string at `address` if its NUL comes within `capacity` bytes, nil
+    /// if not; EFAULT for a fault or a string that runs on past user space.
+    private static func stringFromUser(_ address: UInt64, capacity: Int) throws(Errno) -> [UInt8]? {
+        // Only the part below TASK_SIZE may be read.
+        let readable = address < MemoryLayout64.taskSize ? min(UInt64(capacity), MemoryLayout64.taskSize - address) : 0
         guard readable > 0 else { throw .EFAULT }
-        let length = unsafe bytes.withUnsafeMutableBytes { buffer in
-            unsafe copy_string_from_user_raw(
-                buffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+        var length: Int64 = -1
+        let bytes = unsafe [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            length = unsafe copy_string_from_user_raw(
+                UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self),
                 UnsafePointer<CChar>(bitPattern: UInt(address)), readable)
+            initialized = length >= 0 && length < Int64(readable) ? Int(length) : 0
         }
         if length < 0 { throw .EFAULT }
-        if length == Int64(readable) { throw readable == UInt64(limit + 1) ? .ENAMETOOLONG : .EFAULT }
-        bytes.removeSubrange(Int(length)...)
+        if length == Int64(readable) {
+            guard readable == UInt64(capacity) else { throw .EFAULT }
+            return nil
+        }
         return bytes
     }
 
