@@ -80,7 +80,9 @@ public final class KObject {
     /// sysfs_remove_link); nothing if there is none.
     public func removeLink(_ name: String) {
         VFS.lockedNonThrowing {
-            guard let link = directory?.cachedChild(Array(name.utf8)), link.inode?.isSymlink == true else { return }
+            guard let link = directory?.cachedChild(Array(name.utf8)[...]), link.inode?.isSymlink == true else {
+                return
+            }
             Sysfs.remove(link)
         }
     }

@@ -76,7 +76,7 @@ public enum Sysfs {
     @discardableResult
     private static func add(_ name: String, _ inode: Inode, in directory: Dentry) throws(Errno) -> Dentry {
         let bytes = Array(name.utf8)
-        guard directory.cachedChild(bytes) == nil else { throw .EEXIST }
+        guard directory.cachedChild(bytes[...]) == nil else { throw .EEXIST }
         return directory.addChild(bytes, inode: inode)
     }
 }

@@ -51,8 +51,8 @@ public final class Dentry {
     }
 
     /// The cached child called `name` (Linux: d_lookup).
-    func cachedChild(_ name: [UInt8]) -> Dentry? {
-        children.first { $0.name == name }
+    func cachedChild(_ name: ArraySlice<UInt8>) -> Dentry? {
+        children.first { $0.name.count == name.count && $0.name.elementsEqual(name) }
     }
 
     /// Caches `inode` under `name` (Linux: d_alloc + d_add / d_instantiate).

@@ -21,13 +21,14 @@ struct DentryWalk: PathWalkFilesystem {
 
     /// The dentry cache first; on a miss the filesystem's lookup, whose
     /// answer is cached. Then down through whatever is mounted there.
-    func lookup(_ name: [UInt8], in directory: Path) throws(Errno) -> Path {
+    func lookup(_ name: ArraySlice<UInt8>, in directory: Path) throws(Errno) -> Path {
         // A directory removed while a walk held it contains nothing.
         guard let directoryInode = directory.inode else { throw .ENOENT }
         let child: Dentry
         if let cached = directory.dentry.cachedChild(name) {
             child = cached
         } else {
+            let name = Array(name)
             guard let inode = try directoryInode.operations.lookup(name, in: directoryInode) else {
                 throw .ENOENT
             }

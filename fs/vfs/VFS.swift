@@ -424,7 +424,7 @@ public enum VFS {
                 guard victim.dentry.children.isEmpty else { throw .ENOTEMPTY }
                 try directoryInode.operations.rmdir(inode, from: directoryInode)
                 victim.dentry.delete()
-                Fsnotify.removed(name, for: inode, from: directoryInode)
+                Fsnotify.removed(victim.dentry.name, for: inode, from: directoryInode)
             }
         }
     }
@@ -450,13 +450,14 @@ public enum VFS {
             let walker = try walker(root: root, as: credentials)
             let oldParent = try walker.lookupParent(oldPath, from: oldStart ?? walker.root)
             let newParent = try walker.lookupParent(newPath, from: start ?? walker.root)
-            guard case .name(let oldName) = oldParent.last, case .name(let newName) = newParent.last else {
+            guard case .name(let oldSlice) = oldParent.last, case .name(let newSlice) = newParent.last else {
                 throw .EBUSY
             }
+            let (oldName, newName) = (Array(oldSlice), Array(newSlice))
             guard oldParent.directory.mount === newParent.directory.mount else { throw .EXDEV }
             try newParent.directory.checkWritable()
             let tree = walker.filesystem
-            let source = try tree.lookup(oldName, in: oldParent.directory)
+            let source = try tree.lookup(oldSlice, in: oldParent.directory)
             guard let inode = source.inode,
                 let oldDirectory = oldParent.directory.inode,
                 let newDirectory = newParent.directory.inode
@@ -472,7 +473,7 @@ public enum VFS {
             }
             var target: Path? = nil
             do throws(Errno) {
-                target = try tree.lookup(newName, in: newParent.directory)
+                target = try tree.lookup(newSlice, in: newParent.directory)
             } catch {
                 guard error == .ENOENT else { throw error }
             }
@@ -551,7 +552,7 @@ public enum VFS {
         } catch {
             guard error == .ENOENT else { throw error }
             if parent.hasTrailingSlash && !allowTrailingSlash { throw .ENOENT }
-            return (parent.directory, name)
+            return (parent.directory, Array(name))
         }
         throw .EEXIST
     }

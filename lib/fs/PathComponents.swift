@@ -14,8 +14,10 @@ public enum PathLimits {
 /// LAST_DOT, LAST_DOTDOT, LAST_ROOT), because syscalls such as mkdir, rmdir
 /// and rename answer "." and ".." with different errors.
 public enum PathComponent: Equatable, Sendable {
-    /// An ordinary name, to be looked up in a directory.
-    case name([UInt8])
+    /// An ordinary name, to be looked up in a directory: the bytes of the
+    /// path itself, not a copy, so walking a path allocates nothing per
+    /// component.
+    case name(ArraySlice<UInt8>)
     /// ".": the directory itself.
     case dot
     /// "..": the directory's parent.
@@ -29,7 +31,7 @@ public enum PathComponent: Equatable, Sendable {
         } else if bytes.elementsEqual([PathCursor.dot, PathCursor.dot]) {
             self = .dotDot
         } else {
-            self = .name(Array(bytes))
+            self = .name(bytes)
         }
     }
 }

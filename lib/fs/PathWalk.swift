@@ -15,10 +15,11 @@ public protocol PathWalkFilesystem {
     /// The body of a symbolic link, nil if `node` is not one (Linux: get_link).
     func symlinkTarget(_ node: Node) throws(Errno) -> [UInt8]?
 
-    /// The entry `name` of `directory`; ENOENT if there is none. Stepping
+    /// The entry `name` of `directory`; ENOENT if there is none. `name` is a
+    /// piece of the path being walked, to be copied only if kept. Stepping
     /// onto a mount point must land on the root of what is mounted there
     /// (Linux: lookup_fast / lookup_slow, then follow_mount).
-    func lookup(_ name: [UInt8], in directory: Node) throws(Errno) -> Node
+    func lookup(_ name: ArraySlice<UInt8>, in directory: Node) throws(Errno) -> Node
 
     /// Where ".." leads from `directory`, the root of a mount leading to the
     /// parent of its mount point (Linux: follow_dotdot). The walk itself
@@ -164,7 +165,7 @@ public struct PathWalker<Filesystem: PathWalkFilesystem> {
                 node = try filesystem.lookup(name, in: walk.current)
             } catch {
                 guard error == .ENOENT else { throw error }
-                return .missing(directory: walk.current, name: name)
+                return .missing(directory: walk.current, name: Array(name))
             }
             if followFinalSymlink, let body = try walk.followIfSymlink(node) {
                 last = try walk.walkToLastComponent(body)

@@ -46,8 +46,8 @@ struct FakeFilesystem: PathWalkFilesystem {
         return nil
     }
 
-    func lookup(_ name: [UInt8], in directory: FakeNode) throws(Errno) -> FakeNode {
-        guard let node = directory.entries[name] else { throw .ENOENT }
+    func lookup(_ name: ArraySlice<UInt8>, in directory: FakeNode) throws(Errno) -> FakeNode {
+        guard let node = directory.entries[Array(name)] else { throw .ENOENT }
         return node
     }
 
@@ -307,13 +307,13 @@ private func resolve(
     let walk = walker(fs)
     let existing = try walk.lookupParent(bytes("/usr/bin/sh"), from: fs.root)
     #expect(existing.directory === fs["usr/bin"])
-    #expect(existing.last == .name(bytes("sh")))
+    #expect(existing.last == .name(bytes("sh")[...]))
     #expect(!existing.hasTrailingSlash)
 
     // A missing last component is fine; a missing directory is not.
     let missing = try walk.lookupParent(bytes("bin/newdir/"), from: fs.root)
     #expect(missing.directory === fs["usr/bin"])
-    #expect(missing.last == .name(bytes("newdir")))
+    #expect(missing.last == .name(bytes("newdir")[...]))
     #expect(missing.hasTrailingSlash)
     expectError(.ENOENT) { () throws(Errno) in _ = try walk.lookupParent(bytes("/nope/new"), from: fs.root) }
     expectError(.ENOTDIR) { () throws(Errno) in _ = try walk.lookupParent(bytes("/etc/passwd/new"), from: fs.root) }
@@ -321,7 +321,7 @@ private func resolve(
 
     // The last component is not followed even if it is a link.
     let link = try walk.lookupParent(bytes("/usr/lib/sh-link"), from: fs.root)
-    #expect(link.directory === fs["usr/lib"] && link.last == .name(bytes("sh-link")))
+    #expect(link.directory === fs["usr/lib"] && link.last == .name(bytes("sh-link")[...]))
 }
 
 @Test func parentModeReportsDotsAndTheRoot() throws {
