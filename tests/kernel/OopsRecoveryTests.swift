@@ -48,6 +48,8 @@ enum OopsRecoveryTests {
 
 /// A driver with a bug: its read fails a check, which Swift turns into a trap.
 final class BuggyDevice: FileOperations {
+    /// Not inlined into its protocol witness, so that the oops's RIP names the driver.
+    @inline(never)
     func read(_ file: File, count: Int, at offset: inout Int64) throws(Errno) -> [UInt8] {
         fatalError("oops self-test: a driver's read met a bug")
     }
