@@ -21,7 +21,7 @@ UAPI := include/uapi/linux
 
 # -O, not -Osize: at -Osize (LLVM's minsize) every constant-size copy of a struct is an inline
 # `rep movsb`, and under TCG each byte of it is a pass through a translated block; -O makes the
-# text three times larger (3.6 MB) and every figure of `make bench` 10-45% faster.
+# text a fifth larger (3.0 to 3.6 MB) and every figure of `make bench` 10-45% faster.
 # -g: DWARF for gdb (`make debug`, docs/debugging.md); QEMU loads only the image's segments.
 # No references to the clang modules' own debug info: gdb cannot read those.
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -target x86_64-unknown-none-elf \
