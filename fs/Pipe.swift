@@ -243,8 +243,7 @@ final class Pipe: IteratingFileOperations {
     /// the reserve user memory may not take (Linux: alloc_page with
     /// GFP_HIGHUSER | __GFP_ACCOUNT).
     private func allocatePage(_ index: Int) -> Frame? {
-        guard let address = PageAllocator.allocate(keepingFree: PageAllocator.minFreePages) else { return nil }
-        pages[index] = Frame(containing: address)
+        pages[index] = PageAllocator.allocatePage(keepingFree: PageAllocator.minFreePages, zeroed: false)
         return pages[index]
     }
 
